@@ -1,0 +1,34 @@
+"""User-facing errors: each one prints as a single line and exits non-zero, without a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KpiError(Exception):
+    """An error caused by the user's input (a parameter, a data file); shown as one line."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a data file, located by file, line and column."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        col = f": column '{self.column}'" if self.column else ""
+        return f"{where}{col}: {self.message}"
+
+
+class DataError(KpiError):
+    """One or more problems found while loading or validating a data directory."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "invalid data"
+        more = f" (and {len(self.problems) - 1} more problem(s); run 'kpi validate')" if len(self.problems) > 1 else ""
+        super().__init__(first + more)

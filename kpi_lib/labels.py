@@ -1,0 +1,65 @@
+"""Every word a user sees, in Japanese and English, kept in one place.
+
+`text(key, lang)` looks a label up; an unknown language or key is a programming error.
+"""
+
+from __future__ import annotations
+
+from .errors import KpiError
+
+LANGS = ("ja", "en")
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # indicator kinds, as the source's tables title them
+    "kind.数値目標": ("数値目標", "Numeric target"),
+    "kind.KPI": ("KPI", "KPI"),
+    # target kinds (words used when the source prints no number)
+    "target.national": ("全国水準", "National level"),
+    "target.above_baseline": ("基準値より増加", "Increase from the baseline"),
+    "target.at_least_baseline": ("現状値以上", "At least the baseline"),
+    "target.cumulative": ("累計", "Cumulative"),
+    # cell states
+    "state.not_yet": ("未", "not yet available"),
+    "state.not_measured": ("—", "not measured"),
+    "state.no_actual": ("実績なし", "no actual yet"),
+    "label.missing": ("（項目名は原資料の抽出で欠落）", "(name lost in the source extraction)"),
+    # table headings
+    "col.project": ("プロジェクト", "Project"),
+    "col.kind": ("区分", "Kind"),
+    "col.name": ("設定項目", "Indicator"),
+    "col.unit": ("単位", "Unit"),
+    "col.baseline": ("基準値", "Baseline"),
+    "col.baseline_year": ("基準年", "Baseline year"),
+    "col.target": ("目標値（戦略策定時）", "Target (original)"),
+    "col.revised_target": ("目標値（見直し後）", "Target (revised)"),
+    "col.target_year": ("目標年", "Target year"),
+    "col.latest_year": ("実績年", "Year of actual"),
+    "col.actual": ("実績値", "Actual"),
+    "col.progress_rate": ("進捗率", "Progress rate"),
+    "col.grade": ("進捗", "Grade"),
+    "col.published_rate": ("公表進捗率", "Published rate"),
+    "col.published_grade": ("公表進捗", "Published grade"),
+    "col.year": ("年度", "Year"),
+    "col.published": ("公表値", "Published"),
+    "col.recomputed": ("再計算値", "Recomputed"),
+    "col.figure": ("項目", "Figure"),
+    "col.arithmetic": ("計算", "Arithmetic"),
+    "figure.progress_rate": ("進捗率", "progress rate"),
+    "figure.grade": ("進捗", "grade"),
+    "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
+}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise KpiError(f"unknown language {lang!r}: use ja or en")
+    return lang
+
+
+def text(key: str, lang: str = "ja") -> str:
+    ja, en = _LABELS[key]
+    return ja if check_lang(lang) == "ja" else en
+
+
+def kind_label(kind: str, lang: str = "ja") -> str:
+    return text(f"kind.{kind}", lang)

@@ -1,0 +1,351 @@
+"""Load a data directory into a validated Dataset, reporting every problem at once.
+
+Harmless variants are accepted and normalised: a UTF-8 byte-order mark (Excel writes one),
+full-width digits, 1,000 separators, surrounding spaces, any dash for —, era-form years.
+Everything else that is wrong becomes a Problem naming file, line, column and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import numbers
+from .errors import DataError, KpiError, Problem
+from .fiscal_year import parse_fiscal_year
+from .schema import METADATA_FILE, METADATA_KEYS, TABLES, Table
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables of one data directory (tidy pandas DataFrames) and its metadata."""
+
+    data_dir: Path
+    metadata: dict
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def scheme_name(self) -> str:
+        return self.metadata["scheme"]
+
+    @property
+    def project_numbers(self) -> list[int]:
+        return sorted(int(p) for p in self.projects["project"])
+
+    @property
+    def years(self) -> list[int]:
+        """Years that have at least one actual value."""
+        a = self.actuals
+        return sorted(int(y) for y in a.loc[a["actual_state"] == numbers.VALUE, "year"].unique())
+
+    @property
+    def latest_year(self) -> int:
+        """The most recent year with any actual value: the default evaluation year."""
+        return self.years[-1]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(file, line, column, message))
+
+
+def resolve_data_dir(data_dir: str | Path | None) -> Path:
+    return DEFAULT_DATA_DIR if data_dir in (None, "") else Path(data_dir)
+
+
+def validate(data_dir: str | Path | None = None) -> list[Problem]:
+    """Every problem in a data directory (an empty list when it is valid)."""
+    try:
+        load_dataset(data_dir)
+    except DataError as e:
+        return e.problems
+    return []
+
+
+def load_dataset(data_dir: str | Path | None = None) -> Dataset:
+    """Read and validate a data directory; raise DataError listing every problem."""
+    root = resolve_data_dir(data_dir)
+    if not root.is_dir():
+        raise KpiError(f"data directory not found: {root}")
+    out = _Collector()
+    metadata = _read_metadata(root, out)
+    raw: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for table in TABLES.values():
+        rows = _read_table(root, table, out)
+        if rows is not None:
+            raw[table.name] = rows
+    frames = {name: _parse_table(TABLES[name], rows, out) for name, rows in raw.items()}
+    for name, table in TABLES.items():
+        if name not in frames:
+            frames[name] = _empty_frame(table)
+    if not out.problems:
+        _check_references(frames, out)
+        _check_indicator_rules(frames, metadata, out)
+    if out.problems:
+        raise DataError(out.problems)
+    for df in frames.values():
+        df.drop(columns=["_line"], inplace=True)
+    return Dataset(root, metadata, frames)
+
+
+def _read_metadata(root: Path, out: _Collector) -> dict:
+    path = root / METADATA_FILE
+    if not path.exists():
+        out.add(METADATA_FILE, None, None, "file is missing")
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        out.add(METADATA_FILE, getattr(e, "lineno", None), None, f"not valid UTF-8 JSON ({e.__class__.__name__})")
+        return {}
+    for key in METADATA_KEYS:
+        if key not in meta:
+            out.add(METADATA_FILE, None, key, "key is missing")
+    period = meta.get("period", {})
+    if not (isinstance(period, dict) and isinstance(period.get("first"), int) and isinstance(period.get("last"), int)):
+        out.add(METADATA_FILE, None, "period", 'must be {"first": YEAR, "last": YEAR}')
+    return meta
+
+
+def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, dict[str, str]]] | None:
+    path = root / table.file
+    if not path.exists():
+        if table.required:
+            out.add(table.file, None, None, "file is missing")
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("cp932")
+            hint = " (it looks like Shift_JIS: save it as UTF-8)"
+        except UnicodeDecodeError:
+            pass
+        out.add(table.file, line, None, f"not valid UTF-8{hint}")
+        return None
+    if "\ufeff" in text:
+        out.add(table.file, text[: text.index("\ufeff")].count("\n") + 1, None, "stray byte-order mark inside the file")
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        out.add(table.file, 1, None, "file is empty (expected a header row)")
+        return None
+    header = [h.strip() for h in header]
+    ok = True
+    for name in table.column_names:
+        if name not in header:
+            out.add(table.file, 1, name, "column is missing from the header")
+            ok = False
+    for name in header:
+        if name not in table.column_names:
+            out.add(table.file, 1, name or "(empty)", f"unknown column (expected: {', '.join(table.column_names)})")
+            ok = False
+    if len(set(header)) != len(header):
+        out.add(table.file, 1, None, "duplicate column names in the header")
+        ok = False
+    if not ok:
+        return None
+    rows = []
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            out.add(table.file, line, None, f"has {len(record)} fields, the header has {len(header)}")
+            continue
+        rows.append((line, {h: cell.strip() for h, cell in zip(header, record)}))
+    return rows
+
+
+def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Collector) -> pd.DataFrame:
+    records = []
+    seen: dict[tuple, int] = {}
+    for line, row in rows:
+        rec: dict[str, object] = {"_line": line}
+        for col in table.columns:
+            raw = row[col.name]
+            if raw == "":
+                if col.required:
+                    out.add(table.file, line, col.name, "value is missing")
+                rec[col.name] = None
+                if col.type == "cell":
+                    rec[f"{col.name}_state"] = numbers.BLANK
+                continue
+            try:
+                _parse_value(col, raw, rec)
+            except (KpiError, numbers.CellError) as e:
+                out.add(table.file, line, col.name, str(e))
+                rec[col.name] = None
+        key = tuple(rec.get(k) for k in table.key)
+        if None not in key:
+            if key in seen:
+                keytext = ", ".join(f"{k}={v}" for k, v in zip(table.key, key))
+                out.add(table.file, line, None, f"duplicate row for {keytext} (first at line {seen[key]})")
+            else:
+                seen[key] = line
+        records.append(rec)
+    df = pd.DataFrame.from_records(records, columns=["_line", *_frame_columns(table)])
+    return df
+
+
+def _parse_value(col, raw: str, rec: dict) -> None:
+    if col.type == "text":
+        rec[col.name] = raw
+    elif col.type == "enum":
+        if raw not in col.choices:
+            raise KpiError(f"{raw!r} is not one of {', '.join(col.choices)}")
+        rec[col.name] = raw
+    elif col.type == "int":
+        cell = numbers.parse_cell(raw, allow_states=False)
+        if cell.value is None or cell.decimals or cell.value != int(cell.value):
+            raise KpiError(f"not a whole number: {raw!r}")
+        rec[col.name] = int(cell.value)
+    elif col.type == "year":
+        rec[col.name] = parse_fiscal_year(raw)
+    elif col.type == "number":
+        cell = numbers.parse_cell(raw, allow_states=False)
+        rec[col.name] = cell.value
+        rec[f"{col.name}_decimals"] = cell.decimals
+    elif col.type == "cell":
+        cell = numbers.parse_cell(raw)
+        rec[col.name] = cell.value
+        rec[f"{col.name}_state"] = cell.state
+        rec[f"{col.name}_decimals"] = cell.decimals
+    else:  # pragma: no cover - schema.py only uses the types above
+        raise AssertionError(col.type)
+
+
+def _frame_columns(table: Table) -> list[str]:
+    cols: list[str] = []
+    for col in table.columns:
+        cols.append(col.name)
+        if col.type == "cell":
+            cols += [f"{col.name}_state", f"{col.name}_decimals"]
+        elif col.type == "number":
+            cols.append(f"{col.name}_decimals")
+    return cols
+
+
+def _empty_frame(table: Table) -> pd.DataFrame:
+    return pd.DataFrame(columns=["_line", *_frame_columns(table)])
+
+
+def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
+    projects = set(f["projects"]["project"])
+    indicators = set(f["indicators"]["indicator"])
+    pillars = set(f["pillars"]["pillar"])
+    memberships = set(zip(f["project_indicators"]["project"], f["project_indicators"]["indicator"]))
+
+    def check(table: str, column: str, allowed: set, what: str) -> None:
+        df = f[table]
+        for line, value in zip(df["_line"], df[column]):
+            if value is not None and not pd.isna(value) and value not in allowed:
+                out.add(TABLES[table].file, int(line), column, f"unknown {what} {value!r}")
+
+    if len(pillars):
+        check("projects", "pillar", pillars, "pillar")
+    check("project_indicators", "project", projects, "project")
+    check("project_indicators", "indicator", indicators, "indicator")
+    for table in ("actuals", "benchmarks", "published_rates", "published_grades"):
+        check(table, "indicator", indicators, "indicator")
+    for table in ("published_rates", "published_grades", "analysis", "measures"):
+        check(table, "project", projects, "project")
+    for table in ("published_rates", "published_grades"):
+        df = f[table]
+        for line, p, i in zip(df["_line"], df["project"], df["indicator"]):
+            if p in projects and i in indicators and (p, i) not in memberships:
+                out.add(TABLES[table].file, int(line), "indicator", f"indicator {i!r} is not listed for project {p} in project_indicators.csv")
+    pi = f["project_indicators"]
+    seen: dict[tuple, int] = {}
+    for line, p, k, pos in zip(pi["_line"], pi["project"], pi["kind"], pi["position"]):
+        if (p, k, pos) in seen:
+            out.add("project_indicators.csv", int(line), "position", f"position {pos} of project {p} {k} is already used at line {seen[(p, k, pos)]}")
+        seen[(p, k, pos)] = int(line)
+    listed = set(pi["indicator"])
+    for line, ind in zip(f["indicators"]["_line"], f["indicators"]["indicator"]):
+        if ind not in listed:
+            out.add("indicators.csv", int(line), "indicator", f"indicator {ind!r} belongs to no project (add it to project_indicators.csv)")
+
+
+def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Collector) -> None:
+    period = metadata.get("period", {})
+    first, last = period.get("first"), period.get("last")
+    a = f["actuals"]
+    if first is not None and last is not None:
+        for line, year in zip(a["_line"], a["year"]):
+            if year is not None and not first <= year <= last:
+                out.add("actuals.csv", int(line), "year", f"year {year} is outside the strategy period {first}-{last} (metadata.json)")
+    bench = f["benchmarks"]
+    bench_keys = set(zip(bench["indicator"], bench["year"]))
+    value_years = a[a["actual_state"] == numbers.VALUE].groupby("indicator")["year"].apply(list).to_dict()
+    ind = f["indicators"]
+    file = "indicators.csv"
+    for r in ind.to_dict("records"):
+        line, kind = int(r["_line"]), r["target_kind"]
+        has = lambda c: r[c] is not None and not (isinstance(r[c], float) and np.isnan(r[c]))  # noqa: E731
+        if (r["name_source"] == "missing") == has("name_ja"):
+            out.add(file, line, "name_ja", "must be empty exactly when name_source is 'missing'")
+        if r["baseline_state"] == numbers.NOT_YET:
+            out.add(file, line, "baseline", "a baseline cannot be 未")
+        if r["baseline_state"] == numbers.VALUE and not has("baseline_year"):
+            out.add(file, line, "baseline_year", "a baseline value needs its year")
+        if has("revised_target") and not has("target"):
+            out.add(file, line, "revised_target", "a revised target without an original target")
+        if has("revised_target") and not has("revised_target_year"):
+            out.add(file, line, "revised_target_year", "a revised target needs its year")
+        if kind in ("value", "cumulative"):
+            if not has("target"):
+                out.add(file, line, "target", f"a {kind} target needs a target value")
+        elif has("target"):
+            out.add(file, line, "target", f"a {kind} target takes no target value (it is measured against {'the national value' if kind == 'national' else 'the baseline'})")
+        for col in ("target", "revised_target"):
+            if has(col) and r[col] == 0:
+                out.add(file, line, col, "zero target: the progress rate (a ratio to the target) would divide by zero")
+            if has(col) and r[col] < 0:
+                out.add(file, line, col, "negative target: the ratio progress rate is undefined")
+        if kind in ("above_baseline", "at_least_baseline"):
+            if r["baseline_state"] != numbers.VALUE:
+                out.add(file, line, "baseline", f"a {kind} target needs a baseline value")
+            elif r["baseline"] <= 0:
+                out.add(file, line, "baseline", "the baseline must be positive: it is the divisor of the progress rate")
+        if kind == "cumulative":
+            if not (has("period_start") and has("period_end")):
+                out.add(file, line, "period_start", "a cumulative target needs its period (period_start and period_end)")
+            elif r["period_start"] > r["period_end"]:
+                out.add(file, line, "period_end", "the period ends before it starts")
+        else:
+            if has("period_start") or has("period_end"):
+                out.add(file, line, "period_start", "only a cumulative target has a period")
+            if r["actual_basis"] != "annual":
+                out.add(file, line, "actual_basis", "only a cumulative target can have cumulative_to_date actuals")
+        if kind == "national":
+            missing = [y for y in value_years.get(r["indicator"], []) if (r["indicator"], y) not in bench_keys]
+            if missing:
+                out.add("benchmarks.csv", None, "value",
+                        f"national-level indicator {r['indicator']!r} (indicators.csv line {line}) has no national value for {', '.join(map(str, sorted(missing)))}")
+    national = set(ind.loc[ind["target_kind"] == "national", "indicator"])
+    for line, i in zip(bench["_line"], bench["indicator"]):
+        if i not in national:
+            out.add("benchmarks.csv", int(line), "indicator", f"{i!r} does not have a national-level target")

@@ -1,0 +1,97 @@
+"""Number rules in one place: parsing table cells, half-up rounding, and display formatting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+# The three states the source distinguishes, plus "blank" (nothing printed / not given).
+VALUE = "value"
+NOT_YET = "not_yet"  # 未: not yet available at publication
+NOT_MEASURED = "not_measured"  # — : not measured / not applicable
+BLANK = "blank"
+
+NOT_YET_MARK = "未"
+NOT_MEASURED_MARK = "—"
+# The source prints the dash as U+2014 and as U+FF0D; accept the usual look-alikes too.
+_DASHES = {"—", "－", "-", "―", "‐", "–", "ー"}
+
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class CellError(ValueError):
+    """A cell that is not a number, 未 or —; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    state: str
+    value: float | None = None
+    decimals: int = 0  # digits after the decimal point as written, for display
+
+
+def parse_cell(text: str | None, allow_states: bool = True) -> Cell:
+    """Parse a numeric cell. Accepted and normalised: full-width digits, 1,000 separators.
+
+    Rejected: units or other text, misplaced separators, non-finite numbers.
+    """
+    raw = "" if text is None else str(text)
+    s = unicodedata.normalize("NFKC", raw).strip()
+    if s == "":
+        return Cell(BLANK)
+    if allow_states and s == NOT_YET_MARK:
+        return Cell(NOT_YET)
+    if allow_states and (s in _DASHES or unicodedata.normalize("NFKC", s) in _DASHES):
+        return Cell(NOT_MEASURED)
+    if _GROUPED.match(s):
+        s = s.replace(",", "")
+    elif "," in s:
+        raise CellError(f"misplaced thousands separator in {raw!r}")
+    if not _PLAIN.match(s):
+        hint = " (expected a number, 未 or —)" if allow_states else " (expected a number)"
+        raise CellError(f"not a number: {raw!r}{hint}")
+    decimals = len(s.split(".")[1]) if "." in s else 0
+    return Cell(VALUE, float(s), decimals)
+
+
+def round_half_up(x: float | None, decimals: int = 1) -> float | None:
+    """Round half away from zero on the decimal value, as printed reports do (67.45 -> 67.5)."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return None
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def round_half_up_array(x: np.ndarray, decimals: int = 1) -> np.ndarray:
+    """Vectorised round_half_up; the tiny nudge absorbs binary error at exact ties (x.x5)."""
+    scale = 10.0**decimals
+    scaled = np.asarray(x, dtype=float) * scale
+    nudge = np.abs(scaled) * 1e-12 + 1e-9
+    return np.sign(scaled) * np.floor(np.abs(scaled) + 0.5 + nudge) / scale
+
+
+def exact_ratio_percent(numerator: float, denominator: float, decimals: int = 1) -> float:
+    """numerator ÷ denominator × 100 rounded half-up, computed exactly in decimal arithmetic."""
+    n, d = Decimal(repr(float(numerator))), Decimal(repr(float(denominator)))
+    q = Decimal(1).scaleb(-decimals)
+    return float((n * 100 / d).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def format_number(x: float | None, decimals: int | None = None) -> str:
+    """1,000 separators; `decimals` fixed digits, or as few as needed when None."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return ""
+    if decimals is None:
+        text = f"{x:,.6f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    return f"{x:,.{decimals}f}"
+
+
+def format_rate(rate: float | None) -> str:
+    """A progress rate as printed: one decimal and a percent sign (89.4%)."""
+    return "" if rate is None or (isinstance(rate, float) and np.isnan(rate)) else f"{rate:.1f}%"
