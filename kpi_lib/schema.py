@@ -128,6 +128,7 @@ TABLES: dict[str, Table] = {
             _c("area", "int"), _c("start_year", "year"), _c("name_ja", "text"), _c("name_en", "text"),
             _c("municipalities_ja", "text", doc="members separated by ・"),
             _c("municipalities_en", "text", doc="members separated by '; '"),
+            _c("note", "text", required=False),
         ), required=False, doc="Project 5's 市町村連携地域モデル事業 areas."),
         Table("partnership_counts", ("framework",), (
             _c("framework", "text"), _c("name_ja", "text"), _c("name_en", "text"),

@@ -1,0 +1,88 @@
+"""Audit: every published figure that disagrees with its own arithmetic, and nothing else.
+
+The published figures stay as printed in data/; this module only compares and explains.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from . import numbers
+from .grading import Scheme, evaluate, progress_table, scheme_for
+from .numbers import format_number
+
+AUDIT_COLUMNS = ["project", "indicator", "name_ja", "name_en", "year", "figure", "published", "recomputed", "arithmetic"]
+
+
+def audit(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
+    """One row per published progress rate or grade that the recomputation does not reproduce."""
+    scheme = scheme_for(dataset, scheme)
+    graded = progress_table(dataset, scheme).set_index(["indicator", "year"])
+    names = dataset.indicators.set_index("indicator")[["name_ja", "name_en"]]
+    rows = []
+    for p in dataset.published_rates.itertuples():
+        key = (p.indicator, p.year)
+        g = graded.loc[key] if key in graded.index else None
+        recomputed = None if g is None else g["progress_rate"]
+        published = p.progress_rate if p.progress_rate_state == numbers.VALUE else None
+        if _same(published, recomputed):
+            continue
+        rows.append(_row(p.project, p.indicator, names, p.year, "progress_rate",
+                         _fmt_rate(published, p.progress_rate_state), _fmt_rate(recomputed, None),
+                         rate_arithmetic(g, p.year) if g is not None else "no actual value for this year"))
+    for year in sorted(set(dataset.published_grades["year"])):
+        ev = evaluate(dataset, year, scheme).set_index(["project", "indicator"])
+        for p in dataset.published_grades[dataset.published_grades["year"] == year].itertuples():
+            if not isinstance(p.grade, str) or not p.grade:
+                continue  # the source gives no grade here (see the note column): nothing to compare
+            r = ev.loc[(p.project, p.indicator)]
+            if r["grade"] == p.grade:
+                continue
+            rows.append(_row(p.project, p.indicator, names, year, "grade", p.grade, r["grade"] or "",
+                             grade_arithmetic(r, scheme)))
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+def _row(project, indicator, names, year, figure, published, recomputed, arithmetic) -> dict:
+    n = names.loc[indicator]
+    return {"project": int(project), "indicator": indicator, "name_ja": n["name_ja"] if isinstance(n["name_ja"], str) else "",
+            "name_en": n["name_en"] if isinstance(n["name_en"], str) else "", "year": int(year), "figure": figure,
+            "published": published, "recomputed": recomputed, "arithmetic": arithmetic}
+
+
+def _same(a, b) -> bool:
+    if a is None or pd.isna(a):
+        return b is None or pd.isna(b)
+    return b is not None and not pd.isna(b) and round(float(a), 6) == round(float(b), 6)
+
+
+def _fmt_rate(x, state) -> str:
+    if state == numbers.NOT_MEASURED:
+        return numbers.NOT_MEASURED_MARK
+    return "" if x is None or pd.isna(x) else f"{float(x):.1f}"
+
+
+def rate_arithmetic(g, year: int) -> str:
+    """How a rate is computed, with the exact quotient: 7,086 ÷ 10,500 × 100 = 67.4857… → 67.5."""
+    measured, reference = float(g["measured"]), float(g["reference"])
+    num, den = (reference, measured) if g["direction"] == "lower" else (measured, reference)
+    kind = g["target_kind"]
+    what = f" (national value {int(year)})" if kind == "national" else (" (baseline)" if kind in ("above_baseline", "at_least_baseline") else "")
+    if den == 0:
+        return f"{format_number(num)} ÷ 0 × 100: undefined"
+    exact = Decimal(repr(num)) * 100 / Decimal(repr(den))
+    return f"{format_number(num)} ÷ {format_number(den)}{what} × 100 = {exact:.4f} → {float(g['progress_rate']):.1f}"
+
+
+def grade_arithmetic(r, scheme: Scheme) -> str:
+    """Why the scheme gives the recomputed grade."""
+    if r["latest_year"] is None or pd.isna(r["latest_year"]):
+        return "no actual value up to this year"
+    band = scheme.band(r["grade"]) if r["grade"] else None
+    reason = f"rate {r['progress_rate']:.1f}% (actual of {int(r['latest_year'])})"
+    if band is not None and band.rate_below is not None:
+        return f"{reason} is below {band.rate_below:g}% → {band.grade}"
+    state = "target achieved" if r["achieved"] else ("original target achieved" if r["original_achieved"] else "target not achieved")
+    return f"{reason}, {state} → {r['grade']}"

@@ -1,0 +1,148 @@
+"""The `kpi` command. Each subcommand is a thin call into the library; user errors print one
+line on stderr and exit with status 1 (usage errors: 2), never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+
+import pandas as pd
+
+from .errors import DataError, KpiError
+from .fiscal_year import parse_fiscal_year
+from .labels import LANGS, text
+
+
+def _year(value: str) -> int:
+    try:
+        return parse_fiscal_year(value)
+    except KpiError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kpi", description="Strategy-KPI progress analysis (地方創生総合戦略の数値目標・KPI).")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def data_arg(sp):
+        sp.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
+
+    g = sub.add_parser("grades", help="progress rate and grade of every indicator for an evaluation year")
+    g.add_argument("--year", type=_year, required=True, metavar="FY", help="evaluation fiscal year: 2018, H30, 平成30年度, R1 …")
+    g.add_argument("--project", type=int, action="append", metavar="N", help="only project N (repeatable)")
+    g.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    g.add_argument("--lang", choices=LANGS, default="ja")
+    data_arg(g)
+
+    a = sub.add_parser("audit", help="published figures that disagree with their own arithmetic")
+    a.add_argument("--format", choices=("table", "csv"), default="table")
+    a.add_argument("--lang", choices=LANGS, default="ja")
+    data_arg(a)
+
+    v = sub.add_parser("validate", help="check a data directory and report every problem")
+    data_arg(v)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except DataError as e:
+        for problem in e.problems:
+            print(f"kpi: error: {problem}", file=sys.stderr)
+        return 1
+    except KpiError as e:
+        print(f"kpi: error: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+def _load(args):
+    from .loading import load_dataset
+
+    return load_dataset(args.data)
+
+
+def cmd_grades(args) -> int:
+    from .grading import evaluate
+    from .tables import grade_table, grades_records
+
+    dataset = _load(args)
+    results = evaluate(dataset, args.year, projects=args.project)
+    if args.format == "table":
+        print(render_text_table(grade_table(results, args.lang)))
+    else:
+        records = grades_records(results, args.lang)
+        _write(records, args.format)
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from .audit import audit
+
+    findings = audit(_load(args))
+    if args.format == "csv":
+        _write(findings, "csv")
+    elif findings.empty:
+        print(text("audit.none", args.lang))
+    else:
+        shown = findings.rename(columns={
+            "project": text("col.project", args.lang), "name_ja" if args.lang == "ja" else "name_en": text("col.name", args.lang),
+            "year": text("col.year", args.lang), "figure": text("col.figure", args.lang),
+            "published": text("col.published", args.lang), "recomputed": text("col.recomputed", args.lang),
+            "arithmetic": text("col.arithmetic", args.lang)})
+        shown = shown.drop(columns=["name_en" if args.lang == "ja" else "name_ja"])
+        shown[text("col.figure", args.lang)] = [text(f"figure.{f}", args.lang) for f in findings["figure"]]
+        print(render_text_table(shown))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .loading import resolve_data_dir, validate
+
+    problems = validate(args.data)
+    for problem in problems:
+        print(f"kpi: error: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {resolve_data_dir(args.data)}", file=sys.stderr)
+        return 1
+    print(f"ok: {resolve_data_dir(args.data)} is valid")
+    return 0
+
+
+def _write(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    else:
+        sys.stdout.write(json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=1) + "\n")
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def render_text_table(frame: pd.DataFrame) -> str:
+    """A plain aligned table; Japanese characters count as two columns."""
+    cells = [[str(c) for c in frame.columns]] + [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(cells[0]))]
+    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+COMMANDS = {"grades": cmd_grades, "audit": cmd_audit, "validate": cmd_validate}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Display-ready tables built from the tidy result tables (used by the CLI and the notebooks)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from . import numbers
+from .fiscal_year import short_label
+from .labels import kind_label, text
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+
+
+def indicator_name(row, lang: str = "ja") -> str:
+    """The indicator's name in `lang`, or a marker where the source lost it."""
+    name = row["name_ja"] if lang == "ja" else row["name_en"]
+    return text("label.missing", lang) if _missing(name) or name == "" else str(name)
+
+
+def unit(row, lang: str = "ja") -> str:
+    u = row["unit_ja"] if lang == "ja" else row["unit_en"]
+    return "" if _missing(u) else str(u)
+
+
+def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
+    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 1,029 10,000 yen)."""
+    if _missing(value):
+        return ""
+    number = numbers.format_number(float(value), None if _missing(decimals) else int(decimals))
+    if not unit_text:
+        return number
+    if lang == "ja" or unit_text == "%":
+        return f"{number}{unit_text}"
+    return f"{number} {unit_text}"
+
+
+def year_in_brackets(year, lang: str = "ja") -> str:
+    return "" if _missing(year) else f"({short_label(int(year), lang)})"
+
+
+def baseline_text(row, lang: str = "ja") -> str:
+    if row["baseline_state"] == numbers.NOT_MEASURED:
+        return numbers.NOT_MEASURED_MARK
+    return format_quantity(row["baseline"], _decimals(row, "baseline"), unit(row, lang), lang)
+
+
+def target_text(row, lang: str = "ja") -> str:
+    """The original target in words where the source uses words (全国水準, 現状値以上 …)."""
+    kind = row["target_kind"]
+    if kind in ("national", "above_baseline", "at_least_baseline"):
+        if lang == "ja" and not _missing(row.get("target_text_ja")):
+            return str(row["target_text_ja"])
+        return text(f"target.{kind}", lang)
+    amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
+    if kind == "cumulative":
+        period = f"{short_label(int(row['period_start']), lang)}～{short_label(int(row['period_end']), lang)}"
+        return f"{text('target.cumulative', lang)}{amount} ({period})" if lang == "ja" else f"{amount} cumulative ({period})"
+    return amount
+
+
+def revised_target_text(row, lang: str = "ja") -> str:
+    if _missing(row["revised_target"]):
+        return numbers.NOT_MEASURED_MARK
+    return format_quantity(row["revised_target"], _decimals(row, "revised_target"), unit(row, lang), lang)
+
+
+def _decimals(row, column: str):
+    return row.get(f"{column}_decimals")
+
+
+def actual_text(row, lang: str = "ja") -> str:
+    if _missing(row["actual"]):
+        return text("state.no_actual", lang)
+    return format_quantity(row["actual"], row["actual_decimals"], unit(row, lang), lang)
+
+
+def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
+    """The grade summary as people read it: localised headings, source-style numbers."""
+    rows = []
+    for r in results.to_dict("records"):
+        rows.append({
+            text("col.project", lang): r["project"],
+            text("col.kind", lang): kind_label(r["kind"], lang),
+            text("col.name", lang): indicator_name(r, lang),
+            text("col.baseline", lang): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
+            # a cumulative target's period already names its last year
+            text("col.target", lang): target_text(r, lang) if r["target_kind"] == "cumulative"
+            else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
+            text("col.revised_target", lang): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
+            text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
+            text("col.progress_rate", lang): numbers.format_rate(r["progress_rate"]),
+            text("col.grade", lang): r["grade"],
+            text("col.published_rate", lang): numbers.format_rate(r["published_rate"]),
+            text("col.published_grade", lang): r["published_grade"],
+        })
+    return pd.DataFrame(rows)
+
+
+def _plain(x) -> str:
+    """A number for CSV/JSON: no separators, as few decimals as needed."""
+    if _missing(x):
+        return ""
+    f = float(x)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
+    """The machine-readable grade table (CSV/JSON): one row per project and indicator."""
+    rows = []
+    for r in results.to_dict("records"):
+        rows.append({
+            "project": r["project"], "kind": r["kind"], "position": r["position"], "indicator": r["indicator"],
+            "name_ja": "" if _missing(r["name_ja"]) else r["name_ja"],
+            "name_en": "" if _missing(r["name_en"]) else r["name_en"],
+            "unit": unit(r, lang),
+            "baseline": numbers.NOT_MEASURED_MARK if r["baseline_state"] == numbers.NOT_MEASURED else _plain(r["baseline"]),
+            "baseline_year": _plain(r["baseline_year"]),
+            "target_kind": r["target_kind"],
+            "target": _plain(r["target"]) if r["target_kind"] in ("value", "cumulative") else target_text(r, lang),
+            "target_year": _plain(r["target_year"]),
+            "revised_target": _plain(r["revised_target"]),
+            "target_in_force": _plain(r["target_in_force"]) if r["target_kind"] in ("value", "cumulative") else "",
+            "reference": _plain(r["reference"]),
+            "evaluation_year": r["evaluation_year"],
+            "latest_year": _plain(r["latest_year"]),
+            "actual": _plain(r["actual"]),
+            "progress_rate": "" if _missing(r["progress_rate"]) else f"{r['progress_rate']:.1f}",
+            "grade": r["grade"],
+            "published_rate": "" if _missing(r["published_rate"]) else f"{r['published_rate']:.1f}",
+            "published_grade": r["published_grade"],
+        })
+    return pd.DataFrame(rows)
