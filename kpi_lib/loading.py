@@ -100,9 +100,7 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         _check_indicator_rules(frames, metadata, out)
     if out.problems:
         raise DataError(out.problems)
-    for df in frames.values():
-        df.drop(columns=["_line"], inplace=True)
-    return Dataset(root, metadata, frames)
+    return Dataset(root, metadata, {name: df.drop(columns=["_line"]) for name, df in frames.items()})
 
 
 def _read_metadata(root: Path, out: _Collector) -> dict:
@@ -112,15 +110,29 @@ def _read_metadata(root: Path, out: _Collector) -> dict:
         return {}
     try:
         meta = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        out.add(METADATA_FILE, getattr(e, "lineno", None), None, f"not valid UTF-8 JSON ({e.__class__.__name__})")
+    except UnicodeDecodeError as e:
+        out.add(METADATA_FILE, None, None, f"not valid UTF-8 ({e.reason} at byte {e.start})")
+        return {}
+    except json.JSONDecodeError as e:
+        out.add(METADATA_FILE, e.lineno, None, f"not valid JSON ({e.msg}, column {e.colno})")
+        return {}
+    except OSError as e:
+        out.add(METADATA_FILE, None, None, f"cannot be read ({e.strerror or e.__class__.__name__})")
+        return {}
+    if not isinstance(meta, dict):
+        out.add(METADATA_FILE, 1, None, "must be a JSON object")
         return {}
     for key in METADATA_KEYS:
         if key not in meta:
             out.add(METADATA_FILE, None, key, "key is missing")
     period = meta.get("period", {})
-    if not (isinstance(period, dict) and isinstance(period.get("first"), int) and isinstance(period.get("last"), int)):
+    years = [period.get(k) for k in ("first", "last")] if isinstance(period, dict) else []
+    if not (len(years) == 2 and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
         out.add(METADATA_FILE, None, "period", 'must be {"first": YEAR, "last": YEAR}')
+        meta = {k: v for k, v in meta.items() if k != "period"}
+    elif years[0] > years[1]:
+        out.add(METADATA_FILE, None, "period", f"the period ends ({years[1]}) before it starts ({years[0]})")
+        meta = {k: v for k, v in meta.items() if k != "period"}
     return meta
 
 
@@ -130,7 +142,11 @@ def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, di
         if table.required:
             out.add(table.file, None, None, "file is missing")
         return None
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        out.add(table.file, None, None, f"cannot be read ({e.strerror or e.__class__.__name__})")
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -152,6 +168,9 @@ def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, di
     except StopIteration:
         out.add(table.file, 1, None, "file is empty (expected a header row)")
         return None
+    except csv.Error as e:
+        out.add(table.file, 1, None, f"malformed CSV ({e})")
+        return None
     header = [h.strip() for h in header]
     ok = True
     for name in table.column_names:
@@ -168,8 +187,15 @@ def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, di
     if not ok:
         return None
     rows = []
-    for record in reader:
-        line = reader.line_num
+    while True:
+        line = reader.line_num + 1  # a quoted cell can span lines: report the line the row starts on
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            out.add(table.file, line, None, f"malformed CSV ({e})")
+            return None
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
