@@ -48,6 +48,13 @@ class Scheme:
     reference: str
     decimals: int
     bands: tuple[Band, ...]
+    ranking: tuple[str, ...] = ()
+
+    def compare(self, old: str, new: str) -> int:
+        """+1 when `new` is a better grade than `old`, -1 when worse, 0 when equal or unranked."""
+        if old == new or old not in self.ranking or new not in self.ranking:
+            return 0
+        return 1 if self.ranking.index(new) < self.ranking.index(old) else -1
 
     @property
     def grades(self) -> tuple[str, ...]:
@@ -80,7 +87,11 @@ def load_scheme(name_or_path: str | Path = "hokkaido") -> Scheme:
             if b.get("when") not in (None, *_CONDITIONS):
                 raise KpiError(f"{path.name}: band {i}: unknown condition {b['when']!r} (use {', '.join(_CONDITIONS)})")
             bands.append(Band(b["grade"], b["label_ja"], b["label_en"], b.get("rate_below"), b.get("rate_at_least"), b.get("when")))
-        return Scheme(raw["name"], raw["title_ja"], raw["title_en"], rate["definition"], rate["reference"], int(rate.get("decimals", 1)), tuple(bands))
+        ranking = tuple(raw.get("ranking", ()))
+        if set(ranking) - {b.grade for b in bands}:
+            raise KpiError(f"{path.name}: ranking names grades that no band gives")
+        return Scheme(raw["name"], raw["title_ja"], raw["title_en"], rate["definition"], rate["reference"],
+                      int(rate.get("decimals", 1)), tuple(bands), ranking)
     except KeyError as e:
         raise KpiError(f"{path.name}: missing key {e.args[0]!r}") from None
 

@@ -46,6 +46,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.arithmetic": ("計算", "Arithmetic"),
     "figure.progress_rate": ("進捗率", "progress rate"),
     "figure.grade": ("進捗", "grade"),
+    # chart series and axes
+    "series.actual": ("実績値", "Actual"),
+    "series.baseline": ("基準値", "Baseline"),
+    "series.target": ("目標値（戦略策定時）", "Target (original)"),
+    "series.revised_target": ("目標値（見直し後）", "Target (revised)"),
+    "series.national": ("全国", "National"),
+    "series.reference": ("目標水準", "Target level"),
+    "chart.trend": ("実績値の推移", "Trend of actuals"),
+    "chart.rate": ("進捗率の推移", "Progress rate by year"),
+    "chart.value": ("値", "Value"),
+    "chart.series": ("系列", "Series"),
+    "chart.note": ("注", "Note"),
+    "chart.heatmap": ("指標別・年度別の進捗率", "Progress rate by indicator and year"),
+    "chart.grade_counts": ("プロジェクト別の進捗区分", "Grades by project"),
+    "chart.count": ("指標数", "Indicators"),
+    "provenance.derived": ("公表進捗率からの逆算値（公式統計ではない）", "derived from the published progress rate (not an official statistic)"),
+    "provenance.official": ("公式統計", "official statistic"),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
 }
 

@@ -26,11 +26,24 @@ def unit(row, lang: str = "ja") -> str:
     return "" if _missing(u) else str(u)
 
 
+# English readers count in millions and billions, not in 万 (10,000) and 億 (100 million).
+_ENGLISH_SCALES = {"10,000 ": (100, "million"), "100 million ": (10, "billion")}
+
+
 def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
-    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 1,029 10,000 yen)."""
+    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen)."""
     if _missing(value):
         return ""
-    number = numbers.format_number(float(value), None if _missing(decimals) else int(decimals))
+    d = None if _missing(decimals) else int(decimals)
+    if lang == "en":
+        for prefix, (divisor, word) in _ENGLISH_SCALES.items():
+            if unit_text.startswith(prefix):
+                extra = len(str(divisor)) - 1
+                number = numbers.format_number(float(value) / divisor, None if d is None else d + extra)
+                if "." in number:
+                    number = number.rstrip("0").rstrip(".")
+                return f"{number} {word} {unit_text[len(prefix):]}"
+    number = numbers.format_number(float(value), d)
     if not unit_text:
         return number
     if lang == "ja" or unit_text == "%":

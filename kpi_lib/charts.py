@@ -1,0 +1,181 @@
+"""Altair charts built from the tidy result tables: trend, progress rate, overview charts.
+
+Charts carry data only; how they are displayed (JupyterLab, papermill, offline HTML) is
+rendering.py's job.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import numbers
+from .fiscal_year import short_label
+from .labels import text
+from .style import FONT_STACK, GRADE_COLOURS, SERIES_COLOURS
+from .tables import format_quantity, indicator_name, unit
+
+WIDTH, HEIGHT = 440, 230
+_SERIES = ("actual", "national", "baseline", "target", "revised_target")
+_SHAPES = {"actual": "circle", "national": "triangle-up", "baseline": "diamond", "target": "square", "revised_target": "cross"}
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (chart.configure(font=FONT_STACK)
+            .configure_view(stroke=None)
+            .configure_axis(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee")
+            .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom")
+            .configure_title(fontSize=13, anchor="start"))
+
+
+def trend_frame(dataset, result_row: dict, lang: str = "ja") -> pd.DataFrame:
+    """Tidy points of one indicator's trend chart: series, year, value, with display texts."""
+    r = result_row
+    u = unit(r, lang)
+    rows = []
+
+    def add(series, year, value, decimals=None, note=""):
+        if year is None or pd.isna(year) or value is None or pd.isna(value):
+            return
+        rows.append({"series": series, "series_label": text(f"series.{series}", lang), "year": int(year),
+                     "year_label": short_label(int(year), lang), "value": float(value),
+                     "value_text": format_quantity(value, decimals, u, lang), "note": note})
+
+    a = dataset.actuals
+    for x in a[(a["indicator"] == r["indicator"]) & (a["actual_state"] == numbers.VALUE)].itertuples():
+        add("actual", x.year, x.actual, x.actual_decimals)
+    if r["target_kind"] == "national":
+        b = dataset.benchmarks
+        for x in b[b["indicator"] == r["indicator"]].itertuples():
+            add("national", x.year, x.value, None, text(f"provenance.{x.provenance}", lang))
+    if r["baseline_state"] == numbers.VALUE:
+        add("baseline", r["baseline_year"], r["baseline"], r.get("baseline_decimals"))
+    if r["target_kind"] in ("value", "cumulative"):
+        add("target", r["target_year"], r["target"], r.get("target_decimals"))
+    add("revised_target", r["revised_target_year"], r["revised_target"], r.get("revised_target_decimals"))
+    return pd.DataFrame(rows, columns=["series", "series_label", "year", "year_label", "value", "value_text", "note"])
+
+
+def _year_domain(years: list[int], lang: str) -> list[str]:
+    return [short_label(y, lang) for y in range(min(years), max(years) + 1)]
+
+
+def trend_chart(dataset, result_row: dict, lang: str = "ja") -> alt.TopLevelMixin:
+    """Actuals by year with baseline, target, revised target and the national series."""
+    r = result_row
+    frame = trend_frame(dataset, r, lang)
+    years = list(frame["year"]) + [int(r["target_year"])]
+    domain = _year_domain(years, lang)
+    present = [s for s in _SERIES if s in set(frame["series"])]
+    labels = [text(f"series.{s}", lang) for s in present]
+    colour = alt.Color("series_label:N", title=text("chart.series", lang),
+                       scale=alt.Scale(domain=labels, range=[SERIES_COLOURS[s] for s in present]))
+    shape = alt.Shape("series_label:N", title=text("chart.series", lang),
+                      scale=alt.Scale(domain=labels, range=[_SHAPES[s] for s in present]))
+    x = alt.X("year_label:O", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0))
+    u = unit(r, lang)
+    y = alt.Y("value:Q", title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}", scale=alt.Scale(zero=False))
+    tooltip = [alt.Tooltip("series_label:N", title=text("chart.series", lang)),
+               alt.Tooltip("year_label:N", title=text("col.year", lang)),
+               alt.Tooltip("value_text:N", title=text("chart.value", lang))]
+    if (frame["note"] != "").any():
+        tooltip.append(alt.Tooltip("note:N", title=text("chart.note", lang)))
+    base = alt.Chart(frame)
+    lines = base.transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=["actual", "national"])).mark_line(strokeWidth=2).encode(
+        x=x, y=y, color=colour, strokeDash=alt.condition(alt.datum.series == "national", alt.value([5, 3]), alt.value([1, 0])))
+    points = base.mark_point(size=90, filled=True, opacity=1).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+    layers = [lines, points]
+    if r["target_kind"] in ("value", "cumulative"):
+        # the target in force as a level line, so the gap to it reads at a glance
+        level = pd.DataFrame({"value": [float(r["target_in_force"])], "label": [text("series.reference", lang)]})
+        layers.append(alt.Chart(level).mark_rule(strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"]).encode(y="value:Q"))
+    elif r["target_kind"] in ("above_baseline", "at_least_baseline") and r["baseline_state"] == numbers.VALUE:
+        level = pd.DataFrame({"value": [float(r["baseline"])], "label": [text(f"target.{r['target_kind']}", lang)]})
+        rule = alt.Chart(level).mark_rule(strokeDash=[6, 4], color=SERIES_COLOURS["target"]).encode(
+            y="value:Q", tooltip=[alt.Tooltip("label:N", title=text("series.reference", lang))])
+        layers.append(rule)
+    title = alt.TitleParams(text=text("chart.trend", lang), subtitle=indicator_name(r, lang))
+    return _config(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title))
+
+
+def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.DataFrame:
+    """Progress rate of each year's actual, with the grade that actual gives."""
+    g = graded[(graded["indicator"] == indicator) & graded["progress_rate"].notna()]
+    return pd.DataFrame({
+        "year": g["year"].astype(int), "year_label": [short_label(int(y), lang) for y in g["year"]],
+        "progress_rate": g["progress_rate"].astype(float),
+        "rate_text": [numbers.format_rate(v) for v in g["progress_rate"]],
+        "grade": g["grade"], "label": [f"{gr} {numbers.format_rate(v)}" for gr, v in zip(g["grade"], g["progress_rate"])],
+    })
+
+
+def rate_chart(graded: pd.DataFrame, result_row: dict, lang: str = "ja") -> alt.TopLevelMixin:
+    """Progress rate by year against the 80% and 100% lines, coloured and labelled by grade."""
+    frame = rate_frame(graded, result_row["indicator"], lang)
+    domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang)
+    grades = list(GRADE_COLOURS)
+    x = alt.X("year_label:O", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0))
+    top = max([120.0, *frame["progress_rate"]]) if len(frame) else 120.0
+    y = alt.Y("progress_rate:Q", title=f"{text('col.progress_rate', lang)} (%)", scale=alt.Scale(domain=[0, top]))
+    base = alt.Chart(frame)
+    line = base.mark_line(color="#999999").encode(x=x, y=y)
+    points = base.mark_point(size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5).encode(
+        x=x, y=y,
+        color=alt.Color("grade:N", title=text("col.grade", lang),
+                        scale=alt.Scale(domain=grades, range=[GRADE_COLOURS[g][0] for g in grades])),
+        tooltip=[alt.Tooltip("year_label:N", title=text("col.year", lang)),
+                 alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
+                 alt.Tooltip("grade:N", title=text("col.grade", lang))])
+    labels = base.mark_text(dy=-12, fontSize=11).encode(x=x, y=y, text="label:N")
+    lines = pd.DataFrame({"progress_rate": [80.0, 100.0], "label": ["80%", "100%"]})
+    rules = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#555555").encode(y="progress_rate:Q")
+    rule_text = alt.Chart(lines).mark_text(align="left", dx=4, dy=-6, color="#555555", fontSize=10).encode(
+        y="progress_rate:Q", x=alt.value(0), text="label:N")
+    title = alt.TitleParams(text=text("chart.rate", lang), subtitle=indicator_name(result_row, lang))
+    return _config(alt.layer(rules, rule_text, line, points, labels).properties(width=WIDTH, height=HEIGHT, title=title))
+
+
+def grade_counts_chart(results: pd.DataFrame, lang: str = "ja") -> alt.TopLevelMixin:
+    """Stacked bars: how many indicators of each project have each grade."""
+    graded = results[results["grade"] != ""]
+    counts = graded.groupby(["project", "grade"]).size().reset_index(name="count")
+    counts["project_label"] = [f"{text('col.project', lang)} {p}" for p in counts["project"]]
+    grades = list(GRADE_COLOURS)
+    counts["order"] = counts["grade"].map({g: i for i, g in enumerate(grades)})
+    colour = alt.Color("grade:N", title=text("col.grade", lang), scale=alt.Scale(domain=grades, range=[GRADE_COLOURS[g][0] for g in grades]))
+    bars = alt.Chart(counts).mark_bar(stroke="#333333", strokeWidth=0.5).encode(
+        y=alt.Y("project_label:N", title=None), x=alt.X("count:Q", title=text("chart.count", lang), stack="zero"),
+        color=colour, order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("project_label:N", title=text("col.project", lang)),
+                 alt.Tooltip("grade:N", title=text("col.grade", lang)), alt.Tooltip("count:Q", title=text("chart.count", lang))])
+    labels = alt.Chart(counts).mark_text(dx=-8, align="right", fontSize=11).encode(
+        y="project_label:N", x=alt.X("count:Q", stack="zero"), order=alt.Order("order:Q"), detail="grade:N",
+        text=alt.Text("grade:N"))
+    return _config(alt.layer(bars, labels).properties(width=WIDTH, height=30 * counts["project"].nunique() + 20,
+                                                      title=text("chart.grade_counts", lang)))
+
+
+def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja") -> alt.TopLevelMixin:
+    """Indicator × year progress rates (each project's indicators in table order)."""
+    order = results.drop_duplicates("indicator")
+    names = {r["indicator"]: f"{r['project']}. {indicator_name(r, lang)}" for r in order.to_dict("records")}
+    g = graded[graded["indicator"].isin(names) & graded["progress_rate"].notna()]
+    frame = pd.DataFrame({
+        "name": [names[i] for i in g["indicator"]], "year_label": [short_label(int(y), lang) for y in g["year"]],
+        "progress_rate": g["progress_rate"].astype(float), "grade": g["grade"],
+        "label": [f"{numbers.format_rate(v)}" for v in g["progress_rate"]]})
+    year_domain = _year_domain([int(y) for y in g["year"]], lang)
+    x = alt.X("year_label:O", title=None, scale=alt.Scale(domain=year_domain), axis=alt.Axis(orient="top", labelAngle=0))
+    y = alt.Y("name:N", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=360))
+    grades = list(GRADE_COLOURS)
+    cells = alt.Chart(frame).mark_rect(stroke="#ffffff").encode(
+        x=x, y=y, color=alt.Color("grade:N", title=text("col.grade", lang),
+                                  scale=alt.Scale(domain=grades, range=[GRADE_COLOURS[g][0] for g in grades])),
+        tooltip=[alt.Tooltip("name:N", title=text("col.name", lang)), alt.Tooltip("year_label:N", title=text("col.year", lang)),
+                 alt.Tooltip("label:N", title=text("col.progress_rate", lang)), alt.Tooltip("grade:N", title=text("col.grade", lang))])
+    dark = [g for g, (_, fg) in GRADE_COLOURS.items() if fg == "#ffffff"]
+    labels = alt.Chart(frame).mark_text(fontSize=10).encode(
+        x=x, y=y, text=alt.Text("label:N"),
+        color=alt.condition(alt.FieldOneOfPredicate(field="grade", oneOf=dark), alt.value("#ffffff"), alt.value("#000000")))
+    return _config(alt.layer(cells, labels).properties(width=70 * len(year_domain), height=22 * len(names),
+                                                      title=text("chart.heatmap", lang)))

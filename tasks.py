@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Set-up and routine jobs, with nothing but Python 3.11+ installed.
+
+    python3 tasks.py report      set up .venv, then write the yearly reports (latest year) to reports/
+    python3 tasks.py test        set up .venv and the test browser, then run every test
+    python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
+    python3 tasks.py lab         start JupyterLab with the project's environment
+
+Every command is idempotent: the environment is reinstalled only when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".kpi-installed"
+# Debian packages the browser test needs: headless Chromium and a Japanese font for screenshots.
+APT_PACKAGES = ["chromium", "fonts-noto-cjk"]
+
+
+def run(cmd: list, **kw) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=kw.pop("cwd", ROOT), **kw)
+
+
+def check(cmd: list, **kw) -> None:
+    rc = run(cmd, **kw)
+    if rc:
+        sys.exit(f"tasks.py: command failed with exit status {rc}: {' '.join(map(str, cmd))}")
+
+
+def setup() -> None:
+    """Create .venv and install the project into it (editable), unless already up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit("tasks.py: Python 3.11 or newer is needed")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PYTHON.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    if not PYTHON.exists():
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    check([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    check([PYTHON, "-m", "pip", "install", "--quiet", "-e", ROOT])
+    STAMP.write_text(wanted)
+
+
+def setup_browser() -> None:
+    """Install Debian's Chromium for the offline-HTML browser test, if it is missing."""
+    if shutil.which("chromium") and Path("/usr/share/fonts/opentype/noto").exists():
+        return
+    if not shutil.which("apt-get"):
+        sys.exit("tasks.py: the browser test needs Chromium; install it (Debian: apt-get install chromium fonts-noto-cjk)")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    check([*sudo, "apt-get", "update", "-q"], env=env)
+    check([*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *APT_PACKAGES], env=env)
+
+
+def cmd_report(args: list[str]) -> int:
+    setup()
+    return run([BIN / "kpi", "report", *args])
+
+
+def cmd_test(args: list[str]) -> int:
+    setup()
+    setup_browser()
+    rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *args])
+    if rc == 5:
+        print("tasks.py: pytest collected no tests: failing on purpose", file=sys.stderr)
+        return 1
+    return rc
+
+
+def cmd_notebooks(args: list[str]) -> int:
+    setup()
+    return run([PYTHON, "-m", "kpi_lib.notebooks", *args])
+
+
+def cmd_lab(args: list[str]) -> int:
+    setup()
+    return run([BIN / "jupyter", "lab", "--notebook-dir", ROOT / "notebooks", *args])
+
+
+COMMANDS = {"report": cmd_report, "test": cmd_test, "notebooks": cmd_notebooks, "lab": cmd_lab}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    sys.exit(COMMANDS[sys.argv[1]](sys.argv[2:]))
