@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 import unicodedata
 
 import pandas as pd
@@ -50,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a data directory and report every problem")
     data_arg(v)
+
+    r = sub.add_parser("report", help="run the report notebooks into HTML reports (papermill)")
+    r.add_argument("--year", type=_year, metavar="FY", help="evaluation fiscal year (default: the latest year with actuals)")
+    r.add_argument("--project", type=int, action="append", metavar="N", help="only project N (repeatable; skips the overview)")
+    r.add_argument("--lang", choices=LANGS, action="append", help="ja or en (repeatable; default: both)")
+    r.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
+    r.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N", help="notebooks run at once (default: 2)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    data_arg(r)
+
+    sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks (after a library or data change)")
     return p
 
 
@@ -142,7 +155,36 @@ def render_text_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"grades": cmd_grades, "audit": cmd_audit, "validate": cmd_validate}
+def cmd_report(args) -> int:
+    from .report import run_reports
+
+    dataset = _load(args)
+    year = args.year if args.year is not None else dataset.latest_year
+    if year not in range(dataset.years[0], dataset.latest_year + 1):
+        raise KpiError(f"no actuals for FY{year}: the data covers FY{dataset.years[0]}-FY{dataset.latest_year}")
+    projects = args.project or dataset.project_numbers
+    unknown = sorted(set(projects) - set(dataset.project_numbers))
+    if unknown:
+        raise KpiError(f"unknown project {unknown[0]} (projects: {', '.join(map(str, dataset.project_numbers))})")
+    if args.jobs < 1:
+        raise KpiError("--jobs must be at least 1")
+    folders = run_reports(year, args.lang or list(LANGS), sorted(set(projects)), Path(args.out), jobs=args.jobs,
+                          data_dir=args.data, with_overview=not args.project, progress=not args.no_progress)
+    for folder in folders:
+        print(folder / "index.html")
+    return 0
+
+
+def cmd_refresh_notebooks(args) -> int:
+    from .report import refresh_notebooks
+
+    for path in refresh_notebooks():
+        print(f"executed {path}")
+    return 0
+
+
+COMMANDS = {"grades": cmd_grades, "audit": cmd_audit, "validate": cmd_validate, "report": cmd_report,
+            "refresh-notebooks": cmd_refresh_notebooks}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,272 @@
+"""What the report notebooks display: each function shows one section, built from kpi_lib's
+tables, charts and commentary. Notebooks only pass parameters and call these.
+
+All text from data is HTML-escaped here, so markup in data never reaches the page as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import charts, commentary, rendering, tables, texts
+from .audit import audit
+from .errors import KpiError
+from .fiscal_year import fiscal_year_label, parse_fiscal_year, short_label
+from .grading import Scheme, evaluate, progress_table, scheme_for
+from .labels import check_lang, text
+from .loading import Dataset, load_dataset
+from .style import GRADE_COLOURS, NO_GRADE_COLOURS
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows, computed once."""
+
+    dataset: Dataset
+    scheme: Scheme
+    year: int
+    lang: str
+    projects: tuple[int, ...]
+    results: pd.DataFrame
+    previous: pd.DataFrame | None
+    graded: pd.DataFrame
+    findings: pd.DataFrame
+
+
+def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
+    """Validate the notebook parameters and compute the report's tables.
+
+    A bad parameter stops the notebook with a one-line message (no traceback).
+    """
+    _one_line_errors()
+    rendering.enable()
+    check_lang(lang)
+    dataset = load_dataset(data_dir)
+    fy = parse_fiscal_year(year)
+    years = dataset.years
+    if not years[0] <= fy <= years[-1]:
+        raise KpiError(f"no evaluation for {fiscal_year_label(fy, 'en')}: the data has actuals for FY{years[0]}-FY{years[-1]}")
+    projects = tuple(dataset.project_numbers)
+    if project is not None:
+        try:
+            number = int(project)
+        except (TypeError, ValueError):
+            raise KpiError(f"invalid project {project!r}: use a number {projects[0]}-{projects[-1]}") from None
+        if number not in projects:
+            raise KpiError(f"unknown project {project!r}: the data has projects {', '.join(map(str, projects))}")
+        projects = (number,)
+    scheme = scheme_for(dataset)
+    results = evaluate(dataset, fy, scheme, list(projects))
+    previous = evaluate(dataset, fy - 1, scheme, list(projects)) if fy - 1 >= years[0] else None
+    return Report(dataset, scheme, fy, lang, projects, results, previous, progress_table(dataset, scheme), audit(dataset, scheme))
+
+
+def _one_line_errors() -> None:
+    """In IPython, show a KpiError as one line instead of a traceback (the cell still fails)."""
+    try:
+        ip = get_ipython()  # type: ignore[name-defined]  # noqa: F821
+    except NameError:
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        print(f"{etype.__name__}: {value}", file=sys.stderr)
+        return [f"{etype.__name__}: {value}"]
+
+    ip.set_custom_exc((KpiError,), handler)
+
+
+def _display(markup: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def _e(x) -> str:
+    return html.escape("" if x is None else str(x))
+
+
+def grade_badge(grade: str) -> str:
+    bg, fg = GRADE_COLOURS.get(grade, NO_GRADE_COLOURS)
+    label = grade or "—"
+    return (f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
+            f'font-weight:bold;white-space:nowrap">{_e(label)}</span>')
+
+
+def _list(items: list[str], cls: str = "") -> str:
+    return f'<ul class="{cls}">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
+
+
+def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table") -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for col, value in zip(frame.columns, row):
+            cells.append(f"<td>{grade_badge(value) if col in badge_columns and value else _e(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+# --- project report -------------------------------------------------------------------------
+
+def show_header(r: Report) -> None:
+    p = r.dataset.projects.set_index("project").loc[r.projects[0]]
+    lang = r.lang
+    pillars = r.dataset.pillars.set_index("pillar")
+    if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
+        pillar = text("report.pillar_unknown", lang)
+    else:
+        pillar = pillars.loc[p["pillar"], f"name_{lang}"]
+    title = p[f"name_{lang}"]
+    year = f"{fiscal_year_label(r.year, 'ja')}（{short_label(r.year, 'ja')}）" if lang == "ja" else fiscal_year_label(r.year, "en")
+    _display(
+        f'<div class="kpi-header"><p class="kpi-kicker">{_e(text("report.title", lang))}</p>'
+        f"<h1>{_e(r.projects[0])}. {_e(title)}</h1>"
+        + (f'<p class="kpi-sub">{_e(p["name_ja"])}</p>' if lang == "en" else "")
+        + "<dl>"
+        f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>"
+        f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
+        f"<dt>{_e(text('report.evaluation_year', lang))}</dt><dd>{_e(year)}</dd>"
+        "</dl></div>")
+
+
+def show_legend(r: Report) -> None:
+    items = "".join(f"<li>{grade_badge(b.grade)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
+                    for b in sorted(r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99))
+    _display(f'<div class="kpi-legend"><h3>{_e(text("report.legend", r.lang))}</h3><ul>{items}</ul></div>')
+
+
+def show_grade_summary(r: Report) -> None:
+    table = tables.grade_table(r.results, r.lang).drop(columns=[text("col.project", r.lang)])
+    _display(f'<h2>{_e(text("report.summary", r.lang))}</h2>'
+             + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang))))
+
+
+def show_project_commentary(r: Report) -> None:
+    sentences = commentary.project_commentary(r.results, r.previous, r.scheme, r.lang)
+    _display(f'<h2>{_e(text("report.commentary", r.lang))}</h2>' + _list(sentences, "kpi-commentary"))
+
+
+def show_indicators(r: Report) -> None:
+    """One section per indicator: trend chart, progress-rate chart, generated commentary."""
+    from IPython.display import display
+
+    _display(f'<h2>{_e(text("report.indicators", r.lang))}</h2>')
+    previous = r.previous.set_index(["project", "indicator"]) if r.previous is not None else None
+    for row in r.results.to_dict("records"):
+        name = tables.indicator_name(row, r.lang)
+        kind = text(f"kind.{row['kind']}", r.lang)
+        grade = row["grade"]
+        rate = tables.numbers.format_rate(row["progress_rate"])
+        _display(f'<h3 class="kpi-indicator">{_e(kind)}：{_e(name)} {grade_badge(grade) if grade else ""} '
+                 f'<span class="kpi-rate">{_e(rate)}</span></h3>')
+        display(charts.trend_chart(r.dataset, row, r.lang))
+        display(charts.rate_chart(r.graded, row, r.lang))
+        key = (row["project"], row["indicator"])
+        prev = previous.loc[key].to_dict() | {"evaluation_year": r.year - 1} if previous is not None and key in previous.index else None
+        f = r.findings[(r.findings["project"] == row["project"]) & (r.findings["indicator"] == row["indicator"])]
+        _display(_list(commentary.indicator_commentary(row, r.graded, prev, f, r.scheme, r.lang), "kpi-commentary"))
+
+
+def show_analysis(r: Report) -> None:
+    ja_items, en_items = texts.analysis(r.dataset, r.projects[0])
+    body = f'<h2>{_e(text("report.analysis", r.lang))}</h2>'
+    if r.lang == "en":
+        body += f'<p class="kpi-label">{_e(text("report.official", "en"))}</p>'
+    body += _list(ja_items, "kpi-official")
+    if r.lang == "en" and en_items:
+        body += f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>' + _list(en_items, "kpi-unofficial")
+    _display(body)
+
+
+def show_measures(r: Report) -> None:
+    m = texts.measures(r.dataset, r.projects[0])
+    lang = r.lang
+    parts = [f'<h2>{_e(text("report.measures", lang))}</h2>']
+    if lang == "en":
+        parts.append(f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>')
+    for _, group in m.groupby("group_no", sort=True):
+        parts.append(f"<h3>{_e(group.iloc[0][f'group_{lang}'])}</h3><ul class='kpi-measures'>")
+        for row in group.itertuples():
+            details = texts.lines(getattr(row, f"description_{lang}"))
+            parts.append(f"<li><strong>{_e(getattr(row, f'measure_{lang}'))}</strong>"
+                         + (_list(details) if details else "") + "</li>")
+        parts.append("</ul>")
+    _display("".join(parts))
+
+
+def show_partnerships(r: Report) -> None:
+    """Project 5's partnership areas (shown only where the data has them for this project)."""
+    areas = r.dataset.partnership_areas
+    if areas.empty or r.projects[0] != 5:
+        return
+    lang = r.lang
+    frame = pd.DataFrame({
+        text("report.start_year", lang): [short_label(int(y), lang) for y in areas["start_year"]],
+        text("report.area", lang): areas[f"name_{lang}"],
+        text("report.members", lang): areas[f"municipalities_{lang}"],
+    })
+    counts = r.dataset.partnership_counts
+    facts = [f"{row[f'name_{lang}']}: {row['areas']}" + ("" if pd.isna(row["municipalities"]) else f" ({int(row['municipalities'])})")
+             for row in counts.to_dict("records")]
+    _display(f'<h2>{_e(text("report.partnerships", lang))}</h2>' + _table(frame) + _list(facts))
+
+
+def show_footer(r: Report) -> None:
+    meta = r.dataset.metadata
+    src = meta.get("source", {})
+    _display(f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: {_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」'
+             f" — {_e(text('report.generated_note', r.lang))}</p>")
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+def show_overview_header(r: Report) -> None:
+    year = fiscal_year_label(r.year, r.lang)
+    _display(f'<div class="kpi-header"><p class="kpi-kicker">{_e(r.dataset.metadata.get(f"title_{r.lang}", ""))}</p>'
+             f"<h1>{_e(text('report.overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
+             f"<dd>{_e(year)}</dd></dl></div>")
+
+
+def show_grade_counts(r: Report) -> None:
+    from IPython.display import display
+
+    display(charts.grade_counts_chart(r.results, r.lang))
+
+
+def show_heatmap(r: Report) -> None:
+    from IPython.display import display
+
+    display(charts.heatmap_chart(r.graded[r.graded["year"] <= r.year], r.results, r.lang))
+
+
+def show_lagging(r: Report) -> None:
+    worst = r.scheme.ranking[-1]
+    lag = r.results[r.results["grade"] == worst]
+    table = tables.grade_table(lag, r.lang)
+    _display(f'<h2>{_e(text("report.lagging", r.lang))}</h2>'
+             + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang))))
+
+
+def show_changes(r: Report) -> None:
+    lang = r.lang
+    head = f'<h2>{_e(text("report.changes", lang))}</h2>'
+    if r.previous is None:
+        _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
+        return
+    m = r.results.merge(r.previous[["project", "indicator", "grade"]], on=["project", "indicator"], suffixes=("", "_previous"))
+    changed = m[m["grade"] != m["grade_previous"]]
+    if changed.empty:
+        _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
+        return
+    frame = pd.DataFrame({
+        text("col.project", lang): changed["project"],
+        text("col.name", lang): [tables.indicator_name(x, lang) for x in changed.to_dict("records")],
+        text("report.previous_grade", lang): changed["grade_previous"],
+        text("col.grade", lang): changed["grade"],
+    })
+    _display(head + _table(frame, badge_columns=(text("report.previous_grade", lang), text("col.grade", lang))))

@@ -1,0 +1,49 @@
+"""Documentation that must stay in step with the code."""
+
+import re
+import tomllib
+from pathlib import Path
+
+from kpi_lib.schema import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_data_readme_documents_every_column():
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for table in TABLES.values():
+        section = readme.split(f"### `{table.file}`")[1].split("### ")[0]
+        for column in table.column_names:
+            assert f"| `{column}` |" in section, (table.file, column)
+
+
+def _requirement_names(specs):
+    return {re.split(r"[<>=!~ ;\[]", s.strip(), maxsplit=1)[0].lower().replace("_", "-") for s in specs}
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = dict(_pairs(pyproject["project"]["dependencies"]))
+    env = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    deps = env.split("dependencies:", 1)[1]
+    listed = dict(_pairs(re.findall(r"^\s+- ([A-Za-z0-9_.\-]+[^\n#:]*?)\s*(?:#.*)?$", deps, flags=re.M)))
+    assert listed.pop("python") == ">=3.11"
+    listed.pop("pip")
+    assert listed == wanted
+
+
+def _pairs(specs):
+    for spec in specs:
+        spec = spec.strip()
+        if spec.startswith("-e"):
+            continue
+        name = re.split(r"[<>=!~ ;\[]", spec, maxsplit=1)[0]
+        yield name.lower().replace("_", "-"), spec[len(name):].replace(" ", "")
+
+
+def test_readme_starts_with_the_two_commands():
+    lines = [l for l in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if l.strip()]
+    commands = [l for l in lines[:8] if l.startswith("python3 tasks.py")]
+    assert [c.split()[2] for c in commands[:2]] == ["report", "test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 tasks.py test" in ci
