@@ -19,6 +19,7 @@ import pandas as pd
 from . import numbers
 from .errors import DataError, KpiError, Problem
 from .fiscal_year import parse_fiscal_year
+from .grading import load_scheme
 from .schema import METADATA_FILE, METADATA_KEYS, TABLES, Table
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -95,9 +96,12 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     for name, table in TABLES.items():
         if name not in frames:
             frames[name] = _empty_frame(table)
-    if not out.problems:
+    # Cross-table checks need the tables others refer to; rows that already have a problem are
+    # not checked again, so one mistake gives one message while independent mistakes are all reported.
+    if all(name in raw for name in ("projects", "indicators", "project_indicators")):
+        flagged = {(p.file, p.line) for p in out.problems}
         _check_references(frames, out)
-        _check_indicator_rules(frames, metadata, out)
+        _check_indicator_rules(frames, metadata, out, flagged)
     if out.problems:
         raise DataError(out.problems)
     return Dataset(root, metadata, {name: df.drop(columns=["_line"]) for name, df in frames.items()})
@@ -129,10 +133,15 @@ def _read_metadata(root: Path, out: _Collector) -> dict:
     years = [period.get(k) for k in ("first", "last")] if isinstance(period, dict) else []
     if not (len(years) == 2 and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
         out.add(METADATA_FILE, None, "period", 'must be {"first": YEAR, "last": YEAR}')
-        meta = {k: v for k, v in meta.items() if k != "period"}
+        meta = {k: v for k, v in meta.items() if k != "period"}  # so later checks do not use it
     elif years[0] > years[1]:
         out.add(METADATA_FILE, None, "period", f"the period ends ({years[1]}) before it starts ({years[0]})")
         meta = {k: v for k, v in meta.items() if k != "period"}
+    if "scheme" in meta:
+        try:
+            load_scheme(str(meta["scheme"]))
+        except KpiError as e:
+            out.add(METADATA_FILE, None, "scheme", str(e))
     return meta
 
 
@@ -159,10 +168,11 @@ def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, di
             pass
         out.add(table.file, line, None, f"not valid UTF-8{hint}")
         return None
+    text = text.replace("\r\n", "\n")  # CRLF files (Excel, git autocrlf) read as LF, in quoted cells too
     if "\ufeff" in text:
         out.add(table.file, text[: text.index("\ufeff")].count("\n") + 1, None, "stray byte-order mark inside the file")
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -194,7 +204,8 @@ def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, di
         except StopIteration:
             break
         except csv.Error as e:
-            out.add(table.file, line, None, f"malformed CSV ({e})")
+            hint = ": a quoted cell is never closed" if "end of data" in str(e) else ""
+            out.add(table.file, line, None, f"malformed CSV ({e}){hint}")
             return None
         if not any(cell.strip() for cell in record):
             continue
@@ -228,7 +239,7 @@ def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Col
         if None not in key:
             if key in seen:
                 keytext = ", ".join(f"{k}={v}" for k, v in zip(table.key, key))
-                out.add(table.file, line, None, f"duplicate row for {keytext} (first at line {seen[key]})")
+                out.add(table.file, line, ", ".join(table.key), f"duplicate row for {keytext} (first at line {seen[key]})")
             else:
                 seen[key] = line
         records.append(rec)
@@ -278,6 +289,11 @@ def _empty_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame(columns=["_line", *_frame_columns(table)])
 
 
+def _show(value):
+    """A whole number as written: an int column holding a missing value comes back as floats."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
     projects = set(f["projects"]["project"])
     indicators = set(f["indicators"]["indicator"])
@@ -288,7 +304,7 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
         df = f[table]
         for line, value in zip(df["_line"], df[column]):
             if value is not None and not pd.isna(value) and value not in allowed:
-                out.add(TABLES[table].file, int(line), column, f"unknown {what} {value!r}")
+                out.add(TABLES[table].file, int(line), column, f"unknown {what} {_show(value)!r}")
 
     if len(pillars):
         check("projects", "pillar", pillars, "pillar")
@@ -302,12 +318,12 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
         df = f[table]
         for line, p, i in zip(df["_line"], df["project"], df["indicator"]):
             if p in projects and i in indicators and (p, i) not in memberships:
-                out.add(TABLES[table].file, int(line), "indicator", f"indicator {i!r} is not listed for project {p} in project_indicators.csv")
+                out.add(TABLES[table].file, int(line), "indicator", f"indicator {i!r} is not listed for project {_show(p)} in project_indicators.csv")
     pi = f["project_indicators"]
     seen: dict[tuple, int] = {}
     for line, p, k, pos in zip(pi["_line"], pi["project"], pi["kind"], pi["position"]):
         if (p, k, pos) in seen:
-            out.add("project_indicators.csv", int(line), "position", f"position {pos} of project {p} {k} is already used at line {seen[(p, k, pos)]}")
+            out.add("project_indicators.csv", int(line), "position", f"position {_show(pos)} of project {_show(p)} {k} is already used at line {seen[(p, k, pos)]}")
         seen[(p, k, pos)] = int(line)
     listed = set(pi["indicator"])
     for line, ind in zip(f["indicators"]["_line"], f["indicators"]["indicator"]):
@@ -315,21 +331,28 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
             out.add("indicators.csv", int(line), "indicator", f"indicator {ind!r} belongs to no project (add it to project_indicators.csv)")
 
 
-def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Collector) -> None:
+def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Collector,
+                           flagged: set[tuple[str, int | None]] = frozenset()) -> None:
     period = metadata.get("period", {})
     first, last = period.get("first"), period.get("last")
     a = f["actuals"]
+    if not (a["actual_state"] == numbers.VALUE).any() and not any(p.file == "actuals.csv" for p in out.problems):
+        out.add("actuals.csv", None, "actual", "no actual value at all: nothing can be graded")
     if first is not None and last is not None:
         for line, year in zip(a["_line"], a["year"]):
-            if year is not None and not first <= year <= last:
-                out.add("actuals.csv", int(line), "year", f"year {year} is outside the strategy period {first}-{last} (metadata.json)")
+            if not pd.isna(year) and not first <= year <= last:
+                out.add("actuals.csv", int(line), "year", f"year {int(year)} is outside the strategy period {first}-{last} (metadata.json)")
     bench = f["benchmarks"]
     bench_keys = set(zip(bench["indicator"], bench["year"]))
-    value_years = a[a["actual_state"] == numbers.VALUE].groupby("indicator")["year"].apply(list).to_dict()
+    measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
+    value_years = measured.groupby("indicator")["year"].apply(lambda ys: [int(y) for y in ys]).to_dict()
     ind = f["indicators"]
     file = "indicators.csv"
+    bench_complete = not any(name == "benchmarks.csv" for name, _ in flagged)
     for r in ind.to_dict("records"):
         line, kind = int(r["_line"]), r["target_kind"]
+        if (file, line) in flagged:
+            continue
         has = lambda c: r[c] is not None and not (isinstance(r[c], float) and np.isnan(r[c]))  # noqa: E731
         if (r["name_source"] == "missing") == has("name_ja"):
             out.add(file, line, "name_ja", "must be empty exactly when name_source is 'missing'")
@@ -366,12 +389,13 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
                 out.add(file, line, "period_start", "only a cumulative target has a period")
             if r["actual_basis"] != "annual":
                 out.add(file, line, "actual_basis", "only a cumulative target can have cumulative_to_date actuals")
-        if kind == "national":
+        if kind == "national" and bench_complete:
             missing = [y for y in value_years.get(r["indicator"], []) if (r["indicator"], y) not in bench_keys]
             if missing:
                 out.add("benchmarks.csv", None, "value",
                         f"national-level indicator {r['indicator']!r} (indicators.csv line {line}) has no national value for {', '.join(map(str, sorted(missing)))}")
     national = set(ind.loc[ind["target_kind"] == "national", "indicator"])
+    unchecked = {i for line, i in zip(ind["_line"], ind["indicator"]) if (file, int(line)) in flagged}
     for line, i in zip(bench["_line"], bench["indicator"]):
-        if i not in national:
+        if i not in national and i not in unchecked:
             out.add("benchmarks.csv", int(line), "indicator", f"{i!r} does not have a national-level target")

@@ -18,10 +18,11 @@ BLANK = "blank"
 NOT_YET_MARK = "未"
 NOT_MEASURED_MARK = "—"
 # The source prints the dash as U+2014 and as U+FF0D; accept the usual look-alikes too.
-_DASHES = {"—", "－", "-", "―", "‐", "–", "ー"}
+_DASHES = {"—", "－", "-", "―", "‐", "–"}  # not ー (a long-vowel mark is no dash)
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_WITH_UNIT = re.compile(r"^[+-]?[\d.,]*\d\s*([^\d\s.,+-][^\d]*)$")
 
 
 class CellError(ValueError):
@@ -48,6 +49,9 @@ def parse_cell(text: str | None, allow_states: bool = True) -> Cell:
         return Cell(NOT_YET)
     if allow_states and (s in _DASHES or unicodedata.normalize("NFKC", s) in _DASHES):
         return Cell(NOT_MEASURED)
+    unit = _WITH_UNIT.match(s)
+    if unit:
+        raise CellError(f"not a number: {raw!r} (write the number without the unit {unit.group(1)!r})")
     if _GROUPED.match(s):
         s = s.replace(",", "")
     elif "," in s:

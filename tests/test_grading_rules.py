@@ -76,7 +76,8 @@ def test_national_target_uses_the_same_years_national_value(tmp_path):
 
 
 def test_no_actual_yet_gives_no_grade(tmp_path):
-    rate, grade = grade_of(tmp_path, {"target": 10}, [(2018, "未")], 2018)
+    # 2018 is 未; the 2019 actual does not count for the 2018 evaluation
+    rate, grade = grade_of(tmp_path, {"target": 10}, [(2018, "未"), (2019, 12)], 2018)
     assert rate is None and grade == ""
 
 
