@@ -2,12 +2,16 @@
 
 A chart is displayed as a mimebundle of
   - the Vega-Lite spec under ``application/vnd.vegalite.v5+json`` (JupyterLab 4.6 draws it
-    interactively; nbformat accepts it because the key ends in ``+json``),
-  - a static ``image/svg+xml`` drawn by vl-convert with the bundled IPAexGothic font
-    (fallback for viewers without a Vega renderer),
+    interactively; nbformat accepts it because the key ends in ``+json``; the offline HTML
+    draws it with the inlined Vega JavaScript, see html_export.py),
   - a short ``text/plain``.
-Everything in the bundle is a pure function of the chart, so re-running a notebook gives
-byte-identical outputs (``pytest --nbval`` compares them strictly).
+No static image is stored: drawing one costs ~0.2 s a chart in every report run, and its
+text layout would depend on the fonts of the machine that ran the notebook. The spec is a
+pure function of the chart, so re-running a notebook gives byte-identical outputs
+(``pytest --nbval`` compares them strictly). `chart_svg` draws a static SVG on demand, laid
+out with the IPAexGothic font that the install brings, so it is the same on every machine.
+
+Altair is pinned to 5.5 (Vega-Lite 5): JupyterLab 4.6 renders vegalite v3-v5 mimetypes only.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
-FONT_NAME = "IPAexGothic"
+from .style import FONT_STACK
+
 # IPAexGothic first (registered with vl-convert, so static SVGs measure text the same on
 # every machine); the rest are for browsers that lack it.
-FONT_FAMILY = "IPAexGothic, 'Noto Sans CJK JP', 'Hiragino Sans', Meiryo, sans-serif"
+FONT_FAMILY = FONT_STACK
 RENDERER_NAME = "kpi"
 
 _fonts_registered = False
@@ -87,9 +92,7 @@ _DATA_KEYS = {"data", "datasets"}
 
 def _renumber_auto_names(node, seen: dict[str, str]):
     if isinstance(node, dict):
-        return {
-            k: v if k in _DATA_KEYS else _renumber_auto_names(v, seen) for k, v in node.items()
-        }
+        return {k: v if k in _DATA_KEYS else _renumber_auto_names(v, seen) for k, v in node.items()}
     if isinstance(node, list):
         return [_renumber_auto_names(v, seen) for v in node]
     if isinstance(node, str):
@@ -134,11 +137,7 @@ def _stable_svg_ids(svg: str, spec_text: str) -> str:
 
 def spec_mimebundle(spec: dict) -> dict:
     """Mimebundle for a Vega-Lite spec dict (see module docstring)."""
-    register_fonts()
     spec = normalize_spec(spec)
-    # allowed_base_urls=[]: the static image must never depend on fetching data.
-    svg = vlc.vegalite_to_svg(spec, vl_version=vegalite_version(spec), allowed_base_urls=[])
-    svg = _stable_svg_ids(svg, json.dumps(spec, sort_keys=True))
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
@@ -146,9 +145,17 @@ def spec_mimebundle(spec: dict) -> dict:
         title = " ".join(map(str, title))
     return {
         vegalite_mimetype(spec): spec,
-        "image/svg+xml": svg,
         "text/plain": f"<Chart: {title}>" if title else "<Chart>",
     }
+
+
+def chart_svg(chart: alt.TopLevelMixin | dict) -> str:
+    """A static SVG of a chart, laid out with the bundled IPAexGothic (same on every machine)."""
+    register_fonts()
+    spec = normalize_spec(chart if isinstance(chart, dict) else chart.to_dict())
+    # allowed_base_urls=[]: the static image must never depend on fetching data.
+    svg = vlc.vegalite_to_svg(spec, vl_version=vegalite_version(spec), allowed_base_urls=[])
+    return _stable_svg_ids(svg, json.dumps(spec, sort_keys=True))
 
 
 def chart_mimebundle(chart: alt.TopLevelMixin | dict) -> dict:
@@ -162,6 +169,5 @@ def _render(spec: dict, **_metadata) -> dict:
 
 def enable() -> None:
     """Register and switch on the "kpi" Altair renderer, so displayed charts use it."""
-    register_fonts()
     alt.renderers.register(RENDERER_NAME, _render)
     alt.renderers.enable(RENDERER_NAME)

@@ -17,6 +17,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
@@ -29,6 +30,23 @@ KERNEL = "python3"
 # Starting many kernels at once can race for ports or time out on a loaded machine; a kernel
 # that fails to start is retried, a failing cell never is.
 KERNEL_START_ATTEMPTS = 3
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel on IPC sockets in a private folder: parallel kernels cannot race for TCP ports."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._socket_dir = tempfile.mkdtemp(prefix="kpi-kernel-")
+        self.transport = "ipc"
+        self.ip = os.path.join(self._socket_dir, "kernel")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources
 
 
 @dataclass(frozen=True)
@@ -74,29 +92,20 @@ def execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path | N
 
     last: Exception | None = None
     for _ in range(KERNEL_START_ATTEMPTS):
-        sockets = tempfile.mkdtemp(prefix="kpi-kernel-")
         try:
             nb = pm.execute_notebook(str(input_path), None, parameters=parameters, kernel_name=KERNEL,
                                      progress_bar=False, log_output=False, cwd=str(cwd or input_path.parent),
-                                     record_timing=False, km=_kernel_manager(sockets))
+                                     record_timing=False, kernel_manager_class=IPCKernelManager,
+                                     shutdown_kernel="immediate")
             break
         except PapermillExecutionError as e:
             raise ReportError(f"{input_path.name} {_describe(parameters)} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
         except (RuntimeError, TimeoutError) as e:  # kernel died or did not answer while starting
             last = e
-        finally:
-            shutil.rmtree(sockets, ignore_errors=True)
     else:
         raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel did not start ({last})")
     clean_notebook(nb)
     nbformat.write(nb, str(output_path))
-
-
-def _kernel_manager(socket_dir: str):
-    """A kernel on IPC sockets in a private folder: parallel kernels cannot race for TCP ports."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    return AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(socket_dir, "kernel"))
 
 
 def _describe(parameters: dict) -> str:
@@ -143,20 +152,23 @@ def run_reports(year: int, langs: list[str], projects: list[int], out_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_all(work, folders, jobs: int, progress: bool) -> None:
+def _run_all(work, folders, jobs: int, progress: bool, runner=None) -> None:
+    """Run (job, lang) pairs with `runner(job, folder, lang)`, `jobs` at a time, with a progress bar."""
     from tqdm import tqdm
+
+    runner = runner or _run_job
 
     bar = tqdm(total=len(work), desc="reports", unit="notebook", file=sys.stderr, disable=not progress)
     try:
         if jobs <= 1:
             for job, lang in work:
                 bar.set_postfix_str(f"{lang}/{job.name}")
-                _run_job(job, str(folders[lang]), lang)
+                runner(job, str(folders[lang]), lang)
                 bar.update()
             return
         # separate processes: each notebook gets its own kernel client and event loop
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(_run_job, job, str(folders[lang]), lang): (job, lang) for job, lang in work}
+            futures = {pool.submit(runner, job, str(folders[lang]), lang): (job, lang) for job, lang in work}
             try:
                 for future in as_completed(futures):
                     future.result()

@@ -79,6 +79,14 @@ def _one_line_errors() -> None:
     ip.set_custom_exc((KpiError,), handler)
 
 
+def _show_chart(chart) -> None:
+    """Display a chart without re-validating its spec against the Vega-Lite schema: that takes
+    ~0.1 s a chart in every report run, and tests/test_charts.py validates every chart."""
+    from IPython.display import display
+
+    display(rendering.chart_mimebundle(chart.to_dict(validate=False)), raw=True)
+
+
 def _display(markup: str) -> None:
     from IPython.display import HTML, display
 
@@ -153,8 +161,6 @@ def show_project_commentary(r: Report) -> None:
 
 def show_indicators(r: Report) -> None:
     """One section per indicator: trend chart, progress-rate chart, generated commentary."""
-    from IPython.display import display
-
     _display(f'<h2>{_e(text("report.indicators", r.lang))}</h2>')
     previous = r.previous.set_index(["project", "indicator"]) if r.previous is not None else None
     for row in r.results.to_dict("records"):
@@ -164,8 +170,8 @@ def show_indicators(r: Report) -> None:
         rate = tables.numbers.format_rate(row["progress_rate"])
         _display(f'<h3 class="kpi-indicator">{_e(kind)}：{_e(name)} {grade_badge(grade) if grade else ""} '
                  f'<span class="kpi-rate">{_e(rate)}</span></h3>')
-        display(charts.trend_chart(r.dataset, row, r.lang))
-        display(charts.rate_chart(r.graded, row, r.lang))
+        _show_chart(charts.trend_chart(r.dataset, row, r.lang))
+        _show_chart(charts.rate_chart(r.graded, row, r.lang))
         key = (row["project"], row["indicator"])
         prev = previous.loc[key].to_dict() | {"evaluation_year": r.year - 1} if previous is not None and key in previous.index else None
         f = r.findings[(r.findings["project"] == row["project"]) & (r.findings["indicator"] == row["indicator"])]
@@ -233,15 +239,11 @@ def show_overview_header(r: Report) -> None:
 
 
 def show_grade_counts(r: Report) -> None:
-    from IPython.display import display
-
-    display(charts.grade_counts_chart(r.results, r.lang))
+    _show_chart(charts.grade_counts_chart(r.results, r.lang))
 
 
 def show_heatmap(r: Report) -> None:
-    from IPython.display import display
-
-    display(charts.heatmap_chart(r.graded[r.graded["year"] <= r.year], r.results, r.lang))
+    _show_chart(charts.heatmap_chart(r.graded[r.graded["year"] <= r.year], r.results, r.lang))
 
 
 def show_lagging(r: Report) -> None:

@@ -1,0 +1,129 @@
+"""Executed notebook -> one self-contained HTML report that opens offline.
+
+Uses the ``kpi_report`` nbconvert template (kpi_lib/templates/kpi_report): code cells and
+prompts are hidden, and nothing is loaded from the network (no require.js, MathJax or
+CDN Vega). Charts are drawn in the browser from the Vega-Lite spec stored in the notebook
+output, by the Vega/Vega-Lite/vega-embed bundle from vl-convert, inlined once per page.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import nbformat
+import vl_convert as vlc
+from nbconvert import HTMLExporter
+
+from kpi_lib.rendering import vegalite_version
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "kpi_report"
+_CHART_MIMETYPE = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@functools.cache
+def vega_bundle(vl_version: str) -> str:
+    """Vega + Vega-Lite + vega-embed as one classic script (sets window.vegaEmbed).
+
+    Building it takes vl-convert ~3 s, so it is kept in a cache file per vl-convert and
+    Vega-Lite version (a cache that cannot be written is simply skipped).
+    """
+    cache = _cache_dir() / f"vega-bundle-{vlc.__version__}-vl{vl_version}.js"
+    try:
+        return cache.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    js = vlc.javascript_bundle(vl_version=vl_version)
+    # Inline in <script>: a literal "</script" would end the element early.
+    js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(js)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return js
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kpi_lib"
+
+
+def _script_json(value) -> str:
+    # "<" only occurs inside JSON strings, where \u003c means the same thing; this keeps
+    # "</script>" or "<!--" in a spec from breaking out of the <script> element.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+
+
+def _chart_specs(nb) -> dict[str, list[dict]]:
+    """Vega-Lite specs in the notebook's outputs, keyed by mimetype."""
+    found: dict[str, list[dict]] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for mimetype, value in output.get("data", {}).items():
+                if _CHART_MIMETYPE.match(mimetype):
+                    found.setdefault(mimetype, []).append(value)
+    return found
+
+
+def _bundle_version(specs: list[dict]) -> str:
+    """One Vega-Lite build for the whole page: the newest any chart asks for."""
+    versions = {vegalite_version(spec) for spec in specs}
+    if len({v.split(".")[0] for v in versions}) > 1:
+        raise ValueError(f"charts need different Vega-Lite major versions: {sorted(versions)}")
+    return max(versions, key=lambda v: tuple(map(int, v.split("."))))
+
+
+def notebook_to_html(notebook_path, html_path, title=None, lang="ja") -> Path:
+    """Write ``html_path`` (atomically) from the executed notebook at ``notebook_path``."""
+    notebook_path, html_path = Path(notebook_path), Path(html_path)
+    if not _LANG.match(lang):
+        raise ValueError(f"not a language tag: {lang!r}")
+    nb = nbformat.read(notebook_path, as_version=4)
+    charts = _chart_specs(nb)
+    all_specs = [spec for specs in charts.values() for spec in specs]
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,  # local images in markdown become data: URIs
+    )
+    exporter.register_filter("kpi_script_json", _script_json)
+    resources = {
+        # path: where markdown images are looked up for embedding.
+        "metadata": {"name": notebook_path.stem, "path": str(notebook_path.parent)},
+        "kpi": {
+            "title": title or nb.metadata.get("title") or notebook_path.stem,
+            "lang": lang,
+            "chart_mimetypes": sorted(charts),
+            "vega_bundle": vega_bundle(_bundle_version(all_specs)) if all_specs else "",
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{html_path.name}.", suffix=".tmp", dir=html_path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
+        os.replace(tmp, html_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return html_path

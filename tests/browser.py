@@ -1,0 +1,122 @@
+"""Open a report in headless Chromium with the network cut off, as on an offline office PC.
+
+Uses Debian's /usr/bin/chromium through Playwright (browsers downloaded by Playwright do
+not install here). Every request other than the page's own file is recorded and aborted.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = os.environ.get("KPI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",  # we run as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Second line of defence behind the request interception below.
+    "--proxy-server=127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+CHART_SELECTOR = ".kpi-chart"
+
+# Box of every chart and whether it holds a drawn <svg>/<canvas> of non-zero size.
+_CHARTS_JS = """sel => Array.from(document.querySelectorAll(sel)).map(box => {
+  const drawn = Array.from(box.querySelectorAll('svg, canvas')).some(el => {
+    const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  return {state: box.getAttribute('data-kpi-state'), drawn};
+})"""
+# Charts draw asynchronously; kpiEmbed marks each box done or error when finished.
+_SETTLED_JS = """sel => Array.from(document.querySelectorAll(sel)).every(
+  box => ['done', 'error'].includes(box.getAttribute('data-kpi-state')))"""
+
+
+def _hover_first_point(page) -> str | None:
+    """Hover the first point/bar of the first chart; return the tooltip text, if any."""
+    mark = page.query_selector(
+        f"{CHART_SELECTOR} .mark-symbol path, {CHART_SELECTOR} .mark-rect path"
+    )
+    if mark is None:
+        return None
+    mark.hover(force=True)
+    try:
+        page.wait_for_selector("#vg-tooltip-element.visible", state="visible", timeout=3000)
+    except Exception:
+        return None
+    return page.inner_text("#vg-tooltip-element")
+
+
+def check_page(html_path, screenshot_path, timeout_ms: int = 30_000) -> dict:
+    """Load ``html_path`` offline, wait for the charts, screenshot the full page.
+
+    Returns settled (every chart finished before the timeout), charts (containers found),
+    drawn (containers with a visible svg/canvas), errored (containers whose vega-embed call
+    failed), external_requests (any URL other than the file itself: must be empty),
+    failed_requests, console (errors and warnings, including uncaught exceptions) and
+    tooltip (text shown on hovering the first mark).
+    """
+    html_path = Path(html_path).resolve()
+    screenshot_path = Path(screenshot_path)
+    screenshot_path.parent.mkdir(parents=True, exist_ok=True)
+    url = html_path.as_uri()
+    external, failed, console = [], [], []
+
+    def is_external(u: str) -> bool:
+        # data:/blob:/about: URLs never reach the network.
+        return u != url and not u.startswith(("data:", "blob:", "about:"))
+
+    def route(r):
+        if not is_external(r.request.url):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1100, "height": 900}, service_workers="block", offline=True
+            )
+            context.route("**/*", route)
+            page = context.new_page()
+            # Requests that bypass routing (if any) are still seen here.
+            page.on(
+                "request",
+                lambda r: is_external(r.url) and r.url not in external and external.append(r.url),
+            )
+            page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+            page.on(
+                "console",
+                lambda m: m.type in ("error", "warning") and console.append(f"{m.type}: {m.text}"),
+            )
+            page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+            page.goto(url, wait_until="load", timeout=timeout_ms)
+            try:
+                page.wait_for_function(_SETTLED_JS, arg=CHART_SELECTOR, timeout=timeout_ms)
+                settled = True
+            except PlaywrightTimeoutError:  # report what was drawn rather than raise
+                settled = False
+            boxes = page.evaluate(_CHARTS_JS, CHART_SELECTOR)
+            page.screenshot(path=str(screenshot_path), full_page=True)
+            tooltip = _hover_first_point(page)
+        finally:
+            browser.close()
+    return {
+        "settled": settled,
+        "charts": len(boxes),
+        "drawn": sum(b["drawn"] for b in boxes),
+        "errored": sum(b["state"] == "error" for b in boxes),
+        "external_requests": list(dict.fromkeys(external)),
+        "failed_requests": failed,
+        "console": console,
+        "tooltip": tooltip,
+    }
