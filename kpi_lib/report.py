@@ -78,6 +78,8 @@ def clean_notebook(nb) -> None:
     pm = nb.metadata.get("papermill", {})
     nb.metadata["papermill"] = {"parameters": pm.get("parameters", {})}
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
         if cell.cell_type == "code":

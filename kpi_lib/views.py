@@ -7,7 +7,6 @@ All text from data is HTML-escaped here, so markup in data never reaches the pag
 from __future__ import annotations
 
 import html
-import sys
 from dataclasses import dataclass
 
 import pandas as pd
@@ -73,8 +72,11 @@ def _one_line_errors() -> None:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        print(f"{etype.__name__}: {value}", file=sys.stderr)
-        return [f"{etype.__name__}: {value}"]
+        # IPython drops what a custom handler returns; send the error output (ename, evalue,
+        # a one-line "traceback") ourselves, so papermill can name the error.
+        stb = [f"{etype.__name__}: {value}"]
+        shell._showtraceback(etype, value, stb)
+        return stb
 
     ip.set_custom_exc((KpiError,), handler)
 

@@ -7,6 +7,7 @@ not install here). Every request other than the page's own file is recorded and 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -27,6 +28,8 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
 CHART_SELECTOR = ".kpi-chart"
+# vl-convert's bundle pairs Vega-Lite 5 with Vega 6 and says so once per chart: harmless.
+KNOWN_WARNING = re.compile(r"^warning: (WARN )?The compiled spec uses Vega v5, but current version is v6")
 
 # Box of every chart and whether it holds a drawn <svg>/<canvas> of non-zero size.
 _CHARTS_JS = """sel => Array.from(document.querySelectorAll(sel)).map(box => {

@@ -25,7 +25,7 @@ CHROMIUM = "/usr/bin/chromium"
 # vl-convert's bundle pairs Vega-Lite 5 with Vega 6 (as vl-convert itself does when it draws
 # the notebook's SVG); vega-embed notes the compiled spec's "v5" $schema. Nothing else may
 # be logged.
-KNOWN_WARNING = re.compile(r"^warning: The compiled spec uses Vega v5, but current version is v6")
+from browser import KNOWN_WARNING  # noqa: E402
 
 needs_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("CI"),

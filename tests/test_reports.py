@@ -1,0 +1,145 @@
+"""`kpi report` as the yearly batch runs it: every report, its content, offline in a browser."""
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpi_lib import report, texts
+from kpi_lib.errors import KpiError
+from kpi_lib.grading import evaluate
+from kpi_lib.labels import text
+from kpi_lib.numbers import format_rate
+from kpi_lib.tables import indicator_name
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+YEARS = (2017, 2018)
+LANGS = ("ja", "en")
+needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"),
+                                    reason="/usr/bin/chromium not installed (python3 tasks.py test installs it)")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    for year in YEARS:
+        r = subprocess.run([sys.executable, "-m", "kpi_lib.cli", "report", "--year", str(year), "--out", str(out),
+                            "--jobs", "2", "--no-progress"], capture_output=True, text=True, cwd=tmp_path_factory.getbasetemp())
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert r.stdout.split() == [str(out / str(year) / lang / "index.html") for lang in LANGS]
+    return out
+
+
+def _specs(page: str) -> list[dict]:
+    return [json.loads(b) for b in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', page, flags=re.S)]
+
+
+def _has(page: str, words: str) -> bool:
+    """The text appears in the page as text (escaped, however quotes are serialised)."""
+    return html.escape(words, quote=False) in page.replace("&quot;", '"').replace("&#x27;", "'")
+
+
+def _title(spec) -> str:
+    t = spec.get("title")
+    return t.get("text") if isinstance(t, dict) else t
+
+
+def test_every_report_file_is_written_and_nothing_else(reports):
+    for year in YEARS:
+        for lang in LANGS:
+            folder = reports / str(year) / lang
+            names = {p.name for p in folder.iterdir()}
+            expected = {"index.html", "overview.html", "overview.ipynb"} | {f"project_{p}.{x}" for p in range(1, 6) for x in ("html", "ipynb")}
+            assert names == expected
+    assert not [p for p in reports.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_project_reports_show_every_indicator_grade_chart_and_text(reports, dataset, year, lang):
+    results = evaluate(dataset, year)
+    for project in dataset.project_numbers:
+        page = (reports / str(year) / lang / f"project_{project}.html").read_text(encoding="utf-8")
+        rows = results[results["project"] == project].to_dict("records")
+        specs = _specs(page)
+        trend = [s for s in specs if _title(s) == text("chart.trend", lang)]
+        assert len(trend) == len(rows), (project, lang)  # one trend chart per indicator
+        for row in rows:
+            assert _has(page, indicator_name(row, lang))
+            if row["grade"]:
+                assert f">{row['grade']}</span>" in page
+                assert _has(page, format_rate(row["progress_rate"]))
+        assert page.count('class="kpi-commentary"') == len(rows) + 1  # per indicator + the project summary
+        ja_items, en_items = texts.analysis(dataset, project)
+        for item in ja_items:
+            assert _has(page, item)  # the official text as written
+        if lang == "en":
+            assert text("report.unofficial", "en") in page
+            for item in en_items:
+                assert _has(page, item)
+        assert "list-style-type: none" not in page and "&lt;ul" not in page  # markup rendered as a list, not shown
+
+
+def test_reports_surface_the_published_disagreement(reports):
+    page = (reports / "2018" / "ja" / "project_1.html").read_text(encoding="utf-8")
+    assert "公表資料の平成30年度の進捗率（67.4%）は、再計算値（67.5%" in page
+    en = (reports / "2018" / "en" / "project_1.html").read_text(encoding="utf-8")
+    assert "The published FY2018 progress rate (67.4%) differs from the recomputed 67.5%" in en
+
+
+def test_english_report_has_english_headings(reports):
+    page = (reports / "2018" / "en" / "project_5.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in page
+    for key in ("report.summary", "report.indicators", "report.analysis", "report.measures", "report.partnerships"):
+        assert _has(page, text(key, "en"))
+    assert "Tokachi North-East Partnership Area" in page
+
+
+def test_overview_shows_counts_heatmap_lagging_and_changes(reports):
+    page = (reports / "2018" / "ja" / "overview.html").read_text(encoding="utf-8")
+    titles = [_title(s) for s in _specs(page)]
+    assert text("chart.grade_counts", "ja") in titles and text("chart.heatmap", "ja") in titles
+    assert text("report.lagging", "ja") in page and text("report.changes", "ja") in page
+    # 外国人観光客 was B in H29 and is B in H30 (its H30 actual is 未): listed among the Bs
+    assert "外国人観光客" in page.split(text("report.lagging", "ja"))[1]
+
+
+@needs_chromium
+def test_every_report_draws_offline_in_chromium(reports):
+    from browser import KNOWN_WARNING, check_page
+
+    for page in sorted(reports.rglob("*.html")):
+        if page.name == "index.html":
+            continue
+        shot = ARTIFACTS / "reports" / f"{page.parent.parent.name}-{page.parent.name}-{page.stem}.png"
+        result = check_page(page, shot)
+        assert result["settled"], page
+        assert result["charts"] > 0 and result["drawn"] == result["charts"] and result["errored"] == 0, page
+        assert result["external_requests"] == [] and result["failed_requests"] == [], page
+        assert [m for m in result["console"] if not KNOWN_WARNING.match(m)] == [], page
+
+
+def test_a_failing_notebook_names_itself_and_leaves_nothing(tmp_path):
+    out = tmp_path / "out"
+    (out / "2018" / "ja").mkdir(parents=True)
+    (out / "2018" / "ja" / "index.html").write_text("previous report", encoding="utf-8")
+    with pytest.raises(KpiError) as e:
+        report.run_reports(2018, ["ja"], [9], out, jobs=1, progress=False)  # no project 9: the notebook stops
+    message = str(e.value)
+    assert "project_report.ipynb" in message and "cell" in message and "unknown project" in message
+    assert "\n" not in message
+    assert (out / "2018" / "ja" / "index.html").read_text(encoding="utf-8") == "previous report"
+    assert sorted(p.name for p in out.iterdir()) == ["2018"]
+
+
+def test_same_data_and_parameters_give_identical_reports(tmp_path):
+    a = report.run_reports(2018, ["ja"], [2], tmp_path / "a", jobs=1, with_overview=False, progress=False)[0]
+    b = report.run_reports(2018, ["ja"], [2], tmp_path / "b", jobs=1, with_overview=False, progress=False)[0]
+    for name in ("project_2.ipynb", "project_2.html", "index.html"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert str(tmp_path) not in (a / "project_2.ipynb").read_text(encoding="utf-8")
