@@ -83,7 +83,7 @@ def cmd_test(args: list[str]) -> int:
 
 def cmd_notebooks(args: list[str]) -> int:
     setup()
-    return run([PYTHON, "-m", "kpi_lib.notebooks", *args])
+    return run([BIN / "kpi", "refresh-notebooks", *args])
 
 
 def cmd_lab(args: list[str]) -> int:
