@@ -19,6 +19,8 @@ import nbformat
 import vl_convert as vlc
 from nbconvert import HTMLExporter
 
+from kpi_lib import cache
+from kpi_lib.fonts import font_face_css
 from kpi_lib.rendering import vegalite_version
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -34,28 +36,15 @@ def vega_bundle(vl_version: str) -> str:
     Building it takes vl-convert ~3 s, so it is kept in a cache file per vl-convert and
     Vega-Lite version (a cache that cannot be written is simply skipped).
     """
-    cache = _cache_dir() / f"vega-bundle-{vlc.__version__}-vl{vl_version}.js"
-    try:
-        return cache.read_text(encoding="utf-8")
-    except OSError:
-        pass
+    name = f"vega-bundle-{vlc.__version__}-vl{vl_version}.js"
+    cached = cache.read(name)
+    if cached is not None:
+        return cached.decode("utf-8")
     js = vlc.javascript_bundle(vl_version=vl_version)
     # Inline in <script>: a literal "</script" would end the element early.
     js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(js)
-        os.replace(tmp, cache)
-    except OSError:
-        pass
+    cache.write(name, js.encode("utf-8"))
     return js
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kpi_lib"
 
 
 def _script_json(value) -> str:
@@ -110,6 +99,8 @@ def notebook_to_html(notebook_path, html_path, title=None, lang="ja") -> Path:
             "lang": lang,
             "chart_mimetypes": sorted(charts),
             "vega_bundle": vega_bundle(_bundle_version(all_specs)) if all_specs else "",
+            # the chart font, subset to what the charts draw (see fonts.py)
+            "font_face": font_face_css(json.dumps(all_specs, ensure_ascii=False)) if all_specs else "",
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)

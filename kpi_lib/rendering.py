@@ -17,45 +17,19 @@ Altair is pinned to 5.5 (Vega-Lite 5): JupyterLab 4.6 renders vegalite v3-v5 mim
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
-from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
 
+from .fonts import register_fonts
 from .style import FONT_STACK
 
 # IPAexGothic first (registered with vl-convert, so static SVGs measure text the same on
 # every machine); the rest are for browsers that lack it.
 FONT_FAMILY = FONT_STACK
 RENDERER_NAME = "kpi"
-
-_fonts_registered = False
-
-
-def font_directory() -> Path:
-    """Folder holding ipaexg.ttf inside the japanize_matplotlib package.
-
-    Found via find_spec so japanize_matplotlib (and with it matplotlib) is not imported.
-    """
-    spec = importlib.util.find_spec("japanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("japanize-matplotlib is not installed; it ships the IPAexGothic font")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
-    if not (folder / "ipaexg.ttf").is_file():
-        raise RuntimeError(f"IPAexGothic font file not found in {folder}")
-    return folder
-
-
-def register_fonts() -> None:
-    """Make IPAexGothic available to vl-convert (once per process)."""
-    global _fonts_registered
-    if not _fonts_registered:
-        vlc.register_font_directory(str(font_directory()))
-        _fonts_registered = True
-
 
 def vegalite_version(spec: dict) -> str:
     """vl-convert's Vega-Lite version ("5.20") for a spec, from its $schema URL.

@@ -19,6 +19,7 @@ SERIES_COLOURS = {
     "national": "#E69F00",    # orange
 }
 
-# Fonts: charts are laid out with IPAexGothic (shipped with the install, see rendering.py);
-# browsers fall back to the Japanese fonts office machines have.
-FONT_STACK = "IPAexGothic, 'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"
+# Fonts: charts are laid out with IPAexGothic (shipped with the install and embedded in each
+# HTML report, see fonts.py); the rest is the fallback for characters outside the subset.
+FONT_NAME = "IPAexGothic"
+FONT_STACK = f"{FONT_NAME}, 'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import re
 import subprocess
@@ -16,7 +18,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kpi_lib import rendering
+from kpi_lib import fonts, rendering
 from kpi_lib.html_export import notebook_to_html
 
 VL5 = "application/vnd.vegalite.v5+json"
@@ -126,9 +128,21 @@ def test_mimebundle_is_identical_in_fresh_processes():
 
 
 def test_register_fonts_is_idempotent():
-    rendering.register_fonts()
-    rendering.register_fonts()
-    assert (rendering.font_directory() / "ipaexg.ttf").is_file()
+    fonts.register_fonts()
+    fonts.register_fonts()
+    assert (fonts.font_directory() / "ipaexg.ttf").is_file()
+
+
+def test_font_subset_holds_exactly_the_chart_characters():
+    from fontTools.ttLib import TTFont
+
+    css = fonts.font_face_css("転入者数の推移①")
+    assert css.startswith("@font-face{font-family:'IPAexGothic'")
+    data = base64.b64decode(css.split("base64,")[1].split(")")[0])
+    cmap = TTFont(io.BytesIO(data)).getBestCmap()
+    assert {ord(c) for c in "転入者数の推移①AZ09%,"} <= set(cmap)
+    assert ord("北") not in cmap  # not asked for: left out
+    assert len(data) < 60_000
 
 
 # --- the report pipeline on a small notebook --------------------------------------------
