@@ -13,7 +13,7 @@ import unicodedata
 import pandas as pd
 
 from .errors import DataError, KpiError
-from .fiscal_year import parse_fiscal_year
+from .fiscal_year import parse_fiscal_year, short_label
 from .labels import LANGS, text
 
 
@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--lang", choices=LANGS, default="ja")
     data_arg(g)
 
+    c = sub.add_parser("changes", help="indicators whose grade changed between two evaluation years")
+    c.add_argument("--from", dest="from_year", type=_year, required=True, metavar="FY", help="the earlier evaluation year")
+    c.add_argument("--to", dest="to_year", type=_year, required=True, metavar="FY", help="the later evaluation year")
+    c.add_argument("--project", type=int, action="append", metavar="N", help="only project N (repeatable)")
+    c.add_argument("--format", choices=("table", "csv"), default="table")
+    c.add_argument("--lang", choices=LANGS, default="ja")
+    data_arg(c)
+
     a = sub.add_parser("audit", help="published figures that disagree with their own arithmetic")
     a.add_argument("--format", choices=("table", "csv"), default="table")
     a.add_argument("--lang", choices=LANGS, default="ja")
@@ -63,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     data_arg(r)
 
     sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks (after a library or data change)")
+
+    x = sub.add_parser("export", help="write the tables as an Excel workbook, one sheet per project as the source prints them")
+    x.add_argument("--xlsx", required=True, metavar="FILE", help="workbook to write (.xlsx)")
+    x.add_argument("--year", type=_year, metavar="FY",
+                   help="evaluation fiscal year (default: the latest with actuals); a later year adds empty 実績値 columns to fill in")
+    x.add_argument("--lang", choices=LANGS, default="ja")
+    data_arg(x)
+
+    m = sub.add_parser("import", help="read the 実績値 of an exported workbook back into the data tables (all or nothing)")
+    m.add_argument("file", metavar="FILE", help="workbook written by 'kpi export'")
+    data_arg(m)
     return p
 
 
@@ -90,6 +109,7 @@ def _load(args):
 
 def cmd_grades(args) -> int:
     from .grading import evaluate
+    from .outlook import with_outlook
     from .tables import grade_table, grades_records
 
     dataset = _load(args)
@@ -97,8 +117,22 @@ def cmd_grades(args) -> int:
     if args.format == "table":
         print(render_text_table(grade_table(results, args.lang)))
     else:
-        records = grades_records(results, args.lang)
+        records = with_outlook(grades_records(results, args.lang), dataset, args.year, args.lang)
         _write(records, args.format)
+    return 0
+
+
+def cmd_changes(args) -> int:
+    from .changes import change_table, grade_changes
+
+    changes = grade_changes(_load(args), args.from_year, args.to_year, projects=args.project)
+    if args.format == "csv":
+        _write(changes, "csv")
+    elif changes.empty:
+        print(text("changes.none", args.lang).format(from_year=short_label(args.from_year, args.lang),
+                                                      to_year=short_label(args.to_year, args.lang)))
+    else:
+        print(render_text_table(change_table(changes, args.lang)))
     return 0
 
 
@@ -183,8 +217,32 @@ def cmd_refresh_notebooks(args) -> int:
     return 0
 
 
-COMMANDS = {"grades": cmd_grades, "audit": cmd_audit, "validate": cmd_validate, "report": cmd_report,
-            "refresh-notebooks": cmd_refresh_notebooks}
+def cmd_export(args) -> int:
+    from .excel import export_workbook
+
+    print(export_workbook(_load(args), args.xlsx, year=args.year, lang=args.lang))
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .excel import import_workbook
+    from .fiscal_year import short_label
+    from .loading import resolve_data_dir
+
+    changes = import_workbook(args.file, args.data)
+    where = resolve_data_dir(args.data)
+    if not changes:
+        print(f"no changes: the workbook holds the data of {where} as it is")
+        return 0
+    for c in changes:
+        print(f"{' '.join(c.cells)}  {c.indicator} {short_label(c.year)}: {c.old if c.old is not None else '(new)'} -> {c.new}")
+    added = sum(c.old is None for c in changes)
+    print(f"updated {where / 'actuals.csv'}: {len(changes) - added} changed, {added} added")
+    return 0
+
+
+COMMANDS = {"grades": cmd_grades, "changes": cmd_changes, "audit": cmd_audit, "validate": cmd_validate, "report": cmd_report,
+            "refresh-notebooks": cmd_refresh_notebooks, "export": cmd_export, "import": cmd_import}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

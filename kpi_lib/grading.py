@@ -1,15 +1,21 @@
-"""Official grading: progress rates and grades under a grading scheme (schemes/*.toml).
+"""Official grading: progress rates and grades under a grading scheme (a validated TOML file).
 
-Rules of the Hokkaido scheme (docs/grading.md has the full text and the reasons):
-- progress rate = actual ÷ reference × 100, rounded half-up to one decimal; for lower-is-better
-  indicators reference ÷ actual × 100 (undefined when the actual is 0).
-- reference by target kind: value -> the target in force (revised where there is one, for every
-  year); national -> the national value of the same year; above_baseline / at_least_baseline ->
-  the baseline; cumulative -> the target, compared with the cumulative actual.
-- achieved: value, national, at_least_baseline, cumulative -> actual >= reference;
-  above_baseline (基準値より増加) -> actual > baseline (equal is no increase);
-  lower-is-better -> actual <= reference. Judged on the unrounded figures.
-- original_achieved: the target was revised upwards and the actual reaches the original target.
+A scheme (schemes/*.toml, or a file a dataset names; docs/grading.md has the format) chooses:
+- the rate definition: `ratio` = measured ÷ reference × 100 (lower-is-better: reference ÷ measured,
+  or the complement (2·reference − measured) ÷ reference), or `improvement` =
+  (measured − baseline) ÷ (reference − baseline) × 100, which is signed, so it needs no mirroring;
+- the reference: `final_target` (by target kind: value/cumulative -> the target in force, revised
+  where there is one, for every year; national -> the national value of the same year;
+  above_baseline / at_least_baseline -> the baseline), or `milestone` / `expected_path` -> the
+  value milestones.csv gives for the indicator and the actual's year;
+- rounding (half_up or down, to `decimals`) and the bands, tried in order, the first match wins.
+
+Rules every scheme shares:
+- measured: the actual, or for a cumulative target with annual actuals the sum of the actuals
+  within the period up to the year.
+- achieved: measured >= reference (lower-is-better: <=); judged on unrounded figures. Against the
+  final target, above_baseline (基準値より増加) needs measured > baseline (equal is no increase).
+- original_achieved: the target was revised upwards and the measured figure reaches the original.
 - grade for an evaluation year: from the latest actual up to that year, the first matching band.
 """
 
@@ -26,7 +32,15 @@ from . import numbers
 from .errors import KpiError
 
 SCHEME_DIR = Path(__file__).resolve().parent / "schemes"
-_CONDITIONS = ("achieved", "original_achieved")
+DEFINITIONS = ("ratio", "improvement")
+REFERENCES = ("final_target", "milestone", "expected_path")
+ROUNDINGS = ("half_up", "down")
+# how lower-is-better indicators are handled, per definition (the first is the default)
+LOWER_IS_BETTER = {"ratio": ("inverse", "complement"), "improvement": ("signed",)}
+CONDITIONS = ("achieved", "original_achieved")
+_TOP_KEYS = ("name", "title_ja", "title_en", "ranking", "rate", "bands")
+_RATE_KEYS = ("definition", "reference", "decimals", "rounding", "lower_is_better")
+_BAND_KEYS = ("grade", "label_ja", "label_en", "rate_below", "rate_at_least", "when")
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,10 @@ class Band:
     rate_below: float | None = None
     rate_at_least: float | None = None
     when: str | None = None
+
+    @property
+    def conditional(self) -> bool:
+        return self.rate_below is not None or self.rate_at_least is not None or self.when is not None
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,8 @@ class Scheme:
     decimals: int
     bands: tuple[Band, ...]
     ranking: tuple[str, ...] = ()
+    rounding: str = "half_up"
+    lower_is_better: str = "inverse"
 
     def compare(self, old: str, new: str) -> int:
         """+1 when `new` is a better grade than `old`, -1 when worse, 0 when equal or unranked."""
@@ -63,139 +83,355 @@ class Scheme:
     def band(self, grade: str) -> Band:
         return next(b for b in self.bands if b.grade == grade)
 
+    @property
+    def uses_milestones(self) -> bool:
+        """The reference comes from milestones.csv (an interim milestone or an expected path)."""
+        return self.reference in ("milestone", "expected_path")
 
-def load_scheme(name_or_path: str | Path = "hokkaido") -> Scheme:
-    """A scheme by name (a file in kpi_lib/schemes) or by path; one-line error when invalid."""
+
+# ---------------------------------------------------------------------------------------------
+# Scheme files
+
+
+def scheme_path(name_or_path: str | Path, base: str | Path | None = None) -> Path:
+    """A scheme name (a file in kpi_lib/schemes) or a .toml path, relative paths from `base`."""
     path = Path(name_or_path)
-    if path.suffix != ".toml":
-        path = SCHEME_DIR / f"{name_or_path}.toml"
-    if not path.exists():
+    if path.suffix == ".toml":
+        if not path.is_absolute() and base is not None:
+            path = Path(base) / path
+        if not path.is_file():
+            raise KpiError(f"grading scheme file not found: {path}")
+        return path
+    if path.name != str(name_or_path) or not (SCHEME_DIR / f"{name_or_path}.toml").is_file():
         known = ", ".join(sorted(p.stem for p in SCHEME_DIR.glob("*.toml")))
-        raise KpiError(f"unknown grading scheme {str(name_or_path)!r} (known: {known})")
+        raise KpiError(f"unknown grading scheme {str(name_or_path)!r} (known: {known}; or name a .toml file)")
+    return SCHEME_DIR / f"{name_or_path}.toml"
+
+
+def load_scheme(name_or_path: str | Path = "hokkaido", base: str | Path | None = None) -> Scheme:
+    """A scheme by name or by path; a one-line KpiError naming the file and key when invalid."""
+    path = scheme_path(name_or_path, base)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise KpiError(f"{path.name}: not valid TOML ({e})") from None
-    try:
-        rate = raw["rate"]
-        if rate["definition"] != "ratio" or rate["reference"] != "final_target":
-            raise KpiError(f"{path.name}: rate definition {rate['definition']!r} with reference {rate['reference']!r} is not supported")
-        if rate.get("rounding", "half_up") != "half_up":
-            raise KpiError(f"{path.name}: rounding {rate['rounding']!r} is not supported (use half_up)")
-        bands = []
-        for i, b in enumerate(raw["bands"], 1):
-            if b.get("when") not in (None, *_CONDITIONS):
-                raise KpiError(f"{path.name}: band {i}: unknown condition {b['when']!r} (use {', '.join(_CONDITIONS)})")
-            bands.append(Band(b["grade"], b["label_ja"], b["label_en"], b.get("rate_below"), b.get("rate_at_least"), b.get("when")))
-        ranking = tuple(raw.get("ranking", ()))
-        if set(ranking) - {b.grade for b in bands}:
-            raise KpiError(f"{path.name}: ranking names grades that no band gives")
-        return Scheme(raw["name"], raw["title_ja"], raw["title_en"], rate["definition"], rate["reference"],
-                      int(rate.get("decimals", 1)), tuple(bands), ranking)
-    except KeyError as e:
-        raise KpiError(f"{path.name}: missing key {e.args[0]!r}") from None
+    return parse_scheme(raw, path.name)
 
 
-def grade_arrays(scheme: Scheme, *, actual, reference, lower, strict, original_reference, upward_revised):
-    """The vectorised core: progress rate, achieved, original_achieved and grade per element.
+def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
+    """Validate a scheme's parsed TOML; every error names the file and the key."""
 
-    NaN actual means no actual (no rate, empty grade). All inputs are equal-length arrays.
+    def fail(key: str, message: str):
+        raise KpiError(f"{file}: {key}: {message}")
+
+    def keys(table: dict, allowed: tuple[str, ...], where: str) -> None:
+        for k in table:
+            if k not in allowed:
+                fail(f"{where}{k}", f"unknown key (allowed: {', '.join(allowed)})")
+
+    def text(table: dict, key: str, where: str = "") -> str:
+        if key not in table:
+            fail(f"{where}{key}", "missing")
+        if not isinstance(table[key], str) or not table[key].strip():
+            fail(f"{where}{key}", "must be a non-empty string")
+        return table[key]
+
+    def choice(table: dict, key: str, choices: tuple[str, ...], where: str, default: str | None = None) -> str:
+        if key not in table and default is not None:
+            return default
+        value = text(table, key, where)
+        if value not in choices:
+            fail(f"{where}{key}", f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    def number(table: dict, key: str, where: str) -> float | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+            fail(f"{where}{key}", f"must be a number, not {value!r}")
+        return float(value)
+
+    keys(raw, _TOP_KEYS, "")
+    name, title_ja, title_en = text(raw, "name"), text(raw, "title_ja"), text(raw, "title_en")
+    rate = raw.get("rate")
+    if not isinstance(rate, dict):
+        fail("rate", "missing (a [rate] table with definition and reference)")
+    keys(rate, _RATE_KEYS, "[rate] ")
+    definition = choice(rate, "definition", DEFINITIONS, "[rate] ")
+    reference = choice(rate, "reference", REFERENCES, "[rate] ")
+    rounding = choice(rate, "rounding", ROUNDINGS, "[rate] ", default="half_up")
+    lower = choice(rate, "lower_is_better", LOWER_IS_BETTER[definition], "[rate] ", default=LOWER_IS_BETTER[definition][0])
+    decimals = rate.get("decimals", 1)
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
+        fail("[rate] decimals", f"must be a whole number 0-6, not {decimals!r}")
+    bands_raw = raw.get("bands")
+    if not isinstance(bands_raw, list) or not bands_raw or not all(isinstance(b, dict) for b in bands_raw):
+        fail("bands", "missing (one [[bands]] table per grade, best tried first)")
+    bands: list[Band] = []
+    for i, b in enumerate(bands_raw, 1):
+        where = f"bands[{i}] "
+        keys(b, _BAND_KEYS, where)
+        grade = text(b, "grade", where)
+        if grade in {x.grade for x in bands}:
+            fail(f"{where}grade", f"{grade!r} is given by an earlier band")
+        when = choice(b, "when", CONDITIONS, where) if "when" in b else None
+        if when == "original_achieved" and reference != "final_target":
+            fail(f"{where}when", f"original_achieved needs reference = final_target (not {reference})")
+        below, at_least = number(b, "rate_below", where), number(b, "rate_at_least", where)
+        if below is not None and at_least is not None and at_least >= below:
+            fail(f"{where}rate_at_least", f"{at_least:g} is not below rate_below {below:g}: no rate fits")
+        bands.append(Band(grade, text(b, "label_ja", where), text(b, "label_en", where), below, at_least, when))
+    if bands[-1].conditional:
+        fail(f"bands[{len(bands)}]", "the last band must have no condition (it takes every remaining case)")
+    for i, band in enumerate(bands[:-1], 1):
+        if not band.conditional:
+            fail(f"bands[{i}]", "a band with no condition takes every remaining case: only the last band may have none")
+    ranking = raw.get("ranking", [])
+    if not isinstance(ranking, list) or not all(isinstance(g, str) for g in ranking):
+        fail("ranking", "must be a list of grades, best first")
+    for g in ranking:
+        if g not in {b.grade for b in bands}:
+            fail("ranking", f"{g!r} is not a grade any band gives")
+    if len(set(ranking)) != len(ranking):
+        fail("ranking", "lists a grade twice")
+    return Scheme(name, title_ja, title_en, definition, reference, decimals, tuple(bands), tuple(ranking), rounding, lower)
+
+
+# ---------------------------------------------------------------------------------------------
+# The vectorised core
+
+
+def grade_arrays(scheme: Scheme, *, actual, reference, lower, strict, original_reference, upward_revised, baseline=None):
+    """Progress rate, achieved, original_achieved and grade per element (equal-length arrays).
+
+    `actual` is the measured figure; NaN means no actual (no rate, not achieved, empty grade).
+    `baseline` is needed by the improvement definition only. The grade comes back as a pandas
+    Categorical of the scheme's grades ("" where there is no actual).
     """
     actual = np.asarray(actual, dtype=float)
     reference = np.asarray(reference, dtype=float)
     lower = np.asarray(lower, dtype=bool)
     strict = np.asarray(strict, dtype=bool)
-    original_reference = np.asarray(original_reference, dtype=float)
-    upward_revised = np.asarray(upward_revised, dtype=bool)
-    has_actual = ~np.isnan(actual)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        raw_rate = np.where(lower, reference * 100.0 / actual, actual * 100.0 / reference)
-    raw_rate[~np.isfinite(raw_rate)] = np.nan
-    rate = numbers.round_half_up_array(raw_rate, scheme.decimals)
-    achieved = _reached(actual, reference, lower, strict) & has_actual
-    original_achieved = upward_revised & _reached(actual, original_reference, lower, strict) & has_actual
-    conditions, choices = [], []
-    for band in scheme.bands:
-        cond = has_actual.copy()
-        if band.rate_below is not None:
-            cond &= rate < band.rate_below  # NaN (undefined rate) never matches a rate band
-        if band.rate_at_least is not None:
-            cond &= rate >= band.rate_at_least
-        if band.when == "achieved":
-            cond &= achieved
-        elif band.when == "original_achieved":
-            cond &= original_achieved
-        conditions.append(cond)
-        choices.append(band.grade)
-    grade = np.select(conditions, choices, default="")
+    rate = round_rates(raw_rates(scheme, actual, reference, lower, baseline), scheme)
+    achieved = reached(actual, reference, lower, strict)
+    original_achieved = np.zeros(actual.shape, dtype=bool)
+    revised = np.flatnonzero(np.asarray(upward_revised, dtype=bool))  # few: work on those rows only
+    if len(revised):
+        original = np.asarray(original_reference, dtype=float)[revised]
+        original_achieved[revised] = reached(actual[revised], original, lower[revised], strict[revised])
+    index = band_index(scheme, rate, achieved, original_achieved, np.isnan(actual))
+    grade = pd.Categorical.from_codes(index, categories=[*scheme.grades, ""], validate=False)  # in range by construction
     return rate, achieved, original_achieved, grade
 
 
-def _reached(actual, reference, lower, strict):
+def band_index(scheme: Scheme, rate, achieved, original_achieved, no_actual) -> np.ndarray:
+    """The position of the first band each element matches; len(bands) where there is no actual.
+
+    Branch-free: the index counts the bands not matched so far. The last band has no condition
+    (parse_scheme checks it), so every element with an actual matches one.
+    """
+    index = np.zeros(rate.shape, dtype=np.int8)
+    open_ = np.ones(rate.shape, dtype=bool)  # no band matched yet
     with np.errstate(invalid="ignore"):
-        higher_ok = np.where(strict, actual > reference, actual >= reference)
-        lower_ok = np.where(strict, actual < reference, actual <= reference)
-    return np.where(lower, lower_ok, higher_ok) & ~np.isnan(reference)
+        for band in scheme.bands[:-1]:
+            cond = None
+            if band.rate_below is not None:
+                cond = rate < band.rate_below  # NaN (undefined rate) never matches a rate band
+            if band.rate_at_least is not None:
+                cond = rate >= band.rate_at_least if cond is None else cond & (rate >= band.rate_at_least)
+            if band.when is not None:
+                met = achieved if band.when == "achieved" else original_achieved
+                cond = met if cond is None else cond & met
+            open_ &= ~cond
+            index += open_
+    index += no_actual
+    return index
 
 
-def observations(dataset) -> pd.DataFrame:
-    """One row per indicator and year with an actual value, with the figures grading needs."""
-    ind = dataset.indicators.set_index("indicator")
-    a = dataset.actuals
-    obs = a.loc[a["actual_state"] == numbers.VALUE, ["indicator", "year", "actual", "actual_decimals"]].copy()
-    obs = obs.join(ind, on="indicator")
-    # cumulative targets with annual actuals: sum the values within the period up to the year
-    sums = []
-    for r in obs.itertuples():
-        if r.target_kind == "cumulative" and r.actual_basis == "annual":
-            s = obs[(obs.indicator == r.indicator) & (obs.year >= r.period_start) & (obs.year <= r.year)]["actual"].sum()
-            sums.append(float(s))
+def raw_rates(scheme: Scheme, actual, reference, lower, baseline=None) -> np.ndarray:
+    """The unrounded rate in percent; NaN where it is undefined (a zero divisor, a missing figure)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if scheme.definition == "improvement":
+            base = np.asarray(baseline, dtype=float)
+            raw = np.subtract(actual, base)
+            raw *= 100.0
+            raw /= reference - base
         else:
-            sums.append(float(r.actual))
-    obs["measured"] = sums  # the figure compared with the reference
-    bench = dataset.benchmarks[["indicator", "year", "value", "provenance"]].rename(
-        columns={"value": "national_value", "provenance": "national_provenance"})
-    obs = obs.merge(bench, on=["indicator", "year"], how="left")
-    target_in_force = obs["revised_target"].where(obs["revised_target"].notna(), obs["target"])
-    obs["target_in_force"] = target_in_force.astype(float)
-    kind = obs["target_kind"]
-    obs["reference"] = np.select(
-        [kind.isin(["value", "cumulative"]), kind == "national", kind.isin(["above_baseline", "at_least_baseline"])],
-        [obs["target_in_force"], obs["national_value"], obs["baseline"]], default=np.nan).astype(float)
-    lower = obs["direction"] == "lower"
-    upward = obs["revised_target"].notna() & np.where(lower, obs["revised_target"] < obs["target"], obs["revised_target"] > obs["target"])
-    obs["upward_revised"] = upward.astype(bool)
-    return obs.sort_values(["indicator", "year"]).reset_index(drop=True)
+            raw = np.multiply(actual, 100.0)
+            raw /= reference
+            if lower.any():  # both directions full-length, then a masked copy: faster than selecting
+                if scheme.lower_is_better == "inverse":
+                    mirrored = np.multiply(reference, 100.0)
+                    mirrored /= actual
+                else:  # complement: (2·reference − actual) ÷ reference
+                    mirrored = np.multiply(reference, 2.0)
+                    mirrored -= actual
+                    mirrored *= 100.0
+                    mirrored /= reference
+                np.copyto(raw, mirrored, where=lower)
+    infinite = np.isinf(raw)
+    if infinite.any():
+        raw[infinite] = np.nan
+    return raw
+
+
+def round_rates(raw: np.ndarray, scheme: Scheme) -> np.ndarray:
+    """The scheme's rounding: half_up (67.45 -> 67.5) or down (toward zero, 切り捨て: 67.49 -> 67.4).
+
+    half_up is numbers.round_half_up_array's rule, with its nudge (|x|·1e-12 + 1e-9 in units of
+    the last digit) that absorbs binary error at exact ties, fused into fewer passes;
+    tests/test_grading_scale.py holds the two to identical results.
+    """
+    scale = 10.0**scheme.decimals
+    offset = (0.5 if scheme.rounding == "half_up" else 0.0) + 1e-9
+    signed = raw.size and np.fmin.reduce(raw) < 0  # fmin skips NaN
+    out = np.multiply(np.abs(raw) if signed else raw, scale * (1.0 + 1e-12))
+    out += offset
+    np.floor(out, out=out)
+    out /= scale
+    if signed:
+        np.copysign(out, raw, out=out)
+    return out
+
+
+def reached(value, reference, lower, strict) -> np.ndarray:
+    """value reaches reference: >= (lower-is-better: <=); strict: > (<). False where either is NaN."""
+    value = np.asarray(value, dtype=float)
+    reference = np.asarray(reference, dtype=float)
+    lower = np.asarray(lower, dtype=bool)
+    strict = np.asarray(strict, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        at_least = value >= reference
+        if not lower.any() and not strict.any():
+            return at_least
+        at_most = value <= reference
+    out = (at_least & ~lower) | (at_most & lower)
+    if strict.any():
+        out &= ~(strict & at_least & at_most)  # equal is not enough for a strict increase
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# From tidy tables to graded observations
+
+
+def observations(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
+    """One row per indicator and year with an actual value, with the figures grading needs."""
+    return build_observations(dataset.indicators, dataset.actuals, dataset.benchmarks,
+                              dataset.tables.get("milestones"), scheme_for(dataset, scheme))
+
+
+def build_observations(indicators: pd.DataFrame, actuals: pd.DataFrame, benchmarks: pd.DataFrame | None,
+                       milestones: pd.DataFrame | None, scheme: Scheme) -> pd.DataFrame:
+    """The vectorised join behind observations(): tidy tables in, one row per indicator-year out,
+    sorted by indicator and year, with every indicators.csv column alongside.
+
+    Lookups go by position (one hash of the indicator names), not by string joins: this is the
+    path benchmarks/grading_scale.py times at national scale.
+    """
+    names = indicators["indicator"].to_numpy(object)
+    per_row = pd.Index(names).get_indexer(actuals["indicator"])
+    rows = np.flatnonzero((actuals["actual_state"].to_numpy(object) == numbers.VALUE) & (per_row >= 0))
+    year = actuals["year"].to_numpy(np.int64)[rows]
+    alphabetical = np.empty(len(names), dtype=np.int64)
+    alphabetical[np.argsort(names.astype(str), kind="stable")] = np.arange(len(names))
+    order = np.lexsort((year, alphabetical[per_row[rows]]))
+    rows, year = rows[order], year[order]
+    at = per_row[rows]  # each observation's row in indicators
+    obs = pd.DataFrame({
+        "indicator": names[at], "year": year,
+        "actual": actuals["actual"].to_numpy(float)[rows],
+        "actual_decimals": actuals["actual_decimals"].to_numpy()[rows],
+    })
+    for column in indicators.columns.drop("indicator"):
+        obs[column] = indicators[column].take(at).to_numpy()
+    kind = indicators["target_kind"].to_numpy(object)
+    obs["measured"] = obs["actual"].to_numpy()
+    summed = ((kind == "cumulative") & (indicators["actual_basis"].to_numpy(object) == "annual"))[at]
+    if summed.any():
+        obs.loc[summed, "measured"] = _running_totals(obs.loc[summed], at[summed])
+    obs["national_value"], obs["national_provenance"] = _lookup(benchmarks, ["value", "provenance"], names, at, year)
+    obs["milestone"] = _lookup(milestones, ["value"], names, at, year)[0]
+    revised, target = indicators["revised_target"].to_numpy(float), indicators["target"].to_numpy(float)
+    obs["target_in_force"] = np.where(np.isnan(revised), target, revised)[at]
+    if scheme.uses_milestones:
+        obs["reference"] = obs["milestone"].to_numpy(float)
+    else:
+        reference = np.where(np.isin(kind, ["value", "cumulative"])[at], obs["target_in_force"].to_numpy(), np.nan)
+        reference = np.where((kind == "national")[at], obs["national_value"].to_numpy(float), reference)
+        by_baseline = np.isin(kind, ["above_baseline", "at_least_baseline"])[at]
+        obs["reference"] = np.where(by_baseline, indicators["baseline"].to_numpy(float)[at], reference)
+    lower = indicators["direction"].to_numpy(object) == "lower"
+    with np.errstate(invalid="ignore"):
+        upward = ~np.isnan(revised) & np.where(lower, revised < target, revised > target)
+    obs["upward_revised"] = upward[at]
+    return obs
+
+
+def _running_totals(obs: pd.DataFrame, at: np.ndarray) -> np.ndarray:
+    """Cumulative targets with annual actuals: the sum of the actuals within the period up to each
+    year, rounded back to the decimals the actuals are printed with (250.9, not 250.89999999999998)."""
+    year = obs["year"].to_numpy(float)
+    in_period = (year >= obs["period_start"].to_numpy(float)) & (year <= obs["period_end"].to_numpy(float))
+    totals = pd.Series(np.where(in_period, obs["actual"].to_numpy(float), 0.0)).groupby(at).cumsum().to_numpy()
+    decimals = pd.Series(obs["actual_decimals"].to_numpy(np.int64)).groupby(at).transform("max").to_numpy()
+    scale = 10.0 ** np.minimum(decimals, 12)
+    return np.round(totals * scale) / scale
+
+
+def _lookup(table: pd.DataFrame | None, columns: list[str], names: np.ndarray, at: np.ndarray, year: np.ndarray) -> list:
+    """Columns of an optional (indicator, year) table for each observation; NaN / None where absent."""
+    n = len(at)
+    if table is None or table.empty:
+        return [np.full(n, np.nan) if c == "value" else np.full(n, None, dtype=object) for c in columns]
+    row_of = pd.Index(names).get_indexer(table["indicator"])
+    key = row_of.astype(np.int64) * 10_000 + table["year"].to_numpy(np.int64)
+    hit = pd.Index(key).get_indexer(at.astype(np.int64) * 10_000 + year)
+    found = hit >= 0
+    out = []
+    for c in columns:
+        values = table[c].to_numpy(float if c == "value" else object)
+        filled = np.full(n, np.nan if c == "value" else None, dtype=values.dtype)
+        filled[found] = values[hit[found]]
+        out.append(filled)
+    return out
 
 
 def grade_observations(obs: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     """Add progress_rate, achieved, original_achieved and grade to an observations frame."""
+    kind = obs["target_kind"].to_numpy(object)
     rate, achieved, original_achieved, grade = grade_arrays(
         scheme,
         actual=obs["measured"].to_numpy(float),
         reference=obs["reference"].to_numpy(float),
-        lower=(obs["direction"] == "lower").to_numpy(),
-        strict=(obs["target_kind"] == "above_baseline").to_numpy(),
-        original_reference=obs["target"].astype(float).to_numpy(),
-        upward_revised=obs["upward_revised"].to_numpy(),
+        lower=obs["direction"].to_numpy(object) == "lower",
+        # 基準値より増加 is a strict increase over the baseline; a milestone is reached when equal
+        strict=(kind == "above_baseline") & (scheme.reference == "final_target"),
+        original_reference=obs["target"].to_numpy(float),
+        upward_revised=obs["upward_revised"].to_numpy(bool),
+        baseline=obs["baseline"].to_numpy(float),
     )
-    out = obs.copy()
-    out["progress_rate"] = rate
-    out["achieved"] = achieved
-    out["original_achieved"] = original_achieved
-    out["grade"] = grade
-    return out
+    return obs.assign(progress_rate=rate, achieved=achieved, original_achieved=original_achieved,
+                      grade=np.asarray(grade, dtype=object))
+
+
+def latest_up_to(graded: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each indicator's latest row up to `year` (graded is sorted by indicator and year)."""
+    return graded[graded["year"].to_numpy() <= year].drop_duplicates("indicator", keep="last")
 
 
 def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:
+    """The scheme to use: as given, or the one the dataset's metadata names (files relative to it)."""
     if isinstance(scheme, Scheme):
         return scheme
-    return load_scheme(scheme or dataset.scheme_name)
+    return load_scheme(scheme or dataset.scheme_name, base=getattr(dataset, "data_dir", None))
 
 
 def progress_table(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
     """Every indicator-year with an actual: the rate and the grade that year's actual gives."""
-    return grade_observations(observations(dataset), scheme_for(dataset, scheme))
+    scheme = scheme_for(dataset, scheme)
+    return grade_observations(observations(dataset, scheme), scheme)
 
 
 def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: list[int] | None = None) -> pd.DataFrame:
@@ -206,7 +442,7 @@ def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: l
     """
     scheme = scheme_for(dataset, scheme)
     graded = progress_table(dataset, scheme)
-    latest = graded[graded["year"] <= year].groupby("indicator").tail(1).set_index("indicator")
+    latest = latest_up_to(graded, year).set_index("indicator")
     members = dataset.project_indicators.sort_values(["project", "kind", "position"], key=_kind_order)
     if projects:
         unknown = sorted(set(projects) - set(dataset.project_numbers))

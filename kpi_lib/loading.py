@@ -19,7 +19,7 @@ import pandas as pd
 from . import numbers
 from .errors import DataError, KpiError, Problem
 from .fiscal_year import parse_fiscal_year
-from .grading import load_scheme
+from .grading import Scheme, load_scheme
 from .schema import METADATA_FILE, METADATA_KEYS, TABLES, Table
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -100,8 +100,10 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     # not checked again, so one mistake gives one message while independent mistakes are all reported.
     if all(name in raw for name in ("projects", "indicators", "project_indicators")):
         flagged = {(p.file, p.line) for p in out.problems}
+        scheme = _dataset_scheme(root, metadata)
         _check_references(frames, out)
-        _check_indicator_rules(frames, metadata, out, flagged)
+        _check_indicator_rules(frames, metadata, out, flagged, scheme)
+        _check_scheme_rules(frames, scheme, out, flagged)
     if out.problems:
         raise DataError(out.problems)
     return Dataset(root, metadata, {name: df.drop(columns=["_line"]) for name, df in frames.items()})
@@ -139,7 +141,7 @@ def _read_metadata(root: Path, out: _Collector) -> dict:
         meta = {k: v for k, v in meta.items() if k != "period"}
     if "scheme" in meta:
         try:
-            load_scheme(str(meta["scheme"]))
+            load_scheme(str(meta["scheme"]), base=root)
         except KpiError as e:
             out.add(METADATA_FILE, None, "scheme", str(e))
     return meta
@@ -310,7 +312,7 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
         check("projects", "pillar", pillars, "pillar")
     check("project_indicators", "project", projects, "project")
     check("project_indicators", "indicator", indicators, "indicator")
-    for table in ("actuals", "benchmarks", "published_rates", "published_grades"):
+    for table in ("actuals", "benchmarks", "milestones", "published_rates", "published_grades"):
         check(table, "indicator", indicators, "indicator")
     for table in ("published_rates", "published_grades", "analysis", "measures"):
         check(table, "project", projects, "project")
@@ -332,7 +334,10 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
 
 
 def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Collector,
-                           flagged: set[tuple[str, int | None]] = frozenset()) -> None:
+                           flagged: set[tuple[str, int | None]] = frozenset(), scheme: Scheme | None = None) -> None:
+    # the target (or the baseline) is the divisor only when the scheme's rate is a ratio to the final
+    # target; with no readable scheme (reported already) these checks would only add noise
+    ratio = scheme is not None and scheme.definition == "ratio" and scheme.reference == "final_target"
     period = metadata.get("period", {})
     first, last = period.get("first"), period.get("last")
     a = f["actuals"]
@@ -369,7 +374,7 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
                 out.add(file, line, "target", f"a {kind} target needs a target value")
         elif has("target"):
             out.add(file, line, "target", f"a {kind} target takes no target value (it is measured against {'the national value' if kind == 'national' else 'the baseline'})")
-        for col in ("target", "revised_target"):
+        for col in ("target", "revised_target") if ratio else ():
             if has(col) and r[col] == 0:
                 out.add(file, line, col, "zero target: the progress rate (a ratio to the target) would divide by zero")
             if has(col) and r[col] < 0:
@@ -377,7 +382,7 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
         if kind in ("above_baseline", "at_least_baseline"):
             if r["baseline_state"] != numbers.VALUE:
                 out.add(file, line, "baseline", f"a {kind} target needs a baseline value")
-            elif r["baseline"] <= 0:
+            elif ratio and r["baseline"] <= 0:
                 out.add(file, line, "baseline", "the baseline must be positive: it is the divisor of the progress rate")
         if kind == "cumulative":
             if not (has("period_start") and has("period_end")):
@@ -399,3 +404,61 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
     for line, i in zip(bench["_line"], bench["indicator"]):
         if i not in national and i not in unchecked:
             out.add("benchmarks.csv", int(line), "indicator", f"{i!r} does not have a national-level target")
+
+
+def _dataset_scheme(root: Path, metadata: dict) -> Scheme | None:
+    """The scheme metadata.json names, or None when it names none or an invalid one (reported already)."""
+    try:
+        return load_scheme(str(metadata["scheme"]), base=root) if "scheme" in metadata else None
+    except KpiError:
+        return None
+
+
+def _check_scheme_rules(f: dict[str, pd.DataFrame], scheme: Scheme | None, out: _Collector,
+                        flagged: set[tuple[str, int | None]] = frozenset()) -> None:
+    """What the dataset's grading scheme needs: milestones for every actual, baselines to improve on."""
+    if scheme is None:
+        return
+    ind = f["indicators"]
+    skip = {i for line, i in zip(ind["_line"], ind["indicator"]) if ("indicators.csv", int(line)) in flagged}
+    baselines = {i: (b if s == numbers.VALUE else None) for i, b, s in zip(ind["indicator"], ind["baseline"], ind["baseline_state"])}
+    ms = f["milestones"]
+    what = "interim milestone (目安値)" if scheme.reference == "milestone" else "expected value (期待値)"
+    if scheme.definition == "improvement":
+        for r in ind.to_dict("records"):
+            line, kind = int(r["_line"]), r["target_kind"]
+            if r["indicator"] in skip:
+                continue
+            if r["baseline_state"] != numbers.VALUE:
+                out.add("indicators.csv", line, "baseline", f"the {scheme.name} scheme's improvement rate needs a baseline value "
+                                                            "(for a cumulative target: 0, the total before the period)")
+            elif scheme.reference == "final_target" and kind in ("above_baseline", "at_least_baseline"):
+                out.add("indicators.csv", line, "target_kind", f"a {kind} target is the baseline itself: the {scheme.name} "
+                                                               "scheme's improvement rate toward it is undefined")
+            elif scheme.reference == "final_target":
+                for col in ("target", "revised_target"):
+                    if not pd.isna(r[col]) and r[col] == r["baseline"]:
+                        out.add("indicators.csv", line, col, "equals the baseline: the improvement rate would divide by zero")
+    if not scheme.uses_milestones:
+        return
+    for line, i, v in zip(ms["_line"], ms["indicator"], ms["value"]):
+        if v is None or pd.isna(v) or i not in baselines or i in skip:
+            continue
+        if scheme.definition == "ratio" and v <= 0:
+            out.add("milestones.csv", int(line), "value", f"the {what} must be positive: it is the divisor of the {scheme.name} scheme's ratio")
+        elif scheme.definition == "improvement" and baselines[i] is not None and v == baselines[i]:
+            out.add("milestones.csv", int(line), "value", f"equals the baseline of {i!r}: the improvement rate would divide by zero")
+    if any(file == "milestones.csv" for file, _ in flagged):
+        return  # a milestones.csv with problems of its own: its missing rows would only repeat them
+    a = f["actuals"]
+    measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
+    if ms.empty and len(measured):
+        out.add("milestones.csv", None, None, f"file is missing: the {scheme.name} scheme measures every actual against "
+                                              f"an {what} (one row per indicator and year)")
+        return
+    have = set(zip(ms["indicator"], ms["year"]))
+    for i, years in measured.groupby("indicator")["year"]:
+        missing = sorted(int(y) for y in years if (i, y) not in have)
+        if missing and i in baselines and i not in skip:
+            out.add("milestones.csv", None, "value", f"indicator {i!r} has no {what} for {', '.join(map(str, missing))} "
+                                                     f"(the {scheme.name} scheme measures every actual against one)")

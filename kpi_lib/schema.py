@@ -105,6 +105,12 @@ TABLES: dict[str, Table] = {
                doc="official: an official statistic; derived: inferred from the published progress rate"),
             _c("source", "text", doc="where the value comes from"),
         ), required=False, doc="National values that national-level targets are measured against."),
+        Table("milestones", ("indicator", "year"), (
+            _c("indicator", "text"), _c("year", "year"),
+            _c("value", "number", doc="the milestone (目安値) or expected value (期待値) for the year, in the indicator's unit"),
+            _c("note", "text", required=False, doc="where the value comes from"),
+        ), required=False, doc="Interim milestones or an expected-value path, for schemes whose reference is milestone or "
+                               "expected_path (docs/grading.md): every year with an actual needs one."),
         Table("published_rates", ("project", "indicator", "year"), (
             _c("project", "int"), _c("indicator", "text"), _c("year", "year"),
             _c("progress_rate", "cell", doc="進捗率 as printed, in percent; — where a dash is printed"),

@@ -1,0 +1,74 @@
+"""The grading rules again, one row at a time in plain Python with exact decimal arithmetic.
+
+This is the reference the vectorised core (grading.grade_arrays) is checked against
+(tests/test_grading_scale.py) and timed against (benchmarks/grading_scale.py). It is written
+for obviousness, not speed: never use it for real work.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from . import numbers
+from .grading import Scheme
+
+
+def grade_row(scheme: Scheme, actual: float, reference: float, lower: bool, strict: bool,
+              original_reference: float, upward_revised: bool, baseline: float = math.nan):
+    """(rate or None, achieved, original_achieved, grade) for one measured figure."""
+    if _missing(actual):
+        return None, False, False, ""
+    rate = rate_of(scheme, actual, reference, lower, baseline)
+    achieved = _reached(actual, reference, lower, strict)
+    original_achieved = bool(upward_revised) and _reached(actual, original_reference, lower, strict)
+    for band in scheme.bands:
+        if band.rate_below is not None and (rate is None or not rate < band.rate_below):
+            continue
+        if band.rate_at_least is not None and (rate is None or not rate >= band.rate_at_least):
+            continue
+        if band.when == "achieved" and not achieved:
+            continue
+        if band.when == "original_achieved" and not original_achieved:
+            continue
+        return rate, achieved, original_achieved, band.grade
+    return rate, achieved, original_achieved, ""
+
+
+def rate_of(scheme: Scheme, actual: float, reference: float, lower: bool, baseline: float = math.nan) -> float | None:
+    """The rounded rate, computed exactly in decimal; None when undefined."""
+    if _missing(reference):
+        return None
+    if scheme.definition == "improvement":
+        if _missing(baseline):
+            return None
+        num, den = _d(actual) - _d(baseline), _d(reference) - _d(baseline)
+    elif lower and scheme.lower_is_better == "inverse":
+        num, den = _d(reference), _d(actual)
+    elif lower:  # complement
+        num, den = 2 * _d(reference) - _d(actual), _d(reference)
+    else:
+        num, den = _d(actual), _d(reference)
+    if den == 0:
+        return None
+    if scheme.rounding == "half_up" and scheme.definition == "ratio" and not (lower and scheme.lower_is_better == "complement"):
+        return numbers.exact_ratio_percent(float(num), float(den), scheme.decimals)
+    step = Decimal(1).scaleb(-scheme.decimals)
+    mode = ROUND_HALF_UP if scheme.rounding == "half_up" else ROUND_DOWN
+    return float((num * 100 / den).quantize(step, rounding=mode))
+
+
+def _reached(value: float, reference: float, lower: bool, strict: bool) -> bool:
+    if _missing(value) or _missing(reference):
+        return False
+    if lower:
+        return value < reference if strict else value <= reference
+    return value > reference if strict else value >= reference
+
+
+def _d(x: float) -> Decimal:
+    return Decimal(repr(float(x)))
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))

@@ -1,0 +1,260 @@
+"""Outlook: at the pace so far, will each indicator reach its target in its target year?
+
+Beside the official grade (which this module never changes), for every indicator and an
+evaluation year Y, from the actuals up to Y (docs/grading.md, "Outlook", has the reasons):
+
+- observed_cagr  = (latest ÷ base)^(1 / (latest_year − base_year)) − 1
+- required_cagr  = (target ÷ base)^(1 / (target_year − base_year)) − 1
+- cagr_ratio     = s · d · observed_cagr ÷ |required_cagr|, d = +1 (higher is better) or −1
+  (lower), s = −1 when the base is negative: the progress measure of Open SDG's sdg-build
+  (sdg/ProgressMeasure.py, methodology_2), after Eurostat's SDG monitoring.
+- outlook: target_achieved (the latest actual reaches the target; checked first), else by the
+  ratio: substantial_progress (≥ 0.95), moderate_progress (0.6 to < 0.95), limited_progress
+  (0 to < 0.6), deterioration (< 0); not_assessable when there is too little to go on.
+
+Where compound growth is undefined (a zero or a sign change among base, latest and target,
+e.g. a waiting list aimed at 0 or net migration rising from −3,703 to a positive target) and
+for cumulative targets (a running total grows whatever happens), the same ratio is taken on
+straight-line change instead (ratio_basis = linear):
+  ratio = d · ((latest − base) ÷ (latest_year − base_year)) ÷ |(target − base) ÷ (target_year − base_year)|
+For a cumulative target the base is 0 in the year before the period, so the ratio is the
+pace-adjusted rate ÷ 100:
+  elapsed_share      = (actual's year − period_start + 1) ÷ (period_end − period_start + 1)
+  pace_adjusted_rate = cumulative actual ÷ (target × elapsed_share) × 100 (lower-is-better:
+                       the inverse), rounded as the scheme rounds the official rate.
+
+The base is the baseline (基準値, its year); with none, the first actual (as sdg-build does when
+its base year has no data). The target is the target in force in its year (the revised one where
+there is one); a national-level target uses the latest national value up to Y, held constant;
+基準値より増加 / 現状値以上 use the baseline itself (the ratio is then undefined: the sign of the
+change decides).
+
+projected_value: the least-squares line through the base and the actuals up to Y, read at the
+target year; projected_year_reached: the first fiscal year the line reaches the target (the
+latest actual's year when it already does; empty when the line never gets there by 2100).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import numbers
+from .fiscal_year import LAST_YEAR
+from .grading import Scheme, progress_table, reached, round_rates, scheme_for
+from .labels import text
+
+OUTLOOKS = ("target_achieved", "substantial_progress", "moderate_progress", "limited_progress", "deterioration",
+            "not_assessable")
+# sdg-build's progress thresholds for indicators with a quantitative target (high, med; low = 0)
+SUBSTANTIAL, MODERATE = 0.95, 0.60
+NOTES = ("no_actual", "single_point", "before_period", "target_year_not_after_base", "no_target", "target_equals_base",
+         "linear_zero_or_sign_change", "cumulative")
+
+COLUMNS = ["indicator", "evaluation_year", "target_kind", "direction", "base_year", "base_value", "base_source",
+           "latest_year", "latest_value", "target_value", "target_year", "target_source", "achieved",
+           "observed_cagr", "required_cagr", "cagr_ratio", "observed_annual_change", "required_annual_change",
+           "ratio", "ratio_basis", "outlook", "note", "projected_value", "projected_year_reached",
+           "period_start", "period_end", "elapsed_years", "period_years", "elapsed_share", "expected_to_date",
+           "pace_adjusted_rate"]
+
+
+def outlook(dataset, year: int, scheme: Scheme | str | None = None) -> pd.DataFrame:
+    """One row per indicator (tidy, keyed by indicator): growth, ratio, outlook, projection, pace."""
+    scheme = scheme_for(dataset, scheme)
+    graded = progress_table(dataset, scheme)
+    upto = graded[graded["year"] <= year]
+    series = {i: g for i, g in upto.groupby("indicator", sort=False)}
+    bench = dataset.benchmarks
+    rows = []
+    for ind in dataset.indicators.to_dict("records"):
+        national = bench[(bench["indicator"] == ind["indicator"]) & (bench["year"] <= year)].sort_values("year")
+        rows.append(indicator_outlook(ind, series.get(ind["indicator"]), year, scheme,
+                                      national["value"].iloc[-1] if len(national) else None))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def indicator_outlook(ind: dict, obs: pd.DataFrame | None, year: int, scheme: Scheme, national_value=None) -> dict:
+    """The outlook of one indicator from its graded observations up to the evaluation year."""
+    d = -1 if ind["direction"] == "lower" else 1
+    kind = ind["target_kind"]
+    row = dict.fromkeys(COLUMNS)
+    row.update(indicator=ind["indicator"], evaluation_year=year, target_kind=kind, direction=ind["direction"])
+    target, target_year, target_source = _target(ind, national_value)
+    row.update(target_value=target, target_year=target_year, target_source=target_source)
+    if kind == "cumulative":
+        row.update(period_start=int(ind["period_start"]), period_end=int(ind["period_end"]))
+    if obs is None or obs.empty:
+        return _assess(row, None, "no_actual")
+    if kind == "cumulative":  # a running total: only the years of its period count
+        obs = obs[obs["year"] >= ind["period_start"]]
+        if obs.empty:
+            return _assess(row, None, "before_period")
+    latest_year, latest = int(obs["year"].iloc[-1]), float(obs["measured"].iloc[-1])
+    row.update(latest_year=latest_year, latest_value=latest)
+    base_year, base, base_source = _base(ind, obs)
+    row.update(base_year=base_year, base_value=base, base_source=base_source)
+    achieved = target is not None and bool(reached([latest], [target], [d < 0], [kind == "above_baseline"])[0])
+    row["achieved"] = achieved
+    row.update(_projection(obs, ind, base_year, base, base_source, target, target_year, latest_year, achieved, d))
+    if kind == "cumulative":
+        row.update(_pace(row, ind, latest_year, latest, target, scheme, d))
+    if target is None:
+        return _assess(row, None, "no_target")
+    if latest_year <= base_year:
+        return _assess(row, None, "single_point", achieved)
+    if target_year <= base_year:
+        return _assess(row, None, "target_year_not_after_base", achieved)
+    n_obs, n_req = latest_year - base_year, target_year - base_year
+    row["observed_annual_change"] = (latest - base) / n_obs
+    row["required_annual_change"] = (target - base) / n_req
+    positive = base > 0 and latest > 0 and target > 0
+    negative = base < 0 and latest < 0 and target < 0
+    if kind != "cumulative" and (positive or negative):
+        s = -1 if negative else 1
+        observed = (latest / base) ** (1 / n_obs) - 1
+        required = (target / base) ** (1 / n_req) - 1
+        row.update(observed_cagr=observed, required_cagr=required, ratio_basis="cagr")
+        if required == 0:
+            return _assess(row, None, "target_equals_base", achieved, s * d * observed)
+        row["cagr_ratio"] = s * d * observed / abs(required)
+        return _assess(row, row["cagr_ratio"], "", achieved)
+    row["ratio_basis"] = "linear"
+    note = "cumulative" if kind == "cumulative" else "linear_zero_or_sign_change"
+    if row["required_annual_change"] == 0:
+        return _assess(row, None, "target_equals_base", achieved, d * row["observed_annual_change"])
+    return _assess(row, d * row["observed_annual_change"] / abs(row["required_annual_change"]), note, achieved)
+
+
+def classify(ratio: float) -> str:
+    """sdg-build's categories for the ratio of observed to required growth."""
+    if ratio >= SUBSTANTIAL:
+        return "substantial_progress"
+    if ratio >= MODERATE:
+        return "moderate_progress"
+    return "limited_progress" if ratio >= 0 else "deterioration"
+
+
+def _assess(row: dict, ratio: float | None, note: str, achieved: bool = False, direction_of_change: float | None = None) -> dict:
+    """Set ratio, outlook and note. Without a ratio (target equal to the base), the sign of the
+    change in the desired direction decides: the limit of the ratio as the required growth → 0."""
+    row["ratio"] = ratio
+    row["note"] = note
+    if achieved:
+        row["outlook"] = "target_achieved"
+    elif ratio is not None:
+        row["outlook"] = classify(ratio)
+    elif direction_of_change is not None:
+        row["outlook"] = "substantial_progress" if direction_of_change > 0 else (
+            "limited_progress" if direction_of_change == 0 else "deterioration")
+    else:
+        row["outlook"] = "not_assessable"
+    return row
+
+
+def _target(ind: dict, national_value) -> tuple[float | None, int, str]:
+    kind = ind["target_kind"]
+    if kind == "national":
+        return (None if national_value is None else float(national_value)), int(ind["target_year"]), "national_latest"
+    if kind in ("above_baseline", "at_least_baseline"):
+        base = ind["baseline"] if ind["baseline_state"] == numbers.VALUE else None
+        return base, int(ind["target_year"]), "baseline"
+    if kind == "cumulative":
+        return float(ind["target"]), int(ind["period_end"]), "target"
+    if not _missing(ind["revised_target"]):
+        return float(ind["revised_target"]), int(ind["revised_target_year"]), "revised_target"
+    return float(ind["target"]), int(ind["target_year"]), "target"
+
+
+def _base(ind: dict, obs: pd.DataFrame) -> tuple[int, float, str]:
+    if ind["target_kind"] == "cumulative":
+        return int(ind["period_start"]) - 1, 0.0, "period_start"  # nothing accumulated before the period
+    if ind["baseline_state"] == numbers.VALUE and not _missing(ind["baseline_year"]):
+        return int(ind["baseline_year"]), float(ind["baseline"]), "baseline"
+    return int(obs["year"].iloc[0]), float(obs["measured"].iloc[0]), "first_actual"
+
+
+def _projection(obs, ind, base_year, base, base_source, target, target_year, latest_year, achieved, d) -> dict:
+    """Least squares through the base and the actuals up to the evaluation year."""
+    years = obs["year"].to_numpy(float)
+    values = obs["measured"].to_numpy(float)
+    if base_source != "first_actual" and base_year not in years:
+        years, values = np.append(base_year, years), np.append(base, values)
+    if len(np.unique(years)) < 2:
+        return {}
+    slope, intercept = np.polyfit(years - years.mean(), values, 1)
+    out = {"projected_value": float(intercept + slope * (target_year - years.mean()))}
+    if target is None:
+        return out
+    if achieved:
+        out["projected_year_reached"] = latest_year
+    elif slope * d > 0:
+        crossing = years.mean() + (target - intercept) / slope
+        first = max(math.ceil(crossing - 1e-9), latest_year + 1)
+        if first <= LAST_YEAR:
+            out["projected_year_reached"] = first
+    return out
+
+
+def _pace(row: dict, ind: dict, latest_year: int, latest: float, target: float, scheme: Scheme, d: int) -> dict:
+    start, end = int(ind["period_start"]), int(ind["period_end"])
+    period_years = end - start + 1
+    elapsed = min(max(latest_year - start + 1, 0), period_years)
+    share = elapsed / period_years
+    expected = target * share
+    out = {"elapsed_years": elapsed, "period_years": period_years, "elapsed_share": share, "expected_to_date": expected}
+    # cumulative ÷ (target × elapsed ÷ period) × 100, with whole-number factors kept exact
+    num, den = (target * elapsed, latest * period_years) if d < 0 else (latest * period_years, target * elapsed)
+    if den:
+        out["pace_adjusted_rate"] = float(round_rates(np.array([num * 100.0 / den]), scheme)[0])
+    return out
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+# ---------------------------------------------------------------------------------------------
+# For the grade table (CSV/JSON) and reports
+
+GRADE_COLUMNS = ["observed_cagr", "required_cagr", "cagr_ratio", "ratio", "ratio_basis", "outlook", "outlook_label",
+                 "projected_value", "projected_year_reached", "elapsed_share", "pace_adjusted_rate"]
+
+
+def outlook_label(code: str, lang: str = "ja") -> str:
+    return text(f"outlook.{code}", lang) if code else ""
+
+
+def with_outlook(records: pd.DataFrame, dataset, year: int, lang: str = "ja", scheme: Scheme | str | None = None) -> pd.DataFrame:
+    """The machine-readable grade table with the outlook and pace columns appended (by indicator)."""
+    o = outlook(dataset, year, scheme).set_index("indicator")
+    extra = []
+    for indicator in records["indicator"]:
+        r = o.loc[indicator]
+        extra.append({
+            "observed_cagr": _fmt(r["observed_cagr"], 6), "required_cagr": _fmt(r["required_cagr"], 6),
+            "cagr_ratio": _fmt(r["cagr_ratio"], 4), "ratio": _fmt(r["ratio"], 4), "ratio_basis": _text(r["ratio_basis"]),
+            "outlook": r["outlook"], "outlook_label": outlook_label(r["outlook"], lang),
+            "projected_value": _fmt(r["projected_value"], 3), "projected_year_reached": _fmt(r["projected_year_reached"], 0),
+            "elapsed_share": _fmt(r["elapsed_share"], 4),
+            "pace_adjusted_rate": "" if _missing(_float(r["pace_adjusted_rate"])) else f"{float(r['pace_adjusted_rate']):.1f}",
+        })
+    return pd.concat([records.reset_index(drop=True), pd.DataFrame(extra, columns=GRADE_COLUMNS)], axis=1)
+
+
+def _text(x) -> str:
+    return x if isinstance(x, str) else ""
+
+
+def _float(x):
+    return None if x is None else float(x)
+
+
+def _fmt(x, decimals: int) -> str:
+    """A number for CSV/JSON: rounded, no separators, no trailing zeros."""
+    if x is None or pd.isna(x):
+        return ""
+    v = round(float(x), decimals)
+    return str(int(v)) if float(v).is_integer() else repr(v)
