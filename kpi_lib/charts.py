@@ -16,30 +16,38 @@ from .style import FONT_STACK, GRADE_COLOURS, SERIES_COLOURS
 from .tables import format_quantity, indicator_name, unit
 
 WIDTH, HEIGHT = 440, 230
-_SERIES = ("actual", "national", "baseline", "target", "revised_target")
-_SHAPES = {"actual": "circle", "national": "triangle-up", "baseline": "diamond", "target": "square", "revised_target": "cross"}
+_SERIES = ("actual", "national", "baseline", "target", "revised_target", "projection")
+_SHAPES = {"actual": "circle", "national": "triangle-up", "baseline": "diamond", "target": "square",
+           "revised_target": "cross", "projection": "circle"}
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (chart.configure(font=FONT_STACK)
-            .configure_view(stroke=None)
-            .configure_axis(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee")
-            .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom")
-            .configure_title(fontSize=13, anchor="start"))
+    # one configure() call: each call copies the whole chart, which is most of a chart's cost
+    return chart.configure(
+        font=FONT_STACK,
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
+        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom"),
+        title=alt.TitleConfig(fontSize=13, anchor="start"),
+    )
 
 
-def trend_frame(dataset, result_row: dict, lang: str = "ja") -> pd.DataFrame:
-    """Tidy points of one indicator's trend chart: series, year, value, with display texts."""
+def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None) -> pd.DataFrame:
+    """Tidy points of one indicator's trend chart: series, year, value, with display texts.
+
+    With an `outlook_row` (outlook.outlook), the linear projection runs from the latest actual
+    to the target year.
+    """
     r = result_row
     u = unit(r, lang)
     rows = []
 
-    def add(series, year, value, decimals=None, note=""):
+    def add(series, year, value, decimals=None, note="", point=True):
         if year is None or pd.isna(year) or value is None or pd.isna(value):
             return
         rows.append({"series": series, "series_label": text(f"series.{series}", lang), "year": int(year),
                      "year_label": short_label(int(year), lang), "value": float(value),
-                     "value_text": format_quantity(value, decimals, u, lang), "note": note})
+                     "value_text": format_quantity(value, decimals, u, lang), "note": note, "point": point})
 
     a = dataset.actuals
     for x in a[(a["indicator"] == r["indicator"]) & (a["actual_state"] == numbers.VALUE)].itertuples():
@@ -53,17 +61,27 @@ def trend_frame(dataset, result_row: dict, lang: str = "ja") -> pd.DataFrame:
     if r["target_kind"] in ("value", "cumulative"):
         add("target", r["target_year"], r["target"], r.get("target_decimals"))
     add("revised_target", r["revised_target_year"], r["revised_target"], r.get("revised_target_decimals"))
-    return pd.DataFrame(rows, columns=["series", "series_label", "year", "year_label", "value", "value_text", "note"])
+    o = outlook_row or {}
+    if _has(o.get("projected_value")) and _has(r.get("latest_year")) and int(o["target_year"]) > int(r["latest_year"]):
+        decimals = r.get("actual_decimals")
+        add("projection", r["latest_year"], r["actual"], decimals, point=False)  # starts at the actual's marker
+        add("projection", o["target_year"], numbers.round_half_up(float(o["projected_value"]), int(decimals or 0)), decimals)
+    return pd.DataFrame(rows, columns=["series", "series_label", "year", "year_label", "value", "value_text", "note", "point"])
+
+
+def _has(x) -> bool:
+    return x is not None and not pd.isna(x)
 
 
 def _year_domain(years: list[int], lang: str) -> list[str]:
     return [short_label(y, lang) for y in range(min(years), max(years) + 1)]
 
 
-def trend_chart(dataset, result_row: dict, lang: str = "ja") -> alt.TopLevelMixin:
-    """Actuals by year with baseline, target, revised target and the national series."""
+def trend_chart(dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None) -> alt.TopLevelMixin:
+    """Actuals by year with baseline, target, revised target, the national series and the
+    linear projection to the target year (dashed)."""
     r = result_row
-    frame = trend_frame(dataset, r, lang)
+    frame = trend_frame(dataset, r, lang, outlook_row)
     years = list(frame["year"]) + [int(r["target_year"])]
     domain = _year_domain(years, lang)
     present = [s for s in _SERIES if s in set(frame["series"])]
@@ -81,9 +99,11 @@ def trend_chart(dataset, result_row: dict, lang: str = "ja") -> alt.TopLevelMixi
     if (frame["note"] != "").any():
         tooltip.append(alt.Tooltip("note:N", title=text("chart.note", lang)))
     base = alt.Chart(frame)
-    lines = base.transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=["actual", "national"])).mark_line(strokeWidth=2).encode(
-        x=x, y=y, color=colour, strokeDash=alt.condition(alt.datum.series == "national", alt.value([5, 3]), alt.value([1, 0])))
-    points = base.mark_point(size=90, filled=True, opacity=1).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+    lines = base.transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=["actual", "national", "projection"])).mark_line(strokeWidth=2).encode(
+        x=x, y=y, color=colour, detail="series:N",
+        strokeDash=alt.condition(alt.FieldOneOfPredicate(field="series", oneOf=["national", "projection"]), alt.value([5, 3]), alt.value([1, 0])))
+    points = base.transform_filter("datum.point").mark_point(size=90, filled=True, opacity=1).encode(
+        x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
     layers = [lines, points]
     if r["target_kind"] in ("value", "cumulative"):
         # the target in force as a level line, so the gap to it reads at a glance

@@ -155,8 +155,11 @@ def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -
     return now + f" It {'improved' if move > 0 else 'fell' if move < 0 else 'changed'} from {old} in {py}."
 
 
-def project_commentary(results: pd.DataFrame, previous: pd.DataFrame | None, scheme: Scheme, lang: str = "ja") -> list[str]:
-    """Sentences summarising one project's (or all projects') grades for the evaluation year."""
+def project_commentary(results: pd.DataFrame, changes: pd.DataFrame | None, scheme: Scheme, lang: str = "ja") -> list[str]:
+    """Sentences summarising one project's (or all projects') grades for the evaluation year;
+    `changes` is changes.grade_changes from the previous year (None for the first year)."""
+    from .tables import indicator_name
+
     ja = lang == "ja"
     year = int(results["evaluation_year"].iloc[0])
     counts = results["grade"].value_counts()
@@ -167,23 +170,50 @@ def project_commentary(results: pd.DataFrame, previous: pd.DataFrame | None, sch
            else f"Of the {len(results)} indicators evaluated for {_fy(year, lang)}: {', '.join(parts)}."]
     if ungraded:
         out.append(f"実績値のない{ungraded}指標は評価していません。" if ja else f"{ungraded} indicator(s) without an actual value are not graded.")
-    lagging = results[results["grade"] == scheme.ranking[-1]] if scheme.ranking else results.iloc[0:0]
-    if len(lagging):
-        from .tables import indicator_name
-
-        names = [indicator_name(r, lang) for r in lagging.to_dict("records")]
+    if scheme.ranking:
         worst = scheme.ranking[-1]
-        out.append(f"{worst}の指標：{'、'.join(names)}。" if ja else f"Graded {worst}: {'; '.join(names)}.")
-    if previous is not None and len(previous):
-        merged = results.merge(previous[["project", "indicator", "grade"]], on=["project", "indicator"], suffixes=("", "_previous"))
-        changed = merged[(merged["grade"] != merged["grade_previous"]) & (merged["grade_previous"] != "") & (merged["grade"] != "")]
-        py = _fy(int(previous["evaluation_year"].iloc[0]), lang)
-        if len(changed):
-            from .tables import indicator_name
-
-            items = [f"{indicator_name(r, lang)}（{r['grade_previous']}→{r['grade']}）" if ja
-                     else f"{indicator_name(r, lang)} ({r['grade_previous']} → {r['grade']})" for r in changed.to_dict("records")]
+        names = [indicator_name(r, lang) for r in results[results["grade"] == worst].to_dict("records")]
+        if names:
+            out.append(f"{worst}の指標：{'、'.join(names)}。" if ja else f"Graded {worst}: {'; '.join(names)}.")
+    if changes is not None:
+        py = _fy(year - 1, lang)
+        if len(changes):
+            items = [f"{indicator_name(r, lang)}（{r['grade_from'] or '—'}→{r['grade_to'] or '—'}）" if ja
+                     else f"{indicator_name(r, lang)} ({r['grade_from'] or '—'} → {r['grade_to'] or '—'})" for r in changes.to_dict("records")]
             out.append(f"{py}から進捗が変わった指標：{'、'.join(items)}。" if ja else f"Grades changed since {py}: {'; '.join(items)}.")
         else:
             out.append(f"{py}から進捗が変わった指標はありません。" if ja else f"No grade changed since {py}.")
+    return out
+
+
+def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
+    """The outlook (outlook.outlook) in words: category, linear projection, pace of a cumulative target."""
+    from .outlook import outlook_label
+
+    ja = lang == "ja"
+    out: list[str] = []
+    code = o.get("outlook")
+    if not code or code == "target_achieved" or _missing(r.get("latest_year")):
+        return out
+    label = outlook_label(code, lang)
+    out.append(f"見通し：{label}。" if ja else f"Outlook: {label}.")
+    d = _decimals(r)
+    if not _missing(o.get("projected_value")) and not _missing(o.get("target_year")) and int(o["target_year"]) > int(r["latest_year"]):
+        projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
+        ty = _fy(o["target_year"], lang)
+        reached = o.get("projected_year_reached")
+        if _missing(reached):
+            when = "目標年度までには目標に届かない見込みです。" if ja else "the target would not be reached."
+        elif int(reached) <= int(o["target_year"]):
+            when = "目標年度までに目標に届く見込みです。" if ja else "the target would be reached in time."
+        else:
+            when = (f"目標到達は{_fy(reached, lang)}の見込みです。" if ja
+                    else f"the target would be reached only in {_fy(reached, lang)}.")
+        out.append(f"これまでの推移が直線的に続くと、{ty}の値は{projected}で、{when}" if ja
+                   else f"If the trend so far continued in a straight line, the value in {ty} would be {projected}, and {when}")
+    pace = o.get("pace_adjusted_rate")
+    if not _missing(pace):
+        share = float(o["elapsed_share"])
+        out.append(f"累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{float(pace):.1f}%です（公式の進捗区分は変わりません）。" if ja
+                   else f"{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress rate is {float(pace):.1f}% (the official grade is unchanged).")
     return out

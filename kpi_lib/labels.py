@@ -53,6 +53,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.revised_target": ("目標値（見直し後）", "Target (revised)"),
     "series.national": ("全国", "National"),
     "series.reference": ("目標水準", "Target level"),
+    "series.projection": ("趨勢による見込み（直線）", "Projection (linear trend)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),
     "chart.rate": ("進捗率の推移", "Progress rate by year"),
     "chart.value": ("値", "Value"),

@@ -93,7 +93,8 @@ def format_number(x: float | None, decimals: int | None = None) -> str:
     if decimals is None:
         text = f"{x:,.6f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
-    return f"{x:,.{decimals}f}"
+    # half-up like every printed figure (Python's own formatting rounds 157.5 and 1.575 differently)
+    return f"{round_half_up(x, decimals):,.{decimals}f}"
 
 
 def format_rate(rate: float | None) -> str:

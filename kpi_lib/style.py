@@ -17,6 +17,7 @@ SERIES_COLOURS = {
     "target": "#D55E00",      # vermillion
     "revised_target": "#CC79A7",  # reddish purple
     "national": "#E69F00",    # orange
+    "projection": "#56B4E9",  # sky blue, dashed
 }
 
 # Fonts: charts are laid out with IPAexGothic (shipped with the install and embedded in each

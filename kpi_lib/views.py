@@ -13,6 +13,8 @@ import pandas as pd
 
 from . import charts, commentary, rendering, tables, texts
 from .audit import audit
+from .changes import change_table, grade_changes
+from .outlook import outlook, outlook_label
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label, parse_fiscal_year, short_label
 from .grading import Scheme, evaluate, progress_table, scheme_for
@@ -32,8 +34,10 @@ class Report:
     projects: tuple[int, ...]
     results: pd.DataFrame
     previous: pd.DataFrame | None
+    changes: pd.DataFrame | None  # grade changes since the previous evaluation year
     graded: pd.DataFrame
     findings: pd.DataFrame
+    outlook: pd.DataFrame  # by indicator
 
 
 def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
@@ -60,8 +64,11 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
         projects = (number,)
     scheme = scheme_for(dataset)
     results = evaluate(dataset, fy, scheme, list(projects))
-    previous = evaluate(dataset, fy - 1, scheme, list(projects)) if fy - 1 >= years[0] else None
-    return Report(dataset, scheme, fy, lang, projects, results, previous, progress_table(dataset, scheme), audit(dataset, scheme))
+    has_previous = fy - 1 >= years[0]
+    previous = evaluate(dataset, fy - 1, scheme, list(projects)) if has_previous else None
+    changes = grade_changes(dataset, fy - 1, fy, scheme, list(projects)) if has_previous else None
+    return Report(dataset, scheme, fy, lang, projects, results, previous, changes, progress_table(dataset, scheme),
+                  audit(dataset, scheme), outlook(dataset, fy, scheme).set_index("indicator"))
 
 
 def _one_line_errors() -> None:
@@ -152,12 +159,15 @@ def show_legend(r: Report) -> None:
 
 def show_grade_summary(r: Report) -> None:
     table = tables.grade_table(r.results, r.lang).drop(columns=[text("col.project", r.lang)])
+    # the outlook beside the official grade (it does not change the grade)
+    table.insert(table.columns.get_loc(text("col.grade", r.lang)) + 1, text("col.outlook", r.lang),
+                 [outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]])
     _display(f'<h2>{_e(text("report.summary", r.lang))}</h2>'
              + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang))))
 
 
 def show_project_commentary(r: Report) -> None:
-    sentences = commentary.project_commentary(r.results, r.previous, r.scheme, r.lang)
+    sentences = commentary.project_commentary(r.results, r.changes, r.scheme, r.lang)
     _display(f'<h2>{_e(text("report.commentary", r.lang))}</h2>' + _list(sentences, "kpi-commentary"))
 
 
@@ -172,12 +182,15 @@ def show_indicators(r: Report) -> None:
         rate = tables.numbers.format_rate(row["progress_rate"])
         _display(f'<h3 class="kpi-indicator">{_e(kind)}：{_e(name)} {grade_badge(grade) if grade else ""} '
                  f'<span class="kpi-rate">{_e(rate)}</span></h3>')
-        _show_chart(charts.trend_chart(r.dataset, row, r.lang))
+        o = r.outlook.loc[row["indicator"]].to_dict()
+        _show_chart(charts.trend_chart(r.dataset, row, r.lang, o))
         _show_chart(charts.rate_chart(r.graded, row, r.lang))
         key = (row["project"], row["indicator"])
         prev = previous.loc[key].to_dict() | {"evaluation_year": r.year - 1} if previous is not None and key in previous.index else None
         f = r.findings[(r.findings["project"] == row["project"]) & (r.findings["indicator"] == row["indicator"])]
-        _display(_list(commentary.indicator_commentary(row, r.graded, prev, f, r.scheme, r.lang), "kpi-commentary"))
+        sentences = commentary.indicator_commentary(row, r.graded, prev, f, r.scheme, r.lang)
+        sentences += commentary.outlook_commentary(row, o, r.lang)
+        _display(_list(sentences, "kpi-commentary"))
 
 
 def show_analysis(r: Report) -> None:
@@ -259,18 +272,10 @@ def show_lagging(r: Report) -> None:
 def show_changes(r: Report) -> None:
     lang = r.lang
     head = f'<h2>{_e(text("report.changes", lang))}</h2>'
-    if r.previous is None:
+    if r.changes is None or r.changes.empty:
         _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
         return
-    m = r.results.merge(r.previous[["project", "indicator", "grade"]], on=["project", "indicator"], suffixes=("", "_previous"))
-    changed = m[m["grade"] != m["grade_previous"]]
-    if changed.empty:
-        _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
-        return
-    frame = pd.DataFrame({
-        text("col.project", lang): changed["project"],
-        text("col.name", lang): [tables.indicator_name(x, lang) for x in changed.to_dict("records")],
-        text("report.previous_grade", lang): changed["grade_previous"],
-        text("col.grade", lang): changed["grade"],
-    })
-    _display(head + _table(frame, badge_columns=(text("report.previous_grade", lang), text("col.grade", lang))))
+    table = change_table(r.changes, lang)
+    grade_columns = [c for c in table.columns if c not in (text("col.project", lang), text("col.kind", lang),
+                                                           text("col.name", lang), text("col.change", lang))]
+    _display(head + _table(table, badge_columns=grade_columns))

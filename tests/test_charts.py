@@ -55,3 +55,16 @@ def test_rate_chart_frame_has_each_years_rate_and_grade(dataset):
     # below 80% (B); 23 and 24 miss 25 but pass the original 21 (A②)
     assert frame["progress_rate"].tolist() == [68.0, 76.0, 92.0, 96.0]
     assert frame["grade"].tolist() == ["B", "B", "A②", "A②"]
+
+
+def test_trend_projection_runs_from_the_latest_actual_to_the_target_year(dataset):
+    from kpi_lib.outlook import outlook
+
+    o = outlook(dataset, 2018).set_index("indicator").loc["foreign_visitors"].to_dict()
+    frame = charts.trend_frame(dataset, _row(dataset, "foreign_visitors"), "ja", o)
+    projection = frame[frame["series"] == "projection"]
+    # least squares through (H26 154), (H27 208), (H28 230), (H29 279): slope 198.5 ÷ 5 = 39.7 a year,
+    # mean 217.75 at 2015.5, so R2 (2020): 217.75 + 39.7 × 4.5 = 396.4 -> 396万人 as printed (no decimals)
+    assert projection["year"].tolist() == [2017, 2020]
+    assert projection["value"].tolist() == [279.0, 396.0]
+    assert projection["point"].tolist() == [False, True]

@@ -75,6 +75,7 @@ def test_project_reports_show_every_indicator_grade_chart_and_text(reports, data
                 assert f">{row['grade']}</span>" in page
                 assert _has(page, format_rate(row["progress_rate"]))
         assert page.count('class="kpi-commentary"') == len(rows) + 1  # per indicator + the project summary
+        assert _has(page, text("col.outlook", lang))  # the outlook column beside the grade
         ja_items, en_items = texts.analysis(dataset, project)
         for item in ja_items:
             assert _has(page, item)  # the official text as written
@@ -90,6 +91,13 @@ def test_reports_surface_the_published_disagreement(reports):
     assert "公表資料の平成30年度の進捗率（67.4%）は、再計算値（67.5%" in page
     en = (reports / "2018" / "en" / "project_1.html").read_text(encoding="utf-8")
     assert "The published FY2018 progress rate (67.4%) differs from the recomputed 67.5%" in en
+
+
+def test_trend_charts_carry_the_projection(reports):
+    page = (reports / "2018" / "ja" / "project_4.html").read_text(encoding="utf-8")
+    trend = [s for s in _specs(page) if _title(s) == text("chart.trend", "ja")]
+    series = {row.get("series") for spec in trend for rows in spec["datasets"].values() for row in rows}
+    assert "projection" in series
 
 
 def test_english_report_has_english_headings(reports):

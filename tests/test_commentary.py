@@ -1,0 +1,62 @@
+"""Generated commentary on real data; every figure worked out by hand from the source's tables."""
+
+from kpi_lib import commentary
+from kpi_lib.audit import audit
+from kpi_lib.grading import evaluate, load_scheme, progress_table
+from kpi_lib.outlook import outlook
+
+
+def _sentences(dataset, indicator, lang, year=2018, project=None):
+    scheme = load_scheme("hokkaido")
+    res = evaluate(dataset, year)
+    prev = evaluate(dataset, year - 1)
+    pick = (res["indicator"] == indicator) & ((res["project"] == project) if project else True)
+    row = res[pick].iloc[0].to_dict()
+    previous = prev[(prev["indicator"] == indicator) & (prev["project"] == row["project"])].iloc[0].to_dict()
+    previous["evaluation_year"] = year - 1
+    findings = audit(dataset)
+    findings = findings[(findings["indicator"] == indicator) & (findings["project"] == row["project"])]
+    o = outlook(dataset, year).set_index("indicator").loc[indicator].to_dict()
+    return (commentary.indicator_commentary(row, progress_table(dataset), previous, findings, scheme, lang)
+            + commentary.outlook_commentary(row, o, lang))
+
+
+def test_pregnancy_consultations_in_japanese(dataset):
+    s = _sentences(dataset, "pregnancy_consultations", "ja")
+    # 172件 in H30 against 293件 in H29: down 121件; 600 − 172 = 428件 short, 100 − 28.7 = 71.3 points;
+    # one year left to R1: 428件 a year
+    assert s[0] == "平成30年度の実績値は172件で、前回（平成29年度：293件）から121件減少しました。"
+    assert s[1] == "目標値（600件、令和元年度）まであと428件（進捗率で71.3ポイント）です。"
+    assert s[2] == "令和元年度の目標達成には、年平均428件の増加が必要です。"
+    assert s[3].startswith("進捗はB（") and s[3].endswith("平成29年度の評価（B）から変わっていません。")
+
+
+def test_manufacturing_uses_the_h29_actual_and_english_units(dataset):
+    s = _sentences(dataset, "manufacturing_productivity", "en")
+    # H30 is 未: the H29 actual 965万円 is used; 1,280 − 965 = 315万円 = 3.15 million yen;
+    # two years to R1: 157.5万円 a year, printed without decimals as 158万円 = 1.58 million yen
+    assert s[0] == "The FY2018 actual is not yet available (未), so the evaluation uses the FY2017 actual."
+    assert s[1] == "The latest actual is 9.65 million yen (FY2017), down 0.24 million yen from 9.89 million yen in FY2016."
+    assert s[2] == "It is 3.15 million yen short of the target (12.8 million yen, FY2019) (24.6 points of progress rate)."
+    assert s[3] == "Reaching it in FY2019 needs an average increase of 1.58 million yen a year."
+
+
+def test_percent_differences_are_points(dataset):
+    s = _sentences(dataset, "wish_to_stay_rate", "ja")
+    # 75.8% vs 70.5%: +5.3 points; baseline 76.2% (基準値より増加) − 75.8% = 0.4 points
+    assert s[0] == "平成30年度の実績値は75.8%で、前回（平成29年度：70.5%）から5.3ポイント増加しました。"
+    assert s[1] == "基準値（76.2%）まであと0.4ポイント（進捗率で0.5ポイント）です。"
+
+
+def test_published_disagreement_and_pace_of_the_cumulative_target(dataset):
+    s = _sentences(dataset, "active_senior_trainees", "ja")
+    assert "公表資料の平成30年度の進捗率（67.4%）は、再計算値（67.5%：7,086 ÷ 10,500 × 100 = 67.4857 → 67.5）と一致しません。" in s
+    # H27–R1 is five years, four (80%) elapsed by H30: 7,086 ÷ (10,500 × 0.8 = 8,400) = 84.36% -> 84.4%
+    assert "累計目標の期間の80%が経過しており、経過期間に応じた目安に対する進捗率は84.4%です（公式の進捗区分は変わりません）。" in s
+
+
+def test_target_year_passed(dataset):
+    s = _sentences(dataset, "food_exports", "en", project=3)
+    # target 1,000億円 in H30, 774億円 in H30: 226億円 = 22.6 billion yen short, and H30 is the target year
+    assert "It is 22.6 billion yen short of the target (100 billion yen, FY2018) (22.6 points of progress rate)." in s
+    assert "The target year (FY2018) has passed without the target being reached." in s
