@@ -53,30 +53,11 @@ KEY_HEADER = "key"
 COL_KEY, COL_KIND, COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, COL_LABEL, COL_YEAR0 = range(1, 9)
 FIRST_BLOCK_ROW = 4  # rows 1-2: title; row 3: blank
 
-# Words only the workbook uses (the shared vocabulary is in labels.py).
-_WORDS = {
-    "sheet": ("プロジェクト{n}", "Project {n}"),
-    "audit_sheet": ("監査", "Audit"),
-    "target": ("目標値", "Target"),
-    "at_adoption": ("戦略策定時", "At adoption"),
-    "revised": ("見直し後", "Revised"),
-    "actual_hokkaido": ("実績値（北海道）", "Actual (Hokkaido)"),
-    "cumulative_period": ("{a}～{b}", "cumulative {a}–{b}"),
-    "note_input": ("実績値のセルは入力・修正でき、kpi import で取り込めます（他のセル、見出し、シート名、隠し列Aは変更しないでください）。",
-                   "The 実績値 (actual) cells can be typed in and read back with kpi import (do not change other cells, headings, sheet names or the hidden column A)."),
-    "note_mismatch": ("着色したセルは、公表資料の数値と再計算値が異なります（公表値はコメント及び「監査」シートを参照）。",
-                      "Shaded cells: the published figure differs from the recomputation (published figure in the cell's comment and on the Audit sheet)."),
-    "note_derived": ("斜体の全国値は公表進捗率からの逆算値です（公式統計ではありません）。",
-                     "National values in italics are derived from the published progress rate (not official statistics)."),
-    "published": ("公表値", "Published"),
-    "recomputed": ("再計算", "Recomputed"),
-    "audit_title": ("監査：公表資料の数値と再計算値の不一致", "Audit: published figures that disagree with the recomputation"),
-}
 
 
 def _w(key: str, lang: str, **kw) -> str:
-    ja, en = _WORDS[key]
-    return (ja if lang == "ja" else en).format(**kw)
+    """A workbook word (labels.py, keys xlsx.*), with its placeholders filled in."""
+    return text(f"xlsx.{key}", lang).format(**kw)
 
 
 def sheet_name(project: int, lang: str = "ja") -> str:
@@ -484,12 +465,7 @@ def _layout(ws, ctx: _Context, widths: dict[int, int], last_col: int) -> None:
         base = 7 if col == last_col else (12 if ctx.lang == "en" and col < COL_LABEL else 9)
         ws.column_dimensions[get_column_letter(col)].width = max(base, min(_cap(ctx.lang), widths.get(col, 0) + 2))
     ws.column_dimensions[get_column_letter(COL_LABEL)].width = 15 if ctx.lang == "ja" else 17
-    ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_landscape_a4(ws)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
@@ -516,6 +492,11 @@ def _audit_sheet(ws, ctx: _Context) -> None:
         ws.freeze_panes = "A4"
     for col, width in zip("ABCDEFG", (12, 40, 8, 10, 10, 10, 48)):
         ws.column_dimensions[col].width = width
+    _print_landscape_a4(ws)
+
+
+def _print_landscape_a4(ws) -> None:
+    """No grid lines; print landscape on A4, one page wide."""
     ws.sheet_view.showGridLines = False
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

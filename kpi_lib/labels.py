@@ -119,6 +119,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "change.ungraded": ("評価なし", "no longer graded"),
     "change.unchanged": ("変化なし", "unchanged"),
     "changes.none": ("{from_year}から{to_year}までに進捗が変わった指標はありません。", "No indicator changed grade between {from_year} and {to_year}."),
+    # words only the Excel workbook uses (excel.py)
+    "xlsx.sheet": ("プロジェクト{n}", "Project {n}"),
+    "xlsx.audit_sheet": ("監査", "Audit"),
+    "xlsx.target": ("目標値", "Target"),
+    "xlsx.at_adoption": ("戦略策定時", "At adoption"),
+    "xlsx.revised": ("見直し後", "Revised"),
+    "xlsx.actual_hokkaido": ("実績値（北海道）", "Actual (Hokkaido)"),
+    "xlsx.cumulative_period": ("{a}～{b}", "cumulative {a}–{b}"),
+    "xlsx.note_input": ("実績値のセルは入力・修正でき、kpi import で取り込めます（他のセル、見出し、シート名、隠し列Aは変更しないでください）。",
+                   "The 実績値 (actual) cells can be typed in and read back with kpi import (do not change other cells, headings, sheet names or the hidden column A)."),
+    "xlsx.note_mismatch": ("着色したセルは、公表資料の数値と再計算値が異なります（公表値はコメント及び「監査」シートを参照）。",
+                      "Shaded cells: the published figure differs from the recomputation (published figure in the cell's comment and on the Audit sheet)."),
+    "xlsx.note_derived": ("斜体の全国値は公表進捗率からの逆算値です（公式統計ではありません）。",
+                     "National values in italics are derived from the published progress rate (not official statistics)."),
+    "xlsx.published": ("公表値", "Published"),
+    "xlsx.recomputed": ("再計算", "Recomputed"),
+    "xlsx.audit_title": ("監査：公表資料の数値と再計算値の不一致", "Audit: published figures that disagree with the recomputation"),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
 }
 
