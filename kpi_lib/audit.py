@@ -31,7 +31,7 @@ def audit(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
             continue
         rows.append(_row(p.project, p.indicator, names, p.year, "progress_rate",
                          _fmt_rate(published, p.progress_rate_state), _fmt_rate(recomputed, None),
-                         rate_arithmetic(g, p.year) if g is not None else "no actual value for this year"))
+                         rate_arithmetic(g, p.year, scheme) if g is not None else "no actual value for this year"))
     for year in sorted(set(dataset.published_grades["year"])):
         ev = evaluate(dataset, year, scheme).set_index(["project", "indicator"])
         for p in dataset.published_grades[dataset.published_grades["year"] == year].itertuples():
@@ -64,16 +64,29 @@ def _fmt_rate(x, state) -> str:
     return "" if x is None or pd.isna(x) else f"{float(x):.1f}"
 
 
-def rate_arithmetic(g, year: int) -> str:
-    """How a rate is computed, with the exact quotient: 7,086 ÷ 10,500 × 100 = 67.4857… → 67.5."""
-    measured, reference = float(g["measured"]), float(g["reference"])
-    num, den = (reference, measured) if g["direction"] == "lower" else (measured, reference)
+def rate_arithmetic(g, year: int, scheme: Scheme) -> str:
+    """How a rate is computed under the scheme, with the exact quotient:
+    7,086 ÷ 10,500 × 100 = 67.4857 → 67.5, or (actual − baseline) ÷ (reference − baseline) × 100."""
+    measured, reference = Decimal(repr(float(g["measured"]))), Decimal(repr(float(g["reference"])))
     kind = g["target_kind"]
     what = f" (national value {int(year)})" if kind == "national" else (" (baseline)" if kind in ("above_baseline", "at_least_baseline") else "")
+    f = lambda d: format_number(float(d))  # noqa: E731
+    if scheme.definition == "improvement":
+        base = Decimal(repr(float(g["baseline"])))
+        num, den = measured - base, reference - base
+        text = f"({f(measured)} − {f(base)}) ÷ ({f(reference)}{what} − {f(base)}) × 100"
+    elif g["direction"] == "lower" and scheme.lower_is_better == "complement":
+        num, den = 2 * reference - measured, reference
+        text = f"(2 × {f(reference)}{what} − {f(measured)}) ÷ {f(reference)} × 100"
+    elif g["direction"] == "lower":
+        num, den = reference, measured
+        text = f"{f(reference)}{what} ÷ {f(measured)} × 100"
+    else:
+        num, den = measured, reference
+        text = f"{f(measured)} ÷ {f(reference)}{what} × 100"
     if den == 0:
-        return f"{format_number(num)} ÷ 0 × 100: undefined"
-    exact = Decimal(repr(num)) * 100 / Decimal(repr(den))
-    return f"{format_number(num)} ÷ {format_number(den)}{what} × 100 = {exact:.4f} → {float(g['progress_rate']):.1f}"
+        return f"{text}: undefined (division by zero)"
+    return f"{text} = {num * 100 / den:.4f} → {float(g['progress_rate']):.1f}"
 
 
 def grade_arithmetic(r, scheme: Scheme) -> str:

@@ -40,3 +40,18 @@ def test_audit_reports_a_changed_published_grade(tmp_path, dataset):
     assert len(grade) == 1
     assert grade.iloc[0]["published"] == "A①" and grade.iloc[0]["recomputed"] == "A②"
     assert "original target achieved" in grade.iloc[0]["arithmetic"]
+
+
+def test_arithmetic_follows_the_schemes_rate_definition():
+    from kpi_lib.audit import rate_arithmetic
+    from kpi_lib.grading import load_scheme
+
+    g = {"measured": 64.0, "reference": 80.0, "baseline": 40.0, "target_kind": "value", "direction": "higher",
+         "progress_rate": 60.0}
+    # improvement: (64 − 40) ÷ (80 − 40) × 100 = 60
+    assert rate_arithmetic(g, 2018, load_scheme("milestone_improvement")) == "(64 − 40) ÷ (80 − 40) × 100 = 60.0000 → 60.0"
+    # ratio: 64 ÷ 80 × 100 = 80
+    assert rate_arithmetic({**g, "progress_rate": 80.0}, 2018, load_scheme("hokkaido")) == "64 ÷ 80 × 100 = 80.0000 → 80.0"
+    # lower is better, inverse ratio: 80 ÷ 64 × 100 = 125
+    lower = {**g, "direction": "lower", "progress_rate": 125.0}
+    assert rate_arithmetic(lower, 2018, load_scheme("hokkaido")) == "80 ÷ 64 × 100 = 125.0000 → 125.0"
