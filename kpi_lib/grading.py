@@ -429,9 +429,16 @@ def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:
 
 
 def progress_table(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
-    """Every indicator-year with an actual: the rate and the grade that year's actual gives."""
+    """Every indicator-year with an actual: the rate and the grade that year's actual gives.
+
+    A Dataset never changes, so the table is computed once per scheme and kept with it
+    (evaluate, audit, outlook and the reports all start from it); callers get a copy.
+    """
     scheme = scheme_for(dataset, scheme)
-    return grade_observations(observations(dataset, scheme), scheme)
+    cache = dataset.__dict__.setdefault("_progress_tables", {}) if hasattr(dataset, "__dict__") else {}
+    if scheme not in cache:
+        cache[scheme] = grade_observations(observations(dataset, scheme), scheme)
+    return cache[scheme].copy()
 
 
 def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: list[int] | None = None) -> pd.DataFrame:
