@@ -63,7 +63,7 @@ def setup_browser() -> None:
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     check([*sudo, "apt-get", "update", "-q"], env=env)
-    check([*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *APT_PACKAGES], env=env)
+    check([*sudo, "apt-get", "install", "-y", "-q", *APT_PACKAGES], env=env)
 
 
 def cmd_report(args: list[str]) -> int:
