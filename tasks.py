@@ -88,7 +88,8 @@ def cmd_notebooks(args: list[str]) -> int:
 
 def cmd_lab(args: list[str]) -> int:
     setup()
-    return run([BIN / "jupyter", "lab", "--notebook-dir", ROOT / "notebooks", *args])
+    root = ["--allow-root"] if os.name != "nt" and os.geteuid() == 0 else []  # JupyterLab refuses root otherwise
+    return run([BIN / "jupyter", "lab", "--notebook-dir", ROOT / "notebooks", *root, *args])
 
 
 COMMANDS = {"report": cmd_report, "test": cmd_test, "notebooks": cmd_notebooks, "lab": cmd_lab}
