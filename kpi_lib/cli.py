@@ -146,7 +146,8 @@ def cmd_audit(args) -> int:
         print(text("audit.none", args.lang))
     else:
         shown = findings.rename(columns={
-            "project": text("col.project", args.lang), "name_ja" if args.lang == "ja" else "name_en": text("col.name", args.lang),
+            "project": text("col.project", args.lang), "indicator": text("col.indicator_id", args.lang),
+            "name_ja" if args.lang == "ja" else "name_en": text("col.name", args.lang),
             "year": text("col.year", args.lang), "figure": text("col.figure", args.lang),
             "published": text("col.published", args.lang), "recomputed": text("col.recomputed", args.lang),
             "arithmetic": text("col.arithmetic", args.lang)})

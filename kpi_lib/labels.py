@@ -27,6 +27,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.project": ("プロジェクト", "Project"),
     "col.kind": ("区分", "Kind"),
     "col.name": ("設定項目", "Indicator"),
+    "col.indicator_id": ("指標ID", "Indicator ID"),
     "col.unit": ("単位", "Unit"),
     "col.baseline": ("基準値", "Baseline"),
     "col.baseline_year": ("基準年", "Baseline year"),
