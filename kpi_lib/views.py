@@ -180,7 +180,8 @@ def show_indicators(r: Report) -> None:
         kind = text(f"kind.{row['kind']}", r.lang)
         grade = row["grade"]
         rate = tables.numbers.format_rate(row["progress_rate"])
-        _display(f'<h3 class="kpi-indicator">{_e(kind)}：{_e(name)} {grade_badge(grade) if grade else ""} '
+        colon = "：" if r.lang == "ja" else ": "
+        _display(f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade) if grade else ""} '
                  f'<span class="kpi-rate">{_e(rate)}</span></h3>')
         o = r.outlook.loc[row["indicator"]].to_dict()
         _show_chart(charts.trend_chart(r.dataset, row, r.lang, o))
