@@ -62,15 +62,12 @@ def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
         add("target", r["target_year"], r["target"], r.get("target_decimals"))
     add("revised_target", r["revised_target_year"], r["revised_target"], r.get("revised_target_decimals"))
     o = outlook_row or {}
-    if _has(o.get("projected_value")) and _has(r.get("latest_year")) and int(o["target_year"]) > int(r["latest_year"]):
+    projected, latest = o.get("projected_value"), r.get("latest_year")
+    if not numbers.is_missing(projected) and not numbers.is_missing(latest) and int(o["target_year"]) > int(latest):
         decimals = r.get("actual_decimals")
         add("projection", r["latest_year"], r["actual"], decimals, point=False)  # starts at the actual's marker
         add("projection", o["target_year"], numbers.round_half_up(float(o["projected_value"]), int(decimals or 0)), decimals)
     return pd.DataFrame(rows, columns=["series", "series_label", "year", "year_label", "value", "value_text", "note", "point"])
-
-
-def _has(x) -> bool:
-    return x is not None and not pd.isna(x)
 
 
 def _year_domain(years: list[int], lang: str) -> list[str]:

@@ -6,19 +6,13 @@ formatted as the source prints it (1,000 separators, 億円, 万人, ポイン�
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
 from . import numbers
 from .fiscal_year import fiscal_year_label
 from .grading import Scheme
-from .labels import text
 from .tables import format_quantity, unit
-
-
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def _fy(year, lang: str) -> str:
@@ -39,7 +33,7 @@ def _difference(value, decimals, r, lang: str) -> str:
 
 
 def _decimals(r) -> int:
-    return 0 if _missing(r.get("actual_decimals")) else int(r["actual_decimals"])
+    return 0 if numbers.is_missing(r.get("actual_decimals")) else int(r["actual_decimals"])
 
 
 def indicator_commentary(r: dict, graded: pd.DataFrame, previous: dict | None, findings: pd.DataFrame,
@@ -51,7 +45,7 @@ def indicator_commentary(r: dict, graded: pd.DataFrame, previous: dict | None, f
         out.append("この指標の名称は原資料のテキスト抽出で失われており、不明です。" if ja
                    else "This indicator's name was lost in the text extraction of the source and is unknown.")
     year = int(r["evaluation_year"])
-    if _missing(r["latest_year"]):
+    if numbers.is_missing(r["latest_year"]):
         out.append(f"{_fy(year, lang)}までの実績値はまだありません。" if ja else f"There is no actual value up to {_fy(year, lang)} yet.")
         return out
     d = _decimals(r)
@@ -98,7 +92,7 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
     d = _decimals(r)
     kind = r["target_kind"]
     ref, measured = r["reference"], r["measured"]
-    if _missing(ref):
+    if numbers.is_missing(ref):
         return []
     lower = r["direction"] == "lower"
     ref_text = _amount(ref, None, r, lang)
@@ -114,7 +108,7 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
         return [f"{what}を達成しています。" if ja else f"It has reached {what}."]
     gap = abs(float(ref) - float(measured))
     rate = r["progress_rate"]
-    points = "" if _missing(rate) else numbers.format_number(abs(100 - float(rate)), 1)
+    points = "" if numbers.is_missing(rate) else numbers.format_number(abs(100 - float(rate)), 1)
     out = []
     if kind == "above_baseline" and round(gap, 9) == 0:
         out.append(f"{what}と同じで、増加していません。" if ja else f"It equals {what}, so there is no increase yet.")
@@ -193,16 +187,16 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
     ja = lang == "ja"
     out: list[str] = []
     code = o.get("outlook")
-    if not code or code == "target_achieved" or _missing(r.get("latest_year")):
+    if not code or code == "target_achieved" or numbers.is_missing(r.get("latest_year")):
         return out
     label = outlook_label(code, lang)
     out.append(f"見通し：{label}。" if ja else f"Outlook: {label}.")
     d = _decimals(r)
-    if not _missing(o.get("projected_value")) and not _missing(o.get("target_year")) and int(o["target_year"]) > int(r["latest_year"]):
+    if not numbers.is_missing(o.get("projected_value")) and not numbers.is_missing(o.get("target_year")) and int(o["target_year"]) > int(r["latest_year"]):
         projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
         ty = _fy(o["target_year"], lang)
         reached = o.get("projected_year_reached")
-        if _missing(reached):
+        if numbers.is_missing(reached):
             when = "目標年度までには目標に届かない見込みです。" if ja else "the target would not be reached."
         elif int(reached) <= int(o["target_year"]):
             when = "目標年度までに目標に届く見込みです。" if ja else "the target would be reached in time."
@@ -212,7 +206,7 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
         out.append(f"これまでの推移が直線的に続くと、{ty}の値は{projected}で、{when}" if ja
                    else f"If the trend so far continued in a straight line, the value in {ty} would be {projected}, and {when}")
     pace = o.get("pace_adjusted_rate")
-    if not _missing(pace):
+    if not numbers.is_missing(pace):
         share = float(o["elapsed_share"])
         out.append(f"累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{float(pace):.1f}%です（公式の進捗区分は変わりません）。" if ja
                    else f"{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress rate is {float(pace):.1f}% (the official grade is unchanged).")

@@ -54,7 +54,6 @@ COL_KEY, COL_KIND, COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, COL_LABEL, COL_Y
 FIRST_BLOCK_ROW = 4  # rows 1-2: title; row 3: blank
 
 
-
 def _w(key: str, lang: str, **kw) -> str:
     """A workbook word (labels.py, keys xlsx.*), with its placeholders filled in."""
     return text(f"xlsx.{key}", lang).format(**kw)
@@ -147,13 +146,9 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     )
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
-
-
 def number_format(decimals, unit: str = "", lang: str = "ja", prefix: str = "") -> str:
     """1,000 separators, the printed decimals, and the unit as a literal: #,##0.0"万m³"."""
-    d = 0 if _missing(decimals) else int(decimals)
+    d = 0 if numbers.is_missing(decimals) else int(decimals)
     fmt = "#,##0" + ("." + "0" * d if d > 0 else "")
     shown = unit if lang == "ja" or unit == "%" else ""
     return (f'"{prefix}"' if prefix else "") + fmt + (f'"{shown}"' if shown else "")
@@ -161,12 +156,12 @@ def number_format(decimals, unit: str = "", lang: str = "ja", prefix: str = "") 
 
 def _unit(r, lang: str) -> str:
     u = r["unit_ja"] if lang == "ja" else r["unit_en"]
-    return "" if _missing(u) else str(u)
+    return "" if numbers.is_missing(u) else str(u)
 
 
 def _name(r, lang: str) -> str:
     name = r["name_ja"] if lang == "ja" else r["name_en"]
-    if _missing(name) or name == "":
+    if numbers.is_missing(name) or name == "":
         name = text("label.missing", lang)
     unit = _unit(r, lang)
     if lang == "en" and unit and unit != "%":  # English shows the unit with the name, not in every cell
@@ -175,7 +170,7 @@ def _name(r, lang: str) -> str:
 
 
 def _bracket_year(year, lang: str) -> str | None:
-    return None if _missing(year) else f"({short_label(int(year), lang)})"
+    return None if numbers.is_missing(year) else f"({short_label(int(year), lang)})"
 
 
 def _rows_of(r) -> int:
@@ -205,12 +200,12 @@ def _fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int,
     kind, what = r["target_kind"], text("col.target", lang)
     target_year = _bracket_year(r["target_year"], lang)
     if kind in ("national", "above_baseline", "at_least_baseline"):
-        words = r["target_text_ja"] if lang == "ja" and not _missing(r["target_text_ja"]) else text(f"target.{kind}", lang)
+        words = r["target_text_ja"] if lang == "ja" and not numbers.is_missing(r["target_text_ja"]) else text(f"target.{kind}", lang)
         cells[(0, COL_TARGET)] = _Fixed(str(words), None, ind, what)
     elif kind == "cumulative":
         period = _w("cumulative_period", lang, a=short_label(int(r["period_start"]), lang), b=short_label(int(r["period_end"]), lang))
         words = r["target_text_ja"]
-        if lang == "ja" and not _missing(words) and words != text("target.cumulative", "ja"):
+        if lang == "ja" and not numbers.is_missing(words) and words != text("target.cumulative", "ja"):
             # printed as 12件 over (H28～R1累計): keep the source's own wording of the period
             cells[(0, COL_TARGET)] = _Fixed(float(r["target"]), number_format(r["target_decimals"], unit, lang), ind, what)
             target_year = f"({words})"
@@ -222,7 +217,7 @@ def _fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int,
         cells[(0, COL_TARGET)] = _Fixed(float(r["target"]), number_format(r["target_decimals"], unit, lang), ind, what)
     cells[(1, COL_TARGET)] = _Fixed(target_year, None, ind, text("col.target_year", lang))
     what = text("col.revised_target", lang)
-    if _missing(r["revised_target"]):
+    if numbers.is_missing(r["revised_target"]):
         cells[(0, COL_REVISED)] = _Fixed(numbers.NOT_MEASURED_MARK, None, ind, what)
     else:
         cells[(0, COL_REVISED)] = _Fixed(float(r["revised_target"]), number_format(r["revised_target_decimals"], unit, lang), ind, what)

@@ -17,7 +17,7 @@ from .grading import Scheme
 def grade_row(scheme: Scheme, actual: float, reference: float, lower: bool, strict: bool,
               original_reference: float, upward_revised: bool, baseline: float = math.nan):
     """(rate or None, achieved, original_achieved, grade) for one measured figure."""
-    if _missing(actual):
+    if numbers.is_missing(actual):
         return None, False, False, ""
     rate = rate_of(scheme, actual, reference, lower, baseline)
     achieved = _reached(actual, reference, lower, strict)
@@ -37,10 +37,10 @@ def grade_row(scheme: Scheme, actual: float, reference: float, lower: bool, stri
 
 def rate_of(scheme: Scheme, actual: float, reference: float, lower: bool, baseline: float = math.nan) -> float | None:
     """The rounded rate, computed exactly in decimal; None when undefined."""
-    if _missing(reference):
+    if numbers.is_missing(reference):
         return None
     if scheme.definition == "improvement":
-        if _missing(baseline):
+        if numbers.is_missing(baseline):
             return None
         num, den = _d(actual) - _d(baseline), _d(reference) - _d(baseline)
     elif lower and scheme.lower_is_better == "inverse":
@@ -59,7 +59,7 @@ def rate_of(scheme: Scheme, actual: float, reference: float, lower: bool, baseli
 
 
 def _reached(value: float, reference: float, lower: bool, strict: bool) -> bool:
-    if _missing(value) or _missing(reference):
+    if numbers.is_missing(value) or numbers.is_missing(reference):
         return False
     if lower:
         return value < reference if strict else value <= reference
@@ -70,5 +70,3 @@ def _d(x: float) -> Decimal:
     return Decimal(repr(float(x)))
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+import pandas as pd
 
 # The three states the source distinguishes, plus "blank" (nothing printed / not given).
 VALUE = "value"
@@ -23,6 +25,19 @@ _DASHES = {"—", "－", "-", "―", "‐", "–"}  # not ー (a long-vowel mark
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _WITH_UNIT = re.compile(r"^[+-]?[\d.,]*\d\s*([^\d\s.,+-][^\d]*)$")
+
+
+def is_missing(x) -> bool:
+    """None, NaN or pandas' NA: a figure that is not there."""
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+
+
+def plain_number(x, decimals: int | None = None) -> str:
+    """A number for CSV/JSON: no separators, as few decimals as needed (rounded to `decimals` first)."""
+    if is_missing(x):
+        return ""
+    f = float(x) if decimals is None else round(float(x), decimals)
+    return str(int(f)) if f.is_integer() else repr(f)
 
 
 class CellError(ValueError):

@@ -163,7 +163,7 @@ def _target(ind: dict, national_value) -> tuple[float | None, int, str]:
         return base, int(ind["target_year"]), "baseline"
     if kind == "cumulative":
         return float(ind["target"]), int(ind["period_end"]), "target"
-    if not _missing(ind["revised_target"]):
+    if not numbers.is_missing(ind["revised_target"]):
         return float(ind["revised_target"]), int(ind["revised_target_year"]), "revised_target"
     return float(ind["target"]), int(ind["target_year"]), "target"
 
@@ -171,7 +171,7 @@ def _target(ind: dict, national_value) -> tuple[float | None, int, str]:
 def _base(ind: dict, obs: pd.DataFrame) -> tuple[int, float, str]:
     if ind["target_kind"] == "cumulative":
         return int(ind["period_start"]) - 1, 0.0, "period_start"  # nothing accumulated before the period
-    if ind["baseline_state"] == numbers.VALUE and not _missing(ind["baseline_year"]):
+    if ind["baseline_state"] == numbers.VALUE and not numbers.is_missing(ind["baseline_year"]):
         return int(ind["baseline_year"]), float(ind["baseline"]), "baseline"
     return int(obs["year"].iloc[0]), float(obs["measured"].iloc[0]), "first_actual"
 
@@ -212,10 +212,6 @@ def _pace(row: dict, ind: dict, latest_year: int, latest: float, target: float, 
     return out
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 # ---------------------------------------------------------------------------------------------
 # For the grade table (CSV/JSON) and reports
 
@@ -234,12 +230,12 @@ def with_outlook(records: pd.DataFrame, dataset, year: int, lang: str = "ja", sc
     for indicator in records["indicator"]:
         r = o.loc[indicator]
         extra.append({
-            "observed_cagr": _fmt(r["observed_cagr"], 6), "required_cagr": _fmt(r["required_cagr"], 6),
-            "cagr_ratio": _fmt(r["cagr_ratio"], 4), "ratio": _fmt(r["ratio"], 4), "ratio_basis": _text(r["ratio_basis"]),
+            "observed_cagr": numbers.plain_number(r["observed_cagr"], 6), "required_cagr": numbers.plain_number(r["required_cagr"], 6),
+            "cagr_ratio": numbers.plain_number(r["cagr_ratio"], 4), "ratio": numbers.plain_number(r["ratio"], 4), "ratio_basis": _text(r["ratio_basis"]),
             "outlook": r["outlook"], "outlook_label": outlook_label(r["outlook"], lang),
-            "projected_value": _fmt(r["projected_value"], 3), "projected_year_reached": _fmt(r["projected_year_reached"], 0),
-            "elapsed_share": _fmt(r["elapsed_share"], 4),
-            "pace_adjusted_rate": "" if _missing(_float(r["pace_adjusted_rate"])) else f"{float(r['pace_adjusted_rate']):.1f}",
+            "projected_value": numbers.plain_number(r["projected_value"], 3), "projected_year_reached": numbers.plain_number(r["projected_year_reached"], 0),
+            "elapsed_share": numbers.plain_number(r["elapsed_share"], 4),
+            "pace_adjusted_rate": "" if numbers.is_missing(_float(r["pace_adjusted_rate"])) else f"{float(r['pace_adjusted_rate']):.1f}",
         })
     return pd.concat([records.reset_index(drop=True), pd.DataFrame(extra, columns=GRADE_COLUMNS)], axis=1)
 
@@ -252,9 +248,3 @@ def _float(x):
     return None if x is None else float(x)
 
 
-def _fmt(x, decimals: int) -> str:
-    """A number for CSV/JSON: rounded, no separators, no trailing zeros."""
-    if x is None or pd.isna(x):
-        return ""
-    v = round(float(x), decimals)
-    return str(int(v)) if float(v).is_integer() else repr(v)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
@@ -11,19 +10,15 @@ from .fiscal_year import short_label
 from .labels import kind_label, text
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
-
-
 def indicator_name(row, lang: str = "ja") -> str:
     """The indicator's name in `lang`, or a marker where the source lost it."""
     name = row["name_ja"] if lang == "ja" else row["name_en"]
-    return text("label.missing", lang) if _missing(name) or name == "" else str(name)
+    return text("label.missing", lang) if numbers.is_missing(name) or name == "" else str(name)
 
 
 def unit(row, lang: str = "ja") -> str:
     u = row["unit_ja"] if lang == "ja" else row["unit_en"]
-    return "" if _missing(u) else str(u)
+    return "" if numbers.is_missing(u) else str(u)
 
 
 # English readers count in millions and billions, not in 万 (10,000) and 億 (100 million).
@@ -32,9 +27,9 @@ _ENGLISH_SCALES = {"10,000 ": (100, "million"), "100 million ": (10, "billion")}
 
 def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
     """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen)."""
-    if _missing(value):
+    if numbers.is_missing(value):
         return ""
-    d = None if _missing(decimals) else int(decimals)
+    d = None if numbers.is_missing(decimals) else int(decimals)
     if lang == "en":
         for prefix, (divisor, word) in _ENGLISH_SCALES.items():
             if unit_text.startswith(prefix):
@@ -52,7 +47,7 @@ def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
 
 
 def year_in_brackets(year, lang: str = "ja") -> str:
-    return "" if _missing(year) else f"({short_label(int(year), lang)})"
+    return "" if numbers.is_missing(year) else f"({short_label(int(year), lang)})"
 
 
 def baseline_text(row, lang: str = "ja") -> str:
@@ -65,7 +60,7 @@ def target_text(row, lang: str = "ja") -> str:
     """The original target in words where the source uses words (全国水準, 現状値以上 …)."""
     kind = row["target_kind"]
     if kind in ("national", "above_baseline", "at_least_baseline"):
-        if lang == "ja" and not _missing(row.get("target_text_ja")):
+        if lang == "ja" and not numbers.is_missing(row.get("target_text_ja")):
             return str(row["target_text_ja"])
         return text(f"target.{kind}", lang)
     amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
@@ -76,7 +71,7 @@ def target_text(row, lang: str = "ja") -> str:
 
 
 def revised_target_text(row, lang: str = "ja") -> str:
-    if _missing(row["revised_target"]):
+    if numbers.is_missing(row["revised_target"]):
         return numbers.NOT_MEASURED_MARK
     return format_quantity(row["revised_target"], _decimals(row, "revised_target"), unit(row, lang), lang)
 
@@ -86,7 +81,7 @@ def _decimals(row, column: str):
 
 
 def actual_text(row, lang: str = "ja") -> str:
-    if _missing(row["actual"]):
+    if numbers.is_missing(row["actual"]):
         return text("state.no_actual", lang)
     return format_quantity(row["actual"], row["actual_decimals"], unit(row, lang), lang)
 
@@ -113,37 +108,29 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _plain(x) -> str:
-    """A number for CSV/JSON: no separators, as few decimals as needed."""
-    if _missing(x):
-        return ""
-    f = float(x)
-    return str(int(f)) if f.is_integer() else repr(f)
-
-
 def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The machine-readable grade table (CSV/JSON): one row per project and indicator."""
     rows = []
     for r in results.to_dict("records"):
         rows.append({
             "project": r["project"], "kind": r["kind"], "position": r["position"], "indicator": r["indicator"],
-            "name_ja": "" if _missing(r["name_ja"]) else r["name_ja"],
-            "name_en": "" if _missing(r["name_en"]) else r["name_en"],
+            "name_ja": "" if numbers.is_missing(r["name_ja"]) else r["name_ja"],
+            "name_en": "" if numbers.is_missing(r["name_en"]) else r["name_en"],
             "unit": unit(r, lang),
-            "baseline": numbers.NOT_MEASURED_MARK if r["baseline_state"] == numbers.NOT_MEASURED else _plain(r["baseline"]),
-            "baseline_year": _plain(r["baseline_year"]),
+            "baseline": numbers.NOT_MEASURED_MARK if r["baseline_state"] == numbers.NOT_MEASURED else numbers.plain_number(r["baseline"]),
+            "baseline_year": numbers.plain_number(r["baseline_year"]),
             "target_kind": r["target_kind"],
-            "target": _plain(r["target"]) if r["target_kind"] in ("value", "cumulative") else target_text(r, lang),
-            "target_year": _plain(r["target_year"]),
-            "revised_target": _plain(r["revised_target"]),
-            "target_in_force": _plain(r["target_in_force"]) if r["target_kind"] in ("value", "cumulative") else "",
-            "reference": _plain(r["reference"]),
+            "target": numbers.plain_number(r["target"]) if r["target_kind"] in ("value", "cumulative") else target_text(r, lang),
+            "target_year": numbers.plain_number(r["target_year"]),
+            "revised_target": numbers.plain_number(r["revised_target"]),
+            "target_in_force": numbers.plain_number(r["target_in_force"]) if r["target_kind"] in ("value", "cumulative") else "",
+            "reference": numbers.plain_number(r["reference"]),
             "evaluation_year": r["evaluation_year"],
-            "latest_year": _plain(r["latest_year"]),
-            "actual": _plain(r["actual"]),
-            "progress_rate": "" if _missing(r["progress_rate"]) else f"{r['progress_rate']:.1f}",
+            "latest_year": numbers.plain_number(r["latest_year"]),
+            "actual": numbers.plain_number(r["actual"]),
+            "progress_rate": "" if numbers.is_missing(r["progress_rate"]) else f"{r['progress_rate']:.1f}",
             "grade": r["grade"],
-            "published_rate": "" if _missing(r["published_rate"]) else f"{r['published_rate']:.1f}",
+            "published_rate": "" if numbers.is_missing(r["published_rate"]) else f"{r['published_rate']:.1f}",
             "published_grade": r["published_grade"],
         })
     return pd.DataFrame(rows)
