@@ -68,3 +68,14 @@ def test_trend_projection_runs_from_the_latest_actual_to_the_target_year(dataset
     assert projection["year"].tolist() == [2017, 2020]
     assert projection["value"].tolist() == [279.0, 396.0]
     assert projection["point"].tolist() == [False, True]
+
+
+@pytest.mark.parametrize("year", [2015, 2016, 2017, 2018])
+def test_every_trend_line_layer_has_points(dataset, year):
+    # Vega warns "Infinite extent" (a console error in the reports) for a line over no data
+    for row in evaluate(dataset, year).to_dict("records"):
+        frame = charts.trend_frame(dataset, row, "en")
+        for layer in charts.trend_chart(dataset, row, "en").to_dict()["layer"]:
+            for step in layer.get("transform", []):
+                if isinstance(step.get("filter"), dict) and "oneOf" in step["filter"]:
+                    assert frame["series"].isin(step["filter"]["oneOf"]).any(), (row["indicator"], step)
