@@ -435,10 +435,8 @@ def progress_table(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
     (evaluate, audit, outlook and the reports all start from it); callers get a copy.
     """
     scheme = scheme_for(dataset, scheme)
-    cache = dataset.__dict__.setdefault("_progress_tables", {}) if hasattr(dataset, "__dict__") else {}
-    if scheme not in cache:
-        cache[scheme] = grade_observations(observations(dataset, scheme), scheme)
-    return cache[scheme].copy()
+    return dataset_memo(dataset, ("progress_table", scheme),
+                        lambda: grade_observations(observations(dataset, scheme), scheme)).copy()
 
 
 def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: list[int] | None = None) -> pd.DataFrame:
@@ -448,14 +446,30 @@ def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: l
     empty grade. Published figures sit beside the recomputed ones for comparison.
     """
     scheme = scheme_for(dataset, scheme)
-    graded = progress_table(dataset, scheme)
-    latest = latest_up_to(graded, year).set_index("indicator")
-    members = dataset.project_indicators.sort_values(["project", "kind", "position"], key=_kind_order)
     if projects:
         unknown = sorted(set(projects) - set(dataset.project_numbers))
         if unknown:
             raise KpiError(f"unknown project {unknown[0]} (projects: {', '.join(map(str, dataset.project_numbers))})")
-        members = members[members["project"].isin(projects)]
+    # every project's rows, computed once per year and scheme and kept with the Dataset (which
+    # never changes, see progress_table): a report asks for the same year several times
+    full = dataset_memo(dataset, ("evaluate", year, scheme), lambda: _evaluate(dataset, year, scheme))
+    if projects:
+        full = full[full["project"].isin(projects)].reset_index(drop=True)
+    return full.copy()
+
+
+def dataset_memo(dataset, key, compute):
+    """`compute()` once per Dataset and key; a Dataset's tables never change once loaded."""
+    memo = dataset.__dict__.setdefault("_memo", {}) if hasattr(dataset, "__dict__") else {}
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
+    graded = progress_table(dataset, scheme)
+    latest = latest_up_to(graded, year).set_index("indicator")
+    members = dataset.project_indicators.sort_values(["project", "kind", "position"], key=_kind_order)
     ind = dataset.indicators.set_index("indicator")
     rows = []
     for m in members.itertuples():

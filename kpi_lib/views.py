@@ -71,6 +71,13 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
                   audit(dataset, scheme), outlook(dataset, fy, scheme).set_index("indicator"))
 
 
+def warm(year, data_dir=None) -> None:
+    """Load and grade the data for `year` ahead of the notebooks: the Dataset keeps what it
+    computed (grading.dataset_memo) and loading the unchanged files again returns it, so
+    report kernels forked after this (kernels.py) start with it. Raises what open_report would."""
+    open_report(year, "ja", data_dir)
+
+
 def _one_line_errors() -> None:
     """In IPython, show a KpiError as one line instead of a traceback (the cell still fails)."""
     try:
