@@ -13,6 +13,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
@@ -72,25 +73,56 @@ def _bundle_version(specs: list[dict]) -> str:
     return max(versions, key=lambda v: tuple(map(int, v.split("."))))
 
 
+_exporters = threading.local()
+
+
+def _exporter() -> HTMLExporter:
+    """This thread's exporter: building one compiles the templates (~0.2 s), so it is reused;
+    report runs convert notebooks on several threads, and an exporter is not thread-safe."""
+    exporter = getattr(_exporters, "html", None)
+    if exporter is None:
+        exporter = HTMLExporter(
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATE_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            exclude_anchor_links=True,
+            embed_images=True,  # local images in markdown become data: URIs
+        )
+        exporter.register_filter("kpi_script_json", _script_json)
+        _exporters.html = exporter
+    return exporter
+
+
+def prepare() -> None:
+    """Do the one-time work of HTML export now (templates, Vega bundle), e.g. while kernels start."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    vega_bundle(vegalite_version({}))  # the Vega-Lite version this Altair writes
+    # a first conversion loads the templates, filters and markdown renderer
+    nb = new_notebook(cells=[new_markdown_cell("#"), new_code_cell(outputs=[
+        new_output("display_data", data={"text/html": "<p></p>"})])])
+    _exporter().from_notebook_node(nb, resources={"kpi": {"title": "", "lang": "en", "chart_mimetypes": [],
+                                                          "vega_bundle": "", "font_face": ""}})
+
+
 def notebook_to_html(notebook_path, html_path, title=None, lang="ja") -> Path:
     """Write ``html_path`` (atomically) from the executed notebook at ``notebook_path``."""
+    notebook_path = Path(notebook_path)
+    nb = nbformat.read(notebook_path, as_version=4)
+    return notebook_node_to_html(nb, html_path, notebook_path, title, lang)
+
+
+def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja") -> Path:
+    """Write ``html_path`` (atomically) from an executed notebook already in memory;
+    ``notebook_path`` is where it is saved (its name is the default title, its folder is where
+    images in markdown are looked up)."""
     notebook_path, html_path = Path(notebook_path), Path(html_path)
     if not _LANG.match(lang):
         raise ValueError(f"not a language tag: {lang!r}")
-    nb = nbformat.read(notebook_path, as_version=4)
     charts = _chart_specs(nb)
     all_specs = [spec for specs in charts.values() for spec in specs]
-
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-        embed_images=True,  # local images in markdown become data: URIs
-    )
-    exporter.register_filter("kpi_script_json", _script_json)
     resources = {
         # path: where markdown images are looked up for embedding.
         "metadata": {"name": notebook_path.stem, "path": str(notebook_path.parent)},
@@ -103,7 +135,7 @@ def notebook_to_html(notebook_path, html_path, title=None, lang="ja") -> Path:
             "font_face": font_face_css(json.dumps(all_specs, ensure_ascii=False)) if all_specs else "",
         },
     }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
 
     html_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{html_path.name}.", suffix=".tmp", dir=html_path.parent)
