@@ -11,16 +11,15 @@ import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
 
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
+from .kernels import ReportKernelManager, serving_kernels
 from .labels import text
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -30,23 +29,6 @@ KERNEL = "python3"
 # Starting many kernels at once can race for ports or time out on a loaded machine; a kernel
 # that fails to start is retried, a failing cell never is.
 KERNEL_START_ATTEMPTS = 3
-
-
-class IPCKernelManager(AsyncKernelManager):
-    """A kernel on IPC sockets in a private folder: parallel kernels cannot race for TCP ports."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._socket_dir = tempfile.mkdtemp(prefix="kpi-kernel-")
-        self.transport = "ipc"
-        self.ip = os.path.join(self._socket_dir, "kernel")
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart)
-        if not restart:
-            shutil.rmtree(self._socket_dir, ignore_errors=True)
-
-    cleanup_resources = _async_cleanup_resources
 
 
 @dataclass(frozen=True)
@@ -87,41 +69,65 @@ def clean_notebook(nb) -> None:
                 output.get("metadata", {}).pop("execution", None)
 
 
-def execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path | None = None) -> None:
-    """Run one notebook with papermill; raise ReportError naming the failing cell."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+def execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path | None = None,
+            kernel_manager_class=ReportKernelManager):
+    """Run one notebook with papermill and save it; raise ReportError naming the failing cell.
 
+    Returns the executed notebook. These are papermill.execute_notebook's own steps (load,
+    parameterize, run with its engine, raise for the first error) minus two things: its
+    os.chdir, which would move every thread of a parallel run, and its serialising of the
+    result for an output path we do not give it; the kernel gets its working directory
+    directly and the notebook is saved once, here. The kernel comes from kernels.py (forked
+    from the warm kernel server); pass kernels.IPCKernelManager for an ordinary kernel.
+    """
+    from nbclient.exceptions import DeadKernelError
+    from papermill.engines import papermill_engines
+    from papermill.exceptions import PapermillExecutionError
+    from papermill.execute import raise_for_execution_errors, remove_error_markers
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    input_path = Path(input_path).resolve()
+    cwd = str(Path(cwd).resolve()) if cwd else str(input_path.parent)
     last: Exception | None = None
     for _ in range(KERNEL_START_ATTEMPTS):
+        nb = load_notebook_node(str(input_path))
+        if parameters:
+            nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL)
+        nb = remove_error_markers(nb)
         try:
-            nb = pm.execute_notebook(str(input_path), None, parameters=parameters, kernel_name=KERNEL,
-                                     progress_bar=False, log_output=False, cwd=str(cwd or input_path.parent),
-                                     record_timing=False, kernel_manager_class=IPCKernelManager,
-                                     shutdown_kernel="immediate")
+            nb = papermill_engines.execute_notebook_with_engine(
+                None, nb, input_path=str(input_path), output_path=None, kernel_name=KERNEL,
+                progress_bar=False, log_output=False, start_timeout=60, record_timing=False,
+                kernel_manager_class=kernel_manager_class, shutdown_kernel="immediate",
+                resources={"metadata": {"path": cwd}})  # the kernel's working directory
+            raise_for_execution_errors(nb, None)
             break
         except PapermillExecutionError as e:
             raise ReportError(f"{input_path.name} {_describe(parameters)} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
+        except DeadKernelError as e:  # a RuntimeError too, but running the notebook again would not help
+            raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel died while running ({e})") from None
         except (RuntimeError, TimeoutError) as e:  # kernel died or did not answer while starting
             last = e
     else:
         raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel did not start ({last})")
     clean_notebook(nb)
     nbformat.write(nb, str(output_path))
+    return nb
 
 
 def _describe(parameters: dict) -> str:
     return "(" + ", ".join(f"{k}={v}" for k, v in parameters.items() if v is not None) + ")"
 
 
-def _run_job(job: Job, folder: str, lang: str) -> str:
-    from .html_export import notebook_to_html
+def _execute_job(job: Job, folder: Path):
+    return execute(NOTEBOOK_DIR / job.notebook, folder / f"{job.name}.ipynb", job.parameters)
 
-    out = Path(folder)
-    nb_path = out / f"{job.name}.ipynb"
-    execute(NOTEBOOK_DIR / job.notebook, nb_path, job.parameters)
-    notebook_to_html(nb_path, out / f"{job.name}.html", title=job.title, lang=lang)
-    return job.name
+
+def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
+    from .html_export import notebook_node_to_html
+
+    notebook_node_to_html(nb, folder / f"{job.name}.html", folder / f"{job.name}.ipynb", title=job.title, lang=lang)
 
 
 def write_index(folder: Path, year: int, lang: str, jobs: list[Job]) -> None:
@@ -138,7 +144,9 @@ def write_index(folder: Path, year: int, lang: str, jobs: list[Job]) -> None:
 def run_reports(year: int, langs: list[str], projects: list[int], out_dir: Path, jobs: int = 1,
                 data_dir: str | None = None, with_overview: bool = True, progress: bool = True) -> list[Path]:
     """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders."""
-    planned = plan(year, langs, projects, with_overview, None if data_dir is None else str(Path(data_dir).resolve()))
+    data_dir = None if data_dir is None else str(Path(data_dir).resolve())
+    planned = plan(year, langs, projects, with_overview, data_dir)
+    out_dir = Path(out_dir).resolve()  # threads and kernels must not depend on the working directory
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".kpi-report-{year}-", dir=out_dir))
     try:
@@ -146,7 +154,9 @@ def run_reports(year: int, langs: list[str], projects: list[int], out_dir: Path,
         for folder in folders.values():
             folder.mkdir(parents=True)
         work = [(job, lang) for lang, js in planned.items() for job in js]
-        _run_all(work, folders, jobs, progress)
+        # the kernel server imports the libraries and loads and grades the data once (views.warm)
+        with serving_kernels(calls=[["kpi_lib.views", "warm", [str(year), data_dir]]]):
+            _run_all(work, folders, jobs, progress)
         for lang, js in planned.items():
             write_index(folders[lang], year, lang, js)
         return [_swap_in(folders[lang], out_dir / str(year) / lang) for lang in planned]
@@ -154,35 +164,41 @@ def run_reports(year: int, langs: list[str], projects: list[int], out_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_all(work, folders, jobs: int, progress: bool, runner=None) -> None:
-    """Run (job, lang) pairs with `runner(job, folder, lang)`, `jobs` at a time, with a progress bar."""
+def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert=_convert_job) -> None:
+    """Run (job, lang) pairs: `run(job, folder)` on `jobs` threads at a time, then
+    `convert(job, folder, lang, notebook)` on one more thread, with a progress bar.
+
+    Threads are enough: each notebook's work happens in its own kernel process, and each
+    thread has its own kernel client and event loop. HTML conversion has a thread of its own
+    so a notebook slot never waits for it.
+    """
     from tqdm import tqdm
 
-    runner = runner or _run_job
-
     bar = tqdm(total=len(work), desc="reports", unit="notebook", file=sys.stderr, disable=not progress)
-    try:
-        if jobs <= 1:
-            for job, lang in work:
-                bar.set_postfix_str(f"{lang}/{job.name}")
-                runner(job, str(folders[lang]), lang)
-                bar.update()
-            return
-        # separate processes: each notebook gets its own kernel client and event loop
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(runner, job, str(folders[lang]), lang): (job, lang) for job, lang in work}
-            try:
-                for future in as_completed(futures):
-                    future.result()
-                    job, lang = futures[future]
-                    bar.set_postfix_str(f"{lang}/{job.name}")
-                    bar.update()
-            except BaseException:
-                for f in futures:
-                    f.cancel()
-                raise
-    finally:
-        bar.close()
+    with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="kpi-notebook") as notebooks, \
+            ThreadPoolExecutor(1, thread_name_prefix="kpi-html") as html:
+        if convert is _convert_job:
+            from .html_export import prepare
+
+            html.submit(prepare)  # the converter's one-time set-up, while the first kernels start
+        running = {notebooks.submit(run, job, folders[lang]): ("run", job, lang) for job, lang in work}
+        try:
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    step, job, lang = running.pop(future)
+                    result = future.result()  # a failing notebook raises here
+                    if step == "run" and convert is not None:
+                        running[html.submit(convert, job, folders[lang], lang, result)] = ("html", job, lang)
+                    else:
+                        bar.set_postfix_str(f"{lang}/{job.name}")
+                        bar.update()
+        except BaseException:
+            for future in running:
+                future.cancel()  # notebooks already running finish; no new one starts
+            raise
+        finally:
+            bar.close()
 
 
 def _swap_in(new: Path, target: Path) -> Path:
@@ -201,12 +217,13 @@ def _swap_in(new: Path, target: Path) -> Path:
 def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
     """Re-execute the committed notebooks in place with their default parameters (for nbval)."""
     done = []
-    for path in sorted(notebook_dir.glob("*.ipynb")):
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            execute(path, tmp, {})
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        done.append(path)
+    with serving_kernels():
+        for path in sorted(notebook_dir.glob("*.ipynb")):
+            tmp = path.with_name(f".{path.name}.tmp")
+            try:
+                execute(path, tmp, {})
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            done.append(path)
     return done
