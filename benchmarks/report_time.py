@@ -61,8 +61,9 @@ def time_reports(year: int, lang: str, projects: list[int], jobs: int) -> float:
         return time.perf_counter() - start
 
 
-def median(f, repeat: int) -> float:
-    return statistics.median(f() for _ in range(repeat))
+def median(f, repeat: int) -> tuple[float, str]:
+    runs = [f() for _ in range(repeat)]
+    return statistics.median(runs), "/".join(f"{t:.1f}" for t in runs)
 
 
 def main() -> int:
@@ -82,11 +83,11 @@ def main() -> int:
           f"median of {args.repeat}")
     time_reports(year, args.lang, projects, 2)  # fills the machine's caches (untimed)
     for jobs in (1, 2):
-        floor = median(lambda j=jobs: time_floor(n, j, IPCKernelManager), args.repeat)
-        full = median(lambda j=jobs: time_reports(year, args.lang, projects, j), args.repeat)
-        forked = median(lambda j=jobs: time_floor(n, j, ReportKernelManager), args.repeat)
+        floor, floor_runs = median(lambda j=jobs: time_floor(n, j, IPCKernelManager), args.repeat)
+        full, full_runs = median(lambda j=jobs: time_reports(year, args.lang, projects, j), args.repeat)
+        forked, _ = median(lambda j=jobs: time_floor(n, j, ReportKernelManager), args.repeat)
         print(f"--jobs {jobs}: floor {floor:5.1f} s   full set {full:5.1f} s   ratio {full / floor:4.2f}x"
-              f"   (empty notebooks on report kernels: {forked:4.1f} s)")
+              f"   (runs: floor {floor_runs} s, full {full_runs} s; empty notebooks on report kernels: {forked:.1f} s)")
     return 0
 
 
