@@ -215,6 +215,13 @@ class ForkingProvisioner(LocalProvisioner):
             self.process.exited(timeout=0.5)
 
 
+async def _next_message(channel, timeout: float = 0.02) -> dict | None:
+    try:
+        return await channel.get_msg(timeout=timeout)
+    except Empty:
+        return None
+
+
 class ReportKernelClient(AsyncKernelClient):
     """A client that knows the kernel is ready as soon as the kernel says so.
 
@@ -246,22 +253,14 @@ class ReportKernelClient(AsyncKernelClient):
             if time.monotonic() > end:
                 return False
             if not replied:
-                try:
-                    msg = await self.shell_channel.get_msg(timeout=0.02)
-                except Empty:
-                    pass
-                else:
-                    if msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == request:
-                        self._handle_kernel_info_reply(msg)
-                        replied = True
+                msg = await _next_message(self.shell_channel)
+                if msg and msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == request:
+                    self._handle_kernel_info_reply(msg)
+                    replied = True
             if not connected:
-                try:
-                    msg = await self.iopub_channel.get_msg(timeout=0.02)
-                except Empty:
-                    pass
-                else:
-                    connected = (msg["msg_type"] == "iopub_welcome"
-                                 or msg["parent_header"].get("msg_id") == request)
+                msg = await _next_message(self.iopub_channel)
+                connected = bool(msg) and (msg["msg_type"] == "iopub_welcome"
+                                           or msg["parent_header"].get("msg_id") == request)
         return True
 
 
