@@ -57,7 +57,10 @@ class KernelServer:
         self.process = subprocess.Popen(
             [sys.executable, "-c", "import sys; del sys.path[0]; from kpi_lib.kernel_server import main; "
              "main(sys.argv[1:])", str(theirs.fileno()), setup],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, start_new_session=True)
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, start_new_session=True,
+            # debugpy, imported once here, would print its frozen-modules notice into every
+            # `kpi report` run; it only concerns breakpoints, which report runs never set
+            env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
         theirs.close()
         self.environ = dict(os.environ)  # what the preloaded modules saw when they were imported
         self._channel = ours
