@@ -79,3 +79,20 @@ def test_every_trend_line_layer_has_points(dataset, year):
             for step in layer.get("transform", []):
                 if isinstance(step.get("filter"), dict) and "oneOf" in step["filter"]:
                     assert frame["series"].isin(step["filter"]["oneOf"]).any(), (row["indicator"], step)
+
+
+def test_charts_are_what_alt_layer_chart_would_make(dataset, monkeypatch):
+    # charts._layer_chart skips alt.LayerChart()'s merging, which these charts do not need
+    import altair as alt
+
+    def via_altair(data, layers, properties):
+        return alt.LayerChart(data=data, layer=layers, config=charts._CONFIG, **properties)
+
+    results = evaluate(dataset, 2018)
+    graded = progress_table(dataset)
+    built = [lambda: charts.grade_counts_chart(results, "ja"), lambda: charts.heatmap_chart(graded, results, "en")]
+    for row in results.to_dict("records"):
+        built += [lambda row=row: charts.trend_chart(dataset, row, "en"), lambda row=row: charts.rate_chart(graded, row, "ja")]
+    direct = [make().to_dict() for make in built]
+    monkeypatch.setattr(charts, "_layer_chart", via_altair)
+    assert [make().to_dict() for make in built] == direct
