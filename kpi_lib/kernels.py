@@ -16,6 +16,7 @@ system without fork and pidfd (not Linux) gets an ordinary kernel process.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -29,8 +30,6 @@ import tempfile
 import threading
 import time
 import uuid
-
-from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
@@ -218,13 +217,6 @@ class ForkingProvisioner(LocalProvisioner):
             self.process.exited(timeout=0.5)
 
 
-async def _next_message(channel, timeout: float = 0.02) -> dict | None:
-    try:
-        return await channel.get_msg(timeout=timeout)
-    except Empty:
-        return None
-
-
 class ReportKernelClient(AsyncKernelClient):
     """A client that knows the kernel is ready as soon as the kernel says so.
 
@@ -249,21 +241,25 @@ class ReportKernelClient(AsyncKernelClient):
     wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the name to its own
 
     async def _answered(self, request: str, timeout: float) -> bool:
-        """True once the kernel_info reply has come and IOPub has shown it is connected."""
-        end = time.monotonic() + timeout
-        replied = connected = False
-        while not (replied and connected):
-            if time.monotonic() > end:
-                return False
-            if not replied:
-                msg = await _next_message(self.shell_channel)
-                if msg and msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == request:
+        """True once the kernel_info reply has come and IOPub has shown it is connected
+        (both channels are awaited at once, so either message is taken as it arrives)."""
+        async def replied() -> None:
+            while True:
+                msg = await self.shell_channel.get_msg()
+                if msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == request:
                     self._handle_kernel_info_reply(msg)
-                    replied = True
-            if not connected:
-                msg = await _next_message(self.iopub_channel)
-                connected = bool(msg) and (msg["msg_type"] == "iopub_welcome"
-                                           or msg["parent_header"].get("msg_id") == request)
+                    return
+
+        async def connected() -> None:
+            while True:
+                msg = await self.iopub_channel.get_msg()
+                if msg["msg_type"] == "iopub_welcome" or msg["parent_header"].get("msg_id") == request:
+                    return
+
+        try:
+            await asyncio.wait_for(asyncio.gather(replied(), connected()), timeout)
+        except asyncio.TimeoutError:
+            return False
         return True
 
 
