@@ -33,7 +33,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from kpi_lib import report
-from kpi_lib.kernels import IPCKernelManager, ReportKernelManager, serving_kernels
+from kpi_lib.kernels import IPCKernelManager, ReportKernelManager
 from kpi_lib.loading import load_dataset
 
 EMPTY = Path(tempfile.gettempdir()) / "kpi-bench-empty.ipynb"
@@ -46,11 +46,8 @@ def time_floor(n: int, jobs: int, kernel_manager_class) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         work = [(report.Job("empty", f"empty_{i}", {}, ""), "ja") for i in range(n)]
         start = time.perf_counter()
-        if kernel_manager_class is ReportKernelManager:
-            with serving_kernels():
-                report._run_all(work, {"ja": Path(tmp)}, jobs, progress=False, run=run_empty, convert=None)
-        else:
-            report._run_all(work, {"ja": Path(tmp)}, jobs, progress=False, run=run_empty, convert=None)
+        report._run_all(work, {"ja": Path(tmp)}, jobs, progress=False, run=run_empty, convert=None,
+                        server_calls=[] if kernel_manager_class is ReportKernelManager else None)
         return time.perf_counter() - start
 
 

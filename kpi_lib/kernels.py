@@ -7,7 +7,8 @@ ipykernel and those libraries once, makes the calls it is given (a report run ha
 loaded and graded, views.warm), and forks a kernel per notebook. Each notebook still runs in a
 new process of its own, with the working directory, environment and sys.path a
 `python -m ipykernel_launcher` kernel would have (tests/test_kernels.py compares them); only
-the imported modules and what the calls computed are inherited.
+the imported modules and what the calls computed are inherited. While a run has notebooks
+waiting, each kernel comes with a spare for its thread's next notebook (see _Spare).
 
 A kernel spec that does not run this interpreter's ipykernel (another Python, another
 language), a kernel asking for another environment than the server was started in, or a
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import select
@@ -32,8 +34,10 @@ import time
 import uuid
 
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.connect import write_connection_file
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from jupyter_client.session import new_id_bytes
 from traitlets import DottedObjectName, Type
 
 # What a report kernel imports; the server imports these once, so forked kernels start warm.
@@ -118,14 +122,70 @@ def stop_kernel_server() -> None:
 
 
 @contextlib.contextmanager
-def serving_kernels(calls: list | None = None):
+def serving_kernels(calls: list | None = None, more_to_come=None):
     """A kernel server for the length of a report run (started now unless already running),
-    stopped afterwards: what it holds is from this run's start."""
+    stopped afterwards: what it holds is from this run's start.
+
+    `more_to_come()`, if given, says whether another notebook is still waiting to start; while
+    it does, each thread that starts a kernel also forks a spare one for its next notebook,
+    which then starts up while the current notebook runs (see _Spare).
+    """
+    global _more_to_come
     start_kernel_server(calls)
+    _more_to_come = more_to_come
     try:
         yield
     finally:
+        _more_to_come = None
+        _discard_spares()
         stop_kernel_server()
+
+
+# --- spare kernels ---------------------------------------------------------------------------
+# A kernel takes ~0.15 s from fork to answering; a report run hides that by forking, when a
+# notebook's kernel starts, the kernel for the same thread's next notebook. The next
+# ReportKernelManager on that thread takes the spare over (its connection file, sockets and
+# process) when it asks for the same command-line options, working directory and environment;
+# otherwise the spare is killed and a kernel forked as usual.
+
+@dataclasses.dataclass
+class _Spare:
+    process: ForkedKernel
+    connection_file: str
+    info: dict
+    socket_dir: str
+    options: list[str]  # after "-f FILE"
+    cwd: str
+    env: dict[str, str]
+
+
+_spares: dict[int, _Spare] = {}  # by thread; each thread only touches its own
+_more_to_come = None
+
+
+def _fork_spare(options: list[str], cwd: str, env: dict[str, str]) -> None:
+    socket_dir = tempfile.mkdtemp(prefix="kpi-kernel-")
+    fname, info = write_connection_file(os.path.join(socket_dir, "kernel.json"), transport="ipc",
+                                        ip=os.path.join(socket_dir, "kernel"), key=new_id_bytes(),
+                                        kernel_name="python3")
+    argv = ["-f", fname, *options, f"--IPKernelApp.parent_handle={os.getpid()}"]
+    process = ForkedKernel(kernel_server().fork_kernel(argv, cwd, env))
+    _spares[threading.get_ident()] = _Spare(process, fname, dict(info), socket_dir, options, cwd, env)
+
+
+def _take_spare() -> _Spare | None:
+    return _spares.pop(threading.get_ident(), None)
+
+
+def _discard(spare: _Spare) -> None:
+    spare.process.kill()
+    spare.process.exited(timeout=0.5)
+    shutil.rmtree(spare.socket_dir, ignore_errors=True)
+
+
+def _discard_spares() -> None:
+    while _spares:
+        _discard(_spares.popitem()[1])
 
 
 class ForkedKernel:
@@ -202,11 +262,20 @@ class ForkingProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
-        # ipykernel read JPY_PARENT_PID when the server imported it, so say it on the command line
-        argv = [*cmd[3:], f"--IPKernelApp.parent_handle={os.getpid()}"]
-        self.process = ForkedKernel(server.fork_kernel(argv, cwd, env))
+        spare, self.spare = getattr(self, "spare", None), None
+        if spare and (cmd[3:], cwd, env) == (["-f", spare.connection_file, *spare.options], spare.cwd, spare.env):
+            self.process = spare.process
+        else:
+            if spare:  # taken over for its connection, but asked for otherwise: start afresh
+                spare.process.kill()  # (its folder is ours now, with the connection file)
+                spare.process.exited(timeout=0.5)
+            # ipykernel read JPY_PARENT_PID when the server imported it: say it on the command line
+            argv = [*cmd[3:], f"--IPKernelApp.parent_handle={os.getpid()}"]
+            self.process = ForkedKernel(server.fork_kernel(argv, cwd, env))
         self.pid = self.pgid = self.process.pid  # the kernel calls setsid() first thing
         self.cwd = cwd
+        if _more_to_come is not None and _more_to_come() and threading.get_ident() not in _spares:
+            _fork_spare(cmd[5:], cwd, env)
         return self.connection_info
 
     async def kill(self, restart: bool = False) -> None:
@@ -292,4 +361,13 @@ class ReportKernelManager(IPCKernelManager):
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                   parent=self)
+            spare = _take_spare()
+            if spare is not None:
+                # the spare's connection becomes ours; the provisioner checks the rest
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
+                self._socket_dir = spare.socket_dir
+                self.connection_file = spare.connection_file
+                self.load_connection_info(spare.info)
+                self._connection_file_written = True
+                self.provisioner.spare = spare
         return await super()._async_pre_start_kernel(**kw)

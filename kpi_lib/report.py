@@ -6,11 +6,13 @@ only when every notebook succeeded, so a failure never leaves a half-written rep
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import shutil
 import sys
 import tempfile
+import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,8 +157,7 @@ def run_reports(year: int, langs: list[str], projects: list[int], out_dir: Path,
             folder.mkdir(parents=True)
         work = [(job, lang) for lang, js in planned.items() for job in js]
         # the kernel server imports the libraries and loads and grades the data once (views.warm)
-        with serving_kernels(calls=[["kpi_lib.views", "warm", [str(year), data_dir]]]):
-            _run_all(work, folders, jobs, progress)
+        _run_all(work, folders, jobs, progress, server_calls=[["kpi_lib.views", "warm", [str(year), data_dir]]])
         for lang, js in planned.items():
             write_index(folders[lang], year, lang, js)
         return [_swap_in(folders[lang], out_dir / str(year) / lang) for lang in planned]
@@ -164,24 +165,37 @@ def run_reports(year: int, langs: list[str], projects: list[int], out_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert=_convert_job) -> None:
+def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert=_convert_job,
+             server_calls: list | None = None) -> None:
     """Run (job, lang) pairs: `run(job, folder)` on `jobs` threads at a time, then
     `convert(job, folder, lang, notebook)` on one more thread, with a progress bar.
 
     Threads are enough: each notebook's work happens in its own kernel process, and each
     thread has its own kernel client and event loop. HTML conversion has a thread of its own
-    so a notebook slot never waits for it.
+    so a notebook slot never waits for it. With `server_calls` (a list, maybe empty) the run
+    has a kernel server (kernels.serving_kernels) that makes those calls first, and kernels
+    for the next notebooks are forked ahead while notebooks are still waiting to start.
     """
     from tqdm import tqdm
 
+    waiting = [len(work)]  # notebooks not started yet
+    lock = threading.Lock()
+
+    def start(job, folder):
+        with lock:
+            waiting[0] -= 1
+        return run(job, folder)
+
+    serving = (contextlib.nullcontext() if server_calls is None
+               else serving_kernels(server_calls, more_to_come=lambda: waiting[0] > 0))
     bar = tqdm(total=len(work), desc="reports", unit="notebook", file=sys.stderr, disable=not progress)
-    with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="kpi-notebook") as notebooks, \
+    with serving, ThreadPoolExecutor(max(1, jobs), thread_name_prefix="kpi-notebook") as notebooks, \
             ThreadPoolExecutor(1, thread_name_prefix="kpi-html") as html:
         if convert is _convert_job:
             from .html_export import prepare
 
             html.submit(prepare)  # the converter's one-time set-up, while the first kernels start
-        running = {notebooks.submit(run, job, folders[lang]): ("run", job, lang) for job, lang in work}
+        running = {notebooks.submit(start, job, folders[lang]): ("run", job, lang) for job, lang in work}
         try:
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -100,3 +101,53 @@ def test_parallel_run_with_a_relative_output_folder(tmp_path):
         "index.html", "project_1.html", "project_1.ipynb", "project_4.html", "project_4.ipynb"]
     assert r.stdout.split() == [str(folder / "index.html")]
     assert not list(Path(report.NOTEBOOK_DIR).glob("rel"))
+
+
+def test_spare_kernels_start_the_next_notebooks_and_none_is_left(tmp_path, monkeypatch):
+    forked_spares = []
+    fork_spare = kernels._fork_spare
+
+    def recording(*args):
+        fork_spare(*args)
+        forked_spares.append(kernels._spares[threading.get_ident()].process.pid)
+
+    monkeypatch.setattr(kernels, "_fork_spare", recording)
+    nb = new_notebook(cells=[new_code_cell(PROBE)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(tmp_path / "probe.ipynb"))
+    work = [(report.Job("probe", f"probe_{i}", {}, ""), "en") for i in range(4)]
+    seen = []
+
+    def run(job, folder):
+        out = report.execute(tmp_path / "probe.ipynb", folder / f"{job.name}.ipynb", {}, cwd=tmp_path)
+        seen.append(json.loads(out.cells[0].outputs[0]["text"]))
+        return out
+
+    report._run_all(work, {"en": tmp_path}, 1, progress=False, run=run, convert=None, server_calls=[])
+    pids = [s["pid"] for s in seen]
+    assert len(set(pids)) == 4  # a new process for every notebook
+    assert forked_spares == pids[1:]  # the spare forked with each kernel ran the next notebook
+    assert all(s["cwd"] == str(tmp_path) and s["own_process_group"] for s in seen)
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert kernels._spares == {} and kernels._server is None
+
+
+def test_a_spare_asked_for_otherwise_is_replaced(tmp_path):
+    nb = new_notebook(cells=[new_code_cell(PROBE)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(tmp_path / "probe.ipynb"))
+    dirs = [tmp_path / "a", tmp_path / "b"]
+    for d in dirs:
+        d.mkdir()
+    work = [(report.Job("probe", f"probe_{i}", {"cwd": str(d)}, ""), "en") for i, d in enumerate(dirs)]
+    seen = []
+
+    def run(job, folder):
+        out = report.execute(tmp_path / "probe.ipynb", folder / f"{job.name}.ipynb", {}, cwd=Path(job.parameters["cwd"]))
+        seen.append(json.loads(out.cells[0].outputs[0]["text"]))
+        return out
+
+    report._run_all(work, {"en": tmp_path}, 1, progress=False, run=run, convert=None, server_calls=[])
+    assert [s["cwd"] for s in seen] == [str(d) for d in dirs]  # the spare (started in a/) was not used for b/
