@@ -15,9 +15,11 @@ prints, for reference, the floor with the report runs' own kernels (empty notebo
 forked from the warm server, server start included), which shows how much of the full set is
 the reports' own work.
 
-Each figure is the median of --repeat runs. One untimed report run first fills the caches a
-machine keeps between runs (the Vega bundle and the font subsets, see kpi_lib/cache.py), as
-they are after the first report on a machine.
+Floor and full set are timed in alternation, --repeat pairs; the figures are medians and the
+ratio is the median of the pairs' ratios (a shared machine's speed drifts between minutes, and
+a pair sees one state of it). One untimed report run first fills the caches a machine keeps
+between runs (the Vega bundle and the font subsets, see kpi_lib/cache.py), as they are after
+the first report on a machine.
 """
 
 from __future__ import annotations
@@ -58,9 +60,14 @@ def time_reports(year: int, lang: str, projects: list[int], jobs: int) -> float:
         return time.perf_counter() - start
 
 
-def median(f, repeat: int) -> tuple[float, str]:
-    runs = [f() for _ in range(repeat)]
-    return statistics.median(runs), "/".join(f"{t:.1f}" for t in runs)
+def paired(floor, full, repeat: int) -> tuple[float, float, float, str]:
+    """Floor and full set run alternately, so both see the machine in the same state (its speed
+    drifts here between minutes); returns the medians and the median of the per-pair ratios."""
+    pairs = [(floor(), full()) for _ in range(repeat)]
+    ratios = [b / a for a, b in pairs]
+    runs = " ".join(f"{a:.1f}/{b:.1f}" for a, b in pairs)
+    return (statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs),
+            statistics.median(ratios), runs)
 
 
 def main() -> int:
@@ -77,14 +84,14 @@ def main() -> int:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, str(EMPTY))
     print(f"report set: {len(projects)} projects + overview = {n} notebooks, FY{year}, lang={args.lang}, "
-          f"median of {args.repeat}")
+          f"{args.repeat} pairs")
     time_reports(year, args.lang, projects, 2)  # fills the machine's caches (untimed)
     for jobs in (1, 2):
-        floor, floor_runs = median(lambda j=jobs: time_floor(n, j, IPCKernelManager), args.repeat)
-        full, full_runs = median(lambda j=jobs: time_reports(year, args.lang, projects, j), args.repeat)
-        forked, _ = median(lambda j=jobs: time_floor(n, j, ReportKernelManager), args.repeat)
-        print(f"--jobs {jobs}: floor {floor:5.1f} s   full set {full:5.1f} s   ratio {full / floor:4.2f}x"
-              f"   (runs: floor {floor_runs} s, full {full_runs} s; empty notebooks on report kernels: {forked:.1f} s)")
+        floor, full, ratio, runs = paired(lambda j=jobs: time_floor(n, j, IPCKernelManager),
+                                          lambda j=jobs: time_reports(year, args.lang, projects, j), args.repeat)
+        forked = statistics.median(time_floor(n, jobs, ReportKernelManager) for _ in range(args.repeat))
+        print(f"--jobs {jobs}: floor {floor:5.1f} s   full set {full:5.1f} s   ratio {ratio:4.2f}x"
+              f"   (floor/full by pair: {runs} s; empty notebooks on report kernels: {forked:.1f} s)")
     return 0
 
 
