@@ -5,10 +5,10 @@ Started by kpi_lib.kernels (`main(FD, SETUP)` in a new interpreter), SETUP being
 makes the calls (a report run has its data loaded and graded this way, once, see
 views.warm), then reads one JSON request per line from the socket FD, forks, and answers with
 the child's pid. It stays single-threaded (importing starts no threads of Python's), so it is
-safe to fork. The child turns
-itself into what `python -m ipykernel_launcher ARGV...` would have been: its own session, the
-requested working directory and environment, a fresh interpreter's sys.path. The server exits
-when the socket closes, that is when the process that started it ends.
+safe to fork. The child turns itself into what `python -m ipykernel_launcher ARGV...` would
+have been: its own session, the requested working directory and environment, a fresh
+interpreter's sys.path. The server exits when the socket closes, that is when the process
+that started it ends.
 """
 
 from __future__ import annotations

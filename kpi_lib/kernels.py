@@ -71,7 +71,10 @@ class KernelServer:
         self._lock = threading.Lock()
 
     def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
-        """Ask for a kernel process; return its pid."""
+        """Ask for a kernel process (`argv`: ipykernel_launcher's arguments); return its pid."""
+        env = {**env, "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client's launcher sets it
+        # ipykernel read JPY_PARENT_PID when the server imported it: say it on the command line
+        argv = [*argv, f"--IPKernelApp.parent_handle={os.getpid()}"]
         request = json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n"
         with self._lock:
             try:
@@ -107,12 +110,6 @@ def kernel_server(calls: list | None = None) -> KernelServer:
         return _server
 
 
-def start_kernel_server(calls: list | None = None) -> None:
-    """Start the server now, so that its imports overlap with the caller's own work."""
-    if CAN_FORK:
-        kernel_server(calls)
-
-
 def stop_kernel_server() -> None:
     global _server
     with _server_lock:
@@ -131,7 +128,8 @@ def serving_kernels(calls: list | None = None, more_to_come=None):
     which then starts up while the current notebook runs (see _Spare).
     """
     global _more_to_come
-    start_kernel_server(calls)
+    if CAN_FORK:
+        kernel_server(calls)
     _more_to_come = more_to_come
     try:
         yield
@@ -168,8 +166,7 @@ def _fork_spare(options: list[str], cwd: str, env: dict[str, str]) -> None:
     fname, info = write_connection_file(os.path.join(socket_dir, "kernel.json"), transport="ipc",
                                         ip=os.path.join(socket_dir, "kernel"), key=new_id_bytes(),
                                         kernel_name="python3")
-    argv = ["-f", fname, *options, f"--IPKernelApp.parent_handle={os.getpid()}"]
-    process = ForkedKernel(kernel_server().fork_kernel(argv, cwd, env))
+    process = ForkedKernel(kernel_server().fork_kernel(["-f", fname, *options], cwd, env))
     _spares[threading.get_ident()] = _Spare(process, fname, dict(info), socket_dir, options, cwd, env)
 
 
@@ -178,8 +175,7 @@ def _take_spare() -> _Spare | None:
 
 
 def _discard(spare: _Spare) -> None:
-    spare.process.kill()
-    spare.process.exited(timeout=0.5)
+    spare.process.end()
     shutil.rmtree(spare.socket_dir, ignore_errors=True)
 
 
@@ -205,9 +201,10 @@ class ForkedKernel:
         except ProcessLookupError:  # it has already exited
             self._pidfd = -1
 
-    def exited(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for the kernel to end."""
-        return self.wait(timeout) is not None
+    def end(self) -> None:
+        """Kill the kernel and wait (up to 0.5 s) until it is gone."""
+        self.kill()
+        self.wait(0.5)
 
     def poll(self) -> int | None:
         if self._pidfd < 0:
@@ -261,17 +258,13 @@ class ForkingProvisioner(LocalProvisioner):
         if not _same_environment(env, server.environ):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
-        env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
         spare, self.spare = getattr(self, "spare", None), None
         if spare and (cmd[3:], cwd, env) == (["-f", spare.connection_file, *spare.options], spare.cwd, spare.env):
             self.process = spare.process
         else:
             if spare:  # taken over for its connection, but asked for otherwise: start afresh
-                spare.process.kill()  # (its folder is ours now, with the connection file)
-                spare.process.exited(timeout=0.5)
-            # ipykernel read JPY_PARENT_PID when the server imported it: say it on the command line
-            argv = [*cmd[3:], f"--IPKernelApp.parent_handle={os.getpid()}"]
-            self.process = ForkedKernel(server.fork_kernel(argv, cwd, env))
+                spare.process.end()  # (its folder is ours now, with the connection file)
+            self.process = ForkedKernel(server.fork_kernel(cmd[3:], cwd, env))
         self.pid = self.pgid = self.process.pid  # the kernel calls setsid() first thing
         self.cwd = cwd
         if _more_to_come is not None and _more_to_come() and threading.get_ident() not in _spares:
@@ -279,11 +272,11 @@ class ForkingProvisioner(LocalProvisioner):
         return self.connection_info
 
     async def kill(self, restart: bool = False) -> None:
-        await super().kill(restart)
+        await super().kill(restart)  # the kernel's process group
         if isinstance(self.process, ForkedKernel):
-            # a killed process is gone within milliseconds; waiting for it here saves the
+            # waiting here for the killed process (gone within milliseconds) saves the
             # manager's 0.1 s polling sleep per kernel
-            self.process.exited(timeout=0.5)
+            self.process.wait(0.5)
 
 
 class ReportKernelClient(AsyncKernelClient):
