@@ -22,13 +22,20 @@ def _requirement_names(specs):
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    wanted = dict(_pairs(pyproject["project"]["dependencies"]))
+    """environment.yml: python, pip, then the dependencies and each extra under a comment naming it."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {None: dict(_pairs(project["dependencies"]))}
+    wanted |= {extra: dict(_pairs(specs)) for extra, specs in project["optional-dependencies"].items()}
     env = (ROOT / "environment.yml").read_text(encoding="utf-8")
-    deps = env.split("dependencies:", 1)[1]
-    listed = dict(_pairs(re.findall(r"^\s+- ([A-Za-z0-9_.\-]+[^\n#:]*?)\s*(?:#.*)?$", deps, flags=re.M)))
-    assert listed.pop("python") == ">=3.11"
-    listed.pop("pip")
+    listed, section = {None: {}}, None
+    for line in env.split("dependencies:", 1)[1].splitlines():
+        if m := re.match(r'^\s+# extra "([a-z]+)"$', line):
+            section = m[1]
+            listed[section] = {}
+        elif m := re.match(r"^\s+- ([A-Za-z0-9_.\-]+[^\n#:]*?)\s*(?:#.*)?$", line):
+            listed[section].update(_pairs([m[1]]))
+    assert listed[None].pop("python") == ">=3.11"
+    listed[None].pop("pip")
     assert listed == wanted
 
 
