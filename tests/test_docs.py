@@ -17,10 +17,6 @@ def test_data_readme_documents_every_column():
             assert f"| `{column}` |" in section, (table.file, column)
 
 
-def _requirement_names(specs):
-    return {re.split(r"[<>=!~ ;\[]", s.strip(), maxsplit=1)[0].lower().replace("_", "-") for s in specs}
-
-
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     """environment.yml: python, pip, then the dependencies and each extra under a comment naming it."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -49,8 +45,8 @@ def _pairs(specs):
 
 
 def test_readme_starts_with_the_two_commands():
-    lines = [l for l in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if l.strip()]
-    commands = [l for l in lines[:8] if l.startswith("python3 tasks.py")]
+    lines = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.strip()]
+    commands = [line for line in lines[:8] if line.startswith("python3 tasks.py")]
     assert [c.split()[2] for c in commands[:2]] == ["report", "test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "python3 tasks.py test" in ci
