@@ -70,7 +70,9 @@ def setup_browser() -> None:
     if shutil.which("chromium") and Path("/usr/share/fonts/opentype/noto").exists():
         return
     if not shutil.which("apt-get"):
-        sys.exit("tasks.py: the browser test needs Chromium; install it (Debian: apt-get install chromium fonts-noto-cjk)")
+        sys.exit(
+            "tasks.py: the browser test needs Chromium; install it (Debian: apt-get install chromium fonts-noto-cjk)"
+        )
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     check([*sudo, "apt-get", "update", "-q"], env=env)

@@ -37,8 +37,10 @@ def font_face_css(text: str) -> str:
     """An @font-face rule with the chart font, subset to the characters of `text`."""
     chars = "".join(sorted(set(text) | set(_BASE_CHARS)))
     data = base64.b64encode(subset(chars)).decode("ascii")
-    return (f"@font-face{{font-family:'{FONT_NAME}';font-style:normal;font-weight:400;"
-            f"src:url(data:font/ttf;base64,{data}) format('truetype');}}")
+    return (
+        f"@font-face{{font-family:'{FONT_NAME}';font-style:normal;font-weight:400;"
+        f"src:url(data:font/ttf;base64,{data}) format('truetype');}}"
+    )
 
 
 @functools.lru_cache(maxsize=64)

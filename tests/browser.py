@@ -48,9 +48,7 @@ _SETTLED_JS = """sel => Array.from(document.querySelectorAll(sel)).every(
 
 def _hover_first_point(page) -> str | None:
     """Hover the first point/bar of the first chart; return the tooltip text, if any."""
-    mark = page.query_selector(
-        f"{CHART_SELECTOR} .mark-symbol path, {CHART_SELECTOR} .mark-rect path"
-    )
+    mark = page.query_selector(f"{CHART_SELECTOR} .mark-symbol path, {CHART_SELECTOR} .mark-rect path")
     if mark is None:
         return None
     mark.hover(force=True)

@@ -37,8 +37,14 @@ def kpi_process():
     """Run `kpi` as a user does: a new Python process."""
 
     def run(*args, cwd=None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "kpi_lib.cli", *map(str, args)], cwd=cwd, capture_output=True,
-                              text=True, encoding="utf-8", timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "kpi_lib.cli", *map(str, args)],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+        )
 
     return run
 

@@ -41,7 +41,7 @@ def _pairs(specs):
         if spec.startswith("-e"):
             continue
         name = re.split(r"[<>=!~ ;\[]", spec, maxsplit=1)[0]
-        yield name.lower().replace("_", "-"), spec[len(name):].replace(" ", "")
+        yield name.lower().replace("_", "-"), spec[len(name) :].replace(" ", "")
 
 
 def test_readme_starts_with_the_two_commands():

@@ -57,7 +57,8 @@ def test_the_wheel_carries_notebooks_data_schemes_templates_and_font(wheel):
     metadata = zipfile.ZipFile(wheel).read(f"{wheel.name.split('-py3')[0]}.dist-info/METADATA").decode()
     assert "License-Expression: MIT AND IPA" in metadata
     runtime = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
-    assert not [line for line in runtime if any(t in line for t in ("pytest", "nbval", "playwright", "jupyterlab", "ruff"))]
+    tools = ("pytest", "nbval", "playwright", "jupyterlab", "ruff")
+    assert not [line for line in runtime if any(tool in line for tool in tools)]
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +84,12 @@ def _kpi(installed: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_the_installed_copy_finds_its_own_files(installed, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(installed)}
-    code = ("import json; import kpi_lib; from kpi_lib import resources, report, loading\n"
-            "print(json.dumps([kpi_lib.__file__, str(report.NOTEBOOK_DIR), str(loading.DEFAULT_DATA_DIR),"
-            " *(str(getattr(resources, n)) for n in ('DATA_DIR', 'NOTEBOOK_DIR', 'SCHEME_DIR', 'TEMPLATE_DIR', 'FONT_DIR'))]))")
+    code = (
+        "import json, kpi_lib\n"
+        "from kpi_lib import resources as r, report, loading\n"
+        "print(json.dumps([kpi_lib.__file__, str(report.NOTEBOOK_DIR), str(loading.DEFAULT_DATA_DIR),\n"
+        "    *map(str, (r.DATA_DIR, r.NOTEBOOK_DIR, r.SCHEME_DIR, r.TEMPLATE_DIR, r.FONT_DIR))]))"
+    )
     paths = json.loads(_run(sys.executable, "-c", code, cwd=tmp_path, env=env).stdout)
     for path in paths:
         assert Path(path).is_relative_to(installed / "kpi_lib") and Path(path).exists(), path
@@ -99,8 +103,8 @@ def test_installed_kpi_grades_runs_from_another_directory(installed, tmp_path):
 
 def test_installed_kpi_report_runs_from_another_directory(installed, tmp_path):
     out = tmp_path / "out"
-    r = _kpi(installed, "report", "--year", "2018", "--lang", "ja", "--project", "1", "--out", out, "--no-progress",
-             cwd=tmp_path)
+    args = ["--year", "2018", "--lang", "ja", "--project", "1", "--out", out, "--no-progress"]
+    r = _kpi(installed, "report", *args, cwd=tmp_path)
     assert r.stdout.split() == [str(out / "2018" / "ja" / "index.html")]
     page = (out / "2018" / "ja" / "project_1.html").read_text(encoding="utf-8")
     assert MARK in page  # the installed notebook, not this checkout's
