@@ -6,12 +6,15 @@
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
     python3 tasks.py lab         start JupyterLab with the project's environment
 
-Every command is idempotent: the environment is reinstalled only when pyproject.toml changes.
+Each command installs what it needs into .venv (the project, editable, so data/ and notebooks/
+are the repository's own: report and notebooks need `.`, test `.[test]`, lab `.[lab]`). Every
+command is idempotent: pip runs only when pyproject.toml changed or an extra is missing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -39,19 +42,27 @@ def check(cmd: list, **kw) -> None:
         sys.exit(f"tasks.py: command failed with exit status {rc}: {' '.join(map(str, cmd))}")
 
 
-def setup() -> None:
-    """Create .venv and install the project into it (editable), unless already up to date."""
+def setup(extra: str | None = None) -> None:
+    """Create .venv and install the project (editable) with `extra`, unless already done."""
     if sys.version_info < (3, 11):
         sys.exit("tasks.py: Python 3.11 or newer is needed")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if PYTHON.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    try:
+        stamp = json.loads(STAMP.read_text())
+    except (OSError, ValueError):
+        stamp = {}
+    # extras installed earlier for the same pyproject.toml stay installed
+    extras = set(stamp.get("extras", [])) if stamp.get("pyproject") == digest else set()
+    if PYTHON.exists() and stamp.get("pyproject") == digest and (extra is None or extra in extras):
         return
     if not PYTHON.exists():
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
+    extras |= {extra} if extra else set()
+    target = f"{ROOT}[{','.join(sorted(extras))}]" if extras else str(ROOT)
     check([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    check([PYTHON, "-m", "pip", "install", "--quiet", "-e", ROOT])
-    STAMP.write_text(wanted)
+    check([PYTHON, "-m", "pip", "install", "--quiet", "-e", target])
+    STAMP.write_text(json.dumps({"pyproject": digest, "extras": sorted(extras)}))
 
 
 def setup_browser() -> None:
@@ -59,7 +70,9 @@ def setup_browser() -> None:
     if shutil.which("chromium") and Path("/usr/share/fonts/opentype/noto").exists():
         return
     if not shutil.which("apt-get"):
-        sys.exit("tasks.py: the browser test needs Chromium; install it (Debian: apt-get install chromium fonts-noto-cjk)")
+        sys.exit(
+            "tasks.py: the browser test needs Chromium; install it (Debian: apt-get install chromium fonts-noto-cjk)"
+        )
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     check([*sudo, "apt-get", "update", "-q"], env=env)
@@ -72,8 +85,13 @@ def cmd_report(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    setup()
+    setup("test")
     setup_browser()
+    # lint first: seconds, where the tests take minutes
+    for lint in (["check"], ["format", "--check"]):
+        rc = run([BIN / "ruff", *lint, "."])
+        if rc:
+            return rc
     rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *args])
     if rc == 5:
         print("tasks.py: pytest collected no tests: failing on purpose", file=sys.stderr)
@@ -87,7 +105,7 @@ def cmd_notebooks(args: list[str]) -> int:
 
 
 def cmd_lab(args: list[str]) -> int:
-    setup()
+    setup("lab")
     root = ["--allow-root"] if os.name != "nt" and os.geteuid() == 0 else []  # JupyterLab refuses root otherwise
     return run([BIN / "jupyter", "lab", "--notebook-dir", ROOT / "notebooks", *root, *args])
 

@@ -28,10 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import numbers
+from . import numbers, resources
 from .errors import KpiError
 
-SCHEME_DIR = Path(__file__).resolve().parent / "schemes"
+SCHEME_DIR = resources.SCHEME_DIR
 DEFINITIONS = ("ratio", "improvement")
 REFERENCES = ("final_target", "milestone", "expected_path")
 ROUNDINGS = ("half_up", "down")

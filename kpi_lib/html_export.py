@@ -20,11 +20,11 @@ import nbformat
 import vl_convert as vlc
 from nbconvert import HTMLExporter
 
-from kpi_lib import cache
+from kpi_lib import cache, resources
 from kpi_lib.fonts import font_face_css
 from kpi_lib.rendering import vegalite_version
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_DIR = resources.TEMPLATE_DIR
 TEMPLATE_NAME = "kpi_report"
 _CHART_MIMETYPE = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")

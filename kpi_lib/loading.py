@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import numbers
+from . import numbers, resources
 from .errors import DataError, KpiError, Problem
 from .fiscal_year import parse_fiscal_year
 from .grading import Scheme, load_scheme
 from .schema import METADATA_FILE, METADATA_KEYS, TABLES, Table
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = resources.DATA_DIR
 
 
 @dataclass(frozen=True)

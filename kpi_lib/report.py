@@ -23,8 +23,8 @@ from .errors import KpiError
 from .fiscal_year import fiscal_year_label
 from .kernels import ReportKernelManager, serving_kernels
 from .labels import text
+from .resources import NOTEBOOK_DIR
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 PROJECT_NOTEBOOK = "project_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
 KERNEL = "python3"

@@ -20,7 +20,7 @@ SERIES_COLOURS = {
     "projection": "#56B4E9",  # sky blue, dashed
 }
 
-# Fonts: charts are laid out with IPAexGothic (shipped with the install and embedded in each
+# Fonts: charts are laid out with IPAexGothic (vendored in kpi_lib/ipaexfont and embedded in each
 # HTML report, see fonts.py); the rest is the fallback for characters outside the subset.
 FONT_NAME = "IPAexGothic"
 FONT_STACK = f"{FONT_NAME}, 'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"

@@ -2,12 +2,16 @@
 
 Uses Debian's /usr/bin/chromium through Playwright (browsers downloaded by Playwright do
 not install here). Every request other than the page's own file is recorded and aborted.
+One browser serves every page (tests get it from the session fixture `chromium`, see
+conftest.py); each page opens in a fresh context, so no cache or storage carries over.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -44,9 +48,7 @@ _SETTLED_JS = """sel => Array.from(document.querySelectorAll(sel)).every(
 
 def _hover_first_point(page) -> str | None:
     """Hover the first point/bar of the first chart; return the tooltip text, if any."""
-    mark = page.query_selector(
-        f"{CHART_SELECTOR} .mark-symbol path, {CHART_SELECTOR} .mark-rect path"
-    )
+    mark = page.query_selector(f"{CHART_SELECTOR} .mark-symbol path, {CHART_SELECTOR} .mark-rect path")
     if mark is None:
         return None
     mark.hover(force=True)
@@ -57,8 +59,19 @@ def _hover_first_point(page) -> str | None:
     return page.inner_text("#vg-tooltip-element")
 
 
-def check_page(html_path, screenshot_path, timeout_ms: int = 30_000) -> dict:
-    """Load ``html_path`` offline, wait for the charts, screenshot the full page.
+@contextmanager
+def launch() -> Iterator:
+    """Headless Chromium (a Playwright Browser), closed on exit."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def check_page(browser, html_path, screenshot_path, timeout_ms: int = 30_000) -> dict:
+    """Load ``html_path`` offline in `browser` (see launch), wait for the charts, screenshot the full page.
 
     Returns settled (every chart finished before the timeout), charts (containers found),
     drawn (containers with a visible svg/canvas), errored (containers whose vega-embed call
@@ -83,36 +96,26 @@ def check_page(html_path, screenshot_path, timeout_ms: int = 30_000) -> dict:
             external.append(r.request.url)
             r.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, service_workers="block", offline=True)
+    try:
+        context.route("**/*", route)
+        page = context.new_page()
+        # Requests that bypass routing (if any) are still seen here.
+        page.on("request", lambda r: is_external(r.url) and r.url not in external and external.append(r.url))
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+        page.on("console", lambda m: m.type in ("error", "warning") and console.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+        page.goto(url, wait_until="load", timeout=timeout_ms)
         try:
-            context = browser.new_context(
-                viewport={"width": 1100, "height": 900}, service_workers="block", offline=True
-            )
-            context.route("**/*", route)
-            page = context.new_page()
-            # Requests that bypass routing (if any) are still seen here.
-            page.on(
-                "request",
-                lambda r: is_external(r.url) and r.url not in external and external.append(r.url),
-            )
-            page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
-            page.on(
-                "console",
-                lambda m: m.type in ("error", "warning") and console.append(f"{m.type}: {m.text}"),
-            )
-            page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-            page.goto(url, wait_until="load", timeout=timeout_ms)
-            try:
-                page.wait_for_function(_SETTLED_JS, arg=CHART_SELECTOR, timeout=timeout_ms)
-                settled = True
-            except PlaywrightTimeoutError:  # report what was drawn rather than raise
-                settled = False
-            boxes = page.evaluate(_CHARTS_JS, CHART_SELECTOR)
-            page.screenshot(path=str(screenshot_path), full_page=True)
-            tooltip = _hover_first_point(page)
-        finally:
-            browser.close()
+            page.wait_for_function(_SETTLED_JS, arg=CHART_SELECTOR, timeout=timeout_ms)
+            settled = True
+        except PlaywrightTimeoutError:  # report what was drawn rather than raise
+            settled = False
+        boxes = page.evaluate(_CHARTS_JS, CHART_SELECTOR)
+        page.screenshot(path=str(screenshot_path), full_page=True)
+        tooltip = _hover_first_point(page)
+    finally:
+        context.close()
     return {
         "settled": settled,
         "charts": len(boxes),

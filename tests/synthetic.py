@@ -26,7 +26,7 @@ def write_dataset(root: Path, indicators: list[dict], actuals: list[tuple], benc
     _write(root, "projects", [{"project": 1, "name_ja": "テスト", "name_en": "Test", "pillar": "", "pillar_note": "",
                                "catch_ja": "テスト", "catch_en": "Test"}])
     rows = []
-    for i, ind in enumerate(indicators, 1):
+    for ind in indicators:
         row = {**INDICATOR_DEFAULTS, **{k: ("" if v is None else str(v)) for k, v in ind.items()}}
         row.setdefault("name_ja", row["indicator"])
         rows.append(row)

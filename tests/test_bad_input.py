@@ -7,8 +7,8 @@ at fault) and a distinctive fragment of the message. A case lists *every* proble
 so a mistake that also sets off follow-on noise fails the test.
 
 The cases are checked three ways: through `validate()` (the Problem objects), through the
-`kpi` command in-process (every case), and through the real `kpi` process (a sample, for
-exit status and the absence of tracebacks as a user sees them).
+`kpi` command in-process (every case; a sample with its whole output), and through the real
+`kpi` process (two cases, for exit status and the absence of tracebacks as a user sees them).
 
 Harmless variants (byte-order mark, full-width digits, 1,000 separators, era-form years,
 surrounding spaces, other dashes, CRLF) are accepted: the data must load to exactly the
@@ -21,8 +21,6 @@ import csv
 import io
 import json
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -755,26 +753,20 @@ def test_kpi_grades_refuses_bad_data_in_process(data_copy, name, capsys):
         assert line.startswith(f"kpi: error: {location(e)}: ") and e.fragment in line
 
 
-def kpi(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kpi_lib.cli", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
-
-
-# A sample of the corpus, one case per kind of mistake, run as a user runs it: a real process.
-PROCESS_SAMPLE = [
+# A sample of the corpus, one case per kind of mistake, with the whole output checked as a user
+# sees it: exit status, nothing on stdout, error lines only (validate: and a count).
+SAMPLE = [
     ("validate", "missing_column"), ("validate", "shift_jis_file"), ("validate", "stray_bom_inside_file"),
     ("validate", "unknown_project_in_project_indicators"), ("validate", "revised_target_without_original"),
     ("validate", "benchmark_target_without_benchmark_values"), ("validate", "directory_instead_of_file"),
     ("grades", "non_numeric_actual"), ("grades", "unclosed_quote"), ("grades", "duplicate_actual"),
     ("grades", "metadata_not_an_object"), ("grades", "zero_baseline_for_baseline_target"),
 ]
+# Two of them as a real process: the exit status and stderr of `kpi` itself, no traceback.
+PROCESS_SAMPLE = [("validate", "missing_column"), ("grades", "non_numeric_actual")]
 
 
-@pytest.mark.parametrize("command, name", PROCESS_SAMPLE)
-def test_kpi_process_fails_with_one_line_errors_and_no_traceback(data_copy, command, name):
-    expected = mutate(data_copy, name)
-    args = ["grades", "--year", str(YEAR)] if command == "grades" else ["validate"]
-    r = kpi(*args, "--data", str(data_copy))
+def _fails_with_one_line_errors(r, command, expected, data_copy):
     assert r.returncode == 1, r.stderr
     assert r.stdout == ""
     assert "Traceback" not in r.stderr
@@ -787,6 +779,25 @@ def test_kpi_process_fails_with_one_line_errors_and_no_traceback(data_copy, comm
         assert lines == errors
     for e in expected:
         assert any(line.startswith(f"kpi: error: {location(e)}: ") and e.fragment in line for line in errors), r.stderr
+    return True
+
+
+def _args(command):
+    return ["grades", "--year", str(YEAR)] if command == "grades" else ["validate"]
+
+
+@pytest.mark.parametrize("command, name", SAMPLE)
+def test_kpi_fails_with_one_line_errors_and_no_traceback(data_copy, command, name, kpi):
+    expected = mutate(data_copy, name)
+    r = kpi(*_args(command), "--data", str(data_copy))
+    assert _fails_with_one_line_errors(r, command, expected, data_copy)
+
+
+@pytest.mark.parametrize("command, name", PROCESS_SAMPLE)
+def test_kpi_process_fails_with_one_line_errors_and_no_traceback(data_copy, command, name, kpi_process):
+    expected = mutate(data_copy, name)
+    r = kpi_process(*_args(command), "--data", str(data_copy))
+    assert _fails_with_one_line_errors(r, command, expected, data_copy)
 
 
 def test_every_problem_is_reported_at_once(data_copy):
@@ -828,7 +839,7 @@ def test_a_bad_row_gives_no_follow_on_problems(data_copy):
         ("indicators.csv", m, "target_kind"), ("actuals.csv", n, "year")]
 
 
-def test_missing_data_directory(tmp_path):
+def test_missing_data_directory(tmp_path, kpi):
     r = kpi("validate", "--data", str(tmp_path / "nowhere"))
     assert r.returncode == 1 and r.stdout == "" and "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [f"kpi: error: data directory not found: {tmp_path / 'nowhere'}"]
@@ -916,7 +927,7 @@ def test_harmless_variant_is_accepted_and_normalised(data_copy, original, varian
     assert_same_data(data_copy, original)
 
 
-def test_all_harmless_variants_together(data_copy, original):
+def test_all_harmless_variants_together(data_copy, original, kpi):
     for variant in VARIANTS:
         variant(data_copy)
     assert_same_data(data_copy, original)

@@ -1,46 +1,47 @@
-"""The kpi command as a user runs it: from any directory, one-line errors, no tracebacks."""
+"""The kpi command as a user runs it: from any directory, one-line errors, no tracebacks.
+
+Most tests run the command in-process (the `kpi` fixture); a real process where the process
+itself is the point: the exit status and stderr a user sees.
+"""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 
-def kpi(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "kpi_lib.cli", *args], cwd=cwd, capture_output=True, text=True)
-
-
-def test_grades_work_from_any_directory(tmp_path):
-    r = kpi("grades", "--year", "H30", "--format", "json", cwd=tmp_path)
+def test_grades_work_from_any_directory(tmp_path, kpi_process):
+    r = kpi_process("grades", "--year", "H30", "--format", "json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
     assert len(rows) == 22
     assert {row["grade"] for row in rows} == {"A①", "A②", "A③", "B"}
 
 
-def test_project_filter_and_english_table(tmp_path):
-    r = kpi("grades", "--year", "2018", "--project", "5", "--lang", "en", cwd=tmp_path)
+def test_project_filter_and_english_table(tmp_path, monkeypatch, kpi):
+    monkeypatch.chdir(tmp_path)
+    r = kpi("grades", "--year", "2018", "--project", "5", "--lang", "en")
     assert r.returncode == 0
     assert "Areas engaged in national or Hokkaido wide-area partnership schemes" in r.stdout
     assert "Grade" in r.stdout and "A②" in r.stdout
     assert "合計特殊出生率" not in r.stdout
 
 
-def test_csv_has_the_documented_columns(tmp_path):
-    r = kpi("grades", "--year", "2018", "--format", "csv", cwd=tmp_path)
+def test_csv_has_the_documented_columns(tmp_path, monkeypatch, kpi):
+    monkeypatch.chdir(tmp_path)
+    r = kpi("grades", "--year", "2018", "--format", "csv")
     header = r.stdout.splitlines()[0].split(",")
-    for column in ["project", "kind", "name_ja", "unit", "baseline", "target", "latest_year", "actual",
-                   "progress_rate", "grade", "published_rate", "published_grade"]:
+    documented = "project kind name_ja unit baseline target latest_year actual progress_rate grade"
+    for column in [*documented.split(), "published_rate", "published_grade"]:
         assert column in header
 
 
-def test_validate_ok(tmp_path):
-    r = kpi("validate", cwd=tmp_path)
+def test_validate_ok(tmp_path, monkeypatch, kpi):
+    monkeypatch.chdir(tmp_path)
+    r = kpi("validate")
     assert r.returncode == 0 and r.stdout.startswith("ok:")
 
 
-@pytest.mark.parametrize("args, fragment", [
+USER_ERRORS = [
     (["grades", "--year", "R0"], "era years start at 1"),
     (["grades", "--year", "2018.5"], "invalid fiscal year"),
     (["grades", "--year", "2018", "--project", "9"], "unknown project 9"),
@@ -48,11 +49,32 @@ def test_validate_ok(tmp_path):
     (["grades"], "--year"),
     (["nonsense"], "invalid choice"),
     (["grades", "--year", "2018", "--lang", "fr"], "invalid choice"),
-])
-def test_user_errors_are_one_line_without_traceback(tmp_path, args, fragment):
-    r = kpi(*args, cwd=tmp_path)
+]
+
+
+def _is_one_line_error(r, fragment):
     assert r.returncode != 0
     assert r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert fragment in r.stderr
     assert "Traceback" not in r.stderr
+    return True
+
+
+@pytest.mark.parametrize("args, fragment", USER_ERRORS)
+def test_user_errors_are_one_line_without_traceback(tmp_path, monkeypatch, kpi, args, fragment):
+    monkeypatch.chdir(tmp_path)
+    assert _is_one_line_error(kpi(*args), fragment)
+
+
+@pytest.mark.parametrize(
+    "args, fragment, status",
+    [
+        (["grades", "--year", "2018", "--project", "9"], "unknown project 9", 1),  # the library's error
+        (["grades", "--year", "R0"], "era years start at 1", 2),  # argparse's
+    ],
+)
+def test_user_errors_in_a_real_process(tmp_path, kpi_process, args, fragment, status):
+    r = kpi_process(*args, cwd=tmp_path)
+    assert _is_one_line_error(r, fragment)
+    assert r.returncode == status

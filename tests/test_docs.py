@@ -17,18 +17,21 @@ def test_data_readme_documents_every_column():
             assert f"| `{column}` |" in section, (table.file, column)
 
 
-def _requirement_names(specs):
-    return {re.split(r"[<>=!~ ;\[]", s.strip(), maxsplit=1)[0].lower().replace("_", "-") for s in specs}
-
-
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    wanted = dict(_pairs(pyproject["project"]["dependencies"]))
+    """environment.yml: python, pip, then the dependencies and each extra under a comment naming it."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {None: dict(_pairs(project["dependencies"]))}
+    wanted |= {extra: dict(_pairs(specs)) for extra, specs in project["optional-dependencies"].items()}
     env = (ROOT / "environment.yml").read_text(encoding="utf-8")
-    deps = env.split("dependencies:", 1)[1]
-    listed = dict(_pairs(re.findall(r"^\s+- ([A-Za-z0-9_.\-]+[^\n#:]*?)\s*(?:#.*)?$", deps, flags=re.M)))
-    assert listed.pop("python") == ">=3.11"
-    listed.pop("pip")
+    listed, section = {None: {}}, None
+    for line in env.split("dependencies:", 1)[1].splitlines():
+        if m := re.match(r'^\s+# extra "([a-z]+)"$', line):
+            section = m[1]
+            listed[section] = {}
+        elif m := re.match(r"^\s+- ([A-Za-z0-9_.\-]+[^\n#:]*?)\s*(?:#.*)?$", line):
+            listed[section].update(_pairs([m[1]]))
+    assert listed[None].pop("python") == ">=3.11"
+    listed[None].pop("pip")
     assert listed == wanted
 
 
@@ -38,12 +41,12 @@ def _pairs(specs):
         if spec.startswith("-e"):
             continue
         name = re.split(r"[<>=!~ ;\[]", spec, maxsplit=1)[0]
-        yield name.lower().replace("_", "-"), spec[len(name):].replace(" ", "")
+        yield name.lower().replace("_", "-"), spec[len(name) :].replace(" ", "")
 
 
 def test_readme_starts_with_the_two_commands():
-    lines = [l for l in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if l.strip()]
-    commands = [l for l in lines[:8] if l.startswith("python3 tasks.py")]
+    lines = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.strip()]
+    commands = [line for line in lines[:8] if line.startswith("python3 tasks.py")]
     assert [c.split()[2] for c in commands[:2]] == ["report", "test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "python3 tasks.py test" in ci

@@ -115,7 +115,7 @@ def fill_r1(path, out):
 def check_expectations(grades_csv):
     rows = by_indicator(grades_csv)
     assert len(rows) == 22
-    for (project, indicator), r in rows.items():
+    for (_project, indicator), r in rows.items():
         assert r["evaluation_year"] == "2019"
         if indicator in EXPECTED_2019:
             assert (r["progress_rate"], r["grade"], r["latest_year"]) == EXPECTED_2019[indicator], indicator

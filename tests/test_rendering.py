@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kpi_lib import fonts, rendering
+from kpi_lib import fonts, rendering, resources
 from kpi_lib.html_export import notebook_to_html
 
 VL5 = "application/vnd.vegalite.v5+json"
@@ -105,7 +105,7 @@ _BUNDLE_SCRIPT = textwrap.dedent(
     sys.path.insert(0, sys.argv[2])
     from test_rendering import sample_chart
     print(json.dumps(rendering.chart_mimebundle(sample_chart()), sort_keys=True))
-    heavy = ("japanize_matplotlib", "matplotlib")
+    heavy = ("matplotlib",)
     print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
     """
 )
@@ -124,13 +124,13 @@ def test_mimebundle_is_identical_in_fresh_processes():
     cold, imported = run("cold")
     warm, _ = run("warm")
     assert cold == warm
-    assert imported == "[]"  # the font is found without importing japanize_matplotlib
+    assert imported == "[]"  # charts and the font need no plotting library
 
 
 def test_register_fonts_is_idempotent():
     fonts.register_fonts()
     fonts.register_fonts()
-    assert (fonts.font_directory() / "ipaexg.ttf").is_file()
+    assert fonts.FONT_FILE.is_file() and fonts.FONT_FILE.parent == resources.FONT_DIR
 
 
 def test_font_subset_holds_exactly_the_chart_characters():
@@ -142,6 +142,8 @@ def test_font_subset_holds_exactly_the_chart_characters():
     cmap = TTFont(io.BytesIO(data)).getBestCmap()
     assert {ord(c) for c in "転入者数の推移①AZ09%,"} <= set(cmap)
     assert ord("北") not in cmap  # not asked for: left out
+    # no time of subsetting in the file: reports are the same bytes on every machine and day
+    assert TTFont(io.BytesIO(data))["head"].modified == TTFont(fonts.FONT_FILE)["head"].modified
     assert len(data) < 60_000
 
 
@@ -272,11 +274,11 @@ def test_executed_notebook_passes_strict_nbval(report):
 
 
 @needs_chromium
-def test_report_draws_charts_offline_in_chromium(report):
+def test_report_draws_charts_offline_in_chromium(report, chromium):
     from browser import check_page
 
     _, html = report
-    result = check_page(html, ARTIFACTS / "offline_report.png")
+    result = check_page(chromium, html, ARTIFACTS / "offline_report.png")
     assert result["settled"] and result["charts"] == 1
     assert result["drawn"] == 1 and result["errored"] == 0
     assert result["external_requests"] == []
@@ -286,7 +288,7 @@ def test_report_draws_charts_offline_in_chromium(report):
 
 
 @needs_chromium
-def test_report_refuses_external_chart_data(tmp_path):
+def test_report_refuses_external_chart_data(tmp_path, chromium):
     from browser import check_page
 
     spec = {
@@ -303,7 +305,7 @@ def test_report_refuses_external_chart_data(tmp_path):
     nb.cells[0].outputs = [new_output("display_data", data={VL5: spec, "text/plain": "<Chart>"})]
     nbformat.write(nb, tmp_path / "external.ipynb")
     html = notebook_to_html(tmp_path / "external.ipynb", tmp_path / "external.html")
-    result = check_page(html, tmp_path / "external.png")
+    result = check_page(chromium, html, tmp_path / "external.png")
     # Without the offline loader Chromium would read kpi_values.csv (a request we record).
     assert result["external_requests"] == [] and result["failed_requests"] == []
     assert any("offline report: not loading kpi_values.csv" in m for m in result["console"])

@@ -118,14 +118,14 @@ def test_overview_shows_counts_heatmap_lagging_and_changes(reports):
 
 
 @needs_chromium
-def test_every_report_draws_offline_in_chromium(reports):
+def test_every_report_draws_offline_in_chromium(reports, chromium):
     from browser import KNOWN_WARNING, check_page
 
     for page in sorted(reports.rglob("*.html")):
         if page.name == "index.html":
             continue
         shot = ARTIFACTS / "reports" / f"{page.parent.parent.name}-{page.parent.name}-{page.stem}.png"
-        result = check_page(page, shot)
+        result = check_page(chromium, page, shot)
         assert result["settled"], page
         assert result["charts"] > 0 and result["drawn"] == result["charts"] and result["errored"] == 0, page
         assert result["external_requests"] == [] and result["failed_requests"] == [], page

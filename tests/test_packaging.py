@@ -1,0 +1,110 @@
+"""The built wheel: it carries what kpi_lib needs, and an installed copy runs on its own files.
+
+The wheel is built from this checkout (`pip wheel`, with the build backend of the test extra,
+so no download) and installed into a bare folder put first on PYTHONPATH; the commands then
+run from another directory. To show that the installed copy uses the notebooks and data it
+carries, and not this checkout's, the test marks both in the installed copy and looks for
+the marks in the output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "kpi_lib"
+MARK = "installed-copy-mark"
+
+
+def _run(*args, **kw) -> subprocess.CompletedProcess:
+    r = subprocess.run([str(a) for a in args], capture_output=True, text=True, encoding="utf-8", timeout=600, **kw)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    return r
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", out, ROOT)
+    [path] = out.glob("kpi_lib-*.whl")
+    return path
+
+
+def _files(folder: Path, pattern: str) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.glob(pattern) if p.is_file()}
+
+
+def test_the_wheel_carries_notebooks_data_schemes_templates_and_font(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = (
+        {f"kpi_lib/notebooks/{n}" for n in _files(ROOT / "notebooks", "*.ipynb")}
+        | {f"kpi_lib/data/{n}" for n in _files(ROOT / "data", "*")}
+        | {f"kpi_lib/{n}" for n in _files(PACKAGE, "schemes/*.toml")}
+        | {f"kpi_lib/{n}" for n in _files(PACKAGE, "templates/**/*")}
+        | {"kpi_lib/ipaexfont/ipaexg.ttf", "kpi_lib/ipaexfont/IPA_Font_License_Agreement_v1.0.txt"}
+    )
+    assert len(expected) > 25 and "kpi_lib/data/actuals.csv" in expected
+    assert expected <= names, sorted(expected - names)
+    # the package and its metadata, nothing else (no tests, no top-level data/)
+    assert {n.split("/")[0] for n in names} == {"kpi_lib", wheel.name.split("-py3")[0] + ".dist-info"}
+    metadata = zipfile.ZipFile(wheel).read(f"{wheel.name.split('-py3')[0]}.dist-info/METADATA").decode()
+    assert "License-Expression: MIT AND IPA" in metadata
+    runtime = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    tools = ("pytest", "nbval", "playwright", "jupyterlab", "ruff")
+    assert not [line for line in runtime if any(tool in line for tool in tools)]
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """The wheel installed into a bare folder, its notebook and data marked."""
+    target = tmp_path_factory.mktemp("site")
+    _run(sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile", "--quiet", "--target", target, wheel)
+    notebook = target / "kpi_lib" / "notebooks" / "project_report.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "markdown", "id": "installed-mark", "metadata": {}, "source": MARK})
+    notebook.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    indicators = target / "kpi_lib" / "data" / "indicators.csv"
+    text = indicators.read_text(encoding="utf-8")
+    assert text.count("合計特殊出生率") == 1
+    indicators.write_text(text.replace("合計特殊出生率", f"合計特殊出生率{MARK}"), encoding="utf-8")
+    return target
+
+
+def _kpi(installed: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(installed)}  # ahead of this checkout (an editable install)
+    return _run(sys.executable, installed / "bin" / "kpi", *args, cwd=cwd, env=env)
+
+
+def test_the_installed_copy_finds_its_own_files(installed, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    code = (
+        "import json, kpi_lib\n"
+        "from kpi_lib import resources as r, report, loading\n"
+        "print(json.dumps([kpi_lib.__file__, str(report.NOTEBOOK_DIR), str(loading.DEFAULT_DATA_DIR),\n"
+        "    *map(str, (r.DATA_DIR, r.NOTEBOOK_DIR, r.SCHEME_DIR, r.TEMPLATE_DIR, r.FONT_DIR))]))"
+    )
+    paths = json.loads(_run(sys.executable, "-c", code, cwd=tmp_path, env=env).stdout)
+    for path in paths:
+        assert Path(path).is_relative_to(installed / "kpi_lib") and Path(path).exists(), path
+
+
+def test_installed_kpi_grades_runs_from_another_directory(installed, tmp_path):
+    r = _kpi(installed, "grades", "--year", "H30", cwd=tmp_path)
+    assert f"合計特殊出生率{MARK}" in r.stdout  # the installed data, not this checkout's
+    assert "A①" in r.stdout and "B" in r.stdout
+
+
+def test_installed_kpi_report_runs_from_another_directory(installed, tmp_path):
+    out = tmp_path / "out"
+    args = ["--year", "2018", "--lang", "ja", "--project", "1", "--out", out, "--no-progress"]
+    r = _kpi(installed, "report", *args, cwd=tmp_path)
+    assert r.stdout.split() == [str(out / "2018" / "ja" / "index.html")]
+    page = (out / "2018" / "ja" / "project_1.html").read_text(encoding="utf-8")
+    assert MARK in page  # the installed notebook, not this checkout's
