@@ -33,8 +33,9 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib import numbers
-from kpi_lib.grading import build_observations, grade_arrays, grade_observations, latest_up_to, load_scheme
+from kpi_lib.grading import build_observations, grade_arrays, grade_observations, latest_up_to
 from kpi_lib.grading_reference import grade_row
+from kpi_lib.scheme import load_scheme
 
 FIRST_YEAR = 2011
 

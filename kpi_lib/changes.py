@@ -12,7 +12,8 @@ import pandas as pd
 
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
-from .grading import Scheme, evaluate, scheme_for
+from .grading import evaluate
+from .scheme import Scheme, scheme_for
 
 CHANGES = ("improved", "worsened", "changed", "graded", "ungraded", "unchanged")
 COLUMNS = ["project", "kind", "position", "indicator", "name_ja", "name_en", "name_source", "from_year", "to_year",

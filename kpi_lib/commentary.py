@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import fiscal_year_label
-from .grading import Scheme
+from .scheme import Scheme
 from .tables import format_quantity, unit
 
 

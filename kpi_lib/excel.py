@@ -41,9 +41,10 @@ from . import numbers
 from .audit import audit
 from .errors import DataError, KpiError, Problem
 from .fiscal_year import fiscal_year_label, parse_fiscal_year, short_label
-from .grading import evaluate, progress_table, scheme_for
+from .grading import evaluate, progress_table
 from .labels import check_lang, kind_label, text
 from .loading import Dataset, load_dataset, resolve_data_dir, validate
+from .scheme import scheme_for
 
 FORMAT_ID = "kpi_lib workbook 1"
 META_SHEET = "_kpi"

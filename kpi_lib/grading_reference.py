@@ -11,7 +11,7 @@ import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from . import numbers
-from .grading import Scheme
+from .scheme import Scheme
 
 
 def grade_row(scheme: Scheme, actual: float, reference: float, lower: bool, strict: bool,

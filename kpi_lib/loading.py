@@ -20,8 +20,8 @@ import pandas as pd
 from . import numbers
 from .errors import DataError, KpiError, Problem
 from .fiscal_year import parse_fiscal_year
-from .grading import Scheme, load_scheme
 from .schema import METADATA_FILE, METADATA_KEYS, TABLES, Table
+from .scheme import Scheme, load_scheme
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

@@ -43,8 +43,9 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import LAST_YEAR
-from .grading import Scheme, dataset_memo, progress_table, reached, round_rates, scheme_for
+from .grading import dataset_memo, progress_table, reached, round_rates
 from .labels import text
+from .scheme import Scheme, scheme_for
 
 OUTLOOKS = ("target_achieved", "substantial_progress", "moderate_progress", "limited_progress", "deterioration",
             "not_assessable")

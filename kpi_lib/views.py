@@ -17,9 +17,10 @@ from .changes import change_table, grade_changes
 from .outlook import outlook, outlook_label
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label, parse_fiscal_year, short_label
-from .grading import Scheme, evaluate, progress_table, scheme_for
+from .grading import evaluate, progress_table
 from .labels import check_lang, text
 from .loading import Dataset, load_dataset
+from .scheme import Scheme, scheme_for
 from .style import GRADE_COLOURS, NO_GRADE_COLOURS
 
 

@@ -14,8 +14,9 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from kpi_lib.grading import grade_arrays, load_scheme
+from kpi_lib.grading import grade_arrays
 from kpi_lib.grading_reference import grade_row
+from kpi_lib.scheme import load_scheme
 
 N = 4000
 
