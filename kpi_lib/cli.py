@@ -219,14 +219,14 @@ def cmd_refresh_notebooks(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .excel import export_workbook
+    from .excel_export import export_workbook
 
     print(export_workbook(_load(args), args.xlsx, year=args.year, lang=args.lang))
     return 0
 
 
 def cmd_import(args) -> int:
-    from .excel import import_workbook
+    from .excel_import import import_workbook
     from .fiscal_year import short_label
     from .loading import resolve_data_dir
 

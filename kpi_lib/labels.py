@@ -120,7 +120,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "change.ungraded": ("評価なし", "no longer graded"),
     "change.unchanged": ("変化なし", "unchanged"),
     "changes.none": ("{from_year}から{to_year}までに進捗が変わった指標はありません。", "No indicator changed grade between {from_year} and {to_year}."),
-    # words only the Excel workbook uses (excel.py)
+    # words only the Excel workbook uses (excel_export.py, excel_import.py)
     "xlsx.sheet": ("プロジェクト{n}", "Project {n}"),
     "xlsx.audit_sheet": ("監査", "Audit"),
     "xlsx.target": ("目標値", "Target"),
