@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import numbers
 from .grading import dataset_memo, evaluate, progress_table
-from .numbers import format_number
+from .formatting import format_number
 from .scheme import Scheme, scheme_for
 
 AUDIT_COLUMNS = ["project", "indicator", "name_ja", "name_en", "year", "figure", "published", "recomputed", "arithmetic"]

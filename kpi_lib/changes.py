@@ -63,7 +63,7 @@ def change_table(changes: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The changes as people read them: localised headings, the move in words."""
     from .fiscal_year import short_label
     from .labels import kind_label, text
-    from .tables import indicator_name
+    from .formatting import indicator_name
 
     rows = []
     for r in changes.to_dict("records"):

@@ -11,8 +11,8 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import fiscal_year_label
+from .formatting import format_number, format_quantity, indicator_name, unit
 from .scheme import Scheme
-from .tables import format_quantity, unit
 
 
 def _fy(year, lang: str) -> str:
@@ -27,7 +27,7 @@ def _difference(value, decimals, r, lang: str) -> str:
     """A difference between two values: percentages differ in points, not percent."""
     u = unit(r, lang)
     if u == "%":
-        number = numbers.format_number(abs(value), decimals)
+        number = format_number(abs(value), decimals)
         return f"{number}ポイント" if lang == "ja" else f"{number} percentage points"
     return format_quantity(abs(value), decimals, u, lang)
 
@@ -108,7 +108,7 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
         return [f"{what}を達成しています。" if ja else f"It has reached {what}."]
     gap = abs(float(ref) - float(measured))
     rate = r["progress_rate"]
-    points = "" if numbers.is_missing(rate) else numbers.format_number(abs(100 - float(rate)), 1)
+    points = "" if numbers.is_missing(rate) else format_number(abs(100 - float(rate)), 1)
     out = []
     if kind == "above_baseline" and round(gap, 9) == 0:
         out.append(f"{what}と同じで、増加していません。" if ja else f"It equals {what}, so there is no increase yet.")
@@ -152,8 +152,6 @@ def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -
 def project_commentary(results: pd.DataFrame, changes: pd.DataFrame | None, scheme: Scheme, lang: str = "ja") -> list[str]:
     """Sentences summarising one project's (or all projects') grades for the evaluation year;
     `changes` is changes.grade_changes from the previous year (None for the first year)."""
-    from .tables import indicator_name
-
     ja = lang == "ja"
     year = int(results["evaluation_year"].iloc[0])
     counts = results["grade"].value_counts()

@@ -25,13 +25,14 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 
-from . import numbers
+from . import formatting, numbers
 from .audit import audit
 from .errors import KpiError
 from .excel_layout import (COL_BASE, COL_KEY, COL_KIND, COL_LABEL, COL_NAME, COL_REVISED, COL_TARGET, COL_YEAR0,
-                           FIRST_BLOCK_ROW, FORMAT_ID, KEY_HEADER, META_SHEET, fixed_cells, name_with_unit,
-                           number_format, rows_of, sheet_name, shown, unit_of, word)
+                           FIRST_BLOCK_ROW, FORMAT_ID, KEY_HEADER, META_SHEET, fixed_cells, number_format, rows_of,
+                           sheet_name, shown, word)
 from .fiscal_year import fiscal_year_label, short_label
+from .formatting import name_with_unit
 from .grading import evaluate, progress_table
 from .labels import check_lang, kind_label, text
 from .loading import Dataset
@@ -206,7 +207,7 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
         for col in (COL_BASE, COL_TARGET, COL_REVISED):
             _cell(ws, row + 2, col)
             ws.merge_cells(start_row=row + 1, end_row=row + 2, start_column=col, end_column=col)
-    unit = unit_of(r, lang)
+    unit = formatting.unit(r, lang)
     for i, y in enumerate(ctx.years):
         col = COL_YEAR0 + i
         # 実績値: the only cells analysts type in; an empty one is formatted like the latest value

@@ -28,8 +28,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from . import numbers
 from .errors import DataError, KpiError, Problem
 from .excel_layout import (COL_KEY, COL_BASE, COL_LABEL, COL_NAME, COL_TARGET, COL_YEAR0, FIRST_BLOCK_ROW, FORMAT_ID,
-                           KEY_HEADER, META_SHEET, fixed_cells, format_decimals, name_with_unit, sheet_name, shown, word)
+                           KEY_HEADER, META_SHEET, fixed_cells, format_decimals, sheet_name, shown, word)
 from .fiscal_year import parse_fiscal_year, short_label
+from .formatting import name_with_unit
 from .grading import evaluate
 from .labels import text
 from .loading import Dataset, load_dataset, resolve_data_dir, validate

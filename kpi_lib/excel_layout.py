@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import numbers
+from . import formatting, numbers
 from .fiscal_year import short_label
+from .formatting import format_number, name_with_unit, year_in_brackets
 from .labels import text
 
 FORMAT_ID = "kpi_lib workbook 1"
@@ -38,25 +39,6 @@ def number_format(decimals, unit: str = "", lang: str = "ja", prefix: str = "") 
     return (f'"{prefix}"' if prefix else "") + fmt + (f'"{literal}"' if literal else "")
 
 
-def unit_of(r, lang: str) -> str:
-    u = r["unit_ja"] if lang == "ja" else r["unit_en"]
-    return "" if numbers.is_missing(u) else str(u)
-
-
-def name_with_unit(r, lang: str) -> str:
-    name = r["name_ja"] if lang == "ja" else r["name_en"]
-    if numbers.is_missing(name) or name == "":
-        name = text("label.missing", lang)
-    unit = unit_of(r, lang)
-    if lang == "en" and unit and unit != "%":  # English shows the unit with the name, not in every cell
-        name = f"{name} ({unit})"
-    return str(name)
-
-
-def bracket_year(year, lang: str) -> str | None:
-    return None if numbers.is_missing(year) else f"({short_label(int(year), lang)})"
-
-
 def rows_of(r) -> int:
     return 3 if r["target_kind"] == "national" else 2
 
@@ -72,7 +54,7 @@ class Fixed:
 def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, int], Fixed]:
     """The cells of one indicator that come from indicators.csv / benchmarks.csv, keyed by
     (row offset, column). Export writes them; import checks they were left alone."""
-    unit, ind = unit_of(r, lang), "indicators.csv"
+    unit, ind = formatting.unit(r, lang), "indicators.csv"
     national = r["target_kind"] == "national"
     cells: dict[tuple[int, int], Fixed] = {}
     cells[(0, COL_NAME)] = Fixed(name_with_unit(r, lang), None, ind, text("col.name", lang))
@@ -80,9 +62,9 @@ def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, 
         cells[(0, COL_BASE)] = Fixed(numbers.NOT_MEASURED_MARK, None, ind, text("col.baseline", lang))
     else:
         cells[(0, COL_BASE)] = Fixed(float(r["baseline"]), number_format(r["baseline_decimals"], unit, lang), ind, text("col.baseline", lang))
-    cells[(1, COL_BASE)] = Fixed(bracket_year(r["baseline_year"], lang), None, ind, text("col.baseline_year", lang))
+    cells[(1, COL_BASE)] = Fixed((year_in_brackets(r["baseline_year"], lang) or None), None, ind, text("col.baseline_year", lang))
     kind, what = r["target_kind"], text("col.target", lang)
-    target_year = bracket_year(r["target_year"], lang)
+    target_year = (year_in_brackets(r["target_year"], lang) or None)
     if kind in ("national", "above_baseline", "at_least_baseline"):
         words = r["target_text_ja"] if lang == "ja" and not numbers.is_missing(r["target_text_ja"]) else text(f"target.{kind}", lang)
         cells[(0, COL_TARGET)] = Fixed(str(words), None, ind, what)
@@ -105,7 +87,7 @@ def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, 
         cells[(0, COL_REVISED)] = Fixed(numbers.NOT_MEASURED_MARK, None, ind, what)
     else:
         cells[(0, COL_REVISED)] = Fixed(float(r["revised_target"]), number_format(r["revised_target_decimals"], unit, lang), ind, what)
-    cells[(1, COL_REVISED)] = Fixed(bracket_year(r["revised_target_year"], lang), None, ind, what)
+    cells[(1, COL_REVISED)] = Fixed((year_in_brackets(r["revised_target_year"], lang) or None), None, ind, what)
     cells[(0, COL_LABEL)] = Fixed(word("actual_hokkaido", lang) if national else text("col.actual", lang))
     if national:
         cells[(1, COL_LABEL)] = Fixed(text("series.national", lang))
@@ -123,7 +105,7 @@ def shown(value, fmt: str | None) -> str:
         return ""
     if isinstance(value, (int, float)) and fmt:
         literals = "".join(re.findall(r'"([^"]*)"', fmt))
-        return numbers.format_number(float(value), format_decimals(fmt)) + literals
+        return format_number(float(value), format_decimals(fmt)) + literals
     return str(value)
 
 

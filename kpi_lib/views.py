@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import charts, commentary, rendering, tables, texts
+from . import charts, commentary, formatting, rendering, tables, texts
 from .audit import audit
 from .changes import change_table, grade_changes
 from .outlook import outlook, outlook_label
@@ -184,10 +184,10 @@ def show_indicators(r: Report) -> None:
     _display(f'<h2>{_e(text("report.indicators", r.lang))}</h2>')
     previous = r.previous.set_index(["project", "indicator"]) if r.previous is not None else None
     for row in r.results.to_dict("records"):
-        name = tables.indicator_name(row, r.lang)
+        name = formatting.indicator_name(row, r.lang)
         kind = text(f"kind.{row['kind']}", r.lang)
         grade = row["grade"]
-        rate = tables.numbers.format_rate(row["progress_rate"])
+        rate = formatting.format_rate(row["progress_rate"])
         colon = "：" if r.lang == "ja" else ": "
         _display(f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade) if grade else ""} '
                  f'<span class="kpi-rate">{_e(rate)}</span></h3>')
