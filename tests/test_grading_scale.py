@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from kpi_lib.grading import grade_arrays
-from kpi_lib.grading_reference import grade_row
 from kpi_lib.scheme import load_scheme
+
+from grading_reference import grade_row
 
 N = 4000
 

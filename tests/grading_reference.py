@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from . import numbers
-from .scheme import Scheme
+from kpi_lib import numbers
+from kpi_lib.scheme import Scheme
 
 
 def grade_row(scheme: Scheme, actual: float, reference: float, lower: bool, strict: bool,
