@@ -13,8 +13,6 @@ password; only the 実績値 cells are unlocked.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,7 @@ from .errors import KpiError
 from .excel_layout import (COL_BASE, COL_KEY, COL_KIND, COL_LABEL, COL_NAME, COL_REVISED, COL_TARGET, COL_YEAR0,
                            FIRST_BLOCK_ROW, FORMAT_ID, KEY_HEADER, META_SHEET, fixed_cells, number_format, rows_of,
                            sheet_name, shown, word)
+from .files import atomic_file
 from .fiscal_year import fiscal_year_label, short_label
 from .formatting import name_with_unit
 from .grading import evaluate, progress_table
@@ -84,7 +83,8 @@ def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None,
                 ("years", ",".join(map(str, ctx.years)))):
         meta.append(row)
     meta.sheet_state = "hidden"
-    _save_atomically(wb, path)
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
     return path
 
 
@@ -374,19 +374,3 @@ def _print_landscape_a4(ws) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _save_atomically(wb: Workbook, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
 import shutil
 import tempfile
@@ -29,6 +28,7 @@ from . import numbers
 from .errors import DataError, KpiError, Problem
 from .excel_layout import (COL_KEY, COL_BASE, COL_LABEL, COL_NAME, COL_TARGET, COL_YEAR0, FIRST_BLOCK_ROW, FORMAT_ID,
                            KEY_HEADER, META_SHEET, fixed_cells, format_decimals, sheet_name, shown, word)
+from .files import write_atomically
 from .fiscal_year import parse_fiscal_year, short_label
 from .formatting import name_with_unit
 from .grading import evaluate
@@ -75,7 +75,7 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
     patched, lines = patch_actuals(original, {(c.indicator, c.year): c.new for c in changes},
                                    list(dataset.indicators["indicator"]))
     _check_copy(root, {"actuals.csv": patched}, {lines[(c.indicator, c.year)]: c for c in changes})
-    _replace_files(root, {"actuals.csv": patched})
+    write_atomically(actuals, patched)
     return changes
 
 
@@ -410,24 +410,3 @@ def _check_copy(root: Path, files: dict[str, bytes], changed_lines: dict[int, Ch
         cells = [ref for c in changed_lines.values() if f"'{c.indicator}'" in p.message for ref in c.cells]
         mapped.append(Problem(" and ".join(cells), None, None, str(p)) if cells else p)
     raise DataError(mapped)
-
-
-def _replace_files(root: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary file first, then move each into place (os.replace)."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, data in files.items():
-            target = root / name
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=root)
-            staged.append((tmp, target))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)

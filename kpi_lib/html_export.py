@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import vl_convert as vlc
 from nbconvert import HTMLExporter
 
 from kpi_lib import cache
+from kpi_lib.files import write_atomically
 from kpi_lib.fonts import font_face_css
 from kpi_lib.rendering import vegalite_version
 
@@ -138,15 +137,4 @@ def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja") -
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
 
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{html_path.name}.", suffix=".tmp", dir=html_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(body)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
-        os.replace(tmp, html_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return html_path
+    return write_atomically(html_path, body)
