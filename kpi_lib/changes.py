@@ -13,6 +13,7 @@ import pandas as pd
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
 from .grading import evaluate
+from .loading import check_year
 from .scheme import Scheme, scheme_for
 
 CHANGES = ("improved", "worsened", "changed", "graded", "ungraded", "unchanged")
@@ -26,10 +27,8 @@ def grade_changes(dataset, from_year: int, to_year: int, scheme: Scheme | str | 
     if from_year >= to_year:
         raise KpiError(f"the first evaluation year ({fiscal_year_label(from_year, 'en')}) must come before the second "
                        f"({fiscal_year_label(to_year, 'en')})")
-    years = dataset.years
     for y in (from_year, to_year):
-        if not years[0] <= y <= years[-1]:
-            raise KpiError(f"no evaluation for {fiscal_year_label(y, 'en')}: the data has actuals for FY{years[0]}-FY{years[-1]}")
+        check_year(dataset, y)
     scheme = scheme_for(dataset, scheme)
     before = evaluate(dataset, from_year, scheme, projects)
     after = evaluate(dataset, to_year, scheme, projects)

@@ -34,7 +34,7 @@ from .fiscal_year import fiscal_year_label, short_label
 from .formatting import name_with_unit
 from .grading import evaluate, progress_table
 from .labels import check_lang, kind_label, text
-from .loading import Dataset
+from .loading import Dataset, check_year
 from .scheme import scheme_for
 
 _THIN = Side(style="thin", color="808080")
@@ -92,12 +92,7 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     a = dataset.actuals
     first = int(a["year"].min())
     latest = dataset.latest_year
-    year = latest if year is None else int(year)
-    period = dataset.metadata.get("period", {})
-    if year < first:
-        raise KpiError(f"no column for {fiscal_year_label(year, 'en')}: the data's actuals start in FY{first}")
-    if "last" in period and year > period["last"]:
-        raise KpiError(f"{fiscal_year_label(year, 'en')} is outside the strategy period {period['first']}-{period['last']} (metadata.json)")
+    year = latest if year is None else check_year(dataset, year, to_period_end=True)
     scheme = scheme_for(dataset)
     graded = progress_table(dataset, scheme)
     findings = audit(dataset, scheme)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import numbers
-from .errors import KpiError
+from .loading import check_project
 from .scheme import Scheme, scheme_for
 
 
@@ -270,10 +270,8 @@ def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: l
     empty grade. Published figures sit beside the recomputed ones for comparison.
     """
     scheme = scheme_for(dataset, scheme)
-    if projects:
-        unknown = sorted(set(projects) - set(dataset.project_numbers))
-        if unknown:
-            raise KpiError(f"unknown project {unknown[0]} (projects: {', '.join(map(str, dataset.project_numbers))})")
+    for project in projects or ():
+        check_project(dataset, project)
     # every project's rows, computed once per year and scheme and kept with the Dataset (which
     # never changes, see progress_table): a report asks for the same year several times
     full = dataset_memo(dataset, ("evaluate", year, scheme), lambda: _evaluate(dataset, year, scheme))
