@@ -16,7 +16,6 @@ from .grading import evaluate
 from .loading import check_year
 from .scheme import Scheme, scheme_for
 
-CHANGES = ("improved", "worsened", "changed", "graded", "ungraded", "unchanged")
 COLUMNS = ["project", "kind", "position", "indicator", "name_ja", "name_en", "name_source", "from_year", "to_year",
            "grade_from", "grade_to", "rate_from", "rate_to", "change"]
 

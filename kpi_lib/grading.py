@@ -110,9 +110,9 @@ def raw_rates(scheme: Scheme, actual, reference, lower, baseline=None) -> np.nda
 def round_rates(raw: np.ndarray, scheme: Scheme) -> np.ndarray:
     """The scheme's rounding: half_up (67.45 -> 67.5) or down (toward zero, 切り捨て: 67.49 -> 67.4).
 
-    half_up is numbers.round_half_up_array's rule, with its nudge (|x|·1e-12 + 1e-9 in units of
-    the last digit) that absorbs binary error at exact ties, fused into fewer passes;
-    tests/test_grading_scale.py holds the two to identical results.
+    half_up is the plain rule of tests/grading_reference.round_half_up_array, with its nudge
+    (|x|·1e-12 + 1e-9 in units of the last digit) that absorbs binary error at exact ties, fused
+    into fewer passes; tests/test_grading_scale.py holds the two to identical results.
     """
     scale = 10.0**scheme.decimals
     offset = (0.5 if scheme.rounding == "half_up" else 0.0) + 1e-9

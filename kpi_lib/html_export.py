@@ -14,7 +14,6 @@ import re
 import threading
 from pathlib import Path
 
-import nbformat
 import vl_convert as vlc
 from nbconvert import HTMLExporter
 
@@ -104,13 +103,6 @@ def prepare() -> None:
         new_output("display_data", data={"text/html": "<p></p>"})])])
     _exporter().from_notebook_node(nb, resources={"kpi": {"title": "", "lang": "en", "chart_mimetypes": [],
                                                           "vega_bundle": "", "font_face": ""}})
-
-
-def notebook_to_html(notebook_path, html_path, title=None, lang="ja") -> Path:
-    """Write ``html_path`` (atomically) from the executed notebook at ``notebook_path``."""
-    notebook_path = Path(notebook_path)
-    nb = nbformat.read(notebook_path, as_version=4)
-    return notebook_node_to_html(nb, html_path, notebook_path, title, lang)
 
 
 def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja") -> Path:

@@ -76,18 +76,3 @@ def round_half_up(x: float | None, decimals: int = 1) -> float | None:
         return None
     q = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
-
-
-def round_half_up_array(x: np.ndarray, decimals: int = 1) -> np.ndarray:
-    """Vectorised round_half_up; the tiny nudge absorbs binary error at exact ties (x.x5)."""
-    scale = 10.0**decimals
-    scaled = np.asarray(x, dtype=float) * scale
-    nudge = np.abs(scaled) * 1e-12 + 1e-9
-    return np.sign(scaled) * np.floor(np.abs(scaled) + 0.5 + nudge) / scale
-
-
-def exact_ratio_percent(numerator: float, denominator: float, decimals: int = 1) -> float:
-    """numerator ÷ denominator × 100 rounded half-up, computed exactly in decimal arithmetic."""
-    n, d = Decimal(repr(float(numerator))), Decimal(repr(float(denominator)))
-    q = Decimal(1).scaleb(-decimals)
-    return float((n * 100 / d).quantize(q, rounding=ROUND_HALF_UP))

@@ -48,12 +48,8 @@ from .grading import dataset_memo, progress_table, reached, round_rates
 from .labels import text
 from .scheme import Scheme, scheme_for
 
-OUTLOOKS = ("target_achieved", "substantial_progress", "moderate_progress", "limited_progress", "deterioration",
-            "not_assessable")
 # sdg-build's progress thresholds for indicators with a quantitative target (high, med; low = 0)
 SUBSTANTIAL, MODERATE = 0.95, 0.60
-NOTES = ("no_actual", "single_point", "before_period", "target_year_not_after_base", "no_target", "target_equals_base",
-         "linear_zero_or_sign_change", "cumulative")
 
 COLUMNS = ["indicator", "evaluation_year", "target_kind", "direction", "base_year", "base_value", "base_source",
            "latest_year", "latest_value", "target_value", "target_year", "target_source", "achieved",
