@@ -10,8 +10,9 @@ from decimal import Decimal
 import pandas as pd
 
 from . import numbers
-from .grading import Scheme, dataset_memo, evaluate, progress_table, scheme_for
-from .numbers import format_number
+from .grading import dataset_memo, evaluate, progress_table
+from .formatting import format_number
+from .scheme import Scheme, scheme_for
 
 AUDIT_COLUMNS = ["project", "indicator", "name_ja", "name_en", "year", "figure", "published", "recomputed", "arithmetic"]
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
+
+from .files import write_atomically
 
 
 def cache_dir() -> Path:
@@ -24,9 +25,6 @@ def write(name: str, data: bytes) -> None:
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, folder / name)
+        write_atomically(folder / name, data)
     except OSError:
         pass

@@ -12,9 +12,10 @@ import pandas as pd
 
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
-from .grading import Scheme, evaluate, scheme_for
+from .grading import evaluate
+from .loading import check_year
+from .scheme import Scheme, scheme_for
 
-CHANGES = ("improved", "worsened", "changed", "graded", "ungraded", "unchanged")
 COLUMNS = ["project", "kind", "position", "indicator", "name_ja", "name_en", "name_source", "from_year", "to_year",
            "grade_from", "grade_to", "rate_from", "rate_to", "change"]
 
@@ -25,10 +26,8 @@ def grade_changes(dataset, from_year: int, to_year: int, scheme: Scheme | str | 
     if from_year >= to_year:
         raise KpiError(f"the first evaluation year ({fiscal_year_label(from_year, 'en')}) must come before the second "
                        f"({fiscal_year_label(to_year, 'en')})")
-    years = dataset.years
     for y in (from_year, to_year):
-        if not years[0] <= y <= years[-1]:
-            raise KpiError(f"no evaluation for {fiscal_year_label(y, 'en')}: the data has actuals for FY{years[0]}-FY{years[-1]}")
+        check_year(dataset, y)
     scheme = scheme_for(dataset, scheme)
     before = evaluate(dataset, from_year, scheme, projects)
     after = evaluate(dataset, to_year, scheme, projects)
@@ -62,7 +61,7 @@ def change_table(changes: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The changes as people read them: localised headings, the move in words."""
     from .fiscal_year import short_label
     from .labels import kind_label, text
-    from .tables import indicator_name
+    from .formatting import indicator_name
 
     rows = []
     for r in changes.to_dict("records"):

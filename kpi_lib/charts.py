@@ -14,9 +14,9 @@ from altair.utils.schemapi import debug_mode
 
 from . import numbers
 from .fiscal_year import short_label
+from .formatting import format_quantity, format_rate, indicator_name, unit
 from .labels import text
 from .style import FONT_STACK, GRADE_COLOURS, SERIES_COLOURS
-from .tables import format_quantity, indicator_name, unit
 
 WIDTH, HEIGHT = 440, 230
 _SERIES = ("actual", "national", "baseline", "target", "revised_target", "projection")
@@ -183,8 +183,8 @@ def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.Dat
     return pd.DataFrame({
         "year": g["year"].astype(int), "year_label": [short_label(int(y), lang) for y in g["year"]],
         "progress_rate": g["progress_rate"].astype(float),
-        "rate_text": [numbers.format_rate(v) for v in g["progress_rate"]],
-        "grade": g["grade"], "label": [f"{gr} {numbers.format_rate(v)}" for gr, v in zip(g["grade"], g["progress_rate"])],
+        "rate_text": [format_rate(v) for v in g["progress_rate"]],
+        "grade": g["grade"], "label": [f"{gr} {format_rate(v)}" for gr, v in zip(g["grade"], g["progress_rate"])],
     })
 
 
@@ -255,7 +255,7 @@ def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
     frame = pd.DataFrame({
         "name": [names[i] for i in g["indicator"]], "year_label": [short_label(int(y), lang) for y in g["year"]],
         "progress_rate": g["progress_rate"].astype(float), "grade": g["grade"],
-        "label": [f"{numbers.format_rate(v)}" for v in g["progress_rate"]],
+        "label": [f"{format_rate(v)}" for v in g["progress_rate"]],
         # white on the dark grade colours, black on the light ones
         "text_colour": ["#ffffff" if text_colours.get(gr) == "#ffffff" else "#000000" for gr in g["grade"]]})
     year_domain = _year_domain([int(y) for y in g["year"]], lang)

@@ -193,14 +193,11 @@ def render_text_table(frame: pd.DataFrame) -> str:
 def cmd_report(args) -> int:
     from .report import run_reports
 
+    from .loading import check_project, check_year
+
     dataset = _load(args)
-    year = args.year if args.year is not None else dataset.latest_year
-    if year not in range(dataset.years[0], dataset.latest_year + 1):
-        raise KpiError(f"no actuals for FY{year}: the data covers FY{dataset.years[0]}-FY{dataset.latest_year}")
-    projects = args.project or dataset.project_numbers
-    unknown = sorted(set(projects) - set(dataset.project_numbers))
-    if unknown:
-        raise KpiError(f"unknown project {unknown[0]} (projects: {', '.join(map(str, dataset.project_numbers))})")
+    year = dataset.latest_year if args.year is None else check_year(dataset, args.year)
+    projects = [check_project(dataset, p) for p in args.project] if args.project else dataset.project_numbers
     if args.jobs < 1:
         raise KpiError("--jobs must be at least 1")
     folders = run_reports(year, args.lang or list(LANGS), sorted(set(projects)), Path(args.out), jobs=args.jobs,
@@ -219,14 +216,14 @@ def cmd_refresh_notebooks(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .excel import export_workbook
+    from .excel_export import export_workbook
 
     print(export_workbook(_load(args), args.xlsx, year=args.year, lang=args.lang))
     return 0
 
 
 def cmd_import(args) -> int:
-    from .excel import import_workbook
+    from .excel_import import import_workbook
     from .fiscal_year import short_label
     from .loading import resolve_data_dir
 

@@ -2,6 +2,7 @@
 
 Every number comes from the result tables (grading.evaluate / progress_table / audit) and is
 formatted as the source prints it (1,000 separators, 億円, 万人, ポイント for % differences).
+The sentences themselves live in labels.py (keys commentary.*); this module picks and fills them.
 """
 
 from __future__ import annotations
@@ -11,8 +12,14 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import fiscal_year_label
-from .grading import Scheme
-from .tables import format_quantity, unit
+from .formatting import format_number, format_quantity, indicator_name, unit
+from .labels import text
+from .scheme import Scheme
+
+
+def _say(key: str, lang: str, **values) -> str:
+    """A commentary sentence (labels.py, keys commentary.*) with its placeholders filled in."""
+    return text(f"commentary.{key}", lang).format(**values)
 
 
 def _fy(year, lang: str) -> str:
@@ -27,8 +34,7 @@ def _difference(value, decimals, r, lang: str) -> str:
     """A difference between two values: percentages differ in points, not percent."""
     u = unit(r, lang)
     if u == "%":
-        number = numbers.format_number(abs(value), decimals)
-        return f"{number}ポイント" if lang == "ja" else f"{number} percentage points"
+        return _say("points", lang, number=format_number(abs(value), decimals))
     return format_quantity(abs(value), decimals, u, lang)
 
 
@@ -39,56 +45,43 @@ def _decimals(r) -> int:
 def indicator_commentary(r: dict, graded: pd.DataFrame, previous: dict | None, findings: pd.DataFrame,
                          scheme: Scheme, lang: str = "ja") -> list[str]:
     """Sentences about one indicator for the evaluation year of `r` (a row of evaluate())."""
-    ja = lang == "ja"
     out: list[str] = []
     if r["name_source"] == "missing":
-        out.append("この指標の名称は原資料のテキスト抽出で失われており、不明です。" if ja
-                   else "This indicator's name was lost in the text extraction of the source and is unknown.")
+        out.append(_say("name_missing", lang))
     year = int(r["evaluation_year"])
     if numbers.is_missing(r["latest_year"]):
-        out.append(f"{_fy(year, lang)}までの実績値はまだありません。" if ja else f"There is no actual value up to {_fy(year, lang)} yet.")
+        out.append(_say("no_actual", lang, year=_fy(year, lang)))
         return out
     d = _decimals(r)
     latest_year = int(r["latest_year"])
     if latest_year < year:
         state = r["actual_state_in_year"]
-        why = {"not_yet": ("未公表（未）", "not yet available (未)"), "not_measured": ("調査なし（—）", "not measured (—)")}.get(
-            state, ("未記載", "not given"))
-        out.append(f"{_fy(year, lang)}の実績値は{why[0]}のため、{_fy(latest_year, lang)}の実績値で評価しています。" if ja
-                   else f"The {_fy(year, lang)} actual is {why[1]}, so the evaluation uses the {_fy(latest_year, lang)} actual.")
+        why = text(f"commentary.why.{state if state in (numbers.NOT_YET, numbers.NOT_MEASURED) else 'not_given'}", lang)
+        out.append(_say("earlier_actual", lang, year=_fy(year, lang), why=why, latest_year=_fy(latest_year, lang)))
     latest = _amount(r["actual"], d, r, lang)
     history = graded[(graded["indicator"] == r["indicator"]) & (graded["year"] < latest_year)]
     if len(history):
         prev = history.iloc[-1]
         change = float(r["actual"]) - float(prev["actual"])
-        prev_text = _amount(prev["actual"], prev["actual_decimals"], r, lang)
+        values = dict(latest=latest, latest_year=_fy(latest_year, lang), previous_year=_fy(prev["year"], lang),
+                      previous=_amount(prev["actual"], prev["actual_decimals"], r, lang))
         if round(change, 6) == 0:
-            out.append(f"{_fy(latest_year, lang)}の実績値は{latest}で、前回（{_fy(prev['year'], lang)}）と同じです。" if ja
-                       else f"The latest actual is {latest} ({_fy(latest_year, lang)}), the same as in {_fy(prev['year'], lang)}.")
+            out.append(_say("actual_same", lang, **values))
         else:
-            diff = _difference(change, d, r, lang)
-            up = change > 0
-            out.append(f"{_fy(latest_year, lang)}の実績値は{latest}で、前回（{_fy(prev['year'], lang)}：{prev_text}）から{diff}{'増加' if up else '減少'}しました。" if ja
-                       else f"The latest actual is {latest} ({_fy(latest_year, lang)}), {'up' if up else 'down'} {diff} from {prev_text} in {_fy(prev['year'], lang)}.")
+            out.append(_say("actual_up" if change > 0 else "actual_down", lang, difference=_difference(change, d, r, lang), **values))
     else:
-        out.append(f"{_fy(latest_year, lang)}の実績値は{latest}です。" if ja else f"The latest actual is {latest} ({_fy(latest_year, lang)}).")
+        out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
     out += _gap_sentences(r, lang)
     out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
-        if f.figure == "progress_rate":
-            out.append(f"公表資料の{_fy(f.year, lang)}の進捗率（{f.published}%）は、再計算値（{f.recomputed}%：{f.arithmetic}）と一致しません。" if ja
-                       else f"The published {_fy(f.year, lang)} progress rate ({f.published}%) differs from the recomputed {f.recomputed}% ({f.arithmetic}).")
-        else:
-            out.append(f"公表資料の{_fy(f.year, lang)}の進捗（{f.published}）は、凡例による再判定（{f.recomputed}）と一致しません。" if ja
-                       else f"The published {_fy(f.year, lang)} grade ({f.published}) differs from the legend's result ({f.recomputed}).")
+        key = "published_rate" if f.figure == "progress_rate" else "published_grade"
+        out.append(_say(key, lang, year=_fy(f.year, lang), published=f.published, recomputed=f.recomputed, arithmetic=f.arithmetic))
     if r["national_provenance"] == "derived":
-        out.append("比較に用いた全国値は原資料に記載がなく、公表進捗率から逆算した値です（公式統計ではありません）。" if ja
-                   else "The national value used here is not printed in the source; it is derived from the published progress rate and is not an official statistic.")
+        out.append(_say("derived_national", lang))
     return out
 
 
 def _gap_sentences(r: dict, lang: str) -> list[str]:
-    ja = lang == "ja"
     d = _decimals(r)
     kind = r["target_kind"]
     ref, measured = r["reference"], r["measured"]
@@ -97,86 +90,74 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
     lower = r["direction"] == "lower"
     ref_text = _amount(ref, None, r, lang)
     if kind == "national":
-        what = (f"全国値（{ref_text}、{_fy(r['latest_year'], lang)}）" if ja else f"the national value ({ref_text}, {_fy(r['latest_year'], lang)})")
+        what = _say("what.national", lang, reference=ref_text, year=_fy(r["latest_year"], lang))
     elif kind in ("above_baseline", "at_least_baseline"):
-        what = f"基準値（{ref_text}）" if ja else f"the baseline ({ref_text})"
+        what = _say("what.baseline", lang, reference=ref_text)
+    elif kind == "cumulative":
+        what = _say("what.cumulative", lang, reference=ref_text, year=_fy(r["target_year"], lang),
+                    start=_fy(r["period_start"], lang), end=_fy(r["period_end"], lang))
     else:
-        what = f"目標値（{ref_text}、{_fy(r['target_year'], lang)}）" if ja else f"the target ({ref_text}, {_fy(r['target_year'], lang)})"
-        if kind == "cumulative":
-            what = f"累計の{what}" if ja else f"the cumulative target ({ref_text} over {_fy(r['period_start'], lang)}–{_fy(r['period_end'], lang)})"
+        what = _say("what.target", lang, reference=ref_text, year=_fy(r["target_year"], lang))
     if r["achieved"]:
-        return [f"{what}を達成しています。" if ja else f"It has reached {what}."]
+        return [_say("reached", lang, what=what)]
     gap = abs(float(ref) - float(measured))
     rate = r["progress_rate"]
-    points = "" if numbers.is_missing(rate) else numbers.format_number(abs(100 - float(rate)), 1)
+    points = "" if numbers.is_missing(rate) else format_number(abs(100 - float(rate)), 1)
     out = []
     if kind == "above_baseline" and round(gap, 9) == 0:
-        out.append(f"{what}と同じで、増加していません。" if ja else f"It equals {what}, so there is no increase yet.")
+        out.append(_say("no_increase", lang, what=what))
     else:
-        gap_text = _difference(gap, d, r, lang)
-        out.append(f"{what}まであと{gap_text}（進捗率で{points}ポイント）です。" if ja
-                   else f"It is {gap_text} short of {what} ({points} points of progress rate).")
+        out.append(_say("gap", lang, what=what, gap=_difference(gap, d, r, lang), points=points))
     if kind in ("value", "cumulative"):
         end = int(r["period_end"] if kind == "cumulative" else r["target_year"])
         years_left = end - int(r["latest_year"])
         if years_left > 0:
-            pace = _difference(gap / years_left, d, r, lang)
-            verb_ja, verb_en = ("減少", "decrease") if lower else ("増加", "increase")
-            if kind == "cumulative":
-                verb_ja, verb_en = "上積み", "addition"
-            out.append(f"{_fy(end, lang)}の目標達成には、年平均{pace}の{verb_ja}が必要です。" if ja
-                       else f"Reaching it in {_fy(end, lang)} needs an average {verb_en} of {pace} a year.")
+            change = "addition" if kind == "cumulative" else "decrease" if lower else "increase"
+            out.append(_say("pace_needed", lang, year=_fy(end, lang), pace=_difference(gap / years_left, d, r, lang),
+                            change=text(f"commentary.change.{change}", lang)))
         else:
-            out.append(f"目標年度（{_fy(end, lang)}）を過ぎていますが、目標値に達していません。" if ja
-                       else f"The target year ({_fy(end, lang)}) has passed without the target being reached.")
+            out.append(_say("target_year_passed", lang, year=_fy(end, lang)))
     return out
 
 
 def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -> str:
-    ja = lang == "ja"
     grade = r["grade"]
     band = scheme.band(grade)
-    now = f"進捗は{grade}（{band.label_ja}）です。" if ja else f"The grade is {grade}: {band.label_en}."
+    now = _say("grade", lang, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
     if previous is None or not previous.get("grade"):
         return now
     old = previous["grade"]
-    py = _fy(previous["evaluation_year"], lang)
     move = scheme.compare(old, grade)
-    if move == 0 and old == grade:
-        return now + (f"{py}の評価（{old}）から変わっていません。" if ja else f" Unchanged from {py} ({old}).")
-    if ja:
-        return now + f"{py}の評価（{old}）から{'改善' if move > 0 else '低下' if move < 0 else '変化'}しました。"
-    return now + f" It {'improved' if move > 0 else 'fell' if move < 0 else 'changed'} from {old} in {py}."
+    key = ("grade_unchanged" if old == grade else "grade_changed") if move == 0 else "grade_improved" if move > 0 else "grade_fell"
+    return now + text("commentary.sentence_gap", lang) + _say(key, lang, year=_fy(previous["evaluation_year"], lang), old=old)
 
 
 def project_commentary(results: pd.DataFrame, changes: pd.DataFrame | None, scheme: Scheme, lang: str = "ja") -> list[str]:
     """Sentences summarising one project's (or all projects') grades for the evaluation year;
     `changes` is changes.grade_changes from the previous year (None for the first year)."""
-    from .tables import indicator_name
-
-    ja = lang == "ja"
     year = int(results["evaluation_year"].iloc[0])
     counts = results["grade"].value_counts()
     order = [g for g in scheme.ranking if counts.get(g, 0)]
-    parts = [(f"{g}が{counts[g]}" if ja else f"{counts[g]} {g}") for g in order]
+    parts = [_say("count", lang, grade=g, n=counts[g]) for g in order]
     ungraded = int((results["grade"] == "").sum())
-    out = [f"{_fy(year, lang)}の評価対象{len(results)}指標のうち、{'、'.join(parts)}です。" if ja
-           else f"Of the {len(results)} indicators evaluated for {_fy(year, lang)}: {', '.join(parts)}."]
+    names_separator = text("commentary.names_separator", lang)
+    out = [_say("project_counts", lang, year=_fy(year, lang), n=len(results),
+                counts=text("commentary.counts_separator", lang).join(parts))]
     if ungraded:
-        out.append(f"実績値のない{ungraded}指標は評価していません。" if ja else f"{ungraded} indicator(s) without an actual value are not graded.")
+        out.append(_say("ungraded", lang, n=ungraded))
     if scheme.ranking:
         worst = scheme.ranking[-1]
         names = [indicator_name(r, lang) for r in results[results["grade"] == worst].to_dict("records")]
         if names:
-            out.append(f"{worst}の指標：{'、'.join(names)}。" if ja else f"Graded {worst}: {'; '.join(names)}.")
+            out.append(_say("worst", lang, grade=worst, names=names_separator.join(names)))
     if changes is not None:
         py = _fy(year - 1, lang)
         if len(changes):
-            items = [f"{indicator_name(r, lang)}（{r['grade_from'] or '—'}→{r['grade_to'] or '—'}）" if ja
-                     else f"{indicator_name(r, lang)} ({r['grade_from'] or '—'} → {r['grade_to'] or '—'})" for r in changes.to_dict("records")]
-            out.append(f"{py}から進捗が変わった指標：{'、'.join(items)}。" if ja else f"Grades changed since {py}: {'; '.join(items)}.")
+            items = [_say("change_item", lang, name=indicator_name(r, lang), old=r["grade_from"] or "—", new=r["grade_to"] or "—")
+                     for r in changes.to_dict("records")]
+            out.append(_say("changes", lang, year=py, items=names_separator.join(items)))
         else:
-            out.append(f"{py}から進捗が変わった指標はありません。" if ja else f"No grade changed since {py}.")
+            out.append(_say("no_changes", lang, year=py))
     return out
 
 
@@ -184,30 +165,23 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
     """The outlook (outlook.outlook) in words: category, linear projection, pace of a cumulative target."""
     from .outlook import outlook_label
 
-    ja = lang == "ja"
     out: list[str] = []
     code = o.get("outlook")
     if not code or code == "target_achieved" or numbers.is_missing(r.get("latest_year")):
         return out
-    label = outlook_label(code, lang)
-    out.append(f"見通し：{label}。" if ja else f"Outlook: {label}.")
+    out.append(_say("outlook", lang, label=outlook_label(code, lang)))
     d = _decimals(r)
     if not numbers.is_missing(o.get("projected_value")) and not numbers.is_missing(o.get("target_year")) and int(o["target_year"]) > int(r["latest_year"]):
         projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
-        ty = _fy(o["target_year"], lang)
         reached = o.get("projected_year_reached")
         if numbers.is_missing(reached):
-            when = "目標年度までには目標に届かない見込みです。" if ja else "the target would not be reached."
+            when = _say("projection_never", lang)
         elif int(reached) <= int(o["target_year"]):
-            when = "目標年度までに目標に届く見込みです。" if ja else "the target would be reached in time."
+            when = _say("projection_in_time", lang)
         else:
-            when = (f"目標到達は{_fy(reached, lang)}の見込みです。" if ja
-                    else f"the target would be reached only in {_fy(reached, lang)}.")
-        out.append(f"これまでの推移が直線的に続くと、{ty}の値は{projected}で、{when}" if ja
-                   else f"If the trend so far continued in a straight line, the value in {ty} would be {projected}, and {when}")
+            when = _say("projection_late", lang, year=_fy(reached, lang))
+        out.append(_say("projection", lang, year=_fy(o["target_year"], lang), projected=projected, when=when))
     pace = o.get("pace_adjusted_rate")
     if not numbers.is_missing(pace):
-        share = float(o["elapsed_share"])
-        out.append(f"累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{float(pace):.1f}%です（公式の進捗区分は変わりません）。" if ja
-                   else f"{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress rate is {float(pace):.1f}% (the official grade is unchanged).")
+        out.append(_say("pace_adjusted", lang, share=float(o["elapsed_share"]), rate=float(pace)))
     return out

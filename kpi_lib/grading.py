@@ -1,6 +1,6 @@
 """Official grading: progress rates and grades under a grading scheme (a validated TOML file).
 
-A scheme (schemes/*.toml, or a file a dataset names; docs/grading.md has the format) chooses:
+A scheme (scheme.py: schemes/*.toml, or a file a dataset names; docs/grading.md has the format) chooses:
 - the rate definition: `ratio` = measured ÷ reference × 100 (lower-is-better: reference ÷ measured,
   or the complement (2·reference − measured) ÷ reference), or `improvement` =
   (measured − baseline) ÷ (reference − baseline) × 100, which is signed, so it needs no mirroring;
@@ -21,181 +21,12 @@ Rules every scheme shares:
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from . import numbers, resources
-from .errors import KpiError
-
-SCHEME_DIR = resources.SCHEME_DIR
-DEFINITIONS = ("ratio", "improvement")
-REFERENCES = ("final_target", "milestone", "expected_path")
-ROUNDINGS = ("half_up", "down")
-# how lower-is-better indicators are handled, per definition (the first is the default)
-LOWER_IS_BETTER = {"ratio": ("inverse", "complement"), "improvement": ("signed",)}
-CONDITIONS = ("achieved", "original_achieved")
-_TOP_KEYS = ("name", "title_ja", "title_en", "ranking", "rate", "bands")
-_RATE_KEYS = ("definition", "reference", "decimals", "rounding", "lower_is_better")
-_BAND_KEYS = ("grade", "label_ja", "label_en", "rate_below", "rate_at_least", "when")
-
-
-@dataclass(frozen=True)
-class Band:
-    grade: str
-    label_ja: str
-    label_en: str
-    rate_below: float | None = None
-    rate_at_least: float | None = None
-    when: str | None = None
-
-    @property
-    def conditional(self) -> bool:
-        return self.rate_below is not None or self.rate_at_least is not None or self.when is not None
-
-
-@dataclass(frozen=True)
-class Scheme:
-    name: str
-    title_ja: str
-    title_en: str
-    definition: str
-    reference: str
-    decimals: int
-    bands: tuple[Band, ...]
-    ranking: tuple[str, ...] = ()
-    rounding: str = "half_up"
-    lower_is_better: str = "inverse"
-
-    def compare(self, old: str, new: str) -> int:
-        """+1 when `new` is a better grade than `old`, -1 when worse, 0 when equal or unranked."""
-        if old == new or old not in self.ranking or new not in self.ranking:
-            return 0
-        return 1 if self.ranking.index(new) < self.ranking.index(old) else -1
-
-    @property
-    def grades(self) -> tuple[str, ...]:
-        return tuple(b.grade for b in self.bands)
-
-    def band(self, grade: str) -> Band:
-        return next(b for b in self.bands if b.grade == grade)
-
-    @property
-    def uses_milestones(self) -> bool:
-        """The reference comes from milestones.csv (an interim milestone or an expected path)."""
-        return self.reference in ("milestone", "expected_path")
-
-
-# ---------------------------------------------------------------------------------------------
-# Scheme files
-
-
-def scheme_path(name_or_path: str | Path, base: str | Path | None = None) -> Path:
-    """A scheme name (a file in kpi_lib/schemes) or a .toml path, relative paths from `base`."""
-    path = Path(name_or_path)
-    if path.suffix == ".toml":
-        if not path.is_absolute() and base is not None:
-            path = Path(base) / path
-        if not path.is_file():
-            raise KpiError(f"grading scheme file not found: {path}")
-        return path
-    if path.name != str(name_or_path) or not (SCHEME_DIR / f"{name_or_path}.toml").is_file():
-        known = ", ".join(sorted(p.stem for p in SCHEME_DIR.glob("*.toml")))
-        raise KpiError(f"unknown grading scheme {str(name_or_path)!r} (known: {known}; or name a .toml file)")
-    return SCHEME_DIR / f"{name_or_path}.toml"
-
-
-def load_scheme(name_or_path: str | Path = "hokkaido", base: str | Path | None = None) -> Scheme:
-    """A scheme by name or by path; a one-line KpiError naming the file and key when invalid."""
-    path = scheme_path(name_or_path, base)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise KpiError(f"{path.name}: not valid TOML ({e})") from None
-    return parse_scheme(raw, path.name)
-
-
-def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
-    """Validate a scheme's parsed TOML; every error names the file and the key."""
-
-    def fail(key: str, message: str):
-        raise KpiError(f"{file}: {key}: {message}")
-
-    def keys(table: dict, allowed: tuple[str, ...], where: str) -> None:
-        for k in table:
-            if k not in allowed:
-                fail(f"{where}{k}", f"unknown key (allowed: {', '.join(allowed)})")
-
-    def text(table: dict, key: str, where: str = "") -> str:
-        if key not in table:
-            fail(f"{where}{key}", "missing")
-        if not isinstance(table[key], str) or not table[key].strip():
-            fail(f"{where}{key}", "must be a non-empty string")
-        return table[key]
-
-    def choice(table: dict, key: str, choices: tuple[str, ...], where: str, default: str | None = None) -> str:
-        if key not in table and default is not None:
-            return default
-        value = text(table, key, where)
-        if value not in choices:
-            fail(f"{where}{key}", f"{value!r} is not one of {', '.join(choices)}")
-        return value
-
-    def number(table: dict, key: str, where: str) -> float | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-            fail(f"{where}{key}", f"must be a number, not {value!r}")
-        return float(value)
-
-    keys(raw, _TOP_KEYS, "")
-    name, title_ja, title_en = text(raw, "name"), text(raw, "title_ja"), text(raw, "title_en")
-    rate = raw.get("rate")
-    if not isinstance(rate, dict):
-        fail("rate", "missing (a [rate] table with definition and reference)")
-    keys(rate, _RATE_KEYS, "[rate] ")
-    definition = choice(rate, "definition", DEFINITIONS, "[rate] ")
-    reference = choice(rate, "reference", REFERENCES, "[rate] ")
-    rounding = choice(rate, "rounding", ROUNDINGS, "[rate] ", default="half_up")
-    lower = choice(rate, "lower_is_better", LOWER_IS_BETTER[definition], "[rate] ", default=LOWER_IS_BETTER[definition][0])
-    decimals = rate.get("decimals", 1)
-    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        fail("[rate] decimals", f"must be a whole number 0-6, not {decimals!r}")
-    bands_raw = raw.get("bands")
-    if not isinstance(bands_raw, list) or not bands_raw or not all(isinstance(b, dict) for b in bands_raw):
-        fail("bands", "missing (one [[bands]] table per grade, best tried first)")
-    bands: list[Band] = []
-    for i, b in enumerate(bands_raw, 1):
-        where = f"bands[{i}] "
-        keys(b, _BAND_KEYS, where)
-        grade = text(b, "grade", where)
-        if grade in {x.grade for x in bands}:
-            fail(f"{where}grade", f"{grade!r} is given by an earlier band")
-        when = choice(b, "when", CONDITIONS, where) if "when" in b else None
-        if when == "original_achieved" and reference != "final_target":
-            fail(f"{where}when", f"original_achieved needs reference = final_target (not {reference})")
-        below, at_least = number(b, "rate_below", where), number(b, "rate_at_least", where)
-        if below is not None and at_least is not None and at_least >= below:
-            fail(f"{where}rate_at_least", f"{at_least:g} is not below rate_below {below:g}: no rate fits")
-        bands.append(Band(grade, text(b, "label_ja", where), text(b, "label_en", where), below, at_least, when))
-    if bands[-1].conditional:
-        fail(f"bands[{len(bands)}]", "the last band must have no condition (it takes every remaining case)")
-    for i, band in enumerate(bands[:-1], 1):
-        if not band.conditional:
-            fail(f"bands[{i}]", "a band with no condition takes every remaining case: only the last band may have none")
-    ranking = raw.get("ranking", [])
-    if not isinstance(ranking, list) or not all(isinstance(g, str) for g in ranking):
-        fail("ranking", "must be a list of grades, best first")
-    for g in ranking:
-        if g not in {b.grade for b in bands}:
-            fail("ranking", f"{g!r} is not a grade any band gives")
-    if len(set(ranking)) != len(ranking):
-        fail("ranking", "lists a grade twice")
-    return Scheme(name, title_ja, title_en, definition, reference, decimals, tuple(bands), tuple(ranking), rounding, lower)
+from . import numbers
+from .loading import check_project
+from .scheme import Scheme, scheme_for
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,9 +110,9 @@ def raw_rates(scheme: Scheme, actual, reference, lower, baseline=None) -> np.nda
 def round_rates(raw: np.ndarray, scheme: Scheme) -> np.ndarray:
     """The scheme's rounding: half_up (67.45 -> 67.5) or down (toward zero, 切り捨て: 67.49 -> 67.4).
 
-    half_up is numbers.round_half_up_array's rule, with its nudge (|x|·1e-12 + 1e-9 in units of
-    the last digit) that absorbs binary error at exact ties, fused into fewer passes;
-    tests/test_grading_scale.py holds the two to identical results.
+    half_up is the plain rule of tests/grading_reference.round_half_up_array, with its nudge
+    (|x|·1e-12 + 1e-9 in units of the last digit) that absorbs binary error at exact ties, fused
+    into fewer passes; tests/test_grading_scale.py holds the two to identical results.
     """
     scale = 10.0**scheme.decimals
     offset = (0.5 if scheme.rounding == "half_up" else 0.0) + 1e-9
@@ -421,13 +252,6 @@ def latest_up_to(graded: pd.DataFrame, year: int) -> pd.DataFrame:
     return graded[graded["year"].to_numpy() <= year].drop_duplicates("indicator", keep="last")
 
 
-def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:
-    """The scheme to use: as given, or the one the dataset's metadata names (files relative to it)."""
-    if isinstance(scheme, Scheme):
-        return scheme
-    return load_scheme(scheme or dataset.scheme_name, base=getattr(dataset, "data_dir", None))
-
-
 def progress_table(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
     """Every indicator-year with an actual: the rate and the grade that year's actual gives.
 
@@ -446,10 +270,8 @@ def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: l
     empty grade. Published figures sit beside the recomputed ones for comparison.
     """
     scheme = scheme_for(dataset, scheme)
-    if projects:
-        unknown = sorted(set(projects) - set(dataset.project_numbers))
-        if unknown:
-            raise KpiError(f"unknown project {unknown[0]} (projects: {', '.join(map(str, dataset.project_numbers))})")
+    for project in projects or ():
+        check_project(dataset, project)
     # every project's rows, computed once per year and scheme and kept with the Dataset (which
     # never changes, see progress_table): a report asks for the same year several times
     full = dataset_memo(dataset, ("evaluate", year, scheme), lambda: _evaluate(dataset, year, scheme))

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
-import nbformat
 import vl_convert as vlc
 from nbconvert import HTMLExporter
 
 from kpi_lib import cache, resources
+from kpi_lib.files import write_atomically
 from kpi_lib.fonts import font_face_css
 from kpi_lib.rendering import vegalite_version
 
@@ -107,13 +105,6 @@ def prepare() -> None:
                                                           "vega_bundle": "", "font_face": ""}})
 
 
-def notebook_to_html(notebook_path, html_path, title=None, lang="ja") -> Path:
-    """Write ``html_path`` (atomically) from the executed notebook at ``notebook_path``."""
-    notebook_path = Path(notebook_path)
-    nb = nbformat.read(notebook_path, as_version=4)
-    return notebook_node_to_html(nb, html_path, notebook_path, title, lang)
-
-
 def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja") -> Path:
     """Write ``html_path`` (atomically) from an executed notebook already in memory;
     ``notebook_path`` is where it is saved (its name is the default title, its folder is where
@@ -138,15 +129,4 @@ def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja") -
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
 
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{html_path.name}.", suffix=".tmp", dir=html_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(body)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
-        os.replace(tmp, html_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return html_path
+    return write_atomically(html_path, body)

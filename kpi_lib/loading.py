@@ -19,9 +19,9 @@ import pandas as pd
 
 from . import numbers, resources
 from .errors import DataError, KpiError, Problem
-from .fiscal_year import parse_fiscal_year
-from .grading import Scheme, load_scheme
+from .fiscal_year import fiscal_year_label, parse_fiscal_year
 from .schema import METADATA_FILE, METADATA_KEYS, TABLES, Table
+from .scheme import Scheme, load_scheme
 
 DEFAULT_DATA_DIR = resources.DATA_DIR
 
@@ -58,6 +58,31 @@ class Dataset:
     def latest_year(self) -> int:
         """The most recent year with any actual value: the default evaluation year."""
         return self.years[-1]
+
+
+def check_year(dataset: Dataset, year, to_period_end: bool = False) -> int:
+    """An evaluation year given by a user (any form parse_fiscal_year reads) as a number: one the
+    data has actuals for, or with `to_period_end` also a later year of the strategy period
+    (metadata.json's period; any later year when it names no end), for actuals still to come."""
+    fy = parse_fiscal_year(year)
+    first, latest = dataset.years[0], dataset.latest_year
+    end = dataset.metadata.get("period", {}).get("last") if to_period_end else latest
+    if fy < first or (end is not None and fy > max(end, latest)):
+        period = f" and the strategy period runs to FY{end}" if to_period_end and end is not None else ""
+        raise KpiError(f"no evaluation for {fiscal_year_label(fy, 'en')}: the data has actuals for FY{first}-FY{latest}{period}")
+    return fy
+
+
+def check_project(dataset: Dataset, project) -> int:
+    """A project number given by a user, as a number the data has."""
+    projects = dataset.project_numbers
+    try:
+        number = int(project)
+    except (TypeError, ValueError):
+        number = None
+    if number not in projects:
+        raise KpiError(f"unknown project {project}: the data has projects {', '.join(map(str, projects))}")
+    return number
 
 
 class _Collector:

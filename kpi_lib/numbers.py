@@ -1,4 +1,4 @@
-"""Number rules in one place: parsing table cells, half-up rounding, and display formatting."""
+"""Number rules in one place: parsing table cells and half-up rounding (formatting.py shows numbers)."""
 
 from __future__ import annotations
 
@@ -30,14 +30,6 @@ _WITH_UNIT = re.compile(r"^[+-]?[\d.,]*\d\s*([^\d\s.,+-][^\d]*)$")
 def is_missing(x) -> bool:
     """None, NaN or pandas' NA: a figure that is not there."""
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
-
-
-def plain_number(x, decimals: int | None = None) -> str:
-    """A number for CSV/JSON: no separators, as few decimals as needed (rounded to `decimals` first)."""
-    if is_missing(x):
-        return ""
-    f = float(x) if decimals is None else round(float(x), decimals)
-    return str(int(f)) if f.is_integer() else repr(f)
 
 
 class CellError(ValueError):
@@ -84,34 +76,3 @@ def round_half_up(x: float | None, decimals: int = 1) -> float | None:
         return None
     q = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
-
-
-def round_half_up_array(x: np.ndarray, decimals: int = 1) -> np.ndarray:
-    """Vectorised round_half_up; the tiny nudge absorbs binary error at exact ties (x.x5)."""
-    scale = 10.0**decimals
-    scaled = np.asarray(x, dtype=float) * scale
-    nudge = np.abs(scaled) * 1e-12 + 1e-9
-    return np.sign(scaled) * np.floor(np.abs(scaled) + 0.5 + nudge) / scale
-
-
-def exact_ratio_percent(numerator: float, denominator: float, decimals: int = 1) -> float:
-    """numerator ÷ denominator × 100 rounded half-up, computed exactly in decimal arithmetic."""
-    n, d = Decimal(repr(float(numerator))), Decimal(repr(float(denominator)))
-    q = Decimal(1).scaleb(-decimals)
-    return float((n * 100 / d).quantize(q, rounding=ROUND_HALF_UP))
-
-
-def format_number(x: float | None, decimals: int | None = None) -> str:
-    """1,000 separators; `decimals` fixed digits, or as few as needed when None."""
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return ""
-    if decimals is None:
-        text = f"{x:,.6f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-    # half-up like every printed figure (Python's own formatting rounds 157.5 and 1.575 differently)
-    return f"{round_half_up(x, decimals):,.{decimals}f}"
-
-
-def format_rate(rate: float | None) -> str:
-    """A progress rate as printed: one decimal and a percent sign (89.4%)."""
-    return "" if rate is None or (isinstance(rate, float) and np.isnan(rate)) else f"{rate:.1f}%"

@@ -43,15 +43,13 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import LAST_YEAR
-from .grading import Scheme, dataset_memo, progress_table, reached, round_rates, scheme_for
+from .formatting import plain_number
+from .grading import dataset_memo, progress_table, reached, round_rates
 from .labels import text
+from .scheme import Scheme, scheme_for
 
-OUTLOOKS = ("target_achieved", "substantial_progress", "moderate_progress", "limited_progress", "deterioration",
-            "not_assessable")
 # sdg-build's progress thresholds for indicators with a quantitative target (high, med; low = 0)
 SUBSTANTIAL, MODERATE = 0.95, 0.60
-NOTES = ("no_actual", "single_point", "before_period", "target_year_not_after_base", "no_target", "target_equals_base",
-         "linear_zero_or_sign_change", "cumulative")
 
 COLUMNS = ["indicator", "evaluation_year", "target_kind", "direction", "base_year", "base_value", "base_source",
            "latest_year", "latest_value", "target_value", "target_year", "target_source", "achieved",
@@ -234,11 +232,11 @@ def with_outlook(records: pd.DataFrame, dataset, year: int, lang: str = "ja", sc
     for indicator in records["indicator"]:
         r = o.loc[indicator]
         extra.append({
-            "observed_cagr": numbers.plain_number(r["observed_cagr"], 6), "required_cagr": numbers.plain_number(r["required_cagr"], 6),
-            "cagr_ratio": numbers.plain_number(r["cagr_ratio"], 4), "ratio": numbers.plain_number(r["ratio"], 4), "ratio_basis": _text(r["ratio_basis"]),
+            "observed_cagr": plain_number(r["observed_cagr"], 6), "required_cagr": plain_number(r["required_cagr"], 6),
+            "cagr_ratio": plain_number(r["cagr_ratio"], 4), "ratio": plain_number(r["ratio"], 4), "ratio_basis": _text(r["ratio_basis"]),
             "outlook": r["outlook"], "outlook_label": outlook_label(r["outlook"], lang),
-            "projected_value": numbers.plain_number(r["projected_value"], 3), "projected_year_reached": numbers.plain_number(r["projected_year_reached"], 0),
-            "elapsed_share": numbers.plain_number(r["elapsed_share"], 4),
+            "projected_value": plain_number(r["projected_value"], 3), "projected_year_reached": plain_number(r["projected_year_reached"], 0),
+            "elapsed_share": plain_number(r["elapsed_share"], 4),
             "pace_adjusted_rate": "" if numbers.is_missing(_float(r["pace_adjusted_rate"])) else f"{float(r['pace_adjusted_rate']):.1f}",
         })
     return pd.concat([records.reset_index(drop=True), pd.DataFrame(extra, columns=GRADE_COLUMNS)], axis=1)

@@ -7,47 +7,8 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import short_label
+from .formatting import format_quantity, format_rate, indicator_name, plain_number, unit, year_in_brackets
 from .labels import kind_label, text
-
-
-def indicator_name(row, lang: str = "ja") -> str:
-    """The indicator's name in `lang`, or a marker where the source lost it."""
-    name = row["name_ja"] if lang == "ja" else row["name_en"]
-    return text("label.missing", lang) if numbers.is_missing(name) or name == "" else str(name)
-
-
-def unit(row, lang: str = "ja") -> str:
-    u = row["unit_ja"] if lang == "ja" else row["unit_en"]
-    return "" if numbers.is_missing(u) else str(u)
-
-
-# English readers count in millions and billions, not in 万 (10,000) and 億 (100 million).
-_ENGLISH_SCALES = {"10,000 ": (100, "million"), "100 million ": (10, "billion")}
-
-
-def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
-    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen)."""
-    if numbers.is_missing(value):
-        return ""
-    d = None if numbers.is_missing(decimals) else int(decimals)
-    if lang == "en":
-        for prefix, (divisor, word) in _ENGLISH_SCALES.items():
-            if unit_text.startswith(prefix):
-                extra = len(str(divisor)) - 1
-                number = numbers.format_number(float(value) / divisor, None if d is None else d + extra)
-                if "." in number:
-                    number = number.rstrip("0").rstrip(".")
-                return f"{number} {word} {unit_text[len(prefix):]}"
-    number = numbers.format_number(float(value), d)
-    if not unit_text:
-        return number
-    if lang == "ja" or unit_text == "%":
-        return f"{number}{unit_text}"
-    return f"{number} {unit_text}"
-
-
-def year_in_brackets(year, lang: str = "ja") -> str:
-    return "" if numbers.is_missing(year) else f"({short_label(int(year), lang)})"
 
 
 def baseline_text(row, lang: str = "ja") -> str:
@@ -100,9 +61,9 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
             text("col.revised_target", lang): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
             text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
-            text("col.progress_rate", lang): numbers.format_rate(r["progress_rate"]),
+            text("col.progress_rate", lang): format_rate(r["progress_rate"]),
             text("col.grade", lang): r["grade"],
-            text("col.published_rate", lang): numbers.format_rate(r["published_rate"]),
+            text("col.published_rate", lang): format_rate(r["published_rate"]),
             text("col.published_grade", lang): r["published_grade"],
         })
     return pd.DataFrame(rows)
@@ -117,17 +78,17 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             "name_ja": "" if numbers.is_missing(r["name_ja"]) else r["name_ja"],
             "name_en": "" if numbers.is_missing(r["name_en"]) else r["name_en"],
             "unit": unit(r, lang),
-            "baseline": numbers.NOT_MEASURED_MARK if r["baseline_state"] == numbers.NOT_MEASURED else numbers.plain_number(r["baseline"]),
-            "baseline_year": numbers.plain_number(r["baseline_year"]),
+            "baseline": numbers.NOT_MEASURED_MARK if r["baseline_state"] == numbers.NOT_MEASURED else plain_number(r["baseline"]),
+            "baseline_year": plain_number(r["baseline_year"]),
             "target_kind": r["target_kind"],
-            "target": numbers.plain_number(r["target"]) if r["target_kind"] in ("value", "cumulative") else target_text(r, lang),
-            "target_year": numbers.plain_number(r["target_year"]),
-            "revised_target": numbers.plain_number(r["revised_target"]),
-            "target_in_force": numbers.plain_number(r["target_in_force"]) if r["target_kind"] in ("value", "cumulative") else "",
-            "reference": numbers.plain_number(r["reference"]),
+            "target": plain_number(r["target"]) if r["target_kind"] in ("value", "cumulative") else target_text(r, lang),
+            "target_year": plain_number(r["target_year"]),
+            "revised_target": plain_number(r["revised_target"]),
+            "target_in_force": plain_number(r["target_in_force"]) if r["target_kind"] in ("value", "cumulative") else "",
+            "reference": plain_number(r["reference"]),
             "evaluation_year": r["evaluation_year"],
-            "latest_year": numbers.plain_number(r["latest_year"]),
-            "actual": numbers.plain_number(r["actual"]),
+            "latest_year": plain_number(r["latest_year"]),
+            "actual": plain_number(r["actual"]),
             "progress_rate": "" if numbers.is_missing(r["progress_rate"]) else f"{r['progress_rate']:.1f}",
             "grade": r["grade"],
             "published_rate": "" if numbers.is_missing(r["published_rate"]) else f"{r['published_rate']:.1f}",

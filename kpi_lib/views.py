@@ -11,15 +11,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import charts, commentary, rendering, tables, texts
+from . import charts, commentary, formatting, rendering, tables, texts
 from .audit import audit
 from .changes import change_table, grade_changes
 from .outlook import outlook, outlook_label
 from .errors import KpiError
-from .fiscal_year import fiscal_year_label, parse_fiscal_year, short_label
-from .grading import Scheme, evaluate, progress_table, scheme_for
+from .fiscal_year import fiscal_year_label, short_label
+from .grading import evaluate, progress_table
 from .labels import check_lang, text
-from .loading import Dataset, load_dataset
+from .loading import Dataset, check_project, check_year, load_dataset
+from .scheme import Scheme, scheme_for
 from .style import GRADE_COLOURS, NO_GRADE_COLOURS
 
 
@@ -49,22 +50,11 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
     rendering.enable()
     check_lang(lang)
     dataset = load_dataset(data_dir)
-    fy = parse_fiscal_year(year)
-    years = dataset.years
-    if not years[0] <= fy <= years[-1]:
-        raise KpiError(f"no evaluation for {fiscal_year_label(fy, 'en')}: the data has actuals for FY{years[0]}-FY{years[-1]}")
-    projects = tuple(dataset.project_numbers)
-    if project is not None:
-        try:
-            number = int(project)
-        except (TypeError, ValueError):
-            raise KpiError(f"invalid project {project!r}: use a number {projects[0]}-{projects[-1]}") from None
-        if number not in projects:
-            raise KpiError(f"unknown project {project!r}: the data has projects {', '.join(map(str, projects))}")
-        projects = (number,)
+    fy = check_year(dataset, year)
+    projects = tuple(dataset.project_numbers) if project is None else (check_project(dataset, project),)
+    has_previous = fy - 1 >= dataset.years[0]
     scheme = scheme_for(dataset)
     results = evaluate(dataset, fy, scheme, list(projects))
-    has_previous = fy - 1 >= years[0]
     previous = evaluate(dataset, fy - 1, scheme, list(projects)) if has_previous else None
     changes = grade_changes(dataset, fy - 1, fy, scheme, list(projects)) if has_previous else None
     return Report(dataset, scheme, fy, lang, projects, results, previous, changes, progress_table(dataset, scheme),
@@ -183,10 +173,10 @@ def show_indicators(r: Report) -> None:
     _display(f'<h2>{_e(text("report.indicators", r.lang))}</h2>')
     previous = r.previous.set_index(["project", "indicator"]) if r.previous is not None else None
     for row in r.results.to_dict("records"):
-        name = tables.indicator_name(row, r.lang)
+        name = formatting.indicator_name(row, r.lang)
         kind = text(f"kind.{row['kind']}", r.lang)
         grade = row["grade"]
-        rate = tables.numbers.format_rate(row["progress_rate"])
+        rate = formatting.format_rate(row["progress_rate"])
         colon = "：" if r.lang == "ja" else ": "
         _display(f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade) if grade else ""} '
                  f'<span class="kpi-rate">{_e(rate)}</span></h3>')

@@ -44,7 +44,7 @@ def test_audit_reports_a_changed_published_grade(tmp_path, dataset):
 
 def test_arithmetic_follows_the_schemes_rate_definition():
     from kpi_lib.audit import rate_arithmetic
-    from kpi_lib.grading import load_scheme
+    from kpi_lib.scheme import load_scheme
 
     g = {"measured": 64.0, "reference": 80.0, "baseline": 40.0, "target_kind": "value", "direction": "higher",
          "progress_rate": 60.0}

@@ -2,7 +2,8 @@
 
 from kpi_lib import commentary
 from kpi_lib.audit import audit
-from kpi_lib.grading import evaluate, load_scheme, progress_table
+from kpi_lib.grading import evaluate, progress_table
+from kpi_lib.scheme import load_scheme
 from kpi_lib.outlook import outlook
 
 

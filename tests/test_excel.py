@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from kpi_lib.cli import main
-from kpi_lib.excel import patch_actuals
+from kpi_lib.excel_import import patch_actuals
 from kpi_lib.loading import DEFAULT_DATA_DIR
 
 MISSING_NAME = "（項目名は原資料の抽出で欠落）"  # kpi_lib.labels "label.missing"
@@ -228,8 +228,8 @@ def test_english_export(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["--year", "2021"], "outside the strategy period 2015-2020"),
-    (["--year", "2010"], "actuals start in FY2015"),
+    (["--year", "2021"], "no evaluation for FY2021: the data has actuals for FY2015-FY2018 and the strategy period runs to FY2020"),
+    (["--year", "2010"], "no evaluation for FY2010: the data has actuals for FY2015-FY2018"),
 ])
 def test_export_refuses_years_without_a_column(capsys, tmp_path, args, fragment):
     code, out, err = kpi(capsys, "export", "--xlsx", tmp_path / "x.xlsx", *args)

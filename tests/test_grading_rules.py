@@ -2,8 +2,9 @@
 
 import pytest
 
-from kpi_lib.grading import evaluate, load_scheme
+from kpi_lib.grading import evaluate
 from kpi_lib.loading import load_dataset
+from kpi_lib.scheme import load_scheme
 
 from synthetic import write_dataset
 

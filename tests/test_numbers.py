@@ -1,6 +1,7 @@
 import pytest
 
-from kpi_lib.numbers import NOT_MEASURED, NOT_YET, VALUE, format_number, format_rate, parse_cell, round_half_up
+from kpi_lib.formatting import format_number, format_rate
+from kpi_lib.numbers import NOT_MEASURED, NOT_YET, VALUE, parse_cell, round_half_up
 
 
 @pytest.mark.parametrize("x, decimals, expected", [

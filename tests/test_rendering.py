@@ -19,7 +19,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from kpi_lib import fonts, rendering, resources
-from kpi_lib.html_export import notebook_to_html
+from kpi_lib.html_export import notebook_node_to_html
 
 VL5 = "application/vnd.vegalite.v5+json"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -309,3 +309,8 @@ def test_report_refuses_external_chart_data(tmp_path, chromium):
     # Without the offline loader Chromium would read kpi_values.csv (a request we record).
     assert result["external_requests"] == [] and result["failed_requests"] == []
     assert any("offline report: not loading kpi_values.csv" in m for m in result["console"])
+
+
+def notebook_to_html(notebook_path, html_path, title=None):
+    """The HTML of a notebook saved at notebook_path, as a report run converts it."""
+    return notebook_node_to_html(nbformat.read(notebook_path, as_version=4), html_path, notebook_path, title)

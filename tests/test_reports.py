@@ -14,8 +14,7 @@ from kpi_lib import report, texts
 from kpi_lib.errors import KpiError
 from kpi_lib.grading import evaluate
 from kpi_lib.labels import text
-from kpi_lib.numbers import format_rate
-from kpi_lib.tables import indicator_name
+from kpi_lib.formatting import format_rate, indicator_name
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 YEARS = (2017, 2018)

@@ -13,8 +13,9 @@ import pytest
 
 from kpi_lib.cli import main
 from kpi_lib.errors import DataError, KpiError
-from kpi_lib.grading import evaluate, load_scheme
+from kpi_lib.grading import evaluate
 from kpi_lib.loading import load_dataset
+from kpi_lib.scheme import load_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -1,0 +1,412 @@
+"""Import the edited 実績値 of an exported workbook (excel_export.py) back into the data.
+
+Reads the 実績値 cells back, checks every cell with the loader's rules (problems name sheet and
+cell), writes the changed actuals into a copy of the data directory, validates the copy with
+every data rule, and only then replaces actuals.csv. Unchanged rows keep their text byte for
+byte; new (indicator, year) rows go after the indicator's last row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from . import numbers
+from .errors import DataError, KpiError, Problem
+from .excel_layout import (COL_KEY, COL_BASE, COL_LABEL, COL_NAME, COL_TARGET, COL_YEAR0, FIRST_BLOCK_ROW, FORMAT_ID,
+                           KEY_HEADER, META_SHEET, fixed_cells, format_decimals, sheet_name, shown, word)
+from .files import write_atomically
+from .fiscal_year import parse_fiscal_year, short_label
+from .formatting import name_with_unit
+from .grading import evaluate
+from .labels import text
+from .loading import Dataset, load_dataset, resolve_data_dir, validate
+from .scheme import scheme_for
+
+
+@dataclass(frozen=True)
+class Change:
+    """One actual that the import changes (old is None for a new row)."""
+
+    cells: tuple[str, ...]
+    indicator: str
+    year: int
+    old: str | None
+    new: str
+
+
+def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> list[Change]:
+    """Read the 実績値 cells of an exported workbook into data_dir/actuals.csv.
+
+    Everything is checked before anything is written: the workbook's cells (problems name sheet
+    and cell), then the data directory as it would be after the import (every rule of
+    `kpi validate`). On any problem a DataError is raised and data_dir is left as it was.
+    Returns the changes made (empty when the workbook holds the data as it is).
+    """
+    path = Path(path)
+    root = resolve_data_dir(data_dir)
+    dataset = load_dataset(root)
+    wb = _open_workbook(path)
+    problems: list[Problem] = []
+    lang, year = _read_meta(wb, path, problems)
+    if problems:
+        raise DataError(problems)
+    entries = _read_sheets(wb, path, dataset, lang, year, problems)
+    changes = _changes(entries, dataset, lang, problems)
+    if problems:
+        raise DataError(problems)
+    if not changes:
+        return []
+    actuals = root / "actuals.csv"
+    original = actuals.read_bytes()
+    patched, lines = patch_actuals(original, {(c.indicator, c.year): c.new for c in changes},
+                                   list(dataset.indicators["indicator"]))
+    _check_copy(root, {"actuals.csv": patched}, {lines[(c.indicator, c.year)]: c for c in changes})
+    write_atomically(actuals, patched)
+    return changes
+
+
+def _open_workbook(path: Path):
+    if not path.is_file():
+        raise KpiError(f"workbook not found: {path}")
+    try:
+        return load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
+        reason = str(e).splitlines()[0] if str(e) else e.__class__.__name__
+        raise KpiError(f"{path.name}: not an Excel workbook (.xlsx) written by 'kpi export' ({reason})") from None
+
+
+def _read_meta(wb, path: Path, problems: list[Problem]) -> tuple[str, int]:
+    if META_SHEET not in wb.sheetnames:
+        problems.append(Problem(path.name, None, None, f"sheet {META_SHEET!r} is missing: not a workbook written by 'kpi export'"))
+        return "ja", 0
+    meta = {str(r[0].value): r[1].value for r in wb[META_SHEET].iter_rows(max_col=2) if r[0].value is not None}
+    if meta.get("format") != FORMAT_ID:
+        problems.append(Problem(f"{META_SHEET}!B1", None, None, f"unknown workbook format {meta.get('format')!r} (expected {FORMAT_ID!r})"))
+    lang = meta.get("lang")
+    if lang not in ("ja", "en"):
+        problems.append(Problem(f"{META_SHEET}!B2", None, None, f"unknown language {lang!r}"))
+        lang = "ja"
+    try:
+        year = parse_fiscal_year(meta.get("year"))
+    except KpiError as e:
+        problems.append(Problem(f"{META_SHEET}!B3", None, None, str(e)))
+        year = 0
+    return lang, year
+
+
+def _ref(ws, row: int, col: int) -> str:
+    return f"{ws.title}!{get_column_letter(col)}{row}"
+
+
+def _read_sheets(wb, path: Path, dataset: Dataset, lang: str, year: int, problems: list[Problem]) -> list:
+    expected = {sheet_name(p, lang): p for p in dataset.project_numbers}
+    known = set(expected) | {word("audit_sheet", lang), META_SHEET}
+    unknown = [name for name in wb.sheetnames if name not in known]
+    missing = [name for name in expected if name not in wb.sheetnames]
+    for name in unknown if missing else []:  # an added sheet of one's own is fine; a renamed one is not
+        problems.append(Problem(name, None, None, f"unknown sheet: expected {', '.join(missing)} (was it renamed? sheets must keep their names)"))
+    if missing and not unknown:
+        problems.append(Problem(path.name, None, None, f"sheet {', '.join(missing)} is missing (deleted?)"))
+    results = evaluate(dataset, year, scheme_for(dataset))
+    bench = {(b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance) for b in dataset.benchmarks.itertuples()}
+    entries = []
+    for name, project in expected.items():
+        if name not in wb.sheetnames:
+            continue
+        rows = {r["indicator"]: r for r in results[results["project"] == project].to_dict("records")}
+        entries += _read_sheet(wb[name], rows, lang, bench, problems)
+    return entries
+
+
+def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem]) -> list:
+    """(ref, indicator, year, Cell) for every 実績値 cell; structure problems are added to problems."""
+
+    def problem(row, col, message):
+        problems.append(Problem(_ref(ws, row, col), None, None, message))
+
+    keys = [ws.cell(row=row, column=COL_KEY).value for row in range(1, ws.max_row + 1)]
+    if KEY_HEADER not in keys:
+        problem(FIRST_BLOCK_ROW, COL_KEY, f"the key column is missing: the hidden column A must hold {KEY_HEADER!r} above "
+                                          "each table and the indicator ids (was it deleted or moved?)")
+        return []
+    entries, seen = [], {}
+    years: dict[int, int] | None = None
+    for row in range(1, ws.max_row + 1):
+        key = ws.cell(row=row, column=COL_KEY).value
+        if key is None or str(key).strip() == "":
+            continue
+        key = str(key).strip()
+        if key == KEY_HEADER:
+            years = _read_header(ws, row, lang, problem)
+            continue
+        if key not in rows:
+            problem(row, COL_KEY, f"unknown indicator key {key!r} for this sheet (the hidden column A holds the keys: do not edit it)")
+            continue
+        if key in seen:
+            problem(row, COL_KEY, f"indicator {key!r} appears twice (first at row {seen[key]})")
+            continue
+        seen[key] = row
+        if years is None:
+            continue  # the header's problem is already reported
+        r = rows[key]
+        for (dr, col), f in fixed_cells(r, lang, list(years.values()), bench).items():
+            if f.source is None:
+                continue
+            got = ws.cell(row=row + dr, column=col).value  # year columns are contiguous from COL_YEAR0
+            if not _same_value(got, f.value):
+                old = shown(f.value, f.fmt) or "(empty)"
+                new = "(empty)" if got is None or str(got).strip() == "" else str(got)
+                problem(row + dr, col, f"{f.what}: the workbook has {new}, the data has {old}; only 実績値 cells are imported "
+                                       f"(change it in {f.source}, or export again if the data changed after the export)")
+        for col, y in years.items():
+            ref = _ref(ws, row, col)
+            try:
+                cell = read_actual(ws.cell(row=row, column=col))
+            except numbers.CellError as e:
+                problems.append(Problem(ref, None, None, str(e)))
+                continue
+            entries.append((ref, key, y, cell))
+    for key, r in rows.items():
+        if key not in seen:
+            name = name_with_unit(r, lang)
+            problems.append(Problem(ws.title, None, None, f"no row for indicator {key!r} ({name}): rows must not be deleted"))
+    return entries
+
+
+def _read_header(ws, row: int, lang: str, problem) -> dict[int, int] | None:
+    """{column: year} of a table's header, or None (with a problem) when its layout was changed."""
+    ok = True
+    for col, want in ((COL_NAME, text("col.name", lang)), (COL_BASE, text("col.baseline", lang)),
+                      (COL_TARGET, word("target", lang)), (COL_LABEL, text("col.actual", lang))):
+        got = ws.cell(row=row, column=col).value
+        if got != want:
+            problem(row, col, f"expected the heading {want!r}, found {got!r} (columns must not be inserted, deleted or moved)")
+            ok = False
+    grade_col = next((c for c in range(COL_YEAR0, ws.max_column + 1) if ws.cell(row=row, column=c).value == text("col.grade", lang)), None)
+    if grade_col is None:
+        problem(row, COL_YEAR0, f"no {text('col.grade', lang)!r} heading after the year columns")
+        return None
+    years: dict[int, int] = {}
+    for col in range(COL_YEAR0, grade_col):
+        raw = ws.cell(row=row + 1, column=col).value
+        try:
+            y = parse_fiscal_year(raw)
+        except KpiError as e:
+            problem(row + 1, col, str(e))
+            ok = False
+            continue
+        if y in years.values():
+            problem(row + 1, col, f"year {short_label(y, lang)} appears twice in the heading")
+            ok = False
+        years[col] = y
+    return years if ok else None
+
+
+def _same_value(got, want) -> bool:
+    if want is None or want == "":
+        return got is None or (isinstance(got, str) and got.strip() == "")
+    if isinstance(want, float):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+    return isinstance(got, str) and got.strip() == want
+
+
+def read_actual(cell) -> numbers.Cell:
+    """A 実績値 cell as the loader would read it: numbers keep the decimals their number format
+    shows (1.3 in a 0.00 cell is 1.30); text follows numbers.parse_cell (全角, 1,000, 未, —)."""
+    v = cell.value
+    if v is None:
+        return numbers.Cell(numbers.BLANK)
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise numbers.CellError(f"not a number: {str(v)!r} (expected a number, 未 or —)")
+    if isinstance(v, str):
+        return numbers.parse_cell(v)
+    if not math.isfinite(v):
+        raise numbers.CellError(f"not a number: {v!r}")
+    v = round(float(v), 10)  # formula results carry binary noise (7086.000000000001)
+    written = -min(0, Decimal(repr(v)).normalize().as_tuple().exponent)
+    in_format = format_decimals(cell.number_format)
+    return numbers.Cell(numbers.VALUE, v, max(written, in_format))
+
+
+
+def _cell_text(cell: numbers.Cell) -> str:
+    if cell.state == numbers.NOT_YET:
+        return numbers.NOT_YET_MARK
+    if cell.state == numbers.NOT_MEASURED:
+        return numbers.NOT_MEASURED_MARK
+    return f"{cell.value:.{cell.decimals}f}"
+
+
+def _equal(a: numbers.Cell, b: numbers.Cell) -> bool:
+    if a.state != b.state:
+        return False
+    return a.state != numbers.VALUE or math.isclose(a.value, b.value, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]) -> list[Change]:
+    data = {}
+    for r in dataset.actuals.itertuples():
+        data[(r.indicator, int(r.year))] = numbers.Cell(r.actual_state, None if pd.isna(r.actual) else float(r.actual),
+                                                        0 if pd.isna(r.actual_decimals) else int(r.actual_decimals))
+    grouped: dict[tuple[str, int], list] = {}
+    for ref, ind, year, cell in entries:
+        grouped.setdefault((ind, year), []).append((ref, cell))
+    changes = []
+    for (ind, year), cells in grouped.items():
+        old = data.get((ind, year))
+        edited = []
+        for ref, cell in cells:
+            if cell.state == numbers.BLANK:
+                if old is not None:
+                    problems.append(Problem(ref, None, None, f"empty cell: the data has {_cell_text(old)} here; write a number, "
+                                                             f"{numbers.NOT_YET_MARK} or {numbers.NOT_MEASURED_MARK} (to remove an actual, delete its row in actuals.csv)"))
+                continue
+            if old is None or not _equal(cell, old):
+                edited.append((ref, cell))
+        if not edited:
+            continue
+        first_ref, first = edited[0]
+        clash = next(((ref, c) for ref, c in edited[1:] if not _equal(c, first)), None)
+        if clash is not None:
+            problems.append(Problem(first_ref, None, None,
+                                    f"conflicts with {clash[0]}: {ind} {short_label(year, lang)} is {_cell_text(first)} here and "
+                                    f"{_cell_text(clash[1])} there (the indicator is on both sheets: make them agree)"))
+            continue
+        changes.append(Change(tuple(ref for ref, _ in edited), ind, year, None if old is None else _cell_text(old), _cell_text(first)))
+    order = {ind: i for i, ind in enumerate(dataset.indicators["indicator"])}
+    return sorted(changes, key=lambda c: (order.get(c.indicator, len(order)), c.year))
+
+
+# --- patching actuals.csv line by line --------------------------------------------------------
+
+
+def _records(text: str):
+    """(first line index, end line index, fields) of every CSV record, header included."""
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", text)
+    consumed = [0]
+
+    def feed():
+        for line in lines:
+            consumed[0] += 1
+            yield line
+
+    reader = csv.reader(feed(), strict=True)
+    out, start = [], 0
+    for fields in reader:
+        out.append((start, consumed[0], fields))
+        start = consumed[0]
+    return lines, out
+
+
+def patch_actuals(original: bytes, values: dict[tuple[str, int], str], indicator_order: list[str]) -> tuple[bytes, dict]:
+    """actuals.csv with `values` written in: changed rows are rewritten, new rows inserted after
+    the indicator's last row (years ascending); every other byte stays as it was.
+    Returns the new bytes and {(indicator, year): line number} of the written rows."""
+    bom = original.startswith(b"\xef\xbb\xbf")
+    text = original.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines, records = _records(text)
+    header = [h.strip() for h in records[0][2]]
+    i_ind, i_year, i_actual = header.index("indicator"), header.index("year"), header.index("actual")
+    where: dict[tuple[str, int], tuple[int, int, list]] = {}
+    last_of: dict[str, int] = {}
+    for start, end, fields in records[1:]:
+        if len(fields) != len(header):
+            continue
+        try:
+            key = (fields[i_ind].strip(), parse_fiscal_year(fields[i_year]))
+        except KpiError:
+            continue
+        where[key] = (start, end, fields)
+        last_of[key[0]] = end
+    replaced: dict[int, str] = {}           # first line index -> new text for the whole record
+    dropped: set[int] = set()               # further lines of a rewritten multi-line record
+    inserted: dict[int, list[tuple]] = {}   # insert before line index -> rows
+    appended: list[tuple] = []
+    for (ind, year), value in sorted(values.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if (ind, year) in where:
+            start, end, fields = where[(ind, year)]
+            ending = newline if lines[end - 1].endswith("\n") else ""
+            fields = list(fields)
+            fields[i_actual] = value
+            replaced[start] = _csv_line(fields, ending)
+            dropped.update(range(start + 1, end))
+        else:
+            row = [""] * len(header)
+            row[i_ind], row[i_year], row[i_actual] = ind, str(year), value
+            if ind in last_of:
+                inserted.setdefault(last_of[ind], []).append((year, row))
+            else:
+                appended.append((indicator_order.index(ind) if ind in indicator_order else len(indicator_order), year, row))
+    out: list[str] = []
+    for i in range(len(lines) + 1):
+        for _, row in sorted(inserted.get(i, []), key=lambda t: t[0]):
+            if out and not out[-1].endswith("\n"):
+                out[-1] += newline
+            out.append(_csv_line(row, newline))
+        if i == len(lines):
+            break
+        if i in dropped:
+            continue
+        out.append(replaced.get(i, lines[i]))
+    for *_, row in sorted(appended, key=lambda t: (t[0], t[1])):
+        if out and not out[-1].endswith("\n"):
+            out[-1] += newline
+        out.append(_csv_line(row, newline))
+    new_text = "".join(out)
+    _, new_records = _records(new_text)
+    line_of = {}
+    for start, _, fields in new_records[1:]:
+        if len(fields) == len(header):
+            try:
+                line_of[(fields[i_ind].strip(), parse_fiscal_year(fields[i_year]))] = start + 1
+            except KpiError:
+                pass
+    data = new_text.encode("utf-8")
+    return (b"\xef\xbb\xbf" + data if bom else data), {k: line_of[k] for k in values}
+
+
+def _csv_line(fields: list[str], ending: str) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=ending).writerow(fields)
+    return buf.getvalue()
+
+
+# --- validate a copy, then replace ------------------------------------------------------------
+
+
+def _check_copy(root: Path, files: dict[str, bytes], changed_lines: dict[int, Change]) -> None:
+    """Validate the data directory as it would be after writing `files`; raise DataError if not
+    valid, naming the workbook cells behind each bad actuals.csv row."""
+    with tempfile.TemporaryDirectory(prefix="kpi-import-") as tmp:
+        copy = Path(tmp) / "data"
+        shutil.copytree(root, copy)
+        for name, data in files.items():
+            (copy / name).write_bytes(data)
+        problems = validate(copy)
+    if not problems:
+        return
+    mapped = []
+    for p in problems:
+        change = changed_lines.get(p.line) if p.file == "actuals.csv" else None
+        if change is not None:
+            mapped.append(Problem(" and ".join(change.cells), None, None, p.message))
+            continue
+        # a rule of another table that the new actuals break (a national value missing for the year …)
+        cells = [ref for c in changed_lines.values() if f"'{c.indicator}'" in p.message for ref in c.cells]
+        mapped.append(Problem(" and ".join(cells), None, None, str(p)) if cells else p)
+    raise DataError(mapped)
