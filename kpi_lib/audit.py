@@ -10,7 +10,7 @@ from decimal import Decimal
 import pandas as pd
 
 from . import numbers
-from .grading import Scheme, dataset_memo, evaluate, progress_table, scheme_for
+from .grading import Scheme, evaluate, progress_table, scheme_for
 from .numbers import format_number
 
 AUDIT_COLUMNS = ["project", "indicator", "name_ja", "name_en", "year", "figure", "published", "recomputed", "arithmetic"]
@@ -19,7 +19,7 @@ AUDIT_COLUMNS = ["project", "indicator", "name_ja", "name_en", "year", "figure",
 def audit(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
     """One row per published progress rate or grade that the recomputation does not reproduce."""
     scheme = scheme_for(dataset, scheme)
-    return dataset_memo(dataset, ("audit", scheme), lambda: _audit(dataset, scheme)).copy()
+    return _audit(dataset, scheme)
 
 
 def _audit(dataset, scheme: Scheme) -> pd.DataFrame:

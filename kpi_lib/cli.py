@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: what was running has been stopped and cleaned up
+        print("kpi: interrupted", file=sys.stderr)
+        return 130
 
 
 def _load(args):

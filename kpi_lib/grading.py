@@ -429,14 +429,9 @@ def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:
 
 
 def progress_table(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
-    """Every indicator-year with an actual: the rate and the grade that year's actual gives.
-
-    A Dataset never changes, so the table is computed once per scheme and kept with it
-    (evaluate, audit, outlook and the reports all start from it); callers get a copy.
-    """
+    """Every indicator-year with an actual: the rate and the grade that year's actual gives."""
     scheme = scheme_for(dataset, scheme)
-    return dataset_memo(dataset, ("progress_table", scheme),
-                        lambda: grade_observations(observations(dataset, scheme), scheme)).copy()
+    return grade_observations(observations(dataset, scheme), scheme)
 
 
 def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: list[int] | None = None) -> pd.DataFrame:
@@ -450,20 +445,10 @@ def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: l
         unknown = sorted(set(projects) - set(dataset.project_numbers))
         if unknown:
             raise KpiError(f"unknown project {unknown[0]} (projects: {', '.join(map(str, dataset.project_numbers))})")
-    # every project's rows, computed once per year and scheme and kept with the Dataset (which
-    # never changes, see progress_table): a report asks for the same year several times
-    full = dataset_memo(dataset, ("evaluate", year, scheme), lambda: _evaluate(dataset, year, scheme))
+    full = _evaluate(dataset, year, scheme)
     if projects:
         full = full[full["project"].isin(projects)].reset_index(drop=True)
-    return full.copy()
-
-
-def dataset_memo(dataset, key, compute):
-    """`compute()` once per Dataset and key; a Dataset's tables never change once loaded."""
-    memo = dataset.__dict__.setdefault("_memo", {}) if hasattr(dataset, "__dict__") else {}
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+    return full
 
 
 def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:

@@ -43,7 +43,7 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import LAST_YEAR
-from .grading import Scheme, dataset_memo, progress_table, reached, round_rates, scheme_for
+from .grading import Scheme, progress_table, reached, round_rates, scheme_for
 from .labels import text
 
 OUTLOOKS = ("target_achieved", "substantial_progress", "moderate_progress", "limited_progress", "deterioration",
@@ -64,7 +64,7 @@ COLUMNS = ["indicator", "evaluation_year", "target_kind", "direction", "base_yea
 def outlook(dataset, year: int, scheme: Scheme | str | None = None) -> pd.DataFrame:
     """One row per indicator (tidy, keyed by indicator): growth, ratio, outlook, projection, pace."""
     scheme = scheme_for(dataset, scheme)
-    return dataset_memo(dataset, ("outlook", year, scheme), lambda: _outlook(dataset, year, scheme)).copy()
+    return _outlook(dataset, year, scheme)
 
 
 def _outlook(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
