@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -193,8 +194,16 @@ def render_text_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _quiet_papermill() -> None:
+    """papermill (and nbclient through it) logs what our one-line errors already say, and the
+    kernels a stopped run kills; with no logging set up, Python would print that on stderr."""
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
+
+
 def cmd_report(args) -> int:
     from .report import run_reports
+
+    _quiet_papermill()
 
     dataset = _load(args)
     year = args.year if args.year is not None else dataset.latest_year
@@ -216,6 +225,7 @@ def cmd_report(args) -> int:
 def cmd_refresh_notebooks(args) -> int:
     from .report import refresh_notebooks
 
+    _quiet_papermill()
     for path in refresh_notebooks():
         print(f"executed {path}")
     return 0
