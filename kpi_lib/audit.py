@@ -10,8 +10,8 @@ from decimal import Decimal
 import pandas as pd
 
 from . import numbers
-from .grading import dataset_memo, evaluate, progress_table
 from .formatting import format_number
+from .grading import evaluate, progress_table
 from .scheme import Scheme, scheme_for
 
 AUDIT_COLUMNS = ["project", "indicator", "name_ja", "name_en", "year", "figure", "published", "recomputed", "arithmetic"]
@@ -20,7 +20,7 @@ AUDIT_COLUMNS = ["project", "indicator", "name_ja", "name_en", "year", "figure",
 def audit(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
     """One row per published progress rate or grade that the recomputation does not reproduce."""
     scheme = scheme_for(dataset, scheme)
-    return dataset_memo(dataset, ("audit", scheme), lambda: _audit(dataset, scheme)).copy()
+    return _audit(dataset, scheme)
 
 
 def _audit(dataset, scheme: Scheme) -> pd.DataFrame:

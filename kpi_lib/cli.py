@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -99,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: what was running has been stopped and cleaned up
+        print("kpi: interrupted", file=sys.stderr)
+        return 130
 
 
 def _load(args):
@@ -190,10 +194,18 @@ def render_text_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _quiet_papermill() -> None:
+    """papermill (and nbclient through it) logs what our one-line errors already say, and the
+    kernels a stopped run kills; with no logging set up, Python would print that on stderr."""
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
+
+
 def cmd_report(args) -> int:
     from .report import run_reports
 
     from .loading import check_project, check_year
+
+    _quiet_papermill()
 
     dataset = _load(args)
     year = dataset.latest_year if args.year is None else check_year(dataset, args.year)
@@ -210,6 +222,7 @@ def cmd_report(args) -> int:
 def cmd_refresh_notebooks(args) -> int:
     from .report import refresh_notebooks
 
+    _quiet_papermill()
     for path in refresh_notebooks():
         print(f"executed {path}")
     return 0

@@ -253,14 +253,9 @@ def latest_up_to(graded: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def progress_table(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
-    """Every indicator-year with an actual: the rate and the grade that year's actual gives.
-
-    A Dataset never changes, so the table is computed once per scheme and kept with it
-    (evaluate, audit, outlook and the reports all start from it); callers get a copy.
-    """
+    """Every indicator-year with an actual: the rate and the grade that year's actual gives."""
     scheme = scheme_for(dataset, scheme)
-    return dataset_memo(dataset, ("progress_table", scheme),
-                        lambda: grade_observations(observations(dataset, scheme), scheme)).copy()
+    return grade_observations(observations(dataset, scheme), scheme)
 
 
 def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: list[int] | None = None) -> pd.DataFrame:
@@ -272,33 +267,26 @@ def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: l
     scheme = scheme_for(dataset, scheme)
     for project in projects or ():
         check_project(dataset, project)
-    # every project's rows, computed once per year and scheme and kept with the Dataset (which
-    # never changes, see progress_table): a report asks for the same year several times
-    full = dataset_memo(dataset, ("evaluate", year, scheme), lambda: _evaluate(dataset, year, scheme))
+    full = _evaluate(dataset, year, scheme)
     if projects:
         full = full[full["project"].isin(projects)].reset_index(drop=True)
-    return full.copy()
-
-
-def dataset_memo(dataset, key, compute):
-    """`compute()` once per Dataset and key; a Dataset's tables never change once loaded."""
-    memo = dataset.__dict__.setdefault("_memo", {}) if hasattr(dataset, "__dict__") else {}
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+    return full
 
 
 def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
     graded = progress_table(dataset, scheme)
-    latest = latest_up_to(graded, year).set_index("indicator")
+    # plain dicts by indicator: looking rows up in a DataFrame, row by row, takes ~1 ms each
+    latest = latest_up_to(graded, year).set_index("indicator").to_dict("index")
     members = dataset.project_indicators.sort_values(["project", "kind", "position"], key=_kind_order)
-    ind = dataset.indicators.set_index("indicator")
+    ind = dataset.indicators.set_index("indicator").to_dict("index")
+    a = dataset.actuals
+    states = dict(zip(a.loc[a["year"] == year, "indicator"], a.loc[a["year"] == year, "actual_state"]))
     rows = []
     for m in members.itertuples():
-        i = ind.loc[m.indicator]
-        has = m.indicator in latest.index
-        g = latest.loc[m.indicator] if has else None
-        state_in_year = _state(dataset, m.indicator, year)
+        i = ind[m.indicator]
+        has = m.indicator in latest
+        g = latest[m.indicator] if has else None
+        state_in_year = states.get(m.indicator, numbers.BLANK)
         rows.append({
             "project": int(m.project), "kind": m.kind, "position": int(m.position), "indicator": m.indicator,
             "name_ja": i["name_ja"], "name_en": i["name_en"], "name_source": i["name_source"],
@@ -340,28 +328,22 @@ def _text(x) -> str:
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(x)
 
 
-def _state(dataset, indicator: str, year: int) -> str:
-    a = dataset.actuals
-    hit = a[(a["indicator"] == indicator) & (a["year"] == year)]
-    return hit["actual_state"].iloc[0] if len(hit) else numbers.BLANK
-
-
 def _attach_published(out: pd.DataFrame, dataset, year: int) -> pd.DataFrame:
     if out.empty:
         return out
-    pr = dataset.published_rates.set_index(["project", "indicator", "year"])
-    pg = dataset.published_grades.set_index(["project", "indicator", "year"])
+    pr = dataset.published_rates.set_index(["project", "indicator", "year"]).to_dict("index")
+    pg = dataset.published_grades.set_index(["project", "indicator", "year"]).to_dict("index")
     rates, rate_states, grades = [], [], []
     for r in out.itertuples():
         key = (r.project, r.indicator, r.latest_year)
-        if r.latest_year is not None and key in pr.index:
-            rates.append(_num(pr.loc[key, "progress_rate"]))
-            rate_states.append(pr.loc[key, "progress_rate_state"])
+        if r.latest_year is not None and key in pr:
+            rates.append(_num(pr[key]["progress_rate"]))
+            rate_states.append(pr[key]["progress_rate_state"])
         else:
             rates.append(None)
             rate_states.append(numbers.BLANK)
         gkey = (r.project, r.indicator, year)
-        grades.append(_text(pg.loc[gkey, "grade"]) if gkey in pg.index else "")
+        grades.append(_text(pg[gkey]["grade"]) if gkey in pg else "")
     out["published_rate"] = rates
     out["published_rate_state"] = rate_states
     out["published_grade"] = grades

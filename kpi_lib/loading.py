@@ -8,7 +8,6 @@ Everything else that is wrong becomes a Problem naming file, line, column and wh
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from dataclasses import dataclass, field
@@ -106,32 +105,12 @@ def validate(data_dir: str | Path | None = None) -> list[Problem]:
     return []
 
 
-# The last Dataset loaded from each directory, with a digest of the directory's files: loading
-# the same unchanged files again returns the same (never modified) Dataset, with whatever it
-# has computed and kept (see grading.progress_table). Report kernels forked from a server that
-# loaded the data start with it (kernels.py); in JupyterLab, re-running a notebook after a
-# file changed loads afresh.
-_loaded: dict[Path, tuple[str, Dataset]] = {}
-
-
-def _digest(root: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     """Read and validate a data directory; raise DataError listing every problem."""
     root = resolve_data_dir(data_dir)
     if not root.is_dir():
         raise KpiError(f"data directory not found: {root}")
-    key, digest = root.resolve(), _digest(root)
-    if key in _loaded and _loaded[key][0] == digest:
-        return _loaded[key][1]
-    dataset = _load(root)
-    _loaded[key] = (digest, dataset)
-    return dataset
+    return _load(root)
 
 
 def _load(root: Path) -> Dataset:

@@ -44,7 +44,7 @@ import pandas as pd
 from . import numbers
 from .fiscal_year import LAST_YEAR
 from .formatting import plain_number
-from .grading import dataset_memo, progress_table, reached, round_rates
+from .grading import progress_table, reached, round_rates
 from .labels import text
 from .scheme import Scheme, scheme_for
 
@@ -62,7 +62,7 @@ COLUMNS = ["indicator", "evaluation_year", "target_kind", "direction", "base_yea
 def outlook(dataset, year: int, scheme: Scheme | str | None = None) -> pd.DataFrame:
     """One row per indicator (tidy, keyed by indicator): growth, ratio, outlook, projection, pace."""
     scheme = scheme_for(dataset, scheme)
-    return dataset_memo(dataset, ("outlook", year, scheme), lambda: _outlook(dataset, year, scheme)).copy()
+    return _outlook(dataset, year, scheme)
 
 
 def _outlook(dataset, year: int, scheme: Scheme) -> pd.DataFrame:

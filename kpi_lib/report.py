@@ -1,14 +1,28 @@
 """Running the report notebooks: papermill, then offline HTML, then an index page.
 
-A run builds everything in a temporary folder beside the output and moves it into place
-only when every notebook succeeded, so a failure never leaves a half-written report.
+Each notebook runs with papermill.execute_notebook on an ordinary kernel (a new
+`python -m ipykernel_launcher` process that jupyter_client starts from this process), `jobs`
+notebooks at once on threads, while one more thread converts finished notebooks to HTML.
+
+A run builds everything in a staging folder beside the output and moves it into place only
+when every notebook succeeded, so a failure never leaves a half-written report. What a run
+leaves behind if it is killed is cleaned up by the next run (see remove_leftovers):
+  - the staging folder `OUT/.kpi-report-<pid>-*`;
+  - the kernels' connection files and IPC sockets, in `<temp dir>/kpi-report-<pid>-*` (a unix
+    socket path must stay under ~100 characters, so not in the output folder);
+  - the kernels themselves end on their own: jupyter_client tells each kernel the pid of the
+    process that started it (JPY_PARENT_PID), and ipykernel exits within a second once its
+    parent is no longer that process.
+A run that ends early (a notebook failed, Ctrl-C) kills the kernels still running instead of
+waiting for their notebooks.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
+import itertools
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -18,19 +32,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Unicode, default
+from traitlets.config import Config
 
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
-from .kernels import ReportKernelManager, serving_kernels
 from .labels import text
 from .resources import NOTEBOOK_DIR
 
 PROJECT_NOTEBOOK = "project_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
 KERNEL = "python3"
-# Starting many kernels at once can race for ports or time out on a loaded machine; a kernel
-# that fails to start is retried, a failing cell never is.
-KERNEL_START_ATTEMPTS = 3
+RUN_PREFIX = "kpi-report-"  # + "<pid>-<random>": the kernels' folder; with a leading dot, the staging folder
+_LEFTOVER = re.compile(r"^\.?" + re.escape(RUN_PREFIX) + r"(\d+)-")
 
 
 @dataclass(frozen=True)
@@ -71,48 +86,109 @@ def clean_notebook(nb) -> None:
                 output.get("metadata", {}).pop("execution", None)
 
 
-def execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path | None = None,
-            kernel_manager_class=ReportKernelManager):
+# --- kernels ----------------------------------------------------------------------------------
+
+_kernel_numbers = itertools.count(1)
+# The kernels running for each run (by its kernel folder), so a run that ends early can kill
+# them; a folder missing here belongs to a run that has ended.
+_running: dict[str, set[ReportKernelManager]] = {}
+_running_lock = threading.Lock()
+
+
+class ReportKernelManager(AsyncKernelManager):
+    """An ordinary kernel, on IPC sockets in its run's kernel folder (parallel kernels cannot
+    race for TCP ports), known to its run (see end_kernels)."""
+
+    kernel_folder = Unicode("", config=True, help="the run's folder for connection files and IPC sockets")
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("connection_file")
+    def _default_connection_file(self) -> str:
+        # short: jupyter_client puts the sockets beside it, at "<name>-ipc-<port>"
+        return os.path.join(self.kernel_folder, f"{next(_kernel_numbers)}.json")
+
+    async def start_kernel(self, **kw) -> None:
+        await super().start_kernel(**kw)
+        with _running_lock:
+            kernels = _running.get(self.kernel_folder)
+            if kernels is not None:
+                kernels.add(self)
+        if kernels is None:  # its run ended while it was starting
+            await self.shutdown_kernel(now=True)
+            raise RuntimeError("the report run has ended")
+
+
+def start_kernels() -> str:
+    """Open a run's kernel folder (its name holds our pid, see remove_leftovers)."""
+    folder = tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-")
+    with _running_lock:
+        _running[folder] = set()
+    return folder
+
+
+def end_kernels(folder: str) -> None:
+    """Kill the run's kernels that are still running and remove its kernel folder."""
+    with _running_lock:
+        kernels = _running.pop(folder, set())
+    for km in kernels:
+        process = km.provisioner.process if km.provisioner is not None else None
+        if process is not None and process.poll() is None:
+            process.kill()  # its notebook's thread sees a dead kernel and stops
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove the staging and kernel folders of earlier runs whose process is gone."""
+    found = [*Path(out_dir).glob(f".{RUN_PREFIX}*"), *Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*")]
+    for folder in found:
+        m = _LEFTOVER.match(folder.name)
+        if m and folder.is_dir() and not _is_running(int(m.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would send Ctrl-C there: keep the folder
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def execute(input_path: Path, output_path: Path, parameters: dict, kernel_folder: str):
     """Run one notebook with papermill and save it; raise ReportError naming the failing cell.
 
-    Returns the executed notebook. These are papermill.execute_notebook's own steps (load,
-    parameterize, run with its engine, raise for the first error) minus two things: its
-    os.chdir, which would move every thread of a parallel run, and its serialising of the
-    result for an output path we do not give it; the kernel gets its working directory
-    directly and the notebook is saved once, here. The kernel comes from kernels.py (forked
-    from the warm kernel server); pass kernels.IPCKernelManager for an ordinary kernel.
+    The kernel starts in the notebook's folder (the working directory of the process is left
+    alone: papermill's `cwd` would move every thread of a parallel run). Returns the executed
+    notebook.
     """
+    import papermill
     from nbclient.exceptions import DeadKernelError
-    from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
-    from papermill.execute import raise_for_execution_errors, remove_error_markers
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
 
     input_path = Path(input_path).resolve()
-    cwd = str(Path(cwd).resolve()) if cwd else str(input_path.parent)
-    last: Exception | None = None
-    for _ in range(KERNEL_START_ATTEMPTS):
-        nb = load_notebook_node(str(input_path))
-        if parameters:
-            nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL)
-        nb = remove_error_markers(nb)
-        try:
-            nb = papermill_engines.execute_notebook_with_engine(
-                None, nb, input_path=str(input_path), output_path=None, kernel_name=KERNEL,
-                progress_bar=False, log_output=False, start_timeout=60, record_timing=False,
-                kernel_manager_class=kernel_manager_class, shutdown_kernel="immediate",
-                resources={"metadata": {"path": cwd}})  # the kernel's working directory
-            raise_for_execution_errors(nb, None)
-            break
-        except PapermillExecutionError as e:
-            raise ReportError(f"{input_path.name} {_describe(parameters)} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
-        except DeadKernelError as e:  # a RuntimeError too, but running the notebook again would not help
-            raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel died while running ({e})") from None
-        except (RuntimeError, TimeoutError) as e:  # kernel died or did not answer while starting
-            last = e
-    else:
-        raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel did not start ({last})")
+    try:
+        nb = papermill.execute_notebook(
+            str(input_path), None, parameters, kernel_name=KERNEL, progress_bar=False, start_timeout=60,
+            # the rest goes to nbclient: the kernel, its working directory, no timing metadata
+            kernel_manager_class=ReportKernelManager,
+            config=Config({"ReportKernelManager": {"kernel_folder": kernel_folder}}),
+            resources={"metadata": {"path": str(input_path.parent)}},
+            record_timing=False, shutdown_kernel="immediate")
+    except PapermillExecutionError as e:
+        raise ReportError(f"{input_path.name} {_describe(parameters)} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
+    except DeadKernelError as e:
+        raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel died while running ({e})") from None
+    except (RuntimeError, TimeoutError) as e:  # the kernel died or did not answer while starting
+        raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel did not start ({e})") from None
     clean_notebook(nb)
     nbformat.write(nb, str(output_path))
     return nb
@@ -122,8 +198,8 @@ def _describe(parameters: dict) -> str:
     return "(" + ", ".join(f"{k}={v}" for k, v in parameters.items() if v is not None) + ")"
 
 
-def _execute_job(job: Job, folder: Path):
-    return execute(NOTEBOOK_DIR / job.notebook, folder / f"{job.name}.ipynb", job.parameters)
+def _execute_job(job: Job, folder: Path, kernel_folder: str):
+    return execute(NOTEBOOK_DIR / job.notebook, folder / f"{job.name}.ipynb", job.parameters, kernel_folder)
 
 
 def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
@@ -150,94 +226,79 @@ def run_reports(year: int, langs: list[str], projects: list[int], out_dir: Path,
     planned = plan(year, langs, projects, with_overview, data_dir)
     out_dir = Path(out_dir).resolve()  # threads and kernels must not depend on the working directory
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".kpi-report-{year}-", dir=out_dir))
+    remove_leftovers(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{RUN_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         folders = {lang: staging / str(year) / lang for lang in planned}
         for folder in folders.values():
             folder.mkdir(parents=True)
-        work = [(job, lang) for lang, js in planned.items() for job in js]
-        # the kernel server imports the libraries and loads and grades the data once (views.warm)
-        _run_all(work, folders, jobs, progress, server_calls=[["kpi_lib.views", "warm", [str(year), data_dir]]])
+        _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress)
         for lang, js in planned.items():
             write_index(folders[lang], year, lang, js)
-        return [_swap_in(folders[lang], out_dir / str(year) / lang) for lang in planned]
+        return [_swap_in(folders[lang], out_dir / str(year) / lang, staging) for lang in planned]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert=_convert_job,
-             server_calls: list | None = None) -> None:
-    """Run (job, lang) pairs: `run(job, folder)` on `jobs` threads at a time, then
-    `convert(job, folder, lang, notebook)` on one more thread, with a progress bar.
+def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert=_convert_job) -> None:
+    """Run (job, lang) pairs: `run(job, folder, kernel_folder)` on `jobs` threads at a time,
+    then `convert(job, folder, lang, notebook)` on one more thread, with a progress bar.
 
-    Threads are enough: each notebook's work happens in its own kernel process, and each
-    thread has its own kernel client and event loop. HTML conversion has a thread of its own
-    so a notebook slot never waits for it. With `server_calls` (a list, maybe empty) the run
-    has a kernel server (kernels.serving_kernels) that makes those calls first, and kernels
-    for the next notebooks are forked ahead while notebooks are still waiting to start.
+    Threads are enough: each notebook's work happens in its own kernel process, and each thread
+    has its own kernel client and event loop. HTML conversion has a thread of its own so a
+    notebook slot never waits for it. If anything fails or the run is interrupted, notebooks
+    not started are cancelled and running ones have their kernels killed.
     """
     from tqdm import tqdm
 
-    waiting = [len(work)]  # notebooks not started yet
-    lock = threading.Lock()
-
-    def start(job, folder):
-        with lock:
-            waiting[0] -= 1
-        return run(job, folder)
-
-    serving = (contextlib.nullcontext() if server_calls is None
-               else serving_kernels(server_calls, more_to_come=lambda: waiting[0] > 0))
+    kernel_folder = start_kernels()
+    notebooks = ThreadPoolExecutor(max(1, jobs), thread_name_prefix="kpi-notebook")
+    converter = ThreadPoolExecutor(1, thread_name_prefix="kpi-html")
     bar = tqdm(total=len(work), desc="reports", unit="notebook", file=sys.stderr, disable=not progress)
-    with serving, ThreadPoolExecutor(max(1, jobs), thread_name_prefix="kpi-notebook") as notebooks, \
-            ThreadPoolExecutor(1, thread_name_prefix="kpi-html") as html:
-        if convert is _convert_job:
-            from .html_export import prepare
-
-            html.submit(prepare)  # the converter's one-time set-up, while the first kernels start
-        running = {notebooks.submit(start, job, folders[lang]): ("run", job, lang) for job, lang in work}
-        try:
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    step, job, lang = running.pop(future)
-                    result = future.result()  # a failing notebook raises here
-                    if step == "run" and convert is not None:
-                        running[html.submit(convert, job, folders[lang], lang, result)] = ("html", job, lang)
-                    else:
-                        bar.set_postfix_str(f"{lang}/{job.name}")
-                        bar.update()
-        except BaseException:
-            for future in running:
-                future.cancel()  # notebooks already running finish; no new one starts
-            raise
-        finally:
-            bar.close()
+    try:
+        running = {notebooks.submit(run, job, folders[lang], kernel_folder): ("run", job, lang) for job, lang in work}
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                step, job, lang = running.pop(future)
+                result = future.result()  # a failing notebook raises here
+                if step == "run" and convert is not None:
+                    running[converter.submit(convert, job, folders[lang], lang, result)] = ("html", job, lang)
+                else:
+                    bar.set_postfix_str(f"{lang}/{job.name}")
+                    bar.update()
+    finally:
+        for pool in (notebooks, converter):
+            pool.shutdown(wait=False, cancel_futures=True)
+        end_kernels(kernel_folder)  # after a complete run, none is left to kill
+        for pool in (notebooks, converter):
+            pool.shutdown()
+        bar.close()
 
 
-def _swap_in(new: Path, target: Path) -> Path:
-    """Replace target with new in two renames, so readers see the old or the new set, never a mix."""
+def _swap_in(new: Path, target: Path, trash: Path) -> Path:
+    """Replace target with new in two renames, so readers see the old or the new set, never a
+    mix; the old set goes to `trash` (the run's staging folder, removed with it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    old = None
     if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
+        target.rename(trash / f"old-{target.parent.name}-{target.name}")
     new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     return target
 
 
 def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
     """Re-execute the committed notebooks in place with their default parameters (for nbval)."""
     done = []
-    with serving_kernels():
+    kernel_folder = start_kernels()
+    try:
         for path in sorted(notebook_dir.glob("*.ipynb")):
             tmp = path.with_name(f".{path.name}.tmp")
             try:
-                execute(path, tmp, {})
+                execute(path, tmp, {}, kernel_folder)
                 os.replace(tmp, path)
             finally:
                 tmp.unlink(missing_ok=True)
             done.append(path)
+    finally:
+        end_kernels(kernel_folder)
     return done

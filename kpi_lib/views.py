@@ -61,26 +61,16 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
                   audit(dataset, scheme), outlook(dataset, fy, scheme).set_index("indicator"))
 
 
-def warm(year, data_dir=None) -> None:
-    """Load and grade the data for `year` ahead of the notebooks: the Dataset keeps what it
-    computed (grading.dataset_memo) and loading the unchanged files again returns it, so
-    report kernels forked after this (kernels.py) start with it. Raises what open_report would."""
-    open_report(year, "ja", data_dir)
-
-
 def _one_line_errors() -> None:
-    """In IPython, show a KpiError as one line instead of a traceback (the cell still fails)."""
+    """In IPython, show a KpiError as its one-line message instead of a traceback (the cell
+    still fails, and papermill names the error from the error output)."""
     try:
         ip = get_ipython()  # type: ignore[name-defined]  # noqa: F821
     except NameError:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        # IPython drops what a custom handler returns; send the error output (ename, evalue,
-        # a one-line "traceback") ourselves, so papermill can name the error.
-        stb = [f"{etype.__name__}: {value}"]
-        shell._showtraceback(etype, value, stb)
-        return stb
+        shell.showtraceback((etype, value, tb), exception_only=True)
 
     ip.set_custom_exc((KpiError,), handler)
 

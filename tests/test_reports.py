@@ -4,13 +4,19 @@ import html
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from kpi_lib import report, texts
+from kpi_lib.cli import main
 from kpi_lib.errors import KpiError
 from kpi_lib.grading import evaluate
 from kpi_lib.labels import text
@@ -150,3 +156,147 @@ def test_same_data_and_parameters_give_identical_reports(tmp_path):
     for name in ("project_2.ipynb", "project_2.html", "index.html"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert str(tmp_path) not in (a / "project_2.ipynb").read_text(encoding="utf-8")
+
+
+# --- how a run ends: interrupted, killed, or with a dead kernel ------------------------------
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+
+
+def _kernels_of(pid: int) -> set[int]:
+    """Live ipykernel processes of the run with process id `pid`: their connection file is in
+    its kernel folder (which names the pid), whoever their parent is now."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z" and b"ipykernel_launcher" in b" ".join(argv) \
+                and any(f"{report.RUN_PREFIX}{pid}-".encode() in a for a in argv):
+            found.add(int(entry.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":  # a zombie has exited (its reaper may be slow)
+            alive.add(pid)
+    return alive
+
+
+def _poll(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def _leftovers(out: Path, pid: int) -> list[Path]:
+    return [*out.glob(f".{report.RUN_PREFIX}{pid}-*"), *Path(tempfile.gettempdir()).glob(f"{report.RUN_PREFIX}{pid}-*")]
+
+
+def _start_report(out: Path, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kpi_lib.cli", "report", "--year", "2018", "--lang", "ja",
+                             "--out", str(out), "--jobs", "2", "--no-progress"],
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@needs_proc
+def test_a_killed_run_leaves_no_kernel_and_the_next_run_cleans_its_folders_and_ctrl_c_is_one_line(tmp_path):
+    out = tmp_path / "out"
+    killed = _start_report(out, tmp_path)
+    try:
+        assert _poll(lambda: len(_kernels_of(killed.pid)) == 2, 60), killed.stderr.read() if killed.poll() else ""
+        kernels = _kernels_of(killed.pid)
+        killed.kill()  # SIGKILL: no clean-up code of ours runs
+        killed.wait()
+    finally:
+        killed.kill()
+    # ipykernel's parent poller ends each kernel within about a second of its parent's death
+    assert _poll(lambda: not _alive(kernels), 10), f"kernels left running: {_alive(kernels)}"
+    assert _leftovers(out, killed.pid)  # a staging folder and a kernel folder
+
+    interrupted = _start_report(out, tmp_path)  # the next run
+    try:
+        assert _poll(lambda: len(_kernels_of(interrupted.pid)) > 0, 60)
+        assert _leftovers(out, killed.pid) == []  # cleaned when the run started
+        assert _leftovers(out, interrupted.pid)  # its own, while it runs
+        kernels = _kernels_of(interrupted.pid)
+        interrupted.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        stdout, stderr = interrupted.communicate(timeout=30)
+    finally:
+        interrupted.kill()
+    assert interrupted.returncode == 130
+    assert stderr == "kpi: interrupted\n" and stdout == ""
+    assert not _alive(kernels)  # killed before the process ended
+    assert _leftovers(out, interrupted.pid) == []
+    assert not (out / "2018").exists()  # nothing half-written
+
+
+def test_a_run_keeps_the_folders_of_runs_still_running(tmp_path):
+    live = tmp_path / f".{report.RUN_PREFIX}{os.getppid()}-x"  # our parent is running
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f".{report.RUN_PREFIX}{int(gone.stdout)}-x"
+    live.mkdir()
+    dead.mkdir()
+    report.remove_leftovers(tmp_path)
+    assert live.exists() and not dead.exists()
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_a_kernel_that_dies_mid_run_is_reported_as_such(tmp_path):
+    src = _notebook(tmp_path / "dies.ipynb", "x = 1", "import os; os._exit(3)")
+    folder = report.start_kernels()
+    try:
+        with pytest.raises(report.ReportError, match="dies.ipynb.*the kernel died"):
+            report.execute(src, tmp_path / "dies.out.ipynb", {}, folder)
+    finally:
+        report.end_kernels(folder)
+    assert not (tmp_path / "dies.out.ipynb").exists()
+    assert not Path(folder).exists()
+
+
+def test_report_kernels_are_ordinary_kernel_processes_on_ipc_sockets(tmp_path):
+    src = _notebook(tmp_path / "probe.ipynb", "import json, os, sys\n"
+                    "print(json.dumps({'ppid': os.getppid(), 'cwd': os.getcwd(), 'pandas': 'pandas' in sys.modules,"
+                    " 'connection': [a for a in sys.argv if a.endswith('.json')]}))")
+    folder = report.start_kernels()
+    try:
+        nb = report.execute(src, tmp_path / "probe.out.ipynb", {}, folder)
+        seen = json.loads(nb.cells[0].outputs[0]["text"])
+    finally:
+        report.end_kernels(folder)
+    assert seen["ppid"] == os.getpid()  # started by this process: it dies with us (JPY_PARENT_PID)
+    assert seen["cwd"] == str(tmp_path)  # the notebook's folder, whatever ours is
+    assert not seen["pandas"]  # a fresh interpreter, nothing inherited
+    [connection] = seen["connection"]
+    assert Path(connection).parent == Path(folder)
+    info = json.loads((tmp_path / "probe.out.ipynb").read_text(encoding="utf-8"))
+    assert str(tmp_path) not in json.dumps(info["metadata"])  # no run-specific paths saved
+
+
+def test_parallel_run_with_a_relative_output_folder(tmp_path, monkeypatch, capsys):
+    # notebooks run on threads: nothing may depend on the process's working directory
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--year", "2018", "--project", "1", "--project", "4", "--lang", "en", "--out", "rel",
+                 "--jobs", "2", "--no-progress"]) == 0
+    folder = tmp_path / "rel" / "2018" / "en"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "index.html", "project_1.html", "project_1.ipynb", "project_4.html", "project_4.ipynb"]
+    assert capsys.readouterr().out.split() == [str(folder / "index.html")]
+    assert not list(Path(report.NOTEBOOK_DIR).glob("rel"))
