@@ -50,21 +50,36 @@ def synthetic_tables(bodies: int, indicators: int, years: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     n = bodies * indicators
     ids = np.array([f"b{b:04d}_i{i:02d}" for b in range(bodies) for i in range(indicators)], dtype=object)
-    kind = rng.choice(["value", "cumulative", "national", "above_baseline", "at_least_baseline"], n, p=[0.7, 0.1, 0.1, 0.05, 0.05])
+    kind = rng.choice(
+        ["value", "cumulative", "national", "above_baseline", "at_least_baseline"], n, p=[0.7, 0.1, 0.1, 0.05, 0.05]
+    )
     lower = (rng.random(n) < 0.2) & (kind == "value")
     baseline = np.where(rng.random(n) < 0.5, np.round(rng.uniform(50, 5000, n)), np.round(rng.uniform(0.5, 100, n), 1))
     growth = np.where(lower, rng.uniform(0.5, 0.95, n), rng.uniform(1.05, 1.6, n))
-    target = np.where(np.isin(kind, ["value", "cumulative"]), np.round(baseline * growth * np.where(kind == "cumulative", 5, 1)), np.nan)
+    target = np.where(
+        np.isin(kind, ["value", "cumulative"]),
+        np.round(baseline * growth * np.where(kind == "cumulative", 5, 1)),
+        np.nan,
+    )
     revised = np.where((kind == "value") & (rng.random(n) < 0.1), np.round(target * rng.choice([0.9, 1.2], n)), np.nan)
     last = FIRST_YEAR + years - 1
-    ind = pd.DataFrame({
-        "indicator": ids, "direction": np.where(lower, "lower", "higher"), "baseline": baseline,
-        "baseline_state": numbers.VALUE, "baseline_year": float(FIRST_YEAR - 1), "target_kind": kind, "target": target,
-        "target_year": last, "period_start": np.where(kind == "cumulative", float(FIRST_YEAR + 2), np.nan),
-        "period_end": np.where(kind == "cumulative", float(last), np.nan), "revised_target": revised,
-        "revised_target_year": np.where(np.isnan(revised), np.nan, float(last)),
-        "actual_basis": "annual",
-    })
+    ind = pd.DataFrame(
+        {
+            "indicator": ids,
+            "direction": np.where(lower, "lower", "higher"),
+            "baseline": baseline,
+            "baseline_state": numbers.VALUE,
+            "baseline_year": float(FIRST_YEAR - 1),
+            "target_kind": kind,
+            "target": target,
+            "target_year": last,
+            "period_start": np.where(kind == "cumulative", float(FIRST_YEAR + 2), np.nan),
+            "period_end": np.where(kind == "cumulative", float(last), np.nan),
+            "revised_target": revised,
+            "revised_target_year": np.where(np.isnan(revised), np.nan, float(last)),
+            "actual_basis": "annual",
+        }
+    )
     year = np.tile(np.arange(FIRST_YEAR, FIRST_YEAR + years), n)
     step = np.repeat((growth - 1) / years, years) * (np.tile(np.arange(1, years + 1), n))
     noise = rng.normal(0, 0.03, n * years)
@@ -72,11 +87,24 @@ def synthetic_tables(bodies: int, indicators: int, years: int, seed: int = 0):
     cumulative = np.repeat(kind == "cumulative", years)
     actual = np.round(np.where(cumulative, level * 0.9, level), 1)
     state = np.where(rng.random(n * years) < 0.03, numbers.NOT_YET, numbers.VALUE)
-    act = pd.DataFrame({"indicator": np.repeat(ids, years), "year": year,
-                        "actual": np.where(state == numbers.VALUE, actual, np.nan), "actual_state": state, "actual_decimals": 1})
+    act = pd.DataFrame(
+        {
+            "indicator": np.repeat(ids, years),
+            "year": year,
+            "actual": np.where(state == numbers.VALUE, actual, np.nan),
+            "actual_state": state,
+            "actual_decimals": 1,
+        }
+    )
     national = np.repeat(kind == "national", years)
-    bench = pd.DataFrame({"indicator": act["indicator"][national].to_numpy(), "year": year[national],
-                          "value": np.round(actual[national] * rng.uniform(0.9, 1.15, national.sum()), 1), "provenance": "official"})
+    bench = pd.DataFrame(
+        {
+            "indicator": act["indicator"][national].to_numpy(),
+            "year": year[national],
+            "value": np.round(actual[national] * rng.uniform(0.9, 1.15, national.sum()), 1),
+            "provenance": "official",
+        }
+    )
     return ind, act, bench
 
 
@@ -99,8 +127,10 @@ def main() -> None:
     scheme = load_scheme("hokkaido")
     year = FIRST_YEAR + args.years - 2  # the last year's actuals are partly 未: the latest up to it is used
     ind, act, bench = synthetic_tables(args.bodies, args.indicators, args.years)
-    print(f"synthetic dataset: {len(ind):,} indicators ({args.bodies:,} bodies × {args.indicators}), "
-          f"{len(act):,} observations ({args.years} years), evaluation year {year}")
+    print(
+        f"synthetic dataset: {len(ind):,} indicators ({args.bodies:,} bodies × {args.indicators}), "
+        f"{len(act):,} observations ({args.years} years), evaluation year {year}"
+    )
 
     def end_to_end():
         obs = build_observations(ind, act, bench, None, scheme)
@@ -109,10 +139,15 @@ def main() -> None:
     t_all, latest = timed(end_to_end, max(1, args.repeat // 4))
     obs = build_observations(ind, act, bench, None, scheme)
     kind = obs["target_kind"]
-    arrays = dict(actual=obs["measured"].to_numpy(float), reference=obs["reference"].to_numpy(float),
-                  lower=(obs["direction"] == "lower").to_numpy(bool), strict=(kind == "above_baseline").to_numpy(bool),
-                  original_reference=obs["target"].to_numpy(float), upward_revised=obs["upward_revised"].to_numpy(bool),
-                  baseline=obs["baseline"].to_numpy(float))
+    arrays = dict(
+        actual=obs["measured"].to_numpy(float),
+        reference=obs["reference"].to_numpy(float),
+        lower=(obs["direction"] == "lower").to_numpy(bool),
+        strict=(kind == "above_baseline").to_numpy(bool),
+        original_reference=obs["target"].to_numpy(float),
+        upward_revised=obs["upward_revised"].to_numpy(bool),
+        baseline=obs["baseline"].to_numpy(float),
+    )
     rows = len(arrays["actual"])
     t_core, (rate, achieved, original, grade) = timed(lambda: grade_arrays(scheme, **arrays), args.repeat)
 
@@ -131,23 +166,38 @@ def main() -> None:
     t_floor, _ = timed(floor_minimal, args.repeat)
     t_floor_all, _ = timed(floor_all, args.repeat)
 
-    columns = [arrays[k].tolist() for k in ("actual", "reference", "lower", "strict", "original_reference", "upward_revised", "baseline")]
+    columns = [
+        arrays[k].tolist()
+        for k in ("actual", "reference", "lower", "strict", "original_reference", "upward_revised", "baseline")
+    ]
     t = time.perf_counter()
     naive = [grade_row(scheme, *row) for row in zip(*columns)]
     t_naive = time.perf_counter() - t
-    same = all((None if np.isnan(rate[i]) else float(rate[i]), bool(achieved[i]), bool(original[i]), str(grade[i])) == naive[i]
-               for i in range(rows))
+    same = all(
+        (None if np.isnan(rate[i]) else float(rate[i]), bool(achieved[i]), bool(original[i]), str(grade[i])) == naive[i]
+        for i in range(rows)
+    )
 
     counts = latest["grade"].value_counts().to_dict()
-    print(f"graded: {rows:,} rows; latest grade per indicator: {len(latest):,} ({', '.join(f'{g} {c:,}' for g, c in sorted(counts.items()))})")
-    print(f"end-to-end (tables -> latest grades)   {t_all * 1000:9.1f} ms   target < 1000 ms: {'met' if t_all < 1 else 'MISSED'}")
+    print(
+        f"graded: {rows:,} rows; latest grade per indicator: {len(latest):,} ({', '.join(f'{g} {c:,}' for g, c in sorted(counts.items()))})"
+    )
+    print(
+        f"end-to-end (tables -> latest grades)   {t_all * 1000:9.1f} ms   target < 1000 ms: {'met' if t_all < 1 else 'MISSED'}"
+    )
     print(f"core grade_arrays                      {t_core * 1000:9.1f} ms")
-    print(f"naive per-row Python (exact decimal)   {t_naive * 1000:9.1f} ms   core is {t_naive / t_core:,.0f}× faster "
-          f"(target ≥ 50×: {'met' if t_naive / t_core >= 50 else 'MISSED'})")
-    print(f"numpy floor, minimal                   {t_floor * 1000:9.1f} ms   core is {t_core / t_floor:.1f}× it "
-          f"(target ≤ 5×: {'met' if t_core / t_floor <= 5 else 'MISSED'})")
-    print(f"numpy floor, all divisions/comparisons {t_floor_all * 1000:9.1f} ms   core is {t_core / t_floor_all:.1f}× it "
-          f"(target ≤ 5×: {'met' if t_core / t_floor_all <= 5 else 'MISSED'})")
+    print(
+        f"naive per-row Python (exact decimal)   {t_naive * 1000:9.1f} ms   core is {t_naive / t_core:,.0f}× faster "
+        f"(target ≥ 50×: {'met' if t_naive / t_core >= 50 else 'MISSED'})"
+    )
+    print(
+        f"numpy floor, minimal                   {t_floor * 1000:9.1f} ms   core is {t_core / t_floor:.1f}× it "
+        f"(target ≤ 5×: {'met' if t_core / t_floor <= 5 else 'MISSED'})"
+    )
+    print(
+        f"numpy floor, all divisions/comparisons {t_floor_all * 1000:9.1f} ms   core is {t_core / t_floor_all:.1f}× it "
+        f"(target ≤ 5×: {'met' if t_core / t_floor_all <= 5 else 'MISSED'})"
+    )
     print(f"vectorised and naive results identical on all {rows:,} rows: {same}")
 
 

@@ -39,8 +39,21 @@ def run(cmd: list[str]) -> None:
 def time_ours(year: int, lang: str, jobs: int) -> float:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        run([str(BIN / "kpi"), "report", "--year", str(year), "--lang", lang, "--jobs", str(jobs),
-             "--out", out, "--no-progress"])
+        run(
+            [
+                str(BIN / "kpi"),
+                "report",
+                "--year",
+                str(year),
+                "--lang",
+                lang,
+                "--jobs",
+                str(jobs),
+                "--out",
+                out,
+                "--no-progress",
+            ]
+        )
         return time.perf_counter() - start
 
 
@@ -50,8 +63,21 @@ def time_recipe(year: int, lang: str, projects: list[int], jobs: int) -> float:
 
     def pipeline(notebook: str, name: str, extra: list[str], out: Path) -> None:
         executed = out / f"{name}.ipynb"
-        run([str(BIN / "papermill"), str(report.NOTEBOOK_DIR / notebook), str(executed), "-p", "year", str(year),
-             "-p", "lang", lang, *extra, "--no-progress-bar"])
+        run(
+            [
+                str(BIN / "papermill"),
+                str(report.NOTEBOOK_DIR / notebook),
+                str(executed),
+                "-p",
+                "year",
+                str(year),
+                "-p",
+                "lang",
+                lang,
+                *extra,
+                "--no-progress-bar",
+            ]
+        )
         run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)])
 
     with tempfile.TemporaryDirectory() as out, ThreadPoolExecutor(jobs) as pool:
@@ -71,16 +97,22 @@ def main() -> int:
     dataset = load_dataset()
     year = args.year or dataset.latest_year
     projects = dataset.project_numbers
-    print(f"FY{year}, lang={args.lang}: {len(projects)} project reports + overview, --jobs {args.jobs} "
-          f"(recipe: {args.jobs} papermill+nbconvert pipelines at once), {args.repeat} pairs")
+    print(
+        f"FY{year}, lang={args.lang}: {len(projects)} project reports + overview, --jobs {args.jobs} "
+        f"(recipe: {args.jobs} papermill+nbconvert pipelines at once), {args.repeat} pairs"
+    )
     time_ours(year, args.lang, args.jobs)  # fills the machine's caches (untimed)
-    pairs = [(time_ours(year, args.lang, args.jobs), time_recipe(year, args.lang, projects, args.jobs))
-             for _ in range(args.repeat)]
+    pairs = [
+        (time_ours(year, args.lang, args.jobs), time_recipe(year, args.lang, projects, args.jobs))
+        for _ in range(args.repeat)
+    ]
     ours = statistics.median(a for a, _ in pairs)
     recipe = statistics.median(b for _, b in pairs)
     ratio = statistics.median(b / a for a, b in pairs)
-    print(f"kpi report {ours:5.1f} s   recipe {recipe:5.1f} s   recipe/ours {ratio:4.2f}x   "
-          f"(ours/recipe by pair: {' '.join(f'{a:.1f}/{b:.1f}' for a, b in pairs)} s)")
+    print(
+        f"kpi report {ours:5.1f} s   recipe {recipe:5.1f} s   recipe/ours {ratio:4.2f}x   "
+        f"(ours/recipe by pair: {' '.join(f'{a:.1f}/{b:.1f}' for a, b in pairs)} s)"
+    )
     return 0
 
 

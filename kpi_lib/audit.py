@@ -14,7 +14,17 @@ from .formatting import format_number
 from .grading import evaluate, progress_table
 from .scheme import Scheme, scheme_for
 
-AUDIT_COLUMNS = ["project", "indicator", "name_ja", "name_en", "year", "figure", "published", "recomputed", "arithmetic"]
+AUDIT_COLUMNS = [
+    "project",
+    "indicator",
+    "name_ja",
+    "name_en",
+    "year",
+    "figure",
+    "published",
+    "recomputed",
+    "arithmetic",
+]
 
 
 def audit(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
@@ -34,9 +44,18 @@ def _audit(dataset, scheme: Scheme) -> pd.DataFrame:
         published = p.progress_rate if p.progress_rate_state == numbers.VALUE else None
         if _same(published, recomputed):
             continue
-        rows.append(_row(p.project, p.indicator, names, p.year, "progress_rate",
-                         _fmt_rate(published, p.progress_rate_state), _fmt_rate(recomputed, None),
-                         rate_arithmetic(g, p.year, scheme) if g is not None else "no actual value for this year"))
+        rows.append(
+            _row(
+                p.project,
+                p.indicator,
+                names,
+                p.year,
+                "progress_rate",
+                _fmt_rate(published, p.progress_rate_state),
+                _fmt_rate(recomputed, None),
+                rate_arithmetic(g, p.year, scheme) if g is not None else "no actual value for this year",
+            )
+        )
     for year in sorted(set(dataset.published_grades["year"])):
         ev = evaluate(dataset, year, scheme).set_index(["project", "indicator"])
         for p in dataset.published_grades[dataset.published_grades["year"] == year].itertuples():
@@ -45,16 +64,27 @@ def _audit(dataset, scheme: Scheme) -> pd.DataFrame:
             r = ev.loc[(p.project, p.indicator)]
             if r["grade"] == p.grade:
                 continue
-            rows.append(_row(p.project, p.indicator, names, year, "grade", p.grade, r["grade"] or "",
-                             grade_arithmetic(r, scheme)))
+            rows.append(
+                _row(
+                    p.project, p.indicator, names, year, "grade", p.grade, r["grade"] or "", grade_arithmetic(r, scheme)
+                )
+            )
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
 
 def _row(project, indicator, names, year, figure, published, recomputed, arithmetic) -> dict:
     n = names.loc[indicator]
-    return {"project": int(project), "indicator": indicator, "name_ja": n["name_ja"] if isinstance(n["name_ja"], str) else "",
-            "name_en": n["name_en"] if isinstance(n["name_en"], str) else "", "year": int(year), "figure": figure,
-            "published": published, "recomputed": recomputed, "arithmetic": arithmetic}
+    return {
+        "project": int(project),
+        "indicator": indicator,
+        "name_ja": n["name_ja"] if isinstance(n["name_ja"], str) else "",
+        "name_en": n["name_en"] if isinstance(n["name_en"], str) else "",
+        "year": int(year),
+        "figure": figure,
+        "published": published,
+        "recomputed": recomputed,
+        "arithmetic": arithmetic,
+    }
 
 
 def _same(a, b) -> bool:
@@ -74,7 +104,11 @@ def rate_arithmetic(g, year: int, scheme: Scheme) -> str:
     7,086 ÷ 10,500 × 100 = 67.4857 → 67.5, or (actual − baseline) ÷ (reference − baseline) × 100."""
     measured, reference = Decimal(repr(float(g["measured"]))), Decimal(repr(float(g["reference"])))
     kind = g["target_kind"]
-    what = f" (national value {int(year)})" if kind == "national" else (" (baseline)" if kind in ("above_baseline", "at_least_baseline") else "")
+    what = (
+        f" (national value {int(year)})"
+        if kind == "national"
+        else (" (baseline)" if kind in ("above_baseline", "at_least_baseline") else "")
+    )
     f = lambda d: format_number(float(d))  # noqa: E731
     if scheme.definition == "improvement":
         base = Decimal(repr(float(g["baseline"])))
@@ -102,5 +136,9 @@ def grade_arithmetic(r, scheme: Scheme) -> str:
     reason = f"rate {r['progress_rate']:.1f}% (actual of {int(r['latest_year'])})"
     if band is not None and band.rate_below is not None:
         return f"{reason} is below {band.rate_below:g}% → {band.grade}"
-    state = "target achieved" if r["achieved"] else ("original target achieved" if r["original_achieved"] else "target not achieved")
+    state = (
+        "target achieved"
+        if r["achieved"]
+        else ("original target achieved" if r["original_achieved"] else "target not achieved")
+    )
     return f"{reason}, {state} → {r['grade']}"

@@ -16,32 +16,69 @@ from .grading import evaluate
 from .loading import check_year
 from .scheme import Scheme, scheme_for
 
-COLUMNS = ["project", "kind", "position", "indicator", "name_ja", "name_en", "name_source", "from_year", "to_year",
-           "grade_from", "grade_to", "rate_from", "rate_to", "change"]
+COLUMNS = [
+    "project",
+    "kind",
+    "position",
+    "indicator",
+    "name_ja",
+    "name_en",
+    "name_source",
+    "from_year",
+    "to_year",
+    "grade_from",
+    "grade_to",
+    "rate_from",
+    "rate_to",
+    "change",
+]
 
 
-def grade_changes(dataset, from_year: int, to_year: int, scheme: Scheme | str | None = None,
-                  projects: list[int] | None = None, include_unchanged: bool = False) -> pd.DataFrame:
+def grade_changes(
+    dataset,
+    from_year: int,
+    to_year: int,
+    scheme: Scheme | str | None = None,
+    projects: list[int] | None = None,
+    include_unchanged: bool = False,
+) -> pd.DataFrame:
     """One row per project and indicator whose grade differs between the two evaluation years."""
     if from_year >= to_year:
-        raise KpiError(f"the first evaluation year ({fiscal_year_label(from_year, 'en')}) must come before the second "
-                       f"({fiscal_year_label(to_year, 'en')})")
+        raise KpiError(
+            f"the first evaluation year ({fiscal_year_label(from_year, 'en')}) must come before the second "
+            f"({fiscal_year_label(to_year, 'en')})"
+        )
     for y in (from_year, to_year):
         check_year(dataset, y)
     scheme = scheme_for(dataset, scheme)
     before = evaluate(dataset, from_year, scheme, projects)
     after = evaluate(dataset, to_year, scheme, projects)
-    merged = after.merge(before[["project", "indicator", "grade", "progress_rate"]], on=["project", "indicator"],
-                         suffixes=("", "_from"))
+    merged = after.merge(
+        before[["project", "indicator", "grade", "progress_rate"]], on=["project", "indicator"], suffixes=("", "_from")
+    )
     rows = []
     for r in merged.to_dict("records"):
         change = classify_change(scheme, r["grade_from"], r["grade"])
         if change == "unchanged" and not include_unchanged:
             continue
-        rows.append({"project": r["project"], "kind": r["kind"], "position": r["position"], "indicator": r["indicator"],
-                     "name_ja": r["name_ja"], "name_en": r["name_en"], "name_source": r["name_source"],
-                     "from_year": from_year, "to_year": to_year, "grade_from": r["grade_from"], "grade_to": r["grade"],
-                     "rate_from": r["progress_rate_from"], "rate_to": r["progress_rate"], "change": change})
+        rows.append(
+            {
+                "project": r["project"],
+                "kind": r["kind"],
+                "position": r["position"],
+                "indicator": r["indicator"],
+                "name_ja": r["name_ja"],
+                "name_en": r["name_en"],
+                "name_source": r["name_source"],
+                "from_year": from_year,
+                "to_year": to_year,
+                "grade_from": r["grade_from"],
+                "grade_to": r["grade"],
+                "rate_from": r["progress_rate_from"],
+                "rate_to": r["progress_rate"],
+                "change": change,
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -60,17 +97,19 @@ def classify_change(scheme: Scheme, old: str, new: str) -> str:
 def change_table(changes: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The changes as people read them: localised headings, the move in words."""
     from .fiscal_year import short_label
-    from .labels import kind_label, text
     from .formatting import indicator_name
+    from .labels import kind_label, text
 
     rows = []
     for r in changes.to_dict("records"):
-        rows.append({
-            text("col.project", lang): r["project"],
-            text("col.kind", lang): kind_label(r["kind"], lang),
-            text("col.name", lang): indicator_name(r, lang),
-            text("col.grade_in", lang).format(year=short_label(r["from_year"], lang)): r["grade_from"],
-            text("col.grade_in", lang).format(year=short_label(r["to_year"], lang)): r["grade_to"],
-            text("col.change", lang): text(f"change.{r['change']}", lang),
-        })
+        rows.append(
+            {
+                text("col.project", lang): r["project"],
+                text("col.kind", lang): kind_label(r["kind"], lang),
+                text("col.name", lang): indicator_name(r, lang),
+                text("col.grade_in", lang).format(year=short_label(r["from_year"], lang)): r["grade_from"],
+                text("col.grade_in", lang).format(year=short_label(r["to_year"], lang)): r["grade_to"],
+                text("col.change", lang): text(f"change.{r['change']}", lang),
+            }
+        )
     return pd.DataFrame(rows)

@@ -20,8 +20,14 @@ from .style import FONT_STACK, GRADE_COLOURS, SERIES_COLOURS
 
 WIDTH, HEIGHT = 440, 230
 _SERIES = ("actual", "national", "baseline", "target", "revised_target", "projection")
-_SHAPES = {"actual": "circle", "national": "triangle-up", "baseline": "diamond", "target": "square",
-           "revised_target": "cross", "projection": "circle"}
+_SHAPES = {
+    "actual": "circle",
+    "national": "triangle-up",
+    "baseline": "diamond",
+    "target": "square",
+    "revised_target": "cross",
+    "projection": "circle",
+}
 
 
 # Charts are built from Altair's classes directly (channels with field and type, marks as
@@ -41,6 +47,7 @@ _CONFIG = alt.Config(
 
 def _built_unchecked(build):
     """Build a chart with Altair's per-object validation off (see above)."""
+
     @functools.wraps(build)
     def wrapper(*args, **kwargs):
         with debug_mode(False):
@@ -71,11 +78,14 @@ def _layer_chart(data, layers: list, properties: dict) -> alt.LayerChart:
     return chart
 
 
-def _unit(mark: alt.MarkDef, data: pd.DataFrame | None = None, transform: list | None = None,
-          **encoding) -> alt.Chart:
+def _unit(mark: alt.MarkDef, data: pd.DataFrame | None = None, transform: list | None = None, **encoding) -> alt.Chart:
     """One layer: a mark with its encoding (and its own data where it has other data)."""
-    return alt.Chart(data=alt.Undefined if data is None else _records(data), mark=mark,
-                     encoding=alt.FacetedEncoding(**encoding), transform=transform or alt.Undefined)
+    return alt.Chart(
+        data=alt.Undefined if data is None else _records(data),
+        mark=mark,
+        encoding=alt.FacetedEncoding(**encoding),
+        transform=transform or alt.Undefined,
+    )
 
 
 def _tooltip(field: str, title: str) -> alt.Tooltip:
@@ -95,9 +105,18 @@ def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
     def add(series, year, value, decimals=None, note="", point=True):
         if year is None or pd.isna(year) or value is None or pd.isna(value):
             return
-        rows.append({"series": series, "series_label": text(f"series.{series}", lang), "year": int(year),
-                     "year_label": short_label(int(year), lang), "value": float(value),
-                     "value_text": format_quantity(value, decimals, u, lang), "note": note, "point": point})
+        rows.append(
+            {
+                "series": series,
+                "series_label": text(f"series.{series}", lang),
+                "year": int(year),
+                "year_label": short_label(int(year), lang),
+                "value": float(value),
+                "value_text": format_quantity(value, decimals, u, lang),
+                "note": note,
+                "point": point,
+            }
+        )
 
     a = dataset.actuals
     for x in a[(a["indicator"] == r["indicator"]) & (a["actual_state"] == numbers.VALUE)].itertuples():
@@ -116,8 +135,15 @@ def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
     if not numbers.is_missing(projected) and not numbers.is_missing(latest) and int(o["target_year"]) > int(latest):
         decimals = r.get("actual_decimals")
         add("projection", r["latest_year"], r["actual"], decimals, point=False)  # starts at the actual's marker
-        add("projection", o["target_year"], numbers.round_half_up(float(o["projected_value"]), int(decimals or 0)), decimals)
-    return pd.DataFrame(rows, columns=["series", "series_label", "year", "year_label", "value", "value_text", "note", "point"])
+        add(
+            "projection",
+            o["target_year"],
+            numbers.round_half_up(float(o["projected_value"]), int(decimals or 0)),
+            decimals,
+        )
+    return pd.DataFrame(
+        rows, columns=["series", "series_label", "year", "year_label", "value", "value_text", "note", "point"]
+    )
 
 
 def _year_domain(years: list[int], lang: str) -> list[str]:
@@ -135,44 +161,84 @@ def trend_chart(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
     present = [s for s in _SERIES if s in set(frame["series"])]
     labels = [text(f"series.{s}", lang) for s in present]
     series_title = text("chart.series", lang)
-    colour = alt.Color(field="series_label", type="nominal", title=series_title,
-                       scale=alt.Scale(domain=labels, range=[SERIES_COLOURS[s] for s in present]))
-    shape = alt.Shape(field="series_label", type="nominal", title=series_title,
-                      scale=alt.Scale(domain=labels, range=[_SHAPES[s] for s in present]))
-    x = alt.X(field="year_label", type="ordinal", title=None, scale=alt.Scale(domain=domain),
-              axis=alt.Axis(labelAngle=0))
+    colour = alt.Color(
+        field="series_label",
+        type="nominal",
+        title=series_title,
+        scale=alt.Scale(domain=labels, range=[SERIES_COLOURS[s] for s in present]),
+    )
+    shape = alt.Shape(
+        field="series_label",
+        type="nominal",
+        title=series_title,
+        scale=alt.Scale(domain=labels, range=[_SHAPES[s] for s in present]),
+    )
+    x = alt.X(
+        field="year_label", type="ordinal", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)
+    )
     u = unit(r, lang)
-    y = alt.Y(field="value", type="quantitative", title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}",
-              scale=alt.Scale(zero=False))
-    tooltip = [_tooltip("series_label", series_title), _tooltip("year_label", text("col.year", lang)),
-               _tooltip("value_text", text("chart.value", lang))]
+    y = alt.Y(
+        field="value",
+        type="quantitative",
+        title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}",
+        scale=alt.Scale(zero=False),
+    )
+    tooltip = [
+        _tooltip("series_label", series_title),
+        _tooltip("year_label", text("col.year", lang)),
+        _tooltip("value_text", text("chart.value", lang)),
+    ]
     if (frame["note"] != "").any():
         tooltip.append(_tooltip("note", text("chart.note", lang)))
     detail = alt.Detail(field="series", type="nominal")
 
     def series_line(series: list[str], dash: list[int]) -> alt.Chart:
-        return _unit(alt.MarkDef(type="line", strokeWidth=2, strokeDash=dash),
-                     transform=[alt.FilterTransform(alt.FieldOneOfPredicate(field="series", oneOf=series))],
-                     x=x, y=y, color=colour, detail=detail)
+        return _unit(
+            alt.MarkDef(type="line", strokeWidth=2, strokeDash=dash),
+            transform=[alt.FilterTransform(alt.FieldOneOfPredicate(field="series", oneOf=series))],
+            x=x,
+            y=y,
+            color=colour,
+            detail=detail,
+        )
 
     # solid for actuals, dashed for the national series and the projection; a line layer with
     # no points would leave Vega an empty scale extent, so only present series get one
     solid = [s for s in ("actual",) if s in present]
     dashed = [s for s in ("national", "projection") if s in present]
     layers = [series_line(series, dash) for series, dash in ((solid, [1, 0]), (dashed, [5, 3])) if series]
-    layers.append(_unit(alt.MarkDef(type="point", size=90, filled=True, opacity=1),
-                        transform=[alt.FilterTransform("datum.point")],
-                        x=x, y=y, color=colour, shape=shape, tooltip=tooltip))
+    layers.append(
+        _unit(
+            alt.MarkDef(type="point", size=90, filled=True, opacity=1),
+            transform=[alt.FilterTransform("datum.point")],
+            x=x,
+            y=y,
+            color=colour,
+            shape=shape,
+            tooltip=tooltip,
+        )
+    )
     level_y = alt.Y(field="value", type="quantitative")
     if r["target_kind"] in ("value", "cumulative"):
         # the target in force as a level line, so the gap to it reads at a glance
         level = pd.DataFrame({"value": [float(r["target_in_force"])], "label": [text("series.reference", lang)]})
-        layers.append(_unit(alt.MarkDef(type="rule", strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"]),
-                            level, y=level_y))
+        layers.append(
+            _unit(
+                alt.MarkDef(type="rule", strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"]),
+                level,
+                y=level_y,
+            )
+        )
     elif r["target_kind"] in ("above_baseline", "at_least_baseline") and r["baseline_state"] == numbers.VALUE:
         level = pd.DataFrame({"value": [float(r["baseline"])], "label": [text(f"target.{r['target_kind']}", lang)]})
-        layers.append(_unit(alt.MarkDef(type="rule", strokeDash=[6, 4], color=SERIES_COLOURS["target"]), level,
-                            y=level_y, tooltip=[_tooltip("label", text("series.reference", lang))]))
+        layers.append(
+            _unit(
+                alt.MarkDef(type="rule", strokeDash=[6, 4], color=SERIES_COLOURS["target"]),
+                level,
+                y=level_y,
+                tooltip=[_tooltip("label", text("series.reference", lang))],
+            )
+        )
     title = alt.TitleParams(text=text("chart.trend", lang), subtitle=indicator_name(r, lang))
     return _layer(layers, frame, width=WIDTH, height=HEIGHT, title=title)
 
@@ -180,18 +246,26 @@ def trend_chart(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
 def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.DataFrame:
     """Progress rate of each year's actual, with the grade that actual gives."""
     g = graded[(graded["indicator"] == indicator) & graded["progress_rate"].notna()]
-    return pd.DataFrame({
-        "year": g["year"].astype(int), "year_label": [short_label(int(y), lang) for y in g["year"]],
-        "progress_rate": g["progress_rate"].astype(float),
-        "rate_text": [format_rate(v) for v in g["progress_rate"]],
-        "grade": g["grade"], "label": [f"{gr} {format_rate(v)}" for gr, v in zip(g["grade"], g["progress_rate"])],
-    })
+    return pd.DataFrame(
+        {
+            "year": g["year"].astype(int),
+            "year_label": [short_label(int(y), lang) for y in g["year"]],
+            "progress_rate": g["progress_rate"].astype(float),
+            "rate_text": [format_rate(v) for v in g["progress_rate"]],
+            "grade": g["grade"],
+            "label": [f"{gr} {format_rate(v)}" for gr, v in zip(g["grade"], g["progress_rate"])],
+        }
+    )
 
 
 def _grade_colour(lang: str) -> alt.Color:
     grades = list(GRADE_COLOURS)
-    return alt.Color(field="grade", type="nominal", title=text("col.grade", lang),
-                     scale=alt.Scale(domain=grades, range=[GRADE_COLOURS[g][0] for g in grades]))
+    return alt.Color(
+        field="grade",
+        type="nominal",
+        title=text("col.grade", lang),
+        scale=alt.Scale(domain=grades, range=[GRADE_COLOURS[g][0] for g in grades]),
+    )
 
 
 @_built_unchecked
@@ -199,24 +273,40 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, lang: str = "ja") -> alt.
     """Progress rate by year against the 80% and 100% lines, coloured and labelled by grade."""
     frame = rate_frame(graded, result_row["indicator"], lang)
     domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang)
-    x = alt.X(field="year_label", type="ordinal", title=None, scale=alt.Scale(domain=domain),
-              axis=alt.Axis(labelAngle=0))
+    x = alt.X(
+        field="year_label", type="ordinal", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)
+    )
     top = max([120.0, *frame["progress_rate"]]) if len(frame) else 120.0
-    y = alt.Y(field="progress_rate", type="quantitative", title=f"{text('col.progress_rate', lang)} (%)",
-              scale=alt.Scale(domain=[0, top]))
+    y = alt.Y(
+        field="progress_rate",
+        type="quantitative",
+        title=f"{text('col.progress_rate', lang)} (%)",
+        scale=alt.Scale(domain=[0, top]),
+    )
     lines = pd.DataFrame({"progress_rate": [80.0, 100.0], "label": ["80%", "100%"]})
     line_y = alt.Y(field="progress_rate", type="quantitative")
     label = alt.Text(field="label", type="nominal")
     layers = [
         _unit(alt.MarkDef(type="rule", strokeDash=[4, 4], color="#555555"), lines, y=line_y),
-        _unit(alt.MarkDef(type="text", align="left", dx=4, dy=-6, color="#555555", fontSize=10), lines,
-              y=line_y, x=alt.XValue(value=0), text=label),
+        _unit(
+            alt.MarkDef(type="text", align="left", dx=4, dy=-6, color="#555555", fontSize=10),
+            lines,
+            y=line_y,
+            x=alt.XValue(value=0),
+            text=label,
+        ),
         _unit(alt.MarkDef(type="line", color="#999999"), x=x, y=y),
-        _unit(alt.MarkDef(type="point", size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5),
-              x=x, y=y, color=_grade_colour(lang),
-              tooltip=[_tooltip("year_label", text("col.year", lang)),
-                       _tooltip("rate_text", text("col.progress_rate", lang)),
-                       _tooltip("grade", text("col.grade", lang))]),
+        _unit(
+            alt.MarkDef(type="point", size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5),
+            x=x,
+            y=y,
+            color=_grade_colour(lang),
+            tooltip=[
+                _tooltip("year_label", text("col.year", lang)),
+                _tooltip("rate_text", text("col.progress_rate", lang)),
+                _tooltip("grade", text("col.grade", lang)),
+            ],
+        ),
         _unit(alt.MarkDef(type="text", dy=-12, fontSize=11), x=x, y=y, text=label),
     ]
     title = alt.TitleParams(text=text("chart.rate", lang), subtitle=indicator_name(result_row, lang))
@@ -233,16 +323,33 @@ def grade_counts_chart(results: pd.DataFrame, lang: str = "ja") -> alt.LayerChar
     y = alt.Y(field="project_label", type="nominal", title=None)
     order = alt.Order(field="order", type="quantitative")
     count_title = text("chart.count", lang)
-    bars = _unit(alt.MarkDef(type="bar", stroke="#333333", strokeWidth=0.5),
-                 y=y, x=alt.X(field="count", type="quantitative", title=count_title, stack="zero"),
-                 color=_grade_colour(lang), order=order,
-                 tooltip=[_tooltip("project_label", text("col.project", lang)), _tooltip("grade", text("col.grade", lang)),
-                          alt.Tooltip(field="count", type="quantitative", title=count_title)])
-    labels = _unit(alt.MarkDef(type="text", dx=-8, align="right", fontSize=11),
-                   y=y, x=alt.X(field="count", type="quantitative", stack="zero"), order=order,
-                   detail=alt.Detail(field="grade", type="nominal"), text=alt.Text(field="grade", type="nominal"))
-    return _layer([bars, labels], counts, width=WIDTH, height=30 * counts["project"].nunique() + 20,
-                  title=text("chart.grade_counts", lang))
+    bars = _unit(
+        alt.MarkDef(type="bar", stroke="#333333", strokeWidth=0.5),
+        y=y,
+        x=alt.X(field="count", type="quantitative", title=count_title, stack="zero"),
+        color=_grade_colour(lang),
+        order=order,
+        tooltip=[
+            _tooltip("project_label", text("col.project", lang)),
+            _tooltip("grade", text("col.grade", lang)),
+            alt.Tooltip(field="count", type="quantitative", title=count_title),
+        ],
+    )
+    labels = _unit(
+        alt.MarkDef(type="text", dx=-8, align="right", fontSize=11),
+        y=y,
+        x=alt.X(field="count", type="quantitative", stack="zero"),
+        order=order,
+        detail=alt.Detail(field="grade", type="nominal"),
+        text=alt.Text(field="grade", type="nominal"),
+    )
+    return _layer(
+        [bars, labels],
+        counts,
+        width=WIDTH,
+        height=30 * counts["project"].nunique() + 20,
+        title=text("chart.grade_counts", lang),
+    )
 
 
 @_built_unchecked
@@ -252,20 +359,45 @@ def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
     names = {r["indicator"]: f"{r['project']}. {indicator_name(r, lang)}" for r in order.to_dict("records")}
     g = graded[graded["indicator"].isin(names) & graded["progress_rate"].notna()]
     text_colours = {grade: fg for grade, (_, fg) in GRADE_COLOURS.items()}
-    frame = pd.DataFrame({
-        "name": [names[i] for i in g["indicator"]], "year_label": [short_label(int(y), lang) for y in g["year"]],
-        "progress_rate": g["progress_rate"].astype(float), "grade": g["grade"],
-        "label": [f"{format_rate(v)}" for v in g["progress_rate"]],
-        # white on the dark grade colours, black on the light ones
-        "text_colour": ["#ffffff" if text_colours.get(gr) == "#ffffff" else "#000000" for gr in g["grade"]]})
+    frame = pd.DataFrame(
+        {
+            "name": [names[i] for i in g["indicator"]],
+            "year_label": [short_label(int(y), lang) for y in g["year"]],
+            "progress_rate": g["progress_rate"].astype(float),
+            "grade": g["grade"],
+            "label": [f"{format_rate(v)}" for v in g["progress_rate"]],
+            # white on the dark grade colours, black on the light ones
+            "text_colour": ["#ffffff" if text_colours.get(gr) == "#ffffff" else "#000000" for gr in g["grade"]],
+        }
+    )
     year_domain = _year_domain([int(y) for y in g["year"]], lang)
-    x = alt.X(field="year_label", type="ordinal", title=None, scale=alt.Scale(domain=year_domain),
-              axis=alt.Axis(orient="top", labelAngle=0))
+    x = alt.X(
+        field="year_label",
+        type="ordinal",
+        title=None,
+        scale=alt.Scale(domain=year_domain),
+        axis=alt.Axis(orient="top", labelAngle=0),
+    )
     y = alt.Y(field="name", type="nominal", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=360))
-    cells = _unit(alt.MarkDef(type="rect", stroke="#ffffff"), x=x, y=y, color=_grade_colour(lang),
-                  tooltip=[_tooltip("name", text("col.name", lang)), _tooltip("year_label", text("col.year", lang)),
-                           _tooltip("label", text("col.progress_rate", lang)), _tooltip("grade", text("col.grade", lang))])
-    labels = _unit(alt.MarkDef(type="text", fontSize=10), x=x, y=y, text=alt.Text(field="label", type="nominal"),
-                   color=alt.Color(field="text_colour", type="nominal", scale=None, legend=None))
-    return _layer([cells, labels], frame, width=70 * len(year_domain), height=22 * len(names),
-                  title=text("chart.heatmap", lang))
+    cells = _unit(
+        alt.MarkDef(type="rect", stroke="#ffffff"),
+        x=x,
+        y=y,
+        color=_grade_colour(lang),
+        tooltip=[
+            _tooltip("name", text("col.name", lang)),
+            _tooltip("year_label", text("col.year", lang)),
+            _tooltip("label", text("col.progress_rate", lang)),
+            _tooltip("grade", text("col.grade", lang)),
+        ],
+    )
+    labels = _unit(
+        alt.MarkDef(type="text", fontSize=10),
+        x=x,
+        y=y,
+        text=alt.Text(field="label", type="nominal"),
+        color=alt.Color(field="text_colour", type="nominal", scale=None, legend=None),
+    )
+    return _layer(
+        [cells, labels], frame, width=70 * len(year_domain), height=22 * len(names), title=text("chart.heatmap", lang)
+    )

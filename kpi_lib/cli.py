@@ -8,8 +8,8 @@ import json
 import logging
 import os
 import sys
-from pathlib import Path
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
 
@@ -40,14 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
 
     g = sub.add_parser("grades", help="progress rate and grade of every indicator for an evaluation year")
-    g.add_argument("--year", type=_year, required=True, metavar="FY", help="evaluation fiscal year: 2018, H30, 平成30年度, R1 …")
+    g.add_argument(
+        "--year", type=_year, required=True, metavar="FY", help="evaluation fiscal year: 2018, H30, 平成30年度, R1 …"
+    )
     g.add_argument("--project", type=int, action="append", metavar="N", help="only project N (repeatable)")
     g.add_argument("--format", choices=("table", "csv", "json"), default="table")
     g.add_argument("--lang", choices=LANGS, default="ja")
     data_arg(g)
 
     c = sub.add_parser("changes", help="indicators whose grade changed between two evaluation years")
-    c.add_argument("--from", dest="from_year", type=_year, required=True, metavar="FY", help="the earlier evaluation year")
+    c.add_argument(
+        "--from", dest="from_year", type=_year, required=True, metavar="FY", help="the earlier evaluation year"
+    )
     c.add_argument("--to", dest="to_year", type=_year, required=True, metavar="FY", help="the later evaluation year")
     c.add_argument("--project", type=int, action="append", metavar="N", help="only project N (repeatable)")
     c.add_argument("--format", choices=("table", "csv"), default="table")
@@ -63,24 +67,38 @@ def build_parser() -> argparse.ArgumentParser:
     data_arg(v)
 
     r = sub.add_parser("report", help="run the report notebooks into HTML reports (papermill)")
-    r.add_argument("--year", type=_year, metavar="FY", help="evaluation fiscal year (default: the latest year with actuals)")
-    r.add_argument("--project", type=int, action="append", metavar="N", help="only project N (repeatable; skips the overview)")
+    r.add_argument(
+        "--year", type=_year, metavar="FY", help="evaluation fiscal year (default: the latest year with actuals)"
+    )
+    r.add_argument(
+        "--project", type=int, action="append", metavar="N", help="only project N (repeatable; skips the overview)"
+    )
     r.add_argument("--lang", choices=LANGS, action="append", help="ja or en (repeatable; default: both)")
     r.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
-    r.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N", help="notebooks run at once (default: 2)")
+    r.add_argument(
+        "--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N", help="notebooks run at once (default: 2)"
+    )
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     data_arg(r)
 
     sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks (after a library or data change)")
 
-    x = sub.add_parser("export", help="write the tables as an Excel workbook, one sheet per project as the source prints them")
+    x = sub.add_parser(
+        "export", help="write the tables as an Excel workbook, one sheet per project as the source prints them"
+    )
     x.add_argument("--xlsx", required=True, metavar="FILE", help="workbook to write (.xlsx)")
-    x.add_argument("--year", type=_year, metavar="FY",
-                   help="evaluation fiscal year (default: the latest with actuals); a later year adds empty 実績値 columns to fill in")
+    x.add_argument(
+        "--year",
+        type=_year,
+        metavar="FY",
+        help="evaluation fiscal year (default: the latest with actuals); a later year adds empty 実績値 columns to fill in",
+    )
     x.add_argument("--lang", choices=LANGS, default="ja")
     data_arg(x)
 
-    m = sub.add_parser("import", help="read the 実績値 of an exported workbook back into the data tables (all or nothing)")
+    m = sub.add_parser(
+        "import", help="read the 実績値 of an exported workbook back into the data tables (all or nothing)"
+    )
     m.add_argument("file", metavar="FILE", help="workbook written by 'kpi export'")
     data_arg(m)
     return p
@@ -133,8 +151,11 @@ def cmd_changes(args) -> int:
     if args.format == "csv":
         _write(changes, "csv")
     elif changes.empty:
-        print(text("changes.none", args.lang).format(from_year=short_label(args.from_year, args.lang),
-                                                      to_year=short_label(args.to_year, args.lang)))
+        print(
+            text("changes.none", args.lang).format(
+                from_year=short_label(args.from_year, args.lang), to_year=short_label(args.to_year, args.lang)
+            )
+        )
     else:
         print(render_text_table(change_table(changes, args.lang)))
     return 0
@@ -149,12 +170,18 @@ def cmd_audit(args) -> int:
     elif findings.empty:
         print(text("audit.none", args.lang))
     else:
-        shown = findings.rename(columns={
-            "project": text("col.project", args.lang), "indicator": text("col.indicator_id", args.lang),
-            "name_ja" if args.lang == "ja" else "name_en": text("col.name", args.lang),
-            "year": text("col.year", args.lang), "figure": text("col.figure", args.lang),
-            "published": text("col.published", args.lang), "recomputed": text("col.recomputed", args.lang),
-            "arithmetic": text("col.arithmetic", args.lang)})
+        shown = findings.rename(
+            columns={
+                "project": text("col.project", args.lang),
+                "indicator": text("col.indicator_id", args.lang),
+                "name_ja" if args.lang == "ja" else "name_en": text("col.name", args.lang),
+                "year": text("col.year", args.lang),
+                "figure": text("col.figure", args.lang),
+                "published": text("col.published", args.lang),
+                "recomputed": text("col.recomputed", args.lang),
+                "arithmetic": text("col.arithmetic", args.lang),
+            }
+        )
         shown = shown.drop(columns=["name_en" if args.lang == "ja" else "name_ja"])
         shown[text("col.figure", args.lang)] = [text(f"figure.{f}", args.lang) for f in findings["figure"]]
         print(render_text_table(shown))
@@ -187,7 +214,9 @@ def _width(s: str) -> int:
 
 def render_text_table(frame: pd.DataFrame) -> str:
     """A plain aligned table; Japanese characters count as two columns."""
-    cells = [[str(c) for c in frame.columns]] + [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    cells = [[str(c) for c in frame.columns]] + [
+        ["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)
+    ]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(cells[0]))]
     lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -201,9 +230,8 @@ def _quiet_papermill() -> None:
 
 
 def cmd_report(args) -> int:
-    from .report import run_reports
-
     from .loading import check_project, check_year
+    from .report import run_reports
 
     _quiet_papermill()
 
@@ -212,8 +240,16 @@ def cmd_report(args) -> int:
     projects = [check_project(dataset, p) for p in args.project] if args.project else dataset.project_numbers
     if args.jobs < 1:
         raise KpiError("--jobs must be at least 1")
-    folders = run_reports(year, args.lang or list(LANGS), sorted(set(projects)), Path(args.out), jobs=args.jobs,
-                          data_dir=args.data, with_overview=not args.project, progress=not args.no_progress)
+    folders = run_reports(
+        year,
+        args.lang or list(LANGS),
+        sorted(set(projects)),
+        Path(args.out),
+        jobs=args.jobs,
+        data_dir=args.data,
+        with_overview=not args.project,
+        progress=not args.no_progress,
+    )
     for folder in folders:
         print(folder / "index.html")
     return 0
@@ -246,14 +282,24 @@ def cmd_import(args) -> int:
         print(f"no changes: the workbook holds the data of {where} as it is")
         return 0
     for c in changes:
-        print(f"{' '.join(c.cells)}  {c.indicator} {short_label(c.year)}: {c.old if c.old is not None else '(new)'} -> {c.new}")
+        print(
+            f"{' '.join(c.cells)}  {c.indicator} {short_label(c.year)}: {c.old if c.old is not None else '(new)'} -> {c.new}"
+        )
     added = sum(c.old is None for c in changes)
     print(f"updated {where / 'actuals.csv'}: {len(changes) - added} changed, {added} added")
     return 0
 
 
-COMMANDS = {"grades": cmd_grades, "changes": cmd_changes, "audit": cmd_audit, "validate": cmd_validate, "report": cmd_report,
-            "refresh-notebooks": cmd_refresh_notebooks, "export": cmd_export, "import": cmd_import}
+COMMANDS = {
+    "grades": cmd_grades,
+    "changes": cmd_changes,
+    "audit": cmd_audit,
+    "validate": cmd_validate,
+    "report": cmd_report,
+    "refresh-notebooks": cmd_refresh_notebooks,
+    "export": cmd_export,
+    "import": cmd_import,
+}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

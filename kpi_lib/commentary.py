@@ -7,7 +7,6 @@ The sentences themselves live in labels.py (keys commentary.*); this module pick
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from . import numbers
@@ -42,8 +41,9 @@ def _decimals(r) -> int:
     return 0 if numbers.is_missing(r.get("actual_decimals")) else int(r["actual_decimals"])
 
 
-def indicator_commentary(r: dict, graded: pd.DataFrame, previous: dict | None, findings: pd.DataFrame,
-                         scheme: Scheme, lang: str = "ja") -> list[str]:
+def indicator_commentary(
+    r: dict, graded: pd.DataFrame, previous: dict | None, findings: pd.DataFrame, scheme: Scheme, lang: str = "ja"
+) -> list[str]:
     """Sentences about one indicator for the evaluation year of `r` (a row of evaluate())."""
     out: list[str] = []
     if r["name_source"] == "missing":
@@ -63,19 +63,39 @@ def indicator_commentary(r: dict, graded: pd.DataFrame, previous: dict | None, f
     if len(history):
         prev = history.iloc[-1]
         change = float(r["actual"]) - float(prev["actual"])
-        values = dict(latest=latest, latest_year=_fy(latest_year, lang), previous_year=_fy(prev["year"], lang),
-                      previous=_amount(prev["actual"], prev["actual_decimals"], r, lang))
+        values = dict(
+            latest=latest,
+            latest_year=_fy(latest_year, lang),
+            previous_year=_fy(prev["year"], lang),
+            previous=_amount(prev["actual"], prev["actual_decimals"], r, lang),
+        )
         if round(change, 6) == 0:
             out.append(_say("actual_same", lang, **values))
         else:
-            out.append(_say("actual_up" if change > 0 else "actual_down", lang, difference=_difference(change, d, r, lang), **values))
+            out.append(
+                _say(
+                    "actual_up" if change > 0 else "actual_down",
+                    lang,
+                    difference=_difference(change, d, r, lang),
+                    **values,
+                )
+            )
     else:
         out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
     out += _gap_sentences(r, lang)
     out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
         key = "published_rate" if f.figure == "progress_rate" else "published_grade"
-        out.append(_say(key, lang, year=_fy(f.year, lang), published=f.published, recomputed=f.recomputed, arithmetic=f.arithmetic))
+        out.append(
+            _say(
+                key,
+                lang,
+                year=_fy(f.year, lang),
+                published=f.published,
+                recomputed=f.recomputed,
+                arithmetic=f.arithmetic,
+            )
+        )
     if r["national_provenance"] == "derived":
         out.append(_say("derived_national", lang))
     return out
@@ -94,8 +114,14 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
     elif kind in ("above_baseline", "at_least_baseline"):
         what = _say("what.baseline", lang, reference=ref_text)
     elif kind == "cumulative":
-        what = _say("what.cumulative", lang, reference=ref_text, year=_fy(r["target_year"], lang),
-                    start=_fy(r["period_start"], lang), end=_fy(r["period_end"], lang))
+        what = _say(
+            "what.cumulative",
+            lang,
+            reference=ref_text,
+            year=_fy(r["target_year"], lang),
+            start=_fy(r["period_start"], lang),
+            end=_fy(r["period_end"], lang),
+        )
     else:
         what = _say("what.target", lang, reference=ref_text, year=_fy(r["target_year"], lang))
     if r["achieved"]:
@@ -113,8 +139,15 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
         years_left = end - int(r["latest_year"])
         if years_left > 0:
             change = "addition" if kind == "cumulative" else "decrease" if lower else "increase"
-            out.append(_say("pace_needed", lang, year=_fy(end, lang), pace=_difference(gap / years_left, d, r, lang),
-                            change=text(f"commentary.change.{change}", lang)))
+            out.append(
+                _say(
+                    "pace_needed",
+                    lang,
+                    year=_fy(end, lang),
+                    pace=_difference(gap / years_left, d, r, lang),
+                    change=text(f"commentary.change.{change}", lang),
+                )
+            )
         else:
             out.append(_say("target_year_passed", lang, year=_fy(end, lang)))
     return out
@@ -128,11 +161,23 @@ def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -
         return now
     old = previous["grade"]
     move = scheme.compare(old, grade)
-    key = ("grade_unchanged" if old == grade else "grade_changed") if move == 0 else "grade_improved" if move > 0 else "grade_fell"
-    return now + text("commentary.sentence_gap", lang) + _say(key, lang, year=_fy(previous["evaluation_year"], lang), old=old)
+    key = (
+        ("grade_unchanged" if old == grade else "grade_changed")
+        if move == 0
+        else "grade_improved"
+        if move > 0
+        else "grade_fell"
+    )
+    return (
+        now
+        + text("commentary.sentence_gap", lang)
+        + _say(key, lang, year=_fy(previous["evaluation_year"], lang), old=old)
+    )
 
 
-def project_commentary(results: pd.DataFrame, changes: pd.DataFrame | None, scheme: Scheme, lang: str = "ja") -> list[str]:
+def project_commentary(
+    results: pd.DataFrame, changes: pd.DataFrame | None, scheme: Scheme, lang: str = "ja"
+) -> list[str]:
     """Sentences summarising one project's (or all projects') grades for the evaluation year;
     `changes` is changes.grade_changes from the previous year (None for the first year)."""
     year = int(results["evaluation_year"].iloc[0])
@@ -141,8 +186,15 @@ def project_commentary(results: pd.DataFrame, changes: pd.DataFrame | None, sche
     parts = [_say("count", lang, grade=g, n=counts[g]) for g in order]
     ungraded = int((results["grade"] == "").sum())
     names_separator = text("commentary.names_separator", lang)
-    out = [_say("project_counts", lang, year=_fy(year, lang), n=len(results),
-                counts=text("commentary.counts_separator", lang).join(parts))]
+    out = [
+        _say(
+            "project_counts",
+            lang,
+            year=_fy(year, lang),
+            n=len(results),
+            counts=text("commentary.counts_separator", lang).join(parts),
+        )
+    ]
     if ungraded:
         out.append(_say("ungraded", lang, n=ungraded))
     if scheme.ranking:
@@ -153,8 +205,16 @@ def project_commentary(results: pd.DataFrame, changes: pd.DataFrame | None, sche
     if changes is not None:
         py = _fy(year - 1, lang)
         if len(changes):
-            items = [_say("change_item", lang, name=indicator_name(r, lang), old=r["grade_from"] or "—", new=r["grade_to"] or "—")
-                     for r in changes.to_dict("records")]
+            items = [
+                _say(
+                    "change_item",
+                    lang,
+                    name=indicator_name(r, lang),
+                    old=r["grade_from"] or "—",
+                    new=r["grade_to"] or "—",
+                )
+                for r in changes.to_dict("records")
+            ]
             out.append(_say("changes", lang, year=py, items=names_separator.join(items)))
         else:
             out.append(_say("no_changes", lang, year=py))
@@ -171,7 +231,11 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
         return out
     out.append(_say("outlook", lang, label=outlook_label(code, lang)))
     d = _decimals(r)
-    if not numbers.is_missing(o.get("projected_value")) and not numbers.is_missing(o.get("target_year")) and int(o["target_year"]) > int(r["latest_year"]):
+    if (
+        not numbers.is_missing(o.get("projected_value"))
+        and not numbers.is_missing(o.get("target_year"))
+        and int(o["target_year"]) > int(r["latest_year"])
+    ):
         projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
         reached = o.get("projected_year_reached")
         if numbers.is_missing(reached):

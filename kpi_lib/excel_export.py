@@ -26,9 +26,26 @@ from openpyxl.utils import get_column_letter
 from . import formatting, numbers
 from .audit import audit
 from .errors import KpiError
-from .excel_layout import (COL_BASE, COL_KEY, COL_KIND, COL_LABEL, COL_NAME, COL_REVISED, COL_TARGET, COL_YEAR0,
-                           FIRST_BLOCK_ROW, FORMAT_ID, KEY_HEADER, META_SHEET, fixed_cells, number_format, rows_of,
-                           sheet_name, shown, word)
+from .excel_layout import (
+    COL_BASE,
+    COL_KEY,
+    COL_KIND,
+    COL_LABEL,
+    COL_NAME,
+    COL_REVISED,
+    COL_TARGET,
+    COL_YEAR0,
+    FIRST_BLOCK_ROW,
+    FORMAT_ID,
+    KEY_HEADER,
+    META_SHEET,
+    fixed_cells,
+    number_format,
+    rows_of,
+    sheet_name,
+    shown,
+    word,
+)
 from .files import atomic_file
 from .fiscal_year import fiscal_year_label, short_label
 from .formatting import name_with_unit
@@ -52,12 +69,12 @@ class _Context:
     year: int
     years: list[int]
     results: pd.DataFrame
-    rates: dict          # (indicator, year) -> recomputed progress rate
-    published: dict      # (project, indicator, year) -> published rate row (state, value)
-    findings: dict       # (project, indicator, year, figure) -> audit row
+    rates: dict  # (indicator, year) -> recomputed progress rate
+    published: dict  # (project, indicator, year) -> published rate row (state, value)
+    findings: dict  # (project, indicator, year, figure) -> audit row
     audit: pd.DataFrame  # every audit finding (the audit sheet)
-    bench: dict          # (indicator, year) -> (value, decimals, provenance)
-    actuals: dict        # (indicator, year) -> numbers.Cell
+    bench: dict  # (indicator, year) -> (value, decimals, provenance)
+    actuals: dict  # (indicator, year) -> numbers.Cell
 
 
 def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None, lang: str = "ja") -> Path:
@@ -79,8 +96,7 @@ def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None,
         _project_sheet(wb.create_sheet(sheet_name(project, lang)), ctx, project)
     _audit_sheet(wb.create_sheet(word("audit_sheet", lang)), ctx)
     meta = wb.create_sheet(META_SHEET)
-    for row in (("format", FORMAT_ID), ("lang", lang), ("year", ctx.year),
-                ("years", ",".join(map(str, ctx.years)))):
+    for row in (("format", FORMAT_ID), ("lang", lang), ("year", ctx.year), ("years", ",".join(map(str, ctx.years)))):
         meta.append(row)
     meta.sheet_state = "hidden"
     with atomic_file(path) as tmp:
@@ -98,22 +114,50 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     findings = audit(dataset, scheme)
     pr = dataset.published_rates
     return _Context(
-        dataset=dataset, lang=lang, year=year,
+        dataset=dataset,
+        lang=lang,
+        year=year,
         years=list(range(first, max(year, latest) + 1)),
         results=evaluate(dataset, year, scheme),
-        rates={(r.indicator, int(r.year)): float(r.progress_rate) for r in graded.itertuples() if pd.notna(r.progress_rate)},
-        published={(int(r.project), r.indicator, int(r.year)): (r.progress_rate_state, r.progress_rate) for r in pr.itertuples()},
+        rates={
+            (r.indicator, int(r.year)): float(r.progress_rate) for r in graded.itertuples() if pd.notna(r.progress_rate)
+        },
+        published={
+            (int(r.project), r.indicator, int(r.year)): (r.progress_rate_state, r.progress_rate)
+            for r in pr.itertuples()
+        },
         findings={(int(f.project), f.indicator, int(f.year), f.figure): f for f in findings.itertuples()},
         audit=findings,
-        bench={(b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance) for b in dataset.benchmarks.itertuples()},
-        actuals={(r.indicator, int(r.year)): numbers.Cell(r.actual_state, None if pd.isna(r.actual) else float(r.actual),
-                                                           0 if pd.isna(r.actual_decimals) else int(r.actual_decimals))
-                 for r in a.itertuples()},
+        bench={
+            (b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance)
+            for b in dataset.benchmarks.itertuples()
+        },
+        actuals={
+            (r.indicator, int(r.year)): numbers.Cell(
+                r.actual_state,
+                None if pd.isna(r.actual) else float(r.actual),
+                0 if pd.isna(r.actual_decimals) else int(r.actual_decimals),
+            )
+            for r in a.itertuples()
+        },
     )
 
 
-def _cell(ws, row: int, col: int, value=None, fmt: str | None = None, *, bold=False, fill=None,
-          align: str | None = None, wrap=False, italic=False, color: str | None = None, border=True):
+def _cell(
+    ws,
+    row: int,
+    col: int,
+    value=None,
+    fmt: str | None = None,
+    *,
+    bold=False,
+    fill=None,
+    align: str | None = None,
+    wrap=False,
+    italic=False,
+    color: str | None = None,
+    border=True,
+):
     c = ws.cell(row=row, column=col)
     c.value = value
     if fmt:
@@ -142,7 +186,11 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
     name = proj["name_ja"] if lang == "ja" else proj["name_en"]
     catch = proj["catch_ja"] if lang == "ja" else proj["catch_en"]
     ws.cell(row=1, column=COL_KIND, value=f"{project}. {name}").font = Font(bold=True, size=14)
-    ws.cell(row=2, column=COL_KIND, value=f"{catch}　{text('report.evaluation_year', lang)}：{fiscal_year_label(ctx.year, lang)}")
+    ws.cell(
+        row=2,
+        column=COL_KIND,
+        value=f"{catch}　{text('report.evaluation_year', lang)}：{fiscal_year_label(ctx.year, lang)}",
+    )
     row = FIRST_BLOCK_ROW
     marks: list = []
     derived_shown = False
@@ -161,8 +209,9 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
             row += rows_of(r)
         # the block's label runs down its left edge, as in the source
         _cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=_HEADER_FILL)
-        ws.cell(row=top, column=COL_KIND).alignment = Alignment(horizontal="center", vertical="center",
-                                                                text_rotation=255 if lang == "ja" else 90)
+        ws.cell(row=top, column=COL_KIND).alignment = Alignment(
+            horizontal="center", vertical="center", text_rotation=255 if lang == "ja" else 90
+        )
         for rr in range(top + 1, row):
             _cell(ws, rr, COL_KIND, fill=_HEADER_FILL)
         ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
@@ -187,12 +236,23 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
     fixed = fixed_cells(r, lang, ctx.years, ctx.bench)
     derived_shown = False
     for (dr, col), fx in fixed.items():
-        derived = fx.source == "benchmarks.csv" and fx.value is not None and \
-            ctx.bench[(ind, ctx.years[col - COL_YEAR0])][2] == "derived"
+        derived = (
+            fx.source == "benchmarks.csv"
+            and fx.value is not None
+            and ctx.bench[(ind, ctx.years[col - COL_YEAR0])][2] == "derived"
+        )
         derived_shown |= derived
-        c = _cell(ws, row + dr, col, fx.value, fx.fmt, wrap=col <= COL_REVISED, italic=derived,
-                  color="7F7F7F" if derived else None,
-                  align="left" if col == COL_NAME else ("center" if col < COL_LABEL else None))
+        c = _cell(
+            ws,
+            row + dr,
+            col,
+            fx.value,
+            fx.fmt,
+            wrap=col <= COL_REVISED,
+            italic=derived,
+            color="7F7F7F" if derived else None,
+            align="left" if col == COL_NAME else ("center" if col < COL_LABEL else None),
+        )
         if derived:
             c.comment = Comment(text("provenance.derived", lang), "kpi_lib", width=260, height=60)
         if col != COL_NAME:
@@ -236,8 +296,11 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
         _mark(g, finding, lang, "")
         marks.append((r, ctx.year, text("col.grade", lang), finding, ""))
     # rows tall enough for the wrapped name and targets
-    lines = max(math.ceil(_text_width(shown(fx.value, fx.fmt)) / (NAME_WIDTH - 2 if col == COL_NAME else _cap(lang) - 1))
-                for (_, col), fx in fixed.items() if col <= COL_REVISED)
+    lines = max(
+        math.ceil(_text_width(shown(fx.value, fx.fmt)) / (NAME_WIDTH - 2 if col == COL_NAME else _cap(lang) - 1))
+        for (_, col), fx in fixed.items()
+        if col <= COL_REVISED
+    )
     for dr in range(n):
         ws.row_dimensions[row + dr].height = max(16.0, 15.0 * lines / n + 3)
     return derived_shown
@@ -288,8 +351,10 @@ def _header(ws, ctx: _Context, row: int) -> None:
 
 def _mark(cell, finding, lang: str, suffix: str) -> None:
     cell.fill = _MISMATCH_FILL
-    note = (f"{word('published', lang)}: {finding.published}{suffix}\n"
-            f"{word('recomputed', lang)}: {finding.recomputed}{suffix}\n{finding.arithmetic}")
+    note = (
+        f"{word('published', lang)}: {finding.published}{suffix}\n"
+        f"{word('recomputed', lang)}: {finding.recomputed}{suffix}\n{finding.arithmetic}"
+    )
     cell.comment = Comment(note, "kpi_lib", width=320, height=90)
 
 
@@ -300,8 +365,13 @@ def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> Non
         lines.append((word("note_mismatch", lang), True))
     colon, (left, right) = ("：", "（）") if lang == "ja" else (": ", "()")
     for r, y, figure, f, suffix in marks:
-        lines.append((f"※ {name_with_unit(r, lang)} {short_label(y, lang)} {figure}{colon}{word('published', lang)} {f.published}{suffix}"
-                      f" / {word('recomputed', lang)} {f.recomputed}{suffix} {left}{f.arithmetic}{right}", False))
+        lines.append(
+            (
+                f"※ {name_with_unit(r, lang)} {short_label(y, lang)} {figure}{colon}{word('published', lang)} {f.published}{suffix}"
+                f" / {word('recomputed', lang)} {f.recomputed}{suffix} {left}{f.arithmetic}{right}",
+                False,
+            )
+        )
     if derived_shown:
         lines.append((word("note_derived", lang), False))
     lines.append((f"{text('report.legend', lang)}{colon}", False))
@@ -340,8 +410,15 @@ def _audit_sheet(ws, ctx: _Context) -> None:
     lang = ctx.lang
     findings = ctx.audit
     ws.cell(row=1, column=1, value=word("audit_title", lang)).font = Font(bold=True, size=14)
-    headers = [text("col.project", lang), text("col.name", lang), text("col.year", lang), text("col.figure", lang),
-               text("col.published", lang), text("col.recomputed", lang), text("col.arithmetic", lang)]
+    headers = [
+        text("col.project", lang),
+        text("col.name", lang),
+        text("col.year", lang),
+        text("col.figure", lang),
+        text("col.published", lang),
+        text("col.recomputed", lang),
+        text("col.arithmetic", lang),
+    ]
     if findings.empty:
         ws.cell(row=3, column=1, value=text("audit.none", lang))
     else:
@@ -349,8 +426,15 @@ def _audit_sheet(ws, ctx: _Context) -> None:
             _cell(ws, 3, i, h, bold=True, fill=_HEADER_FILL, wrap=True)
         ind = ctx.dataset.indicators.set_index("indicator")
         for n, f in enumerate(findings.itertuples(), 4):
-            values = [int(f.project), name_with_unit(ind.loc[f.indicator], lang), short_label(int(f.year), lang),
-                      text(f"figure.{f.figure}", lang), f.published, f.recomputed, f.arithmetic]
+            values = [
+                int(f.project),
+                name_with_unit(ind.loc[f.indicator], lang),
+                short_label(int(f.year), lang),
+                text(f"figure.{f.figure}", lang),
+                f.published,
+                f.recomputed,
+                f.arithmetic,
+            ]
             for i, v in enumerate(values, 1):
                 _cell(ws, n, i, v, align="left" if i in (2, 7) else "center", wrap=i == 2)
         ws.freeze_panes = "A4"
@@ -367,5 +451,3 @@ def _print_landscape_a4(ws) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-

@@ -26,8 +26,23 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from . import numbers
 from .errors import DataError, KpiError, Problem
-from .excel_layout import (COL_KEY, COL_BASE, COL_LABEL, COL_NAME, COL_TARGET, COL_YEAR0, FIRST_BLOCK_ROW, FORMAT_ID,
-                           KEY_HEADER, META_SHEET, fixed_cells, format_decimals, sheet_name, shown, word)
+from .excel_layout import (
+    COL_BASE,
+    COL_KEY,
+    COL_LABEL,
+    COL_NAME,
+    COL_TARGET,
+    COL_YEAR0,
+    FIRST_BLOCK_ROW,
+    FORMAT_ID,
+    KEY_HEADER,
+    META_SHEET,
+    fixed_cells,
+    format_decimals,
+    sheet_name,
+    shown,
+    word,
+)
 from .files import write_atomically
 from .fiscal_year import parse_fiscal_year, short_label
 from .formatting import name_with_unit
@@ -72,8 +87,9 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
         return []
     actuals = root / "actuals.csv"
     original = actuals.read_bytes()
-    patched, lines = patch_actuals(original, {(c.indicator, c.year): c.new for c in changes},
-                                   list(dataset.indicators["indicator"]))
+    patched, lines = patch_actuals(
+        original, {(c.indicator, c.year): c.new for c in changes}, list(dataset.indicators["indicator"])
+    )
     _check_copy(root, {"actuals.csv": patched}, {lines[(c.indicator, c.year)]: c for c in changes})
     write_atomically(actuals, patched)
     return changes
@@ -91,11 +107,20 @@ def _open_workbook(path: Path):
 
 def _read_meta(wb, path: Path, problems: list[Problem]) -> tuple[str, int]:
     if META_SHEET not in wb.sheetnames:
-        problems.append(Problem(path.name, None, None, f"sheet {META_SHEET!r} is missing: not a workbook written by 'kpi export'"))
+        problems.append(
+            Problem(path.name, None, None, f"sheet {META_SHEET!r} is missing: not a workbook written by 'kpi export'")
+        )
         return "ja", 0
     meta = {str(r[0].value): r[1].value for r in wb[META_SHEET].iter_rows(max_col=2) if r[0].value is not None}
     if meta.get("format") != FORMAT_ID:
-        problems.append(Problem(f"{META_SHEET}!B1", None, None, f"unknown workbook format {meta.get('format')!r} (expected {FORMAT_ID!r})"))
+        problems.append(
+            Problem(
+                f"{META_SHEET}!B1",
+                None,
+                None,
+                f"unknown workbook format {meta.get('format')!r} (expected {FORMAT_ID!r})",
+            )
+        )
     lang = meta.get("lang")
     if lang not in ("ja", "en"):
         problems.append(Problem(f"{META_SHEET}!B2", None, None, f"unknown language {lang!r}"))
@@ -118,11 +143,21 @@ def _read_sheets(wb, path: Path, dataset: Dataset, lang: str, year: int, problem
     unknown = [name for name in wb.sheetnames if name not in known]
     missing = [name for name in expected if name not in wb.sheetnames]
     for name in unknown if missing else []:  # an added sheet of one's own is fine; a renamed one is not
-        problems.append(Problem(name, None, None, f"unknown sheet: expected {', '.join(missing)} (was it renamed? sheets must keep their names)"))
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                f"unknown sheet: expected {', '.join(missing)} (was it renamed? sheets must keep their names)",
+            )
+        )
     if missing and not unknown:
         problems.append(Problem(path.name, None, None, f"sheet {', '.join(missing)} is missing (deleted?)"))
     results = evaluate(dataset, year, scheme_for(dataset))
-    bench = {(b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance) for b in dataset.benchmarks.itertuples()}
+    bench = {
+        (b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance)
+        for b in dataset.benchmarks.itertuples()
+    }
     entries = []
     for name, project in expected.items():
         if name not in wb.sheetnames:
@@ -140,8 +175,12 @@ def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem])
 
     keys = [ws.cell(row=row, column=COL_KEY).value for row in range(1, ws.max_row + 1)]
     if KEY_HEADER not in keys:
-        problem(FIRST_BLOCK_ROW, COL_KEY, f"the key column is missing: the hidden column A must hold {KEY_HEADER!r} above "
-                                          "each table and the indicator ids (was it deleted or moved?)")
+        problem(
+            FIRST_BLOCK_ROW,
+            COL_KEY,
+            f"the key column is missing: the hidden column A must hold {KEY_HEADER!r} above "
+            "each table and the indicator ids (was it deleted or moved?)",
+        )
         return []
     entries, seen = [], {}
     years: dict[int, int] | None = None
@@ -154,7 +193,11 @@ def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem])
             years = _read_header(ws, row, lang, problem)
             continue
         if key not in rows:
-            problem(row, COL_KEY, f"unknown indicator key {key!r} for this sheet (the hidden column A holds the keys: do not edit it)")
+            problem(
+                row,
+                COL_KEY,
+                f"unknown indicator key {key!r} for this sheet (the hidden column A holds the keys: do not edit it)",
+            )
             continue
         if key in seen:
             problem(row, COL_KEY, f"indicator {key!r} appears twice (first at row {seen[key]})")
@@ -170,8 +213,12 @@ def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem])
             if not _same_value(got, f.value):
                 old = shown(f.value, f.fmt) or "(empty)"
                 new = "(empty)" if got is None or str(got).strip() == "" else str(got)
-                problem(row + dr, col, f"{f.what}: the workbook has {new}, the data has {old}; only 実績値 cells are imported "
-                                       f"(change it in {f.source}, or export again if the data changed after the export)")
+                problem(
+                    row + dr,
+                    col,
+                    f"{f.what}: the workbook has {new}, the data has {old}; only 実績値 cells are imported "
+                    f"(change it in {f.source}, or export again if the data changed after the export)",
+                )
         for col, y in years.items():
             ref = _ref(ws, row, col)
             try:
@@ -183,20 +230,33 @@ def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem])
     for key, r in rows.items():
         if key not in seen:
             name = name_with_unit(r, lang)
-            problems.append(Problem(ws.title, None, None, f"no row for indicator {key!r} ({name}): rows must not be deleted"))
+            problems.append(
+                Problem(ws.title, None, None, f"no row for indicator {key!r} ({name}): rows must not be deleted")
+            )
     return entries
 
 
 def _read_header(ws, row: int, lang: str, problem) -> dict[int, int] | None:
     """{column: year} of a table's header, or None (with a problem) when its layout was changed."""
     ok = True
-    for col, want in ((COL_NAME, text("col.name", lang)), (COL_BASE, text("col.baseline", lang)),
-                      (COL_TARGET, word("target", lang)), (COL_LABEL, text("col.actual", lang))):
+    for col, want in (
+        (COL_NAME, text("col.name", lang)),
+        (COL_BASE, text("col.baseline", lang)),
+        (COL_TARGET, word("target", lang)),
+        (COL_LABEL, text("col.actual", lang)),
+    ):
         got = ws.cell(row=row, column=col).value
         if got != want:
-            problem(row, col, f"expected the heading {want!r}, found {got!r} (columns must not be inserted, deleted or moved)")
+            problem(
+                row,
+                col,
+                f"expected the heading {want!r}, found {got!r} (columns must not be inserted, deleted or moved)",
+            )
             ok = False
-    grade_col = next((c for c in range(COL_YEAR0, ws.max_column + 1) if ws.cell(row=row, column=c).value == text("col.grade", lang)), None)
+    grade_col = next(
+        (c for c in range(COL_YEAR0, ws.max_column + 1) if ws.cell(row=row, column=c).value == text("col.grade", lang)),
+        None,
+    )
     if grade_col is None:
         problem(row, COL_YEAR0, f"no {text('col.grade', lang)!r} heading after the year columns")
         return None
@@ -220,7 +280,11 @@ def _same_value(got, want) -> bool:
     if want is None or want == "":
         return got is None or (isinstance(got, str) and got.strip() == "")
     if isinstance(want, float):
-        return isinstance(got, (int, float)) and not isinstance(got, bool) and math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+        return (
+            isinstance(got, (int, float))
+            and not isinstance(got, bool)
+            and math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+        )
     return isinstance(got, str) and got.strip() == want
 
 
@@ -242,7 +306,6 @@ def read_actual(cell) -> numbers.Cell:
     return numbers.Cell(numbers.VALUE, v, max(written, in_format))
 
 
-
 def _cell_text(cell: numbers.Cell) -> str:
     if cell.state == numbers.NOT_YET:
         return numbers.NOT_YET_MARK
@@ -260,8 +323,11 @@ def _equal(a: numbers.Cell, b: numbers.Cell) -> bool:
 def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]) -> list[Change]:
     data = {}
     for r in dataset.actuals.itertuples():
-        data[(r.indicator, int(r.year))] = numbers.Cell(r.actual_state, None if pd.isna(r.actual) else float(r.actual),
-                                                        0 if pd.isna(r.actual_decimals) else int(r.actual_decimals))
+        data[(r.indicator, int(r.year))] = numbers.Cell(
+            r.actual_state,
+            None if pd.isna(r.actual) else float(r.actual),
+            0 if pd.isna(r.actual_decimals) else int(r.actual_decimals),
+        )
     grouped: dict[tuple[str, int], list] = {}
     for ref, ind, year, cell in entries:
         grouped.setdefault((ind, year), []).append((ref, cell))
@@ -272,8 +338,15 @@ def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]
         for ref, cell in cells:
             if cell.state == numbers.BLANK:
                 if old is not None:
-                    problems.append(Problem(ref, None, None, f"empty cell: the data has {_cell_text(old)} here; write a number, "
-                                                             f"{numbers.NOT_YET_MARK} or {numbers.NOT_MEASURED_MARK} (to remove an actual, delete its row in actuals.csv)"))
+                    problems.append(
+                        Problem(
+                            ref,
+                            None,
+                            None,
+                            f"empty cell: the data has {_cell_text(old)} here; write a number, "
+                            f"{numbers.NOT_YET_MARK} or {numbers.NOT_MEASURED_MARK} (to remove an actual, delete its row in actuals.csv)",
+                        )
+                    )
                 continue
             if old is None or not _equal(cell, old):
                 edited.append((ref, cell))
@@ -282,11 +355,21 @@ def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]
         first_ref, first = edited[0]
         clash = next(((ref, c) for ref, c in edited[1:] if not _equal(c, first)), None)
         if clash is not None:
-            problems.append(Problem(first_ref, None, None,
-                                    f"conflicts with {clash[0]}: {ind} {short_label(year, lang)} is {_cell_text(first)} here and "
-                                    f"{_cell_text(clash[1])} there (the indicator is on both sheets: make them agree)"))
+            problems.append(
+                Problem(
+                    first_ref,
+                    None,
+                    None,
+                    f"conflicts with {clash[0]}: {ind} {short_label(year, lang)} is {_cell_text(first)} here and "
+                    f"{_cell_text(clash[1])} there (the indicator is on both sheets: make them agree)",
+                )
+            )
             continue
-        changes.append(Change(tuple(ref for ref, _ in edited), ind, year, None if old is None else _cell_text(old), _cell_text(first)))
+        changes.append(
+            Change(
+                tuple(ref for ref, _ in edited), ind, year, None if old is None else _cell_text(old), _cell_text(first)
+            )
+        )
     order = {ind: i for i, ind in enumerate(dataset.indicators["indicator"])}
     return sorted(changes, key=lambda c: (order.get(c.indicator, len(order)), c.year))
 
@@ -312,7 +395,9 @@ def _records(text: str):
     return lines, out
 
 
-def patch_actuals(original: bytes, values: dict[tuple[str, int], str], indicator_order: list[str]) -> tuple[bytes, dict]:
+def patch_actuals(
+    original: bytes, values: dict[tuple[str, int], str], indicator_order: list[str]
+) -> tuple[bytes, dict]:
     """actuals.csv with `values` written in: changed rows are rewritten, new rows inserted after
     the indicator's last row (years ascending); every other byte stays as it was.
     Returns the new bytes and {(indicator, year): line number} of the written rows."""
@@ -333,9 +418,9 @@ def patch_actuals(original: bytes, values: dict[tuple[str, int], str], indicator
             continue
         where[key] = (start, end, fields)
         last_of[key[0]] = end
-    replaced: dict[int, str] = {}           # first line index -> new text for the whole record
-    dropped: set[int] = set()               # further lines of a rewritten multi-line record
-    inserted: dict[int, list[tuple]] = {}   # insert before line index -> rows
+    replaced: dict[int, str] = {}  # first line index -> new text for the whole record
+    dropped: set[int] = set()  # further lines of a rewritten multi-line record
+    inserted: dict[int, list[tuple]] = {}  # insert before line index -> rows
     appended: list[tuple] = []
     for (ind, year), value in sorted(values.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if (ind, year) in where:
@@ -351,7 +436,9 @@ def patch_actuals(original: bytes, values: dict[tuple[str, int], str], indicator
             if ind in last_of:
                 inserted.setdefault(last_of[ind], []).append((year, row))
             else:
-                appended.append((indicator_order.index(ind) if ind in indicator_order else len(indicator_order), year, row))
+                appended.append(
+                    (indicator_order.index(ind) if ind in indicator_order else len(indicator_order), year, row)
+                )
     out: list[str] = []
     for i in range(len(lines) + 1):
         for _, row in sorted(inserted.get(i, []), key=lambda t: t[0]):

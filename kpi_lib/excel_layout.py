@@ -61,23 +61,40 @@ def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, 
     if r["baseline_state"] == numbers.NOT_MEASURED:
         cells[(0, COL_BASE)] = Fixed(numbers.NOT_MEASURED_MARK, None, ind, text("col.baseline", lang))
     else:
-        cells[(0, COL_BASE)] = Fixed(float(r["baseline"]), number_format(r["baseline_decimals"], unit, lang), ind, text("col.baseline", lang))
-    cells[(1, COL_BASE)] = Fixed((year_in_brackets(r["baseline_year"], lang) or None), None, ind, text("col.baseline_year", lang))
+        cells[(0, COL_BASE)] = Fixed(
+            float(r["baseline"]), number_format(r["baseline_decimals"], unit, lang), ind, text("col.baseline", lang)
+        )
+    cells[(1, COL_BASE)] = Fixed(
+        (year_in_brackets(r["baseline_year"], lang) or None), None, ind, text("col.baseline_year", lang)
+    )
     kind, what = r["target_kind"], text("col.target", lang)
-    target_year = (year_in_brackets(r["target_year"], lang) or None)
+    target_year = year_in_brackets(r["target_year"], lang) or None
     if kind in ("national", "above_baseline", "at_least_baseline"):
-        words = r["target_text_ja"] if lang == "ja" and not numbers.is_missing(r["target_text_ja"]) else text(f"target.{kind}", lang)
+        words = (
+            r["target_text_ja"]
+            if lang == "ja" and not numbers.is_missing(r["target_text_ja"])
+            else text(f"target.{kind}", lang)
+        )
         cells[(0, COL_TARGET)] = Fixed(str(words), None, ind, what)
     elif kind == "cumulative":
-        period = word("cumulative_period", lang, a=short_label(int(r["period_start"]), lang), b=short_label(int(r["period_end"]), lang))
+        period = word(
+            "cumulative_period",
+            lang,
+            a=short_label(int(r["period_start"]), lang),
+            b=short_label(int(r["period_end"]), lang),
+        )
         words = r["target_text_ja"]
         if lang == "ja" and not numbers.is_missing(words) and words != text("target.cumulative", "ja"):
             # printed as 12件 over (H28～R1累計): keep the source's own wording of the period
-            cells[(0, COL_TARGET)] = Fixed(float(r["target"]), number_format(r["target_decimals"], unit, lang), ind, what)
+            cells[(0, COL_TARGET)] = Fixed(
+                float(r["target"]), number_format(r["target_decimals"], unit, lang), ind, what
+            )
             target_year = f"({words})"
         else:  # printed as 累計10,500人 over (H27～R1)
             prefix = text("target.cumulative", lang) if lang == "ja" else ""
-            cells[(0, COL_TARGET)] = Fixed(float(r["target"]), number_format(r["target_decimals"], unit, lang, prefix), ind, what)
+            cells[(0, COL_TARGET)] = Fixed(
+                float(r["target"]), number_format(r["target_decimals"], unit, lang, prefix), ind, what
+            )
             target_year = f"({period})"
     else:
         cells[(0, COL_TARGET)] = Fixed(float(r["target"]), number_format(r["target_decimals"], unit, lang), ind, what)
@@ -86,15 +103,21 @@ def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, 
     if numbers.is_missing(r["revised_target"]):
         cells[(0, COL_REVISED)] = Fixed(numbers.NOT_MEASURED_MARK, None, ind, what)
     else:
-        cells[(0, COL_REVISED)] = Fixed(float(r["revised_target"]), number_format(r["revised_target_decimals"], unit, lang), ind, what)
+        cells[(0, COL_REVISED)] = Fixed(
+            float(r["revised_target"]), number_format(r["revised_target_decimals"], unit, lang), ind, what
+        )
     cells[(1, COL_REVISED)] = Fixed((year_in_brackets(r["revised_target_year"], lang) or None), None, ind, what)
     cells[(0, COL_LABEL)] = Fixed(word("actual_hokkaido", lang) if national else text("col.actual", lang))
     if national:
         cells[(1, COL_LABEL)] = Fixed(text("series.national", lang))
         for i, y in enumerate(years):
             b = bench.get((r["indicator"], y))
-            cells[(1, COL_YEAR0 + i)] = Fixed(None if b is None else b[0], None if b is None else number_format(b[1], unit, lang),
-                                              "benchmarks.csv", f"{text('series.national', lang)} {short_label(y, lang)}")
+            cells[(1, COL_YEAR0 + i)] = Fixed(
+                None if b is None else b[0],
+                None if b is None else number_format(b[1], unit, lang),
+                "benchmarks.csv",
+                f"{text('series.national', lang)} {short_label(y, lang)}",
+            )
     cells[(rows_of(r) - 1, COL_LABEL)] = Fixed(text("col.progress_rate", lang))
     return cells
 

@@ -51,7 +51,7 @@ def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
                 number = format_number(float(value) / divisor, None if d is None else d + extra)
                 if "." in number:
                     number = number.rstrip("0").rstrip(".")
-                return f"{number} {word} {unit_text[len(prefix):]}"
+                return f"{number} {word} {unit_text[len(prefix) :]}"
     number = format_number(float(value), d)
     if not unit_text:
         return number

@@ -28,12 +28,13 @@ from . import numbers
 from .loading import check_project
 from .scheme import Scheme, scheme_for
 
-
 # ---------------------------------------------------------------------------------------------
 # The vectorised core
 
 
-def grade_arrays(scheme: Scheme, *, actual, reference, lower, strict, original_reference, upward_revised, baseline=None):
+def grade_arrays(
+    scheme: Scheme, *, actual, reference, lower, strict, original_reference, upward_revised, baseline=None
+):
     """Progress rate, achieved, original_achieved and grade per element (equal-length arrays).
 
     `actual` is the measured figure; NaN means no actual (no rate, not achieved, empty grade).
@@ -52,7 +53,9 @@ def grade_arrays(scheme: Scheme, *, actual, reference, lower, strict, original_r
         original = np.asarray(original_reference, dtype=float)[revised]
         original_achieved[revised] = reached(actual[revised], original, lower[revised], strict[revised])
     index = band_index(scheme, rate, achieved, original_achieved, np.isnan(actual))
-    grade = pd.Categorical.from_codes(index, categories=[*scheme.grades, ""], validate=False)  # in range by construction
+    grade = pd.Categorical.from_codes(
+        index, categories=[*scheme.grades, ""], validate=False
+    )  # in range by construction
     return rate, achieved, original_achieved, grade
 
 
@@ -149,12 +152,22 @@ def reached(value, reference, lower, strict) -> np.ndarray:
 
 def observations(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
     """One row per indicator and year with an actual value, with the figures grading needs."""
-    return build_observations(dataset.indicators, dataset.actuals, dataset.benchmarks,
-                              dataset.tables.get("milestones"), scheme_for(dataset, scheme))
+    return build_observations(
+        dataset.indicators,
+        dataset.actuals,
+        dataset.benchmarks,
+        dataset.tables.get("milestones"),
+        scheme_for(dataset, scheme),
+    )
 
 
-def build_observations(indicators: pd.DataFrame, actuals: pd.DataFrame, benchmarks: pd.DataFrame | None,
-                       milestones: pd.DataFrame | None, scheme: Scheme) -> pd.DataFrame:
+def build_observations(
+    indicators: pd.DataFrame,
+    actuals: pd.DataFrame,
+    benchmarks: pd.DataFrame | None,
+    milestones: pd.DataFrame | None,
+    scheme: Scheme,
+) -> pd.DataFrame:
     """The vectorised join behind observations(): tidy tables in, one row per indicator-year out,
     sorted by indicator and year, with every indicators.csv column alongside.
 
@@ -170,11 +183,14 @@ def build_observations(indicators: pd.DataFrame, actuals: pd.DataFrame, benchmar
     order = np.lexsort((year, alphabetical[per_row[rows]]))
     rows, year = rows[order], year[order]
     at = per_row[rows]  # each observation's row in indicators
-    obs = pd.DataFrame({
-        "indicator": names[at], "year": year,
-        "actual": actuals["actual"].to_numpy(float)[rows],
-        "actual_decimals": actuals["actual_decimals"].to_numpy()[rows],
-    })
+    obs = pd.DataFrame(
+        {
+            "indicator": names[at],
+            "year": year,
+            "actual": actuals["actual"].to_numpy(float)[rows],
+            "actual_decimals": actuals["actual_decimals"].to_numpy()[rows],
+        }
+    )
     for column in indicators.columns.drop("indicator"):
         obs[column] = indicators[column].take(at).to_numpy()
     kind = indicators["target_kind"].to_numpy(object)
@@ -211,7 +227,9 @@ def _running_totals(obs: pd.DataFrame, at: np.ndarray) -> np.ndarray:
     return np.round(totals * scale) / scale
 
 
-def _lookup(table: pd.DataFrame | None, columns: list[str], names: np.ndarray, at: np.ndarray, year: np.ndarray) -> list:
+def _lookup(
+    table: pd.DataFrame | None, columns: list[str], names: np.ndarray, at: np.ndarray, year: np.ndarray
+) -> list:
     """Columns of an optional (indicator, year) table for each observation; NaN / None where absent."""
     n = len(at)
     if table is None or table.empty:
@@ -243,8 +261,12 @@ def grade_observations(obs: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
         upward_revised=obs["upward_revised"].to_numpy(bool),
         baseline=obs["baseline"].to_numpy(float),
     )
-    return obs.assign(progress_rate=rate, achieved=achieved, original_achieved=original_achieved,
-                      grade=np.asarray(grade, dtype=object))
+    return obs.assign(
+        progress_rate=rate,
+        achieved=achieved,
+        original_achieved=original_achieved,
+        grade=np.asarray(grade, dtype=object),
+    )
 
 
 def latest_up_to(graded: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -287,31 +309,52 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
         has = m.indicator in latest
         g = latest[m.indicator] if has else None
         state_in_year = states.get(m.indicator, numbers.BLANK)
-        rows.append({
-            "project": int(m.project), "kind": m.kind, "position": int(m.position), "indicator": m.indicator,
-            "name_ja": i["name_ja"], "name_en": i["name_en"], "name_source": i["name_source"],
-            "unit_ja": i["unit_ja"], "unit_en": i["unit_en"], "direction": i["direction"],
-            "target_kind": i["target_kind"], "target_text_ja": i["target_text_ja"],
-            "baseline": i["baseline"], "baseline_state": i["baseline_state"], "baseline_year": i["baseline_year"],
-            "baseline_decimals": i["baseline_decimals"],
-            "target": i["target"], "target_decimals": i["target_decimals"], "target_year": i["target_year"],
-            "revised_target": i["revised_target"], "revised_target_decimals": i["revised_target_decimals"],
-            "revised_target_year": i["revised_target_year"],
-            "period_start": i["period_start"], "period_end": i["period_end"],
-            "evaluation_year": year, "actual_state_in_year": state_in_year,
-            "latest_year": int(g["year"]) if has else None,
-            "actual": float(g["actual"]) if has else None,
-            "actual_decimals": int(g["actual_decimals"]) if has else None,
-            "measured": float(g["measured"]) if has else None,
-            "target_in_force": _num(g["target_in_force"]) if has else _num(i["revised_target"] if pd.notna(i["revised_target"]) else i["target"]),
-            "reference": _num(g["reference"]) if has else None,
-            "national_value": _num(g["national_value"]) if has else None,
-            "national_provenance": g["national_provenance"] if has and isinstance(g["national_provenance"], str) else None,
-            "progress_rate": _num(g["progress_rate"]) if has else None,
-            "achieved": bool(g["achieved"]) if has else None,
-            "original_achieved": bool(g["original_achieved"]) if has else None,
-            "grade": g["grade"] if has else "",
-        })
+        rows.append(
+            {
+                "project": int(m.project),
+                "kind": m.kind,
+                "position": int(m.position),
+                "indicator": m.indicator,
+                "name_ja": i["name_ja"],
+                "name_en": i["name_en"],
+                "name_source": i["name_source"],
+                "unit_ja": i["unit_ja"],
+                "unit_en": i["unit_en"],
+                "direction": i["direction"],
+                "target_kind": i["target_kind"],
+                "target_text_ja": i["target_text_ja"],
+                "baseline": i["baseline"],
+                "baseline_state": i["baseline_state"],
+                "baseline_year": i["baseline_year"],
+                "baseline_decimals": i["baseline_decimals"],
+                "target": i["target"],
+                "target_decimals": i["target_decimals"],
+                "target_year": i["target_year"],
+                "revised_target": i["revised_target"],
+                "revised_target_decimals": i["revised_target_decimals"],
+                "revised_target_year": i["revised_target_year"],
+                "period_start": i["period_start"],
+                "period_end": i["period_end"],
+                "evaluation_year": year,
+                "actual_state_in_year": state_in_year,
+                "latest_year": int(g["year"]) if has else None,
+                "actual": float(g["actual"]) if has else None,
+                "actual_decimals": int(g["actual_decimals"]) if has else None,
+                "measured": float(g["measured"]) if has else None,
+                "target_in_force": _num(g["target_in_force"])
+                if has
+                else _num(i["revised_target"] if pd.notna(i["revised_target"]) else i["target"]),
+                "reference": _num(g["reference"]) if has else None,
+                "national_value": _num(g["national_value"]) if has else None,
+                "national_provenance": g["national_provenance"]
+                if has and isinstance(g["national_provenance"], str)
+                else None,
+                "progress_rate": _num(g["progress_rate"]) if has else None,
+                "achieved": bool(g["achieved"]) if has else None,
+                "original_achieved": bool(g["original_achieved"]) if has else None,
+                "grade": g["grade"] if has else "",
+            }
+        )
     out = pd.DataFrame(rows)
     return _attach_published(out, dataset, year)
 

@@ -99,10 +99,15 @@ def prepare() -> None:
 
     vega_bundle(vegalite_version({}))  # the Vega-Lite version this Altair writes
     # a first conversion loads the templates, filters and markdown renderer
-    nb = new_notebook(cells=[new_markdown_cell("#"), new_code_cell(outputs=[
-        new_output("display_data", data={"text/html": "<p></p>"})])])
-    _exporter().from_notebook_node(nb, resources={"kpi": {"title": "", "lang": "en", "chart_mimetypes": [],
-                                                          "vega_bundle": "", "font_face": ""}})
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("#"),
+            new_code_cell(outputs=[new_output("display_data", data={"text/html": "<p></p>"})]),
+        ]
+    )
+    _exporter().from_notebook_node(
+        nb, resources={"kpi": {"title": "", "lang": "en", "chart_mimetypes": [], "vega_bundle": "", "font_face": ""}}
+    )
 
 
 def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja") -> Path:

@@ -68,7 +68,9 @@ def check_year(dataset: Dataset, year, to_period_end: bool = False) -> int:
     end = dataset.metadata.get("period", {}).get("last") if to_period_end else latest
     if fy < first or (end is not None and fy > max(end, latest)):
         period = f" and the strategy period runs to FY{end}" if to_period_end and end is not None else ""
-        raise KpiError(f"no evaluation for {fiscal_year_label(fy, 'en')}: the data has actuals for FY{first}-FY{latest}{period}")
+        raise KpiError(
+            f"no evaluation for {fiscal_year_label(fy, 'en')}: the data has actuals for FY{first}-FY{latest}{period}"
+        )
     return fy
 
 
@@ -270,7 +272,9 @@ def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Col
         if None not in key:
             if key in seen:
                 keytext = ", ".join(f"{k}={v}" for k, v in zip(table.key, key))
-                out.add(table.file, line, ", ".join(table.key), f"duplicate row for {keytext} (first at line {seen[key]})")
+                out.add(
+                    table.file, line, ", ".join(table.key), f"duplicate row for {keytext} (first at line {seen[key]})"
+                )
             else:
                 seen[key] = line
         records.append(rec)
@@ -349,21 +353,41 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
         df = f[table]
         for line, p, i in zip(df["_line"], df["project"], df["indicator"]):
             if p in projects and i in indicators and (p, i) not in memberships:
-                out.add(TABLES[table].file, int(line), "indicator", f"indicator {i!r} is not listed for project {_show(p)} in project_indicators.csv")
+                out.add(
+                    TABLES[table].file,
+                    int(line),
+                    "indicator",
+                    f"indicator {i!r} is not listed for project {_show(p)} in project_indicators.csv",
+                )
     pi = f["project_indicators"]
     seen: dict[tuple, int] = {}
     for line, p, k, pos in zip(pi["_line"], pi["project"], pi["kind"], pi["position"]):
         if (p, k, pos) in seen:
-            out.add("project_indicators.csv", int(line), "position", f"position {_show(pos)} of project {_show(p)} {k} is already used at line {seen[(p, k, pos)]}")
+            out.add(
+                "project_indicators.csv",
+                int(line),
+                "position",
+                f"position {_show(pos)} of project {_show(p)} {k} is already used at line {seen[(p, k, pos)]}",
+            )
         seen[(p, k, pos)] = int(line)
     listed = set(pi["indicator"])
     for line, ind in zip(f["indicators"]["_line"], f["indicators"]["indicator"]):
         if ind not in listed:
-            out.add("indicators.csv", int(line), "indicator", f"indicator {ind!r} belongs to no project (add it to project_indicators.csv)")
+            out.add(
+                "indicators.csv",
+                int(line),
+                "indicator",
+                f"indicator {ind!r} belongs to no project (add it to project_indicators.csv)",
+            )
 
 
-def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Collector,
-                           flagged: set[tuple[str, int | None]] = frozenset(), scheme: Scheme | None = None) -> None:
+def _check_indicator_rules(
+    f: dict[str, pd.DataFrame],
+    metadata: dict,
+    out: _Collector,
+    flagged: set[tuple[str, int | None]] = frozenset(),
+    scheme: Scheme | None = None,
+) -> None:
     # the target (or the baseline) is the divisor only when the scheme's rate is a ratio to the final
     # target; with no readable scheme (reported already) these checks would only add noise
     ratio = scheme is not None and scheme.definition == "ratio" and scheme.reference == "final_target"
@@ -375,7 +399,12 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
     if first is not None and last is not None:
         for line, year in zip(a["_line"], a["year"]):
             if not pd.isna(year) and not first <= year <= last:
-                out.add("actuals.csv", int(line), "year", f"year {int(year)} is outside the strategy period {first}-{last} (metadata.json)")
+                out.add(
+                    "actuals.csv",
+                    int(line),
+                    "year",
+                    f"year {int(year)} is outside the strategy period {first}-{last} (metadata.json)",
+                )
     bench = f["benchmarks"]
     bench_keys = set(zip(bench["indicator"], bench["year"]))
     measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
@@ -387,7 +416,10 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
         line, kind = int(r["_line"]), r["target_kind"]
         if (file, line) in flagged:
             continue
-        has = lambda c: r[c] is not None and not (isinstance(r[c], float) and np.isnan(r[c]))  # noqa: E731
+
+        def has(c, r=r):
+            return r[c] is not None and not (isinstance(r[c], float) and np.isnan(r[c]))
+
         if (r["name_source"] == "missing") == has("name_ja"):
             out.add(file, line, "name_ja", "must be empty exactly when name_source is 'missing'")
         if r["baseline_state"] == numbers.NOT_YET:
@@ -402,7 +434,12 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
             if not has("target"):
                 out.add(file, line, "target", f"a {kind} target needs a target value")
         elif has("target"):
-            out.add(file, line, "target", f"a {kind} target takes no target value (it is measured against {'the national value' if kind == 'national' else 'the baseline'})")
+            out.add(
+                file,
+                line,
+                "target",
+                f"a {kind} target takes no target value (it is measured against {'the national value' if kind == 'national' else 'the baseline'})",
+            )
         for col in ("target", "revised_target") if ratio else ():
             if has(col) and r[col] == 0:
                 out.add(file, line, col, "zero target: the progress rate (a ratio to the target) would divide by zero")
@@ -415,7 +452,9 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
                 out.add(file, line, "baseline", "the baseline must be positive: it is the divisor of the progress rate")
         if kind == "cumulative":
             if not (has("period_start") and has("period_end")):
-                out.add(file, line, "period_start", "a cumulative target needs its period (period_start and period_end)")
+                out.add(
+                    file, line, "period_start", "a cumulative target needs its period (period_start and period_end)"
+                )
             elif r["period_start"] > r["period_end"]:
                 out.add(file, line, "period_end", "the period ends before it starts")
         else:
@@ -426,8 +465,12 @@ def _check_indicator_rules(f: dict[str, pd.DataFrame], metadata: dict, out: _Col
         if kind == "national" and bench_complete:
             missing = [y for y in value_years.get(r["indicator"], []) if (r["indicator"], y) not in bench_keys]
             if missing:
-                out.add("benchmarks.csv", None, "value",
-                        f"national-level indicator {r['indicator']!r} (indicators.csv line {line}) has no national value for {', '.join(map(str, sorted(missing)))}")
+                out.add(
+                    "benchmarks.csv",
+                    None,
+                    "value",
+                    f"national-level indicator {r['indicator']!r} (indicators.csv line {line}) has no national value for {', '.join(map(str, sorted(missing)))}",
+                )
     national = set(ind.loc[ind["target_kind"] == "national", "indicator"])
     unchecked = {i for line, i in zip(ind["_line"], ind["indicator"]) if (file, int(line)) in flagged}
     for line, i in zip(bench["_line"], bench["indicator"]):
@@ -443,14 +486,21 @@ def _dataset_scheme(root: Path, metadata: dict) -> Scheme | None:
         return None
 
 
-def _check_scheme_rules(f: dict[str, pd.DataFrame], scheme: Scheme | None, out: _Collector,
-                        flagged: set[tuple[str, int | None]] = frozenset()) -> None:
+def _check_scheme_rules(
+    f: dict[str, pd.DataFrame],
+    scheme: Scheme | None,
+    out: _Collector,
+    flagged: set[tuple[str, int | None]] = frozenset(),
+) -> None:
     """What the dataset's grading scheme needs: milestones for every actual, baselines to improve on."""
     if scheme is None:
         return
     ind = f["indicators"]
     skip = {i for line, i in zip(ind["_line"], ind["indicator"]) if ("indicators.csv", int(line)) in flagged}
-    baselines = {i: (b if s == numbers.VALUE else None) for i, b, s in zip(ind["indicator"], ind["baseline"], ind["baseline_state"])}
+    baselines = {
+        i: (b if s == numbers.VALUE else None)
+        for i, b, s in zip(ind["indicator"], ind["baseline"], ind["baseline_state"])
+    }
     ms = f["milestones"]
     what = "interim milestone (目安値)" if scheme.reference == "milestone" else "expected value (期待値)"
     if scheme.definition == "improvement":
@@ -459,35 +509,70 @@ def _check_scheme_rules(f: dict[str, pd.DataFrame], scheme: Scheme | None, out: 
             if r["indicator"] in skip:
                 continue
             if r["baseline_state"] != numbers.VALUE:
-                out.add("indicators.csv", line, "baseline", f"the {scheme.name} scheme's improvement rate needs a baseline value "
-                                                            "(for a cumulative target: 0, the total before the period)")
+                out.add(
+                    "indicators.csv",
+                    line,
+                    "baseline",
+                    f"the {scheme.name} scheme's improvement rate needs a baseline value "
+                    "(for a cumulative target: 0, the total before the period)",
+                )
             elif scheme.reference == "final_target" and kind in ("above_baseline", "at_least_baseline"):
-                out.add("indicators.csv", line, "target_kind", f"a {kind} target is the baseline itself: the {scheme.name} "
-                                                               "scheme's improvement rate toward it is undefined")
+                out.add(
+                    "indicators.csv",
+                    line,
+                    "target_kind",
+                    f"a {kind} target is the baseline itself: the {scheme.name} "
+                    "scheme's improvement rate toward it is undefined",
+                )
             elif scheme.reference == "final_target":
                 for col in ("target", "revised_target"):
                     if not pd.isna(r[col]) and r[col] == r["baseline"]:
-                        out.add("indicators.csv", line, col, "equals the baseline: the improvement rate would divide by zero")
+                        out.add(
+                            "indicators.csv",
+                            line,
+                            col,
+                            "equals the baseline: the improvement rate would divide by zero",
+                        )
     if not scheme.uses_milestones:
         return
     for line, i, v in zip(ms["_line"], ms["indicator"], ms["value"]):
         if v is None or pd.isna(v) or i not in baselines or i in skip:
             continue
         if scheme.definition == "ratio" and v <= 0:
-            out.add("milestones.csv", int(line), "value", f"the {what} must be positive: it is the divisor of the {scheme.name} scheme's ratio")
+            out.add(
+                "milestones.csv",
+                int(line),
+                "value",
+                f"the {what} must be positive: it is the divisor of the {scheme.name} scheme's ratio",
+            )
         elif scheme.definition == "improvement" and baselines[i] is not None and v == baselines[i]:
-            out.add("milestones.csv", int(line), "value", f"equals the baseline of {i!r}: the improvement rate would divide by zero")
+            out.add(
+                "milestones.csv",
+                int(line),
+                "value",
+                f"equals the baseline of {i!r}: the improvement rate would divide by zero",
+            )
     if any(file == "milestones.csv" for file, _ in flagged):
         return  # a milestones.csv with problems of its own: its missing rows would only repeat them
     a = f["actuals"]
     measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
     if ms.empty and len(measured):
-        out.add("milestones.csv", None, None, f"file is missing: the {scheme.name} scheme measures every actual against "
-                                              f"an {what} (one row per indicator and year)")
+        out.add(
+            "milestones.csv",
+            None,
+            None,
+            f"file is missing: the {scheme.name} scheme measures every actual against "
+            f"an {what} (one row per indicator and year)",
+        )
         return
     have = set(zip(ms["indicator"], ms["year"]))
     for i, years in measured.groupby("indicator")["year"]:
         missing = sorted(int(y) for y in years if (i, y) not in have)
         if missing and i in baselines and i not in skip:
-            out.add("milestones.csv", None, "value", f"indicator {i!r} has no {what} for {', '.join(map(str, missing))} "
-                                                     f"(the {scheme.name} scheme measures every actual against one)")
+            out.add(
+                "milestones.csv",
+                None,
+                "value",
+                f"indicator {i!r} has no {what} for {', '.join(map(str, missing))} "
+                f"(the {scheme.name} scheme measures every actual against one)",
+            )

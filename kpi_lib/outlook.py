@@ -51,12 +51,39 @@ from .scheme import Scheme, scheme_for
 # sdg-build's progress thresholds for indicators with a quantitative target (high, med; low = 0)
 SUBSTANTIAL, MODERATE = 0.95, 0.60
 
-COLUMNS = ["indicator", "evaluation_year", "target_kind", "direction", "base_year", "base_value", "base_source",
-           "latest_year", "latest_value", "target_value", "target_year", "target_source", "achieved",
-           "observed_cagr", "required_cagr", "cagr_ratio", "observed_annual_change", "required_annual_change",
-           "ratio", "ratio_basis", "outlook", "note", "projected_value", "projected_year_reached",
-           "period_start", "period_end", "elapsed_years", "period_years", "elapsed_share", "expected_to_date",
-           "pace_adjusted_rate"]
+COLUMNS = [
+    "indicator",
+    "evaluation_year",
+    "target_kind",
+    "direction",
+    "base_year",
+    "base_value",
+    "base_source",
+    "latest_year",
+    "latest_value",
+    "target_value",
+    "target_year",
+    "target_source",
+    "achieved",
+    "observed_cagr",
+    "required_cagr",
+    "cagr_ratio",
+    "observed_annual_change",
+    "required_annual_change",
+    "ratio",
+    "ratio_basis",
+    "outlook",
+    "note",
+    "projected_value",
+    "projected_year_reached",
+    "period_start",
+    "period_end",
+    "elapsed_years",
+    "period_years",
+    "elapsed_share",
+    "expected_to_date",
+    "pace_adjusted_rate",
+]
 
 
 def outlook(dataset, year: int, scheme: Scheme | str | None = None) -> pd.DataFrame:
@@ -73,8 +100,11 @@ def _outlook(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
     rows = []
     for ind in dataset.indicators.to_dict("records"):
         national = bench[(bench["indicator"] == ind["indicator"]) & (bench["year"] <= year)].sort_values("year")
-        rows.append(indicator_outlook(ind, series.get(ind["indicator"]), year, scheme,
-                                      national["value"].iloc[-1] if len(national) else None))
+        rows.append(
+            indicator_outlook(
+                ind, series.get(ind["indicator"]), year, scheme, national["value"].iloc[-1] if len(national) else None
+            )
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -139,7 +169,9 @@ def classify(ratio: float) -> str:
     return "limited_progress" if ratio >= 0 else "deterioration"
 
 
-def _assess(row: dict, ratio: float | None, note: str, achieved: bool = False, direction_of_change: float | None = None) -> dict:
+def _assess(
+    row: dict, ratio: float | None, note: str, achieved: bool = False, direction_of_change: float | None = None
+) -> dict:
     """Set ratio, outlook and note. Without a ratio (target equal to the base), the sign of the
     change in the desired direction decides: the limit of the ratio as the required growth → 0."""
     row["ratio"] = ratio
@@ -149,8 +181,11 @@ def _assess(row: dict, ratio: float | None, note: str, achieved: bool = False, d
     elif ratio is not None:
         row["outlook"] = classify(ratio)
     elif direction_of_change is not None:
-        row["outlook"] = "substantial_progress" if direction_of_change > 0 else (
-            "limited_progress" if direction_of_change == 0 else "deterioration")
+        row["outlook"] = (
+            "substantial_progress"
+            if direction_of_change > 0
+            else ("limited_progress" if direction_of_change == 0 else "deterioration")
+        )
     else:
         row["outlook"] = "not_assessable"
     return row
@@ -217,28 +252,50 @@ def _pace(row: dict, ind: dict, latest_year: int, latest: float, target: float, 
 # ---------------------------------------------------------------------------------------------
 # For the grade table (CSV/JSON) and reports
 
-GRADE_COLUMNS = ["observed_cagr", "required_cagr", "cagr_ratio", "ratio", "ratio_basis", "outlook", "outlook_label",
-                 "projected_value", "projected_year_reached", "elapsed_share", "pace_adjusted_rate"]
+GRADE_COLUMNS = [
+    "observed_cagr",
+    "required_cagr",
+    "cagr_ratio",
+    "ratio",
+    "ratio_basis",
+    "outlook",
+    "outlook_label",
+    "projected_value",
+    "projected_year_reached",
+    "elapsed_share",
+    "pace_adjusted_rate",
+]
 
 
 def outlook_label(code: str, lang: str = "ja") -> str:
     return text(f"outlook.{code}", lang) if code else ""
 
 
-def with_outlook(records: pd.DataFrame, dataset, year: int, lang: str = "ja", scheme: Scheme | str | None = None) -> pd.DataFrame:
+def with_outlook(
+    records: pd.DataFrame, dataset, year: int, lang: str = "ja", scheme: Scheme | str | None = None
+) -> pd.DataFrame:
     """The machine-readable grade table with the outlook and pace columns appended (by indicator)."""
     o = outlook(dataset, year, scheme).set_index("indicator")
     extra = []
     for indicator in records["indicator"]:
         r = o.loc[indicator]
-        extra.append({
-            "observed_cagr": plain_number(r["observed_cagr"], 6), "required_cagr": plain_number(r["required_cagr"], 6),
-            "cagr_ratio": plain_number(r["cagr_ratio"], 4), "ratio": plain_number(r["ratio"], 4), "ratio_basis": _text(r["ratio_basis"]),
-            "outlook": r["outlook"], "outlook_label": outlook_label(r["outlook"], lang),
-            "projected_value": plain_number(r["projected_value"], 3), "projected_year_reached": plain_number(r["projected_year_reached"], 0),
-            "elapsed_share": plain_number(r["elapsed_share"], 4),
-            "pace_adjusted_rate": "" if numbers.is_missing(_float(r["pace_adjusted_rate"])) else f"{float(r['pace_adjusted_rate']):.1f}",
-        })
+        extra.append(
+            {
+                "observed_cagr": plain_number(r["observed_cagr"], 6),
+                "required_cagr": plain_number(r["required_cagr"], 6),
+                "cagr_ratio": plain_number(r["cagr_ratio"], 4),
+                "ratio": plain_number(r["ratio"], 4),
+                "ratio_basis": _text(r["ratio_basis"]),
+                "outlook": r["outlook"],
+                "outlook_label": outlook_label(r["outlook"], lang),
+                "projected_value": plain_number(r["projected_value"], 3),
+                "projected_year_reached": plain_number(r["projected_year_reached"], 0),
+                "elapsed_share": plain_number(r["elapsed_share"], 4),
+                "pace_adjusted_rate": ""
+                if numbers.is_missing(_float(r["pace_adjusted_rate"]))
+                else f"{float(r['pace_adjusted_rate']):.1f}",
+            }
+        )
     return pd.concat([records.reset_index(drop=True), pd.DataFrame(extra, columns=GRADE_COLUMNS)], axis=1)
 
 
@@ -248,5 +305,3 @@ def _text(x) -> str:
 
 def _float(x):
     return None if x is None else float(x)
-
-

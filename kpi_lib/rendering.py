@@ -31,6 +31,7 @@ from .style import FONT_STACK
 FONT_FAMILY = FONT_STACK
 RENDERER_NAME = "kpi"
 
+
 def vegalite_version(spec: dict) -> str:
     """vl-convert's Vega-Lite version ("5.20") for a spec, from its $schema URL.
 
@@ -104,9 +105,7 @@ def _stable_svg_ids(svg: str, spec_text: str) -> str:
     prefix = "kpi" + hashlib.sha256(spec_text.encode()).hexdigest()[:10]
     new = {old: f"{prefix}-{i}" for i, old in enumerate(ids, 1)}
     refs = "|".join(re.escape(old) for old in sorted(ids, key=len, reverse=True))
-    return re.sub(
-        rf'(\sid="|url\(#|href="#)({refs})(?=["\)])', lambda m: m.group(1) + new[m.group(2)], svg
-    )
+    return re.sub(rf'(\sid="|url\(#|href="#)({refs})(?=["\)])', lambda m: m.group(1) + new[m.group(2)], svg)
 
 
 def spec_mimebundle(spec: dict) -> dict:

@@ -60,12 +60,17 @@ class ReportError(KpiError):
     pass
 
 
-def plan(year: int, langs: list[str], projects: list[int], with_overview: bool, data_dir: str | None) -> dict[str, list[Job]]:
+def plan(
+    year: int, langs: list[str], projects: list[int], with_overview: bool, data_dir: str | None
+) -> dict[str, list[Job]]:
     """The notebooks to run, per language."""
     jobs: dict[str, list[Job]] = {}
     for lang in langs:
         base = {"year": str(year), "lang": lang, "data_dir": data_dir}
-        todo = [Job(PROJECT_NOTEBOOK, f"project_{p}", {**base, "project": p}, f"{text('col.project', lang)} {p}") for p in projects]
+        todo = [
+            Job(PROJECT_NOTEBOOK, f"project_{p}", {**base, "project": p}, f"{text('col.project', lang)} {p}")
+            for p in projects
+        ]
         if with_overview:
             todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, text("report.overview_title", lang)))
         jobs[lang] = todo
@@ -177,14 +182,23 @@ def execute(input_path: Path, output_path: Path, parameters: dict, kernel_folder
     input_path = Path(input_path).resolve()
     try:
         nb = papermill.execute_notebook(
-            str(input_path), None, parameters, kernel_name=KERNEL, progress_bar=False, start_timeout=60,
+            str(input_path),
+            None,
+            parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            start_timeout=60,
             # the rest goes to nbclient: the kernel, its working directory, no timing metadata
             kernel_manager_class=ReportKernelManager,
             config=Config({"ReportKernelManager": {"kernel_folder": kernel_folder}}),
             resources={"metadata": {"path": str(input_path.parent)}},
-            record_timing=False, shutdown_kernel="immediate")
+            record_timing=False,
+            shutdown_kernel="immediate",
+        )
     except PapermillExecutionError as e:
-        raise ReportError(f"{input_path.name} {_describe(parameters)} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
+        raise ReportError(
+            f"{input_path.name} {_describe(parameters)} failed in cell {e.exec_count}: {e.ename}: {e.evalue}"
+        ) from None
     except DeadKernelError as e:
         raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel died while running ({e})") from None
     except (RuntimeError, TimeoutError) as e:  # the kernel died or did not answer while starting
@@ -209,18 +223,31 @@ def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
 
 
 def write_index(folder: Path, year: int, lang: str, jobs: list[Job]) -> None:
-    items = "".join(f'<li><a href="{html.escape(j.name)}.html">{html.escape(j.title)}</a> '
-                    f'(<a href="{html.escape(j.name)}.ipynb">ipynb</a>)</li>' for j in jobs)
+    items = "".join(
+        f'<li><a href="{html.escape(j.name)}.html">{html.escape(j.title)}</a> '
+        f'(<a href="{html.escape(j.name)}.ipynb">ipynb</a>)</li>'
+        for j in jobs
+    )
     title = f"{text('report.title', lang)} — {fiscal_year_label(year, lang)}"
-    page = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            '<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}</style></head>'
-            f"<body><h1>{html.escape(title)}</h1><ul>{items}</ul>"
-            f"<p>{html.escape(text('report.generated_note', lang))}</p></body></html>\n")
+    page = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}</style></head>"
+        f"<body><h1>{html.escape(title)}</h1><ul>{items}</ul>"
+        f"<p>{html.escape(text('report.generated_note', lang))}</p></body></html>\n"
+    )
     (folder / "index.html").write_text(page, encoding="utf-8")
 
 
-def run_reports(year: int, langs: list[str], projects: list[int], out_dir: Path, jobs: int = 1,
-                data_dir: str | None = None, with_overview: bool = True, progress: bool = True) -> list[Path]:
+def run_reports(
+    year: int,
+    langs: list[str],
+    projects: list[int],
+    out_dir: Path,
+    jobs: int = 1,
+    data_dir: str | None = None,
+    with_overview: bool = True,
+    progress: bool = True,
+) -> list[Path]:
     """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders."""
     data_dir = None if data_dir is None else str(Path(data_dir).resolve())
     planned = plan(year, langs, projects, with_overview, data_dir)

@@ -142,7 +142,9 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
     definition = choice(rate, "definition", DEFINITIONS, "[rate] ")
     reference = choice(rate, "reference", REFERENCES, "[rate] ")
     rounding = choice(rate, "rounding", ROUNDINGS, "[rate] ", default="half_up")
-    lower = choice(rate, "lower_is_better", LOWER_IS_BETTER[definition], "[rate] ", default=LOWER_IS_BETTER[definition][0])
+    lower = choice(
+        rate, "lower_is_better", LOWER_IS_BETTER[definition], "[rate] ", default=LOWER_IS_BETTER[definition][0]
+    )
     decimals = rate.get("decimals", 1)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
         fail("[rate] decimals", f"must be a whole number 0-6, not {decimals!r}")
@@ -176,7 +178,9 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
             fail("ranking", f"{g!r} is not a grade any band gives")
     if len(set(ranking)) != len(ranking):
         fail("ranking", "lists a grade twice")
-    return Scheme(name, title_ja, title_en, definition, reference, decimals, tuple(bands), tuple(ranking), rounding, lower)
+    return Scheme(
+        name, title_ja, title_en, definition, reference, decimals, tuple(bands), tuple(ranking), rounding, lower
+    )
 
 
 def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:

@@ -7,16 +7,16 @@ GRADE_COLOURS = {
     "A①": ("#009E73", "#ffffff"),  # bluish green, white text
     "A②": ("#56B4E9", "#000000"),  # sky blue
     "A③": ("#F0E442", "#000000"),  # yellow
-    "B": ("#D55E00", "#ffffff"),   # vermillion
+    "B": ("#D55E00", "#ffffff"),  # vermillion
 }
 NO_GRADE_COLOURS = ("#dddddd", "#000000")
 
 SERIES_COLOURS = {
-    "actual": "#0072B2",      # blue
-    "baseline": "#666666",    # grey
-    "target": "#D55E00",      # vermillion
+    "actual": "#0072B2",  # blue
+    "baseline": "#666666",  # grey
+    "target": "#D55E00",  # vermillion
     "revised_target": "#CC79A7",  # reddish purple
-    "national": "#E69F00",    # orange
+    "national": "#E69F00",  # orange
     "projection": "#56B4E9",  # sky blue, dashed
 }
 

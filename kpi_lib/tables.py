@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from . import numbers
@@ -27,7 +26,11 @@ def target_text(row, lang: str = "ja") -> str:
     amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
     if kind == "cumulative":
         period = f"{short_label(int(row['period_start']), lang)}～{short_label(int(row['period_end']), lang)}"
-        return f"{text('target.cumulative', lang)}{amount} ({period})" if lang == "ja" else f"{amount} cumulative ({period})"
+        return (
+            f"{text('target.cumulative', lang)}{amount} ({period})"
+            if lang == "ja"
+            else f"{amount} cumulative ({period})"
+        )
     return amount
 
 
@@ -51,21 +54,28 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The grade summary as people read it: localised headings, source-style numbers."""
     rows = []
     for r in results.to_dict("records"):
-        rows.append({
-            text("col.project", lang): r["project"],
-            text("col.kind", lang): kind_label(r["kind"], lang),
-            text("col.name", lang): indicator_name(r, lang),
-            text("col.baseline", lang): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
-            # a cumulative target's period already names its last year
-            text("col.target", lang): target_text(r, lang) if r["target_kind"] == "cumulative"
-            else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
-            text("col.revised_target", lang): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
-            text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
-            text("col.progress_rate", lang): format_rate(r["progress_rate"]),
-            text("col.grade", lang): r["grade"],
-            text("col.published_rate", lang): format_rate(r["published_rate"]),
-            text("col.published_grade", lang): r["published_grade"],
-        })
+        rows.append(
+            {
+                text("col.project", lang): r["project"],
+                text("col.kind", lang): kind_label(r["kind"], lang),
+                text("col.name", lang): indicator_name(r, lang),
+                text(
+                    "col.baseline", lang
+                ): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
+                # a cumulative target's period already names its last year
+                text("col.target", lang): target_text(r, lang)
+                if r["target_kind"] == "cumulative"
+                else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
+                text(
+                    "col.revised_target", lang
+                ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
+                text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
+                text("col.progress_rate", lang): format_rate(r["progress_rate"]),
+                text("col.grade", lang): r["grade"],
+                text("col.published_rate", lang): format_rate(r["published_rate"]),
+                text("col.published_grade", lang): r["published_grade"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -73,25 +83,36 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The machine-readable grade table (CSV/JSON): one row per project and indicator."""
     rows = []
     for r in results.to_dict("records"):
-        rows.append({
-            "project": r["project"], "kind": r["kind"], "position": r["position"], "indicator": r["indicator"],
-            "name_ja": "" if numbers.is_missing(r["name_ja"]) else r["name_ja"],
-            "name_en": "" if numbers.is_missing(r["name_en"]) else r["name_en"],
-            "unit": unit(r, lang),
-            "baseline": numbers.NOT_MEASURED_MARK if r["baseline_state"] == numbers.NOT_MEASURED else plain_number(r["baseline"]),
-            "baseline_year": plain_number(r["baseline_year"]),
-            "target_kind": r["target_kind"],
-            "target": plain_number(r["target"]) if r["target_kind"] in ("value", "cumulative") else target_text(r, lang),
-            "target_year": plain_number(r["target_year"]),
-            "revised_target": plain_number(r["revised_target"]),
-            "target_in_force": plain_number(r["target_in_force"]) if r["target_kind"] in ("value", "cumulative") else "",
-            "reference": plain_number(r["reference"]),
-            "evaluation_year": r["evaluation_year"],
-            "latest_year": plain_number(r["latest_year"]),
-            "actual": plain_number(r["actual"]),
-            "progress_rate": "" if numbers.is_missing(r["progress_rate"]) else f"{r['progress_rate']:.1f}",
-            "grade": r["grade"],
-            "published_rate": "" if numbers.is_missing(r["published_rate"]) else f"{r['published_rate']:.1f}",
-            "published_grade": r["published_grade"],
-        })
+        rows.append(
+            {
+                "project": r["project"],
+                "kind": r["kind"],
+                "position": r["position"],
+                "indicator": r["indicator"],
+                "name_ja": "" if numbers.is_missing(r["name_ja"]) else r["name_ja"],
+                "name_en": "" if numbers.is_missing(r["name_en"]) else r["name_en"],
+                "unit": unit(r, lang),
+                "baseline": numbers.NOT_MEASURED_MARK
+                if r["baseline_state"] == numbers.NOT_MEASURED
+                else plain_number(r["baseline"]),
+                "baseline_year": plain_number(r["baseline_year"]),
+                "target_kind": r["target_kind"],
+                "target": plain_number(r["target"])
+                if r["target_kind"] in ("value", "cumulative")
+                else target_text(r, lang),
+                "target_year": plain_number(r["target_year"]),
+                "revised_target": plain_number(r["revised_target"]),
+                "target_in_force": plain_number(r["target_in_force"])
+                if r["target_kind"] in ("value", "cumulative")
+                else "",
+                "reference": plain_number(r["reference"]),
+                "evaluation_year": r["evaluation_year"],
+                "latest_year": plain_number(r["latest_year"]),
+                "actual": plain_number(r["actual"]),
+                "progress_rate": "" if numbers.is_missing(r["progress_rate"]) else f"{r['progress_rate']:.1f}",
+                "grade": r["grade"],
+                "published_rate": "" if numbers.is_missing(r["published_rate"]) else f"{r['published_rate']:.1f}",
+                "published_grade": r["published_grade"],
+            }
+        )
     return pd.DataFrame(rows)

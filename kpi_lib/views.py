@@ -14,12 +14,12 @@ import pandas as pd
 from . import charts, commentary, formatting, rendering, tables, texts
 from .audit import audit
 from .changes import change_table, grade_changes
-from .outlook import outlook, outlook_label
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label, short_label
 from .grading import evaluate, progress_table
 from .labels import check_lang, text
 from .loading import Dataset, check_project, check_year, load_dataset
+from .outlook import outlook, outlook_label
 from .scheme import Scheme, scheme_for
 from .style import GRADE_COLOURS, NO_GRADE_COLOURS
 
@@ -57,8 +57,19 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
     results = evaluate(dataset, fy, scheme, list(projects))
     previous = evaluate(dataset, fy - 1, scheme, list(projects)) if has_previous else None
     changes = grade_changes(dataset, fy - 1, fy, scheme, list(projects)) if has_previous else None
-    return Report(dataset, scheme, fy, lang, projects, results, previous, changes, progress_table(dataset, scheme),
-                  audit(dataset, scheme), outlook(dataset, fy, scheme).set_index("indicator"))
+    return Report(
+        dataset,
+        scheme,
+        fy,
+        lang,
+        projects,
+        results,
+        previous,
+        changes,
+        progress_table(dataset, scheme),
+        audit(dataset, scheme),
+        outlook(dataset, fy, scheme).set_index("indicator"),
+    )
 
 
 def _one_line_errors() -> None:
@@ -96,8 +107,10 @@ def _e(x) -> str:
 def grade_badge(grade: str) -> str:
     bg, fg = GRADE_COLOURS.get(grade, NO_GRADE_COLOURS)
     label = grade or "—"
-    return (f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
-            f'font-weight:bold;white-space:nowrap">{_e(label)}</span>')
+    return (
+        f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
+        f'font-weight:bold;white-space:nowrap">{_e(label)}</span>'
+    )
 
 
 def _list(items: list[str], cls: str = "") -> str:
@@ -117,6 +130,7 @@ def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table") -> str
 
 # --- project report -------------------------------------------------------------------------
 
+
 def show_header(r: Report) -> None:
     p = r.dataset.projects.set_index("project").loc[r.projects[0]]
     lang = r.lang
@@ -126,7 +140,11 @@ def show_header(r: Report) -> None:
     else:
         pillar = pillars.loc[p["pillar"], f"name_{lang}"]
     title = p[f"name_{lang}"]
-    year = f"{fiscal_year_label(r.year, 'ja')}（{short_label(r.year, 'ja')}）" if lang == "ja" else fiscal_year_label(r.year, "en")
+    year = (
+        f"{fiscal_year_label(r.year, 'ja')}（{short_label(r.year, 'ja')}）"
+        if lang == "ja"
+        else fiscal_year_label(r.year, "en")
+    )
     _display(
         f'<div class="kpi-header"><p class="kpi-kicker">{_e(text("report.title", lang))}</p>'
         f"<h1>{_e(r.projects[0])}. {_e(title)}</h1>"
@@ -135,32 +153,42 @@ def show_header(r: Report) -> None:
         f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>"
         f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
         f"<dt>{_e(text('report.evaluation_year', lang))}</dt><dd>{_e(year)}</dd>"
-        "</dl></div>")
+        "</dl></div>"
+    )
 
 
 def show_legend(r: Report) -> None:
-    items = "".join(f"<li>{grade_badge(b.grade)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
-                    for b in sorted(r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99))
+    items = "".join(
+        f"<li>{grade_badge(b.grade)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
+        for b in sorted(
+            r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
+        )
+    )
     _display(f'<div class="kpi-legend"><h3>{_e(text("report.legend", r.lang))}</h3><ul>{items}</ul></div>')
 
 
 def show_grade_summary(r: Report) -> None:
     table = tables.grade_table(r.results, r.lang).drop(columns=[text("col.project", r.lang)])
     # the outlook beside the official grade (it does not change the grade)
-    table.insert(table.columns.get_loc(text("col.grade", r.lang)) + 1, text("col.outlook", r.lang),
-                 [outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]])
-    _display(f'<h2>{_e(text("report.summary", r.lang))}</h2>'
-             + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang))))
+    table.insert(
+        table.columns.get_loc(text("col.grade", r.lang)) + 1,
+        text("col.outlook", r.lang),
+        [outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]],
+    )
+    _display(
+        f"<h2>{_e(text('report.summary', r.lang))}</h2>"
+        + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)))
+    )
 
 
 def show_project_commentary(r: Report) -> None:
     sentences = commentary.project_commentary(r.results, r.changes, r.scheme, r.lang)
-    _display(f'<h2>{_e(text("report.commentary", r.lang))}</h2>' + _list(sentences, "kpi-commentary"))
+    _display(f"<h2>{_e(text('report.commentary', r.lang))}</h2>" + _list(sentences, "kpi-commentary"))
 
 
 def show_indicators(r: Report) -> None:
     """One section per indicator: trend chart, progress-rate chart, generated commentary."""
-    _display(f'<h2>{_e(text("report.indicators", r.lang))}</h2>')
+    _display(f"<h2>{_e(text('report.indicators', r.lang))}</h2>")
     previous = r.previous.set_index(["project", "indicator"]) if r.previous is not None else None
     for row in r.results.to_dict("records"):
         name = formatting.indicator_name(row, r.lang)
@@ -168,13 +196,19 @@ def show_indicators(r: Report) -> None:
         grade = row["grade"]
         rate = formatting.format_rate(row["progress_rate"])
         colon = "：" if r.lang == "ja" else ": "
-        _display(f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade) if grade else ""} '
-                 f'<span class="kpi-rate">{_e(rate)}</span></h3>')
+        _display(
+            f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade) if grade else ""} '
+            f'<span class="kpi-rate">{_e(rate)}</span></h3>'
+        )
         o = r.outlook.loc[row["indicator"]].to_dict()
         _show_chart(charts.trend_chart(r.dataset, row, r.lang, o))
         _show_chart(charts.rate_chart(r.graded, row, r.lang))
         key = (row["project"], row["indicator"])
-        prev = previous.loc[key].to_dict() | {"evaluation_year": r.year - 1} if previous is not None and key in previous.index else None
+        prev = (
+            previous.loc[key].to_dict() | {"evaluation_year": r.year - 1}
+            if previous is not None and key in previous.index
+            else None
+        )
         f = r.findings[(r.findings["project"] == row["project"]) & (r.findings["indicator"] == row["indicator"])]
         sentences = commentary.indicator_commentary(row, r.graded, prev, f, r.scheme, r.lang)
         sentences += commentary.outlook_commentary(row, o, r.lang)
@@ -183,7 +217,7 @@ def show_indicators(r: Report) -> None:
 
 def show_analysis(r: Report) -> None:
     ja_items, en_items = texts.analysis(r.dataset, r.projects[0])
-    body = f'<h2>{_e(text("report.analysis", r.lang))}</h2>'
+    body = f"<h2>{_e(text('report.analysis', r.lang))}</h2>"
     if r.lang == "en":
         body += f'<p class="kpi-label">{_e(text("report.official", "en"))}</p>'
     body += _list(ja_items, "kpi-official")
@@ -195,15 +229,18 @@ def show_analysis(r: Report) -> None:
 def show_measures(r: Report) -> None:
     m = texts.measures(r.dataset, r.projects[0])
     lang = r.lang
-    parts = [f'<h2>{_e(text("report.measures", lang))}</h2>']
+    parts = [f"<h2>{_e(text('report.measures', lang))}</h2>"]
     if lang == "en":
         parts.append(f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>')
     for _, group in m.groupby("group_no", sort=True):
         parts.append(f"<h3>{_e(group.iloc[0][f'group_{lang}'])}</h3><ul class='kpi-measures'>")
         for row in group.itertuples():
             details = texts.lines(getattr(row, f"description_{lang}"))
-            parts.append(f"<li><strong>{_e(getattr(row, f'measure_{lang}'))}</strong>"
-                         + (_list(details) if details else "") + "</li>")
+            parts.append(
+                f"<li><strong>{_e(getattr(row, f'measure_{lang}'))}</strong>"
+                + (_list(details) if details else "")
+                + "</li>"
+            )
         parts.append("</ul>")
     _display("".join(parts))
 
@@ -214,31 +251,41 @@ def show_partnerships(r: Report) -> None:
     if areas.empty or r.projects[0] != 5:
         return
     lang = r.lang
-    frame = pd.DataFrame({
-        text("report.start_year", lang): [short_label(int(y), lang) for y in areas["start_year"]],
-        text("report.area", lang): areas[f"name_{lang}"],
-        text("report.members", lang): areas[f"municipalities_{lang}"],
-    })
+    frame = pd.DataFrame(
+        {
+            text("report.start_year", lang): [short_label(int(y), lang) for y in areas["start_year"]],
+            text("report.area", lang): areas[f"name_{lang}"],
+            text("report.members", lang): areas[f"municipalities_{lang}"],
+        }
+    )
     counts = r.dataset.partnership_counts
-    facts = [f"{row[f'name_{lang}']}: {row['areas']}" + ("" if pd.isna(row["municipalities"]) else f" ({int(row['municipalities'])})")
-             for row in counts.to_dict("records")]
-    _display(f'<h2>{_e(text("report.partnerships", lang))}</h2>' + _table(frame) + _list(facts))
+    facts = [
+        f"{row[f'name_{lang}']}: {row['areas']}"
+        + ("" if pd.isna(row["municipalities"]) else f" ({int(row['municipalities'])})")
+        for row in counts.to_dict("records")
+    ]
+    _display(f"<h2>{_e(text('report.partnerships', lang))}</h2>" + _table(frame) + _list(facts))
 
 
 def show_footer(r: Report) -> None:
     meta = r.dataset.metadata
     src = meta.get("source", {})
-    _display(f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: {_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」'
-             f" — {_e(text('report.generated_note', r.lang))}</p>")
+    _display(
+        f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: {_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」'
+        f" — {_e(text('report.generated_note', r.lang))}</p>"
+    )
 
 
 # --- overview ---------------------------------------------------------------------------------
 
+
 def show_overview_header(r: Report) -> None:
     year = fiscal_year_label(r.year, r.lang)
-    _display(f'<div class="kpi-header"><p class="kpi-kicker">{_e(r.dataset.metadata.get(f"title_{r.lang}", ""))}</p>'
-             f"<h1>{_e(text('report.overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
-             f"<dd>{_e(year)}</dd></dl></div>")
+    _display(
+        f'<div class="kpi-header"><p class="kpi-kicker">{_e(r.dataset.metadata.get(f"title_{r.lang}", ""))}</p>'
+        f"<h1>{_e(text('report.overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
+        f"<dd>{_e(year)}</dd></dl></div>"
+    )
 
 
 def show_grade_counts(r: Report) -> None:
@@ -253,17 +300,23 @@ def show_lagging(r: Report) -> None:
     worst = r.scheme.ranking[-1]
     lag = r.results[r.results["grade"] == worst]
     table = tables.grade_table(lag, r.lang)
-    _display(f'<h2>{_e(text("report.lagging", r.lang))}</h2>'
-             + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang))))
+    _display(
+        f"<h2>{_e(text('report.lagging', r.lang))}</h2>"
+        + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)))
+    )
 
 
 def show_changes(r: Report) -> None:
     lang = r.lang
-    head = f'<h2>{_e(text("report.changes", lang))}</h2>'
+    head = f"<h2>{_e(text('report.changes', lang))}</h2>"
     if r.changes is None or r.changes.empty:
         _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
         return
     table = change_table(r.changes, lang)
-    grade_columns = [c for c in table.columns if c not in (text("col.project", lang), text("col.kind", lang),
-                                                           text("col.name", lang), text("col.change", lang))]
+    grade_columns = [
+        c
+        for c in table.columns
+        if c
+        not in (text("col.project", lang), text("col.kind", lang), text("col.name", lang), text("col.change", lang))
+    ]
     _display(head + _table(table, badge_columns=grade_columns))

@@ -16,8 +16,16 @@ from kpi_lib import numbers
 from kpi_lib.scheme import Scheme
 
 
-def grade_row(scheme: Scheme, actual: float, reference: float, lower: bool, strict: bool,
-              original_reference: float, upward_revised: bool, baseline: float = math.nan):
+def grade_row(
+    scheme: Scheme,
+    actual: float,
+    reference: float,
+    lower: bool,
+    strict: bool,
+    original_reference: float,
+    upward_revised: bool,
+    baseline: float = math.nan,
+):
     """(rate or None, achieved, original_achieved, grade) for one measured figure."""
     if numbers.is_missing(actual):
         return None, False, False, ""

@@ -12,7 +12,12 @@ def test_audit_lists_exactly_the_printed_figures_that_disagree(dataset):
     # except アクティブ・シニア等の研修会の修了者 in H30: 7,086人 ÷ 10,500人 = 67.4857…% -> 67.5%, printed 67.4%.
     assert len(findings) == 1
     f = findings.iloc[0]
-    assert (f["project"], f["indicator"], f["year"], f["figure"]) == (1, "active_senior_trainees", 2018, "progress_rate")
+    assert (f["project"], f["indicator"], f["year"], f["figure"]) == (
+        1,
+        "active_senior_trainees",
+        2018,
+        "progress_rate",
+    )
     assert (f["published"], f["recomputed"]) == ("67.4", "67.5")
     assert f["arithmetic"] == "7,086 ÷ 10,500 × 100 = 67.4857 → 67.5"
 
@@ -23,7 +28,8 @@ def test_audit_csv_through_the_cli():
         assert main(["audit", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [(r["indicator"], r["year"], r["published"], r["recomputed"]) for r in rows] == [
-        ("active_senior_trainees", "2018", "67.4", "67.5")]
+        ("active_senior_trainees", "2018", "67.4", "67.5")
+    ]
 
 
 def test_audit_reports_a_changed_published_grade(tmp_path, dataset):
@@ -34,7 +40,10 @@ def test_audit_reports_a_changed_published_grade(tmp_path, dataset):
     data = tmp_path / "data"
     shutil.copytree(dataset.data_dir, data)
     path = data / "published_grades.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("5,partnership_areas,2018,A②", "5,partnership_areas,2018,A①"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("5,partnership_areas,2018,A②", "5,partnership_areas,2018,A①"),
+        encoding="utf-8",
+    )
     findings = audit(load_dataset(data))
     grade = findings[findings["figure"] == "grade"]
     assert len(grade) == 1
@@ -46,12 +55,22 @@ def test_arithmetic_follows_the_schemes_rate_definition():
     from kpi_lib.audit import rate_arithmetic
     from kpi_lib.scheme import load_scheme
 
-    g = {"measured": 64.0, "reference": 80.0, "baseline": 40.0, "target_kind": "value", "direction": "higher",
-         "progress_rate": 60.0}
+    g = {
+        "measured": 64.0,
+        "reference": 80.0,
+        "baseline": 40.0,
+        "target_kind": "value",
+        "direction": "higher",
+        "progress_rate": 60.0,
+    }
     # improvement: (64 − 40) ÷ (80 − 40) × 100 = 60
-    assert rate_arithmetic(g, 2018, load_scheme("milestone_improvement")) == "(64 − 40) ÷ (80 − 40) × 100 = 60.0000 → 60.0"
+    assert (
+        rate_arithmetic(g, 2018, load_scheme("milestone_improvement")) == "(64 − 40) ÷ (80 − 40) × 100 = 60.0000 → 60.0"
+    )
     # ratio: 64 ÷ 80 × 100 = 80
-    assert rate_arithmetic({**g, "progress_rate": 80.0}, 2018, load_scheme("hokkaido")) == "64 ÷ 80 × 100 = 80.0000 → 80.0"
+    assert (
+        rate_arithmetic({**g, "progress_rate": 80.0}, 2018, load_scheme("hokkaido")) == "64 ÷ 80 × 100 = 80.0000 → 80.0"
+    )
     # lower is better, inverse ratio: 80 ÷ 64 × 100 = 125
     lower = {**g, "direction": "lower", "progress_rate": 125.0}
     assert rate_arithmetic(lower, 2018, load_scheme("hokkaido")) == "80 ÷ 64 × 100 = 125.0000 → 125.0"

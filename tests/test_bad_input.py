@@ -111,7 +111,7 @@ def drop_column(d: Path, file: str, column: str) -> None:
         rows = list(csv.reader(f))
     i = rows[0].index(column)
     with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows([r[:i] + r[i + 1:] for r in rows])
+        csv.writer(f, lineterminator="\n").writerows([r[:i] + r[i + 1 :] for r in rows])
 
 
 def add_column(d: Path, file: str, column: str, value: str = "") -> None:
@@ -237,8 +237,9 @@ def directory_instead_of_file(d):
 def shift_jis_file(d):
     path = d / "indicators.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp932", errors="replace"))
-    first_japanese = next(n for n, line in enumerate(read_lines(DEFAULT_DATA_DIR / "indicators.csv"), 1)
-                          if not line.isascii())
+    first_japanese = next(
+        n for n, line in enumerate(read_lines(DEFAULT_DATA_DIR / "indicators.csv"), 1) if not line.isascii()
+    )
     return Expect("indicators.csv", first_japanese, None, "it looks like Shift_JIS: save it as UTF-8")
 
 
@@ -246,7 +247,9 @@ def shift_jis_file(d):
 def invalid_utf8_bytes(d):
     path = d / "actuals.csv"
     n = line_of(path, "pregnancy_consultations,2016,")
-    path.write_bytes(path.read_bytes().replace(b"pregnancy_consultations,2016,301", b"pregnancy_consultations,2016,3\xff01"))
+    path.write_bytes(
+        path.read_bytes().replace(b"pregnancy_consultations,2016,301", b"pregnancy_consultations,2016,3\xff01")
+    )
     return Expect("actuals.csv", n, None, "not valid UTF-8")
 
 
@@ -324,8 +327,12 @@ def missing_actual(d):
 @case
 def invalid_target_kind(d):
     n = edit(d, "indicators.csv", "pregnancy_consultations,", target_kind="target")
-    return Expect("indicators.csv", n, "target_kind",
-                  "'target' is not one of value, national, above_baseline, at_least_baseline, cumulative")
+    return Expect(
+        "indicators.csv",
+        n,
+        "target_kind",
+        "'target' is not one of value, national, above_baseline, at_least_baseline, cumulative",
+    )
 
 
 @case
@@ -366,16 +373,21 @@ def duplicate_indicator(d):
     row = read_lines(d / "indicators.csv")[line_of(d / "indicators.csv", "pregnancy_consultations,") - 1]
     first = line_of(d / "indicators.csv", "pregnancy_consultations,")
     n = append(d, "indicators.csv", row)
-    return Expect("indicators.csv", n, "indicator",
-                  f"duplicate row for indicator=pregnancy_consultations (first at line {first})")
+    return Expect(
+        "indicators.csv", n, "indicator", f"duplicate row for indicator=pregnancy_consultations (first at line {first})"
+    )
 
 
 @case
 def duplicate_actual(d):
     first = line_of(d / "actuals.csv", "total_fertility_rate,2018,")
     n = append(d, "actuals.csv", "total_fertility_rate,2018,1.30")
-    return Expect("actuals.csv", n, "indicator, year",
-                  f"duplicate row for indicator=total_fertility_rate, year=2018 (first at line {first})")
+    return Expect(
+        "actuals.csv",
+        n,
+        "indicator, year",
+        f"duplicate row for indicator=total_fertility_rate, year=2018 (first at line {first})",
+    )
 
 
 @case
@@ -390,15 +402,21 @@ def duplicate_actual_in_era_form(d):
 def duplicate_project_indicator(d):
     first = line_of(d / "project_indicators.csv", "1,KPI,1,")
     n = append(d, "project_indicators.csv", "1,KPI,7,pregnancy_consultations")
-    return Expect("project_indicators.csv", n, "project, indicator",
-                  f"duplicate row for project=1, indicator=pregnancy_consultations (first at line {first})")
+    return Expect(
+        "project_indicators.csv",
+        n,
+        "project, indicator",
+        f"duplicate row for project=1, indicator=pregnancy_consultations (first at line {first})",
+    )
 
 
 @case
 def position_used_twice(d):
     first = line_of(d / "project_indicators.csv", "2,KPI,1,")
     n = append(d, "project_indicators.csv", "2,KPI,1,food_exports")
-    return Expect("project_indicators.csv", n, "position", f"position 1 of project 2 KPI is already used at line {first}")
+    return Expect(
+        "project_indicators.csv", n, "position", f"position 1 of project 2 KPI is already used at line {first}"
+    )
 
 
 @case
@@ -428,8 +446,12 @@ def unknown_project_in_published_grades(d):
 @case
 def published_rate_for_indicator_not_in_project(d):
     n = append(d, "published_rates.csv", "2,total_fertility_rate,2018,89.4")
-    return Expect("published_rates.csv", n, "indicator",
-                  "indicator 'total_fertility_rate' is not listed for project 2 in project_indicators.csv")
+    return Expect(
+        "published_rates.csv",
+        n,
+        "indicator",
+        "indicator 'total_fertility_rate' is not listed for project 2 in project_indicators.csv",
+    )
 
 
 @case
@@ -458,8 +480,10 @@ def actual_year_outside_period(d):
 def revised_target_without_original(d):
     # the original target of a value indicator deleted, its revision left behind
     n = edit(d, "indicators.csv", "fishery_output_per_worker,", target="")
-    return [Expect("indicators.csv", n, "target", "a value target needs a target value"),
-            Expect("indicators.csv", n, "revised_target", "a revised target without an original target")]
+    return [
+        Expect("indicators.csv", n, "target", "a value target needs a target value"),
+        Expect("indicators.csv", n, "revised_target", "a revised target without an original target"),
+    ]
 
 
 @case
@@ -477,7 +501,9 @@ def revised_target_without_year(d):
 @case
 def zero_target(d):
     n = edit(d, "indicators.csv", "pregnancy_consultations,", target="0")
-    return Expect("indicators.csv", n, "target", "zero target: the progress rate (a ratio to the target) would divide by zero")
+    return Expect(
+        "indicators.csv", n, "target", "zero target: the progress rate (a ratio to the target) would divide by zero"
+    )
 
 
 @case
@@ -507,7 +533,9 @@ def national_target_with_target_value(d):
 @case
 def zero_baseline_for_baseline_target(d):
     n = edit(d, "indicators.csv", "wish_to_stay_rate,", baseline="0")
-    return Expect("indicators.csv", n, "baseline", "the baseline must be positive: it is the divisor of the progress rate")
+    return Expect(
+        "indicators.csv", n, "baseline", "the baseline must be positive: it is the divisor of the progress rate"
+    )
 
 
 @case
@@ -537,7 +565,9 @@ def baseline_without_year(d):
 @case
 def cumulative_target_without_period(d):
     n = edit(d, "indicators.csv", "active_senior_trainees,", period_start="", period_end="")
-    return Expect("indicators.csv", n, "period_start", "a cumulative target needs its period (period_start and period_end)")
+    return Expect(
+        "indicators.csv", n, "period_start", "a cumulative target needs its period (period_start and period_end)"
+    )
 
 
 @case
@@ -568,8 +598,12 @@ def name_missing_but_name_source_table(d):
 def benchmark_target_without_benchmark_values(d):
     n = line_of(d / "indicators.csv", "female_employment_25_34,")
     delete_line(d, "benchmarks.csv", "female_employment_25_34,2018,")
-    return Expect("benchmarks.csv", None, "value",
-                  f"national-level indicator 'female_employment_25_34' (indicators.csv line {n}) has no national value for 2018")
+    return Expect(
+        "benchmarks.csv",
+        None,
+        "value",
+        f"national-level indicator 'female_employment_25_34' (indicators.csv line {n}) has no national value for 2018",
+    )
 
 
 @case
@@ -608,8 +642,9 @@ def metadata_missing(d):
 @case
 def metadata_not_json(d):
     path = d / "metadata.json"
-    path.write_text(path.read_text(encoding="utf-8").replace('"scheme": "hokkaido",', '"scheme": "hokkaido",,'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"scheme": "hokkaido",', '"scheme": "hokkaido",,'), encoding="utf-8"
+    )
     n = line_of(path, '  "scheme"')
     return Expect("metadata.json", n, None, "not valid JSON")
 
@@ -740,8 +775,10 @@ def test_kpi_validate_prints_one_line_per_problem(data_copy, name, capsys):
         assert any(line.startswith(f"kpi: error: {location(e)}: ") and e.fragment in line for line in lines), (e, err)
 
 
-@pytest.mark.parametrize("name", ["missing_column", "actual_with_unit", "shift_jis_file", "duplicate_actual",
-                                  "zero_target", "metadata_not_json"])
+@pytest.mark.parametrize(
+    "name",
+    ["missing_column", "actual_with_unit", "shift_jis_file", "duplicate_actual", "zero_target", "metadata_not_json"],
+)
 def test_kpi_grades_refuses_bad_data_in_process(data_copy, name, capsys):
     expected = mutate(data_copy, name)
     assert cli.main(["grades", "--year", str(YEAR), "--data", str(data_copy)]) == 1
@@ -756,11 +793,18 @@ def test_kpi_grades_refuses_bad_data_in_process(data_copy, name, capsys):
 # A sample of the corpus, one case per kind of mistake, with the whole output checked as a user
 # sees it: exit status, nothing on stdout, error lines only (validate: and a count).
 SAMPLE = [
-    ("validate", "missing_column"), ("validate", "shift_jis_file"), ("validate", "stray_bom_inside_file"),
-    ("validate", "unknown_project_in_project_indicators"), ("validate", "revised_target_without_original"),
-    ("validate", "benchmark_target_without_benchmark_values"), ("validate", "directory_instead_of_file"),
-    ("grades", "non_numeric_actual"), ("grades", "unclosed_quote"), ("grades", "duplicate_actual"),
-    ("grades", "metadata_not_an_object"), ("grades", "zero_baseline_for_baseline_target"),
+    ("validate", "missing_column"),
+    ("validate", "shift_jis_file"),
+    ("validate", "stray_bom_inside_file"),
+    ("validate", "unknown_project_in_project_indicators"),
+    ("validate", "revised_target_without_original"),
+    ("validate", "benchmark_target_without_benchmark_values"),
+    ("validate", "directory_instead_of_file"),
+    ("grades", "non_numeric_actual"),
+    ("grades", "unclosed_quote"),
+    ("grades", "duplicate_actual"),
+    ("grades", "metadata_not_an_object"),
+    ("grades", "zero_baseline_for_baseline_target"),
 ]
 # Two of them as a real process: the exit status and stderr of `kpi` itself, no traceback.
 PROCESS_SAMPLE = [("validate", "missing_column"), ("grades", "non_numeric_actual")]
@@ -809,8 +853,9 @@ def test_every_problem_is_reported_at_once(data_copy):
         non_numeric_actual(d),  # a cell
         invalid_target_kind(d),  # an enum
         unknown_project_in_project_indicators(d),  # a reference between tables
-        Expect("indicators.csv", edit(d, "indicators.csv", "deer_utilization_rate,", target="0"), "target",
-               "zero target"),  # a rule of another indicator
+        Expect(
+            "indicators.csv", edit(d, "indicators.csv", "deer_utilization_rate,", target="0"), "target", "zero target"
+        ),  # a rule of another indicator
         metadata_key_missing(d),  # metadata.json
     ]
     problems = validate(d)
@@ -836,7 +881,9 @@ def test_a_bad_row_gives_no_follow_on_problems(data_copy):
     m = edit(data_copy, "indicators.csv", "total_fertility_rate,", target_kind="nationa")
     problems = validate(data_copy)
     assert [(p.file, p.line, p.column) for p in problems] == [
-        ("indicators.csv", m, "target_kind"), ("actuals.csv", n, "year")]
+        ("indicators.csv", m, "target_kind"),
+        ("actuals.csv", n, "year"),
+    ]
 
 
 def test_missing_data_directory(tmp_path, kpi):
@@ -880,8 +927,14 @@ def era_years(d):
 
 
 def surrounding_spaces(d):
-    edit(d, "actuals.csv", "female_employment_25_34,2018,", indicator=" female_employment_25_34", year="2018 ",
-         actual=" 74.5 ")
+    edit(
+        d,
+        "actuals.csv",
+        "female_employment_25_34,2018,",
+        indicator=" female_employment_25_34",
+        year="2018 ",
+        actual=" 74.5 ",
+    )
     edit(d, "indicators.csv", "deer_utilization_rate,", target="\u300021\u3000", direction=" higher")
     replace_line(d, "actuals.csv", "indicator,year,actual", " indicator , year , actual ")
 
@@ -900,8 +953,15 @@ def crlf_line_endings(d):
 
 
 # in an order that lets them all be applied to one copy
-VARIANTS = [full_width_digits, thousands_separators, era_years, surrounding_spaces, other_dashes,
-            add_bom_everywhere, crlf_line_endings]
+VARIANTS = [
+    full_width_digits,
+    thousands_separators,
+    era_years,
+    surrounding_spaces,
+    other_dashes,
+    add_bom_everywhere,
+    crlf_line_endings,
+]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def moves(changes) -> dict:
-    return {(r["project"], r["indicator"]): (r["grade_from"], r["grade_to"], r["change"]) for r in changes.to_dict("records")}
+    return {
+        (r["project"], r["indicator"]): (r["grade_from"], r["grade_to"], r["change"])
+        for r in changes.to_dict("records")
+    }
 
 
 def test_consecutive_years(dataset):
@@ -29,18 +32,18 @@ def test_consecutive_years(dataset):
 def test_non_consecutive_years(dataset):
     # H27 → H30, from the source's 進捗率 rows (the latest actual up to each year):
     assert moves(grade_changes(dataset, 2015, 2018)) == {
-        (1, "wish_to_stay_rate"): ("", "A③", "graded"),               # no H27 actual (—)
-        (1, "pregnancy_consultations"): ("A③", "B", "worsened"),      # 82.8% → 28.7%
-        (1, "p1_kpi3"): ("B", "A②", "improved"),                      # 73.2% → 92.1%, above the original 75,000
+        (1, "wish_to_stay_rate"): ("", "A③", "graded"),  # no H27 actual (—)
+        (1, "pregnancy_consultations"): ("A③", "B", "worsened"),  # 82.8% → 28.7%
+        (1, "p1_kpi3"): ("B", "A②", "improved"),  # 73.2% → 92.1%, above the original 75,000
         (1, "multigenerational_welfare_hubs"): ("", "A③", "graded"),
         (1, "physicians_per_100k"): ("", "A③", "graded"),
-        (2, "manufacturing_productivity"): ("A③", "B", "worsened"),   # 80.4% → 75.4% (H29, H30 —)
-        (3, "fishery_output_per_worker"): ("A②", "A③", "worsened"),   # 1,079 ≥ original 1,050 → 1,001
-        (3, "timber_use"): ("A③", "A①", "improved"),                  # 86.5% → 102.7%
-        (4, "foreign_investment_cases"): ("B", "A①", "improved"),     # 25.0% → 100.0%
-        (4, "intl_airport_passengers"): ("B", "A①", "improved"),      # 77.1% → 106.9%
-        (5, "partnership_areas"): ("B", "A②", "improved"),            # 68.0% → 96.0%, above the original 21
-        (5, "welfare_industry_fields"): ("B", "A①", "improved"),      # 20.0% → 100.0%
+        (2, "manufacturing_productivity"): ("A③", "B", "worsened"),  # 80.4% → 75.4% (H29, H30 —)
+        (3, "fishery_output_per_worker"): ("A②", "A③", "worsened"),  # 1,079 ≥ original 1,050 → 1,001
+        (3, "timber_use"): ("A③", "A①", "improved"),  # 86.5% → 102.7%
+        (4, "foreign_investment_cases"): ("B", "A①", "improved"),  # 25.0% → 100.0%
+        (4, "intl_airport_passengers"): ("B", "A①", "improved"),  # 77.1% → 106.9%
+        (5, "partnership_areas"): ("B", "A②", "improved"),  # 68.0% → 96.0%, above the original 21
+        (5, "welfare_industry_fields"): ("B", "A①", "improved"),  # 20.0% → 100.0%
     }
 
 
@@ -60,12 +63,15 @@ def test_another_scheme_ranks_its_own_grades():
     }
 
 
-@pytest.mark.parametrize("years, fragment", [
-    ((2018, 2017), "must come before"),
-    ((2018, 2018), "must come before"),
-    ((2010, 2018), "no evaluation for FY2010"),
-    ((2015, 2025), "no evaluation for FY2025"),
-])
+@pytest.mark.parametrize(
+    "years, fragment",
+    [
+        ((2018, 2017), "must come before"),
+        ((2018, 2018), "must come before"),
+        ((2010, 2018), "no evaluation for FY2010"),
+        ((2015, 2025), "no evaluation for FY2025"),
+    ],
+)
 def test_bad_years(dataset, years, fragment):
     with pytest.raises(KpiError, match=fragment):
         grade_changes(dataset, *years)
@@ -84,4 +90,6 @@ def test_the_command():
     r = kpi("changes", "--from", "2017", "--to", "2018", "--project", "1", "--lang", "en")
     assert r.stdout.strip() == "No indicator changed grade between FY2017 and FY2018."
     r = kpi("changes", "--from", "2018", "--to", "2016")
-    assert r.returncode == 1 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert (
+        r.returncode == 1 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    )

@@ -92,7 +92,10 @@ def test_charts_are_what_alt_layer_chart_would_make(dataset, monkeypatch):
     graded = progress_table(dataset)
     built = [lambda: charts.grade_counts_chart(results, "ja"), lambda: charts.heatmap_chart(graded, results, "en")]
     for row in results.to_dict("records"):
-        built += [lambda row=row: charts.trend_chart(dataset, row, "en"), lambda row=row: charts.rate_chart(graded, row, "ja")]
+        built += [
+            lambda row=row: charts.trend_chart(dataset, row, "en"),
+            lambda row=row: charts.rate_chart(graded, row, "ja"),
+        ]
     direct = [make().to_dict() for make in built]
     monkeypatch.setattr(charts, "_layer_chart", via_altair)
     assert [make().to_dict() for make in built] == direct

@@ -3,8 +3,8 @@
 from kpi_lib import commentary
 from kpi_lib.audit import audit
 from kpi_lib.grading import evaluate, progress_table
-from kpi_lib.scheme import load_scheme
 from kpi_lib.outlook import outlook
+from kpi_lib.scheme import load_scheme
 
 
 def _sentences(dataset, indicator, lang, year=2018, project=None):
@@ -18,8 +18,9 @@ def _sentences(dataset, indicator, lang, year=2018, project=None):
     findings = audit(dataset)
     findings = findings[(findings["indicator"] == indicator) & (findings["project"] == row["project"])]
     o = outlook(dataset, year).set_index("indicator").loc[indicator].to_dict()
-    return (commentary.indicator_commentary(row, progress_table(dataset), previous, findings, scheme, lang)
-            + commentary.outlook_commentary(row, o, lang))
+    return commentary.indicator_commentary(
+        row, progress_table(dataset), previous, findings, scheme, lang
+    ) + commentary.outlook_commentary(row, o, lang)
 
 
 def test_pregnancy_consultations_in_japanese(dataset):
@@ -37,8 +38,12 @@ def test_manufacturing_uses_the_h29_actual_and_english_units(dataset):
     # H30 is 未: the H29 actual 965万円 is used; 1,280 − 965 = 315万円 = 3.15 million yen;
     # two years to R1: 157.5万円 a year, printed without decimals as 158万円 = 1.58 million yen
     assert s[0] == "The FY2018 actual is not yet available (未), so the evaluation uses the FY2017 actual."
-    assert s[1] == "The latest actual is 9.65 million yen (FY2017), down 0.24 million yen from 9.89 million yen in FY2016."
-    assert s[2] == "It is 3.15 million yen short of the target (12.8 million yen, FY2019) (24.6 points of progress rate)."
+    assert (
+        s[1] == "The latest actual is 9.65 million yen (FY2017), down 0.24 million yen from 9.89 million yen in FY2016."
+    )
+    assert (
+        s[2] == "It is 3.15 million yen short of the target (12.8 million yen, FY2019) (24.6 points of progress rate)."
+    )
     assert s[3] == "Reaching it in FY2019 needs an average increase of 1.58 million yen a year."
 
 
@@ -51,9 +56,15 @@ def test_percent_differences_are_points(dataset):
 
 def test_published_disagreement_and_pace_of_the_cumulative_target(dataset):
     s = _sentences(dataset, "active_senior_trainees", "ja")
-    assert "公表資料の平成30年度の進捗率（67.4%）は、再計算値（67.5%：7,086 ÷ 10,500 × 100 = 67.4857 → 67.5）と一致しません。" in s
+    assert (
+        "公表資料の平成30年度の進捗率（67.4%）は、再計算値（67.5%：7,086 ÷ 10,500 × 100 = 67.4857 → 67.5）と一致しません。"
+        in s
+    )
     # H27–R1 is five years, four (80%) elapsed by H30: 7,086 ÷ (10,500 × 0.8 = 8,400) = 84.36% -> 84.4%
-    assert "累計目標の期間の80%が経過しており、経過期間に応じた目安に対する進捗率は84.4%です（公式の進捗区分は変わりません）。" in s
+    assert (
+        "累計目標の期間の80%が経過しており、経過期間に応じた目安に対する進捗率は84.4%です（公式の進捗区分は変わりません）。"
+        in s
+    )
 
 
 def test_target_year_passed(dataset):

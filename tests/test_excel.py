@@ -95,23 +95,111 @@ def edit(path, out, change):
 # 見直し後 (year), 実績値 H27-H30, 進捗率 H27-H30, 進捗 (None where the extraction lost it).
 # The source prints 全国 平均値 with a stray space; the data keeps the words without it.
 PROJECT_1 = [
-    ("total_fertility_rate", "合計特殊出生率", "1.27", "(H26)", "全国水準", "(R1)", "—", None,
-     ["1.31", "1.29", "1.29", "1.27"], ["90.3%", "89.6%", "90.2%", "89.4%"], "A③"),
-    ("wish_to_stay_rate", "できれば今と同じ市町村に住んでいたいと考える人の割合増加", "76.2%", "(H26)", "基準値より増加", "(R1)", "—", None,
-     ["—", "76.6%", "70.5%", "75.8%"], [None, "100.5%", "92.5%", "99.5%"], None),
-    ("pregnancy_consultations", "妊娠・出産に関する相談件数", "455件", "(H26)", "600件", "(R1)", "—", None,
-     ["497件", "301件", "293件", "172件"], ["82.8%", "50.2%", "48.8%", "28.7%"], "B"),
-    ("female_employment_25_34", "女性（25～34歳）の就業率", "66.8%", "(H26)", "全国平均値", "(R1)", "—", None,
-     ["70.6%", "70.3%", "71.4%", "74.5%"], ["97.9%", "95.1%", "94.3%", "96.0%"], "A③"),
-    ("p1_kpi3", MISSING_NAME, "66,592日", "(H26)", "75,000日", "(R1)", "95,000日", "(R1)",
-     ["69,574日", "87,443日", "86,888日", "87,517日"], ["73.2%", "92.0%", "91.5%", "92.1%"], None),
+    (
+        "total_fertility_rate",
+        "合計特殊出生率",
+        "1.27",
+        "(H26)",
+        "全国水準",
+        "(R1)",
+        "—",
+        None,
+        ["1.31", "1.29", "1.29", "1.27"],
+        ["90.3%", "89.6%", "90.2%", "89.4%"],
+        "A③",
+    ),
+    (
+        "wish_to_stay_rate",
+        "できれば今と同じ市町村に住んでいたいと考える人の割合増加",
+        "76.2%",
+        "(H26)",
+        "基準値より増加",
+        "(R1)",
+        "—",
+        None,
+        ["—", "76.6%", "70.5%", "75.8%"],
+        [None, "100.5%", "92.5%", "99.5%"],
+        None,
+    ),
+    (
+        "pregnancy_consultations",
+        "妊娠・出産に関する相談件数",
+        "455件",
+        "(H26)",
+        "600件",
+        "(R1)",
+        "—",
+        None,
+        ["497件", "301件", "293件", "172件"],
+        ["82.8%", "50.2%", "48.8%", "28.7%"],
+        "B",
+    ),
+    (
+        "female_employment_25_34",
+        "女性（25～34歳）の就業率",
+        "66.8%",
+        "(H26)",
+        "全国平均値",
+        "(R1)",
+        "—",
+        None,
+        ["70.6%", "70.3%", "71.4%", "74.5%"],
+        ["97.9%", "95.1%", "94.3%", "96.0%"],
+        "A③",
+    ),
+    (
+        "p1_kpi3",
+        MISSING_NAME,
+        "66,592日",
+        "(H26)",
+        "75,000日",
+        "(R1)",
+        "95,000日",
+        "(R1)",
+        ["69,574日", "87,443日", "86,888日", "87,517日"],
+        ["73.2%", "92.0%", "91.5%", "92.1%"],
+        None,
+    ),
     # the source prints 67.4% for H30; 7,086 ÷ 10,500 × 100 = 67.4857… gives 67.5% (checked below)
-    ("active_senior_trainees", "アクティブ・シニア等の研修会の修了者", "—", None, "累計10,500人", "(H27～R1)", "—", None,
-     ["2,658人", "4,718人", "6,569人", "7,086人"], ["25.3%", "44.9%", "62.6%", "67.5%"], "B"),
-    ("multigenerational_welfare_hubs", "多世代交流、多機能型の福祉拠点の形成市町村数", "—", None, "179市町村", "(R1)", "—", None,
-     ["—", "147市町村", "150市町村", "160市町村"], [None, "82.1%", "83.8%", "89.4%"], "A③"),
-    ("physicians_per_100k", "全道の医療施設に従事する医師数 (人口10万人当たり)", "230.2人", "(H26)", "全国平均値", "(R1)", "—", None,
-     ["—", "238.3人", "—", "未"], [None, "99.3%", None, None], "A③"),
+    (
+        "active_senior_trainees",
+        "アクティブ・シニア等の研修会の修了者",
+        "—",
+        None,
+        "累計10,500人",
+        "(H27～R1)",
+        "—",
+        None,
+        ["2,658人", "4,718人", "6,569人", "7,086人"],
+        ["25.3%", "44.9%", "62.6%", "67.5%"],
+        "B",
+    ),
+    (
+        "multigenerational_welfare_hubs",
+        "多世代交流、多機能型の福祉拠点の形成市町村数",
+        "—",
+        None,
+        "179市町村",
+        "(R1)",
+        "—",
+        None,
+        ["—", "147市町村", "150市町村", "160市町村"],
+        [None, "82.1%", "83.8%", "89.4%"],
+        "A③",
+    ),
+    (
+        "physicians_per_100k",
+        "全道の医療施設に従事する医師数 (人口10万人当たり)",
+        "230.2人",
+        "(H26)",
+        "全国平均値",
+        "(R1)",
+        "—",
+        None,
+        ["—", "238.3人", "—", "未"],
+        [None, "99.3%", None, None],
+        "A③",
+    ),
 ]
 YEARS = ["H27", "H28", "H29", "H30"]
 
@@ -166,8 +254,17 @@ def test_the_rate_the_source_prints_differently_is_marked(book):
     assert plain.comment is None and plain.fill.fill_type is None
     audit = book["監査"]
     rows = [[c.value for c in row] for row in audit.iter_rows(min_row=4)]
-    assert rows == [[1, "アクティブ・シニア等の研修会の修了者", "H30", "進捗率", "67.4", "67.5",
-                     "7,086 ÷ 10,500 × 100 = 67.4857 → 67.5"]]
+    assert rows == [
+        [
+            1,
+            "アクティブ・シニア等の研修会の修了者",
+            "H30",
+            "進捗率",
+            "67.4",
+            "67.5",
+            "7,086 ÷ 10,500 × 100 = 67.4857 → 67.5",
+        ]
+    ]
 
 
 def test_grades_and_dashes_of_the_other_projects(book):
@@ -176,6 +273,7 @@ def test_grades_and_dashes_of_the_other_projects(book):
     assert actual_cell(ws, "agricultural_output", "H30").value == "未"
     r = key_row(ws, "agricultural_output")
     assert ws.cell(row=rate_row(ws, "agricultural_output"), column=year_column(ws, r, "H30")).value == "—"
+
     def grade(sheet, key):
         ws = book[sheet]
         r = key_row(ws, key)
@@ -227,10 +325,16 @@ def test_english_export(capsys, tmp_path):
     assert "Audit" in wb.sheetnames
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--year", "2021"], "no evaluation for FY2021: the data has actuals for FY2015-FY2018 and the strategy period runs to FY2020"),
-    (["--year", "2010"], "no evaluation for FY2010: the data has actuals for FY2015-FY2018"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (
+            ["--year", "2021"],
+            "no evaluation for FY2021: the data has actuals for FY2015-FY2018 and the strategy period runs to FY2020",
+        ),
+        (["--year", "2010"], "no evaluation for FY2010: the data has actuals for FY2015-FY2018"),
+    ],
+)
 def test_export_refuses_years_without_a_column(capsys, tmp_path, args, fragment):
     code, out, err = kpi(capsys, "export", "--xlsx", tmp_path / "x.xlsx", *args)
     assert code == 1 and fragment in err and len(err.strip().splitlines()) == 1
@@ -260,8 +364,11 @@ def test_a_corrected_actual_changes_exactly_that_line(capsys, tmp_path):
     data = data_copy(tmp_path)
     before = (data / "actuals.csv").read_bytes().decode().splitlines(keepends=True)
     path = export(capsys, tmp_path, data)
-    edited = edit(path, tmp_path / "edited.xlsx",
-                  lambda wb: setattr(actual_cell(wb["プロジェクト1"], "pregnancy_consultations", "H29"), "value", 295))
+    edited = edit(
+        path,
+        tmp_path / "edited.xlsx",
+        lambda wb: setattr(actual_cell(wb["プロジェクト1"], "pregnancy_consultations", "H29"), "value", 295),
+    )
     code, out, err = kpi(capsys, "import", edited, "--data", data)
     assert code == 0, err
     assert "pregnancy_consultations H29: 293 -> 295" in out
@@ -285,6 +392,7 @@ def test_typed_text_follows_the_loader_rules(capsys, tmp_path):
         actual_cell(ws, "p1_kpi3", "H30").value = "87,600"
         actual_cell(ws, "multigenerational_welfare_hubs", "H30").value = "未"
         actual_cell(ws, "total_fertility_rate", "H30").value = 1.3  # in a 0.00 cell: 1.30, as displayed
+
     code, out, err = kpi(capsys, "import", edit(path, tmp_path / "e.xlsx", change), "--data", data)
     assert code == 0, err
     lines = (data / "actuals.csv").read_text().splitlines()
@@ -297,7 +405,11 @@ def test_typed_text_follows_the_loader_rules(capsys, tmp_path):
 def test_one_sheet_edit_of_the_shared_indicator_applies(capsys, tmp_path):
     data = data_copy(tmp_path)
     path = export(capsys, tmp_path, data)
-    edited = edit(path, tmp_path / "e.xlsx", lambda wb: setattr(actual_cell(wb["プロジェクト4"], "food_exports", "H29"), "value", 675))
+    edited = edit(
+        path,
+        tmp_path / "e.xlsx",
+        lambda wb: setattr(actual_cell(wb["プロジェクト4"], "food_exports", "H29"), "value", 675),
+    )
     code, out, err = kpi(capsys, "import", edited, "--data", data)
     assert code == 0, err
     assert "food_exports,2017,675" in (data / "actuals.csv").read_text().splitlines()
@@ -338,18 +450,55 @@ def _national_value_missing(wb):
     actual_cell(wb["プロジェクト1"], "total_fertility_rate", "R1").value = 1.24
 
 
-@pytest.mark.parametrize("change, year, fragment", [
-    (_set("プロジェクト1", "pregnancy_consultations", "H29", "abc"), None, r"プロジェクト1!J\d+: not a number: 'abc'"),
-    (_set("プロジェクト1", "pregnancy_consultations", "H29", "1,100件"), None, r"プロジェクト1!J\d+: not a number: '1,100件' \(write the number without the unit '件'\)"),
-    (_set("プロジェクト1", "pregnancy_consultations", "H29", None), None, r"プロジェクト1!J\d+: empty cell: the data has 293 here"),
-    (_conflict, None, r"プロジェクト3!J6: conflicts with プロジェクト4!J6: food_exports H29 is 680 here and 690 there"),
-    (_rename, None, r"^kpi: error: 製造業: unknown sheet: expected プロジェクト2"),
-    (_delete_key_column, None, r"プロジェクト1!A4: the key column is missing"),
-    (_year_outside_period, "R1", r"プロジェクト5!L\d+: year 2021 is outside the strategy period 2015-2020"),
-    (_edit_baseline, None, r"プロジェクト1!D\d+: 基準値: the workbook has 460, the data has 455件; only 実績値 cells are imported"),
-    (_national_value_missing, "R1", r"プロジェクト1!L\d+: benchmarks.csv: column 'value': national-level indicator 'total_fertility_rate' .* has no national value for 2019"),
-], ids=["not a number", "with its unit", "emptied", "shared indicator conflict", "sheet renamed", "key column deleted",
-        "year outside the period", "baseline edited", "no national value"])
+@pytest.mark.parametrize(
+    "change, year, fragment",
+    [
+        (
+            _set("プロジェクト1", "pregnancy_consultations", "H29", "abc"),
+            None,
+            r"プロジェクト1!J\d+: not a number: 'abc'",
+        ),
+        (
+            _set("プロジェクト1", "pregnancy_consultations", "H29", "1,100件"),
+            None,
+            r"プロジェクト1!J\d+: not a number: '1,100件' \(write the number without the unit '件'\)",
+        ),
+        (
+            _set("プロジェクト1", "pregnancy_consultations", "H29", None),
+            None,
+            r"プロジェクト1!J\d+: empty cell: the data has 293 here",
+        ),
+        (
+            _conflict,
+            None,
+            r"プロジェクト3!J6: conflicts with プロジェクト4!J6: food_exports H29 is 680 here and 690 there",
+        ),
+        (_rename, None, r"^kpi: error: 製造業: unknown sheet: expected プロジェクト2"),
+        (_delete_key_column, None, r"プロジェクト1!A4: the key column is missing"),
+        (_year_outside_period, "R1", r"プロジェクト5!L\d+: year 2021 is outside the strategy period 2015-2020"),
+        (
+            _edit_baseline,
+            None,
+            r"プロジェクト1!D\d+: 基準値: the workbook has 460, the data has 455件; only 実績値 cells are imported",
+        ),
+        (
+            _national_value_missing,
+            "R1",
+            r"プロジェクト1!L\d+: benchmarks.csv: column 'value': national-level indicator 'total_fertility_rate' .* has no national value for 2019",
+        ),
+    ],
+    ids=[
+        "not a number",
+        "with its unit",
+        "emptied",
+        "shared indicator conflict",
+        "sheet renamed",
+        "key column deleted",
+        "year outside the period",
+        "baseline edited",
+        "no national value",
+    ],
+)
 def test_a_failing_import_is_one_line_and_changes_nothing(capsys, tmp_path, change, year, fragment):
     data = data_copy(tmp_path)
     before = snapshot(data)
@@ -387,7 +536,9 @@ def test_a_workbook_not_written_by_kpi_export(capsys, tmp_path):
 def test_patch_keeps_crlf_bom_and_untouched_lines():
     original = "\ufeffindicator,year,actual\r\na,2017,1\r\na,H30,2\r\nb,2018,3\r\n".encode()
     patched, lines = patch_actuals(original, {("a", 2018): "5", ("a", 2019): "6", ("c", 2019): "—"}, ["a", "b", "c"])
-    assert patched == "\ufeffindicator,year,actual\r\na,2017,1\r\na,H30,5\r\na,2019,6\r\nb,2018,3\r\nc,2019,—\r\n".encode()
+    assert (
+        patched == "\ufeffindicator,year,actual\r\na,2017,1\r\na,H30,5\r\na,2019,6\r\nb,2018,3\r\nc,2019,—\r\n".encode()
+    )
     assert lines == {("a", 2018): 3, ("a", 2019): 4, ("c", 2019): 6}
 
 

@@ -12,7 +12,7 @@ def test_a_write_replaces_the_file_and_keeps_its_permissions(tmp_path):
     target.write_bytes(b"old")
     os.chmod(target, 0o640)
     write_atomically(target, "新しい\n")
-    assert target.read_bytes() == "新しい\n".encode("utf-8")
+    assert target.read_bytes() == "新しい\n".encode()
     assert target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["actuals.csv"]
 

@@ -4,19 +4,40 @@ from kpi_lib.errors import KpiError
 from kpi_lib.fiscal_year import era_long, era_short, fiscal_year_label, parse_fiscal_year
 
 
-@pytest.mark.parametrize("text, year", [
-    ("2018", 2018), (2018, 2018), ("FY2018", 2018), ("2018年度", 2018), ("２０１８", 2018),
-    ("H30", 2018), ("h30", 2018), ("平成30", 2018), ("平成30年度", 2018), ("Ｈ３０", 2018),
-    ("H27", 2015), ("H26", 2014),
-    ("R1", 2019), ("R01", 2019), ("令和元年度", 2019), ("令和元年", 2019), ("令和1", 2019), ("r2", 2020),
-    ("H31", 2019), ("H32", 2020), ("平成32年度", 2020),
-    (" 2018 ", 2018),
-])
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("2018", 2018),
+        (2018, 2018),
+        ("FY2018", 2018),
+        ("2018年度", 2018),
+        ("２０１８", 2018),
+        ("H30", 2018),
+        ("h30", 2018),
+        ("平成30", 2018),
+        ("平成30年度", 2018),
+        ("Ｈ３０", 2018),
+        ("H27", 2015),
+        ("H26", 2014),
+        ("R1", 2019),
+        ("R01", 2019),
+        ("令和元年度", 2019),
+        ("令和元年", 2019),
+        ("令和1", 2019),
+        ("r2", 2020),
+        ("H31", 2019),
+        ("H32", 2020),
+        ("平成32年度", 2020),
+        (" 2018 ", 2018),
+    ],
+)
 def test_accepted_forms(text, year):
     assert parse_fiscal_year(text) == year
 
 
-@pytest.mark.parametrize("text", ["R0", "H0", "令和0年度", "X9", "平成", "", "  ", None, "2018.5", "18", "1988", "2101", "H30.5", "FY", True])
+@pytest.mark.parametrize(
+    "text", ["R0", "H0", "令和0年度", "X9", "平成", "", "  ", None, "2018.5", "18", "1988", "2101", "H30.5", "FY", True]
+)
 def test_rejected_forms_give_one_line_errors(text):
     with pytest.raises(KpiError) as e:
         parse_fiscal_year(text)
@@ -25,9 +46,15 @@ def test_rejected_forms_give_one_line_errors(text):
     assert "fiscal year" in message
 
 
-@pytest.mark.parametrize("year, short, long", [
-    (2014, "H26", "平成26年度"), (2018, "H30", "平成30年度"), (2019, "R1", "令和元年度"), (2020, "R2", "令和2年度"),
-])
+@pytest.mark.parametrize(
+    "year, short, long",
+    [
+        (2014, "H26", "平成26年度"),
+        (2018, "H30", "平成30年度"),
+        (2019, "R1", "令和元年度"),
+        (2020, "R2", "令和2年度"),
+    ],
+)
 def test_display_as_the_source_does(year, short, long):
     assert era_short(year) == short
     assert era_long(year) == long

@@ -19,12 +19,15 @@ def grade_of(tmp_path, indicator: dict, actuals: list, year: int, benchmarks=())
 WAITING_LIST = {"direction": "lower", "baseline": 120, "baseline_year": 2014, "target": 60, "unit_ja": "人"}
 
 
-@pytest.mark.parametrize("actual, rate, grade", [
-    (75, 80.0, "A③"),   # 60 ÷ 75 × 100 = 80.0: not yet at 60 or below, rate not below 80
-    (76, 78.9, "B"),    # 60 ÷ 76 × 100 = 78.947… → 78.9 < 80
-    (60, 100.0, "A①"),  # reached exactly
-    (45, 133.3, "A①"),  # 60 ÷ 45 × 100 = 133.33… better than the target
-])
+@pytest.mark.parametrize(
+    "actual, rate, grade",
+    [
+        (75, 80.0, "A③"),  # 60 ÷ 75 × 100 = 80.0: not yet at 60 or below, rate not below 80
+        (76, 78.9, "B"),  # 60 ÷ 76 × 100 = 78.947… → 78.9 < 80
+        (60, 100.0, "A①"),  # reached exactly
+        (45, 133.3, "A①"),  # 60 ÷ 45 × 100 = 133.33… better than the target
+    ],
+)
 def test_lower_is_better_rate_is_target_over_actual(tmp_path, actual, rate, grade):
     assert grade_of(tmp_path, WAITING_LIST, [(2018, actual)], 2018) == (rate, grade)
 
@@ -54,7 +57,7 @@ def test_at_least_the_baseline_is_met_when_equal(tmp_path):
 def test_cumulative_target_with_annual_actuals_sums_within_the_period(tmp_path):
     ind = {"target_kind": "cumulative", "target": 100, "period_start": 2016, "period_end": 2019}
     actuals = [(2015, 99), (2016, 30), (2017, 30), (2018, 30)]  # 2015 is before the period: not counted
-    assert grade_of(tmp_path, ind, actuals, 2017) == (60.0, "B")    # 30 + 30 = 60
+    assert grade_of(tmp_path, ind, actuals, 2017) == (60.0, "B")  # 30 + 30 = 60
     assert grade_of(tmp_path / "b", ind, actuals, 2018) == (90.0, "A③")  # 90 ÷ 100
 
 

@@ -13,11 +13,10 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from grading_reference import grade_row
 
 from kpi_lib.grading import grade_arrays
 from kpi_lib.scheme import load_scheme
-
-from grading_reference import grade_row
 
 N = 4000
 
@@ -28,18 +27,25 @@ def sample(seed: int, n: int = N) -> dict:
     reference = rng.choice([40.0, 200.0, 400.0, 800.0, 1000.0, 2000.0, 10000.0, 12.5, 0.0, 3703.0], n)
     tenths = rng.integers(0, 15000, n) / 10.0
     actual = np.where(rng.random(n) < 0.5, np.round(reference * rng.uniform(0.3, 1.3, n)), tenths)
-    actual[rng.random(n) < 0.05] = 0.0                  # zero actuals
-    edge = rng.random(n) < 0.1                           # exactly on the 80% edge and at the target
+    actual[rng.random(n) < 0.05] = 0.0  # zero actuals
+    edge = rng.random(n) < 0.1  # exactly on the 80% edge and at the target
     actual[edge] = reference[edge] * rng.choice([0.8, 1.0, 0.7995, 0.79949], edge.sum())
-    actual[rng.random(n) < 0.04] = np.nan                # no actual
-    reference[rng.random(n) < 0.02] = np.nan             # no reference (a missing milestone)
+    actual[rng.random(n) < 0.04] = np.nan  # no actual
+    reference[rng.random(n) < 0.02] = np.nan  # no reference (a missing milestone)
     baseline = rng.choice([0.0, 120.0, -3703.0, 500.0, 66.6, np.nan], n)
     original = np.where(rng.random(n) < 0.5, reference * rng.choice([0.8, 0.9, 1.2], n), np.nan)
     lower = rng.random(n) < 0.3
     with np.errstate(invalid="ignore"):
         upward = ~np.isnan(original) & np.where(lower, reference < original, reference > original)
-    return {"actual": actual, "reference": reference, "lower": lower, "strict": rng.random(n) < 0.15,
-            "original_reference": original, "upward_revised": upward, "baseline": baseline}
+    return {
+        "actual": actual,
+        "reference": reference,
+        "lower": lower,
+        "strict": rng.random(n) < 0.15,
+        "original_reference": original,
+        "upward_revised": upward,
+        "baseline": baseline,
+    }
 
 
 HOKKAIDO = load_scheme("hokkaido")
@@ -90,14 +96,24 @@ def test_a_tie_rounds_half_up_and_down_rounds_toward_zero():
     args = dict(actual=[-3900.0], reference=[-1600.0], baseline=[-3703.0], **one)
     assert grade_arrays(improvement, **args)[0][0] == -9.4
     assert grade_arrays(replace(improvement, rounding="down"), **args)[0][0] == -9.3
-    assert grade_row(replace(improvement, rounding="down"), -3900.0, -1600.0, False, False, np.nan, False, -3703.0)[0] == -9.3
+    assert (
+        grade_row(replace(improvement, rounding="down"), -3900.0, -1600.0, False, False, np.nan, False, -3703.0)[0]
+        == -9.3
+    )
 
 
 def test_lower_is_better_complement_rate():
     # the complement rate for a lower-is-better indicator: (2 × 60 − 75) ÷ 60 × 100 = 75.0%
     scheme = replace(HOKKAIDO, lower_is_better="complement")
-    rate, achieved, _, grade = grade_arrays(scheme, actual=[75.0, 45.0], reference=[60.0, 60.0], lower=[True, True],
-                                            strict=[False, False], original_reference=[np.nan] * 2, upward_revised=[False] * 2)
+    rate, achieved, _, grade = grade_arrays(
+        scheme,
+        actual=[75.0, 45.0],
+        reference=[60.0, 60.0],
+        lower=[True, True],
+        strict=[False, False],
+        original_reference=[np.nan] * 2,
+        upward_revised=[False] * 2,
+    )
     assert list(rate) == [75.0, 125.0]  # (120 − 45) ÷ 60 = 125%
     assert list(grade) == ["B", "A①"] and list(achieved) == [False, True]
 
@@ -106,8 +122,9 @@ def test_lower_is_better_complement_rate():
 def test_fused_rounding_is_the_plain_half_up_rule(decimals):
     # grading.round_rates fuses grading_reference.round_half_up_array into fewer passes: the two must agree,
     # ties (x.x5 in every position), negatives, NaN and large values included
-    from kpi_lib.grading import round_rates
     from grading_reference import round_half_up_array
+
+    from kpi_lib.grading import round_rates
 
     rng = np.random.default_rng(decimals)
     ties = np.arange(-20000, 20000) / 10 ** (decimals + 1) + 5 / 10 ** (decimals + 1)

@@ -63,7 +63,10 @@ def fixture_rows(name):
 def year_2019_data(tmp_path, with_actuals):
     """A copy of data/ with the fictional FY2019 national value, and the actuals if asked."""
     data = shutil.copytree(DEFAULT_DATA_DIR, tmp_path / "data")
-    for table, name, wanted in (("benchmarks.csv", "fy2019_benchmarks.csv", True), ("actuals.csv", "fy2019_actuals.csv", with_actuals)):
+    for table, name, wanted in (
+        ("benchmarks.csv", "fy2019_benchmarks.csv", True),
+        ("actuals.csv", "fy2019_actuals.csv", with_actuals),
+    ):
         header, rows = fixture_rows(name)
         assert (data / table).read_text(encoding="utf-8").splitlines()[0] == header
         if wanted:
@@ -171,16 +174,38 @@ def test_audit_runs_on_the_new_year(capsys, tmp_path):
     assert code == 0, err
     findings = list(csv.DictReader(io.StringIO(out)))
     # no FY2019 figures were published, so the one known disagreement stays the only one
-    assert [(f["indicator"], f["year"], f["published"], f["recomputed"]) for f in findings] == \
-        [("active_senior_trainees", "2018", "67.4", "67.5")]
+    assert [(f["indicator"], f["year"], f["published"], f["recomputed"]) for f in findings] == [
+        ("active_senior_trainees", "2018", "67.4", "67.5")
+    ]
 
 
 def test_report_for_the_new_year(tmp_path):
     data = year_2019_data(tmp_path, with_actuals=True)
     out = tmp_path / "reports"
-    r = subprocess.run([sys.executable, "-m", "kpi_lib.cli", "report", "--year", "2019", "--project", "3", "--lang", "ja",
-                        "--data", str(data), "--out", str(out), "--jobs", "1", "--no-progress"],
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kpi_lib.cli",
+            "report",
+            "--year",
+            "2019",
+            "--project",
+            "3",
+            "--lang",
+            "ja",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     page = out / "2019" / "ja" / "project_3.html"
     html = page.read_text(encoding="utf-8")

@@ -4,9 +4,17 @@ from kpi_lib.formatting import format_number, format_rate
 from kpi_lib.numbers import NOT_MEASURED, NOT_YET, VALUE, parse_cell, round_half_up
 
 
-@pytest.mark.parametrize("x, decimals, expected", [
-    (2.5, 0, "3"), (157.5, 0, "158"), (1.575, 2, "1.58"), (67.45, 1, "67.5"), (7086, 0, "7,086"), (-2.5, 0, "-3"),
-])
+@pytest.mark.parametrize(
+    "x, decimals, expected",
+    [
+        (2.5, 0, "3"),
+        (157.5, 0, "158"),
+        (1.575, 2, "1.58"),
+        (67.45, 1, "67.5"),
+        (7086, 0, "7,086"),
+        (-2.5, 0, "-3"),
+    ],
+)
 def test_formatting_rounds_half_up_like_the_printed_report(x, decimals, expected):
     assert format_number(x, decimals) == expected  # Python's own f"{2.5:.0f}" gives "2"
 

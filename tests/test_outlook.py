@@ -29,12 +29,15 @@ def one(tmp_path, indicator: dict, actuals: list, year: int, benchmarks=()) -> d
 TEN_PERCENT = {"baseline": 100, "baseline_year": 2014, "target": 146.41, "target_year": 2018}
 
 
-@pytest.mark.parametrize("actual_2016, observed, ratio, category", [
-    (121, 0.10, 1.0, "substantial_progress"),    # √1.21 − 1 = 10%: the pace needed
-    (114.49, 0.07, 0.7, "moderate_progress"),    # √1.1449 − 1 = 7%: 0.07 ÷ 0.10
-    (110.25, 0.05, 0.5, "limited_progress"),     # √1.1025 − 1 = 5%
-    (90.25, -0.05, -0.5, "deterioration"),       # √0.9025 − 1 = −5%: moving away
-])
+@pytest.mark.parametrize(
+    "actual_2016, observed, ratio, category",
+    [
+        (121, 0.10, 1.0, "substantial_progress"),  # √1.21 − 1 = 10%: the pace needed
+        (114.49, 0.07, 0.7, "moderate_progress"),  # √1.1449 − 1 = 7%: 0.07 ÷ 0.10
+        (110.25, 0.05, 0.5, "limited_progress"),  # √1.1025 − 1 = 5%
+        (90.25, -0.05, -0.5, "deterioration"),  # √0.9025 − 1 = −5%: moving away
+    ],
+)
 def test_observed_against_required_compound_growth(tmp_path, actual_2016, observed, ratio, category):
     r = one(tmp_path, TEN_PERCENT, [(2016, actual_2016)], 2016)
     assert r["observed_cagr"] == pytest.approx(observed, abs=1e-12)
@@ -60,8 +63,14 @@ def test_lower_is_better_flips_the_direction(tmp_path):
 
 def test_thresholds_are_sdg_builds():
     assert [classify(x) for x in (1.2, 0.95, 0.9499, 0.6, 0.5999, 0.0, -0.0001)] == [
-        "substantial_progress", "substantial_progress", "moderate_progress", "moderate_progress",
-        "limited_progress", "limited_progress", "deterioration"]
+        "substantial_progress",
+        "substantial_progress",
+        "moderate_progress",
+        "moderate_progress",
+        "limited_progress",
+        "limited_progress",
+        "deterioration",
+    ]
 
 
 def test_a_zero_target_and_a_negative_baseline_use_straight_line_change():
@@ -69,16 +78,16 @@ def test_a_zero_target_and_a_negative_baseline_use_straight_line_change():
     o = outlook(ds, 2018).set_index("indicator")
     w = o.loc["waiting_list"]  # 120 (2014) → 52 (2018), target 0 (2019): no compound rate reaches 0
     assert w["ratio_basis"] == "linear" and w["note"] == "linear_zero_or_sign_change"
-    assert w["observed_annual_change"] == pytest.approx(-17)       # (52 − 120) ÷ 4
-    assert w["required_annual_change"] == pytest.approx(-24)       # (0 − 120) ÷ 5
-    assert w["ratio"] == pytest.approx(17 / 24)                    # (−1) × (−17) ÷ 24 = 0.7083
+    assert w["observed_annual_change"] == pytest.approx(-17)  # (52 − 120) ÷ 4
+    assert w["required_annual_change"] == pytest.approx(-24)  # (0 − 120) ÷ 5
+    assert w["ratio"] == pytest.approx(17 / 24)  # (−1) × (−17) ÷ 24 = 0.7083
     assert w["outlook"] == "moderate_progress"
     # least squares through (2014, 120), (2016, 88), (2017, 58), (2018, 52): mean year 2016.25, mean 79.5,
     # slope −157.5 ÷ 8.75 = −18; in 2019: 79.5 − 18 × 2.75 = 30; zero at 2016.25 + 79.5 ÷ 18 = 2020.67 → FY2021
     assert w["projected_value"] == pytest.approx(30.0)
     assert w["projected_year_reached"] == 2021
     n = o.loc["net_migration"]  # −3,703 (2014) → −3,900 (2018), target 0 (2019)
-    assert n["ratio"] == pytest.approx(-49.25 / 740.6)             # (−197 ÷ 4) ÷ (3,703 ÷ 5)
+    assert n["ratio"] == pytest.approx(-49.25 / 740.6)  # (−197 ÷ 4) ÷ (3,703 ÷ 5)
     assert n["outlook"] == "deterioration" and n["ratio_basis"] == "linear"
 
 
@@ -86,8 +95,14 @@ def test_a_negative_base_keeps_sdg_builds_sign(tmp_path):
     # −1,000 (2014) → target −810 (2016): (810 ÷ 1,000)^½ − 1 = −10% required; −900 (2015): −10% observed;
     # ratio = s × d × observed ÷ |required| = (−1) × (+1) × (−0.10) ÷ 0.10 = 1.0
     # (the Hokkaido ratio scheme rejects a negative target, so the data names the improvement scheme)
-    ind = {"indicator": "x", "name_ja": "転入超過数", "baseline": -1000, "baseline_year": 2014, "target": -810,
-           "target_year": 2016}
+    ind = {
+        "indicator": "x",
+        "name_ja": "転入超過数",
+        "baseline": -1000,
+        "baseline_year": 2014,
+        "target": -810,
+        "target_year": 2016,
+    }
     data = write_dataset(tmp_path / "d", [ind], [("x", 2015, -900)], scheme="milestone_improvement")
     (data / "milestones.csv").write_text("indicator,year,value,note\nx,2015,-900,\n", encoding="utf-8")
     r = outlook(load_dataset(data), 2015).set_index("indicator").loc["x"]
@@ -134,8 +149,8 @@ def test_cumulative_target_pace(dataset):
     o = outlook(dataset, 2018).set_index("indicator")
     a = o.loc["active_senior_trainees"]  # 累計10,500人 over H27～R1 (2015-2019), 7,086 by H30 (2018)
     assert (a["elapsed_years"], a["period_years"], a["elapsed_share"]) == (4, 5, 0.8)
-    assert a["expected_to_date"] == pytest.approx(8400)           # 10,500 × 4/5
-    assert a["pace_adjusted_rate"] == 84.4                        # 7,086 ÷ 8,400 = 84.357…%
+    assert a["expected_to_date"] == pytest.approx(8400)  # 10,500 × 4/5
+    assert a["pace_adjusted_rate"] == 84.4  # 7,086 ÷ 8,400 = 84.357…%
     assert a["ratio"] == pytest.approx(7086 / 8400) and a["outlook"] == "moderate_progress"
     assert (a["ratio_basis"], a["note"], a["base_year"], a["base_value"]) == ("linear", "cumulative", 2014, 0)
     # least squares through (2014, 0), (2015, 2,658), (2016, 4,718), (2017, 6,569), (2018, 7,086):

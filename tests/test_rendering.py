@@ -40,9 +40,7 @@ def sample_chart() -> alt.Chart:
     return (
         alt.Chart(df, title="転入者数の推移")
         .mark_line(point=True, clip=True)
-        .encode(
-            x="年度:O", y="転入者数:Q", tooltip=["年度:O", alt.Tooltip("転入者数:Q", format=",")]
-        )
+        .encode(x="年度:O", y="転入者数:Q", tooltip=["年度:O", alt.Tooltip("転入者数:Q", format=",")])
         .interactive()
     )
 
@@ -150,13 +148,8 @@ def test_font_subset_holds_exactly_the_chart_characters():
 # --- the report pipeline on a small notebook --------------------------------------------
 
 FIXTURE_CELLS = [
-    new_markdown_cell(
-        "# 転入者数の進捗\n\n**基本目標1**：しごとをつくり、安心して働けるようにする。"
-    ),
-    new_code_cell(
-        "import altair as alt\nimport pandas as pd\n"
-        "from kpi_lib import rendering\n\nrendering.enable()"
-    ),
+    new_markdown_cell("# 転入者数の進捗\n\n**基本目標1**：しごとをつくり、安心して働けるようにする。"),
+    new_code_cell("import altair as alt\nimport pandas as pd\nfrom kpi_lib import rendering\n\nrendering.enable()"),
     new_code_cell(
         "df = pd.DataFrame(\n"
         "    {'年度': [2021, 2022, 2023, 2024], '転入者数': [1200, 1350, 1280, 1420]}\n"
@@ -194,9 +187,7 @@ def report(tmp_path_factory):
         "language": "python",
     }
     nbformat.write(nb, source)
-    papermill.execute_notebook(
-        source, executed, kernel_name="python3", progress_bar=False, cwd=str(folder)
-    )
+    papermill.execute_notebook(source, executed, kernel_name="python3", progress_bar=False, cwd=str(folder))
     notebook_to_html(executed, html, title="転入者数の進捗")
     return executed, html
 

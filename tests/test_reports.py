@@ -18,23 +18,41 @@ from nbformat.v4 import new_code_cell, new_notebook
 from kpi_lib import report, texts
 from kpi_lib.cli import main
 from kpi_lib.errors import KpiError
+from kpi_lib.formatting import format_rate, indicator_name
 from kpi_lib.grading import evaluate
 from kpi_lib.labels import text
-from kpi_lib.formatting import format_rate, indicator_name
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 YEARS = (2017, 2018)
 LANGS = ("ja", "en")
-needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"),
-                                    reason="/usr/bin/chromium not installed (python3 tasks.py test installs it)")
+needs_chromium = pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"),
+    reason="/usr/bin/chromium not installed (python3 tasks.py test installs it)",
+)
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     for year in YEARS:
-        r = subprocess.run([sys.executable, "-m", "kpi_lib.cli", "report", "--year", str(year), "--out", str(out),
-                            "--jobs", "2", "--no-progress"], capture_output=True, text=True, cwd=tmp_path_factory.getbasetemp())
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kpi_lib.cli",
+                "report",
+                "--year",
+                str(year),
+                "--out",
+                str(out),
+                "--jobs",
+                "2",
+                "--no-progress",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path_factory.getbasetemp(),
+        )
         assert r.returncode == 0, r.stderr[-3000:]
         assert r.stdout.split() == [str(out / str(year) / lang / "index.html") for lang in LANGS]
     return out
@@ -59,7 +77,9 @@ def test_every_report_file_is_written_and_nothing_else(reports):
         for lang in LANGS:
             folder = reports / str(year) / lang
             names = {p.name for p in folder.iterdir()}
-            expected = {"index.html", "overview.html", "overview.ipynb"} | {f"project_{p}.{x}" for p in range(1, 6) for x in ("html", "ipynb")}
+            expected = {"index.html", "overview.html", "overview.ipynb"} | {
+                f"project_{p}.{x}" for p in range(1, 6) for x in ("html", "ipynb")
+            }
             assert names == expected
     assert not [p for p in reports.iterdir() if p.name.startswith(".")]  # no staging folder left
 
@@ -173,8 +193,11 @@ def _kernels_of(pid: int) -> set[int]:
             state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             continue
-        if state != "Z" and b"ipykernel_launcher" in b" ".join(argv) \
-                and any(f"{report.RUN_PREFIX}{pid}-".encode() in a for a in argv):
+        if (
+            state != "Z"
+            and b"ipykernel_launcher" in b" ".join(argv)
+            and any(f"{report.RUN_PREFIX}{pid}-".encode() in a for a in argv)
+        ):
             found.add(int(entry.name))
     return found
 
@@ -205,9 +228,27 @@ def _leftovers(out: Path, pid: int) -> list[Path]:
 
 
 def _start_report(out: Path, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kpi_lib.cli", "report", "--year", "2018", "--lang", "ja",
-                             "--out", str(out), "--jobs", "2", "--no-progress"],
-                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kpi_lib.cli",
+            "report",
+            "--year",
+            "2018",
+            "--lang",
+            "ja",
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--no-progress",
+        ],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @needs_proc
@@ -272,9 +313,12 @@ def test_a_kernel_that_dies_mid_run_is_reported_as_such(tmp_path):
 
 
 def test_report_kernels_are_ordinary_kernel_processes_on_ipc_sockets(tmp_path):
-    src = _notebook(tmp_path / "probe.ipynb", "import json, os, sys\n"
-                    "print(json.dumps({'ppid': os.getppid(), 'cwd': os.getcwd(), 'pandas': 'pandas' in sys.modules,"
-                    " 'connection': [a for a in sys.argv if a.endswith('.json')]}))")
+    src = _notebook(
+        tmp_path / "probe.ipynb",
+        "import json, os, sys\n"
+        "print(json.dumps({'ppid': os.getppid(), 'cwd': os.getcwd(), 'pandas': 'pandas' in sys.modules,"
+        " 'connection': [a for a in sys.argv if a.endswith('.json')]}))",
+    )
     folder = report.start_kernels()
     try:
         nb = report.execute(src, tmp_path / "probe.out.ipynb", {}, folder)
@@ -293,10 +337,34 @@ def test_report_kernels_are_ordinary_kernel_processes_on_ipc_sockets(tmp_path):
 def test_parallel_run_with_a_relative_output_folder(tmp_path, monkeypatch, capsys):
     # notebooks run on threads: nothing may depend on the process's working directory
     monkeypatch.chdir(tmp_path)
-    assert main(["report", "--year", "2018", "--project", "1", "--project", "4", "--lang", "en", "--out", "rel",
-                 "--jobs", "2", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--year",
+                "2018",
+                "--project",
+                "1",
+                "--project",
+                "4",
+                "--lang",
+                "en",
+                "--out",
+                "rel",
+                "--jobs",
+                "2",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     folder = tmp_path / "rel" / "2018" / "en"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "index.html", "project_1.html", "project_1.ipynb", "project_4.html", "project_4.ipynb"]
+        "index.html",
+        "project_1.html",
+        "project_1.ipynb",
+        "project_4.html",
+        "project_4.ipynb",
+    ]
     assert capsys.readouterr().out.split() == [str(folder / "index.html")]
     assert not list(Path(report.NOTEBOOK_DIR).glob("rel"))

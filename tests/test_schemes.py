@@ -163,8 +163,10 @@ def own_scheme(tmp_path):
     shutil.copytree(EXAMPLES / "expected_path", data)
     for file in ("indicators.csv", "actuals.csv", "milestones.csv"):  # net migration has no ratio: leave it out
         path = data / file
-        path.write_text("\n".join(l for l in path.read_text(encoding="utf-8").split("\n") if "net_migration" not in l),
-                        encoding="utf-8")
+        path.write_text(
+            "\n".join(line for line in path.read_text(encoding="utf-8").split("\n") if "net_migration" not in line),
+            encoding="utf-8",
+        )
     pi = data / "project_indicators.csv"
     pi.write_text(pi.read_text(encoding="utf-8").replace("1,KPI,3,net_migration\n", ""), encoding="utf-8")
     (data / "three_marks.toml").write_text(NEW_SCHEME, encoding="utf-8")
@@ -173,17 +175,40 @@ def own_scheme(tmp_path):
     return data
 
 
-@pytest.mark.parametrize("year, expected", [
-    # new businesses: cumulative ÷ expected; waiting list (lower): expected ÷ actual; rounded down
-    (2015, {"new_businesses": (90.0, "○"),     # 180 ÷ 200 = 90.0%
-            "waiting_list": (96.0, "○")}),     # 96 ÷ 100 = 96.0%
-    (2016, {"new_businesses": (102.5, "◎"),    # 410 ÷ 400 = 102.5%
-            "waiting_list": (102.8, "◎")}),    # 72 ÷ 70 = 102.857…% → down 102.8 (half-up would give 102.9)
-    (2017, {"new_businesses": (93.3, "○"),     # 560 ÷ 600 = 93.33…%
-            "waiting_list": (68.5, "△")}),     # 48 ÷ 70 = 68.571…% → down 68.5
-    (2018, {"new_businesses": (82.5, "△"),     # 660 ÷ 800 = 82.5%
-            "waiting_list": (26.6, "△")}),     # 24 ÷ 90 = 26.666…% → down 26.6
-])
+@pytest.mark.parametrize(
+    "year, expected",
+    [
+        # new businesses: cumulative ÷ expected; waiting list (lower): expected ÷ actual; rounded down
+        (
+            2015,
+            {
+                "new_businesses": (90.0, "○"),  # 180 ÷ 200 = 90.0%
+                "waiting_list": (96.0, "○"),
+            },
+        ),  # 96 ÷ 100 = 96.0%
+        (
+            2016,
+            {
+                "new_businesses": (102.5, "◎"),  # 410 ÷ 400 = 102.5%
+                "waiting_list": (102.8, "◎"),
+            },
+        ),  # 72 ÷ 70 = 102.857…% → down 102.8 (half-up would give 102.9)
+        (
+            2017,
+            {
+                "new_businesses": (93.3, "○"),  # 560 ÷ 600 = 93.33…%
+                "waiting_list": (68.5, "△"),
+            },
+        ),  # 48 ÷ 70 = 68.571…% → down 68.5
+        (
+            2018,
+            {
+                "new_businesses": (82.5, "△"),  # 660 ÷ 800 = 82.5%
+                "waiting_list": (26.6, "△"),
+            },
+        ),  # 24 ÷ 90 = 26.666…% → down 26.6
+    ],
+)
 def test_a_scheme_file_in_the_data_directory_needs_no_code(own_scheme, year, expected):
     assert grades(own_scheme, year) == expected
 
@@ -195,6 +220,7 @@ def test_the_same_data_under_another_scheme_by_argument(own_scheme):
 
 
 # --- the scheme's needs are checked on load --------------------------------------------------------
+
 
 def copy_example(tmp_path, name):
     data = tmp_path / name
@@ -211,25 +237,36 @@ def problems(data) -> list[str]:
 def test_a_year_without_milestone_is_reported(tmp_path):
     data = copy_example(tmp_path, "milestone_improvement")
     path = data / "milestones.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("tourists,2017,560,目安値 (example)\n", ""), encoding="utf-8")
-    assert problems(data) == ["milestones.csv: column 'value': indicator 'tourists' has no interim milestone (目安値) "
-                              "for 2017 (the milestone_improvement scheme measures every actual against one)"]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("tourists,2017,560,目安値 (example)\n", ""), encoding="utf-8"
+    )
+    assert problems(data) == [
+        "milestones.csv: column 'value': indicator 'tourists' has no interim milestone (目安値) "
+        "for 2017 (the milestone_improvement scheme measures every actual against one)"
+    ]
 
 
 def test_a_milestone_equal_to_the_baseline_is_reported(tmp_path):
     data = copy_example(tmp_path, "milestone_improvement")
     path = data / "milestones.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("tourists,2016,540,", "tourists,2016,500,"), encoding="utf-8")
-    assert problems(data) == ["milestones.csv:8: column 'value': equals the baseline of 'tourists': "
-                              "the improvement rate would divide by zero"]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("tourists,2016,540,", "tourists,2016,500,"), encoding="utf-8"
+    )
+    assert problems(data) == [
+        "milestones.csv:8: column 'value': equals the baseline of 'tourists': the improvement rate would divide by zero"
+    ]
 
 
 def test_an_improvement_rate_needs_a_baseline(tmp_path):
     data = copy_example(tmp_path, "expected_path")
     path = data / "indicators.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("higher,0,2014,cumulative", "higher,—,,cumulative"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("higher,0,2014,cumulative", "higher,—,,cumulative"), encoding="utf-8"
+    )
     [problem] = problems(data)
-    assert problem.startswith("indicators.csv:2: column 'baseline': the expected_path scheme's improvement rate needs a baseline")
+    assert problem.startswith(
+        "indicators.csv:2: column 'baseline': the expected_path scheme's improvement rate needs a baseline"
+    )
 
 
 def test_a_zero_target_is_fine_for_an_improvement_rate_but_not_for_a_ratio(tmp_path):
@@ -238,12 +275,17 @@ def test_a_zero_target_is_fine_for_an_improvement_rate_but_not_for_a_ratio(tmp_p
     meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))
     (data / "metadata.json").write_text(json.dumps({**meta, "scheme": "hokkaido"}), encoding="utf-8")
     found = problems(data)
-    assert "indicators.csv:2: column 'target': zero target: the progress rate (a ratio to the target) would divide by zero" in found
+    assert (
+        "indicators.csv:2: column 'target': zero target: the progress rate (a ratio to the target) would divide by zero"
+        in found
+    )
 
 
 def test_a_negative_milestone_cannot_divide_a_ratio(tmp_path, own_scheme):
     path = own_scheme / "milestones.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("waiting_list,2015,96,", "waiting_list,2015,-96,"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("waiting_list,2015,96,", "waiting_list,2015,-96,"), encoding="utf-8"
+    )
     [problem] = problems(own_scheme)
     assert problem.startswith("milestones.csv:6: column 'value': the expected value (期待値) must be positive")
 
@@ -260,27 +302,60 @@ def test_milestones_of_unknown_indicators_are_reported(tmp_path):
 BASE = NEW_SCHEME
 
 
-@pytest.mark.parametrize("change, message", [
-    (('definition = "ratio"', 'definition = "ratios"'), "bad.toml: [rate] definition: 'ratios' is not one of ratio, improvement"),
-    (('reference = "expected_path"', 'reference = "target"'), "bad.toml: [rate] reference: 'target' is not one of final_target, milestone, expected_path"),
-    (('rounding = "down"', 'rounding = "banker"'), "bad.toml: [rate] rounding: 'banker' is not one of half_up, down"),
-    (('lower_is_better = "inverse"', 'lower_is_better = "signed"'), "bad.toml: [rate] lower_is_better: 'signed' is not one of inverse, complement"),
-    (('decimals = 1', 'decimals = 1.5'), "bad.toml: [rate] decimals: must be a whole number 0-6, not 1.5"),
-    (('decimals = 1', 'decimal = 1'), "bad.toml: [rate] decimal: unknown key (allowed: definition, reference, decimals, rounding, lower_is_better)"),
-    (('rate_at_least = 90', 'rate_at_least = "90"'), "bad.toml: bands[2] rate_at_least: must be a number, not '90'"),
-    (('rate_at_least = 90', 'rate_abov = 90'), "bad.toml: bands[2] rate_abov: unknown key"),
-    (('grade = "○"', 'grade = "◎"'), "bad.toml: bands[2] grade: '◎' is given by an earlier band"),
-    (('label_en = "At least 90% of the expected value"\n', ''), "bad.toml: bands[2] label_en: missing"),
-    (('ranking = ["◎", "○", "△"]', 'ranking = ["◎", "○", "×"]'), "bad.toml: ranking: '×' is not a grade any band gives"),
-    (('grade = "△"\n', 'grade = "△"\nrate_below = 90\n'), "bad.toml: bands[3]: the last band must have no condition"),
-    (('rate_at_least = 90\n', ''), "bad.toml: bands[2]: a band with no condition takes every remaining case"),
-    (('grade = "◎"\n', 'grade = "◎"\nwhen = "original_achieved"\n'), "bad.toml: bands[1] when: original_achieved needs reference = final_target"),
-    (('grade = "◎"\n', 'grade = "◎"\nwhen = "reached"\n'), "bad.toml: bands[1] when: 'reached' is not one of achieved, original_achieved"),
-    (('name = "three_marks"\n', ''), "bad.toml: name: missing"),
-    (('[rate]', '[rates]'), "bad.toml: rates: unknown key"),
-    (('[[bands]]', '[[band]]'), "bad.toml: band: unknown key"),
-    (('title_ja = "三段階評価"', 'title_ja = "三段階評価'), "bad.toml: not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            ('definition = "ratio"', 'definition = "ratios"'),
+            "bad.toml: [rate] definition: 'ratios' is not one of ratio, improvement",
+        ),
+        (
+            ('reference = "expected_path"', 'reference = "target"'),
+            "bad.toml: [rate] reference: 'target' is not one of final_target, milestone, expected_path",
+        ),
+        (
+            ('rounding = "down"', 'rounding = "banker"'),
+            "bad.toml: [rate] rounding: 'banker' is not one of half_up, down",
+        ),
+        (
+            ('lower_is_better = "inverse"', 'lower_is_better = "signed"'),
+            "bad.toml: [rate] lower_is_better: 'signed' is not one of inverse, complement",
+        ),
+        (("decimals = 1", "decimals = 1.5"), "bad.toml: [rate] decimals: must be a whole number 0-6, not 1.5"),
+        (
+            ("decimals = 1", "decimal = 1"),
+            "bad.toml: [rate] decimal: unknown key (allowed: definition, reference, decimals, rounding, lower_is_better)",
+        ),
+        (
+            ("rate_at_least = 90", 'rate_at_least = "90"'),
+            "bad.toml: bands[2] rate_at_least: must be a number, not '90'",
+        ),
+        (("rate_at_least = 90", "rate_abov = 90"), "bad.toml: bands[2] rate_abov: unknown key"),
+        (('grade = "○"', 'grade = "◎"'), "bad.toml: bands[2] grade: '◎' is given by an earlier band"),
+        (('label_en = "At least 90% of the expected value"\n', ""), "bad.toml: bands[2] label_en: missing"),
+        (
+            ('ranking = ["◎", "○", "△"]', 'ranking = ["◎", "○", "×"]'),
+            "bad.toml: ranking: '×' is not a grade any band gives",
+        ),
+        (
+            ('grade = "△"\n', 'grade = "△"\nrate_below = 90\n'),
+            "bad.toml: bands[3]: the last band must have no condition",
+        ),
+        (("rate_at_least = 90\n", ""), "bad.toml: bands[2]: a band with no condition takes every remaining case"),
+        (
+            ('grade = "◎"\n', 'grade = "◎"\nwhen = "original_achieved"\n'),
+            "bad.toml: bands[1] when: original_achieved needs reference = final_target",
+        ),
+        (
+            ('grade = "◎"\n', 'grade = "◎"\nwhen = "reached"\n'),
+            "bad.toml: bands[1] when: 'reached' is not one of achieved, original_achieved",
+        ),
+        (('name = "three_marks"\n', ""), "bad.toml: name: missing"),
+        (("[rate]", "[rates]"), "bad.toml: rates: unknown key"),
+        (("[[bands]]", "[[band]]"), "bad.toml: band: unknown key"),
+        (('title_ja = "三段階評価"', 'title_ja = "三段階評価'), "bad.toml: not valid TOML"),
+    ],
+)
 def test_broken_scheme_files_give_one_line_errors(tmp_path, change, message):
     path = tmp_path / "bad.toml"
     assert change[0] in BASE
@@ -292,7 +367,9 @@ def test_broken_scheme_files_give_one_line_errors(tmp_path, change, message):
 
 
 def test_unknown_scheme_names_and_missing_files(tmp_path):
-    with pytest.raises(KpiError, match=r"unknown grading scheme 'tokyo' \(known: expected_path, hokkaido, milestone_improvement"):
+    with pytest.raises(
+        KpiError, match=r"unknown grading scheme 'tokyo' \(known: expected_path, hokkaido, milestone_improvement"
+    ):
         load_scheme("tokyo")
     with pytest.raises(KpiError, match="grading scheme file not found"):
         load_scheme(tmp_path / "nowhere.toml")
@@ -301,19 +378,25 @@ def test_unknown_scheme_names_and_missing_files(tmp_path):
 def test_a_broken_scheme_named_by_a_dataset_is_a_data_problem(own_scheme):
     path = own_scheme / "three_marks.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('rounding = "down"', 'rounding = "up"'), encoding="utf-8")
-    assert problems(own_scheme) == ["metadata.json: column 'scheme': three_marks.toml: [rate] rounding: 'up' is not one of half_up, down"]
+    assert problems(own_scheme) == [
+        "metadata.json: column 'scheme': three_marks.toml: [rate] rounding: 'up' is not one of half_up, down"
+    ]
 
 
 def test_a_milestone_scheme_without_milestones_is_one_problem(tmp_path):
     data = copy_example(tmp_path, "milestone_improvement")
     (data / "milestones.csv").unlink()
-    assert problems(data) == ["milestones.csv: file is missing: the milestone_improvement scheme measures every actual "
-                              "against an interim milestone (目安値) (one row per indicator and year)"]
+    assert problems(data) == [
+        "milestones.csv: file is missing: the milestone_improvement scheme measures every actual "
+        "against an interim milestone (目安値) (one row per indicator and year)"
+    ]
 
 
 def test_a_broken_milestone_value_is_one_problem(tmp_path):
     data = copy_example(tmp_path, "milestone_improvement")
     path = data / "milestones.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("tourists,2017,560,", "tourists,2017,560人,"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("tourists,2017,560,", "tourists,2017,560人,"), encoding="utf-8"
+    )
     [problem] = problems(data)
     assert problem.startswith("milestones.csv:9: column 'value': not a number: '560人'")
