@@ -8,6 +8,7 @@ Everything else that is wrong becomes a Problem naming file, line, column and wh
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import unicodedata
@@ -34,6 +35,7 @@ class Dataset:
     data_dir: Path
     metadata: dict
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    digest: str = ""  # of the files it was read from (see data_digest): reports show it
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -141,7 +143,37 @@ def _load(root: Path) -> Dataset:
             _normalise_grades(frames["published_grades"], scheme)
     if out.problems:
         raise DataError(out.problems)
-    return Dataset(root, metadata, {name: df.drop(columns=["_line"]) for name, df in frames.items()})
+    tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
+    return Dataset(root, metadata, tables, data_digest(root))
+
+
+def data_files(root: Path) -> dict[str, Path]:
+    """The files a data directory's dataset is read from, by their name inside it: metadata.json,
+    the tables present and a scheme file that metadata.json names (one outside the directory is
+    named by its file name)."""
+    root = Path(root)
+    names = [METADATA_FILE, *(t.file for t in TABLES.values())]
+    files = {name: root / name for name in names if (root / name).exists() or (root / name).is_symlink()}
+    try:
+        scheme = json.loads(read_input_file(root / METADATA_FILE).decode("utf-8-sig")).get("scheme")
+    except (OSError, ValueError, AttributeError):
+        scheme = None
+    if isinstance(scheme, str) and scheme.endswith(".toml"):
+        path = Path(scheme) if Path(scheme).is_absolute() else root / scheme
+        inside = not Path(scheme).is_absolute() and ".." not in Path(scheme).parts
+        files[scheme if inside else path.name] = path
+    return files
+
+
+def data_digest(root: Path) -> str:
+    """What a report says it was made from: the first 12 hex digits of a SHA-256 over the data
+    files (data_files), sorted by name, each as its name and its bytes."""
+    h = hashlib.sha256()
+    for name, path in sorted(data_files(root).items()):
+        data = read_input_file(path)
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()[:12]
 
 
 def _read_metadata(root: Path, out: _Collector) -> dict:
