@@ -90,3 +90,19 @@ def test_a_value_within_the_limits_rounds_without_error():
     # the largest figures accepted still round half-up and format (Decimal has 28 digits)
     assert round_half_up(999999999999999.0, 6) == 999999999999999.0
     assert format_number(999999999999999.0, 0) == "999,999,999,999,999"
+
+
+def test_docs_state_the_limits_the_code_applies():
+    from pathlib import Path
+
+    from kpi_lib.numbers import MAX_ABS, MAX_DECIMALS, MAX_SIGNIFICANT
+    from kpi_lib.scheme import MAX_BANDS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "input.md").read_text(encoding="utf-8")
+    section = doc.split("## Data directory (CSV and metadata)")[1].split("\n## ")[0]
+    assert MAX_ABS == 1e15 and "below 10^15" in section
+    assert f"at most {MAX_SIGNIFICANT} significant digits" in section
+    assert f"at most {MAX_DECIMALS} digits after the decimal point" in section
+    assert f"at most {MAX_BANDS} bands" in section
+    for example in ("774¹", "△3,703", "▲3,703", "Ａ③", "U+00B9 SUPERSCRIPT ONE"):
+        assert example in section
