@@ -439,6 +439,10 @@ def _year_outside_period(wb):
     header = max(c.row for c in ws["A"] if c.value == "key" and c.row < r)
     ws.cell(row=header + 1, column=col).value = "R3"  # FY2021: after the strategy period 2015-2020
     ws.cell(row=r, column=col).value = 17
+    # and the workbook's own record of its year columns (else the edited heading is refused as such)
+    meta = wb["_kpi"]
+    row = next(c.row for c in meta["A"] if c.value == "years")
+    meta.cell(row=row, column=2).value = meta.cell(row=row, column=2).value.replace("2019", "2021")
 
 
 def _edit_baseline(wb):
