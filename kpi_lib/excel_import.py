@@ -152,12 +152,13 @@ def _open_workbook(path: Path) -> _Book:
         raise KpiError(f"workbook not found: {path}") from None
     except OSError as e:
         raise KpiError(f"{path}: cannot be opened ({e.strerror or e.__class__.__name__})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, device or socket"
+        raise KpiError(f"{path}: not a regular file ({kind}); give the path of an .xlsx workbook")
     with os.fdopen(fd, "rb") as f:
-        mode = os.fstat(f.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "a pipe, device or socket"
-            raise KpiError(f"{path}: not a regular file ({kind}); give the path of an .xlsx workbook")
-        size = os.fstat(f.fileno()).st_size
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise _too_big(path, "the file has", size, MAX_FILE_BYTES, " bytes")
         content = f.read(MAX_FILE_BYTES + 1)
