@@ -520,3 +520,14 @@ def test_a_really_read_only_data_folder(kpi, tmp_path, exported):
         run.refused(r"read-only; nothing was changed")
     finally:
         run.data.chmod(0o755)
+
+
+def test_the_limits_are_documented():
+    from pathlib import Path
+
+    from kpi_lib import excel_layout as layout
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "input.md").read_text(encoding="utf-8")
+    section = doc.split("## Excel workbooks (kpi import)")[1].split("\n## ")[0]
+    for limit in ("FILE_BYTES", "UNPACKED_BYTES", "PARTS", "CELLS", "ROWS", "COLUMNS", "CELL_TEXT"):
+        assert f"| {getattr(layout, 'MAX_' + limit):,} " in section, limit
