@@ -257,7 +257,8 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
     elif o.get("outlook_note") == "no_target":
         out.append(_say("projection_no_target", lang))
     elif numbers.is_missing(o.get("trend_slope")):
-        out.append(_say("projection_too_few", lang, n=int(o["trend_points"])))
+        points = o.get("trend_points")  # none: no actual within a cumulative target's period yet
+        out.append(_say("projection_too_few", lang, n=0 if numbers.is_missing(points) else int(points)))
     else:
         slope = float(o["trend_slope"])
         projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
