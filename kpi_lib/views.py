@@ -218,7 +218,7 @@ def _analysis_box(sentences: list[str], lang: str) -> str:
     """Our own analysis, set apart from the official figures under its own label."""
     return (
         f'<div class="kpi-our-analysis"><p class="kpi-label">{_e(text("outlook.heading", lang))}</p>'
-        + _list(sentences, "kpi-commentary")
+        + _list(sentences, "kpi-analysis")
         + "</div>"
     )
 
