@@ -97,6 +97,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "この報告はデータから自動生成されています。英訳はすべて非公式です。",
         "This report is generated from data. All English texts are unofficial translations.",
     ),
+    "report.custom_template": (
+        "プロジェクト別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
+        "The project reports were made with this notebook instead of kpi_lib's own template",
+    ),
     # outlook (kpi_lib/outlook.py): the categories of sdg-build's progress measure
     "outlook.target_achieved": ("目標達成", "Target achieved"),
     "outlook.substantial_progress": (

@@ -39,10 +39,12 @@ from traitlets.config import Config
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
 from .labels import text
-from .resources import NOTEBOOK_DIR
+from .notebook_sources import write_manifest
+from .resources import NOTEBOOK_DIR, WORKSPACE_DIR
 
 PROJECT_NOTEBOOK = "project_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
+EXPLORE_NOTEBOOK = "explore.ipynb"  # the workspace's guided notebook, kept executed like the reports
 KERNEL = "python3"
 RUN_PREFIX = "kpi-report-"  # + "<pid>-<random>": the kernels' folder; with a leading dot, the staging folder
 _LEFTOVER = re.compile(r"^\.?" + re.escape(RUN_PREFIX) + r"(\d+)-")
@@ -50,7 +52,7 @@ _LEFTOVER = re.compile(r"^\.?" + re.escape(RUN_PREFIX) + r"(\d+)-")
 
 @dataclass(frozen=True)
 class Job:
-    notebook: str
+    notebook: Path
     name: str  # output file stem
     parameters: dict
     title: str
@@ -61,18 +63,24 @@ class ReportError(KpiError):
 
 
 def plan(
-    year: int, langs: list[str], projects: list[int], with_overview: bool, data_dir: str | None
+    year: int,
+    langs: list[str],
+    projects: list[int],
+    with_overview: bool,
+    data_dir: str | None,
+    template: Path | None = None,
 ) -> dict[str, list[Job]]:
-    """The notebooks to run, per language."""
+    """The notebooks to run, per language; `template` replaces the project-report notebook."""
+    project_notebook = NOTEBOOK_DIR / PROJECT_NOTEBOOK if template is None else Path(template).resolve()
     jobs: dict[str, list[Job]] = {}
     for lang in langs:
         base = {"year": str(year), "lang": lang, "data_dir": data_dir}
         todo = [
-            Job(PROJECT_NOTEBOOK, f"project_{p}", {**base, "project": p}, f"{text('col.project', lang)} {p}")
+            Job(project_notebook, f"project_{p}", {**base, "project": p}, f"{text('col.project', lang)} {p}")
             for p in projects
         ]
         if with_overview:
-            todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, text("report.overview_title", lang)))
+            todo.append(Job(NOTEBOOK_DIR / OVERVIEW_NOTEBOOK, "overview", base, text("report.overview_title", lang)))
         jobs[lang] = todo
     return jobs
 
@@ -213,7 +221,7 @@ def _describe(parameters: dict) -> str:
 
 
 def _execute_job(job: Job, folder: Path, kernel_folder: str):
-    return execute(NOTEBOOK_DIR / job.notebook, folder / f"{job.name}.ipynb", job.parameters, kernel_folder)
+    return execute(job.notebook, folder / f"{job.name}.ipynb", job.parameters, kernel_folder)
 
 
 def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
@@ -222,7 +230,7 @@ def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
     notebook_node_to_html(nb, folder / f"{job.name}.html", folder / f"{job.name}.ipynb", title=job.title, lang=lang)
 
 
-def write_index(folder: Path, year: int, lang: str, jobs: list[Job]) -> None:
+def write_index(folder: Path, year: int, lang: str, jobs: list[Job], template: Path | None = None) -> None:
     items = "".join(
         f'<li><a href="{html.escape(j.name)}.html">{html.escape(j.title)}</a> '
         f'(<a href="{html.escape(j.name)}.ipynb">ipynb</a>)</li>'
@@ -233,7 +241,13 @@ def write_index(folder: Path, year: int, lang: str, jobs: list[Job]) -> None:
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}</style></head>"
         f"<body><h1>{html.escape(title)}</h1><ul>{items}</ul>"
-        f"<p>{html.escape(text('report.generated_note', lang))}</p></body></html>\n"
+        # an office's own template is named (by file name: no paths in reports)
+        + (
+            f"<p>{html.escape(text('report.custom_template', lang))}: {html.escape(template.name)}</p>"
+            if template
+            else ""
+        )
+        + f"<p>{html.escape(text('report.generated_note', lang))}</p></body></html>\n"
     )
     (folder / "index.html").write_text(page, encoding="utf-8")
 
@@ -247,10 +261,15 @@ def run_reports(
     data_dir: str | None = None,
     with_overview: bool = True,
     progress: bool = True,
+    template: Path | None = None,
 ) -> list[Path]:
-    """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders."""
+    """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders.
+
+    `template`: a notebook of the office's own to run instead of the project-report notebook
+    (it gets the same parameters); the index page names it.
+    """
     data_dir = None if data_dir is None else str(Path(data_dir).resolve())
-    planned = plan(year, langs, projects, with_overview, data_dir)
+    planned = plan(year, langs, projects, with_overview, data_dir, template)
     out_dir = Path(out_dir).resolve()  # threads and kernels must not depend on the working directory
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
@@ -261,7 +280,7 @@ def run_reports(
             folder.mkdir(parents=True)
         _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress)
         for lang, js in planned.items():
-            write_index(folders[lang], year, lang, js)
+            write_index(folders[lang], year, lang, js, template)
         return [_swap_in(folders[lang], out_dir / str(year) / lang, staging) for lang in planned]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -313,12 +332,16 @@ def _swap_in(new: Path, target: Path, trash: Path) -> Path:
     return target
 
 
-def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
-    """Re-execute the committed notebooks in place with their default parameters (for nbval)."""
+def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = WORKSPACE_DIR) -> list[Path]:
+    """Re-execute the committed notebooks in place with their default parameters (for nbval):
+    the report notebooks, then the workspace's explore.ipynb (in a checkout); record the report
+    notebooks' source digests in their manifest (see notebook_sources)."""
     done = []
     kernel_folder = start_kernels()
     try:
-        for path in sorted(notebook_dir.glob("*.ipynb")):
+        paths = sorted(notebook_dir.glob("*.ipynb"))
+        paths += [p for p in [workspace_dir / EXPLORE_NOTEBOOK] if p.is_file()]
+        for path in paths:
             tmp = path.with_name(f".{path.name}.tmp")
             try:
                 execute(path, tmp, {}, kernel_folder)
@@ -328,4 +351,5 @@ def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
             done.append(path)
     finally:
         end_kernels(kernel_folder)
+    write_manifest(notebook_dir)
     return done
