@@ -14,7 +14,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from . import charts, numbers
+from . import charts, numbers, rendering
 from . import commentary as _commentary
 from .audit import audit
 from .errors import KpiError
@@ -24,6 +24,9 @@ from .loading import Dataset, check_year, load_dataset
 from .outlook import outlook, with_outlook
 from .scheme import scheme_for
 from .tables import COLUMNS, grades_records
+
+# charts display in a notebook as in the reports: the Vega-Lite spec only, identical on every run
+rendering.enable()
 
 __all__ = ["open_dataset", "grades", "series", "trend_chart", "rate_chart", "overview_chart", "indicator_commentary"]
 
