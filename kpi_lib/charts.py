@@ -2,15 +2,15 @@
 
 Charts carry data only; how they are displayed (JupyterLab, papermill, offline HTML) is
 rendering.py's job.
+
+Built in Altair's chained style. Channels are passed as alt.X(...), alt.Text(...) objects
+rather than bare strings: encode() looks a bare string up in the whole schema (~10 ms each).
 """
 
 from __future__ import annotations
 
-import functools
-
 import altair as alt
 import pandas as pd
-from altair.utils.schemapi import debug_mode
 
 from . import numbers
 from .fiscal_year import short_label
@@ -30,66 +30,18 @@ _SHAPES = {
 }
 
 
-# Charts are built from Altair's classes directly (channels with field and type, marks as
-# MarkDef, data inline as records, config at construction): the shorthand strings, encode(),
-# configure() and properties() each parse or copy the chart, which made up most of a report's
-# chart time. The spec is the same Vega-Lite. Altair also validates every object as it is
-# built (its "debug mode"); charts are built with that off, and tests/test_charts.py validates
-# every finished chart against the schema instead.
-_CONFIG = alt.Config(
-    font=FONT_STACK,
-    view=alt.ViewConfig(stroke=None),
-    axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
-    legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom"),
-    title=alt.TitleConfig(fontSize=13, anchor="start"),
-)
+def _configured(chart: alt.LayerChart) -> alt.LayerChart:
+    """The report's look: font, no view border, light grid, legend below, titles at the left.
 
-
-def _built_unchecked(build):
-    """Build a chart with Altair's per-object validation off (see above)."""
-
-    @functools.wraps(build)
-    def wrapper(*args, **kwargs):
-        with debug_mode(False):
-            return build(*args, **kwargs)
-
-    return wrapper
-
-
-def _records(frame: pd.DataFrame) -> alt.InlineData:
-    return alt.InlineData(values=frame.to_dict("records"))
-
-
-def _layer(layers: list, data: pd.DataFrame | None = None, **properties) -> alt.LayerChart:
-    """The chart: layers over shared inline data, with the report's config.
-
-    alt.LayerChart() deep-copies every layer twice while it merges the layers' data, selection
-    parameters and sizes into the top level (a quarter of a chart's cost). These layers have
-    nothing to merge (shared data and sizes are given here, at the top; no parameters), so the
-    chart is set up directly as the schema object LayerChart() would make of them;
-    tests/test_charts.py checks that both give the same spec for every report chart.
+    One configure() rather than a configure_*() for each part: every call copies the chart.
     """
-    return _layer_chart(alt.Undefined if data is None else _records(data), layers, properties)
-
-
-def _layer_chart(data, layers: list, properties: dict) -> alt.LayerChart:
-    chart = alt.LayerChart.__new__(alt.LayerChart)
-    alt.TopLevelLayerSpec.__init__(chart, data=data, layer=layers, config=_CONFIG, **properties)
-    return chart
-
-
-def _unit(mark: alt.MarkDef, data: pd.DataFrame | None = None, transform: list | None = None, **encoding) -> alt.Chart:
-    """One layer: a mark with its encoding (and its own data where it has other data)."""
-    return alt.Chart(
-        data=alt.Undefined if data is None else _records(data),
-        mark=mark,
-        encoding=alt.FacetedEncoding(**encoding),
-        transform=transform or alt.Undefined,
+    return chart.configure(
+        font=FONT_STACK,
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
+        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom"),
+        title=alt.TitleConfig(fontSize=13, anchor="start"),
     )
-
-
-def _tooltip(field: str, title: str) -> alt.Tooltip:
-    return alt.Tooltip(field=field, type="nominal", title=title)
 
 
 def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None) -> pd.DataFrame:
@@ -150,97 +102,76 @@ def _year_domain(years: list[int], lang: str) -> list[str]:
     return [short_label(y, lang) for y in range(min(years), max(years) + 1)]
 
 
-@_built_unchecked
 def trend_chart(dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None) -> alt.LayerChart:
     """Actuals by year with baseline, target, revised target, the national series and the
     linear projection to the target year (dashed)."""
     r = result_row
     frame = trend_frame(dataset, r, lang, outlook_row)
     years = list(frame["year"]) + [int(r["target_year"])]
-    domain = _year_domain(years, lang)
     present = [s for s in _SERIES if s in set(frame["series"])]
     labels = [text(f"series.{s}", lang) for s in present]
     series_title = text("chart.series", lang)
-    colour = alt.Color(
-        field="series_label",
-        type="nominal",
-        title=series_title,
-        scale=alt.Scale(domain=labels, range=[SERIES_COLOURS[s] for s in present]),
-    )
-    shape = alt.Shape(
-        field="series_label",
-        type="nominal",
-        title=series_title,
-        scale=alt.Scale(domain=labels, range=[_SHAPES[s] for s in present]),
-    )
-    x = alt.X(
-        field="year_label", type="ordinal", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)
-    )
     u = unit(r, lang)
-    y = alt.Y(
-        field="value",
-        type="quantitative",
-        title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}",
-        scale=alt.Scale(zero=False),
+    colour = alt.Color(
+        "series_label:N", title=series_title, scale=alt.Scale(domain=labels, range=[SERIES_COLOURS[s] for s in present])
+    )
+    base = alt.Chart().encode(
+        x=alt.X(
+            "year_label:O", title=None, scale=alt.Scale(domain=_year_domain(years, lang)), axis=alt.Axis(labelAngle=0)
+        ),
+        y=alt.Y("value:Q", title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}", scale=alt.Scale(zero=False)),
+        color=colour,
     )
     tooltip = [
-        _tooltip("series_label", series_title),
-        _tooltip("year_label", text("col.year", lang)),
-        _tooltip("value_text", text("chart.value", lang)),
+        alt.Tooltip("series_label:N", title=series_title),
+        alt.Tooltip("year_label:N", title=text("col.year", lang)),
+        alt.Tooltip("value_text:N", title=text("chart.value", lang)),
     ]
     if (frame["note"] != "").any():
-        tooltip.append(_tooltip("note", text("chart.note", lang)))
-    detail = alt.Detail(field="series", type="nominal")
-
-    def series_line(series: list[str], dash: list[int]) -> alt.Chart:
-        return _unit(
-            alt.MarkDef(type="line", strokeWidth=2, strokeDash=dash),
-            transform=[alt.FilterTransform(alt.FieldOneOfPredicate(field="series", oneOf=series))],
-            x=x,
-            y=y,
-            color=colour,
-            detail=detail,
-        )
+        tooltip.append(alt.Tooltip("note:N", title=text("chart.note", lang)))
 
     # solid for actuals, dashed for the national series and the projection; a line layer with
     # no points would leave Vega an empty scale extent, so only present series get one
     solid = [s for s in ("actual",) if s in present]
     dashed = [s for s in ("national", "projection") if s in present]
-    layers = [series_line(series, dash) for series, dash in ((solid, [1, 0]), (dashed, [5, 3])) if series]
+    layers = [
+        base.mark_line(strokeWidth=2, strokeDash=dash)
+        .encode(detail=alt.Detail("series:N"))
+        .transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=series))
+        for series, dash in ((solid, [1, 0]), (dashed, [5, 3]))
+        if series
+    ]
     layers.append(
-        _unit(
-            alt.MarkDef(type="point", size=90, filled=True, opacity=1),
-            transform=[alt.FilterTransform("datum.point")],
-            x=x,
-            y=y,
-            color=colour,
-            shape=shape,
+        base.mark_point(size=90, filled=True, opacity=1)
+        .encode(
+            shape=alt.Shape(
+                "series_label:N",
+                title=series_title,
+                scale=alt.Scale(domain=labels, range=[_SHAPES[s] for s in present]),
+            ),
             tooltip=tooltip,
         )
+        .transform_filter("datum.point")
     )
-    level_y = alt.Y(field="value", type="quantitative")
     if r["target_kind"] in ("value", "cumulative"):
         # the target in force as a level line, so the gap to it reads at a glance
         level = pd.DataFrame({"value": [float(r["target_in_force"])], "label": [text("series.reference", lang)]})
         layers.append(
-            _unit(
-                alt.MarkDef(type="rule", strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"]),
-                level,
-                y=level_y,
-            )
+            alt.Chart(level)
+            .mark_rule(strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"])
+            .encode(y=alt.Y("value:Q"))
         )
     elif r["target_kind"] in ("above_baseline", "at_least_baseline") and r["baseline_state"] == numbers.VALUE:
         level = pd.DataFrame({"value": [float(r["baseline"])], "label": [text(f"target.{r['target_kind']}", lang)]})
         layers.append(
-            _unit(
-                alt.MarkDef(type="rule", strokeDash=[6, 4], color=SERIES_COLOURS["target"]),
-                level,
-                y=level_y,
-                tooltip=[_tooltip("label", text("series.reference", lang))],
-            )
+            alt.Chart(level)
+            .mark_rule(strokeDash=[6, 4], color=SERIES_COLOURS["target"])
+            .encode(y=alt.Y("value:Q"), tooltip=[alt.Tooltip("label:N", title=text("series.reference", lang))])
         )
-    title = alt.TitleParams(text=text("chart.trend", lang), subtitle=indicator_name(r, lang))
-    return _layer(layers, frame, width=WIDTH, height=HEIGHT, title=title)
+    chart = alt.layer(*layers, data=frame).properties(
+        width=WIDTH, height=HEIGHT, title=alt.Title(text("chart.trend", lang), subtitle=indicator_name(r, lang))
+    )
+    return _configured(chart)
 
 
 def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.DataFrame:
@@ -261,98 +192,70 @@ def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.Dat
 def _grade_colour(lang: str) -> alt.Color:
     grades = list(GRADE_COLOURS)
     return alt.Color(
-        field="grade",
-        type="nominal",
+        "grade:N",
         title=text("col.grade", lang),
         scale=alt.Scale(domain=grades, range=[GRADE_COLOURS[g][0] for g in grades]),
     )
 
 
-@_built_unchecked
 def rate_chart(graded: pd.DataFrame, result_row: dict, lang: str = "ja") -> alt.LayerChart:
     """Progress rate by year against the 80% and 100% lines, coloured and labelled by grade."""
     frame = rate_frame(graded, result_row["indicator"], lang)
     domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang)
-    x = alt.X(
-        field="year_label", type="ordinal", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)
-    )
     top = max([120.0, *frame["progress_rate"]]) if len(frame) else 120.0
-    y = alt.Y(
-        field="progress_rate",
-        type="quantitative",
-        title=f"{text('col.progress_rate', lang)} (%)",
-        scale=alt.Scale(domain=[0, top]),
-    )
     lines = pd.DataFrame({"progress_rate": [80.0, 100.0], "label": ["80%", "100%"]})
-    line_y = alt.Y(field="progress_rate", type="quantitative")
-    label = alt.Text(field="label", type="nominal")
-    layers = [
-        _unit(alt.MarkDef(type="rule", strokeDash=[4, 4], color="#555555"), lines, y=line_y),
-        _unit(
-            alt.MarkDef(type="text", align="left", dx=4, dy=-6, color="#555555", fontSize=10),
-            lines,
-            y=line_y,
-            x=alt.XValue(value=0),
-            text=label,
-        ),
-        _unit(alt.MarkDef(type="line", color="#999999"), x=x, y=y),
-        _unit(
-            alt.MarkDef(type="point", size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5),
-            x=x,
-            y=y,
-            color=_grade_colour(lang),
-            tooltip=[
-                _tooltip("year_label", text("col.year", lang)),
-                _tooltip("rate_text", text("col.progress_rate", lang)),
-                _tooltip("grade", text("col.grade", lang)),
-            ],
-        ),
-        _unit(alt.MarkDef(type="text", dy=-12, fontSize=11), x=x, y=y, text=label),
-    ]
-    title = alt.TitleParams(text=text("chart.rate", lang), subtitle=indicator_name(result_row, lang))
-    return _layer(layers, frame, width=WIDTH, height=HEIGHT, title=title)
+    rules = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#555555").encode(y=alt.Y("progress_rate:Q"))
+    rule_labels = (
+        alt.Chart(lines)
+        .mark_text(align="left", dx=4, dy=-6, color="#555555", fontSize=10)
+        .encode(y=alt.Y("progress_rate:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
+    )
+    base = alt.Chart().encode(
+        x=alt.X("year_label:O", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("progress_rate:Q", title=f"{text('col.progress_rate', lang)} (%)", scale=alt.Scale(domain=[0, top])),
+    )
+    line = base.mark_line(color="#999999")
+    points = base.mark_point(size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5).encode(
+        color=_grade_colour(lang),
+        tooltip=[
+            alt.Tooltip("year_label:N", title=text("col.year", lang)),
+            alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang)),
+        ],
+    )
+    point_labels = base.mark_text(dy=-12, fontSize=11).encode(text=alt.Text("label:N"))
+    chart = alt.layer(rules, rule_labels, line, points, point_labels, data=frame).properties(
+        width=WIDTH, height=HEIGHT, title=alt.Title(text("chart.rate", lang), subtitle=indicator_name(result_row, lang))
+    )
+    return _configured(chart)
 
 
-@_built_unchecked
 def grade_counts_chart(results: pd.DataFrame, lang: str = "ja") -> alt.LayerChart:
     """Stacked bars: how many indicators of each project have each grade."""
     graded = results[results["grade"] != ""]
     counts = graded.groupby(["project", "grade"]).size().reset_index(name="count")
     counts["project_label"] = [f"{text('col.project', lang)} {p}" for p in counts["project"]]
     counts["order"] = counts["grade"].map({g: i for i, g in enumerate(GRADE_COLOURS)})
-    y = alt.Y(field="project_label", type="nominal", title=None)
-    order = alt.Order(field="order", type="quantitative")
     count_title = text("chart.count", lang)
-    bars = _unit(
-        alt.MarkDef(type="bar", stroke="#333333", strokeWidth=0.5),
-        y=y,
-        x=alt.X(field="count", type="quantitative", title=count_title, stack="zero"),
+    base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
+    bars = base.mark_bar(stroke="#333333", strokeWidth=0.5).encode(
+        x=alt.X("count:Q", title=count_title, stack="zero"),
         color=_grade_colour(lang),
-        order=order,
         tooltip=[
-            _tooltip("project_label", text("col.project", lang)),
-            _tooltip("grade", text("col.grade", lang)),
-            alt.Tooltip(field="count", type="quantitative", title=count_title),
+            alt.Tooltip("project_label:N", title=text("col.project", lang)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang)),
+            alt.Tooltip("count:Q", title=count_title),
         ],
     )
-    labels = _unit(
-        alt.MarkDef(type="text", dx=-8, align="right", fontSize=11),
-        y=y,
-        x=alt.X(field="count", type="quantitative", stack="zero"),
-        order=order,
-        detail=alt.Detail(field="grade", type="nominal"),
-        text=alt.Text(field="grade", type="nominal"),
+    labels = base.mark_text(dx=-8, align="right", fontSize=11).encode(
+        x=alt.X("count:Q", stack="zero"), detail=alt.Detail("grade:N"), text=alt.Text("grade:N")
     )
-    return _layer(
-        [bars, labels],
-        counts,
-        width=WIDTH,
-        height=30 * counts["project"].nunique() + 20,
-        title=text("chart.grade_counts", lang),
+    chart = alt.layer(bars, labels, data=counts).properties(
+        width=WIDTH, height=30 * counts["project"].nunique() + 20, title=text("chart.grade_counts", lang)
     )
+    return _configured(chart)
 
 
-@_built_unchecked
 def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja") -> alt.LayerChart:
     """Indicator × year progress rates (each project's indicators in table order)."""
     order = results.drop_duplicates("indicator")
@@ -371,33 +274,25 @@ def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
         }
     )
     year_domain = _year_domain([int(y) for y in g["year"]], lang)
-    x = alt.X(
-        field="year_label",
-        type="ordinal",
-        title=None,
-        scale=alt.Scale(domain=year_domain),
-        axis=alt.Axis(orient="top", labelAngle=0),
+    base = alt.Chart().encode(
+        x=alt.X(
+            "year_label:O", title=None, scale=alt.Scale(domain=year_domain), axis=alt.Axis(orient="top", labelAngle=0)
+        ),
+        y=alt.Y("name:N", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=360)),
     )
-    y = alt.Y(field="name", type="nominal", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=360))
-    cells = _unit(
-        alt.MarkDef(type="rect", stroke="#ffffff"),
-        x=x,
-        y=y,
+    cells = base.mark_rect(stroke="#ffffff").encode(
         color=_grade_colour(lang),
         tooltip=[
-            _tooltip("name", text("col.name", lang)),
-            _tooltip("year_label", text("col.year", lang)),
-            _tooltip("label", text("col.progress_rate", lang)),
-            _tooltip("grade", text("col.grade", lang)),
+            alt.Tooltip("name:N", title=text("col.name", lang)),
+            alt.Tooltip("year_label:N", title=text("col.year", lang)),
+            alt.Tooltip("label:N", title=text("col.progress_rate", lang)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang)),
         ],
     )
-    labels = _unit(
-        alt.MarkDef(type="text", fontSize=10),
-        x=x,
-        y=y,
-        text=alt.Text(field="label", type="nominal"),
-        color=alt.Color(field="text_colour", type="nominal", scale=None, legend=None),
+    labels = base.mark_text(fontSize=10).encode(
+        text=alt.Text("label:N"), color=alt.Color("text_colour:N", scale=None, legend=None)
     )
-    return _layer(
-        [cells, labels], frame, width=70 * len(year_domain), height=22 * len(names), title=text("chart.heatmap", lang)
+    chart = alt.layer(cells, labels, data=frame).properties(
+        width=70 * len(year_domain), height=22 * len(names), title=text("chart.heatmap", lang)
     )
+    return _configured(chart)

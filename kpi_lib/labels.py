@@ -97,6 +97,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "この報告はデータから自動生成されています。英訳はすべて非公式です。",
         "This report is generated from data. All English texts are unofficial translations.",
     ),
+    "report.data_digest": (
+        "使用データの識別値（SHA-256の先頭12桁）",
+        "Data used (first 12 hex digits of its SHA-256)",
+    ),
     "report.custom_template": (
         "プロジェクト別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
         "The project reports were made with this notebook instead of kpi_lib's own template",

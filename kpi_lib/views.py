@@ -273,6 +273,8 @@ def show_footer(r: Report) -> None:
     _display(
         f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: {_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」'
         f" — {_e(text('report.generated_note', r.lang))}</p>"
+        f'<p class="kpi-footer kpi-digest">{_e(text("report.data_digest", r.lang))}: '
+        f"<code>{_e(r.dataset.digest)}</code></p>"
     )
 
 

@@ -1,22 +1,57 @@
 """Every chart the reports show is a valid Vega-Lite spec with the data it should carry."""
 
+import json
+from pathlib import Path
+
+import altair as alt
 import pytest
 
-from kpi_lib import charts
+from kpi_lib import charts, rendering, views
 from kpi_lib.grading import evaluate, progress_table
 from kpi_lib.labels import text
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("year", [2017, 2018])
-def test_every_report_chart_validates_against_the_schema(dataset, lang, year):
-    results = evaluate(dataset, year)
-    graded = progress_table(dataset)
-    for row in results.to_dict("records"):
-        charts.trend_chart(dataset, row, lang).to_dict()  # validate=True raises on an invalid spec
-        charts.rate_chart(graded, row, lang).to_dict()
-    charts.grade_counts_chart(results, lang).to_dict()
-    charts.heatmap_chart(graded[graded["year"] <= year], results, lang).to_dict()
+
+@pytest.fixture
+def shown_charts(monkeypatch):
+    """The charts a report's notebooks show, as views shows them (page text is dropped)."""
+    active = alt.renderers.active  # open_report switches the renderer on
+    shown = []
+    monkeypatch.setattr(views, "_show_chart", shown.append)
+    monkeypatch.setattr(views, "_display", lambda markup: None)
+
+    def of(year, lang, data_dir=None):
+        shown.clear()
+        r = views.open_report(year, lang, data_dir)
+        views.show_indicators(r)  # trend and progress-rate charts of every indicator
+        views.show_grade_counts(r)
+        views.show_heatmap(r)
+        assert len(shown) == 2 * len(r.results) + 2
+        return list(shown)
+
+    yield of
+    alt.renderers.enable(active)
+
+
+@pytest.mark.parametrize(
+    ("data_dir", "year", "lang"),
+    [
+        (None, 2017, "ja"),
+        (None, 2017, "en"),
+        (None, 2018, "ja"),
+        (None, 2018, "en"),
+        # other grading schemes, whose grades (A, B+, C) are not in the colour scale
+        (EXAMPLES / "expected_path", 2018, "en"),
+        (EXAMPLES / "milestone_improvement", 2018, "ja"),
+    ],
+)
+def test_every_report_chart_validates_against_the_schema(shown_charts, data_dir, year, lang):
+    for chart in shown_charts(year, lang, data_dir):
+        spec = chart.to_dict()  # validate=True raises on an invalid spec
+        # what the notebook stores must be strict JSON (a NaN in the data would not be)
+        json.dumps(rendering.spec_mimebundle(spec), allow_nan=False)
+        assert spec["config"]["font"] == rendering.FONT_FAMILY
 
 
 def _row(dataset, indicator, year=2018):
@@ -81,21 +116,34 @@ def test_every_trend_line_layer_has_points(dataset, year):
                     assert frame["series"].isin(step["filter"]["oneOf"]).any(), (row["indicator"], step)
 
 
-def test_charts_are_what_alt_layer_chart_would_make(dataset, monkeypatch):
-    # charts._layer_chart skips alt.LayerChart()'s merging, which these charts do not need
-    import altair as alt
+def test_trend_chart_layers_the_series_over_the_trend_data(dataset):
+    from kpi_lib.outlook import outlook
 
-    def via_altair(data, layers, properties):
-        return alt.LayerChart(data=data, layer=layers, config=charts._CONFIG, **properties)
+    row = _row(dataset, "foreign_visitors")
+    o = outlook(dataset, 2018).set_index("indicator").loc["foreign_visitors"].to_dict()
+    spec = charts.trend_chart(dataset, row, "en", o).to_dict()
+    frame = charts.trend_frame(dataset, row, "en", o)
+    data = spec["datasets"]
 
-    results = evaluate(dataset, 2018)
-    graded = progress_table(dataset)
-    built = [lambda: charts.grade_counts_chart(results, "ja"), lambda: charts.heatmap_chart(graded, results, "en")]
-    for row in results.to_dict("records"):
-        built += [
-            lambda row=row: charts.trend_chart(dataset, row, "en"),
-            lambda row=row: charts.rate_chart(graded, row, "ja"),
-        ]
-    direct = [make().to_dict() for make in built]
-    monkeypatch.setattr(charts, "_layer_chart", via_altair)
-    assert [make().to_dict() for make in built] == direct
+    def records(node):
+        return data[node["data"]["name"]]
+
+    assert records(spec) == frame.to_dict("records")  # the layers share the chart's data
+    layers = spec["layer"]
+    marks = [(layer["mark"]["type"], layer["mark"].get("strokeDash"), layer.get("transform")) for layer in layers]
+    assert marks == [
+        ("line", [1, 0], [{"filter": {"field": "series", "oneOf": ["actual"]}}]),
+        ("line", [5, 3], [{"filter": {"field": "series", "oneOf": ["projection"]}}]),  # no national series
+        ("point", None, [{"filter": "datum.point"}]),  # not the projection's start, the actual's marker
+        ("rule", [6, 4], None),
+    ]
+    assert records(layers[3]) == [{"value": 500.0, "label": "Target level"}]  # the revised target in force
+    colour = layers[2]["encoding"]["color"]
+    assert colour["field"] == "series_label"
+    assert colour["scale"]["domain"] == [
+        text(f"series.{s}", "en") for s in ("actual", "baseline", "target", "revised_target", "projection")
+    ]
+    assert [t["field"] for t in layers[2]["encoding"]["tooltip"]] == ["series_label", "year_label", "value_text"]
+    assert layers[0]["encoding"]["x"]["scale"]["domain"] == [f"FY{y}" for y in range(2014, 2021)]
+    assert spec["title"] == {"text": text("chart.trend", "en"), "subtitle": "Foreign visitors"}
+    assert (spec["width"], spec["height"]) == (charts.WIDTH, charts.HEIGHT)
