@@ -110,6 +110,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "使用データの識別値（SHA-256の先頭12桁）",
         "Data used (first 12 hex digits of its SHA-256)",
     ),
+    "report.custom_template": (
+        "プロジェクト別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
+        "The project reports were made with this notebook instead of kpi_lib's own template",
+    ),
     # outlook (kpi_lib/outlook.py): our analysis from the straight-line trend of the actuals, never the official grade
     "outlook.target_achieved": ("目標達成", "Target reached"),
     "outlook.on_track": (

@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from . import numbers
-from .fiscal_year import LAST_YEAR
+from .fiscal_year import LAST_YEAR, parse_fiscal_year
 from .formatting import plain_number
 from .grading import progress_table, reached, round_rates
 from .labels import text
@@ -99,10 +99,11 @@ COLUMNS = [
 ]
 
 
-def outlook(dataset, year: int, scheme: Scheme | str | None = None) -> pd.DataFrame:
-    """One row per indicator (tidy, keyed by indicator): growth, ratio, outlook, projection, pace."""
+def outlook(dataset, year: int | str, scheme: Scheme | str | None = None) -> pd.DataFrame:
+    """One row per indicator (tidy, keyed by indicator): growth, ratio, outlook, projection, pace
+    for evaluation year `year` (any form fiscal_year.parse_fiscal_year reads)."""
     scheme = scheme_for(dataset, scheme)
-    return _outlook(dataset, year, scheme)
+    return _outlook(dataset, parse_fiscal_year(year), scheme)
 
 
 def _outlook(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
