@@ -27,8 +27,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".kpi-installed"
-# Debian packages the browser test needs: headless Chromium and a Japanese font for screenshots.
-APT_PACKAGES = ["chromium", "fonts-noto-cjk"]
+# Debian packages the browser test needs: headless Chromium, a Japanese font for screenshots,
+# and pdftoppm (poppler-utils) to look at the PDFs as page images.
+APT_PACKAGES = ["chromium", "fonts-noto-cjk", "poppler-utils"]
 
 
 def run(cmd: list, **kw) -> int:
@@ -67,7 +68,7 @@ def setup(extra: str | None = None) -> None:
 
 def setup_browser() -> None:
     """Install Debian's Chromium for the offline-HTML browser test, if it is missing."""
-    if shutil.which("chromium") and Path("/usr/share/fonts/opentype/noto").exists():
+    if shutil.which("chromium") and shutil.which("pdftoppm") and Path("/usr/share/fonts/opentype/noto").exists():
         return
     if not shutil.which("apt-get"):
         sys.exit(

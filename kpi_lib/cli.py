@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N", help="notebooks run at once (default: 2)"
     )
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report on A4 and the whole year into one PDF per language (needs kpi_lib[pdf])",
+    )
     data_arg(r)
 
     sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks (after a library or data change)")
@@ -249,6 +254,7 @@ def cmd_report(args) -> int:
         data_dir=args.data,
         with_overview=not args.project,
         progress=not args.no_progress,
+        pdf=args.pdf,
     )
     for folder in folders:
         print(folder / "index.html")
