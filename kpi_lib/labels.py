@@ -178,6 +178,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "斜体の全国値は公表進捗率からの逆算値です（公式統計ではありません）。",
         "National values in italics are derived from the published progress rate (not official statistics).",
     ),
+    "xlsx.note_computed": (
+        "灰色の欄（進捗率・進捗）は計算値です。kpi import / kpi export が実績値から再計算します（入力しても使われません）。",
+        "Grey cells (progress rate, grade) are computed: kpi import / kpi export recompute them from the actuals (anything typed there is not used).",
+    ),
     "xlsx.published": ("公表値", "Published"),
     "xlsx.recomputed": ("再計算", "Recomputed"),
     "xlsx.audit_title": (
