@@ -2,6 +2,7 @@
 """Set-up and routine jobs, with nothing but Python 3.11+ installed.
 
     python3 tasks.py report      set up .venv, then write the yearly reports (latest year) to reports/
+                                 (with --pdf, also A4 PDFs: installs the pdf extra)
     python3 tasks.py test        set up .venv and the test browser, then run every test
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
     python3 tasks.py lab         start JupyterLab with the project's environment
@@ -81,7 +82,7 @@ def setup_browser() -> None:
 
 
 def cmd_report(args: list[str]) -> int:
-    setup()
+    setup("pdf" if "--pdf" in args else None)  # printing needs playwright and pypdf
     return run([BIN / "kpi", "report", *args])
 
 
