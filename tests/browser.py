@@ -140,6 +140,8 @@ _STRUCTURE_JS = """() => ({
     return {label: svg ? svg.getAttribute('aria-label') : null, rows: table ? table.tBodies[0].rows.length : 0};
   }),
   links: Array.from(document.querySelectorAll('a[href]')).map(a => ({href: a.getAttribute('href'), text: a.textContent.trim(), rel: a.rel})),
+  badges: Array.from(document.querySelectorAll('.kpi-grade')).map(el => {
+    const s = getComputedStyle(el); return [el.textContent.trim(), s.color, s.backgroundColor]; }),
   title: document.title,
   lang: document.documentElement.lang,
   marked: Array.from(document.querySelectorAll('body [lang]')).map(el => [el.lang, el.textContent.trim()]),
