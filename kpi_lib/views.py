@@ -156,7 +156,7 @@ def show_header(r: Report) -> None:
     lang = r.lang
     pillars = r.dataset.pillars.set_index("pillar")
     if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
-        pillar = text("report.pillar_unknown", lang)
+        pillar = text("report.pillar_unknown", lang)  # why is a data note (data/projects.csv), not a heading
     else:
         pillar = pillars.loc[p["pillar"], f"name_{lang}"]
     title = p[f"name_{lang}"]
@@ -189,15 +189,14 @@ def show_legend(r: Report) -> None:
 
 def show_grade_summary(r: Report) -> None:
     table = tables.grade_table(r.results, r.lang).drop(columns=[text("col.project", r.lang)])
-    # the outlook beside the official grade (it does not change the grade)
-    table.insert(
-        table.columns.get_loc(text("col.grade", r.lang)) + 1,
-        text("col.outlook", r.lang),
-        [outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]],
-    )
+    # our outlook in the last column, headed as our analysis; the official figures stay to its left
+    table[text("col.outlook", r.lang)] = [
+        outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]
+    ]
     _display(
         f"<h2>{_e(text('report.summary', r.lang))}</h2>"
         + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)))
+        + f'<p class="kpi-note kpi-analysis-note">{_e(text("outlook.method", r.lang))}</p>'
     )
 
 
@@ -249,8 +248,17 @@ def show_indicators(r: Report) -> None:
         )
         f = r.findings[(r.findings["project"] == row["project"]) & (r.findings["indicator"] == row["indicator"])]
         sentences = commentary.indicator_commentary(row, r.graded, prev, f, r.scheme, r.lang)
-        sentences += commentary.outlook_commentary(row, o, r.lang)
-        _display(_list(sentences, "kpi-commentary"))
+        ours = commentary.outlook_commentary(row, o, r.lang)
+        _display(_list(sentences, "kpi-commentary") + (_analysis_box(ours, r.lang) if ours else ""))
+
+
+def _analysis_box(sentences: list[str], lang: str) -> str:
+    """Our own analysis, set apart from the official figures under its own label."""
+    return (
+        f'<div class="kpi-our-analysis"><p class="kpi-label">{_e(text("outlook.heading", lang))}</p>'
+        + _list(sentences, "kpi-analysis")
+        + "</div>"
+    )
 
 
 def show_analysis(r: Report) -> None:
@@ -299,11 +307,7 @@ def show_partnerships(r: Report) -> None:
         }
     )
     counts = r.dataset.partnership_counts
-    facts = [
-        f"{row[f'name_{lang}']}: {row['areas']}"
-        + ("" if pd.isna(row["municipalities"]) else f" ({int(row['municipalities'])})")
-        for row in counts.to_dict("records")
-    ]
+    facts = [f"{row[f'name_{lang}']}: {texts.partnership_count(row, lang)}" for row in counts.to_dict("records")]
     _display(f"<h2>{_e(text('report.partnerships', lang))}</h2>" + _table(frame) + _list(facts))
 
 
@@ -314,6 +318,8 @@ def show_footer(r: Report) -> None:
         f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: '
         f'<span lang="ja">{_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」</span>'
         f" — {_e(text('report.generated_note', r.lang))}</p>"
+        f'<p class="kpi-footer kpi-digest">{_e(text("report.data_digest", r.lang))}: '
+        f"<code>{_e(r.dataset.digest)}</code></p>"
     )
 
 
@@ -341,25 +347,37 @@ def show_grade_counts(r: Report) -> None:
 
 def show_heatmap(r: Report) -> None:
     graded = r.graded[r.graded["year"] <= r.year]
+    frame = charts.heatmap_frame(graded, r.results, r.lang)
+    # the table reads like the chart: its rows in the chart's order, each cell its label
+    # (grade and rate; grade* where it stands on an earlier actual)
+    frame = frame.assign(name=pd.Categorical(frame["name"], categories=frame.attrs["names"])).sort_values(
+        "name", kind="stable"
+    )
+    table = _pivot(frame, "name", "year_label", "label", text("col.name", r.lang), frame.attrs["years"])
     chart = charts.heatmap_chart(graded, r.results, r.lang)
-    frame = pd.DataFrame(chart.data)
-    # rows in the chart's order: the projects' tables, as in results
-    order = [f"{x['project']}. {formatting.indicator_name(x, r.lang)}" for x in r.results.to_dict("records")]
-    frame = frame.iloc[sorted(range(len(frame)), key=lambda i: order.index(frame["name"].iloc[i]))]
-    frame["cell"] = [f"{label} ({grade})" if grade else label for label, grade in zip(frame["label"], frame["grade"])]
-    title = text("chart.heatmap", r.lang)
-    years = [short_label(int(y), r.lang) for y in sorted(graded["year"].unique())]
-    _show_chart(chart, _pivot(frame, "name", "year_label", "cell", text("col.name", r.lang), years), title, r.lang)
+    _show_chart(chart, table, text("chart.heatmap", r.lang), r.lang)
 
 
 def show_lagging(r: Report) -> None:
     worst = r.scheme.ranking[-1]
     lag = r.results[r.results["grade"] == worst]
     table = tables.grade_table(lag, r.lang)
+    table = _once_per_indicator(table, lag, r.lang)
     _display(
         f"<h2>{_e(text('report.lagging', r.lang))}</h2>"
         + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)))
     )
+
+
+def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`table` (one row per row of `rows`) with one row per indicator: an indicator shared by
+    several projects is listed once, its project column naming them all (3・4)."""
+    projects = rows.groupby("indicator", sort=False)["project"].agg(list)
+    out = table.copy()
+    out[text("col.project", lang)] = [
+        text("report.projects_separator", lang).join(map(str, projects[i])) for i in rows["indicator"]
+    ]
+    return out[~rows["indicator"].duplicated().to_numpy()].reset_index(drop=True)
 
 
 def show_changes(r: Report) -> None:
@@ -368,7 +386,7 @@ def show_changes(r: Report) -> None:
     if r.changes is None or r.changes.empty:
         _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
         return
-    table = change_table(r.changes, lang)
+    table = _once_per_indicator(change_table(r.changes, lang), r.changes, lang)
     grade_columns = [
         c
         for c in table.columns
