@@ -2,6 +2,7 @@
 """Set-up and routine jobs, with nothing but Python 3.11+ installed.
 
     python3 tasks.py report      set up .venv, then write the yearly reports (latest year) to reports/
+                                 (with --pdf, also A4 PDFs: installs the pdf extra)
     python3 tasks.py test        set up .venv and the test browser, then run every test
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
     python3 tasks.py lab         start JupyterLab on the analysts' workspace (notebooks/workspace/explore.ipynb)
@@ -27,8 +28,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".kpi-installed"
-# Debian packages the browser test needs: headless Chromium and a Japanese font for screenshots.
-APT_PACKAGES = ["chromium", "fonts-noto-cjk"]
+# Debian packages the browser test needs: headless Chromium, a Japanese font for screenshots,
+# and pdftoppm (poppler-utils) to look at the PDFs as page images.
+APT_PACKAGES = ["chromium", "fonts-noto-cjk", "poppler-utils"]
 
 
 def run(cmd: list, **kw) -> int:
@@ -67,7 +69,7 @@ def setup(extra: str | None = None) -> None:
 
 def setup_browser() -> None:
     """Install Debian's Chromium for the offline-HTML browser test, if it is missing."""
-    if shutil.which("chromium") and Path("/usr/share/fonts/opentype/noto").exists():
+    if shutil.which("chromium") and shutil.which("pdftoppm") and Path("/usr/share/fonts/opentype/noto").exists():
         return
     if not shutil.which("apt-get"):
         sys.exit(
@@ -80,7 +82,7 @@ def setup_browser() -> None:
 
 
 def cmd_report(args: list[str]) -> int:
-    setup()
+    setup("pdf" if "--pdf" in args else None)  # printing needs playwright and pypdf
     return run([BIN / "kpi", "report", *args])
 
 

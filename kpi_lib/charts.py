@@ -16,7 +16,7 @@ from . import numbers
 from .fiscal_year import short_label
 from .formatting import format_quantity, format_rate, indicator_name, unit
 from .labels import text
-from .style import FONT_STACK, GRADE_COLOURS, SERIES_COLOURS
+from .style import BLACK, FONT_STACK, GRADE_COLOURS, SERIES_COLOURS
 
 WIDTH, HEIGHT = 440, 230
 _SERIES = ("actual", "national", "baseline", "target", "revised_target", "projection")
@@ -168,8 +168,19 @@ def trend_chart(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
             .mark_rule(strokeDash=[6, 4], color=SERIES_COLOURS["target"])
             .encode(y=alt.Y("value:Q"), tooltip=[alt.Tooltip("label:N", title=text("series.reference", lang))])
         )
+    ys = sorted(frame.loc[frame["series"] == "actual", "year"]) or sorted(frame["year"])
+    others = "、" if lang == "ja" else ", "
+    description = text("chart.trend_description", lang).format(
+        name=indicator_name(r, lang),
+        first=short_label(ys[0], lang) if ys else "—",
+        last=short_label(ys[-1], lang) if ys else "—",
+        series=others.join(label for s, label in zip(present, labels) if s != "actual") or "—",
+    )
     chart = alt.layer(*layers, data=frame).properties(
-        width=WIDTH, height=HEIGHT, title=alt.Title(text("chart.trend", lang), subtitle=indicator_name(r, lang))
+        width=WIDTH,
+        height=HEIGHT,
+        title=alt.Title(text("chart.trend", lang), subtitle=indicator_name(r, lang)),
+        description=description,
     )
     return _configured(chart)
 
@@ -224,8 +235,12 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, lang: str = "ja") -> alt.
         ],
     )
     point_labels = base.mark_text(dy=-12, fontSize=11).encode(text=alt.Text("label:N"))
+    key = "chart.rate_description" if len(frame) else "chart.rate_description_empty"
     chart = alt.layer(rules, rule_labels, line, points, point_labels, data=frame).properties(
-        width=WIDTH, height=HEIGHT, title=alt.Title(text("chart.rate", lang), subtitle=indicator_name(result_row, lang))
+        width=WIDTH,
+        height=HEIGHT,
+        title=alt.Title(text("chart.rate", lang), subtitle=indicator_name(result_row, lang)),
+        description=text(key, lang).format(name=indicator_name(result_row, lang)),
     )
     return _configured(chart)
 
@@ -251,7 +266,10 @@ def grade_counts_chart(results: pd.DataFrame, lang: str = "ja") -> alt.LayerChar
         x=alt.X("count:Q", stack="zero"), detail=alt.Detail("grade:N"), text=alt.Text("grade:N")
     )
     chart = alt.layer(bars, labels, data=counts).properties(
-        width=WIDTH, height=30 * counts["project"].nunique() + 20, title=text("chart.grade_counts", lang)
+        width=WIDTH,
+        height=30 * counts["project"].nunique() + 20,
+        title=text("chart.grade_counts", lang),
+        description=text("chart.grade_counts_description", lang),
     )
     return _configured(chart)
 
@@ -295,8 +313,8 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
                     "rate_text": rate,
                     "actual_year": short_label(int(earlier.index[-1]), lang),
                     "carried": carried,
-                    # white on the dark grade colours, black on the light ones
-                    "text_colour": "#ffffff" if text_colours.get(cell["grade"]) == "#ffffff" else "#000000",
+                    # the grade's text colour, chosen by contrast (style.text_colour)
+                    "text_colour": text_colours.get(cell["grade"], BLACK),
                 }
             )
     columns = [
@@ -347,6 +365,11 @@ def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
     if frame["carried"].any():
         title = alt.Title(text("chart.heatmap", lang), subtitle=text("chart.heatmap_carried", lang))
     chart = alt.layer(cells, labels, data=frame.drop(columns=["carried"])).properties(
-        width=90 * len(year_domain), height=22 * len(names), title=title
+        width=90 * len(year_domain),
+        height=22 * len(names),
+        title=title,
+        description=text("chart.heatmap_description", lang).format(
+            first=year_domain[0] if year_domain else "—", last=year_domain[-1] if year_domain else "—"
+        ),
     )
     return _configured(chart)

@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a project-report notebook of your own to run instead of kpi_lib's (named on the index page)",
     )
+    r.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report on A4 and the whole year into one PDF per language (needs kpi_lib[pdf])",
+    )
     data_arg(r)
 
     sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks (after a library or data change)")
@@ -257,6 +262,7 @@ def cmd_report(args) -> int:
         with_overview=not args.project,
         progress=not args.no_progress,
         template=template,
+        pdf=args.pdf,
     )
     for folder in folders:
         print(folder / "index.html")

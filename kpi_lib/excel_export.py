@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
@@ -62,11 +64,14 @@ from .grading import evaluate, progress_table
 from .labels import check_lang, kind_label, text
 from .loading import Dataset, check_year
 from .scheme import scheme_for
+from .style import GRADE_COLOURS
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _MISMATCH_FILL = PatternFill("solid", fgColor="FCE4D6")
+# computed cells (progress rate, grade): recomputed by kpi import / kpi export, never typed in
+_COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
 _UNLOCKED = Protection(locked=False)
 _RATE_FORMAT = '0.0"%"'
 
@@ -274,6 +279,7 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
             _cell(ws, rr, COL_KIND, fill=_HEADER_FILL)
         ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
         row += 1
+    _grade_colours(ws, last_col, FIRST_BLOCK_ROW, row - 1)
     _notes(ws, ctx, row, marks, derived_shown)
     _layout(ws, ctx, widths, last_col)
     ws.protection.sheet = True
@@ -337,17 +343,17 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
         rate = ctx.rates.get((ind, y))
         published = ctx.published.get((project, ind, y))
         if rate is not None:
-            c = _cell(ws, row + n - 1, col, rate, _RATE_FORMAT)
+            c = _cell(ws, row + n - 1, col, rate, _RATE_FORMAT, fill=_COMPUTED_FILL)
         elif published is not None and published[0] == numbers.NOT_MEASURED:
-            c = _cell(ws, row + n - 1, col, numbers.NOT_MEASURED_MARK, align="right")
+            c = _cell(ws, row + n - 1, col, numbers.NOT_MEASURED_MARK, align="right", fill=_COMPUTED_FILL)
         else:
-            c = _cell(ws, row + n - 1, col)
+            c = _cell(ws, row + n - 1, col, fill=_COMPUTED_FILL)
         track(col, c.value, _RATE_FORMAT if rate is not None else None)
         finding = ctx.findings.get((project, ind, y, "progress_rate"))
         if finding is not None:
             _mark(c, finding, lang, "%")
             marks.append((r, y, text("col.progress_rate", lang), finding, "%"))
-    g = _cell(ws, row, last_col, r["grade"] or None, bold=True)
+    g = _cell(ws, row, last_col, r["grade"] or None, bold=True, fill=_COMPUTED_FILL)
     ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=last_col, end_column=last_col)
     finding = ctx.findings.get((project, ind, ctx.year, "grade"))
     if finding is not None:
@@ -405,6 +411,26 @@ def _header(ws, ctx: _Context, row: int) -> None:
         _cell(ws, row + 1, COL_YEAR0 + i, short_label(y, lang), **h)
     _cell(ws, row, last_col, text("col.grade", lang), **h)
     _cell(ws, row + 1, last_col, short_label(ctx.year, lang), **h)
+    # the header says which cells are computed (the sheet's notes say it again)
+    for col in (COL_LABEL, last_col):
+        ws.cell(row=row, column=col).comment = Comment(word("note_computed", lang), "kpi_lib", width=320, height=80)
+
+
+def _grade_colours(ws, column: int, first_row: int, last_row: int) -> None:
+    """Grade cells coloured by conditional formatting (the symbol stays the text; its colour
+    is chosen by contrast, style.text_colour), so a grade edited in Excel recolours itself."""
+    letter = get_column_letter(column)
+    area = f"{letter}{first_row}:{letter}{last_row}"
+    for grade, (background, foreground) in GRADE_COLOURS.items():
+        ws.conditional_formatting.add(
+            area,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{grade}"'],
+                fill=PatternFill("solid", fgColor=background.lstrip("#"), bgColor=background.lstrip("#")),
+                font=Font(bold=True, color=foreground.lstrip("#")),
+            ),
+        )
 
 
 def _mark(cell, finding, lang: str, suffix: str) -> None:
@@ -430,6 +456,7 @@ def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> Non
                 False,
             )
         )
+    lines.append((word("note_computed", lang), "computed"))
     if derived_shown:
         lines.append((word("note_derived", lang), False))
     lines.append((f"{text('report.legend', lang)}{colon}", False))
@@ -444,7 +471,7 @@ def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> Non
     lines.append((word("note_input", lang), False))
     for line, swatch in lines:
         if swatch:
-            ws.cell(row=row, column=COL_KIND).fill = _MISMATCH_FILL
+            ws.cell(row=row, column=COL_KIND).fill = _COMPUTED_FILL if swatch == "computed" else _MISMATCH_FILL
         _put(ws.cell(row=row, column=COL_NAME), line).font = Font(size=9)
         row += 1
 
@@ -494,11 +521,25 @@ def _audit_sheet(ws, ctx: _Context) -> None:
                 f.arithmetic,
             ]
             for i, v in enumerate(values, 1):
-                _cell(ws, n, i, v, align="left" if i in (2, 7) else "center", wrap=i == 2)
+                v, fmt = _as_number(v) if i in (5, 6) else (v, None)
+                _cell(ws, n, i, v, fmt, align="left" if i in (2, 7) else "center", wrap=i == 2)
         ws.freeze_panes = "A4"
     for col, width in zip("ABCDEFG", (12, 40, 8, 10, 10, 10, 48)):
         ws.column_dimensions[col].width = width
     _print_landscape_a4(ws)
+
+
+_PLAIN_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
+
+
+def _as_number(value):
+    """A figure the audit prints as text ("67.4", "7,829") as a number with the same decimals
+    shown, so it can be sorted and computed with; anything else (a grade, 未) stays text."""
+    if not isinstance(value, str) or not _PLAIN_NUMBER.match(value.strip()):
+        return value, None
+    digits = value.strip().replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    return float(digits) if decimals else int(digits), "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def _print_landscape_a4(ws) -> None:

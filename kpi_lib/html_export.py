@@ -111,14 +111,18 @@ def prepare() -> None:
         ]
     )
     _exporter().from_notebook_node(
-        nb, resources={"kpi": {"title": "", "lang": "en", "chart_mimetypes": [], "vega_bundle": "", "font_face": ""}}
+        nb,
+        resources={
+            "kpi": {"title": "", "lang": "en", "nav": "", "chart_mimetypes": [], "vega_bundle": "", "font_face": ""}
+        },
     )
 
 
-def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja") -> Path:
+def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja", nav: str = "") -> Path:
     """Write ``html_path`` (atomically) from an executed notebook already in memory;
     ``notebook_path`` is where it is saved (its name is the default title, its folder is where
-    images in markdown are looked up)."""
+    images in markdown are looked up); ``nav`` is trusted markup put before the page's <main>
+    (the links between the pages of a report set, see report.navigation)."""
     notebook_path, html_path = Path(notebook_path), Path(html_path)
     if not _LANG.match(lang):
         raise ValueError(f"not a language tag: {lang!r}")
@@ -130,6 +134,7 @@ def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja") -
         "kpi": {
             "title": title or nb.metadata.get("title") or notebook_path.stem,
             "lang": lang,
+            "nav": nav,
             "chart_mimetypes": sorted(charts),
             "vega_bundle": vega_bundle(_bundle_version(all_specs)) if all_specs else "",
             # the chart font, subset to what the charts draw (see fonts.py)

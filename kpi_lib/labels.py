@@ -67,6 +67,43 @@ _LABELS: dict[str, tuple[str, str]] = {
     "chart.actual_year": ("実績値の年度", "Year of the actual"),
     "chart.grade_counts": ("プロジェクト別の進捗区分", "Grades by project"),
     "chart.count": ("指標数", "Indicators"),
+    # chart descriptions (the SVG's aria-label) and the data table under each chart
+    "chart.trend_description": (
+        "折れ線グラフ：{name}の実績値（{first}〜{last}）と{series}。数値は下の表。",
+        "Line chart: actuals of {name} ({first} to {last}) with {series}. Figures in the table below.",
+    ),
+    "chart.rate_description": (
+        "折れ線グラフ：{name}の年度別の進捗率と進捗区分、80%と100%の線。数値は下の表。",
+        "Line chart: progress rate and grade of {name} by year, with the 80% and 100% lines. Figures in the table below.",
+    ),
+    "chart.rate_description_empty": (
+        "{name}の進捗率はまだありません。",
+        "{name} has no progress rate yet.",
+    ),
+    "chart.grade_counts_description": (
+        "積み上げ棒グラフ：プロジェクトごとの進捗区分別の指標数。数値は下の表。",
+        "Stacked bar chart: number of indicators per grade for each project. Figures in the table below.",
+    ),
+    "chart.heatmap_description": (
+        "ヒートマップ：指標別・年度別の進捗率（{first}〜{last}）。色は進捗区分。数値は下の表。",
+        "Heat map: progress rate by indicator and year ({first} to {last}), coloured by grade. Figures in the table below.",
+    ),
+    "chart.data_table": ("グラフの数値（表）", "Chart data (table)"),
+    # navigation between the pages of a report set, and the PDF's running title
+    "nav.label": ("ページ移動", "Pages"),
+    "nav.index": ("目次", "Contents"),
+    "nav.previous": ("前へ", "Previous"),
+    "nav.next": ("次へ", "Next"),
+    "nav.other_language": ("English", "日本語"),
+    "nav.page": ("ページ", "Page"),
+    "index.projects": ("プロジェクト別の報告", "Reports by project"),
+    "index.pdf": ("PDF（A4）", "PDF (A4)"),
+    "index.all_pdf": ("全報告をまとめたPDF（A4）", "All reports in one PDF (A4)"),
+    "index.counts_note": (
+        "進捗区分ごとの指標数（再計算値）。",
+        "Number of indicators per grade (recomputed).",
+    ),
+    "col.ungraded": ("評価なし", "Not graded"),
     "provenance.derived": (
         "公表進捗率からの逆算値（公式統計ではない）",
         "derived from the published progress rate (not an official statistic)",
@@ -168,6 +205,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "xlsx.note_derived": (
         "斜体の全国値は公表進捗率からの逆算値です（公式統計ではありません）。",
         "National values in italics are derived from the published progress rate (not official statistics).",
+    ),
+    "xlsx.note_computed": (
+        "灰色の欄（進捗率・進捗）は計算値です。kpi import / kpi export が実績値から再計算します（入力しても使われません）。",
+        "Grey cells (progress rate, grade) are computed: kpi import / kpi export recompute them from the actuals (anything typed there is not used).",
     ),
     "xlsx.published": ("公表値", "Published"),
     "xlsx.recomputed": ("再計算", "Recomputed"),

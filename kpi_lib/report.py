@@ -40,6 +40,7 @@ from traitlets.config import Config
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
 from .labels import text
+from .loading import load_dataset
 from .notebook_sources import write_manifest
 from .resources import NOTEBOOK_DIR, WORKSPACE_DIR
 
@@ -60,7 +61,9 @@ class Job:
     notebook: str  # file name, in the run's snapshot folder
     name: str  # output file stem
     parameters: dict
-    title: str
+    title: str  # the page's <title> and the PDF's running title: strategy, page, year
+    heading: str = ""  # the page's name in links: "1. <project name>", or the overview's
+    nav: str = ""  # links to the index, the previous and next page, the other language
 
 
 class ReportError(KpiError):
@@ -74,20 +77,78 @@ def plan(
     with_overview: bool,
     data_dir: str | None,
     template: Path | None = None,
+    dataset=None,
 ) -> dict[str, list[Job]]:
-    """The notebooks to run, per language; `template` replaces the project-report notebook."""
+    """The notebooks to run, per language; `template` replaces the project-report notebook (with
+    `dataset`, pages are titled with its names)."""
     project_notebook = PROJECT_NOTEBOOK if template is None else CUSTOM_TEMPLATE
     jobs: dict[str, list[Job]] = {}
     for lang in langs:
         base = {"year": str(year), "lang": lang, "data_dir": data_dir}
-        todo = [
-            Job(project_notebook, f"project_{p}", {**base, "project": p}, f"{text('col.project', lang)} {p}")
-            for p in projects
-        ]
+        todo = []
+        for p in projects:
+            heading = project_heading(dataset, p, lang)
+            todo.append(
+                Job(
+                    project_notebook,
+                    f"project_{p}",
+                    {**base, "project": p},
+                    page_title(dataset, year, lang, heading),
+                    heading,
+                )
+            )
         if with_overview:
-            todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, text("report.overview_title", lang)))
+            heading = text("report.overview_title", lang)
+            todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, page_title(dataset, year, lang, heading), heading))
         jobs[lang] = todo
-    return jobs
+    return {lang: [replace(j, nav=navigation(jobs, lang, j.name)) for j in todo] for lang, todo in jobs.items()}
+
+
+# --- titles and links between the pages of a report set ---------------------------------------
+
+
+def project_heading(dataset, project: int, lang: str) -> str:
+    """ "1. <name>" (the project's name from the data), or "Project 1" without a dataset."""
+    if dataset is not None:
+        names = dataset.projects.set_index("project")[f"name_{lang}"]
+        if project in names.index and isinstance(names[project], str):
+            return f"{project}. {names[project]}"
+    return f"{text('col.project', lang)} {project}"
+
+
+def page_title(dataset, year: int, lang: str, page: str | None = None) -> str:
+    """Strategy — page — evaluation year: the <title> and the PDF's running title."""
+    strategy = dataset.metadata.get(f"title_{lang}", "") if dataset is not None else ""
+    parts = [strategy or text("report.title", lang), page, fiscal_year_label(year, lang)]
+    return " — ".join(p for p in parts if p)
+
+
+def navigation(jobs: dict[str, list[Job]], lang: str, name: str) -> str:
+    """<nav> of page `name` ("index" for the index page): relative links (they work offline and
+    wherever the folder is copied) to the index, the previous and next page, and the same
+    page in each other language of the run."""
+    pages = jobs[lang]
+    names = [j.name for j in pages]
+    links = [] if name == "index" else [("index.html", text("nav.index", lang), "", None)]
+    if name in names:
+        i = names.index(name)
+        if i > 0:
+            links.append(
+                (f"{names[i - 1]}.html", f"{text('nav.previous', lang)}: {pages[i - 1].heading}", "prev", None)
+            )
+        if i + 1 < len(pages):
+            links.append((f"{names[i + 1]}.html", f"{text('nav.next', lang)}: {pages[i + 1].heading}", "next", None))
+    for other in jobs:
+        if other != lang and (name == "index" or name in [j.name for j in jobs[other]]):
+            links.append((f"../{other}/{name}.html", text("nav.other_language", lang), "alternate", other))
+    items = "".join(
+        f'<li><a href="{html.escape(href)}"'
+        + (f' rel="{rel}"' if rel else "")
+        + (f' hreflang="{other}" lang="{other}"' if other else "")
+        + f">{html.escape(label)}</a></li>"
+        for href, label, rel, other in links
+    )
+    return f'<nav class="kpi-nav" aria-label="{html.escape(text("nav.label", lang))}"><ul>{items}</ul></nav>'
 
 
 def clean_notebook(nb) -> None:
@@ -242,33 +303,82 @@ def _execute_job(job: Job, folder: Path, kernel_folder: str):
 def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
     from .html_export import notebook_node_to_html
 
-    notebook_node_to_html(nb, folder / f"{job.name}.html", folder / f"{job.name}.ipynb", title=job.title, lang=lang)
+    notebook_node_to_html(
+        nb, folder / f"{job.name}.html", folder / f"{job.name}.ipynb", title=job.title, lang=lang, nav=job.nav
+    )
 
 
 def write_index(
-    folder: Path, year: int, lang: str, jobs: list[Job], digest: str = "", template: Path | None = None
+    folder: Path,
+    year: int,
+    lang: str,
+    jobs: list[Job],
+    dataset=None,
+    nav: str = "",
+    pdfs: dict | None = None,
+    digest: str = "",
+    template: Path | None = None,
 ) -> None:
-    items = "".join(
-        f'<li><a href="{html.escape(j.name)}.html">{html.escape(j.title)}</a> '
-        f'(<a href="{html.escape(j.name)}.ipynb">ipynb</a>)</li>'
-        for j in jobs
+    """The index: every page by name, with each project's grade counts (recomputed) when the
+    dataset is given, and its PDFs when they were printed (`pdfs`: page name -> file name)."""
+    from .grading import evaluate
+    from .scheme import scheme_for
+    from .views import grade_badge
+
+    e = html.escape
+    pdfs = pdfs or {}
+    ranking, counts = [], {}
+    if dataset is not None:
+        scheme = scheme_for(dataset)
+        ranking = list(scheme.ranking)
+        projects = [j.parameters["project"] for j in jobs if "project" in j.parameters]
+        results = evaluate(dataset, year, scheme, projects) if projects else None
+        for p in projects:
+            grades = results.loc[results["project"] == p, "grade"]
+            counts[p] = [int((grades == g).sum()) for g in ranking] + [int((grades == "").sum())]
+    head = f'<th scope="col">{e(text("col.project", lang))}</th>' + "".join(
+        f'<th scope="col" class="num">{grade_badge(g)}</th>' for g in ranking
     )
-    title = f"{text('report.title', lang)} — {fiscal_year_label(year, lang)}"
+    head += f'<th scope="col" class="num">{e(text("col.ungraded", lang))}</th>' if ranking else ""
+    head += '<th scope="col">PDF</th>' if pdfs else ""
+    rows = []
+    for j in jobs:
+        cells = f'<th scope="row"><a href="{e(j.name)}.html">{e(j.heading or j.title)}</a></th>'
+        p = j.parameters.get("project")
+        if ranking:
+            cells += (
+                "".join(f'<td class="num">{n}</td>' for n in counts.get(p, []))
+                or f'<td colspan="{len(ranking) + 1}"></td>'
+            )
+        if pdfs:
+            cells += f'<td><a href="{e(pdfs[j.name])}">PDF</a></td>' if j.name in pdfs else "<td></td>"
+        rows.append(f"<tr>{cells}</tr>")
+    title = page_title(dataset, year, lang)
+    note = f"<p>{e(text('index.counts_note', lang))}</p>" if ranking else ""
+    combined = f'<p><a href="{e(pdfs["all"])}">{e(text("index.all_pdf", lang))}</a></p>' if "all" in pdfs else ""
+    notebooks = " · ".join(f'<a href="{e(j.name)}.ipynb">{e(j.name)}.ipynb</a>' for j in jobs)
     page = (
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}</style></head>"
-        f"<body><h1>{html.escape(title)}</h1><ul>{items}</ul>"
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>{_INDEX_CSS}</style></head>"
+        f"<body>{nav}<main><h1>{e(title)}</h1>"
+        f"<h2>{e(text('index.projects', lang))}</h2>"
+        f'<table class="kpi-index"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f"{note}{combined}<p>Jupyter: {notebooks}</p>"
         # an office's own template is named (by file name: no paths in reports)
-        + (
-            f"<p>{html.escape(text('report.custom_template', lang))}: {html.escape(template.name)}</p>"
-            if template
-            else ""
-        )
-        + f"<p>{html.escape(text('report.generated_note', lang))}</p>"
-        f'<p class="kpi-digest">{html.escape(text("report.data_digest", lang))}: <code>{html.escape(digest)}</code></p>'
-        "</body></html>\n"
+        + (f"<p>{e(text('report.custom_template', lang))}: {e(template.name)}</p>" if template else "")
+        + f"<p>{e(text('report.generated_note', lang))}</p>"
+        f'<p class="kpi-digest">{e(text("report.data_digest", lang))}: <code>{e(digest)}</code></p>'
+        "</main></body></html>\n"
     )
     (folder / "index.html").write_text(page, encoding="utf-8")
+
+
+_INDEX_CSS = (
+    "body{font-family:sans-serif;max-width:56em;margin:1em auto;padding:0 1em;line-height:1.6;color:#1f2328}"
+    "a{color:#1f5fa6}table{border-collapse:collapse}th,td{padding:.3em .7em;border-bottom:1px solid #d0d7de;"
+    "text-align:left}.num{text-align:right}.kpi-nav ul{list-style:none;display:flex;gap:1.4em;padding:0}"
+)
 
 
 def run_reports(
@@ -281,12 +391,19 @@ def run_reports(
     with_overview: bool = True,
     progress: bool = True,
     template: Path | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
     """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders.
 
     `template`: a notebook of the office's own to run instead of the project-report notebook
-    (it gets the same parameters); the index page names it.
+    (it gets the same parameters); the index page names it. With `pdf`, also print each report
+    on A4 (<name>.pdf) and all of a language's reports into one file (see pdf_name), before
+    anything is moved into place.
     """
+    if pdf:
+        from . import pdf as pdf_module
+
+        pdf_module.check_installed()  # before minutes of notebooks, not after
     out_dir = Path(out_dir).resolve()  # threads and kernels must not depend on the working directory
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
@@ -295,9 +412,10 @@ def run_reports(
         # Every notebook reads the same copy of the data, taken once now: a change to the data
         # directory during the run (an import) cannot give one report old and another new figures.
         digest = take_snapshot(data_dir, staging / SNAPSHOT, template)
+        dataset = load_dataset(staging / SNAPSHOT / SNAPSHOT_DATA)  # names for titles, counts for the index
         planned = {
             lang: [replace(job, notebook=str(staging / SNAPSHOT / job.notebook)) for job in js]
-            for lang, js in plan(year, langs, projects, with_overview, SNAPSHOT_DATA, template).items()
+            for lang, js in plan(year, langs, projects, with_overview, SNAPSHOT_DATA, template, dataset).items()
         }
         new_year = staging / str(year)
         folders = {lang: new_year / lang for lang in planned}
@@ -305,7 +423,10 @@ def run_reports(
             folder.mkdir(parents=True)
         _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress, _execute_job)
         for lang, js in planned.items():
-            write_index(folders[lang], year, lang, js, digest, template)
+            pdfs = print_pdfs(folders[lang], year, lang, js, dataset) if pdf else None
+            write_index(
+                folders[lang], year, lang, js, dataset, navigation(planned, lang, "index"), pdfs, digest, template
+            )
         target = out_dir / str(year)
         if target.is_dir():  # the languages not run this time stay as they are
             for old in target.iterdir():
@@ -315,6 +436,21 @@ def run_reports(
         return [target / lang for lang in planned]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def pdf_name(year: int, lang: str) -> str:
+    """The file holding all of a year's reports in one language."""
+    return f"reports_{year}_{lang}.pdf"
+
+
+def print_pdfs(folder: Path, year: int, lang: str, jobs: list[Job], dataset=None) -> dict[str, str]:
+    """<name>.pdf for each page and all of them in one PDF; returns page name -> file name
+    (and "all" -> the combined file)."""
+    from .pdf import combine, print_pages
+
+    print_pages([(folder / f"{j.name}.html", folder / f"{j.name}.pdf", j.title) for j in jobs])
+    combine([folder / f"{j.name}.pdf" for j in jobs], folder / pdf_name(year, lang), page_title(dataset, year, lang))
+    return {j.name: f"{j.name}.pdf" for j in jobs} | {"all": pdf_name(year, lang)}
 
 
 def take_snapshot(data_dir: str | Path | None, folder: Path, template: Path | None = None) -> str:

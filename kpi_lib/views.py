@@ -86,12 +86,32 @@ def _one_line_errors() -> None:
     ip.set_custom_exc((KpiError,), handler)
 
 
-def _show_chart(chart) -> None:
-    """Display a chart without re-validating its spec against the Vega-Lite schema: that takes
-    ~0.1 s a chart in every report run, and tests/test_charts.py validates every chart."""
+def _show_chart(chart, data: pd.DataFrame, caption: str, lang: str) -> None:
+    """Display a chart with its figures as a table (its text alternative, with the spec's
+    `description`): the offline HTML shows both, JupyterLab the chart.
+
+    The spec is not re-validated against the Vega-Lite schema: that takes ~0.1 s a chart in
+    every report run, and tests/test_charts.py validates every chart."""
     from IPython.display import display
 
-    display(rendering.chart_mimebundle(chart.to_dict(validate=False)), raw=True)
+    bundle = rendering.chart_mimebundle(chart.to_dict(validate=False))
+    bundle["text/html"] = (
+        f'<details class="kpi-chart-data"><summary>{_e(text("chart.data_table", lang))}: {_e(caption)}</summary>'
+        + _table(data, cls="kpi-table kpi-data-table")
+        + "</details>"
+    )
+    display(bundle, raw=True)
+
+
+def _pivot(
+    frame: pd.DataFrame, rows: str, columns: str, values: str, row_title: str, column_order=None
+) -> pd.DataFrame:
+    """Long chart data as a table a reader scans: one row per `rows`, one column per `columns`,
+    in the order they first appear (or `column_order`)."""
+    table = frame.pivot(index=rows, columns=columns, values=values)
+    order = [c for c in column_order if c in set(frame[columns])] if column_order else dict.fromkeys(frame[columns])
+    table = table.reindex(index=list(dict.fromkeys(frame[rows])), columns=list(order))
+    return table.fillna("").rename_axis(index=row_title, columns=None).reset_index()
 
 
 def _display(markup: str) -> None:
@@ -118,7 +138,7 @@ def _list(items: list[str], cls: str = "") -> str:
 
 
 def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table") -> str:
-    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
     body = []
     for row in frame.itertuples(index=False):
         cells = []
@@ -148,7 +168,7 @@ def show_header(r: Report) -> None:
     _display(
         f'<div class="kpi-header"><p class="kpi-kicker">{_e(text("report.title", lang))}</p>'
         f"<h1>{_e(r.projects[0])}. {_e(title)}</h1>"
-        + (f'<p class="kpi-sub">{_e(p["name_ja"])}</p>' if lang == "en" else "")
+        + (f'<p class="kpi-sub" lang="ja">{_e(p["name_ja"])}</p>' if lang == "en" else "")
         + "<dl>"
         f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>"
         f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
@@ -200,8 +220,26 @@ def show_indicators(r: Report) -> None:
             f'<span class="kpi-rate">{_e(rate)}</span></h3>'
         )
         o = r.outlook.loc[row["indicator"]].to_dict()
-        _show_chart(charts.trend_chart(r.dataset, row, r.lang, o))
-        _show_chart(charts.rate_chart(r.graded, row, r.lang))
+        trend = charts.trend_frame(r.dataset, row, r.lang, o).sort_values("year", kind="stable")
+        _show_chart(
+            charts.trend_chart(r.dataset, row, r.lang, o),
+            _pivot(trend, "year_label", "series_label", "value_text", text("col.year", r.lang)),
+            f"{text('chart.trend', r.lang)} — {name}",
+            r.lang,
+        )
+        rates = charts.rate_frame(r.graded, row["indicator"], r.lang)
+        _show_chart(
+            charts.rate_chart(r.graded, row, r.lang),
+            pd.DataFrame(
+                {
+                    text("col.year", r.lang): rates["year_label"],
+                    text("col.progress_rate", r.lang): rates["rate_text"],
+                    text("col.grade", r.lang): rates["grade"],
+                }
+            ),
+            f"{text('chart.rate', r.lang)} — {name}",
+            r.lang,
+        )
         key = (row["project"], row["indicator"])
         prev = (
             previous.loc[key].to_dict() | {"evaluation_year": r.year - 1}
@@ -228,7 +266,9 @@ def show_analysis(r: Report) -> None:
     body = f"<h2>{_e(text('report.analysis', r.lang))}</h2>"
     if r.lang == "en":
         body += f'<p class="kpi-label">{_e(text("report.official", "en"))}</p>'
-    body += _list(ja_items, "kpi-official")
+    # the official text is Japanese: marked so in the English report (screen readers switch voice)
+    official = _list(ja_items, "kpi-official")
+    body += f'<div lang="ja">{official}</div>' if r.lang == "en" else official
     if r.lang == "en" and en_items:
         body += f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>' + _list(en_items, "kpi-unofficial")
     _display(body)
@@ -275,7 +315,8 @@ def show_footer(r: Report) -> None:
     meta = r.dataset.metadata
     src = meta.get("source", {})
     _display(
-        f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: {_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」'
+        f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: '
+        f'<span lang="ja">{_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」</span>'
         f" — {_e(text('report.generated_note', r.lang))}</p>"
         f'<p class="kpi-footer kpi-digest">{_e(text("report.data_digest", r.lang))}: '
         f"<code>{_e(r.dataset.digest)}</code></p>"
@@ -295,11 +336,26 @@ def show_overview_header(r: Report) -> None:
 
 
 def show_grade_counts(r: Report) -> None:
-    _show_chart(charts.grade_counts_chart(r.results, r.lang))
+    lang = r.lang
+    graded = r.results[r.results["grade"] != ""]
+    counts = pd.crosstab(graded["project"], graded["grade"]).reindex(columns=list(r.scheme.ranking), fill_value=0)
+    counts = counts.loc[:, counts.sum() > 0]
+    counts.index = [f"{text('col.project', lang)} {p}" for p in counts.index]
+    table = counts.rename_axis(index=text("col.project", lang), columns=None).reset_index()
+    _show_chart(charts.grade_counts_chart(r.results, lang), table, text("chart.grade_counts", lang), lang)
 
 
 def show_heatmap(r: Report) -> None:
-    _show_chart(charts.heatmap_chart(r.graded[r.graded["year"] <= r.year], r.results, r.lang))
+    graded = r.graded[r.graded["year"] <= r.year]
+    frame = charts.heatmap_frame(graded, r.results, r.lang)
+    # the table reads like the chart: its rows in the chart's order, each cell its label
+    # (grade and rate; grade* where it stands on an earlier actual)
+    frame = frame.assign(name=pd.Categorical(frame["name"], categories=frame.attrs["names"])).sort_values(
+        "name", kind="stable"
+    )
+    table = _pivot(frame, "name", "year_label", "label", text("col.name", r.lang), frame.attrs["years"])
+    chart = charts.heatmap_chart(graded, r.results, r.lang)
+    _show_chart(chart, table, text("chart.heatmap", r.lang), r.lang)
 
 
 def show_lagging(r: Report) -> None:

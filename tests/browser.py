@@ -126,3 +126,49 @@ def check_page(browser, html_path, screenshot_path, timeout_ms: int = 30_000) ->
         "console": console,
         "tooltip": tooltip,
     }
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.0/2.1 A and AA: JIS X 8341-3:2016 AA
+# Headings in document order, each chart's description (the SVG's aria-label) and whether a
+# data table follows it in the same output, the page's links, and elements marked with a language.
+_STRUCTURE_JS = """() => ({
+  headings: Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6')).map(h => [+h.tagName[1], h.textContent.trim()]),
+  charts: Array.from(document.querySelectorAll('.kpi-chart')).map(box => {
+    const svg = box.querySelector('svg');
+    const table = box.parentElement.querySelector('details.kpi-chart-data table');
+    return {label: svg ? svg.getAttribute('aria-label') : null, rows: table ? table.tBodies[0].rows.length : 0};
+  }),
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => ({href: a.getAttribute('href'), text: a.textContent.trim(), rel: a.rel})),
+  badges: Array.from(document.querySelectorAll('.kpi-grade')).map(el => {
+    const s = getComputedStyle(el); return [el.textContent.trim(), s.color, s.backgroundColor]; }),
+  title: document.title,
+  lang: document.documentElement.lang,
+  marked: Array.from(document.querySelectorAll('body [lang]')).map(el => [el.lang, el.textContent.trim()]),
+})"""
+
+
+def audit_page(browser, html_path, timeout_ms: int = 30_000) -> dict:
+    """Load ``html_path`` offline, wait for its charts, run axe-core's WCAG 2.0/2.1 A and AA rules.
+
+    Returns violations (rule id, impact, the first few offending elements) and the page's
+    structure (see _STRUCTURE_JS). axe is injected from the vendored file: no network.
+    """
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, offline=True)
+    try:
+        page = context.new_page()
+        page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
+        page.wait_for_function(_SETTLED_JS, arg=CHART_SELECTOR, timeout=timeout_ms)
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            AXE_TAGS,
+        )
+        structure = page.evaluate(_STRUCTURE_JS)
+    finally:
+        context.close()
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["html"][:200] for n in v["nodes"][:3]]}
+        for v in result["violations"]
+    ]
+    return {"violations": violations, **structure}

@@ -18,7 +18,7 @@ def shown_charts(monkeypatch):
     """The charts a report's notebooks show, as views shows them (page text is dropped)."""
     active = alt.renderers.active  # open_report switches the renderer on
     shown = []
-    monkeypatch.setattr(views, "_show_chart", shown.append)
+    monkeypatch.setattr(views, "_show_chart", lambda chart, *table: shown.append(chart))
     monkeypatch.setattr(views, "_display", lambda markup: None)
 
     def of(year, lang, data_dir=None):
@@ -52,6 +52,7 @@ def test_every_report_chart_validates_against_the_schema(shown_charts, data_dir,
         # what the notebook stores must be strict JSON (a NaN in the data would not be)
         json.dumps(rendering.spec_mimebundle(spec), allow_nan=False)
         assert spec["config"]["font"] == rendering.FONT_FAMILY
+        assert spec["description"]  # the text alternative (the SVG's label in the HTML report)
 
 
 def _row(dataset, indicator, year=2018):

@@ -251,7 +251,8 @@ def test_the_rate_the_source_prints_differently_is_marked(book):
     assert cell.fill.fgColor.rgb.endswith("FCE4D6")
     assert "67.4" in cell.comment.text  # the published figure
     plain = ws.cell(row=rate_row(ws, "active_senior_trainees"), column=year_column(ws, r, "H29"))
-    assert plain.comment is None and plain.fill.fill_type is None
+    # a rate that agrees: shaded as computed only (issue 12), not marked as differing
+    assert plain.comment is None and plain.fill.fgColor.rgb.endswith("EDEDED")
     audit = book["監査"]
     rows = [[c.value for c in row] for row in audit.iter_rows(min_row=4)]
     assert rows == [
@@ -260,8 +261,8 @@ def test_the_rate_the_source_prints_differently_is_marked(book):
             "アクティブ・シニア等の研修会の修了者",
             "H30",
             "進捗率",
-            "67.4",
-            "67.5",
+            67.4,  # numbers stay numbers (issue 12)
+            67.5,
             "7,086 ÷ 10,500 × 100 = 67.4857 → 67.5",
         ]
     ]
@@ -553,3 +554,52 @@ def test_patch_keeps_crlf_bom_and_untouched_lines():
 def test_patch_without_final_newline():
     patched, _ = patch_actuals(b"indicator,year,actual\na,2018,1", {("a", 2019): "2"}, ["a"])
     assert patched == b"indicator,year,actual\na,2018,1\na,2019,2\n"
+
+
+def test_computed_cells_are_shaded_said_so_and_grades_coloured_by_conditional_formatting(tmp_path, dataset):
+    from openpyxl import load_workbook
+
+    from kpi_lib.excel_export import export_workbook
+    from kpi_lib.labels import text
+    from kpi_lib.style import GRADE_COLOURS, contrast_ratio
+
+    path = export_workbook(dataset, tmp_path / "kpi.xlsx", 2018)
+    ws = load_workbook(path)["プロジェクト1"]
+    cells = {c.coordinate: c for row in ws.iter_rows() for c in row}
+    # 合計特殊出生率, H30: the progress rate 89.4% (source) is a number in a shaded cell
+    rate = next(c for c in cells.values() if isinstance(c.value, float) and round(c.value, 1) == 89.4)
+    assert rate.fill.fgColor.rgb.endswith("EDEDED") or rate.fill.fgColor.rgb.endswith("FCE4D6")
+    grade_cells = [c for c in cells.values() if c.value in GRADE_COLOURS]
+    assert grade_cells and all(c.fill.fgColor.rgb.endswith(("EDEDED", "FCE4D6")) for c in grade_cells)
+    actual = next(c for c in cells.values() if c.value == 1.27 and not c.protection.locked)  # typed in: not shaded
+    assert not actual.fill.fgColor.rgb.endswith("EDEDED")
+    # the header says the grey cells are recomputed by kpi import / kpi export
+    notes = [c.comment.text for c in cells.values() if c.comment is not None]
+    assert any("kpi import / kpi export" in n for n in notes)
+    assert any(isinstance(c.value, str) and "kpi import / kpi export" in c.value for c in cells.values())
+    # grades: one conditional format per grade, its symbol as the text, colours at 4.5:1 or more
+    rules = {}
+    for area in ws.conditional_formatting:
+        for rule in area.rules:
+            rules[rule.formula[0].strip('"')] = (str(area.sqref), rule.dxf)
+    assert set(rules) == set(GRADE_COLOURS)
+    grade_column = grade_cells[0].column_letter
+    for grade, (sqref, dxf) in rules.items():
+        assert sqref.startswith(grade_column)
+        background, foreground = "#" + dxf.fill.bgColor.rgb[-6:], "#" + dxf.font.color.rgb[-6:]
+        assert background.lower() == GRADE_COLOURS[grade][0].lower()
+        assert contrast_ratio(background, foreground) >= 4.5
+    assert text("col.grade", "ja") in [c.value for c in cells.values()]
+
+
+def test_audit_sheet_keeps_numbers_as_numbers(tmp_path, dataset):
+    from openpyxl import load_workbook
+
+    from kpi_lib.excel_export import export_workbook
+
+    ws = load_workbook(export_workbook(dataset, tmp_path / "kpi.xlsx", 2018))["監査"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert rows
+    assert all(isinstance(r[0], int) for r in rows)  # project numbers
+    # the published 67.4% of project 1's 研修会 row (source) against the recomputed 67.5%
+    assert any(r[4] == 67.4 and r[5] == 67.5 for r in rows), rows[:5]

@@ -18,9 +18,11 @@ from nbformat.v4 import new_code_cell, new_notebook
 from kpi_lib import report, texts
 from kpi_lib.cli import main
 from kpi_lib.errors import KpiError
+from kpi_lib.fiscal_year import fiscal_year_label
 from kpi_lib.formatting import format_rate, indicator_name
 from kpi_lib.grading import evaluate
 from kpi_lib.labels import text
+from kpi_lib.style import contrast_ratio
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 YEARS = (2017, 2018)
@@ -368,6 +370,100 @@ def test_parallel_run_with_a_relative_output_folder(tmp_path, monkeypatch, capsy
     ]
     assert capsys.readouterr().out.split() == [str(folder / "index.html")]
     assert not list(Path(report.NOTEBOOK_DIR).glob("rel"))
+
+
+# --- publishing: accessibility (JIS X 8341-3:2016 AA = WCAG 2.0 AA) and navigation -----------
+
+
+def _hex(css_rgb: str) -> str:
+    r, g, b = (int(x) for x in re.findall(r"\d+", css_rgb)[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+@needs_chromium
+def test_axe_finds_a_low_contrast_badge(tmp_path, chromium):
+    """The check below is real: axe flags white text on vermillion (3.9:1). (It leaves text of
+    one character unchecked, so the badges' contrast is measured by the test itself.)"""
+    from browser import audit_page
+
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        '<p><span style="background:#D55E00;color:#ffffff">Grade B: behind</span></p></main></body></html>',
+        encoding="utf-8",
+    )
+    assert [v["id"] for v in audit_page(chromium, page)["violations"]] == ["color-contrast"]
+
+
+@needs_chromium
+def test_every_page_passes_wcag_aa_with_titles_headings_languages_and_chart_alternatives(reports, chromium, dataset):
+    from browser import audit_page
+
+    names = dataset.projects.set_index("project")
+    for page in sorted(reports.rglob("*.html")):
+        year, lang = int(page.parent.parent.name), page.parent.name
+        found = audit_page(chromium, page)
+        assert found["violations"] == [], (page, found["violations"])
+        assert found["lang"] == lang
+        # the title names the strategy, the page (a project by its name) and the year
+        assert dataset.metadata[f"title_{lang}"] in found["title"] and fiscal_year_label(year, lang) in found["title"]
+        if page.stem.startswith("project_"):
+            assert names.loc[int(page.stem.split("_")[1]), f"name_{lang}"] in found["title"]
+        # reading order follows the headings: one h1 first, no level skipped
+        levels = [level for level, _ in found["headings"]]
+        assert levels[0] == 1 and levels.count(1) == 1, (page, levels)
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (page, found["headings"])
+        # grade badges: 4.5:1 as drawn (axe does not judge one-character texts)
+        for grade, fg, bg in found["badges"]:
+            assert contrast_ratio(_hex(fg), _hex(bg)) >= 4.5, (page, grade, fg, bg)
+        assert page.name != "overview.html" or found["badges"]
+        # every chart: a description (the SVG's aria-label) and its figures as a table
+        for chart in found["charts"]:
+            assert chart["label"] and chart["rows"] >= 0, (page, chart)
+        assert page.name == "index.html" or found["charts"]
+        # Japanese inside the English report is marked as Japanese (the project's official name,
+        # the official analysis text, the source); the link to the other language is marked too
+        if lang == "en" and page.stem.startswith("project_"):
+            p = int(page.stem.split("_")[1])
+            assert [t for lg, t in found["marked"] if lg == "ja" and t == names.loc[p, "name_ja"]]
+            official = texts.analysis(dataset, p)[0]
+            assert any(lg == "ja" and official[0] in t for lg, t in found["marked"])
+        assert ["en" if lang == "ja" else "ja", text("nav.other_language", lang)] in found["marked"]
+
+
+@needs_chromium
+def test_index_and_navigation_link_every_page_offline(reports, chromium, dataset):
+    from browser import audit_page
+
+    results = evaluate(dataset, 2018)
+    for lang in LANGS:
+        folder = reports / "2018" / lang
+        index = audit_page(chromium, folder / "index.html")
+        hrefs = {link["href"]: link["text"] for link in index["links"]}
+        for p in dataset.project_numbers:
+            name = dataset.projects.set_index("project").loc[p, f"name_{lang}"]
+            assert hrefs[f"project_{p}.html"] == f"{p}. {name}"  # named from the data
+        assert hrefs[f"../{'en' if lang == 'ja' else 'ja'}/index.html"] == text("nav.other_language", lang)
+        order = [f"project_{p}" for p in dataset.project_numbers] + ["overview"]
+        for i, name in enumerate(order):
+            links = audit_page(chromium, folder / f"{name}.html")["links"]
+            nav = {link["rel"] or link["href"]: link["href"] for link in links}
+            assert nav["index.html"] == "index.html"
+            assert nav.get("prev") == (f"{order[i - 1]}.html" if i else None)
+            assert nav.get("next") == (f"{order[i + 1]}.html" if i + 1 < len(order) else None)
+            assert nav["alternate"] == f"../{'en' if lang == 'ja' else 'ja'}/{name}.html"
+            for link in links:  # relative, and the file is there: works offline and copied elsewhere
+                assert "://" not in link["href"] and not link["href"].startswith("/"), link
+                assert (folder / link["href"]).resolve().exists(), link
+    # the index's grade counts are the recomputed grades. FY2018, project 1 in the source: A③ for
+    # rates 89.4, 99.5, 96.0, 89.4% and the doctors (99.3%, H28), B for 28.7 and 67.4%; the
+    # label-less 日 row (87,517 against 75,000 at adoption, 95,000 revised) is A② by rule ②
+    page = (reports / "2018" / "ja" / "index.html").read_text(encoding="utf-8")
+    row = page.split('href="project_1.html"')[1].split("</tr>")[0]
+    grades = results.loc[results["project"] == 1, "grade"]
+    expected = [int((grades == g).sum()) for g in ("A①", "A②", "A③", "B")] + [int((grades == "").sum())]
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == [str(n) for n in expected]
+    assert expected == [0, 1, 5, 2, 0]
 
 
 # --- issue 11: one snapshot of the data per run, the year's set swapped in at once, a verified cache --

@@ -18,6 +18,13 @@ function kpiEmbed(script) {
     actions: false,
     loader: kpiOfflineLoader
   }).then(function () {
+    // The chart's text alternative: its Vega-Lite description as the SVG's label (this Vega
+    // build does not set one), its figures in the table under the chart.
+    var svg = target.querySelector("svg");
+    if (svg && spec.description) {
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", spec.description);
+    }
     box.setAttribute("data-kpi-state", "done");
   }).catch(function (err) {
     box.setAttribute("data-kpi-state", "error");
