@@ -51,6 +51,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.national": ("全国", "National"),
     "series.reference": ("目標水準", "Target level"),
     "series.projection": ("趨勢による見込み（直線）", "Projection (linear trend)"),
+    "series.milestone": ("目安値", "Milestone (目安値)"),
+    "series.expected_path": ("期待値", "Expected path (期待値)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),
     "chart.rate": ("進捗率の推移", "Progress rate by year"),
     "chart.value": ("値", "Value"),
@@ -65,11 +67,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "provenance.official": ("公式統計", "official statistic"),
     # report sections
-    "report.title": ("重点戦略プロジェクト 推進状況", "Progress of the priority strategic projects"),
-    "report.overview_title": (
-        "重点戦略プロジェクト 推進状況 総括",
-        "Progress of the priority strategic projects: overview",
-    ),
+    # generic fallbacks: a dataset names its reports in metadata.json ("report")
+    "report.title": ("進捗状況", "Progress report"),
+    "report.overview_title": ("進捗状況 総括", "Progress overview"),
     "report.pillar": ("柱", "Pillar"),
     "report.pillar_unknown": ("（原資料の抽出では位置づけが不明確）", "(placement ambiguous in the source extraction)"),
     "report.catch": ("ねらい", "Aim"),
@@ -81,13 +81,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "report.official": ("公表資料の原文", "Official text as published"),
     "report.unofficial": ("参考訳（非公式）", "Unofficial English translation"),
     "report.measures": ("主な施策", "Measures"),
-    "report.partnerships": ("市町村連携地域モデル事業 実施地域", "Municipal partnership model areas"),
+    "report.partnerships": ("連携地域", "Partnership areas"),
     "report.start_year": ("開始年度", "Start"),
     "report.area": ("地域", "Area"),
     "report.members": ("構成市町村", "Member municipalities"),
     "report.legend": ("進捗区分", "Grades"),
     "report.source": ("出典", "Source"),
-    "report.lagging": ("進捗がBの指標", "Indicators graded B"),
+    "report.lagging": ("進捗が{grade}の指標", "Indicators graded {grade}"),
     "report.changes": ("前年度からの進捗の変化", "Changes since the previous year"),
     "report.no_changes": (
         "前年度から進捗が変わった指標はありません。",
@@ -108,6 +108,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "outlook.deterioration": ("悪化（目標から遠ざかっている）", "Deterioration (moving away from the target)"),
     "outlook.not_assessable": ("評価できない", "Not assessable"),
     "col.outlook": ("見通し", "Outlook"),
+    # the reference a milestone scheme grades against, in the grade table
+    "col.milestone": ("目安値", "Milestone (目安値)"),
+    "col.expected_path": ("期待値", "Expected value (期待値)"),
     # grade changes between two evaluation years (kpi changes)
     "col.grade_in": ("{year}の進捗", "Grade {year}"),
     "col.change": ("変化", "Change"),
@@ -191,6 +194,17 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.what.national": ("全国値（{reference}、{year}）", "the national value ({reference}, {year})"),
     "commentary.what.baseline": ("基準値（{reference}）", "the baseline ({reference})"),
     "commentary.what.target": ("目標値（{reference}、{year}）", "the target ({reference}, {year})"),
+    # schemes that grade against milestones.csv: the value for the actual's year, never "the target"
+    "commentary.what.milestone": ("{year}の目安値（{reference}）", "the interim milestone for {year} ({reference})"),
+    "commentary.what.expected_path": ("{year}の期待値（{reference}）", "the expected value for {year} ({reference})"),
+    "commentary.graded_against.milestone": (
+        "進捗区分は最終目標ではなく、その年度の目安値に対する進捗で判定しています。",
+        "The grade measures progress toward the interim milestone of the year, not the final target.",
+    ),
+    "commentary.graded_against.expected_path": (
+        "進捗区分は最終目標ではなく、その年度の期待値に対する達成度で判定しています。",
+        "The grade measures progress against the expected value of the year, not the final target.",
+    ),
     "commentary.what.cumulative": (
         "累計の目標値（{reference}、{year}）",
         "the cumulative target ({reference} over {start}–{end})",

@@ -64,6 +64,9 @@ def plan(
     year: int, langs: list[str], projects: list[int], with_overview: bool, data_dir: str | None
 ) -> dict[str, list[Job]]:
     """The notebooks to run, per language."""
+    from .loading import load_dataset, report_title
+
+    metadata = load_dataset(data_dir).metadata
     jobs: dict[str, list[Job]] = {}
     for lang in langs:
         base = {"year": str(year), "lang": lang, "data_dir": data_dir}
@@ -72,7 +75,7 @@ def plan(
             for p in projects
         ]
         if with_overview:
-            todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, text("report.overview_title", lang)))
+            todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, report_title(metadata, "overview_title", lang)))
         jobs[lang] = todo
     return jobs
 
@@ -222,13 +225,15 @@ def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
     notebook_node_to_html(nb, folder / f"{job.name}.html", folder / f"{job.name}.ipynb", title=job.title, lang=lang)
 
 
-def write_index(folder: Path, year: int, lang: str, jobs: list[Job]) -> None:
+def write_index(folder: Path, year: int, lang: str, jobs: list[Job], data_dir: str | None = None) -> None:
+    from .loading import load_dataset, report_title
+
     items = "".join(
         f'<li><a href="{html.escape(j.name)}.html">{html.escape(j.title)}</a> '
         f'(<a href="{html.escape(j.name)}.ipynb">ipynb</a>)</li>'
         for j in jobs
     )
-    title = f"{text('report.title', lang)} — {fiscal_year_label(year, lang)}"
+    title = f"{report_title(load_dataset(data_dir).metadata, 'title', lang)} — {fiscal_year_label(year, lang)}"
     page = (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}</style></head>"
@@ -261,7 +266,7 @@ def run_reports(
             folder.mkdir(parents=True)
         _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress)
         for lang, js in planned.items():
-            write_index(folders[lang], year, lang, js)
+            write_index(folders[lang], year, lang, js, data_dir)
         return [_swap_in(folders[lang], out_dir / str(year) / lang, staging) for lang in planned]
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -18,10 +18,10 @@ from .errors import KpiError
 from .fiscal_year import fiscal_year_label, short_label
 from .grading import evaluate, progress_table
 from .labels import check_lang, text
-from .loading import Dataset, check_project, check_year, load_dataset
+from .loading import Dataset, check_project, check_year, load_dataset, report_title
 from .outlook import outlook, outlook_label
 from .scheme import Scheme, scheme_for
-from .style import GRADE_COLOURS, NO_GRADE_COLOURS
+from .style import NO_GRADE_COLOURS, grade_colours
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,16 @@ class Report:
     graded: pd.DataFrame
     findings: pd.DataFrame
     outlook: pd.DataFrame  # by indicator
+
+    @property
+    def colours(self) -> dict[str, tuple[str, str]]:
+        """grade -> (background, text colour), from the scheme's ranking."""
+        return grade_colours(self.scheme)
+
+    @property
+    def has_published(self) -> bool:
+        """The dataset records published rates or grades to compare with."""
+        return not (self.dataset.published_rates.empty and self.dataset.published_grades.empty)
 
 
 def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
@@ -104,8 +114,9 @@ def _e(x) -> str:
     return html.escape("" if x is None else str(x))
 
 
-def grade_badge(grade: str) -> str:
-    bg, fg = GRADE_COLOURS.get(grade, NO_GRADE_COLOURS)
+def grade_badge(grade: str, colours: dict[str, tuple[str, str]]) -> str:
+    """A grade as its symbol on its colour (`colours`: style.grade_colours of the scheme)."""
+    bg, fg = colours.get(grade, NO_GRADE_COLOURS)
     label = grade or "—"
     return (
         f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
@@ -117,13 +128,15 @@ def _list(items: list[str], cls: str = "") -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
 
-def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table") -> str:
+def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table", colours=None) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
     body = []
     for row in frame.itertuples(index=False):
         cells = []
         for col, value in zip(frame.columns, row):
-            cells.append(f"<td>{grade_badge(value) if col in badge_columns and value else _e(value)}</td>")
+            cells.append(
+                f"<td>{grade_badge(value, colours or {}) if col in badge_columns and value else _e(value)}</td>"
+            )
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -135,10 +148,12 @@ def show_header(r: Report) -> None:
     p = r.dataset.projects.set_index("project").loc[r.projects[0]]
     lang = r.lang
     pillars = r.dataset.pillars.set_index("pillar")
-    if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
-        pillar = text("report.pillar_unknown", lang)
-    else:
-        pillar = pillars.loc[p["pillar"], f"name_{lang}"]
+    pillar = None  # a dataset without pillars has no pillar line
+    if not pillars.empty:
+        if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
+            pillar = text("report.pillar_unknown", lang)
+        else:
+            pillar = pillars.loc[p["pillar"], f"name_{lang}"]
     title = p[f"name_{lang}"]
     year = (
         f"{fiscal_year_label(r.year, 'ja')}（{short_label(r.year, 'ja')}）"
@@ -146,12 +161,12 @@ def show_header(r: Report) -> None:
         else fiscal_year_label(r.year, "en")
     )
     _display(
-        f'<div class="kpi-header"><p class="kpi-kicker">{_e(text("report.title", lang))}</p>'
+        f'<div class="kpi-header"><p class="kpi-kicker">{_e(report_title(r.dataset.metadata, "title", lang))}</p>'
         f"<h1>{_e(r.projects[0])}. {_e(title)}</h1>"
         + (f'<p class="kpi-sub">{_e(p["name_ja"])}</p>' if lang == "en" else "")
         + "<dl>"
-        f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>"
-        f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
+        + (f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>" if pillar is not None else "")
+        + f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
         f"<dt>{_e(text('report.evaluation_year', lang))}</dt><dd>{_e(year)}</dd>"
         "</dl></div>"
     )
@@ -159,7 +174,7 @@ def show_header(r: Report) -> None:
 
 def show_legend(r: Report) -> None:
     items = "".join(
-        f"<li>{grade_badge(b.grade)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
+        f"<li>{grade_badge(b.grade, r.colours)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
         for b in sorted(
             r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
         )
@@ -167,8 +182,24 @@ def show_legend(r: Report) -> None:
     _display(f'<div class="kpi-legend"><h3>{_e(text("report.legend", r.lang))}</h3><ul>{items}</ul></div>')
 
 
+def _grade_table(r: Report, results: pd.DataFrame) -> pd.DataFrame:
+    """tables.grade_table for the report: the milestone or expected value the scheme grades
+    against as a column of its own, and no published columns where the data has none."""
+    lang = r.lang
+    table = tables.grade_table(results, lang)
+    if r.scheme.uses_milestones:
+        table.insert(
+            table.columns.get_loc(text("col.actual", lang)) + 1,
+            text(f"col.{r.scheme.reference}", lang),
+            [tables.reference_text(row, lang) for row in results.to_dict("records")],
+        )
+    if not r.has_published:
+        table = table.drop(columns=[text("col.published_rate", lang), text("col.published_grade", lang)])
+    return table
+
+
 def show_grade_summary(r: Report) -> None:
-    table = tables.grade_table(r.results, r.lang).drop(columns=[text("col.project", r.lang)])
+    table = _grade_table(r, r.results).drop(columns=[text("col.project", r.lang)])
     # the outlook beside the official grade (it does not change the grade)
     table.insert(
         table.columns.get_loc(text("col.grade", r.lang)) + 1,
@@ -177,7 +208,9 @@ def show_grade_summary(r: Report) -> None:
     )
     _display(
         f"<h2>{_e(text('report.summary', r.lang))}</h2>"
-        + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)))
+        + _table(
+            table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
+        )
     )
 
 
@@ -197,12 +230,12 @@ def show_indicators(r: Report) -> None:
         rate = formatting.format_rate(row["progress_rate"])
         colon = "：" if r.lang == "ja" else ": "
         _display(
-            f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade) if grade else ""} '
+            f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade, r.colours) if grade else ""} '
             f'<span class="kpi-rate">{_e(rate)}</span></h3>'
         )
         o = r.outlook.loc[row["indicator"]].to_dict()
-        _show_chart(charts.trend_chart(r.dataset, row, r.lang, o))
-        _show_chart(charts.rate_chart(r.graded, row, r.lang))
+        _show_chart(charts.trend_chart(r.dataset, row, r.lang, o, r.scheme))
+        _show_chart(charts.rate_chart(r.graded, row, r.scheme, r.lang))
         key = (row["project"], row["indicator"])
         prev = (
             previous.loc[key].to_dict() | {"evaluation_year": r.year - 1}
@@ -216,7 +249,10 @@ def show_indicators(r: Report) -> None:
 
 
 def show_analysis(r: Report) -> None:
+    """The official 分析と課題 (left out where the data has none for the project)."""
     ja_items, en_items = texts.analysis(r.dataset, r.projects[0])
+    if not ja_items:
+        return
     body = f"<h2>{_e(text('report.analysis', r.lang))}</h2>"
     if r.lang == "en":
         body += f'<p class="kpi-label">{_e(text("report.official", "en"))}</p>'
@@ -228,6 +264,8 @@ def show_analysis(r: Report) -> None:
 
 def show_measures(r: Report) -> None:
     m = texts.measures(r.dataset, r.projects[0])
+    if m.empty:
+        return  # no measures in the data for this project: no heading either
     lang = r.lang
     parts = [f"<h2>{_e(text('report.measures', lang))}</h2>"]
     if lang == "en":
@@ -246,11 +284,13 @@ def show_measures(r: Report) -> None:
 
 
 def show_partnerships(r: Report) -> None:
-    """Project 5's partnership areas (shown only where the data has them for this project)."""
+    """Partnership areas, in the report of the project metadata.json names for them."""
     areas = r.dataset.partnership_areas
-    if areas.empty or r.projects[0] != 5:
+    report_meta = r.dataset.metadata.get("report", {})
+    if areas.empty or report_meta.get("partnerships_project") != r.projects[0]:
         return
     lang = r.lang
+    title = report_meta.get(f"partnerships_title_{lang}") or text("report.partnerships", lang)
     frame = pd.DataFrame(
         {
             text("report.start_year", lang): [short_label(int(y), lang) for y in areas["start_year"]],
@@ -264,16 +304,15 @@ def show_partnerships(r: Report) -> None:
         + ("" if pd.isna(row["municipalities"]) else f" ({int(row['municipalities'])})")
         for row in counts.to_dict("records")
     ]
-    _display(f"<h2>{_e(text('report.partnerships', lang))}</h2>" + _table(frame) + _list(facts))
+    _display(f"<h2>{_e(title)}</h2>" + _table(frame) + _list(facts))
 
 
 def show_footer(r: Report) -> None:
     meta = r.dataset.metadata
     src = meta.get("source", {})
-    _display(
-        f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: {_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」'
-        f" — {_e(text('report.generated_note', r.lang))}</p>"
-    )
+    named = f"{src.get('publisher_ja', '')}「{src['title_ja']}」" if src.get("title_ja") else ""
+    cited = f"{_e(text('report.source', r.lang))}: {_e(named)} — " if named else ""
+    _display(f'<p class="kpi-footer">{cited}{_e(text("report.generated_note", r.lang))}</p>')
 
 
 # --- overview ---------------------------------------------------------------------------------
@@ -283,26 +322,28 @@ def show_overview_header(r: Report) -> None:
     year = fiscal_year_label(r.year, r.lang)
     _display(
         f'<div class="kpi-header"><p class="kpi-kicker">{_e(r.dataset.metadata.get(f"title_{r.lang}", ""))}</p>'
-        f"<h1>{_e(text('report.overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
+        f"<h1>{_e(report_title(r.dataset.metadata, 'overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
         f"<dd>{_e(year)}</dd></dl></div>"
     )
 
 
 def show_grade_counts(r: Report) -> None:
-    _show_chart(charts.grade_counts_chart(r.results, r.lang))
+    _show_chart(charts.grade_counts_chart(r.results, r.scheme, r.lang))
 
 
 def show_heatmap(r: Report) -> None:
-    _show_chart(charts.heatmap_chart(r.graded[r.graded["year"] <= r.year], r.results, r.lang))
+    _show_chart(charts.heatmap_chart(r.graded[r.graded["year"] <= r.year], r.results, r.scheme, r.lang))
 
 
 def show_lagging(r: Report) -> None:
-    worst = r.scheme.ranking[-1]
+    worst = r.scheme.ranking[-1] if r.scheme.ranking else r.scheme.grades[-1]
     lag = r.results[r.results["grade"] == worst]
-    table = tables.grade_table(lag, r.lang)
+    table = _grade_table(r, lag)
     _display(
-        f"<h2>{_e(text('report.lagging', r.lang))}</h2>"
-        + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)))
+        f"<h2>{_e(text('report.lagging', r.lang).format(grade=worst))}</h2>"
+        + _table(
+            table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
+        )
     )
 
 
@@ -319,4 +360,4 @@ def show_changes(r: Report) -> None:
         if c
         not in (text("col.project", lang), text("col.kind", lang), text("col.name", lang), text("col.change", lang))
     ]
-    _display(head + _table(table, badge_columns=grade_columns))
+    _display(head + _table(table, badge_columns=grade_columns, colours=r.colours))
