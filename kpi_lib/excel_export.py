@@ -111,7 +111,7 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     year = latest if year is None else check_year(dataset, year, to_period_end=True)
     scheme = scheme_for(dataset)
     graded = progress_table(dataset, scheme)
-    findings = audit(dataset, scheme)
+    findings = audit(dataset, scheme, lang)
     pr = dataset.published_rates
     return _Context(
         dataset=dataset,

@@ -260,6 +260,22 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate:.1f}% (the official grade is unchanged).",
     ),
+    # the arithmetic column of kpi audit (audit.py)
+    "audit.national_value": ("（{year}年度の全国値）", " (national value {year})"),
+    "audit.baseline": ("（基準値）", " (baseline)"),
+    "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),
+    "audit.no_actual_in_year": ("この年度の実績値はありません", "no actual value for this year"),
+    "audit.no_actual_up_to": ("この年度までの実績値はありません", "no actual value up to this year"),
+    "audit.reason": ("進捗率{rate}%（{year}年度の実績値）", "rate {rate}% (actual of {year})"),
+    "audit.below": ("{reason}は{limit}%未満 → {grade}", "{reason} is below {limit}% → {grade}"),
+    "audit.state": ("{reason}、{state} → {grade}", "{reason}, {state} → {grade}"),
+    "audit.achieved": ("目標値を達成", "target achieved"),
+    "audit.original_achieved": ("上方修正前の目標値を達成", "original target achieved"),
+    "audit.not_achieved": ("目標値は未達成", "target not achieved"),
+    "audit.disagreements": (
+        "{n}件の公表値が再計算値と一致しません。",
+        "{n} published figure(s) disagree with the recomputation.",
+    ),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
 }
 

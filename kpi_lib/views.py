@@ -77,7 +77,7 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
         previous,
         changes,
         progress_table(dataset, scheme),
-        audit(dataset, scheme),
+        audit(dataset, scheme, lang),
         outlook(dataset, fy, scheme).set_index("indicator"),
     )
 
