@@ -79,7 +79,7 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
                     "grade",
                     p.grade,
                     r["grade"] or "",
-                    grade_arithmetic(r, scheme, lang),
+                    grade_arithmetic(r, scheme.for_indicator(p.indicator), lang),
                 )
             )
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)

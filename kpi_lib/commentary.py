@@ -173,7 +173,7 @@ def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
 
 def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -> str:
     grade = r["grade"]
-    band = scheme.band(grade)
+    band = scheme.for_indicator(r["indicator"]).band(grade)
     now = _say("grade", lang, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
     if previous is None or not previous.get("grade"):
         return now

@@ -231,15 +231,15 @@ def _check_metadata_types(meta: dict, out: _Collector) -> dict:
                     f"key '{dotted}' must be {words}, not {json.dumps(value, ensure_ascii=False)}",
                 )
                 bad.add(dotted)
-            elif spec[dotted].type == "object":
+            elif spec[dotted].type == "object" and dotted != "period":  # period: one message below
                 walk(value, f"{dotted}.")
-                for k in spec.values() if dotted != "period" else ():  # period: one message below
+                for k in spec.values():
                     if k.required and k.key.startswith(f"{dotted}.") and k.key[len(dotted) + 1 :] not in value:
                         out.add(METADATA_FILE, None, k.key, "key is missing")
 
     walk(meta, "")
     clean = {k: v for k, v in meta.items() if k not in bad}
-    for key in ("source", "report", "period"):
+    for key in ("source", "report"):
         if isinstance(clean.get(key), dict):
             clean[key] = {k: v for k, v in clean[key].items() if f"{key}.{k}" not in bad}
     return clean
@@ -563,6 +563,16 @@ def _check_scheme_rules(
     if scheme is None:
         return
     ind = f["indicators"]
+    known = set(ind["indicator"])
+    for o in scheme.overrides:
+        for i in o.indicators:
+            if i not in known:
+                out.add(
+                    METADATA_FILE,
+                    None,
+                    "scheme",
+                    f"the scheme's override names indicator {i!r}, which indicators.csv does not have",
+                )
     skip = {i for line, i in zip(ind["_line"], ind["indicator"]) if ("indicators.csv", int(line)) in flagged}
     baselines = {
         i: (b if s == numbers.VALUE else None)
