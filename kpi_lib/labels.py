@@ -86,6 +86,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "report.area": ("地域", "Area"),
     "report.members": ("構成市町村", "Member municipalities"),
     "report.legend": ("進捗区分", "Grades"),
+    "report.override": ("{names}は次の区分で評価します（{note}）：", "{names} are graded by these bands ({note}):"),
     "report.source": ("出典", "Source"),
     "report.lagging": ("進捗が{grade}の指標", "Indicators graded {grade}"),
     "report.changes": ("前年度からの進捗の変化", "Changes since the previous year"),

@@ -179,6 +179,17 @@ def show_legend(r: Report) -> None:
             r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
         )
     )
+    shown = set(r.results["indicator"])
+    names = {row["indicator"]: formatting.indicator_name(row, r.lang) for row in r.results.to_dict("records")}
+    for o in r.scheme.overrides:  # indicators with bands of their own, named with the reason
+        mine = [names[i] for i in o.indicators if i in shown]
+        if mine:
+            bands = "".join(
+                f"<li>{grade_badge(b.grade, r.colours)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
+                for b in o.bands
+            )
+            note = o.note_ja if r.lang == "ja" else o.note_en
+            items += f"<li>{_e(text('report.override', r.lang).format(names='、'.join(mine) if r.lang == 'ja' else '; '.join(mine), note=note))}<ul>{bands}</ul></li>"
     _display(f'<div class="kpi-legend"><h3>{_e(text("report.legend", r.lang))}</h3><ul>{items}</ul></div>')
 
 
