@@ -2,16 +2,20 @@
 
 One sheet per project (a 数値目標 block and a KPI block: 設定項目, 基準値 with its year, 目標値
 戦略策定時 / 見直し後 with years, 実績値 and 進捗率 per year, 進捗), a sheet with the audit findings,
-and a hidden sheet `_kpi` (format, language, evaluation year). Numbers stay numbers: the unit and
+and a hidden sheet `_kpi` (format, language, evaluation year, year columns, and a digest of every
+data file, so that an import can refuse a workbook whose data changed since). Numbers stay numbers: the unit and
 the printed decimals live in the number format (`#,##0"億円"`), so 7,829億円 is the number 7829.
 未 and — are text. Progress rates are the recomputed ones; a rate or grade the source prints
 differently is shaded and carries the published figure in a comment. Column A (hidden) holds the
 indicator id: import (excel_import.py) never reads names. Sheets are protected without a
-password; only the 実績値 cells are unlocked.
+password; only the 実績値 cells are unlocked. Text that a spreadsheet would take for a formula
+(= + - @ first) is written as text with a quote prefix, as spreadsheets do for typed text.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -22,10 +26,11 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from . import formatting, numbers
 from .audit import audit
-from .errors import KpiError
+from .errors import DataError, KpiError, Problem
 from .excel_layout import (
     COL_BASE,
     COL_KEY,
@@ -35,10 +40,14 @@ from .excel_layout import (
     COL_REVISED,
     COL_TARGET,
     COL_YEAR0,
+    CONTROL_CHARACTERS,
+    DIGEST_PREFIX,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
     KEY_HEADER,
     META_SHEET,
+    data_digests,
+    data_files,
     fixed_cells,
     number_format,
     rows_of,
@@ -89,6 +98,10 @@ def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None,
         raise KpiError(f"the workbook name must end in .xlsx: {path}")
     if not path.parent.is_dir():
         raise KpiError(f"cannot write {path}: folder {path.parent} does not exist")
+    problems = control_characters(dataset.data_dir)
+    if problems:
+        raise DataError(problems)
+    digests = data_digests(dataset.data_dir)
     ctx = _context(dataset, year, lang)
     wb = Workbook()
     wb.remove(wb.active)
@@ -98,10 +111,43 @@ def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None,
     meta = wb.create_sheet(META_SHEET)
     for row in (("format", FORMAT_ID), ("lang", lang), ("year", ctx.year), ("years", ",".join(map(str, ctx.years)))):
         meta.append(row)
+    for name, digest in digests.items():
+        meta.append((DIGEST_PREFIX + name, digest))
     meta.sheet_state = "hidden"
     with atomic_file(path) as tmp:
         wb.save(tmp)
     return path
+
+
+def control_characters(root: Path) -> list[Problem]:
+    """Control characters (NUL …) in the data files: a workbook cannot hold them, so the export
+    names where they are (file, line, column) instead of writing a part of the workbook."""
+    problems = []
+    for name in data_files():
+        path = root / name
+        if not path.is_file():
+            continue
+        content = path.read_bytes().decode("utf-8-sig", errors="replace")
+        if not CONTROL_CHARACTERS.search(content):
+            continue
+        if not name.endswith(".csv"):
+            line = content[: CONTROL_CHARACTERS.search(content).start()].count("\n") + 1
+            problems.append(Problem(name, line, None, _control_message(content)))
+            continue
+        reader = csv.reader(io.StringIO(content.replace("\r\n", "\n"), newline=""))
+        header = next(reader, [])
+        line = reader.line_num + 1
+        for record in reader:
+            for column, value in zip(header, record):
+                if CONTROL_CHARACTERS.search(value):
+                    problems.append(Problem(name, line, column.strip(), _control_message(value)))
+            line = reader.line_num + 1
+    return problems
+
+
+def _control_message(value: str) -> str:
+    ch = CONTROL_CHARACTERS.search(value).group()
+    return f"control character U+{ord(ch):04X} in {value!r}: a workbook cannot hold it (remove it)"
 
 
 def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
@@ -158,8 +204,7 @@ def _cell(
     color: str | None = None,
     border=True,
 ):
-    c = ws.cell(row=row, column=col)
-    c.value = value
+    c = _put(ws.cell(row=row, column=col), value)
     if fmt:
         c.number_format = fmt
     if bold or italic or color:
@@ -174,6 +219,20 @@ def _cell(
     return c
 
 
+def _put(c, value):
+    """Set a cell's value; text stays text even when it starts like a formula (= + - @)."""
+    try:
+        c.value = value
+    except IllegalCharacterError:
+        raise KpiError(
+            f"{c.parent.title}!{c.coordinate}: control character in {value!r}: a workbook cannot hold it"
+        ) from None
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        c.data_type = "s"  # openpyxl takes "=…" for a formula
+        c.quotePrefix = True  # and so would Excel or LibreOffice, when the cell is edited
+    return c
+
+
 def _text_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
@@ -185,11 +244,10 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
     widths: dict[int, int] = {}
     name = proj["name_ja"] if lang == "ja" else proj["name_en"]
     catch = proj["catch_ja"] if lang == "ja" else proj["catch_en"]
-    ws.cell(row=1, column=COL_KIND, value=f"{project}. {name}").font = Font(bold=True, size=14)
-    ws.cell(
-        row=2,
-        column=COL_KIND,
-        value=f"{catch}　{text('report.evaluation_year', lang)}：{fiscal_year_label(ctx.year, lang)}",
+    _put(ws.cell(row=1, column=COL_KIND), f"{project}. {name}").font = Font(bold=True, size=14)
+    _put(
+        ws.cell(row=2, column=COL_KIND),
+        f"{catch}　{text('report.evaluation_year', lang)}：{fiscal_year_label(ctx.year, lang)}",
     )
     row = FIRST_BLOCK_ROW
     marks: list = []
@@ -232,7 +290,7 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
     def track(col, value, fmt=None):
         widths[col] = max(widths.get(col, 0), _text_width(shown(value, fmt)))
 
-    ws.cell(row=row, column=COL_KEY, value=ind)
+    _put(ws.cell(row=row, column=COL_KEY), ind)
     fixed = fixed_cells(r, lang, ctx.years, ctx.bench)
     derived_shown = False
     for (dr, col), fx in fixed.items():
@@ -387,7 +445,7 @@ def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> Non
     for line, swatch in lines:
         if swatch:
             ws.cell(row=row, column=COL_KIND).fill = _MISMATCH_FILL
-        ws.cell(row=row, column=COL_NAME, value=line).font = Font(size=9)
+        _put(ws.cell(row=row, column=COL_NAME), line).font = Font(size=9)
         row += 1
 
 
@@ -409,7 +467,7 @@ def _layout(ws, ctx: _Context, widths: dict[int, int], last_col: int) -> None:
 def _audit_sheet(ws, ctx: _Context) -> None:
     lang = ctx.lang
     findings = ctx.audit
-    ws.cell(row=1, column=1, value=word("audit_title", lang)).font = Font(bold=True, size=14)
+    _put(ws.cell(row=1, column=1), word("audit_title", lang)).font = Font(bold=True, size=14)
     headers = [
         text("col.project", lang),
         text("col.name", lang),
@@ -420,7 +478,7 @@ def _audit_sheet(ws, ctx: _Context) -> None:
         text("col.arithmetic", lang),
     ]
     if findings.empty:
-        ws.cell(row=3, column=1, value=text("audit.none", lang))
+        _put(ws.cell(row=3, column=1), text("audit.none", lang))
     else:
         for i, h in enumerate(headers, 1):
             _cell(ws, 3, i, h, bold=True, fill=_HEADER_FILL, wrap=True)

@@ -1,7 +1,11 @@
 """Import the edited 実績値 of an exported workbook (excel_export.py) back into the data.
 
-Reads the 実績値 cells back, checks every cell with the loader's rules (problems name sheet and
-cell), writes the changed actuals into a copy of the data directory, validates the copy with
+Refuses, before reading it fully, a workbook beyond the limits in excel_layout.py (file size,
+unpacked size, cells, rows, columns, cell text) and anything that is not a regular file; refuses a
+workbook whose data files changed since it was exported (the `_kpi` sheet records their digests),
+so that an old workbook cannot undo newer data. Reads the 実績値 cells back (a percent-formatted
+number in a % indicator is the percentage: 0.781 shown as 78.1% is 78.1; a formula counts by its
+computed value), checks every cell with the loader's rules (problems name sheet and cell), writes the changed actuals into a copy of the data directory, validates the copy with
 every data rule, and only then replaces actuals.csv. Unchanged rows keep their text byte for
 byte; new (indicator, year) rows go after the indicator's last row.
 """
@@ -11,8 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -24,7 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from . import numbers
+from . import formatting, numbers
 from .errors import DataError, KpiError, Problem
 from .excel_layout import (
     COL_BASE,
@@ -33,12 +39,22 @@ from .excel_layout import (
     COL_NAME,
     COL_TARGET,
     COL_YEAR0,
+    DIGEST_PREFIX,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
     KEY_HEADER,
+    MAX_CELL_TEXT,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_PARTS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
     META_SHEET,
+    data_digests,
     fixed_cells,
     format_decimals,
+    is_percent_format,
     sheet_name,
     shown,
     word,
@@ -66,78 +82,229 @@ class Change:
 def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> list[Change]:
     """Read the 実績値 cells of an exported workbook into data_dir/actuals.csv.
 
-    Everything is checked before anything is written: the workbook's cells (problems name sheet
-    and cell), then the data directory as it would be after the import (every rule of
-    `kpi validate`). On any problem a DataError is raised and data_dir is left as it was.
+    Everything is checked before anything is written: the workbook's size and kind, whether the
+    data changed since the export, the workbook's cells (problems name sheet and cell), then the
+    data directory as it would be after the import (every rule of `kpi validate`). On any problem
+    a KpiError (DataError) is raised and data_dir is left as it was.
     Returns the changes made (empty when the workbook holds the data as it is).
     """
     path = Path(path)
     root = resolve_data_dir(data_dir)
     dataset = load_dataset(root)
-    wb = _open_workbook(path)
+    book = _open_workbook(path)
     problems: list[Problem] = []
-    lang, year = _read_meta(wb, path, problems)
+    lang, year, years = _read_meta(book, path, dataset, problems)
     if problems:
         raise DataError(problems)
-    entries = _read_sheets(wb, path, dataset, lang, year, problems)
+    entries = _read_sheets(book, path, dataset, lang, year, years, problems)
     changes = _changes(entries, dataset, lang, problems)
     if problems:
         raise DataError(problems)
     if not changes:
         return []
     actuals = root / "actuals.csv"
+    if not (os.access(root, os.W_OK) and os.access(actuals, os.W_OK)):
+        raise KpiError(f"cannot write {actuals}: the data folder or the file is read-only; nothing was changed")
     original = actuals.read_bytes()
     patched, lines = patch_actuals(
         original, {(c.indicator, c.year): c.new for c in changes}, list(dataset.indicators["indicator"])
     )
     _check_copy(root, {"actuals.csv": patched}, {lines[(c.indicator, c.year)]: c for c in changes})
-    write_atomically(actuals, patched)
+    try:
+        write_atomically(actuals, patched)
+    except OSError as e:
+        raise KpiError(f"cannot write {actuals}: {e.strerror or e}; nothing was changed") from None
     return changes
 
 
-def _open_workbook(path: Path):
-    if not path.is_file():
-        raise KpiError(f"workbook not found: {path}")
+class _Book:
+    """The workbook's values (what the cells show: a formula's last computed value) and, read only
+    when needed, its formulas (to tell a formula that was never computed from an empty cell)."""
+
+    def __init__(self, content: bytes, name: str):
+        self.content, self.name = content, name
+        self.values = _load(content, name, data_only=True)
+        self._formulas = None
+
+    def formula(self, ws, row: int, col: int):
+        """The formula in a cell (text starting with =), or None."""
+        if self._formulas is None:
+            self._formulas = _load(self.content, self.name, data_only=False)
+        v = self._formulas[ws.title].cell(row=row, column=col).value
+        if isinstance(v, str) and v.startswith("="):
+            return v
+        text_of = getattr(v, "text", None)  # an array formula
+        return text_of if isinstance(text_of, str) else None
+
+
+def _too_big(path: Path, what: str, got: int, limit: int, unit: str = "") -> KpiError:
+    return KpiError(
+        f"{path.name}: {what} {got:,}{unit}, more than an import reads ({limit:,}{unit}): "
+        "not a workbook written by 'kpi export'"
+    )
+
+
+def _open_workbook(path: Path) -> _Book:
+    """Read the workbook file once (a regular file, within the limits) and parse it."""
     try:
-        return load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
-        reason = str(e).splitlines()[0] if str(e) else e.__class__.__name__
-        raise KpiError(f"{path.name}: not an Excel workbook (.xlsx) written by 'kpi export' ({reason})") from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    except FileNotFoundError:
+        raise KpiError(f"workbook not found: {path}") from None
+    except OSError as e:
+        raise KpiError(f"{path}: cannot be opened ({e.strerror or e.__class__.__name__})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, device or socket"
+        raise KpiError(f"{path}: not a regular file ({kind}); give the path of an .xlsx workbook")
+    with os.fdopen(fd, "rb") as f:
+        size = info.st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_big(path, "the file has", size, MAX_FILE_BYTES, " bytes")
+        content = f.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise _too_big(path, "the file has", len(content), MAX_FILE_BYTES, " bytes")
+    _check_parts(path, content)
+    book = _Book(content, path.name)
+    for ws in book.values.worksheets:
+        if ws.max_row > MAX_ROWS:
+            raise _too_big(path, f"sheet {ws.title!r} has rows up to", ws.max_row, MAX_ROWS)
+        if ws.max_column > MAX_COLUMNS:
+            raise _too_big(path, f"sheet {ws.title!r} has columns up to", ws.max_column, MAX_COLUMNS)
+    return book
 
 
-def _read_meta(wb, path: Path, problems: list[Problem]) -> tuple[str, int]:
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _check_parts(path: Path, content: bytes) -> None:
+    """Refuse a zip whose parts unpack to more than the limits, from the sizes its directory
+    declares (zipfile never unpacks more than those: a part that would is a CRC error), and count
+    the cells of the sheets before openpyxl builds them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            parts = z.infolist()
+            if len(parts) > MAX_PARTS:
+                raise _too_big(path, "the file has parts:", len(parts), MAX_PARTS)
+            unpacked = sum(p.file_size for p in parts)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise _too_big(path, "the file unpacks to", unpacked, MAX_UNPACKED_BYTES, " bytes")
+            cells = 0
+            for p in parts:
+                if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml"):
+                    with z.open(p) as f:
+                        tail = b""
+                        while chunk := f.read(1 << 20):
+                            cells += len(_CELL_TAG.findall(tail + chunk))
+                            tail = chunk[-16:]
+                            cells -= len(_CELL_TAG.findall(tail))  # counted again with the next chunk
+                        cells += len(_CELL_TAG.findall(tail))
+                    if cells > MAX_CELLS:
+                        raise _too_big(path, "the sheets have more cells than", MAX_CELLS, MAX_CELLS)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError) as e:
+        raise _not_a_workbook(path.name, e) from None
+
+
+def _not_a_workbook(name: str, e: Exception) -> KpiError:
+    reason = str(e).splitlines()[0] if str(e) else e.__class__.__name__
+    return KpiError(f"{name}: not an Excel workbook (.xlsx) written by 'kpi export' ({reason})")
+
+
+def _load(content: bytes, name: str, data_only: bool):
+    try:
+        return load_workbook(io.BytesIO(content), data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, EOFError) as e:
+        raise _not_a_workbook(name, e) from None
+
+
+def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem]) -> tuple[str, int, list[int]]:
+    """The language, evaluation year and year columns the workbook was exported with; refuses a
+    workbook of another format, or one whose data changed since it was exported."""
+    wb = book.values
     if META_SHEET not in wb.sheetnames:
-        problems.append(
-            Problem(path.name, None, None, f"sheet {META_SHEET!r} is missing: not a workbook written by 'kpi export'")
-        )
-        return "ja", 0
-    meta = {str(r[0].value): r[1].value for r in wb[META_SHEET].iter_rows(max_col=2) if r[0].value is not None}
+        renamed = next((ws.title for ws in wb.worksheets if ws.cell(row=1, column=1).value == "format"), None)
+        if renamed is not None:
+            message = f"the hidden sheet {META_SHEET!r} was renamed to {renamed!r}: name it {META_SHEET!r} again"
+        else:
+            message = f"sheet {META_SHEET!r} is missing: not a workbook written by 'kpi export'"
+        problems.append(Problem(path.name, None, None, message))
+        return "ja", 0, []
+    ws = wb[META_SHEET]
+    meta, at = {}, {}
+    for row in range(1, ws.max_row + 1):
+        key = ws.cell(row=row, column=1).value
+        if key is not None:
+            meta[str(key)], at[str(key)] = ws.cell(row=row, column=2).value, f"{META_SHEET}!B{row}"
     if meta.get("format") != FORMAT_ID:
+        old = isinstance(meta.get("format"), str) and meta["format"].startswith("kpi_lib workbook")
+        why = (
+            "written by an earlier kpi_lib that did not record the data it came from: export again"
+            if old
+            else f"unknown workbook format {meta.get('format')!r} (expected {FORMAT_ID!r})"
+        )
+        problems.append(Problem(at.get("format", f"{META_SHEET}!B1"), None, None, why))
+        return "ja", 0, []
+    _check_not_stale(path, dataset, meta)
+    lang = meta.get("lang")
+    lang_at = at.get("lang", f"{META_SHEET}!B2")
+    sheets_of = {lg: {sheet_name(p, lg) for p in dataset.project_numbers} for lg in ("ja", "en")}
+    has_sheets = [lg for lg, names in sheets_of.items() if names <= set(wb.sheetnames)]
+    if lang not in ("ja", "en"):
+        problems.append(
+            Problem(lang_at, None, None, f"unknown language {lang!r} (the hidden sheet {META_SHEET!r} was edited)")
+        )
+        lang = has_sheets[0] if has_sheets else "ja"
+    elif has_sheets and lang not in has_sheets:
         problems.append(
             Problem(
-                f"{META_SHEET}!B1",
+                lang_at,
                 None,
                 None,
-                f"unknown workbook format {meta.get('format')!r} (expected {FORMAT_ID!r})",
+                f"the language cell says {lang!r} but the sheets are those of a {has_sheets[0]!r} workbook "
+                f"(the hidden sheet {META_SHEET!r} was edited: set it back to {has_sheets[0]!r}, or export again)",
             )
         )
-    lang = meta.get("lang")
-    if lang not in ("ja", "en"):
-        problems.append(Problem(f"{META_SHEET}!B2", None, None, f"unknown language {lang!r}"))
-        lang = "ja"
     try:
         year = parse_fiscal_year(meta.get("year"))
     except KpiError as e:
-        problems.append(Problem(f"{META_SHEET}!B3", None, None, str(e)))
+        problems.append(Problem(at.get("year", f"{META_SHEET}!B3"), None, None, str(e)))
         year = 0
-    return lang, year
+    try:
+        years = [parse_fiscal_year(y) for y in str(meta.get("years")).split(",")]
+    except KpiError as e:
+        problems.append(
+            Problem(at.get("years", f"{META_SHEET}!B4"), None, None, f"the record of the year columns: {e}")
+        )
+        years = []
+    return lang, year, years
+
+
+def _check_not_stale(path: Path, dataset: Dataset, meta: dict) -> None:
+    """Refuse a workbook exported from other data: importing it would undo what changed since."""
+    recorded = {k[len(DIGEST_PREFIX) :]: v for k, v in meta.items() if k.startswith(DIGEST_PREFIX)}
+    current = data_digests(dataset.data_dir)
+    if not recorded:
+        raise KpiError(
+            f"{path.name}: the record of the data it was exported from is missing from the hidden sheet "
+            f"{META_SHEET!r}; export again (kpi export) and make the edits in the new workbook"
+        )
+    changed = [name for name, digest in current.items() if recorded.get(name) != digest]
+    if changed:
+        raise KpiError(
+            f"{path.name}: the data changed since this workbook was exported ({', '.join(changed)} in "
+            f"{dataset.data_dir}); importing it would undo those changes, so nothing was imported: "
+            "export again (kpi export) and make the edits in the new workbook"
+        )
 
 
 def _ref(ws, row: int, col: int) -> str:
     return f"{ws.title}!{get_column_letter(col)}{row}"
 
 
-def _read_sheets(wb, path: Path, dataset: Dataset, lang: str, year: int, problems: list[Problem]) -> list:
+def _read_sheets(
+    book: _Book, path: Path, dataset: Dataset, lang: str, year: int, years: list[int], problems: list[Problem]
+) -> list:
+    wb = book.values
     expected = {sheet_name(p, lang): p for p in dataset.project_numbers}
     known = set(expected) | {word("audit_sheet", lang), META_SHEET}
     unknown = [name for name in wb.sheetnames if name not in known]
@@ -163,11 +330,11 @@ def _read_sheets(wb, path: Path, dataset: Dataset, lang: str, year: int, problem
         if name not in wb.sheetnames:
             continue
         rows = {r["indicator"]: r for r in results[results["project"] == project].to_dict("records")}
-        entries += _read_sheet(wb[name], rows, lang, bench, problems)
+        entries += _read_sheet(book, wb[name], rows, lang, years, bench, problems)
     return entries
 
 
-def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem]) -> list:
+def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int], bench: dict, problems) -> list:
     """(ref, indicator, year, Cell) for every 実績値 cell; structure problems are added to problems."""
 
     def problem(row, col, message):
@@ -190,7 +357,7 @@ def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem])
             continue
         key = str(key).strip()
         if key == KEY_HEADER:
-            years = _read_header(ws, row, lang, problem)
+            years = _read_header(ws, row, lang, exported_years, problem)
             continue
         if key not in rows:
             problem(
@@ -219,14 +386,17 @@ def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem])
                     f"{f.what}: the workbook has {new}, the data has {old}; only 実績値 cells are imported "
                     f"(change it in {f.source}, or export again if the data changed after the export)",
                 )
+        unit = formatting.unit(r, "ja")
         for col, y in years.items():
             ref = _ref(ws, row, col)
+            cell = ws.cell(row=row, column=col)
+            formula = book.formula(ws, row, col) if cell.value is None or isinstance(cell.value, str) else None
             try:
-                cell = read_actual(ws.cell(row=row, column=col))
+                value = read_actual(cell, unit, formula)
             except numbers.CellError as e:
                 problems.append(Problem(ref, None, None, str(e)))
                 continue
-            entries.append((ref, key, y, cell))
+            entries.append((ref, key, y, value))
     for key, r in rows.items():
         if key not in seen:
             name = name_with_unit(r, lang)
@@ -236,8 +406,9 @@ def _read_sheet(ws, rows: dict, lang: str, bench: dict, problems: list[Problem])
     return entries
 
 
-def _read_header(ws, row: int, lang: str, problem) -> dict[int, int] | None:
-    """{column: year} of a table's header, or None (with a problem) when its layout was changed."""
+def _read_header(ws, row: int, lang: str, exported_years: list[int], problem) -> dict[int, int] | None:
+    """{column: year} of a table's header, or None (with a problem) when its layout was changed:
+    the year headings must be those the workbook was exported with, in the same columns."""
     ok = True
     for col, want in (
         (COL_NAME, text("col.name", lang)),
@@ -273,6 +444,25 @@ def _read_header(ws, row: int, lang: str, problem) -> dict[int, int] | None:
             problem(row + 1, col, f"year {short_label(y, lang)} appears twice in the heading")
             ok = False
         years[col] = y
+    if not ok:
+        return None
+    if len(years) != len(exported_years):
+        problem(
+            row + 1,
+            grade_col - 1,
+            f"{len(years)} year columns, but the workbook was exported with {len(exported_years)} "
+            f"({', '.join(short_label(y, lang) for y in exported_years)}): columns must not be inserted or deleted",
+        )
+        return None
+    for (col, y), want in zip(years.items(), exported_years):
+        if y != want:
+            problem(
+                row + 1,
+                col,
+                f"the heading says {short_label(y, lang)}, but this column was exported as "
+                f"{short_label(want, lang)} (year headings must not be edited or moved)",
+            )
+            ok = False
     return years if ok else None
 
 
@@ -288,22 +478,46 @@ def _same_value(got, want) -> bool:
     return isinstance(got, str) and got.strip() == want
 
 
-def read_actual(cell) -> numbers.Cell:
+def read_actual(cell, unit: str = "", formula: str | None = None) -> numbers.Cell:
     """A 実績値 cell as the loader would read it: numbers keep the decimals their number format
-    shows (1.3 in a 0.00 cell is 1.30); text follows numbers.parse_cell (全角, 1,000, 未, —)."""
+    shows (1.3 in a 0.00 cell is 1.30); text follows numbers.parse_cell (全角, 1,000, 未, —).
+
+    `unit` is the indicator's (ja) unit: in a % indicator a percent-formatted number is the
+    percentage (typing 78.1% stores 0.781 in a 0.0% cell: the actual is 78.1), and so is the
+    text 78.1%; in any other indicator a percentage is refused. `formula` is the cell's formula,
+    if any: one without a computed value is refused (its value is unknown, not empty)."""
     v = cell.value
+    percent = unit == "%"
+    if formula is not None and (v is None or (isinstance(v, str) and v.startswith("#"))):
+        what = (
+            f"a formula with no computed value ({formula})"
+            if v is None
+            else f"a formula whose result is {v} ({formula})"
+        )
+        raise numbers.CellError(f"{what}: open and save the workbook in Excel or LibreOffice, or type the value")
     if v is None:
         return numbers.Cell(numbers.BLANK)
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
         raise numbers.CellError(f"not a number: {str(v)!r} (expected a number, 未 or —)")
     if isinstance(v, str):
+        if len(v) > MAX_CELL_TEXT:
+            raise numbers.CellError(f"not a number: text of {len(v):,} characters (expected a number, 未 or —)")
+        if percent and v.strip().endswith(("%", "％")):
+            return numbers.parse_cell(v.strip()[:-1], allow_states=False)
         return numbers.parse_cell(v)
     if not math.isfinite(v):
         raise numbers.CellError(f"not a number: {v!r}")
-    v = round(float(v), 10)  # formula results carry binary noise (7086.000000000001)
-    written = -min(0, Decimal(repr(v)).normalize().as_tuple().exponent)
-    in_format = format_decimals(cell.number_format)
-    return numbers.Cell(numbers.VALUE, v, max(written, in_format))
+    written = Decimal(repr(round(float(v), 10)))  # formula results carry binary noise (7086.000000000001)
+    if is_percent_format(cell.number_format):
+        if not percent:
+            shown_as = f"{written.scaleb(2).normalize():f}%"
+            what = f"measured in {unit}" if unit else "without a unit"
+            raise numbers.CellError(
+                f"a percentage ({shown_as}) in a cell of an indicator {what}: type the number, without %"
+            )
+        written = written.scaleb(2)
+    decimals = -min(0, written.normalize().as_tuple().exponent)
+    return numbers.Cell(numbers.VALUE, float(written), max(decimals, format_decimals(cell.number_format)))
 
 
 def _cell_text(cell: numbers.Cell) -> str:
@@ -481,8 +695,10 @@ def _check_copy(root: Path, files: dict[str, bytes], changed_lines: dict[int, Ch
     valid, naming the workbook cells behind each bad actuals.csv row."""
     with tempfile.TemporaryDirectory(prefix="kpi-import-") as tmp:
         copy = Path(tmp) / "data"
-        shutil.copytree(root, copy)
+        shutil.copytree(root, copy, copy_function=shutil.copyfile)  # contents only: a read-only data folder
+        copy.chmod(0o700)  # gives a writable copy
         for name, data in files.items():
+            (copy / name).unlink(missing_ok=True)
             (copy / name).write_bytes(data)
         problems = validate(copy)
     if not problems:

@@ -5,17 +5,36 @@ and number formats. See excel_export.py for the layout as a whole.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import formatting, numbers
 from .fiscal_year import short_label
 from .formatting import format_number, name_with_unit, year_in_brackets
 from .labels import text
+from .schema import METADATA_FILE, TABLES
 
-FORMAT_ID = "kpi_lib workbook 1"
+# 2: the meta sheet records a digest of every data file (format 1 did not: such workbooks are refused)
+FORMAT_ID = "kpi_lib workbook 2"
 META_SHEET = "_kpi"
 KEY_HEADER = "key"
+DIGEST_PREFIX = "sha256 "  # meta rows "sha256 actuals.csv" | hex digest ("-" for a file that is absent)
+
+# What an import reads at most, checked before the workbook is parsed (an export is ~0.1 MB and
+# ~2,000 cells): the .xlsx file, the unpacked size of all its parts, the cells of all its sheets,
+# rows and columns of one sheet, and the text of one 実績値 cell.
+MAX_FILE_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 50_000_000
+MAX_PARTS = 1_000
+MAX_CELLS = 200_000
+MAX_ROWS = 10_000
+MAX_COLUMNS = 500
+MAX_CELL_TEXT = 100
+
+# Characters a workbook cannot hold (XML 1.0 forbids them; openpyxl refuses them)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # Columns (1-based): hidden key, kind label, 設定項目, 基準値, 目標値 ×2, row label, years…, 進捗.
 COL_KEY, COL_KIND, COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, COL_LABEL, COL_YEAR0 = range(1, 9)
@@ -37,6 +56,27 @@ def number_format(decimals, unit: str = "", lang: str = "ja", prefix: str = "") 
     fmt = "#,##0" + ("." + "0" * d if d > 0 else "")
     literal = unit if lang == "ja" or unit == "%" else ""
     return (f'"{prefix}"' if prefix else "") + fmt + (f'"{literal}"' if literal else "")
+
+
+def data_files() -> list[str]:
+    """The files of a data directory that a workbook is exported from."""
+    return [METADATA_FILE, *(t.file for t in TABLES.values())]
+
+
+def data_digests(root: Path) -> dict[str, str]:
+    """{file: sha256 hex} of the data files ("-" for one that is absent): what the workbook came from."""
+    digests = {}
+    for name in data_files():
+        path = root / name
+        digests[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
+    return digests
+
+
+def is_percent_format(fmt: str | None) -> bool:
+    """Whether a number format shows the value ×100 with a % sign (0.0%), as a spreadsheet does
+    when one types 78.1%; a quoted or escaped % ("%" or \\%, as the export writes) is a literal."""
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt or "")
+    return "%" in plain
 
 
 def rows_of(r) -> int:

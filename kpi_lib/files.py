@@ -51,3 +51,41 @@ def write_atomically(path: str | Path, data: bytes | str) -> Path:
         f.flush()
         os.fsync(f.fileno())  # the bytes are on disk before the name points at them
     return path
+
+
+class InputFileError(OSError):
+    """An input file that cannot be read; the message says why in words a user understands."""
+
+
+def read_input_file(path: str | Path) -> bytes:
+    """The bytes of a regular file; InputFileError for a missing file, a symbolic-link loop, a
+    directory, a named pipe (reading one would block until something writes to it) or a device.
+
+    Opened without blocking and checked on the open file, so nothing swapped in between a check
+    and the read can make a run hang."""
+    import errno
+    import stat
+
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        broken = path.is_symlink()
+        raise InputFileError("file is missing" + (" (a symbolic link to nothing)" if broken else "")) from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputFileError("cannot be read (a symbolic link loop)") from None
+        if e.errno == errno.EISDIR:
+            raise InputFileError("cannot be read (a directory, not a file)") from None
+        raise InputFileError(f"cannot be read ({e.strerror or e.__class__.__name__})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kinds = {stat.S_ISDIR: "a directory", stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISSOCK: "a socket"}
+        kind = next((name for test, name in kinds.items() if test(mode)), "a device")
+        raise InputFileError(f"cannot be read ({kind}, not a regular file)")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            return f.read()
+        except OSError as e:
+            raise InputFileError(f"cannot be read ({e.strerror or e.__class__.__name__})") from None

@@ -65,7 +65,7 @@ def band_index(scheme: Scheme, rate, achieved, original_achieved, no_actual) -> 
     Branch-free: the index counts the bands not matched so far. The last band has no condition
     (parse_scheme checks it), so every element with an actual matches one.
     """
-    index = np.zeros(rate.shape, dtype=np.int8)
+    index = np.zeros(rate.shape, dtype=np.intp)  # a fixed small type would wrap past its bands (int8: 127)
     open_ = np.ones(rate.shape, dtype=bool)  # no band matched yet
     with np.errstate(invalid="ignore"):
         for band in scheme.bands[:-1]:

@@ -98,6 +98,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "この報告はデータから自動生成されています。英訳はすべて非公式です。",
         "This report is generated from data. All English texts are unofficial translations.",
     ),
+    "report.data_digest": (
+        "使用データの識別値（SHA-256の先頭12桁）",
+        "Data used (first 12 hex digits of its SHA-256)",
+    ),
     # outlook (kpi_lib/outlook.py): the categories of sdg-build's progress measure
     "outlook.target_achieved": ("目標達成", "Target achieved"),
     "outlook.substantial_progress": (

@@ -8,8 +8,10 @@ Everything else that is wrong becomes a Problem naming file, line, column and wh
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pandas as pd
 
 from . import numbers, resources
 from .errors import DataError, KpiError, Problem
+from .files import InputFileError, read_input_file
 from .fiscal_year import fiscal_year_label, parse_fiscal_year
 from .schema import METADATA, METADATA_FILE, METADATA_KEYS, TABLES, Table
 from .scheme import Scheme, load_scheme
@@ -32,6 +35,7 @@ class Dataset:
     data_dir: Path
     metadata: dict
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    digest: str = ""  # of the files it was read from (see data_digest): reports show it
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -147,26 +151,59 @@ def _load(root: Path) -> Dataset:
         _check_references(frames, out)
         _check_indicator_rules(frames, metadata, out, flagged, scheme)
         _check_scheme_rules(frames, scheme, out, flagged)
+        if scheme is not None:
+            _normalise_grades(frames["published_grades"], scheme)
     if out.problems:
         raise DataError(out.problems)
-    return Dataset(root, metadata, {name: df.drop(columns=["_line"]) for name, df in frames.items()})
+    tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
+    return Dataset(root, metadata, tables, data_digest(root))
+
+
+def data_files(root: Path) -> dict[str, Path]:
+    """The files a data directory's dataset is read from, by their name inside it: metadata.json,
+    the tables present and a scheme file that metadata.json names (one outside the directory is
+    named by its file name)."""
+    root = Path(root)
+    names = [METADATA_FILE, *(t.file for t in TABLES.values())]
+    files = {name: root / name for name in names if (root / name).exists() or (root / name).is_symlink()}
+    try:
+        scheme = json.loads(read_input_file(root / METADATA_FILE).decode("utf-8-sig")).get("scheme")
+    except (OSError, ValueError, AttributeError):
+        scheme = None
+    if isinstance(scheme, str) and scheme.endswith(".toml"):
+        path = Path(scheme) if Path(scheme).is_absolute() else root / scheme
+        inside = not Path(scheme).is_absolute() and ".." not in Path(scheme).parts
+        files[scheme if inside else path.name] = path
+    return files
+
+
+def data_digest(root: Path) -> str:
+    """What a report says it was made from: the first 12 hex digits of a SHA-256 over the data
+    files (data_files), sorted by name, each as its name and its bytes."""
+    h = hashlib.sha256()
+    for name, path in sorted(data_files(root).items()):
+        data = read_input_file(path)
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()[:12]
 
 
 def _read_metadata(root: Path, out: _Collector) -> dict:
-    path = root / METADATA_FILE
-    if not path.exists():
-        out.add(METADATA_FILE, None, None, "file is missing")
+    try:
+        data = read_input_file(root / METADATA_FILE)
+    except InputFileError as e:
+        out.add(METADATA_FILE, None, None, str(e))
+        return {}
+    if _is_utf16(data):
+        out.add(METADATA_FILE, None, None, "the file is UTF-16: save it as UTF-8")
         return {}
     try:
-        meta = json.loads(path.read_text(encoding="utf-8-sig"))
+        meta = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
         out.add(METADATA_FILE, None, None, f"not valid UTF-8 ({e.reason} at byte {e.start})")
         return {}
     except json.JSONDecodeError as e:
         out.add(METADATA_FILE, e.lineno, None, f"not valid JSON ({e.msg}, column {e.colno})")
-        return {}
-    except OSError as e:
-        out.add(METADATA_FILE, None, None, f"cannot be read ({e.strerror or e.__class__.__name__})")
         return {}
     if not isinstance(meta, dict):
         out.add(METADATA_FILE, 1, None, "must be a JSON object")
@@ -247,14 +284,17 @@ def _check_metadata_types(meta: dict, out: _Collector) -> dict:
 
 def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, dict[str, str]]] | None:
     path = root / table.file
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if table.required:
             out.add(table.file, None, None, "file is missing")
         return None
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        out.add(table.file, None, None, f"cannot be read ({e.strerror or e.__class__.__name__})")
+        data = read_input_file(path)
+    except InputFileError as e:
+        out.add(table.file, None, None, str(e))
+        return None
+    if _is_utf16(data):
+        out.add(table.file, None, None, "the file is UTF-16: save it as UTF-8 (CSV UTF-8 in Excel)")
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -316,6 +356,14 @@ def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, di
     return rows
 
 
+def _is_utf16(data: bytes) -> bool:
+    """A UTF-16 byte-order mark, or the NUL bytes that UTF-16 puts beside every ASCII character."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:200]
+    return len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4)
+
+
 def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Collector) -> pd.DataFrame:
     records = []
     seen: dict[tuple, int] = {}
@@ -362,6 +410,7 @@ def _parse_value(col, raw: str, rec: dict) -> None:
             raise KpiError(f"not a whole number: {raw!r}")
         rec[col.name] = int(cell.value)
     elif col.type == "year":
+        numbers.refuse_digit_lookalikes(raw)  # NFKC in parse_fiscal_year would read 201⁸ as 2018
         rec[col.name] = parse_fiscal_year(raw)
     elif col.type == "number":
         cell = numbers.parse_cell(raw, allow_states=False)
@@ -472,6 +521,21 @@ def _check_indicator_rules(
                     "year",
                     f"year {int(year)} is outside the strategy period {first}-{last} (metadata.json)",
                 )
+    baseline_years = {
+        i: (int(y), int(line))
+        for i, y, line in zip(f["indicators"]["indicator"], f["indicators"]["baseline_year"], f["indicators"]["_line"])
+        if y is not None and not pd.isna(y) and ("indicators.csv", int(line)) not in flagged
+    }
+    for line, i, year in zip(a["_line"], a["indicator"], a["year"]):
+        inside = first is None or last is None or (not pd.isna(year) and first <= year <= last)
+        if inside and i in baseline_years and not pd.isna(year) and year < baseline_years[i][0]:  # one message
+            out.add(
+                "actuals.csv",
+                int(line),
+                "year",
+                f"year {int(year)} is before the baseline year {baseline_years[i][0]} of {i!r} "
+                f"(indicators.csv line {baseline_years[i][1]})",
+            )
     bench = f["benchmarks"]
     bench_keys = set(zip(bench["indicator"], bench["year"]))
     measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
@@ -497,6 +561,21 @@ def _check_indicator_rules(
             out.add(file, line, "revised_target", "a revised target without an original target")
         if has("revised_target") and not has("revised_target_year"):
             out.add(file, line, "revised_target_year", "a revised target needs its year")
+        if has("baseline_year") and has("target_year") and r["target_year"] < r["baseline_year"]:
+            out.add(
+                file,
+                line,
+                "target_year",
+                f"the target year {int(r['target_year'])} is before the baseline year {int(r['baseline_year'])}",
+            )
+        if has("revised_target_year") and first is not None and r["revised_target_year"] < first:
+            out.add(
+                file,
+                line,
+                "revised_target_year",
+                f"the revised target's year {int(r['revised_target_year'])} is before the strategy period "
+                f"{first}-{last} (metadata.json): a target is revised during the period",
+            )
         if kind in ("value", "cumulative"):
             if not has("target"):
                 out.add(file, line, "target", f"a {kind} target needs a target value")
@@ -543,6 +622,22 @@ def _check_indicator_rules(
     for line, i in zip(bench["_line"], bench["indicator"]):
         if i not in national and i not in unchecked:
             out.add("benchmarks.csv", int(line), "indicator", f"{i!r} does not have a national-level target")
+
+
+def _normalise_grades(grades: pd.DataFrame, scheme: Scheme) -> None:
+    """Printed grades in the scheme's own spelling where they differ only in width or form
+    (Ａ③ for A③), as every other field is read through NFKC."""
+    forms: dict[str, list[str]] = {}
+    for g in scheme.grades:
+        forms.setdefault(_fold(g), []).append(g)
+    spelled = {key: gs[0] for key, gs in forms.items() if len(gs) == 1}  # never guess between two
+    grades["grade"] = [
+        spelled.get(_fold(g), g) if isinstance(g, str) and g not in scheme.grades else g for g in grades["grade"]
+    ]
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().upper()
 
 
 def _dataset_scheme(root: Path, metadata: dict) -> Scheme | None:

@@ -20,11 +20,21 @@ BLANK = "blank"
 NOT_YET_MARK = "未"
 NOT_MEASURED_MARK = "—"
 # The source prints the dash as U+2014 and as U+FF0D; accept the usual look-alikes too.
-_DASHES = {"—", "－", "-", "―", "‐", "–"}  # not ー (a long-vowel mark is no dash)
+_DASHES = {"—", "－", "-", "―", "‐", "–", "\u2212"}  # not ー (a long-vowel mark is no dash)
 
-_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_WITH_UNIT = re.compile(r"^[+-]?[\d.,]*\d\s*([^\d\s.,+-][^\d]*)$")
+# ASCII digits only: str patterns' \d would also match Arabic-Indic and other scripts' digits
+_PLAIN = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_WITH_UNIT = re.compile(r"^[+-]?[0-9.,]*[0-9]\s*([^0-9\s.,+-][^0-9]*)$")
+# Japanese statistics print a negative number as △1,234 or ▲1,234; U+2212 is the typeset minus.
+_MINUS_MARKS = ("△", "▲", "\u2212")
+_FULL_WIDTH_DIGITS = frozenset("０１２３４５６７８９")
+
+# The limits of a figure, checked once when it is read: beyond them a float loses digits
+# (or becomes inf or 0) and decimal rounding fails, so nothing downstream may see such a value.
+MAX_ABS = 1e15  # |x| below this
+MAX_SIGNIFICANT = 15  # digits from the first non-zero one to the last one written
+MAX_DECIMALS = 10  # digits after the decimal point
 
 
 def is_missing(x) -> bool:
@@ -43,12 +53,58 @@ class Cell:
     decimals: int = 0  # digits after the decimal point as written, for display
 
 
-def parse_cell(text: str | None, allow_states: bool = True) -> Cell:
-    """Parse a numeric cell. Accepted and normalised: full-width digits, 1,000 separators.
+def describe_char(c: str) -> str:
+    """A character as a user can look it up: U+00B9 SUPERSCRIPT ONE."""
+    return f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}"
 
-    Rejected: units or other text, misplaced separators, non-finite numbers.
+
+def digit_lookalike(text: str) -> str | None:
+    """The first character that NFKC would turn into a digit, or that is a digit of another
+    script, other than the plain full-width digits ０-９: superscripts (774¹), circled numbers (①),
+    fractions (½), Arabic-Indic digits ... They are footnote or note marks, or not the number
+    meant, so a cell holding one is refused rather than read with an extra digit."""
+    for c in text:
+        if c.isascii() or c in _FULL_WIDTH_DIGITS:
+            continue
+        if unicodedata.digit(c, None) is not None or any(d in "0123456789" for d in unicodedata.normalize("NFKC", c)):
+            return c
+    return None
+
+
+def refuse_digit_lookalikes(raw: str) -> None:
+    """Raise CellError naming the first digit look-alike in `raw` (see digit_lookalike)."""
+    c = digit_lookalike(raw)
+    if c is not None:
+        raise CellError(
+            f"{raw!r} holds {describe_char(c)}, which is not a digit (a footnote or note mark?): "
+            "remove it, or type the number with digits 0-9"
+        )
+
+
+def check_range(value: float, digits: str, raw: object) -> None:
+    """Refuse a figure beyond the limits (MAX_ABS, MAX_SIGNIFICANT, MAX_DECIMALS); `digits` is the
+    number as written without sign or separators ("1029.5"), `raw` what the user wrote."""
+    whole, _, fraction = digits.partition(".")
+    significant = (whole + fraction).lstrip("0")
+    if not math.isfinite(value) or abs(value) >= MAX_ABS:
+        raise CellError(f"number out of range: {raw!r} (the limit is below {MAX_ABS:,.0f} in size)")
+    if len(fraction) > MAX_DECIMALS:
+        raise CellError(f"too many decimals in {raw!r}: at most {MAX_DECIMALS} digits after the point")
+    if len(significant) > MAX_SIGNIFICANT:
+        raise CellError(f"too many digits in {raw!r}: at most {MAX_SIGNIFICANT} significant digits")
+    if value == 0 and significant.strip("0"):
+        raise CellError(f"number too small: {raw!r} would be read as 0")
+
+
+def parse_cell(text: str | None, allow_states: bool = True) -> Cell:
+    """Parse a numeric cell. Accepted and normalised: full-width digits, 1,000 separators, and
+    a negative sign written -, －, − (U+2212), △ or ▲.
+
+    Rejected: units or other text, misplaced separators, digit look-alikes (¹ ① ½ ...), and
+    numbers beyond the limits (see check_range).
     """
     raw = "" if text is None else str(text)
+    refuse_digit_lookalikes(raw)
     s = unicodedata.normalize("NFKC", raw).strip()
     if s == "":
         return Cell(BLANK)
@@ -56,6 +112,8 @@ def parse_cell(text: str | None, allow_states: bool = True) -> Cell:
         return Cell(NOT_YET)
     if allow_states and (s in _DASHES or unicodedata.normalize("NFKC", s) in _DASHES):
         return Cell(NOT_MEASURED)
+    if s[0] in _MINUS_MARKS and s[1:].strip()[:1] not in ("", "+", "-"):
+        s = "-" + s[1:].strip()
     unit = _WITH_UNIT.match(s)
     if unit:
         raise CellError(f"not a number: {raw!r} (write the number without the unit {unit.group(1)!r})")
@@ -66,8 +124,10 @@ def parse_cell(text: str | None, allow_states: bool = True) -> Cell:
     if not _PLAIN.match(s):
         hint = " (expected a number, 未 or —)" if allow_states else " (expected a number)"
         raise CellError(f"not a number: {raw!r}{hint}")
+    value = float(s)
+    check_range(value, s.lstrip("+-"), raw)
     decimals = len(s.split(".")[1]) if "." in s else 0
-    return Cell(VALUE, float(s), decimals)
+    return Cell(VALUE, value, decimals)
 
 
 def round_half_up(x: float | None, decimals: int = 1) -> float | None:

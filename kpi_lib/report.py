@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -45,6 +46,9 @@ PROJECT_NOTEBOOK = "project_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
 KERNEL = "python3"
 RUN_PREFIX = "kpi-report-"  # + "<pid>-<random>": the kernels' folder; with a leading dot, the staging folder
+SNAPSHOT = "snapshot"  # in the staging folder: the notebooks and the copy of the data they read
+SNAPSHOT_DATA = "data"  # the copy, relative to the notebooks
+OLD_SET = "previous-set"  # in the staging folder: the year folder replaced by swap_in
 _LEFTOVER = re.compile(r"^\.?" + re.escape(RUN_PREFIX) + r"(\d+)-")
 
 
@@ -61,12 +65,11 @@ class ReportError(KpiError):
 
 
 def plan(
-    year: int, langs: list[str], projects: list[int], with_overview: bool, data_dir: str | None
+    year: int, langs: list[str], projects: list[int], with_overview: bool, data_dir: str | None, metadata: dict
 ) -> dict[str, list[Job]]:
     """The notebooks to run, per language."""
-    from .loading import load_dataset, report_title
+    from .loading import report_title
 
-    metadata = load_dataset(data_dir).metadata
     jobs: dict[str, list[Job]] = {}
     for lang in langs:
         base = {"year": str(year), "lang": lang, "data_dir": data_dir}
@@ -149,12 +152,22 @@ def end_kernels(folder: str) -> None:
 
 
 def remove_leftovers(out_dir: Path) -> None:
-    """Remove the staging and kernel folders of earlier runs whose process is gone."""
+    """Remove the staging and kernel folders of earlier runs whose process is gone; a run killed
+    in the middle of swap_in left its year folder's previous set in its staging folder: put it back."""
     found = [*Path(out_dir).glob(f".{RUN_PREFIX}*"), *Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*")]
     for folder in found:
         m = _LEFTOVER.match(folder.name)
         if m and folder.is_dir() and not _is_running(int(m.group(1))):
+            old, year = folder / OLD_SET, _year_of(folder)
+            if old.is_dir() and year is not None and not (Path(out_dir) / year).exists():
+                old.rename(Path(out_dir) / year)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _year_of(staging: Path) -> str | None:
+    """The year folder a staging folder builds (its only folder named by a year)."""
+    years = [p.name for p in staging.iterdir() if p.name.isdigit()]
+    return years[0] if len(years) == 1 else None
 
 
 def _is_running(pid: int) -> bool:
@@ -225,20 +238,24 @@ def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
     notebook_node_to_html(nb, folder / f"{job.name}.html", folder / f"{job.name}.ipynb", title=job.title, lang=lang)
 
 
-def write_index(folder: Path, year: int, lang: str, jobs: list[Job], data_dir: str | None = None) -> None:
-    from .loading import load_dataset, report_title
+def write_index(
+    folder: Path, year: int, lang: str, jobs: list[Job], digest: str = "", metadata: dict | None = None
+) -> None:
+    from .loading import report_title
 
     items = "".join(
         f'<li><a href="{html.escape(j.name)}.html">{html.escape(j.title)}</a> '
         f'(<a href="{html.escape(j.name)}.ipynb">ipynb</a>)</li>'
         for j in jobs
     )
-    title = f"{report_title(load_dataset(data_dir).metadata, 'title', lang)} — {fiscal_year_label(year, lang)}"
+    title = f"{report_title(metadata or {}, 'title', lang)} — {fiscal_year_label(year, lang)}"
     page = (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}</style></head>"
         f"<body><h1>{html.escape(title)}</h1><ul>{items}</ul>"
-        f"<p>{html.escape(text('report.generated_note', lang))}</p></body></html>\n"
+        f"<p>{html.escape(text('report.generated_note', lang))}</p>"
+        f'<p class="kpi-digest">{html.escape(text("report.data_digest", lang))}: <code>{html.escape(digest)}</code></p>'
+        "</body></html>\n"
     )
     (folder / "index.html").write_text(page, encoding="utf-8")
 
@@ -254,22 +271,63 @@ def run_reports(
     progress: bool = True,
 ) -> list[Path]:
     """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders."""
-    data_dir = None if data_dir is None else str(Path(data_dir).resolve())
-    planned = plan(year, langs, projects, with_overview, data_dir)
     out_dir = Path(out_dir).resolve()  # threads and kernels must not depend on the working directory
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{RUN_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
-        folders = {lang: staging / str(year) / lang for lang in planned}
+        # Every notebook reads the same copy of the data, taken once now: a change to the data
+        # directory during the run (an import) cannot give one report old and another new figures.
+        digest = take_snapshot(data_dir, staging / SNAPSHOT)
+        from .loading import load_dataset
+
+        metadata = load_dataset(staging / SNAPSHOT / SNAPSHOT_DATA).metadata  # the report titles
+        planned = {
+            lang: [replace(job, notebook=str(staging / SNAPSHOT / job.notebook)) for job in js]
+            for lang, js in plan(year, langs, projects, with_overview, SNAPSHOT_DATA, metadata).items()
+        }
+        new_year = staging / str(year)
+        folders = {lang: new_year / lang for lang in planned}
         for folder in folders.values():
             folder.mkdir(parents=True)
-        _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress)
+        _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress, _execute_job)
         for lang, js in planned.items():
-            write_index(folders[lang], year, lang, js, data_dir)
-        return [_swap_in(folders[lang], out_dir / str(year) / lang, staging) for lang in planned]
+            write_index(folders[lang], year, lang, js, digest, metadata)
+        target = out_dir / str(year)
+        if target.is_dir():  # the languages not run this time stay as they are
+            for old in target.iterdir():
+                if not (new_year / old.name).exists() and not old.name.startswith("."):
+                    (shutil.copytree if old.is_dir() else shutil.copy2)(old, new_year / old.name)
+        swap_in(new_year, target, staging / OLD_SET)
+        return [target / lang for lang in planned]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def take_snapshot(data_dir: str | Path | None, folder: Path) -> str:
+    """Copy the data files (loading.data_files) to folder/data and the notebooks to folder (so
+    they name the data by the relative path "data", the same in every run); return its digest."""
+    from .files import read_input_file
+    from .loading import METADATA_FILE, data_digest, data_files, resolve_data_dir
+
+    root = resolve_data_dir(data_dir)
+    if not root.is_dir():
+        raise KpiError(f"data directory not found: {root}")
+    target = folder / SNAPSHOT_DATA
+    target.mkdir(parents=True)
+    files = data_files(root)
+    for name, path in files.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(read_input_file(path))
+    scheme = next((name for name in files if name.endswith(".toml")), None)
+    meta_path = target / METADATA_FILE
+    if scheme is not None and scheme not in meta_path.read_text(encoding="utf-8-sig"):
+        # a scheme file outside the data directory: the copy's metadata names the copied file
+        meta = json.loads(meta_path.read_text(encoding="utf-8-sig"))
+        meta_path.write_text(json.dumps({**meta, "scheme": scheme}, ensure_ascii=False, indent=1), encoding="utf-8")
+    for notebook in (PROJECT_NOTEBOOK, OVERVIEW_NOTEBOOK):
+        shutil.copyfile(NOTEBOOK_DIR / notebook, folder / notebook)
+    return data_digest(target)
 
 
 def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert=_convert_job) -> None:
@@ -308,14 +366,15 @@ def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert
         bar.close()
 
 
-def _swap_in(new: Path, target: Path, trash: Path) -> Path:
-    """Replace target with new in two renames, so readers see the old or the new set, never a
-    mix; the old set goes to `trash` (the run's staging folder, removed with it)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def swap_in(new: Path, target: Path, old: Path) -> None:
+    """Replace the year folder `target` (all its languages) with `new`: the old set is renamed to
+    `old` (inside the run's staging folder, removed with it), then the new set to `target`. Each
+    rename is atomic, so readers and a kill at any moment find the old set or the new one, never
+    a mix; a kill between the two renames leaves no `target`, and the next run's
+    remove_leftovers puts the old set back."""
     if target.exists():
-        target.rename(trash / f"old-{target.parent.name}-{target.name}")
+        target.rename(old)
     new.rename(target)
-    return target
 
 
 def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:

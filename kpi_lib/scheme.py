@@ -15,6 +15,7 @@ import numpy as np
 
 from . import resources
 from .errors import KpiError
+from .files import InputFileError, read_input_file
 
 SCHEME_DIR = resources.SCHEME_DIR
 DEFINITIONS = ("ratio", "improvement")
@@ -28,6 +29,7 @@ _OVERRIDE_KEYS = ("indicators", "note_ja", "note_en", "bands")
 MAX_GRADES = 7  # style.PALETTE_PICKS has distinct colour-blind-safe colours for up to 7
 _RATE_KEYS = ("definition", "reference", "decimals", "rounding", "lower_is_better")
 _BAND_KEYS = ("grade", "label_ja", "label_en", "rate_below", "rate_at_least", "when")
+MAX_BANDS = 50  # far more than any grading legend has; grading itself works for any count
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def scheme_path(name_or_path: str | Path, base: str | Path | None = None) -> Pat
     if path.suffix == ".toml":
         if not path.is_absolute() and base is not None:
             path = Path(base) / path
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             raise KpiError(f"grading scheme file not found: {path}")
         return path
     if path.name != str(name_or_path) or not (SCHEME_DIR / f"{name_or_path}.toml").is_file():
@@ -117,7 +119,9 @@ def load_scheme(name_or_path: str | Path = "hokkaido", base: str | Path | None =
     """A scheme by name or by path; a one-line KpiError naming the file and key when invalid."""
     path = scheme_path(name_or_path, base)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_input_file(path).decode("utf-8"))
+    except InputFileError as e:
+        raise KpiError(f"{path.name}: {e}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise KpiError(f"{path.name}: not valid TOML ({e})") from None
     return parse_scheme(raw, path.name)
@@ -176,6 +180,8 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
     def band_list(bands_raw, where_: str) -> tuple[Band, ...]:
         if not isinstance(bands_raw, list) or not bands_raw or not all(isinstance(b, dict) for b in bands_raw):
             fail(f"{where_}bands", "missing (one [[bands]] table per grade, best tried first)")
+        if len(bands_raw) > MAX_BANDS:
+            fail(f"{where_}bands", f"{len(bands_raw)} bands: at most {MAX_BANDS}")
         bands: list[Band] = []
         for i, b in enumerate(bands_raw, 1):
             where = f"{where_}bands[{i}] "
@@ -198,6 +204,7 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
                     f"{where_}bands[{i}]",
                     "a band with no condition takes every remaining case: only the last band may have none",
                 )
+        _check_reachable(bands, fail)
         return tuple(bands)
 
     bands = band_list(raw.get("bands"), "")
@@ -244,6 +251,65 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
         lower,
         tuple(overrides),
     )
+
+
+def _check_reachable(bands: list[Band], fail) -> None:
+    """Bands are tried in order, so a band's own bounds must still matter after the bands before it:
+    refuse a band every rate of which an earlier band takes (unreachable, e.g. bands out of
+    order) and a bound that lies inside an earlier band's range (overlapping bands).
+
+    Only bands without `when` take rates for certain; a `when` band takes them only together
+    with its condition, so it covers later bands with the same condition."""
+    taken: dict[str | None, list[tuple[float, float]]] = {None: []}  # per condition: [lo, hi) ranges
+    for i, band in enumerate(bands[:-1], 1):
+        if band.rate_below is None and band.rate_at_least is None:
+            if band.when in taken and any(lo == -np.inf and hi == np.inf for lo, hi in taken[band.when]):
+                fail(f"bands[{i}]", f"unreachable: an earlier band already takes every case when {band.when}")
+            taken.setdefault(band.when, []).append((-np.inf, np.inf))
+            continue
+        lo = -np.inf if band.rate_at_least is None else band.rate_at_least
+        hi = np.inf if band.rate_below is None else band.rate_below
+        earlier = taken[None] + (taken.get(band.when, []) if band.when is not None else [])
+        left = _uncovered(lo, hi, earlier)
+        if not left:
+            fail(
+                f"bands[{i}]",
+                f"unreachable: earlier bands already take every rate it covers ({_range(lo, hi)}); "
+                "bands are tried in order, so put the higher threshold first",
+            )
+        if lo != -np.inf and left[0][0] != lo:
+            owner = _owner(lo, bands, i)
+            fail(f"bands[{i}] rate_at_least", f"{lo:g} lies inside the range of bands[{owner}] (overlapping bands)")
+        if hi != np.inf and left[-1][1] != hi:
+            owner = _owner(np.nextafter(hi, -np.inf), bands, i)
+            fail(f"bands[{i}] rate_below", f"{hi:g} lies inside the range of bands[{owner}] (overlapping bands)")
+        taken.setdefault(band.when, []).append((lo, hi))
+
+
+def _uncovered(lo: float, hi: float, ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of [lo, hi) that none of `ranges` covers, in order."""
+    parts = [(lo, hi)]
+    for a, b in ranges:
+        parts = [piece for x, y in parts for piece in ((x, min(y, a)), (max(x, b), y)) if piece[0] < piece[1]]
+    return sorted(parts)
+
+
+def _owner(rate: float, bands: list[Band], before: int) -> int:
+    """The number of the first band before `before` whose rate range holds `rate`."""
+    for i, band in enumerate(bands[: before - 1], 1):
+        lo = -np.inf if band.rate_at_least is None else band.rate_at_least
+        hi = np.inf if band.rate_below is None else band.rate_below
+        if band.when is None and lo <= rate < hi and (band.rate_at_least is not None or band.rate_below is not None):
+            return i
+    return before - 1
+
+
+def _range(lo: float, hi: float) -> str:
+    if lo == -np.inf:
+        return f"below {hi:g}%"
+    if hi == np.inf:
+        return f"{lo:g}% or more"
+    return f"{lo:g}% to under {hi:g}%"
 
 
 def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:

@@ -323,7 +323,11 @@ def show_footer(r: Report) -> None:
     src = meta.get("source", {})
     named = f"{src.get('publisher_ja', '')}「{src['title_ja']}」" if src.get("title_ja") else ""
     cited = f"{_e(text('report.source', r.lang))}: {_e(named)} — " if named else ""
-    _display(f'<p class="kpi-footer">{cited}{_e(text("report.generated_note", r.lang))}</p>')
+    _display(
+        f'<p class="kpi-footer">{cited}{_e(text("report.generated_note", r.lang))}</p>'
+        f'<p class="kpi-footer kpi-digest">{_e(text("report.data_digest", r.lang))}: '
+        f"<code>{_e(r.dataset.digest)}</code></p>"
+    )
 
 
 # --- overview ---------------------------------------------------------------------------------

@@ -679,6 +679,259 @@ def metadata_unknown_scheme(d):
     return Expect("metadata.json", None, "scheme", "unknown grading scheme 'tokyo'")
 
 
+# Digit look-alikes: NFKC would turn them into digits (774¹ -> 7741), so they are refused, named
+
+
+@case
+def superscript_footnote_mark_on_actual(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="301¹")
+    return Expect("actuals.csv", n, "actual", "U+00B9 SUPERSCRIPT ONE, which is not a digit")
+
+
+@case
+def superscript_two_in_target(d):
+    n = edit(d, "indicators.csv", "pregnancy_consultations,", target="600²")
+    return Expect("indicators.csv", n, "target", "U+00B2 SUPERSCRIPT TWO")
+
+
+@case
+def circled_number_as_actual(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="①")
+    return Expect("actuals.csv", n, "actual", "U+2460 CIRCLED DIGIT ONE")
+
+
+@case
+def circled_number_ten_after_digits(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="30⑩")
+    return Expect("actuals.csv", n, "actual", "U+2469 CIRCLED NUMBER TEN")
+
+
+@case
+def subscript_digit_in_baseline(d):
+    n = edit(d, "indicators.csv", "pregnancy_consultations,", baseline="45₅")
+    return Expect("indicators.csv", n, "baseline", "U+2085 SUBSCRIPT FIVE")
+
+
+@case
+def vulgar_fraction_in_actual(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="301½")
+    return Expect("actuals.csv", n, "actual", "U+00BD VULGAR FRACTION ONE HALF")
+
+
+@case
+def arabic_indic_digits(d):
+    # Python's float() reads these as 301: refused, as they are not what the source prints
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="٣٠١")
+    return Expect("actuals.csv", n, "actual", "U+0663 ARABIC-INDIC DIGIT THREE")
+
+
+@case
+def mathematical_bold_digit(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="𝟑01")
+    return Expect("actuals.csv", n, "actual", "U+1D7D1 MATHEMATICAL BOLD DIGIT THREE")
+
+
+@case
+def digit_full_stop(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="⒊01")
+    return Expect("actuals.csv", n, "actual", "U+248A DIGIT THREE FULL STOP")
+
+
+@case
+def dingbat_circled_digit(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="❶")
+    return Expect("actuals.csv", n, "actual", "U+2776 DINGBAT NEGATIVE CIRCLED DIGIT ONE")
+
+
+@case
+def superscript_in_year(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", year="201⁶")
+    return Expect("actuals.csv", n, "year", "U+2076 SUPERSCRIPT SIX")
+
+
+@case
+def circled_number_in_position(d):
+    n = edit(d, "project_indicators.csv", "5,KPI,2,", position="②")
+    return Expect("project_indicators.csv", n, "position", "U+2461 CIRCLED DIGIT TWO")
+
+
+@case
+def superscript_in_benchmark(d):
+    n = edit(d, "benchmarks.csv", "total_fertility_rate,2018,", value="1.42¹")
+    return Expect("benchmarks.csv", n, "value", "U+00B9 SUPERSCRIPT ONE")
+
+
+# Minus marks: △ and ▲ are read as minus (see test_minus_marks_read_as_negative); misuse is refused
+
+
+@case
+def minus_mark_twice(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="△-301")
+    return Expect("actuals.csv", n, "actual", "not a number: '△-301'")
+
+
+@case
+def minus_mark_alone(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="▲")
+    return Expect("actuals.csv", n, "actual", "not a number: '▲'")
+
+
+@case
+def minus_mark_after_the_number(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="301△")
+    return Expect("actuals.csv", n, "actual", "without the unit '△'")
+
+
+@case
+def minus_mark_with_misplaced_separator(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="△30,1")
+    return Expect("actuals.csv", n, "actual", "misplaced thousands separator in '△30,1'")
+
+
+# Range and precision: refused when read, so nothing downstream sees inf, 0 or a crashing Decimal
+
+
+@case
+def four_hundred_digit_actual(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="9" * 400)
+    return Expect("actuals.csv", n, "actual", "number out of range")
+
+
+@case
+def actual_just_at_the_limit(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="1" + "0" * 15)
+    return Expect("actuals.csv", n, "actual", "number out of range")
+
+
+@case
+def underflowing_actual(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="0." + "0" * 399 + "1")
+    return Expect("actuals.csv", n, "actual", "too many decimals")
+
+
+@case
+def twenty_eight_significant_digits(d):
+    n = edit(d, "actuals.csv", "total_fertility_rate,2016,", actual="1.285714285714285714285714285")
+    return Expect("actuals.csv", n, "actual", "too many decimals")
+
+
+@case
+def sixteen_significant_digits(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="30100000000.00001")
+    return Expect("actuals.csv", n, "actual", "too many digits in '30100000000.00001': at most 15 significant digits")
+
+
+@case
+def sixteen_digit_whole_number(d):
+    n = edit(d, "indicators.csv", "pregnancy_consultations,", target="6000000000000000")
+    return Expect("indicators.csv", n, "target", "number out of range")
+
+
+@case
+def huge_grouped_number(d):
+    n = edit(d, "actuals.csv", "pregnancy_consultations,2016,", actual="1,000,000,000,000,000")
+    return Expect("actuals.csv", n, "actual", "number out of range")
+
+
+@case
+def huge_negative_benchmark(d):
+    n = edit(d, "benchmarks.csv", "total_fertility_rate,2018,", value="-" + "9" * 20)
+    return Expect("benchmarks.csv", n, "value", "number out of range")
+
+
+@case
+def huge_whole_number_position(d):
+    n = edit(d, "project_indicators.csv", "5,KPI,2,", position="9" * 30)
+    return Expect("project_indicators.csv", n, "position", "number out of range")
+
+
+@case
+def many_decimals_in_published_rate(d):
+    n = edit(d, "published_rates.csv", "1,total_fertility_rate,2018,", progress_rate="93.123456789012")
+    return Expect("published_rates.csv", n, "progress_rate", "too many decimals")
+
+
+# Implausible years
+
+
+@case
+def actual_before_the_baseline_year(d):
+    # the baseline year moves into the period (2016), so the 2015 actual precedes it
+    edit(d, "indicators.csv", "pregnancy_consultations,", baseline_year="2016")
+    n = line_of(d / "actuals.csv", "pregnancy_consultations,2015,")
+    return Expect("actuals.csv", n, "year", "year 2015 is before the baseline year 2016 of 'pregnancy_consultations'")
+
+
+@case
+def target_year_before_the_baseline_year(d):
+    n = edit(d, "indicators.csv", "pregnancy_consultations,", target_year="H25")
+    return Expect("indicators.csv", n, "target_year", "the target year 2013 is before the baseline year 2014")
+
+
+@case
+def revised_target_year_before_the_period(d):
+    n = edit(d, "indicators.csv", "foreign_visitors,", revised_target_year="H26")
+    return Expect(
+        "indicators.csv", n, "revised_target_year", "the revised target's year 2014 is before the strategy period"
+    )
+
+
+# Files that are not regular files, or not UTF-8
+
+
+@case
+def fifo_instead_of_csv(d):
+    import os
+
+    (d / "actuals.csv").unlink()
+    os.mkfifo(d / "actuals.csv")  # reading it would block until something writes to it
+    return Expect("actuals.csv", None, None, "cannot be read (a named pipe (FIFO), not a regular file)")
+
+
+@case
+def fifo_instead_of_metadata(d):
+    import os
+
+    (d / "metadata.json").unlink()
+    os.mkfifo(d / "metadata.json")
+    return Expect("metadata.json", None, None, "a named pipe (FIFO)")
+
+
+@case
+def symlink_loop(d):
+    (d / "actuals.csv").unlink()
+    (d / "actuals.csv").symlink_to("actuals.csv")
+    return Expect("actuals.csv", None, None, "cannot be read (a symbolic link loop)")
+
+
+@case
+def symlink_to_nothing(d):
+    (d / "actuals.csv").unlink()
+    (d / "actuals.csv").symlink_to("gone.csv")
+    return Expect("actuals.csv", None, None, "file is missing (a symbolic link to nothing)")
+
+
+@case
+def utf16_with_bom(d):
+    path = d / "actuals.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    return Expect("actuals.csv", None, None, "the file is UTF-16: save it as UTF-8")
+
+
+@case
+def utf16_without_bom(d):
+    path = d / "indicators.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
+    return Expect("indicators.csv", None, None, "the file is UTF-16")
+
+
+@case
+def utf16_big_endian_metadata(d):
+    path = d / "metadata.json"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-be"))
+    return Expect("metadata.json", None, None, "the file is UTF-16")
+
+
 # --- fixtures ------------------------------------------------------------------------------
 
 
@@ -736,11 +989,24 @@ ISSUE_CHECKLIST = {
     "missing required file": "missing_required_file",
     "malformed metadata.json": "metadata_not_json",
     "benchmark row for an indicator that is not national-level": "benchmark_for_indicator_without_national_target",
+    # issue 11
+    "superscript footnote mark (774¹)": "superscript_footnote_mark_on_actual",
+    "circled number (①)": "circled_number_as_actual",
+    "other digit look-alikes": "arabic_indic_digits",
+    "a 400-digit number": "four_hundred_digit_actual",
+    "underflow to 0": "underflowing_actual",
+    "28 significant digits": "twenty_eight_significant_digits",
+    "an actual before the baseline year": "actual_before_the_baseline_year",
+    "a target year before the baseline year": "target_year_before_the_baseline_year",
+    "a revised-target year before the strategy period": "revised_target_year_before_the_period",
+    "a FIFO where a CSV belongs": "fifo_instead_of_csv",
+    "a UTF-16 file": "utf16_with_bom",
+    "a symlink loop": "symlink_loop",
 }
 
 
 def test_the_corpus_covers_the_issue():
-    assert len(CASES) >= 24
+    assert len(CASES) >= 100
     assert set(ISSUE_CHECKLIST.values()) <= set(CASES)
 
 
@@ -1006,3 +1272,49 @@ def test_normalised_values(data_copy):
     assert a.loc[("manufacturing_productivity", 2015), "actual"] == 1029
     assert a.loc[("active_senior_trainees", 2018), "actual"] == 7086
     assert a.loc[("total_fertility_rate", 2018), ["actual", "actual_decimals"]].tolist() == [1.27, 2]
+
+
+# --- issue 11: forms that read correctly --------------------------------------------------
+
+
+def test_minus_marks_read_as_negative(tmp_path):
+    """△ and ▲ (Japanese statistics' minus, e.g. 社会増減 △3,703), － and − give the same data and
+    grades as -, on the example whose net migration is negative."""
+    root = Path(__file__).resolve().parent.parent / "examples" / "milestone_improvement"
+    d = tmp_path / "data"
+    shutil.copytree(root, d)
+    edit(d, "actuals.csv", "net_migration,2016,", actual="△3,000")
+    edit(d, "actuals.csv", "net_migration,2017,", actual="▲2,300")
+    edit(d, "actuals.csv", "net_migration,2018,", actual="－３，９００")
+    edit(d, "indicators.csv", "net_migration,", baseline="△ 3,703")
+    edit(d, "milestones.csv", "net_migration,2016,", value="\u22122,800")
+    ds0, ds = load_dataset(root), load_dataset(d)
+    for name, frame in ds0.tables.items():
+        pd.testing.assert_frame_equal(ds.tables[name], frame, obj=name)
+    assert ds.actuals.set_index(["indicator", "year"]).loc[("net_migration", 2017), "actual"] == -2300
+    for year in (2016, 2017, 2018):
+        pd.testing.assert_frame_equal(evaluate(ds, year), evaluate(ds0, year))
+
+
+def test_full_width_grades_give_no_false_audit_finding(data_copy):
+    """Ａ③ (full-width A) is the grade A③: the audit finds exactly what it finds in the original."""
+    from kpi_lib.audit import audit
+
+    n = edit(data_copy, "published_grades.csv", "1,total_fertility_rate,2018,", grade="Ａ③")
+    edit(data_copy, "published_grades.csv", "3,agricultural_output,2018,", grade=" ａ① ")
+    assert (data_copy / "published_grades.csv").read_text(encoding="utf-8").split("\n")[n - 1].endswith("Ａ③,")
+    ds = load_dataset(data_copy)
+    grades = ds.published_grades.set_index(["indicator", "year"])["grade"]
+    assert grades[("total_fertility_rate", 2018)] == "A③"
+    assert grades[("agricultural_output", 2018)] == "A①"
+    pd.testing.assert_frame_equal(audit(ds), audit(load_dataset(DEFAULT_DATA_DIR)))
+
+
+def test_a_fifo_in_the_data_directory_does_not_hang_kpi(data_copy, kpi_process):
+    import os
+
+    (data_copy / "actuals.csv").unlink()
+    os.mkfifo(data_copy / "actuals.csv")
+    r = kpi_process("validate", "--data", str(data_copy))  # the fixture's timeout would catch a hang
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "kpi: error: actuals.csv: cannot be read (a named pipe (FIFO), not a regular file)" in r.stderr

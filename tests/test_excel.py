@@ -433,12 +433,20 @@ def _delete_key_column(wb):
 
 
 def _year_outside_period(wb):
+    # every R1 heading becomes R3 (FY2021: after the strategy period 2015-2020), and so does the
+    # workbook's own record of its year columns (else the edited headings are refused as such)
+    for ws in wb.worksheets:
+        for header in [c.row for c in ws["A"] if c.value == "key"]:
+            for c in ws[header + 1]:
+                if c.value == "R1":
+                    c.value = "R3"
     ws = wb["プロジェクト5"]
-    r = key_row(ws, "welfare_industry_fields")
-    col = year_column(ws, r, "R1")
-    header = max(c.row for c in ws["A"] if c.value == "key" and c.row < r)
-    ws.cell(row=header + 1, column=col).value = "R3"  # FY2021: after the strategy period 2015-2020
-    ws.cell(row=r, column=col).value = 17
+    ws.cell(
+        row=key_row(ws, "welfare_industry_fields"), column=year_column(ws, key_row(ws, "welfare_industry_fields"), "R3")
+    ).value = 17
+    meta = wb["_kpi"]
+    row = next(c.row for c in meta["A"] if c.value == "years")
+    meta.cell(row=row, column=2).value = meta.cell(row=row, column=2).value.replace("2019", "2021")
 
 
 def _edit_baseline(wb):

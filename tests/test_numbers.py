@@ -1,7 +1,7 @@
 import pytest
 
 from kpi_lib.formatting import format_number, format_rate
-from kpi_lib.numbers import NOT_MEASURED, NOT_YET, VALUE, parse_cell, round_half_up
+from kpi_lib.numbers import NOT_MEASURED, NOT_YET, VALUE, CellError, digit_lookalike, parse_cell, round_half_up
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,79 @@ def test_cells_keep_three_states_apart():
     cell = parse_cell("１，０２９．５")
     assert (cell.state, cell.value, cell.decimals) == (VALUE, 1029.5, 1)
     assert format_rate(96.0) == "96.0%"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("△1,234", -1234.0),  # the usual minus of Japanese statistics (社会増減 △3,703)
+        ("▲1,234", -1234.0),
+        ("△ 3,703", -3703.0),
+        ("－１，２３４", -1234.0),  # full-width minus and digits
+        ("\u22121234.5", -1234.5),  # U+2212 MINUS SIGN
+        ("999999999999999", 999999999999999.0),  # 15 digits: the largest accepted whole number
+        ("0.0000000001", 1e-10),  # 10 decimals: the most accepted
+        ("12345678901234.5", 12345678901234.5),  # 15 significant digits
+        ("0", 0.0),
+    ],
+)
+def test_numbers_that_read(text, value):
+    cell = parse_cell(text)
+    assert (cell.state, cell.value) == (VALUE, value)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("774¹", "'774¹' holds U+00B9 SUPERSCRIPT ONE, which is not a digit"),  # would be 7741
+        ("①", "U+2460 CIRCLED DIGIT ONE"),  # would be 1
+        ("172¹", "U+00B9 SUPERSCRIPT ONE"),
+        ("⑳", "U+2473 CIRCLED NUMBER TWENTY"),
+        ("㉑", "U+3251 CIRCLED NUMBER TWENTY ONE"),
+        ("1½", "U+00BD VULGAR FRACTION ONE HALF"),
+        ("٣", "U+0663 ARABIC-INDIC DIGIT THREE"),  # float() would read 3
+        ("३", "U+0969 DEVANAGARI DIGIT THREE"),
+        ("⓵", "U+24F5 DOUBLE CIRCLED DIGIT ONE"),
+        ("1e400", "not a number"),  # no scientific notation at all
+        ("9" * 400, "number out of range"),  # would be inf
+        ("-" + "9" * 16, "number out of range"),
+        ("1000000000000000", "number out of range"),
+        ("0." + "0" * 400 + "1", "too many decimals"),  # would be 0
+        ("1.23456789012", "too many decimals"),
+        ("1234567890123.456", "too many digits"),
+        ("12345678901234567890123456789", "number out of range"),
+        ("△", "not a number"),
+        ("▲-1", "not a number"),
+    ],
+)
+def test_numbers_that_are_refused_with_one_line(text, message):
+    with pytest.raises(CellError) as e:
+        parse_cell(text)
+    assert message in str(e.value) and "\n" not in str(e.value)
+
+
+def test_digit_lookalike_ignores_plain_and_full_width_digits():
+    assert digit_lookalike("１２３.45") is None and digit_lookalike("万人") is None  # 万 is no digit look-alike
+    assert digit_lookalike("12³") == "³"
+
+
+def test_a_value_within_the_limits_rounds_without_error():
+    # the largest figures accepted still round half-up and format (Decimal has 28 digits)
+    assert round_half_up(999999999999999.0, 6) == 999999999999999.0
+    assert format_number(999999999999999.0, 0) == "999,999,999,999,999"
+
+
+def test_docs_state_the_limits_the_code_applies():
+    from pathlib import Path
+
+    from kpi_lib.numbers import MAX_ABS, MAX_DECIMALS, MAX_SIGNIFICANT
+    from kpi_lib.scheme import MAX_BANDS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "input.md").read_text(encoding="utf-8")
+    section = doc.split("## Data directory (CSV and metadata)")[1].split("\n## ")[0]
+    assert MAX_ABS == 1e15 and "below 10^15" in section
+    assert f"at most {MAX_SIGNIFICANT} significant digits" in section
+    assert f"at most {MAX_DECIMALS} digits after the decimal point" in section
+    assert f"at most {MAX_BANDS} bands" in section
+    for example in ("774¹", "△3,703", "▲3,703", "Ａ③", "U+00B9 SUPERSCRIPT ONE"):
+        assert example in section

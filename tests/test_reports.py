@@ -371,3 +371,170 @@ def test_parallel_run_with_a_relative_output_folder(tmp_path, monkeypatch, capsy
     ]
     assert capsys.readouterr().out.split() == [str(folder / "index.html")]
     assert not list(Path(report.NOTEBOOK_DIR).glob("rel"))
+
+
+# --- issue 11: one snapshot of the data per run, the year's set swapped in at once, a verified cache --
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """The data digest every page of a report set shows, by page."""
+    return {
+        str(p.relative_to(folder)): re.findall(
+            r'class="kpi-(?:footer kpi-)?digest">[^<]*<code>([0-9a-f]+)</code>', p.read_text("utf-8")
+        )
+        for p in sorted(folder.rglob("*.html"))
+    }
+
+
+def test_a_report_set_is_one_snapshot_of_the_data(tmp_path, monkeypatch):
+    """The data directory changes while the run is on (after its first notebook, as an import
+    would): every page of the set still shows the data as it was when the run started."""
+    import shutil
+
+    from kpi_lib.loading import DEFAULT_DATA_DIR, data_digest
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    before = data_digest(data)
+    real = report._execute_job
+    done = []
+
+    def execute_then_change_the_data(job, folder, kernel_folder):
+        nb = real(job, folder, kernel_folder)
+        if not done:  # after the first notebook: total fertility rate 2018, 1.27 → 1.99
+            actuals = data / "actuals.csv"
+            actuals.write_text(
+                actuals.read_text(encoding="utf-8").replace(
+                    "total_fertility_rate,2018,1.27", "total_fertility_rate,2018,1.99"
+                ),
+                encoding="utf-8",
+            )
+        done.append(job.name)
+        return nb
+
+    monkeypatch.setattr(report, "_execute_job", execute_then_change_the_data)
+    report.run_reports(2018, ["ja", "en"], [1], tmp_path / "out", jobs=1, data_dir=str(data), progress=False)
+    assert len(done) == 4 and data_digest(data) != before  # the data did change during the run
+    shown = _digests(tmp_path / "out" / "2018")
+    assert sorted(shown) == sorted(
+        f"{lang}/{page}.html" for lang in LANGS for page in ("index", "overview", "project_1")
+    )
+    assert all(d == [before] for d in shown.values()), shown  # one digest, the one the run started with
+    for page in (tmp_path / "out" / "2018").rglob("project_1.*"):
+        content = page.read_text(encoding="utf-8")
+        assert "1.27" in content and "1.99" not in content, page
+
+
+def test_reports_on_the_shipped_data_show_its_digest(reports, dataset):
+    for year in YEARS:
+        shown = _digests(reports / str(year))
+        assert len(shown) == 2 * 7 and all(d == [dataset.digest] for d in shown.values()), shown
+    assert len(dataset.digest) == 12 and int(dataset.digest, 16) >= 0
+
+
+def _fake_set(folder: Path, label: str) -> Path:
+    for lang in LANGS:
+        (folder / lang).mkdir(parents=True)
+        (folder / lang / "index.html").write_text(f"{label} {lang}", encoding="utf-8")
+    return folder
+
+
+def _set_in(year_folder: Path) -> set[str]:
+    return {(year_folder / lang / "index.html").read_text(encoding="utf-8") for lang in LANGS}
+
+
+def _dead_pid() -> int:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(gone.stdout)
+
+
+@pytest.mark.parametrize("killed_after_renames", [0, 1, 2])
+def test_a_kill_during_swap_in_never_leaves_a_half_swapped_set(tmp_path, killed_after_renames):
+    """swap_in replaces the whole year folder (every language) in renames; a run killed after any
+    of them leaves, once the next run has cleaned up, the old set or the new one, whole."""
+    out = tmp_path / "out"
+    _fake_set(out / "2018", "old")
+    staging = out / f".{report.RUN_PREFIX}{_dead_pid()}-x"
+    _fake_set(staging / "2018", "new")
+    renames = []
+    real_rename = Path.rename
+
+    def rename_until_killed(self, target):
+        if len(renames) == killed_after_renames:
+            raise KeyboardInterrupt("killed")  # the process ends here: nothing after runs
+        renames.append(self)
+        return real_rename(self, target)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Path, "rename", rename_until_killed)
+        if killed_after_renames < 2:
+            with pytest.raises(KeyboardInterrupt):
+                report.swap_in(staging / "2018", out / "2018", staging / report.OLD_SET)
+        else:
+            report.swap_in(staging / "2018", out / "2018", staging / report.OLD_SET)
+    report.remove_leftovers(out)  # the next run's start
+    assert sorted(p.name for p in out.iterdir()) == ["2018"]  # no staging or old folder left
+    assert _set_in(out / "2018") == ({"new ja", "new en"} if killed_after_renames == 2 else {"old ja", "old en"})
+
+
+def test_a_run_for_one_language_keeps_the_others_and_swaps_the_year_at_once(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _fake_set(out / "2018", "old")
+    swaps = []
+    real = report.swap_in
+    monkeypatch.setattr(
+        report, "swap_in", lambda new, target, old: swaps.append(sorted(os.listdir(new))) or real(new, target, old)
+    )
+    report.run_reports(2018, ["ja"], [2], out, jobs=1, with_overview=False, progress=False)
+    assert swaps == [["en", "ja"]]  # one swap of the whole year, both languages in it
+    assert (out / "2018" / "en" / "index.html").read_text(encoding="utf-8") == "old en"
+    assert (out / "2018" / "ja" / "project_2.html").is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["2018"]
+
+
+def test_a_truncated_cached_vega_bundle_is_rebuilt(tmp_path, monkeypatch):
+    from kpi_lib import cache, html_export
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    html_export.vega_bundle.cache_clear()
+    try:
+        first = report.run_reports(2018, ["ja"], [2], tmp_path / "a", jobs=1, with_overview=False, progress=False)[0]
+        [bundle] = cache.cache_dir().glob("vega-bundle-*.js")
+        whole = bundle.read_bytes()
+        assert len(whole) > 100_000 and whole.decode("utf-8") in (first / "project_2.html").read_text(encoding="utf-8")
+        bundle.write_bytes(whole[: len(whole) // 2])  # a full disk, a kill while copying ...
+        assert cache.read(bundle.name) is None  # not used
+        html_export.vega_bundle.cache_clear()  # a new process
+        again = report.run_reports(2018, ["ja"], [2], tmp_path / "b", jobs=1, with_overview=False, progress=False)[0]
+        assert bundle.read_bytes() == whole  # rebuilt and stored again
+        assert (again / "project_2.html").read_bytes() == (first / "project_2.html").read_bytes()
+    finally:
+        html_export.vega_bundle.cache_clear()
+
+
+def test_a_cache_file_that_does_not_match_its_digest_is_not_used(tmp_path, monkeypatch):
+    from kpi_lib import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache.write("x.bin", b"0123456789")
+    assert cache.read("x.bin") == b"0123456789"
+    (cache.cache_dir() / "x.bin").write_bytes(b"01234")
+    assert cache.read("x.bin") is None
+    (cache.cache_dir() / "x.bin").write_bytes(b"0123456789")
+    (cache.cache_dir() / "x.bin.sha256").unlink()  # a file stored by an older version, unverifiable
+    assert cache.read("x.bin") is None
+
+
+@needs_chromium
+def test_the_browser_check_fails_a_page_whose_charts_cannot_draw(reports, chromium, tmp_path):
+    """The offline check counts drawn charts: a page with a truncated Vega bundle fails it."""
+    from browser import check_page
+
+    page = (reports / "2018" / "ja" / "project_1.html").read_text(encoding="utf-8")
+    start = page.index("<script>\n") + len("<script>\n")
+    end = page.index("</script>", start)
+    broken = tmp_path / "broken.html"
+    broken.write_text(page[:start] + page[start : (start + end) // 2] + page[end:], encoding="utf-8")
+    result = check_page(chromium, broken, tmp_path / "broken.png", timeout_ms=5_000)
+    assert result["charts"] > 0 and result["drawn"] == 0
+    assert not (result["settled"] and result["drawn"] == result["charts"])  # what the report test asserts

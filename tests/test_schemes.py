@@ -400,3 +400,136 @@ def test_a_broken_milestone_value_is_one_problem(tmp_path):
     )
     [problem] = problems(data)
     assert problem.startswith("milestones.csv:9: column 'value': not a number: '560人'")
+
+
+# --- bands: order, overlaps, unreachable bands, any number of bands ---------------------------------
+
+
+def scheme_with_bands(tmp_path, *bands: str, name: str = "bands.toml") -> Path:
+    """A ratio scheme whose bands are the given TOML snippets, then a catch-all band."""
+    head = (
+        'name = "test"\ntitle_ja = "試験"\ntitle_en = "Test"\n'
+        '[rate]\ndefinition = "ratio"\nreference = "final_target"\n'
+    )
+    body = "".join(
+        f'[[bands]]\ngrade = "G{i}"\nlabel_ja = "g{i}"\nlabel_en = "g{i}"\n{b}\n' for i, b in enumerate(bands, 1)
+    )
+    path = tmp_path / name
+    path.write_text(head + body + '[[bands]]\ngrade = "Z"\nlabel_ja = "z"\nlabel_en = "z"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "bands, message",
+    [
+        # out of order: everything at 80% or more already went to the 50% band
+        (
+            ["rate_at_least = 50", "rate_at_least = 80"],
+            "bands.toml: bands[2]: unreachable: earlier bands already take every rate it covers (80% or more)",
+        ),
+        # descending thresholds the wrong way round
+        (
+            ["rate_below = 80", "rate_below = 50"],
+            "bands.toml: bands[2]: unreachable: earlier bands already take every rate it covers (below 50%)",
+        ),
+        # covered by two earlier bands together
+        (
+            ["rate_below = 50", "rate_at_least = 70", "rate_at_least = 55\nrate_below = 65", "rate_at_least = 50"],
+            "",  # valid: 50-55 and 65-70 are still the fourth band's; checked below
+        ),
+        (
+            ["rate_below = 50", "rate_at_least = 50", "rate_at_least = 60\nrate_below = 70"],
+            "bands.toml: bands[3]: unreachable",
+        ),
+        # an explicit range that an earlier band partly takes
+        (
+            ["rate_at_least = 50\nrate_below = 80", "rate_at_least = 70\nrate_below = 100"],
+            "bands.toml: bands[2] rate_at_least: 70 lies inside the range of bands[1] (overlapping bands)",
+        ),
+        (
+            ["rate_at_least = 80", "rate_below = 90"],
+            "bands.toml: bands[2] rate_below: 90 lies inside the range of bands[1] (overlapping bands)",
+        ),
+        (
+            ["rate_at_least = 100", "rate_at_least = 50\nrate_below = 120"],
+            "bands.toml: bands[2] rate_below: 120 lies inside the range of bands[1] (overlapping bands)",
+        ),
+        # a band with the same condition as an earlier one
+        (['when = "achieved"', 'when = "achieved"'], "bands.toml: bands[2]: unreachable: an earlier band already"),
+        (
+            ['when = "achieved"\nrate_at_least = 90', 'when = "achieved"\nrate_at_least = 95'],
+            "bands.toml: bands[2]: unreachable",
+        ),
+        # a band after the catch-all
+        (["", "rate_at_least = 80"], "bands.toml: bands[1]: a band with no condition takes every remaining case"),
+        # bounds that are not numbers a rate can be compared with
+        (["rate_at_least = inf"], "bands.toml: bands[1] rate_at_least: must be a number, not inf"),
+        (["rate_below = nan"], "bands.toml: bands[1] rate_below: must be a number, not nan"),
+        (["rate_below = true"], "bands.toml: bands[1] rate_below: must be a number, not True"),
+        (["rate_at_least = 90\nrate_below = 90"], "bands.toml: bands[1] rate_at_least: 90 is not below rate_below 90"),
+        # too many bands: no legend has 51 grades
+        ([f"rate_at_least = {1000 - k}" for k in range(60)], "bands.toml: bands: 61 bands: at most 50"),
+    ],
+)
+def test_bands_are_validated_in_order(tmp_path, bands, message):
+    path = scheme_with_bands(tmp_path, *bands)
+    if not message:
+        assert load_scheme(path).grades == ("G1", "G2", "G3", "G4", "Z")
+        return
+    with pytest.raises(KpiError) as e:
+        load_scheme(path)
+    assert str(e.value).startswith(message), str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_the_usual_band_idioms_stay_valid(tmp_path):
+    # thresholds from the top (at least 100, at least 80, ...), from the bottom (below 50, below 80),
+    # and conditions mixed with rates as Hokkaido's legend has them
+    assert load_scheme(scheme_with_bands(tmp_path, "rate_at_least = 100", "rate_at_least = 80")).grades[:2] == (
+        "G1",
+        "G2",
+    )
+    assert len(load_scheme(scheme_with_bands(tmp_path, "rate_below = 50", "rate_below = 80")).bands) == 3
+    assert len(load_scheme(scheme_with_bands(tmp_path, "rate_below = 80", 'when = "achieved"')).bands) == 3
+    for name in ("hokkaido", "expected_path", "milestone_improvement"):
+        assert load_scheme(name).bands[-1].conditional is False
+
+
+def test_a_broken_band_in_a_datasets_scheme_file_is_one_problem(own_scheme):
+    path = own_scheme / "three_marks.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("rate_at_least = 90", "rate_at_least = 110"), encoding="utf-8"
+    )
+    [problem] = problems(own_scheme)
+    assert problem.startswith("metadata.json: column 'scheme': three_marks.toml: bands[2]: unreachable"), problem
+
+
+@pytest.mark.parametrize("count", [127, 128, 131, 255, 256, 260, 1000])
+def test_grading_works_for_any_number_of_bands(count):
+    """A fixed small integer type for band positions would wrap (int8 at 128): every band count
+    gives each rate the band whose range holds it."""
+    from kpi_lib.grading import grade_arrays
+    from kpi_lib.scheme import Band, Scheme
+
+    # band k (k = 0 … count−2) takes rates of at least count − 1 − k: a rate r ≥ 1 gets band count − 1 − r
+    bands = tuple(Band(f"g{k}", "", "", rate_at_least=float(count - 1 - k)) for k in range(count - 1))
+    scheme = Scheme("many", "", "", "ratio", "final_target", 1, (*bands, Band("last", "", "")))
+    actual = [1.0, 5.0, float(count - 1), 0.5, float("nan")]  # reference 100: rates 1%, 5%, count−1 %, 0.5%
+    _, _, _, grade = grade_arrays(
+        scheme,
+        actual=actual,
+        reference=[100.0] * 5,
+        lower=[False] * 5,
+        strict=[False] * 5,
+        original_reference=[100.0] * 5,
+        upward_revised=[False] * 5,
+    )
+    assert list(grade) == [f"g{count - 2}", f"g{count - 6}", "g0", "last", ""]
+
+
+def test_a_scheme_file_that_is_a_fifo_does_not_block(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.toml")
+    with pytest.raises(KpiError, match=r"pipe.toml: cannot be read \(a named pipe \(FIFO\), not a regular file\)"):
+        load_scheme(tmp_path / "pipe.toml")
