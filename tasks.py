@@ -4,9 +4,9 @@
     python3 tasks.py report      set up .venv, then write the yearly reports (latest year) to reports/
     python3 tasks.py test        set up .venv and the test browser, then run every test
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
-    python3 tasks.py lab         start JupyterLab with the project's environment
+    python3 tasks.py lab         start JupyterLab on the analysts' workspace (notebooks/workspace/explore.ipynb)
 
-Each command installs what it needs into .venv (the project, editable, so data/ and notebooks/
+Each command installs what it needs into .venv (the project, editable, so data/ and notebooks/reports/
 are the repository's own: report and notebooks need `.`, test `.[test]`, lab `.[lab]`). Every
 command is idempotent: pip runs only when pyproject.toml changed or an extra is missing.
 """
@@ -107,7 +107,9 @@ def cmd_notebooks(args: list[str]) -> int:
 def cmd_lab(args: list[str]) -> int:
     setup("lab")
     root = ["--allow-root"] if os.name != "nt" and os.geteuid() == 0 else []  # JupyterLab refuses root otherwise
-    return run([BIN / "jupyter", "lab", "--notebook-dir", ROOT / "notebooks", *root, *args])
+    # the analysts' workspace, not the report templates (notebooks/reports/, run by `kpi report`)
+    workspace = ROOT / "notebooks" / "workspace"
+    return run([BIN / "jupyter", "lab", "--notebook-dir", workspace, *root, *args, workspace / "explore.ipynb"])
 
 
 COMMANDS = {"report": cmd_report, "test": cmd_test, "notebooks": cmd_notebooks, "lab": cmd_lab}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import KpiError
-from .fiscal_year import fiscal_year_label
+from .fiscal_year import fiscal_year_label, parse_fiscal_year
 from .grading import evaluate
 from .loading import check_year
 from .scheme import Scheme, scheme_for
@@ -36,13 +36,15 @@ COLUMNS = [
 
 def grade_changes(
     dataset,
-    from_year: int,
-    to_year: int,
+    from_year: int | str,
+    to_year: int | str,
     scheme: Scheme | str | None = None,
     projects: list[int] | None = None,
     include_unchanged: bool = False,
 ) -> pd.DataFrame:
-    """One row per project and indicator whose grade differs between the two evaluation years."""
+    """One row per project and indicator whose grade differs between the two evaluation years
+    (each in any form fiscal_year.parse_fiscal_year reads)."""
+    from_year, to_year = parse_fiscal_year(from_year), parse_fiscal_year(to_year)
     if from_year >= to_year:
         raise KpiError(
             f"the first evaluation year ({fiscal_year_label(from_year, 'en')}) must come before the second "

@@ -289,43 +289,97 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
     return _configured(chart)
 
 
-def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
-    """Indicator × year progress rates (each project's indicators in table order)."""
+def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> pd.DataFrame:
+    """One cell per indicator and year up to the evaluation year: the grade and rate of that
+    year's actual, or, where the year has none, the grade standing on the latest earlier actual
+    (marked with *, as evaluate() grades it); no cell before an indicator's first actual."""
     order = results.drop_duplicates("indicator")
-    names = {r["indicator"]: f"{r['project']}. {indicator_name(r, lang)}" for r in order.to_dict("records")}
+    projects = results.groupby("indicator", sort=False)["project"].agg(list)
+    separator = text("report.projects_separator", lang)
+    names = {
+        r["indicator"]: f"{separator.join(map(str, projects[r['indicator']]))}. {indicator_name(r, lang)}"
+        for r in order.to_dict("records")
+    }
     g = graded[graded["indicator"].isin(names) & graded["progress_rate"].notna()]
+    last_year = int(results["evaluation_year"].max()) if len(results) else int(g["year"].max())
+    first_year = int(g["year"].min()) if len(g) else last_year
     text_colours = {grade: fg for grade, (_, fg) in grade_colours(scheme).items()}
-    frame = pd.DataFrame(
-        {
-            "name": [names[i] for i in g["indicator"]],
-            "year_label": [short_label(int(y), lang) for y in g["year"]],
-            "progress_rate": g["progress_rate"].astype(float),
-            "grade": g["grade"],
-            "label": [f"{format_rate(v)}" for v in g["progress_rate"]],
-            # black or white, whichever contrasts more with the grade's colour (style.text_colour)
-            "text_colour": [text_colours.get(gr, "#000000") for gr in g["grade"]],
-        }
-    )
-    year_domain = _year_domain([int(y) for y in g["year"]], lang)
+    by_indicator = {i: rows.set_index("year") for i, rows in g.groupby("indicator", sort=False)}
+    rows = []
+    for indicator, name in names.items():
+        own = by_indicator.get(indicator)
+        if own is None:
+            continue
+        for year in range(first_year, last_year + 1):
+            earlier = own[own.index <= year]
+            if earlier.empty:
+                continue
+            cell = earlier.iloc[-1]
+            carried = int(earlier.index[-1]) != year
+            rate = format_rate(cell["progress_rate"])
+            rows.append(
+                {
+                    "name": name,
+                    "year_label": short_label(year, lang),
+                    "progress_rate": float(cell["progress_rate"]),
+                    "grade": cell["grade"],
+                    # the grade by its symbol as well as its colour; * where it stands on an earlier actual
+                    "label": f"{cell['grade']}*" if carried else f"{cell['grade']} {rate}",
+                    "rate_text": rate,
+                    "actual_year": short_label(int(earlier.index[-1]), lang),
+                    "carried": carried,
+                    # black or white, whichever contrasts more with the grade's colour (style.text_colour)
+                    "text_colour": text_colours.get(cell["grade"], "#000000"),
+                }
+            )
+    columns = [
+        "name",
+        "year_label",
+        "progress_rate",
+        "grade",
+        "label",
+        "rate_text",
+        "actual_year",
+        "carried",
+        "text_colour",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.attrs["names"] = list(names.values())
+    frame.attrs["years"] = [short_label(y, lang) for y in range(first_year, last_year + 1)]
+    return frame
+
+
+def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
+    """Indicator × year grades and progress rates (each project's indicators in table order; an
+    indicator of several projects once, named with its projects)."""
+    frame = heatmap_frame(graded, results, scheme, lang)
+    names, year_domain = frame.attrs["names"], frame.attrs["years"]
     base = alt.Chart().encode(
         x=alt.X(
-            "year_label:O", title=None, scale=alt.Scale(domain=year_domain), axis=alt.Axis(orient="top", labelAngle=0)
+            "year_label:O",
+            title=None,
+            scale=alt.Scale(domain=year_domain),
+            axis=alt.Axis(orient="top", labelAngle=0, grid=False),  # no grid line through the labels
         ),
-        y=alt.Y("name:N", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=360)),
+        y=alt.Y("name:N", title=None, sort=names, axis=alt.Axis(labelLimit=360, grid=False)),
     )
     cells = base.mark_rect(stroke="#ffffff").encode(
         color=_grade_colour(scheme, lang),
         tooltip=[
             alt.Tooltip("name:N", title=text("col.name", lang)),
             alt.Tooltip("year_label:N", title=text("col.year", lang)),
-            alt.Tooltip("label:N", title=text("col.progress_rate", lang)),
             alt.Tooltip("grade:N", title=text("col.grade", lang)),
+            alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
+            alt.Tooltip("actual_year:N", title=text("chart.actual_year", lang)),
         ],
     )
     labels = base.mark_text(fontSize=10).encode(
         text=alt.Text("label:N"), color=alt.Color("text_colour:N", scale=None, legend=None)
     )
-    chart = alt.layer(cells, labels, data=frame).properties(
-        width=70 * len(year_domain), height=22 * len(names), title=text("chart.heatmap", lang)
+    title = alt.Title(text("chart.heatmap", lang))
+    if frame["carried"].any():
+        title = alt.Title(text("chart.heatmap", lang), subtitle=text("chart.heatmap_carried", lang))
+    chart = alt.layer(cells, labels, data=frame.drop(columns=["carried"])).properties(
+        width=90 * len(year_domain), height=22 * len(names), title=title
     )
     return _configured(chart)

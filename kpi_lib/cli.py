@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N", help="notebooks run at once (default: 2)"
     )
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument(
+        "--template",
+        metavar="FILE",
+        help="a project-report notebook of your own to run instead of kpi_lib's (named on the index page)",
+    )
     data_arg(r)
 
     sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks (after a library or data change)")
@@ -246,6 +251,8 @@ def cmd_report(args) -> int:
     projects = [check_project(dataset, p) for p in args.project] if args.project else dataset.project_numbers
     if args.jobs < 1:
         raise KpiError("--jobs must be at least 1")
+    template = _template(args.template)
+    _warn_changed_notebooks(check_project_notebook=template is None and bool(projects), check_overview=not args.project)
     folders = run_reports(
         year,
         args.lang or list(LANGS),
@@ -255,10 +262,39 @@ def cmd_report(args) -> int:
         data_dir=args.data,
         with_overview=not args.project,
         progress=not args.no_progress,
+        template=template,
     )
     for folder in folders:
         print(folder / "index.html")
     return 0
+
+
+def _template(name: str | None) -> Path | None:
+    if name is None:
+        return None
+    import nbformat
+
+    path = Path(name)
+    try:
+        nbformat.read(str(path), as_version=4)
+    except (OSError, ValueError) as e:  # missing, unreadable, or not a notebook (nbformat raises ValueErrors)
+        raise KpiError(f"--template {name}: not a readable notebook ({e.__class__.__name__}: {e})") from None
+    return path.resolve()
+
+
+def _warn_changed_notebooks(check_project_notebook: bool, check_overview: bool) -> None:
+    """One line per report notebook whose source is not what kpi_lib was built with: a change
+    saved there (by accident, from JupyterLab) would otherwise reach the official reports."""
+    from . import report
+    from .notebook_sources import MANIFEST, changed_notebooks
+
+    names = [report.PROJECT_NOTEBOOK] * check_project_notebook + [report.OVERVIEW_NOTEBOOK] * check_overview
+    for path in changed_notebooks(report.NOTEBOOK_DIR, names):
+        print(
+            f"kpi: warning: report notebook {path} differs from the one kpi_lib was built with ({MANIFEST}): "
+            "its changes go into these reports; for a variant of your own use --template FILE",
+            file=sys.stderr,
+        )
 
 
 def cmd_refresh_notebooks(args) -> int:

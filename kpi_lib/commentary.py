@@ -136,8 +136,11 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
         out.append(_say("gap", lang, what=what, gap=_difference(gap, d, r, lang), points=points))
     if kind in ("value", "cumulative"):
         end = int(r["period_end"] if kind == "cumulative" else r["target_year"])
-        years_left = end - int(r["latest_year"])
-        if years_left > 0:
+        latest_year = int(r["latest_year"])
+        years_left = end - latest_year
+        if years_left > 0 and int(r["evaluation_year"]) > end:
+            out.append(_say("target_year_pending", lang, year=_fy(end, lang)))
+        elif years_left > 0:
             change = "addition" if kind == "cumulative" else "decrease" if lower else "increase"
             out.append(
                 _say(
@@ -148,8 +151,10 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
                     change=text(f"commentary.change.{change}", lang),
                 )
             )
-        else:
-            out.append(_say("target_year_passed", lang, year=_fy(end, lang)))
+        else:  # in the target year itself the year has not passed: its actual fell short
+            out.append(
+                _say("target_year_missed" if latest_year == end else "target_year_passed", lang, year=_fy(end, lang))
+            )
     return out
 
 
@@ -199,6 +204,9 @@ def project_commentary(
     """Sentences summarising one project's (or all projects') grades for the evaluation year;
     `changes` is changes.grade_changes from the previous year (None for the first year)."""
     year = int(results["evaluation_year"].iloc[0])
+    # an indicator shared by several projects counts once and is named once, with its projects
+    memberships = results.groupby("indicator", sort=False)["project"].agg(list)
+    results = results.drop_duplicates("indicator")
     counts = results["grade"].value_counts()
     order = [g for g in scheme.ranking if counts.get(g, 0)]
     parts = [_say("count", lang, grade=g, n=counts[g]) for g in order]
@@ -217,7 +225,10 @@ def project_commentary(
         out.append(_say("ungraded", lang, n=ungraded))
     if scheme.ranking:
         worst = scheme.ranking[-1]
-        names = [indicator_name(r, lang) for r in results[results["grade"] == worst].to_dict("records")]
+        names = [
+            _with_projects(indicator_name(r, lang), memberships[r["indicator"]], lang)
+            for r in results[results["grade"] == worst].to_dict("records")
+        ]
         if names:
             out.append(_say("worst", lang, grade=worst, names=names_separator.join(names)))
     if changes is not None:
@@ -227,11 +238,11 @@ def project_commentary(
                 _say(
                     "change_item",
                     lang,
-                    name=indicator_name(r, lang),
+                    name=_with_projects(indicator_name(r, lang), memberships.get(r["indicator"], []), lang),
                     old=r["grade_from"] or "—",
                     new=r["grade_to"] or "—",
                 )
-                for r in changes.to_dict("records")
+                for r in changes.drop_duplicates("indicator").to_dict("records")
             ]
             out.append(_say("changes", lang, year=py, items=names_separator.join(items)))
         else:
@@ -239,30 +250,57 @@ def project_commentary(
     return out
 
 
+def _with_projects(name: str, projects: list[int], lang: str) -> str:
+    """The name, followed by its projects where it belongs to more than one."""
+    if len(projects) < 2:
+        return name
+    return _say(
+        "shared_name", lang, name=name, projects=text("report.projects_separator", lang).join(map(str, projects))
+    )
+
+
 def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
-    """The outlook (outlook.outlook) in words: category, linear projection, pace of a cumulative target."""
+    """Our analysis (outlook.outlook) in words, never the official grade: the outlook, the
+    straight-line trend it rests on (or why there is none), the pace of a cumulative target.
+    Empty where the target is reached or there is no actual."""
     from .outlook import outlook_label
 
-    out: list[str] = []
     code = o.get("outlook")
     if not code or code == "target_achieved" or numbers.is_missing(r.get("latest_year")):
-        return out
-    out.append(_say("outlook", lang, label=outlook_label(code, lang)))
+        return []
+    out = [_say("outlook", lang, label=outlook_label(code, lang))]
     d = _decimals(r)
-    if (
-        not numbers.is_missing(o.get("projected_value"))
-        and not numbers.is_missing(o.get("target_year"))
-        and int(o["target_year"]) > int(r["latest_year"])
-    ):
+    if code == "not_achieved":
+        out.append(_say("outlook_not_achieved", lang, year=_fy(o["target_year"], lang)))
+    elif o.get("outlook_note") == "no_target":
+        out.append(_say("projection_no_target", lang))
+    elif numbers.is_missing(o.get("trend_slope")):
+        points = o.get("trend_points")  # none: no actual within a cumulative target's period yet
+        out.append(_say("projection_too_few", lang, n=0 if numbers.is_missing(points) else int(points)))
+    else:
+        slope = float(o["trend_slope"])
         projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
-        reached = o.get("projected_year_reached")
-        if numbers.is_missing(reached):
-            when = _say("projection_never", lang)
-        elif int(reached) <= int(o["target_year"]):
+        if code == "on_track":
             when = _say("projection_in_time", lang)
+        elif code == "behind" and not numbers.is_missing(o.get("projected_year_reached")):
+            when = _say("projection_late", lang, year=_fy(o["projected_year_reached"], lang))
         else:
-            when = _say("projection_late", lang, year=_fy(reached, lang))
-        out.append(_say("projection", lang, year=_fy(o["target_year"], lang), projected=projected, when=when))
+            when = _say("projection_never", lang)
+        shown = numbers.round_half_up(abs(slope), d + 1)
+        change = "flat" if shown == 0 else ("increase" if slope > 0 else "decrease")
+        out.append(
+            _say(
+                "projection",
+                lang,
+                n=int(o["trend_points"]),
+                slope=_difference(shown, None, r, lang),
+                change=text(f"commentary.change.{change}", lang),
+                year=_fy(o["target_year"], lang),
+                projected=projected,
+                when=when,
+            )
+        )
+        out.append(_say("projection_is", lang))
     pace = o.get("pace_adjusted_rate")
     if not numbers.is_missing(pace):
         out.append(_say("pace_adjusted", lang, share=float(o["elapsed_share"]), rate=float(pace)))

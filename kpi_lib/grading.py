@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import numbers
+from .fiscal_year import parse_fiscal_year
 from .loading import check_project
 from .scheme import Scheme, scheme_for
 
@@ -288,12 +289,16 @@ def progress_table(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
     return grade_observations(observations(dataset, scheme), scheme)
 
 
-def evaluate(dataset, year: int, scheme: Scheme | str | None = None, projects: list[int] | None = None) -> pd.DataFrame:
-    """One row per project and indicator: the grade for evaluation year `year`.
+def evaluate(
+    dataset, year: int | str, scheme: Scheme | str | None = None, projects: list[int] | None = None
+) -> pd.DataFrame:
+    """One row per project and indicator: the grade for evaluation year `year` (any form
+    fiscal_year.parse_fiscal_year reads: 2018, "H30", "平成30年度", "FY2018" …).
 
     The grade uses the latest actual available up to `year`; an indicator with none has an
     empty grade. Published figures sit beside the recomputed ones for comparison.
     """
+    year = parse_fiscal_year(year)
     scheme = scheme_for(dataset, scheme)
     for project in projects or ():
         check_project(dataset, project)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import vl_convert as vlc
 from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 from kpi_lib import cache, resources
 from kpi_lib.files import write_atomically
@@ -26,6 +27,9 @@ TEMPLATE_DIR = resources.TEMPLATE_DIR
 TEMPLATE_NAME = "kpi_report"
 _CHART_MIMETYPE = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# Cells with this tag are for whoever opens the notebook (the report templates' headings and the
+# note telling an analyst where to explore): the HTML report leaves them out.
+NOTEBOOK_ONLY_TAG = "notebook-only"
 
 
 @functools.cache
@@ -80,6 +84,7 @@ def _exporter() -> HTMLExporter:
     exporter = getattr(_exporters, "html", None)
     if exporter is None:
         exporter = HTMLExporter(
+            config=Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": [NOTEBOOK_ONLY_TAG]}}),
             template_name=TEMPLATE_NAME,
             extra_template_basedirs=[str(TEMPLATE_DIR)],
             exclude_input=True,

@@ -20,7 +20,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "target.cumulative": ("累計", "Cumulative"),
     # cell states
     "state.no_actual": ("実績なし", "no actual yet"),
-    "label.missing": ("（項目名は原資料の抽出で欠落）", "(name lost in the source extraction)"),
+    "label.missing": ("（名称不明）", "(name unknown)"),  # why is a data note (indicators.csv note)
     # table headings
     "col.project": ("プロジェクト", "Project"),
     "col.kind": ("区分", "Kind"),
@@ -50,7 +50,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.revised_target": ("目標値（見直し後）", "Target (revised)"),
     "series.national": ("全国", "National"),
     "series.reference": ("目標水準", "Target level"),
-    "series.projection": ("趨勢による見込み（直線）", "Projection (linear trend)"),
+    "series.projection": (
+        "直線の傾向（参考・独自分析、予測ではない）",
+        "Straight-line trend (our analysis, not a forecast)",
+    ),
     "series.milestone": ("目安値", "Milestone (目安値)"),
     "series.expected_path": ("期待値", "Expected path (期待値)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),
@@ -59,6 +62,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "chart.series": ("系列", "Series"),
     "chart.note": ("注", "Note"),
     "chart.heatmap": ("指標別・年度別の進捗率", "Progress rate by indicator and year"),
+    "chart.heatmap_carried": (
+        "* その年度の実績値がないため、それ以前の実績値による進捗（評価年度の評価と同じ扱い）",
+        "* No actual for that year: the grade stands on the latest earlier actual (as the evaluation grades it)",
+    ),
+    "chart.actual_year": ("実績値の年度", "Year of the actual"),
     "chart.grade_counts": ("プロジェクト別の進捗区分", "Grades by project"),
     "chart.count": ("指標数", "Indicators"),
     "provenance.derived": (
@@ -71,7 +79,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "report.title": ("進捗状況", "Progress report"),
     "report.overview_title": ("進捗状況 総括", "Progress overview"),
     "report.pillar": ("柱", "Pillar"),
-    "report.pillar_unknown": ("（原資料の抽出では位置づけが不明確）", "(placement ambiguous in the source extraction)"),
+    "report.pillar_unknown": ("—", "—"),  # why is a data note (projects.csv pillar_note), not report text
+    "report.projects_separator": ("・", ", "),
     "report.catch": ("ねらい", "Aim"),
     "report.evaluation_year": ("評価年度", "Evaluation year"),
     "report.summary": ("数値目標及びKPIの進捗", "Numeric targets and KPIs: progress"),
@@ -102,17 +111,32 @@ _LABELS: dict[str, tuple[str, str]] = {
         "使用データの識別値（SHA-256の先頭12桁）",
         "Data used (first 12 hex digits of its SHA-256)",
     ),
-    # outlook (kpi_lib/outlook.py): the categories of sdg-build's progress measure
-    "outlook.target_achieved": ("目標達成", "Target achieved"),
-    "outlook.substantial_progress": (
-        "順調（必要な伸びの95%以上）",
-        "Substantial progress (95% or more of the growth needed)",
+    "report.custom_template": (
+        "プロジェクト別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
+        "The project reports were made with this notebook instead of kpi_lib's own template",
     ),
-    "outlook.moderate_progress": ("一定の進捗（加速が必要）", "Moderate progress (acceleration needed)"),
-    "outlook.limited_progress": ("進捗は限定的", "Limited progress"),
-    "outlook.deterioration": ("悪化（目標から遠ざかっている）", "Deterioration (moving away from the target)"),
-    "outlook.not_assessable": ("評価できない", "Not assessable"),
-    "col.outlook": ("見通し", "Outlook"),
+    # outlook (kpi_lib/outlook.py): our analysis from the straight-line trend of the actuals, never the official grade
+    "outlook.target_achieved": ("目標達成", "Target reached"),
+    "outlook.on_track": (
+        "直線の傾向では目標年度までに到達",
+        "On the straight-line trend, reached by the target year",
+    ),
+    "outlook.behind": (
+        "直線の傾向では目標年度までに届かない",
+        "On the straight-line trend, not reached by the target year",
+    ),
+    "outlook.not_approaching": ("目標に近づいていない（横ばい・悪化）", "Not moving toward the target (flat or worse)"),
+    "outlook.not_achieved": ("目標年度の実績値で未達成", "Not reached in the target year"),
+    "outlook.not_assessable": ("見通しを示せない", "No outlook"),
+    "col.outlook": ("見通し（参考・独自分析）", "Outlook (our analysis, not the official grade)"),
+    "outlook.heading": ("参考・独自分析（公式の進捗区分ではありません）", "Our analysis, not the official grade"),
+    "outlook.method": (
+        "見通しの方法：実績値（3点以上）に最小二乗法で当てはめた直線の傾きを、最新の実績値から目標年度まで延ばし、"
+        "目標値に届くかを見ています。予測ではなく、公式の進捗区分でもありません。",
+        "How the outlook is made: the slope of a straight line fitted by least squares to the actuals (at least "
+        "three) is continued from the latest actual to the target year and compared with the target. It is not "
+        "a forecast and not the official grade.",
+    ),
     # the reference a milestone scheme grades against, in the grade table
     "col.milestone": ("目安値", "Milestone (目安値)"),
     "col.expected_path": ("期待値", "Expected value (期待値)"),
@@ -228,8 +252,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.change.decrease": ("減少", "decrease"),
     "commentary.change.addition": ("上積み", "addition"),
     "commentary.target_year_passed": (
-        "目標年度（{year}）を過ぎていますが、目標値に達していません。",
+        "目標年度（{year}）を過ぎ、目標値は達成されませんでした。",
         "The target year ({year}) has passed without the target being reached.",
+    ),
+    "commentary.target_year_missed": (
+        "目標年度（{year}）の実績値は目標値に達しませんでした。",
+        "The actual of the target year ({year}) did not reach the target.",
+    ),
+    "commentary.target_year_pending": (
+        "目標年度（{year}）の実績値はまだありません。",
+        "The actual of the target year ({year}) is not yet available.",
     ),
     "commentary.grade": ("進捗は{grade}（{label}）です。", "The grade is {grade}: {label}."),
     "commentary.grade_unchanged": ("{year}の評価（{old}）から変わっていません。", "Unchanged from {year} ({old})."),
@@ -249,17 +281,42 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{n} indicator(s) without an actual value are not graded.",
     ),
     "commentary.worst": ("{grade}の指標：{names}。", "Graded {grade}: {names}."),
+    "commentary.shared_name": ("{name}（プロジェクト{projects}）", "{name} (projects {projects})"),
     "commentary.change_item": ("{name}（{old}→{new}）", "{name} ({old} → {new})"),
     "commentary.changes": ("{year}から進捗が変わった指標：{items}。", "Grades changed since {year}: {items}."),
     "commentary.no_changes": ("{year}から進捗が変わった指標はありません。", "No grade changed since {year}."),
-    "commentary.outlook": ("見通し：{label}。", "Outlook: {label}."),
+    "commentary.outlook": ("見通し（参考・独自分析）：{label}。", "Outlook (our analysis): {label}."),
     "commentary.projection": (
-        "これまでの推移が直線的に続くと、{year}の値は{projected}で、{when}",
-        "If the trend so far continued in a straight line, the value in {year} would be {projected}, and {when}",
+        "実績値{n}点に当てはめた直線の傾きは年{slope}の{change}で、この傾きで最新の実績値から延ばすと{year}の値は{projected}となり、{when}",
+        "A straight line fitted to the {n} actuals changes by {slope} a year ({change}); continued from the latest "
+        "actual at that slope, the value in {year} would be {projected}, and {when}",
     ),
-    "commentary.projection_never": ("目標年度までには目標に届かない見込みです。", "the target would not be reached."),
-    "commentary.projection_in_time": ("目標年度までに目標に届く見込みです。", "the target would be reached in time."),
-    "commentary.projection_late": ("目標到達は{year}の見込みです。", "the target would be reached only in {year}."),
+    "commentary.projection_never": ("目標値には届きません。", "the target would never be reached."),
+    "commentary.projection_in_time": (
+        "目標年度までに目標値に届きます。",
+        "the target would be reached by the target year.",
+    ),
+    "commentary.projection_late": (
+        "目標値に届くのは{year}で、目標年度より後です。",
+        "the target would be reached only in {year}, after the target year.",
+    ),
+    "commentary.projection_is": (
+        "これは実績値の直線的な傾向を延ばしたもので、予測ではなく、公式の進捗区分でもありません。",
+        "This only extends the straight-line trend of the actuals: it is not a forecast and not the official grade.",
+    ),
+    "commentary.projection_too_few": (
+        "実績値が{n}点しかないため（3点以上が必要）、直線の傾向による見通しは示しません。",
+        "There are only {n} actual(s) (three are needed), so no straight-line outlook is given.",
+    ),
+    "commentary.projection_no_target": (
+        "比較する目標値がないため、見通しは示しません。",
+        "There is no target value to compare with, so no outlook is given.",
+    ),
+    "commentary.outlook_not_achieved": (
+        "目標年度（{year}）の実績値が出ており、目標値に届いていないため、見通しではなく未達成です。",
+        "The target year's ({year}) actual is in and short of the target: not an outlook but not reached.",
+    ),
+    "commentary.change.flat": ("横ばい", "flat"),
     "commentary.pace_adjusted": (
         "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%です（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "

@@ -8,9 +8,21 @@ evaluation year Y, from the actuals up to Y (docs/grading.md, "Outlook", has the
 - cagr_ratio     = s · d · observed_cagr ÷ |required_cagr|, d = +1 (higher is better) or −1
   (lower), s = −1 when the base is negative: the progress measure of Open SDG's sdg-build
   (sdg/ProgressMeasure.py, methodology_2), after Eurostat's SDG monitoring.
-- outlook: target_achieved (the latest actual reaches the target; checked first), else by the
-  ratio: substantial_progress (≥ 0.95), moderate_progress (0.6 to < 0.95), limited_progress
-  (0 to < 0.6), deterioration (< 0); not_assessable when there is too little to go on.
+- These ratios are kept as data columns; they do not decide the outlook (see below).
+
+The outlook, the one measure that says "on track" (our analysis, never the official grade):
+- trend_slope: the slope of the least-squares line through the actuals up to Y (actuals only,
+  never the baseline; at least MIN_ACTUALS of them, else no trend and outlook_note says why);
+- projected_value = latest + trend_slope × (target_year − latest_year): that slope continued
+  from the latest actual to the target year; projected_year_reached: the first fiscal year it
+  reaches the target (empty when it runs the other way or not before 2100). Not a forecast.
+- required_annual_change_from_latest = (target − latest) ÷ (target_year − latest_year).
+- outlook: target_achieved (the latest actual reaches the target); not_achieved (the target
+  year's actual is in and falls short); on_track (projected_value reaches the target, which is
+  the same as d · trend_slope ≥ d · required_annual_change_from_latest); behind (moving toward
+  the target, too slowly); not_approaching (flat or moving away); not_assessable (no target,
+  fewer than MIN_ACTUALS actuals). So the outlook, the projection and the required annual
+  change always agree.
 
 Where compound growth is undefined (a zero or a sign change among base, latest and target,
 e.g. a waiting list aimed at 0 or net migration rising from −3,703 to a positive target) and
@@ -29,9 +41,6 @@ there is one); a national-level target uses the latest national value up to Y, h
 基準値より増加 / 現状値以上 use the baseline itself (the ratio is then undefined: the sign of the
 change decides).
 
-projected_value: the least-squares line through the base and the actuals up to Y, read at the
-target year; projected_year_reached: the first fiscal year the line reaches the target (the
-latest actual's year when it already does; empty when the line never gets there by 2100).
 """
 
 from __future__ import annotations
@@ -42,14 +51,14 @@ import numpy as np
 import pandas as pd
 
 from . import numbers
-from .fiscal_year import LAST_YEAR
+from .fiscal_year import LAST_YEAR, parse_fiscal_year
 from .formatting import plain_number
 from .grading import progress_table, reached, round_rates
 from .labels import text
 from .scheme import Scheme, scheme_for
 
-# sdg-build's progress thresholds for indicators with a quantitative target (high, med; low = 0)
-SUBSTANTIAL, MODERATE = 0.95, 0.60
+# a straight line through fewer points says nothing about a trend
+MIN_ACTUALS = 3
 
 COLUMNS = [
     "indicator",
@@ -73,7 +82,11 @@ COLUMNS = [
     "ratio",
     "ratio_basis",
     "outlook",
+    "outlook_note",
     "note",
+    "trend_points",
+    "trend_slope",
+    "required_annual_change_from_latest",
     "projected_value",
     "projected_year_reached",
     "period_start",
@@ -86,10 +99,11 @@ COLUMNS = [
 ]
 
 
-def outlook(dataset, year: int, scheme: Scheme | str | None = None) -> pd.DataFrame:
-    """One row per indicator (tidy, keyed by indicator): growth, ratio, outlook, projection, pace."""
+def outlook(dataset, year: int | str, scheme: Scheme | str | None = None) -> pd.DataFrame:
+    """One row per indicator (tidy, keyed by indicator): growth, ratio, outlook, projection, pace
+    for evaluation year `year` (any form fiscal_year.parse_fiscal_year reads)."""
     scheme = scheme_for(dataset, scheme)
-    return _outlook(dataset, year, scheme)
+    return _outlook(dataset, parse_fiscal_year(year), scheme)
 
 
 def _outlook(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
@@ -119,76 +133,78 @@ def indicator_outlook(ind: dict, obs: pd.DataFrame | None, year: int, scheme: Sc
     if kind == "cumulative":
         row.update(period_start=int(ind["period_start"]), period_end=int(ind["period_end"]))
     if obs is None or obs.empty:
-        return _assess(row, None, "no_actual")
+        return _decide(row, "no_actual")
     if kind == "cumulative":  # a running total: only the years of its period count
         obs = obs[obs["year"] >= ind["period_start"]]
         if obs.empty:
-            return _assess(row, None, "before_period")
+            return _decide(row, "before_period")
     latest_year, latest = int(obs["year"].iloc[-1]), float(obs["measured"].iloc[-1])
     row.update(latest_year=latest_year, latest_value=latest)
     base_year, base, base_source = _base(ind, obs)
     row.update(base_year=base_year, base_value=base, base_source=base_source)
     achieved = target is not None and bool(reached([latest], [target], [d < 0], [kind == "above_baseline"])[0])
     row["achieved"] = achieved
-    row.update(_projection(obs, ind, base_year, base, base_source, target, target_year, latest_year, achieved, d))
+    row.update(_trend(obs, target, target_year, latest_year, latest, achieved, d))
     if kind == "cumulative":
         row.update(_pace(row, ind, latest_year, latest, target, scheme, d))
+    row.update(_ratios(kind, base_year, base, latest_year, latest, target, target_year, d))
+    return _decide(row, "", d)
+
+
+def _ratios(kind, base_year, base, latest_year, latest, target, target_year, d) -> dict:
+    """sdg-build's observed ÷ required growth since the base (data columns; not the outlook)."""
     if target is None:
-        return _assess(row, None, "no_target")
+        return {"note": "no_target"}
     if latest_year <= base_year:
-        return _assess(row, None, "single_point", achieved)
+        return {"note": "single_point"}
     if target_year <= base_year:
-        return _assess(row, None, "target_year_not_after_base", achieved)
+        return {"note": "target_year_not_after_base"}
     n_obs, n_req = latest_year - base_year, target_year - base_year
-    row["observed_annual_change"] = (latest - base) / n_obs
-    row["required_annual_change"] = (target - base) / n_req
+    out = {"observed_annual_change": (latest - base) / n_obs, "required_annual_change": (target - base) / n_req}
     positive = base > 0 and latest > 0 and target > 0
     negative = base < 0 and latest < 0 and target < 0
     if kind != "cumulative" and (positive or negative):
         s = -1 if negative else 1
         observed = (latest / base) ** (1 / n_obs) - 1
         required = (target / base) ** (1 / n_req) - 1
-        row.update(observed_cagr=observed, required_cagr=required, ratio_basis="cagr")
+        out.update(observed_cagr=observed, required_cagr=required, ratio_basis="cagr", note="")
         if required == 0:
-            return _assess(row, None, "target_equals_base", achieved, s * d * observed)
-        row["cagr_ratio"] = s * d * observed / abs(required)
-        return _assess(row, row["cagr_ratio"], "", achieved)
-    row["ratio_basis"] = "linear"
-    note = "cumulative" if kind == "cumulative" else "linear_zero_or_sign_change"
-    if row["required_annual_change"] == 0:
-        return _assess(row, None, "target_equals_base", achieved, d * row["observed_annual_change"])
-    return _assess(row, d * row["observed_annual_change"] / abs(row["required_annual_change"]), note, achieved)
-
-
-def classify(ratio: float) -> str:
-    """sdg-build's categories for the ratio of observed to required growth."""
-    if ratio >= SUBSTANTIAL:
-        return "substantial_progress"
-    if ratio >= MODERATE:
-        return "moderate_progress"
-    return "limited_progress" if ratio >= 0 else "deterioration"
-
-
-def _assess(
-    row: dict, ratio: float | None, note: str, achieved: bool = False, direction_of_change: float | None = None
-) -> dict:
-    """Set ratio, outlook and note. Without a ratio (target equal to the base), the sign of the
-    change in the desired direction decides: the limit of the ratio as the required growth → 0."""
-    row["ratio"] = ratio
-    row["note"] = note
-    if achieved:
-        row["outlook"] = "target_achieved"
-    elif ratio is not None:
-        row["outlook"] = classify(ratio)
-    elif direction_of_change is not None:
-        row["outlook"] = (
-            "substantial_progress"
-            if direction_of_change > 0
-            else ("limited_progress" if direction_of_change == 0 else "deterioration")
-        )
+            out["note"] = "target_equals_base"
+        else:
+            out["cagr_ratio"] = out["ratio"] = s * d * observed / abs(required)
+        return out
+    out.update(ratio_basis="linear", note="cumulative" if kind == "cumulative" else "linear_zero_or_sign_change")
+    if out["required_annual_change"] == 0:
+        out["note"] = "target_equals_base"
     else:
-        row["outlook"] = "not_assessable"
+        out["ratio"] = d * out["observed_annual_change"] / abs(out["required_annual_change"])
+    return out
+
+
+def _decide(row: dict, reason: str, d: int = 1) -> dict:
+    """The outlook, from the straight-line trend of the actuals only (module docstring)."""
+    if reason:  # no actual to go on
+        row.update(outlook="not_assessable", outlook_note=reason, note=reason)
+        return row
+    target, latest_year, reached_in = row["target_value"], row["latest_year"], row["projected_year_reached"]
+    if row["achieved"]:
+        row["outlook"] = "target_achieved"
+    elif target is None:
+        row.update(outlook="not_assessable", outlook_note="no_target")
+    elif latest_year >= row["target_year"]:
+        row["outlook"] = "not_achieved"  # the target year's actual is in: nothing left to project
+    elif row["trend_slope"] is None:
+        row.update(outlook="not_assessable", outlook_note="too_few_actuals")
+    elif reached_in is not None and reached_in <= row["target_year"]:
+        row["outlook"] = "on_track"
+    else:
+        row["outlook"] = "behind" if d * row["trend_slope"] > 0 else "not_approaching"
+    row["outlook_note"] = row["outlook_note"] or ""
     return row
+
+
+# every outlook code, best first
+OUTLOOKS = ("target_achieved", "on_track", "behind", "not_approaching", "not_achieved", "not_assessable")
 
 
 def _target(ind: dict, national_value) -> tuple[float | None, int, str]:
@@ -213,23 +229,25 @@ def _base(ind: dict, obs: pd.DataFrame) -> tuple[int, float, str]:
     return int(obs["year"].iloc[0]), float(obs["measured"].iloc[0]), "first_actual"
 
 
-def _projection(obs, ind, base_year, base, base_source, target, target_year, latest_year, achieved, d) -> dict:
-    """Least squares through the base and the actuals up to the evaluation year."""
+def _trend(obs, target, target_year, latest_year, latest, achieved, d) -> dict:
+    """Least squares through the actuals up to the evaluation year (never the baseline), its
+    slope continued from the latest actual to the target year."""
     years = obs["year"].to_numpy(float)
     values = obs["measured"].to_numpy(float)
-    if base_source != "first_actual" and base_year not in years:
-        years, values = np.append(base_year, years), np.append(base, values)
-    if len(np.unique(years)) < 2:
-        return {}
-    slope, intercept = np.polyfit(years - years.mean(), values, 1)
-    out = {"projected_value": float(intercept + slope * (target_year - years.mean()))}
+    out = {"trend_points": len(years)}
+    if target is not None and target_year > latest_year:
+        out["required_annual_change_from_latest"] = (target - latest) / (target_year - latest_year)
+    if len(years) < MIN_ACTUALS or target_year <= latest_year:
+        return out
+    slope = round(float(np.polyfit(years - years.mean(), values, 1)[0]), 9)  # no float noise: 35.5, not 35.4999…
+    out.update(trend_slope=slope, projected_value=latest + slope * (target_year - latest_year))
     if target is None:
         return out
     if achieved:
         out["projected_year_reached"] = latest_year
     elif slope * d > 0:
-        crossing = years.mean() + (target - intercept) / slope
-        first = max(math.ceil(crossing - 1e-9), latest_year + 1)
+        # the whole years the slope needs to close the gap (a tolerance for float noise)
+        first = latest_year + max(math.ceil((target - latest) / slope - 1e-9), 1)
         if first <= LAST_YEAR:
             out["projected_year_reached"] = first
     return out
@@ -260,6 +278,7 @@ GRADE_COLUMNS = [
     "ratio_basis",
     "outlook",
     "outlook_label",
+    "trend_slope",
     "projected_value",
     "projected_year_reached",
     "elapsed_share",
@@ -288,6 +307,7 @@ def with_outlook(
                 "ratio_basis": _text(r["ratio_basis"]),
                 "outlook": r["outlook"],
                 "outlook_label": outlook_label(r["outlook"], lang),
+                "trend_slope": plain_number(r["trend_slope"], 6),
                 "projected_value": plain_number(r["projected_value"], 3),
                 "projected_year_reached": plain_number(r["projected_year_reached"], 0),
                 "elapsed_share": plain_number(r["elapsed_share"], 4),

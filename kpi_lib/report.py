@@ -40,10 +40,13 @@ from traitlets.config import Config
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
 from .labels import text
-from .resources import NOTEBOOK_DIR
+from .notebook_sources import write_manifest
+from .resources import NOTEBOOK_DIR, WORKSPACE_DIR
 
 PROJECT_NOTEBOOK = "project_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
+CUSTOM_TEMPLATE = "custom_template.ipynb"  # kpi report --template FILE: FILE's copy in the snapshot
+EXPLORE_NOTEBOOK = "explore.ipynb"  # the workspace's guided notebook, kept executed like the reports
 KERNEL = "python3"
 RUN_PREFIX = "kpi-report-"  # + "<pid>-<random>": the kernels' folder; with a leading dot, the staging folder
 SNAPSHOT = "snapshot"  # in the staging folder: the notebooks and the copy of the data they read
@@ -54,7 +57,7 @@ _LEFTOVER = re.compile(r"^\.?" + re.escape(RUN_PREFIX) + r"(\d+)-")
 
 @dataclass(frozen=True)
 class Job:
-    notebook: str
+    notebook: str  # file name, in the run's snapshot folder
     name: str  # output file stem
     parameters: dict
     title: str
@@ -65,20 +68,27 @@ class ReportError(KpiError):
 
 
 def plan(
-    year: int, langs: list[str], projects: list[int], with_overview: bool, data_dir: str | None, metadata: dict
+    year: int,
+    langs: list[str],
+    projects: list[int],
+    with_overview: bool,
+    data_dir: str | None,
+    template: Path | None = None,
+    metadata: dict | None = None,
 ) -> dict[str, list[Job]]:
-    """The notebooks to run, per language."""
+    """The notebooks to run, per language; `template` replaces the project-report notebook."""
     from .loading import report_title
 
+    project_notebook = PROJECT_NOTEBOOK if template is None else CUSTOM_TEMPLATE
     jobs: dict[str, list[Job]] = {}
     for lang in langs:
         base = {"year": str(year), "lang": lang, "data_dir": data_dir}
         todo = [
-            Job(PROJECT_NOTEBOOK, f"project_{p}", {**base, "project": p}, f"{text('col.project', lang)} {p}")
+            Job(project_notebook, f"project_{p}", {**base, "project": p}, f"{text('col.project', lang)} {p}")
             for p in projects
         ]
         if with_overview:
-            todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, report_title(metadata, "overview_title", lang)))
+            todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, report_title(metadata or {}, "overview_title", lang)))
         jobs[lang] = todo
     return jobs
 
@@ -229,7 +239,7 @@ def _describe(parameters: dict) -> str:
 
 
 def _execute_job(job: Job, folder: Path, kernel_folder: str):
-    return execute(NOTEBOOK_DIR / job.notebook, folder / f"{job.name}.ipynb", job.parameters, kernel_folder)
+    return execute(job.notebook, folder / f"{job.name}.ipynb", job.parameters, kernel_folder)
 
 
 def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
@@ -239,7 +249,13 @@ def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
 
 
 def write_index(
-    folder: Path, year: int, lang: str, jobs: list[Job], digest: str = "", metadata: dict | None = None
+    folder: Path,
+    year: int,
+    lang: str,
+    jobs: list[Job],
+    digest: str = "",
+    template: Path | None = None,
+    metadata: dict | None = None,
 ) -> None:
     from .loading import report_title
 
@@ -253,7 +269,13 @@ def write_index(
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.6}</style></head>"
         f"<body><h1>{html.escape(title)}</h1><ul>{items}</ul>"
-        f"<p>{html.escape(text('report.generated_note', lang))}</p>"
+        # an office's own template is named (by file name: no paths in reports)
+        + (
+            f"<p>{html.escape(text('report.custom_template', lang))}: {html.escape(template.name)}</p>"
+            if template
+            else ""
+        )
+        + f"<p>{html.escape(text('report.generated_note', lang))}</p>"
         f'<p class="kpi-digest">{html.escape(text("report.data_digest", lang))}: <code>{html.escape(digest)}</code></p>'
         "</body></html>\n"
     )
@@ -269,8 +291,13 @@ def run_reports(
     data_dir: str | None = None,
     with_overview: bool = True,
     progress: bool = True,
+    template: Path | None = None,
 ) -> list[Path]:
-    """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders."""
+    """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders.
+
+    `template`: a notebook of the office's own to run instead of the project-report notebook
+    (it gets the same parameters); the index page names it.
+    """
     out_dir = Path(out_dir).resolve()  # threads and kernels must not depend on the working directory
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
@@ -278,13 +305,13 @@ def run_reports(
     try:
         # Every notebook reads the same copy of the data, taken once now: a change to the data
         # directory during the run (an import) cannot give one report old and another new figures.
-        digest = take_snapshot(data_dir, staging / SNAPSHOT)
+        digest = take_snapshot(data_dir, staging / SNAPSHOT, template)
         from .loading import load_dataset
 
         metadata = load_dataset(staging / SNAPSHOT / SNAPSHOT_DATA).metadata  # the report titles
         planned = {
             lang: [replace(job, notebook=str(staging / SNAPSHOT / job.notebook)) for job in js]
-            for lang, js in plan(year, langs, projects, with_overview, SNAPSHOT_DATA, metadata).items()
+            for lang, js in plan(year, langs, projects, with_overview, SNAPSHOT_DATA, template, metadata).items()
         }
         new_year = staging / str(year)
         folders = {lang: new_year / lang for lang in planned}
@@ -292,7 +319,7 @@ def run_reports(
             folder.mkdir(parents=True)
         _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress, _execute_job)
         for lang, js in planned.items():
-            write_index(folders[lang], year, lang, js, digest, metadata)
+            write_index(folders[lang], year, lang, js, digest, template, metadata)
         target = out_dir / str(year)
         if target.is_dir():  # the languages not run this time stay as they are
             for old in target.iterdir():
@@ -304,9 +331,10 @@ def run_reports(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def take_snapshot(data_dir: str | Path | None, folder: Path) -> str:
+def take_snapshot(data_dir: str | Path | None, folder: Path, template: Path | None = None) -> str:
     """Copy the data files (loading.data_files) to folder/data and the notebooks to folder (so
-    they name the data by the relative path "data", the same in every run); return its digest."""
+    they name the data by the relative path "data", the same in every run), `template` as
+    CUSTOM_TEMPLATE; return the data's digest."""
     from .files import read_input_file
     from .loading import METADATA_FILE, data_digest, data_files, resolve_data_dir
 
@@ -327,6 +355,8 @@ def take_snapshot(data_dir: str | Path | None, folder: Path) -> str:
         meta_path.write_text(json.dumps({**meta, "scheme": scheme}, ensure_ascii=False, indent=1), encoding="utf-8")
     for notebook in (PROJECT_NOTEBOOK, OVERVIEW_NOTEBOOK):
         shutil.copyfile(NOTEBOOK_DIR / notebook, folder / notebook)
+    if template is not None:
+        shutil.copyfile(template, folder / CUSTOM_TEMPLATE)
     return data_digest(target)
 
 
@@ -377,12 +407,16 @@ def swap_in(new: Path, target: Path, old: Path) -> None:
     new.rename(target)
 
 
-def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
-    """Re-execute the committed notebooks in place with their default parameters (for nbval)."""
+def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = WORKSPACE_DIR) -> list[Path]:
+    """Re-execute the committed notebooks in place with their default parameters (for nbval):
+    the report notebooks, then the workspace's explore.ipynb (in a checkout); record the report
+    notebooks' source digests in their manifest (see notebook_sources)."""
     done = []
     kernel_folder = start_kernels()
     try:
-        for path in sorted(notebook_dir.glob("*.ipynb")):
+        paths = sorted(notebook_dir.glob("*.ipynb"))
+        paths += [p for p in [workspace_dir / EXPLORE_NOTEBOOK] if p.is_file()]
+        for path in paths:
             tmp = path.with_name(f".{path.name}.tmp")
             try:
                 execute(path, tmp, {}, kernel_folder)
@@ -392,4 +426,5 @@ def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
             done.append(path)
     finally:
         end_kernels(kernel_folder)
+    write_manifest(notebook_dir)
     return done

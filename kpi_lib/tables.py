@@ -87,6 +87,46 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# The columns of the machine-readable grade table, in order: `kpi grades --format csv|json` and
+# kpi_lib.grades() (which parses the "number" columns as numbers). The one description of them;
+# docs/api.md shows this table (tests/test_api.py checks it matches).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "project": ("number", "project number"),
+    "kind": ("text", "数値目標 (numeric target) or KPI"),
+    "position": ("number", "order of the indicator within its kind's table in the project"),
+    "indicator": ("text", "indicator id (the key of every data table)"),
+    "name_ja": ("text", "indicator name in Japanese, as published"),
+    "name_en": ("text", "indicator name in English (unofficial translation); may be empty"),
+    "unit": ("text", "unit of the figures, in the chosen language"),
+    "baseline": ("text", "baseline (基準値) as a plain number, or － where it was not measured"),
+    "baseline_year": ("number", "fiscal year of the baseline"),
+    "target_kind": ("text", "value, cumulative, national, above_baseline or at_least_baseline (see docs/grading.md)"),
+    "target": ("text", "original target (目標値) as a plain number; in words for national/baseline kinds"),
+    "target_year": ("number", "fiscal year of the target (the period's last year for a cumulative target)"),
+    "revised_target": ("number", "revised target (見直し後); empty where there is none"),
+    "target_in_force": ("number", "the target the grade uses: the revised one where there is one"),
+    "reference": ("number", "what the progress rate measures against (the target in force, a milestone, …)"),
+    "evaluation_year": ("number", "the evaluation fiscal year asked for"),
+    "latest_year": ("number", "fiscal year of the latest actual up to the evaluation year; empty: none"),
+    "actual": ("number", "that latest actual (実績値); a running total for a cumulative target"),
+    "progress_rate": ("number", "progress rate (進捗率, %) recomputed under the dataset's grading scheme"),
+    "grade": ("text", "grade recomputed under the scheme (A① A② A③ B …); empty without an actual"),
+    "published_rate": ("number", "progress rate as the source publishes it; empty where it gives none"),
+    "published_grade": ("text", "grade as the source publishes it for the evaluation year"),
+    "observed_cagr": ("number", "our analysis: compound annual growth from the base to the latest actual"),
+    "required_cagr": ("number", "our analysis: compound annual growth needed from the base to the target"),
+    "cagr_ratio": ("number", "our analysis: observed ÷ required growth, signed by direction (sdg-build)"),
+    "ratio": ("number", "our analysis: the ratio the outlook uses (cagr_ratio, or the linear one)"),
+    "ratio_basis": ("text", "our analysis: cagr or linear: which ratio `ratio` is"),
+    "outlook": ("text", "our analysis: target_achieved, substantial/moderate/limited_progress, deterioration …"),
+    "outlook_label": ("text", "the outlook in words, in the chosen language"),
+    "projected_value": ("number", "our analysis: the least-squares line through the actuals, at the target year"),
+    "projected_year_reached": ("number", "our analysis: first fiscal year that line reaches the target"),
+    "elapsed_share": ("number", "our analysis: share of a cumulative target's period elapsed"),
+    "pace_adjusted_rate": ("number", "our analysis: cumulative actual against the pro-rata target (%)"),
+}
+
+
 def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The machine-readable grade table (CSV/JSON): one row per project and indicator."""
     rows = []

@@ -1,4 +1,4 @@
-"""The source's own texts, cleaned for display without changing a word."""
+"""The source's own texts, for display without changing a character."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ import re
 
 import pandas as pd
 
-_TAG = re.compile(r"<[^>]*>")
-# Items of 分析と課題 were list items in the PDF; the extraction joined them with a space after 。
+# The only markup the source's texts carry is list markup (分析と課題 opens with a stray
+# <ul style="list-style-type: none">); everything else between < and > is text: 1,500億円<R5>.
+_LIST_TAG = re.compile(r"</?(?:ul|ol|li)\b[^<>]*>", re.IGNORECASE)
+# The list's items were joined by the extraction with a space after 。
 _ITEM_BREAK = re.compile(r"(?<=。)\s+")
 
 
 def analysis_items(text_ja: str) -> list[str]:
-    """The 分析と課題 cell as its list items: stray markup removed, words unchanged."""
-    plain = _TAG.sub("", text_ja or "").strip()
+    """The 分析と課題 cell as its list items: the list markup becomes the list, every other
+    character stays (views escape it)."""
+    text = text_ja or ""
+    if not _LIST_TAG.search(text):
+        return [text.strip()] if text.strip() else []
+    plain = _LIST_TAG.sub(" ", text).strip()
     return [item.strip() for item in _ITEM_BREAK.split(plain) if item.strip()]
 
 
@@ -35,3 +41,12 @@ def lines(cell) -> list[str]:
 def measures(dataset, project: int) -> pd.DataFrame:
     m = dataset.measures
     return m[m["project"] == project].sort_values("measure_no")
+
+
+def partnership_count(row: dict, lang: str = "ja") -> str:
+    """A partnership count with the units the source prints: 14圏域, 11地域45市町村 (en: 11 areas, 45 municipalities)."""
+    parts = [(row["areas"], row.get(f"areas_unit_{lang}"))]
+    if not pd.isna(row.get("municipalities")):
+        parts.append((row["municipalities"], row.get(f"municipalities_unit_{lang}")))
+    shown = [f"{int(n)}{'' if lang == 'ja' else ' '}{u}" if isinstance(u, str) and u else f"{int(n)}" for n, u in parts]
+    return ("" if lang == "ja" else ", ").join(shown)

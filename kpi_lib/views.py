@@ -151,7 +151,7 @@ def show_header(r: Report) -> None:
     pillar = None  # a dataset without pillars has no pillar line
     if not pillars.empty:
         if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
-            pillar = text("report.pillar_unknown", lang)
+            pillar = text("report.pillar_unknown", lang)  # why is a data note (data/projects.csv), not a heading
         else:
             pillar = pillars.loc[p["pillar"], f"name_{lang}"]
     title = p[f"name_{lang}"]
@@ -211,17 +211,16 @@ def _grade_table(r: Report, results: pd.DataFrame) -> pd.DataFrame:
 
 def show_grade_summary(r: Report) -> None:
     table = _grade_table(r, r.results).drop(columns=[text("col.project", r.lang)])
-    # the outlook beside the official grade (it does not change the grade)
-    table.insert(
-        table.columns.get_loc(text("col.grade", r.lang)) + 1,
-        text("col.outlook", r.lang),
-        [outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]],
-    )
+    # our outlook in the last column, headed as our analysis; the official figures stay to its left
+    table[text("col.outlook", r.lang)] = [
+        outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]
+    ]
     _display(
         f"<h2>{_e(text('report.summary', r.lang))}</h2>"
         + _table(
             table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
         )
+        + f'<p class="kpi-note kpi-analysis-note">{_e(text("outlook.method", r.lang))}</p>'
     )
 
 
@@ -255,8 +254,17 @@ def show_indicators(r: Report) -> None:
         )
         f = r.findings[(r.findings["project"] == row["project"]) & (r.findings["indicator"] == row["indicator"])]
         sentences = commentary.indicator_commentary(row, r.graded, prev, f, r.scheme, r.lang)
-        sentences += commentary.outlook_commentary(row, o, r.lang)
-        _display(_list(sentences, "kpi-commentary"))
+        ours = commentary.outlook_commentary(row, o, r.lang)
+        _display(_list(sentences, "kpi-commentary") + (_analysis_box(ours, r.lang) if ours else ""))
+
+
+def _analysis_box(sentences: list[str], lang: str) -> str:
+    """Our own analysis, set apart from the official figures under its own label."""
+    return (
+        f'<div class="kpi-our-analysis"><p class="kpi-label">{_e(text("outlook.heading", lang))}</p>'
+        + _list(sentences, "kpi-analysis")
+        + "</div>"
+    )
 
 
 def show_analysis(r: Report) -> None:
@@ -310,11 +318,7 @@ def show_partnerships(r: Report) -> None:
         }
     )
     counts = r.dataset.partnership_counts
-    facts = [
-        f"{row[f'name_{lang}']}: {row['areas']}"
-        + ("" if pd.isna(row["municipalities"]) else f" ({int(row['municipalities'])})")
-        for row in counts.to_dict("records")
-    ]
+    facts = [f"{row[f'name_{lang}']}: {texts.partnership_count(row, lang)}" for row in counts.to_dict("records")]
     _display(f"<h2>{_e(title)}</h2>" + _table(frame) + _list(facts))
 
 
@@ -354,6 +358,7 @@ def show_lagging(r: Report) -> None:
     worst = r.scheme.ranking[-1] if r.scheme.ranking else r.scheme.grades[-1]
     lag = r.results[r.results["grade"] == worst]
     table = _grade_table(r, lag)
+    table = _once_per_indicator(table, lag, r.lang)
     _display(
         f"<h2>{_e(text('report.lagging', r.lang).format(grade=worst))}</h2>"
         + _table(
@@ -362,13 +367,24 @@ def show_lagging(r: Report) -> None:
     )
 
 
+def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`table` (one row per row of `rows`) with one row per indicator: an indicator shared by
+    several projects is listed once, its project column naming them all (3・4)."""
+    projects = rows.groupby("indicator", sort=False)["project"].agg(list)
+    out = table.copy()
+    out[text("col.project", lang)] = [
+        text("report.projects_separator", lang).join(map(str, projects[i])) for i in rows["indicator"]
+    ]
+    return out[~rows["indicator"].duplicated().to_numpy()].reset_index(drop=True)
+
+
 def show_changes(r: Report) -> None:
     lang = r.lang
     head = f"<h2>{_e(text('report.changes', lang))}</h2>"
     if r.changes is None or r.changes.empty:
         _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
         return
-    table = change_table(r.changes, lang)
+    table = _once_per_indicator(change_table(r.changes, lang), r.changes, lang)
     grade_columns = [
         c
         for c in table.columns

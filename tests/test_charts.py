@@ -98,10 +98,10 @@ def test_trend_projection_runs_from_the_latest_actual_to_the_target_year(dataset
     o = outlook(dataset, 2018).set_index("indicator").loc["foreign_visitors"].to_dict()
     frame = charts.trend_frame(dataset, _row(dataset, "foreign_visitors"), "ja", o)
     projection = frame[frame["series"] == "projection"]
-    # least squares through (H26 154), (H27 208), (H28 230), (H29 279): slope 198.5 ÷ 5 = 39.7 a year,
-    # mean 217.75 at 2015.5, so R2 (2020): 217.75 + 39.7 × 4.5 = 396.4 -> 396万人 as printed (no decimals)
+    # least squares through the actuals only, (H27 208), (H28 230), (H29 279): slope 35.5 a year, continued
+    # from 279 in H29: R2 (2020) 279 + 3 × 35.5 = 385.5 -> 386万人 as printed (no decimals)
     assert projection["year"].tolist() == [2017, 2020]
-    assert projection["value"].tolist() == [279.0, 396.0]
+    assert projection["value"].tolist() == [279.0, 386.0]
     assert projection["point"].tolist() == [False, True]
 
 

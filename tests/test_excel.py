@@ -15,7 +15,7 @@ from kpi_lib.cli import main
 from kpi_lib.excel_import import patch_actuals
 from kpi_lib.loading import DEFAULT_DATA_DIR
 
-MISSING_NAME = "（項目名は原資料の抽出で欠落）"  # kpi_lib.labels "label.missing"
+MISSING_NAME = "（名称不明）"  # kpi_lib.labels "label.missing"
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -1,0 +1,207 @@
+"""The public API for notebooks and scripts: `import kpi_lib` and call these.
+
+Every function takes the data as `data_dir` (a data directory; None: the shipped dataset) or as
+an opened `dataset` (open_dataset(), to load it once), and years in any form the `kpi` command
+accepts: 2018, "2018", "FY2018", "H30", "平成30年度", "R1", "令和元年度". Charts are Altair
+charts: change them with ordinary Altair (`.properties(width=600)`, `.encode(...)`), and save them
+with `.save("chart.html")`. docs/api.md lists this API with examples (tests run them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from . import charts, numbers, rendering
+from . import commentary as _commentary
+from .audit import audit
+from .errors import KpiError
+from .grading import evaluate, progress_table
+from .labels import check_lang
+from .loading import Dataset, check_year, load_dataset
+from .outlook import outlook, with_outlook
+from .scheme import scheme_for
+from .tables import COLUMNS, grades_records
+
+# charts display in a notebook as in the reports: the Vega-Lite spec only, identical on every run
+rendering.enable()
+
+__all__ = ["open_dataset", "grades", "series", "trend_chart", "rate_chart", "overview_chart", "indicator_commentary"]
+
+
+def open_dataset(data_dir: str | Path | None = None) -> Dataset:
+    """Load and validate a data directory (None: the shipped dataset); a problem raises KpiError.
+
+    Example::
+
+        ds = kpi_lib.open_dataset()
+        ds.latest_year, ds.project_numbers  # (2018, [1, 2, 3, 4, 5]) for the shipped data
+    """
+    return load_dataset(data_dir)
+
+
+def _dataset(data_dir, dataset) -> Dataset:
+    if dataset is not None and data_dir is not None:
+        raise KpiError("give either data_dir or dataset, not both")
+    return dataset if dataset is not None else load_dataset(data_dir)
+
+
+def _year(ds: Dataset, year) -> int:
+    return ds.latest_year if year is None else check_year(ds, year)
+
+
+def grades(
+    year=None,
+    data_dir: str | Path | None = None,
+    *,
+    dataset: Dataset | None = None,
+    lang: str = "ja",
+    projects: list[int] | None = None,
+) -> pd.DataFrame:
+    """The grade table for evaluation year `year` (default: the latest with actuals): one row per
+    project and indicator, the columns of `kpi grades --format csv` (kpi_lib.tables.COLUMNS, listed
+    in docs/api.md), with the "number" columns as numbers (NaN where empty).
+
+    Example::
+
+        g = kpi_lib.grades("H30")
+        g.loc[g["indicator"] == "total_fertility_rate", ["actual", "progress_rate", "grade"]]
+    """
+    ds = _dataset(data_dir, dataset)
+    check_lang(lang)
+    fy = _year(ds, year)
+    frame = grades_table(ds, fy, lang, projects)
+    for column, (kind, _) in COLUMNS.items():
+        if kind == "number":
+            frame[column] = pd.to_numeric(frame[column].replace("", None))
+    return frame
+
+
+def grades_table(ds: Dataset, year: int, lang: str = "ja", projects: list[int] | None = None) -> pd.DataFrame:
+    """The grade table as `kpi grades --format csv` writes it (every value as text)."""
+    records = with_outlook(grades_records(evaluate(ds, year, projects=projects), lang), ds, year, lang)
+    return records[list(COLUMNS)]
+
+
+def _row(ds: Dataset, indicator_id: str, year: int, project: int | None) -> dict:
+    """The evaluate() row of an indicator (of its first project, unless `project` is given)."""
+    results = evaluate(ds, year, projects=None if project is None else [project])
+    rows = results[results["indicator"] == indicator_id]
+    if rows.empty:
+        known = ", ".join(sorted(ds.indicators["indicator"])[:5])
+        raise KpiError(f"unknown indicator {indicator_id!r}: the data has indicators such as {known}")
+    return rows.iloc[0].to_dict()
+
+
+def series(indicator_id: str, data_dir: str | Path | None = None, *, dataset: Dataset | None = None) -> pd.DataFrame:
+    """The time series of one indicator: one row per fiscal year in the data, with the actual
+    (実績値; NaN where there is none, `actual_state` says why), and the progress rate and grade
+    that year's actual gives on its own (our recomputation).
+
+    Example::
+
+        kpi_lib.series("total_fertility_rate")[["year", "actual", "progress_rate", "grade"]]
+    """
+    ds = _dataset(data_dir, dataset)
+    if indicator_id not in set(ds.indicators["indicator"]):
+        _row(ds, indicator_id, ds.latest_year, None)  # raises: unknown indicator
+    a = ds.actuals[ds.actuals["indicator"] == indicator_id]
+    graded = progress_table(ds)
+    graded = graded.loc[graded["indicator"] == indicator_id, ["year", "progress_rate", "grade"]]
+    frame = a[["indicator", "year", "actual_state", "actual"]].merge(graded, on="year", how="left")
+    frame["actual"] = frame["actual"].where(frame["actual_state"] == numbers.VALUE)
+    frame["grade"] = frame["grade"].fillna("")
+    return frame.sort_values("year").reset_index(drop=True)
+
+
+def trend_chart(
+    indicator_id: str,
+    year=None,
+    *,
+    data_dir: str | Path | None = None,
+    dataset: Dataset | None = None,
+    lang: str = "ja",
+    project: int | None = None,
+) -> alt.LayerChart:
+    """The report's trend chart of one indicator for evaluation year `year` (default: the latest):
+    actuals, baseline, targets, the national series and the linear projection.
+
+    Example::
+
+        kpi_lib.trend_chart("total_fertility_rate", year="H30").properties(width=500)
+    """
+    ds = _dataset(data_dir, dataset)
+    fy = _year(ds, year)
+    row = _row(ds, indicator_id, fy, project)
+    o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()
+    return charts.trend_chart(ds, row, lang, o, scheme_for(ds))
+
+
+def rate_chart(
+    indicator_id: str,
+    year=None,
+    *,
+    data_dir: str | Path | None = None,
+    dataset: Dataset | None = None,
+    lang: str = "ja",
+    project: int | None = None,
+) -> alt.LayerChart:
+    """The progress rate of one indicator's actuals up to `year` (default: the latest), coloured by grade.
+
+    Example::
+
+        kpi_lib.rate_chart("total_fertility_rate", "H30", lang="en")
+    """
+    ds = _dataset(data_dir, dataset)
+    fy = _year(ds, year)
+    graded = progress_table(ds)
+    return charts.rate_chart(graded[graded["year"] <= fy], _row(ds, indicator_id, fy, project), scheme_for(ds), lang)
+
+
+def overview_chart(
+    year=None, *, data_dir: str | Path | None = None, dataset: Dataset | None = None, lang: str = "ja"
+) -> alt.LayerChart:
+    """How many indicators of each project have each grade in evaluation year `year` (the overview report's chart).
+
+    Example::
+
+        kpi_lib.overview_chart("平成30年度")
+    """
+    ds = _dataset(data_dir, dataset)
+    return charts.grade_counts_chart(evaluate(ds, _year(ds, year)), scheme_for(ds), lang)
+
+
+def indicator_commentary(
+    indicator_id: str,
+    year=None,
+    *,
+    data_dir: str | Path | None = None,
+    dataset: Dataset | None = None,
+    lang: str = "ja",
+    project: int | None = None,
+) -> list[str]:
+    """The report's generated sentences about one indicator for evaluation year `year` (default:
+    the latest): latest actual, gap to target, grade and its change, disagreements with the
+    published figures, outlook. Our analysis, not the official text. (Not `kpi_lib.commentary`:
+    that name is the module kpi_lib/commentary.py.)
+
+    Example::
+
+        kpi_lib.indicator_commentary("total_fertility_rate", "FY2018", lang="en")
+    """
+    ds = _dataset(data_dir, dataset)
+    check_lang(lang)
+    fy = _year(ds, year)
+    row = _row(ds, indicator_id, fy, project)
+    previous = None
+    if fy - 1 >= ds.years[0]:
+        before = _row(ds, indicator_id, fy - 1, row["project"])
+        previous = before | {"evaluation_year": fy - 1}
+    graded = progress_table(ds)
+    findings = audit(ds)
+    findings = findings[(findings["project"] == row["project"]) & (findings["indicator"] == indicator_id)]
+    sentences = _commentary.indicator_commentary(row, graded, previous, findings, scheme_for(ds), lang)
+    o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()
+    return sentences + _commentary.outlook_commentary(row, o, lang)

@@ -1,0 +1,267 @@
+"""The public API (kpi_lib.grades & co., docs/api.md), years in every form, and the separation of
+the analysts' workspace from the report notebooks (the manifest, the warning, --template)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import kpi_lib
+from kpi_lib import report, resources
+from kpi_lib.changes import grade_changes
+from kpi_lib.errors import KpiError
+from kpi_lib.grading import evaluate
+from kpi_lib.notebook_sources import read_manifest, source_digest
+from kpi_lib.outlook import outlook
+from kpi_lib.tables import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "api.md"
+YEAR_FORMS = ["H30", "2018", 2018, "平成30年度", "FY2018", "2018年度", "Ｈ30"]
+
+
+# --- the API and its page -------------------------------------------------------------------
+
+
+def test_every_example_in_docs_api_runs(monkeypatch, capsys):
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    assert len(blocks) >= 5
+    monkeypatch.chdir(ROOT)  # the examples name paths relative to the repository
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102
+    # the commentary example printed the report's English sentences
+    assert "The latest actual is 1.27 (FY2018), down 0.02 from 1.29 in FY2017." in capsys.readouterr().out
+
+
+def test_every_api_function_has_a_docstring_example_and_is_on_the_page():
+    page = DOC.read_text(encoding="utf-8")
+    for name in kpi_lib.API:
+        function = getattr(kpi_lib, name)
+        assert "Example::" in function.__doc__, name
+        assert f"`{name}(" in page, name
+
+
+def test_the_column_table_in_the_docs_is_tables_columns():
+    rows = re.findall(r"^\| `(\w+)` \| (number|text) \| (.*) \|$", DOC.read_text(encoding="utf-8"), flags=re.M)
+    assert [(name, (kind, meaning)) for name, kind, meaning in rows] == list(COLUMNS.items())
+
+
+def test_grades_is_the_cli_csv_as_a_dataframe(kpi):
+    r = kpi("grades", "--year", "H30", "--format", "csv")
+    csv = pd.read_csv(io.StringIO(r.stdout), dtype=str, keep_default_na=False)
+    assert list(csv.columns) == list(COLUMNS)  # the CLI writes exactly the documented columns
+    g = kpi_lib.grades("H30")
+    assert list(g.columns) == list(COLUMNS) and len(g) == len(csv) == 22
+    for column, (kind, _) in COLUMNS.items():
+        if kind == "number":
+            assert pd.api.types.is_numeric_dtype(g[column]), column
+            assert g[column].equals(pd.to_numeric(csv[column].replace("", None))), column
+        else:
+            assert list(g[column]) == list(csv[column]), column
+
+
+def test_grades_reproduce_the_source(dataset):
+    # source table of project 1, H30: 合計特殊出生率 1.27, 進捗率 89.4%, A③; 妊娠・出産に関する相談件数 … B
+    g = kpi_lib.grades("H30", dataset=dataset).set_index(["project", "indicator"])
+    assert g.loc[(1, "total_fertility_rate"), ["actual", "progress_rate", "grade", "published_grade"]].tolist() == [
+        1.27,
+        89.4,
+        "A③",
+        "A③",
+    ]
+    s = kpi_lib.series("total_fertility_rate", dataset=dataset)
+    # source: 実績値 1.31 1.29 1.29 1.27, 進捗率 90.3% 89.6% 90.2% 89.4% (H27-H30)
+    assert s[["year", "actual", "progress_rate"]].values.tolist() == [
+        [2015, 1.31, 90.3],
+        [2016, 1.29, 89.6],
+        [2017, 1.29, 90.2],
+        [2018, 1.27, 89.4],
+    ]
+
+
+@pytest.mark.parametrize("form", YEAR_FORMS)
+def test_every_year_form_works_everywhere(dataset, form):
+    assert evaluate(dataset, form).equals(evaluate(dataset, 2018))
+    assert outlook(dataset, form).equals(outlook(dataset, 2018))
+    assert grade_changes(dataset, "H29", form).equals(grade_changes(dataset, 2017, 2018))
+    assert kpi_lib.grades(form, dataset=dataset).equals(kpi_lib.grades(2018, dataset=dataset))
+    assert kpi_lib.indicator_commentary("total_fertility_rate", form, dataset=dataset) == (
+        kpi_lib.indicator_commentary("total_fertility_rate", 2018, dataset=dataset)
+    )
+    chart = kpi_lib.trend_chart("total_fertility_rate", form, dataset=dataset).to_dict()
+    assert chart == kpi_lib.trend_chart("total_fertility_rate", 2018, dataset=dataset).to_dict()
+
+
+def test_charts_for_an_indicator_id_and_a_year(dataset):
+    rates = kpi_lib.rate_chart("total_fertility_rate", "H29", dataset=dataset).to_dict()
+    values = [v for d in rates["datasets"].values() for v in d if "progress_rate" in v and "grade" in v]
+    assert [v["progress_rate"] for v in values] == [90.3, 89.6, 90.2]  # up to H29 only
+    counts = kpi_lib.overview_chart("平成30年度", dataset=dataset).to_dict()
+    bars = [v for d in counts["datasets"].values() for v in d if "count" in v]
+    assert sum(v["count"] for v in bars) == len(kpi_lib.grades("H30", dataset=dataset).query("grade != ''"))
+
+
+def test_the_api_on_the_other_schemes_examples():
+    # hand-worked in tests/test_schemes.py (expected_path, 2018)
+    g = kpi_lib.grades("H30", data_dir=ROOT / "examples" / "expected_path").set_index("indicator")
+    assert g.loc["new_businesses", ["progress_rate", "grade"]].tolist() == [82.5, "B+"]
+    assert g.loc["waiting_list", ["progress_rate", "grade"]].tolist() == [31.3, "C"]
+
+
+def test_bad_arguments_are_one_line_errors(dataset):
+    with pytest.raises(KpiError, match=r"^no evaluation for FY2019: the data has actuals for FY2015-FY2018$"):
+        kpi_lib.grades("R1", dataset=dataset)
+    with pytest.raises(KpiError, match=r"^invalid fiscal year 'H3O'"):
+        evaluate(dataset, "H3O")
+    with pytest.raises(KpiError, match=r"^unknown indicator 'nope'"):
+        kpi_lib.series("nope", dataset=dataset)
+    with pytest.raises(KpiError, match="either data_dir or dataset"):
+        kpi_lib.grades("H30", data_dir=ROOT / "data", dataset=dataset)
+
+
+def test_importing_kpi_lib_loads_neither_the_api_nor_pandas():
+    code = "import sys, kpi_lib; print(sorted(m for m in ('kpi_lib.api', 'pandas', 'altair') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
+
+
+# --- report notebooks vs the workspace ------------------------------------------------------
+
+
+def test_the_manifest_matches_the_committed_report_notebooks():
+    notebooks = sorted(p.name for p in resources.NOTEBOOK_DIR.glob("*.ipynb"))
+    assert notebooks == sorted([report.PROJECT_NOTEBOOK, report.OVERVIEW_NOTEBOOK])
+    assert read_manifest(resources.NOTEBOOK_DIR) == {n: source_digest(resources.NOTEBOOK_DIR / n) for n in notebooks}
+
+
+def test_the_digest_covers_sources_and_tags_not_outputs(tmp_path):
+    original = resources.NOTEBOOK_DIR / report.OVERVIEW_NOTEBOOK
+    nb = nbformat.read(original, as_version=4)
+    for cell in nb.cells:  # what running the notebook changes
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, tmp_path / "rerun.ipynb")
+    assert source_digest(tmp_path / "rerun.ipynb") == source_digest(original)
+    nb.cells[-1].source += "\nreport.results"
+    nbformat.write(nb, tmp_path / "edited.ipynb")
+    assert source_digest(tmp_path / "edited.ipynb") != source_digest(original)
+    nb.cells[0].metadata["tags"] = []  # the note would show in the HTML report
+    nbformat.write(nb, tmp_path / "untagged.ipynb")
+    assert source_digest(tmp_path / "untagged.ipynb") not in (
+        source_digest(original),
+        source_digest(tmp_path / "edited.ipynb"),
+    )
+
+
+def test_the_workspace_is_apart_from_the_report_notebooks():
+    workspace, reports = resources.WORKSPACE_DIR, resources.NOTEBOOK_DIR
+    assert (workspace / "explore.ipynb").is_file() and not (reports / "explore.ipynb").exists()
+    assert not workspace.is_relative_to(reports) and not reports.is_relative_to(workspace)
+    # `python3 tasks.py lab` opens the workspace on explore.ipynb (its file browser cannot reach the reports)
+    source = (ROOT / "tasks.py").read_text(encoding="utf-8")
+    assert '"--notebook-dir", workspace' in source and 'workspace / "explore.ipynb"' in source
+    # analysts' own notebooks and exports there stay out of git; explore.ipynb is committed
+    ignored = subprocess.run(
+        ["git", "check-ignore", "notebooks/workspace/mine.ipynb", "notebooks/workspace/exports/a.csv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert ignored.stdout.split() == ["notebooks/workspace/mine.ipynb", "notebooks/workspace/exports/a.csv"]
+    assert subprocess.run(["git", "check-ignore", "-q", "notebooks/workspace/explore.ipynb"], cwd=ROOT).returncode == 1
+
+
+@pytest.fixture
+def notebooks(tmp_path, monkeypatch):
+    """A copy of the repository's notebooks/ (reports and workspace), the reports run from it."""
+    copy = tmp_path / "notebooks"
+    shutil.copytree(resources.NOTEBOOK_DIR, copy / "reports")
+    shutil.copytree(resources.WORKSPACE_DIR, copy / "workspace", ignore=shutil.ignore_patterns("exports", ".*"))
+    monkeypatch.setattr(report, "NOTEBOOK_DIR", copy / "reports")
+    return copy
+
+
+def _report(kpi, out: Path, *extra):
+    r = kpi("report", "--year", "H30", "--lang", "ja", "--project", "1", "--out", out, "--no-progress", *extra)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return r, out / "2018" / "ja"
+
+
+def _exploration_cell(path: Path) -> None:
+    """What an analyst does in JupyterLab: add a cell that shows a table, and save."""
+    nb = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_code_cell("report.results if 'report' in dir() else kpi_lib.grades('H30')")
+    cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "EXPLORATION-TABLE"}, execution_count=1)]
+    nb.cells.append(cell)
+    nbformat.write(nb, path)
+
+
+def test_saving_exploration_notebooks_changes_no_report(kpi, notebooks, tmp_path):
+    r, before = _report(kpi, tmp_path / "before")
+    assert r.stderr == ""  # the committed report notebooks: no warning
+    _exploration_cell(notebooks / "workspace" / "explore.ipynb")
+    shutil.copy(notebooks / "workspace" / "explore.ipynb", notebooks / "workspace" / "mine.ipynb")
+    r, after = _report(kpi, tmp_path / "after")
+    assert r.stderr == ""
+    for name in ("project_1.html", "project_1.ipynb", "index.html"):
+        assert (before / name).read_bytes() == (after / name).read_bytes(), name
+    assert "EXPLORATION-TABLE" not in (after / "project_1.html").read_text(encoding="utf-8")
+
+
+def test_a_saved_change_to_a_report_notebook_makes_kpi_report_warn_naming_it(kpi, notebooks, tmp_path):
+    changed = notebooks / "reports" / report.PROJECT_NOTEBOOK
+    _exploration_cell(changed)
+    r, folder = _report(kpi, tmp_path / "out")
+    warnings = r.stderr.splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith(f"kpi: warning: report notebook {changed} differs")
+    assert report.OVERVIEW_NOTEBOOK not in r.stderr
+    # the warning is the point: the saved cell does reach the report
+    assert "report.results" in (folder / "project_1.ipynb").read_text(encoding="utf-8")
+
+
+def test_template_runs_an_office_variant_on_purpose(kpi, notebooks, tmp_path):
+    variant = tmp_path / "office" / "our_project_report.ipynb"
+    variant.parent.mkdir()
+    shutil.copy(notebooks / "reports" / report.PROJECT_NOTEBOOK, variant)
+    nb = nbformat.read(variant, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("OFFICE-VARIANT-NOTE"))
+    nbformat.write(nb, variant)
+    r, folder = _report(kpi, tmp_path / "out", "--template", variant)
+    assert r.stderr == ""  # on purpose: no warning
+    assert "OFFICE-VARIANT-NOTE" in (folder / "project_1.html").read_text(encoding="utf-8")
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "同梱のテンプレートではなく次のノートブックで作成されています: our_project_report.ipynb" in index
+    assert str(tmp_path) not in index  # the file name only: no paths in reports
+
+
+def test_template_that_is_not_a_notebook_is_a_one_line_error(kpi, tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{not json", encoding="utf-8")
+    for path in (bad, tmp_path / "missing.ipynb"):
+        r = kpi("report", "--project", "1", "--out", tmp_path / "out", "--template", path)
+        assert r.returncode == 1 and len(r.stderr.splitlines()) == 1
+        assert r.stderr.startswith(f"kpi: error: --template {path}: not a readable notebook")
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_html_leaves_out_the_notebook_only_cells(tmp_path):
+    nb = nbformat.read(resources.NOTEBOOK_DIR / report.PROJECT_NOTEBOOK, as_version=4)
+    note = nb.cells[0]
+    assert note.cell_type == "markdown" and note.metadata["tags"] == ["notebook-only"]
+    assert "notebooks/workspace/explore.ipynb" in note.source and "import kpi_lib" in note.source
+    headings = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert len(headings) >= 8 and all(c.metadata["tags"] == ["notebook-only"] for c in headings)
+    from kpi_lib.html_export import notebook_node_to_html
+
+    page = notebook_node_to_html(nb, tmp_path / "p.html", tmp_path / "p.ipynb").read_text(encoding="utf-8")
+    assert "explore.ipynb" not in page and "tasks.py lab" not in page and "Parameters (papermill)" not in page
