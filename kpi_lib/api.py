@@ -135,7 +135,8 @@ def trend_chart(
     ds = _dataset(data_dir, dataset)
     fy = _year(ds, year)
     row = _row(ds, indicator_id, fy, project)
-    return charts.trend_chart(ds, row, lang, outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict())
+    o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()
+    return charts.trend_chart(ds, row, lang, o, scheme_for(ds))
 
 
 def rate_chart(
@@ -156,7 +157,7 @@ def rate_chart(
     ds = _dataset(data_dir, dataset)
     fy = _year(ds, year)
     graded = progress_table(ds)
-    return charts.rate_chart(graded[graded["year"] <= fy], _row(ds, indicator_id, fy, project), lang)
+    return charts.rate_chart(graded[graded["year"] <= fy], _row(ds, indicator_id, fy, project), scheme_for(ds), lang)
 
 
 def overview_chart(
@@ -169,7 +170,7 @@ def overview_chart(
         kpi_lib.overview_chart("平成30年度")
     """
     ds = _dataset(data_dir, dataset)
-    return charts.grade_counts_chart(evaluate(ds, _year(ds, year)), lang)
+    return charts.grade_counts_chart(evaluate(ds, _year(ds, year)), scheme_for(ds), lang)
 
 
 def indicator_commentary(

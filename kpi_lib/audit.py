@@ -12,6 +12,7 @@ import pandas as pd
 from . import numbers
 from .formatting import format_number
 from .grading import evaluate, progress_table
+from .labels import text
 from .scheme import Scheme, scheme_for
 
 AUDIT_COLUMNS = [
@@ -27,13 +28,18 @@ AUDIT_COLUMNS = [
 ]
 
 
-def audit(dataset, scheme: Scheme | str | None = None) -> pd.DataFrame:
-    """One row per published progress rate or grade that the recomputation does not reproduce."""
+def audit(dataset, scheme: Scheme | str | None = None, lang: str = "en") -> pd.DataFrame:
+    """One row per published progress rate or grade that the recomputation does not reproduce;
+    the arithmetic column is in `lang`."""
     scheme = scheme_for(dataset, scheme)
-    return _audit(dataset, scheme)
+    return _audit(dataset, scheme, lang)
 
 
-def _audit(dataset, scheme: Scheme) -> pd.DataFrame:
+def _say(key: str, lang: str, **values) -> str:
+    return text(f"audit.{key}", lang).format(**values)
+
+
+def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
     graded = progress_table(dataset, scheme).set_index(["indicator", "year"])
     names = dataset.indicators.set_index("indicator")[["name_ja", "name_en"]]
     rows = []
@@ -53,7 +59,7 @@ def _audit(dataset, scheme: Scheme) -> pd.DataFrame:
                 "progress_rate",
                 _fmt_rate(published, p.progress_rate_state),
                 _fmt_rate(recomputed, None),
-                rate_arithmetic(g, p.year, scheme) if g is not None else "no actual value for this year",
+                rate_arithmetic(g, p.year, scheme, lang) if g is not None else _say("no_actual_in_year", lang),
             )
         )
     for year in sorted(set(dataset.published_grades["year"])):
@@ -66,7 +72,14 @@ def _audit(dataset, scheme: Scheme) -> pd.DataFrame:
                 continue
             rows.append(
                 _row(
-                    p.project, p.indicator, names, year, "grade", p.grade, r["grade"] or "", grade_arithmetic(r, scheme)
+                    p.project,
+                    p.indicator,
+                    names,
+                    year,
+                    "grade",
+                    p.grade,
+                    r["grade"] or "",
+                    grade_arithmetic(r, scheme.for_indicator(p.indicator), lang),
                 )
             )
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
@@ -99,46 +112,42 @@ def _fmt_rate(x, state) -> str:
     return "" if x is None or pd.isna(x) else f"{float(x):.1f}"
 
 
-def rate_arithmetic(g, year: int, scheme: Scheme) -> str:
+def rate_arithmetic(g, year: int, scheme: Scheme, lang: str = "en") -> str:
     """How a rate is computed under the scheme, with the exact quotient:
     7,086 ÷ 10,500 × 100 = 67.4857 → 67.5, or (actual − baseline) ÷ (reference − baseline) × 100."""
     measured, reference = Decimal(repr(float(g["measured"]))), Decimal(repr(float(g["reference"])))
     kind = g["target_kind"]
     what = (
-        f" (national value {int(year)})"
+        _say("national_value", lang, year=int(year))
         if kind == "national"
-        else (" (baseline)" if kind in ("above_baseline", "at_least_baseline") else "")
+        else (_say("baseline", lang) if kind in ("above_baseline", "at_least_baseline") else "")
     )
     f = lambda d: format_number(float(d))  # noqa: E731
     if scheme.definition == "improvement":
         base = Decimal(repr(float(g["baseline"])))
         num, den = measured - base, reference - base
-        text = f"({f(measured)} − {f(base)}) ÷ ({f(reference)}{what} − {f(base)}) × 100"
+        shown = f"({f(measured)} − {f(base)}) ÷ ({f(reference)}{what} − {f(base)}) × 100"
     elif g["direction"] == "lower" and scheme.lower_is_better == "complement":
         num, den = 2 * reference - measured, reference
-        text = f"(2 × {f(reference)}{what} − {f(measured)}) ÷ {f(reference)} × 100"
+        shown = f"(2 × {f(reference)}{what} − {f(measured)}) ÷ {f(reference)} × 100"
     elif g["direction"] == "lower":
         num, den = reference, measured
-        text = f"{f(reference)}{what} ÷ {f(measured)} × 100"
+        shown = f"{f(reference)}{what} ÷ {f(measured)} × 100"
     else:
         num, den = measured, reference
-        text = f"{f(measured)} ÷ {f(reference)}{what} × 100"
+        shown = f"{f(measured)} ÷ {f(reference)}{what} × 100"
     if den == 0:
-        return f"{text}: undefined (division by zero)"
-    return f"{text} = {num * 100 / den:.4f} → {float(g['progress_rate']):.1f}"
+        return shown + _say("undefined", lang)
+    return f"{shown} = {num * 100 / den:.4f} → {float(g['progress_rate']):.1f}"
 
 
-def grade_arithmetic(r, scheme: Scheme) -> str:
+def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:
     """Why the scheme gives the recomputed grade."""
     if r["latest_year"] is None or pd.isna(r["latest_year"]):
-        return "no actual value up to this year"
+        return _say("no_actual_up_to", lang)
     band = scheme.band(r["grade"]) if r["grade"] else None
-    reason = f"rate {r['progress_rate']:.1f}% (actual of {int(r['latest_year'])})"
+    reason = _say("reason", lang, rate=f"{r['progress_rate']:.1f}", year=int(r["latest_year"]))
     if band is not None and band.rate_below is not None:
-        return f"{reason} is below {band.rate_below:g}% → {band.grade}"
-    state = (
-        "target achieved"
-        if r["achieved"]
-        else ("original target achieved" if r["original_achieved"] else "target not achieved")
-    )
-    return f"{reason}, {state} → {r['grade']}"
+        return _say("below", lang, reason=reason, limit=f"{band.rate_below:g}", grade=band.grade)
+    state = "achieved" if r["achieved"] else ("original_achieved" if r["original_achieved"] else "not_achieved")
+    return _say("state", lang, reason=reason, state=_say(state, lang), grade=r["grade"])

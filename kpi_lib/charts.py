@@ -16,10 +16,11 @@ from . import numbers
 from .fiscal_year import short_label
 from .formatting import format_quantity, format_rate, indicator_name, unit
 from .labels import text
-from .style import BLACK, FONT_STACK, GRADE_COLOURS, SERIES_COLOURS
+from .scheme import Scheme
+from .style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
 
 WIDTH, HEIGHT = 440, 230
-_SERIES = ("actual", "national", "baseline", "target", "revised_target", "projection")
+_SERIES = ("actual", "national", "milestone", "baseline", "target", "revised_target", "projection")
 _SHAPES = {
     "actual": "circle",
     "national": "triangle-up",
@@ -27,6 +28,7 @@ _SHAPES = {
     "target": "square",
     "revised_target": "cross",
     "projection": "circle",
+    "milestone": "triangle-down",
 }
 
 
@@ -44,11 +46,14 @@ def _configured(chart: alt.LayerChart) -> alt.LayerChart:
     )
 
 
-def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None) -> pd.DataFrame:
+def trend_frame(
+    dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None, scheme: Scheme | None = None
+) -> pd.DataFrame:
     """Tidy points of one indicator's trend chart: series, year, value, with display texts.
 
     With an `outlook_row` (outlook.outlook), the linear projection runs from the latest actual
-    to the target year.
+    to the target year. With a `scheme` that grades against milestones.csv, the interim
+    milestones (目安値) or the expected path (期待値) are a series of their own.
     """
     r = result_row
     u = unit(r, lang)
@@ -60,7 +65,7 @@ def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
         rows.append(
             {
                 "series": series,
-                "series_label": text(f"series.{series}", lang),
+                "series_label": series_label(series, scheme, lang),
                 "year": int(year),
                 "year_label": short_label(int(year), lang),
                 "value": float(value),
@@ -77,6 +82,10 @@ def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
         b = dataset.benchmarks
         for x in b[b["indicator"] == r["indicator"]].itertuples():
             add("national", x.year, x.value, None, text(f"provenance.{x.provenance}", lang))
+    milestones = dataset.tables.get("milestones")
+    if scheme is not None and scheme.uses_milestones and milestones is not None:
+        for x in milestones[milestones["indicator"] == r["indicator"]].itertuples():
+            add("milestone", x.year, x.value)
     if r["baseline_state"] == numbers.VALUE:
         add("baseline", r["baseline_year"], r["baseline"], r.get("baseline_decimals"))
     if r["target_kind"] in ("value", "cumulative"):
@@ -98,18 +107,28 @@ def trend_frame(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
     )
 
 
+def series_label(series: str, scheme: Scheme | None, lang: str) -> str:
+    """A series' legend label; the milestone series is named as the scheme names its reference."""
+    if series == "milestone" and scheme is not None:
+        return text(f"series.{scheme.reference}", lang)
+    return text(f"series.{series}", lang)
+
+
 def _year_domain(years: list[int], lang: str) -> list[str]:
     return [short_label(y, lang) for y in range(min(years), max(years) + 1)]
 
 
-def trend_chart(dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None) -> alt.LayerChart:
-    """Actuals by year with baseline, target, revised target, the national series and the
-    linear projection to the target year (dashed)."""
+def trend_chart(
+    dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None, scheme: Scheme | None = None
+) -> alt.LayerChart:
+    """Actuals by year with baseline, target, revised target, the national series, the
+    milestones or expected path the scheme grades against, and the linear projection to the
+    target year (dashed)."""
     r = result_row
-    frame = trend_frame(dataset, r, lang, outlook_row)
+    frame = trend_frame(dataset, r, lang, outlook_row, scheme)
     years = list(frame["year"]) + [int(r["target_year"])]
     present = [s for s in _SERIES if s in set(frame["series"])]
-    labels = [text(f"series.{s}", lang) for s in present]
+    labels = [series_label(s, scheme, lang) for s in present]
     series_title = text("chart.series", lang)
     u = unit(r, lang)
     colour = alt.Color(
@@ -130,10 +149,10 @@ def trend_chart(dataset, result_row: dict, lang: str = "ja", outlook_row: dict |
     if (frame["note"] != "").any():
         tooltip.append(alt.Tooltip("note:N", title=text("chart.note", lang)))
 
-    # solid for actuals, dashed for the national series and the projection; a line layer with
-    # no points would leave Vega an empty scale extent, so only present series get one
+    # solid for actuals, dashed for the national series, the milestones and the projection; a line
+    # layer with no points would leave Vega an empty scale extent, so only present series get one
     solid = [s for s in ("actual",) if s in present]
-    dashed = [s for s in ("national", "projection") if s in present]
+    dashed = [s for s in ("national", "milestone", "projection") if s in present]
     layers = [
         base.mark_line(strokeWidth=2, strokeDash=dash)
         .encode(detail=alt.Detail("series:N"))
@@ -200,21 +219,32 @@ def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.Dat
     )
 
 
-def _grade_colour(lang: str) -> alt.Color:
-    grades = list(GRADE_COLOURS)
+def _grade_colour(scheme: Scheme, lang: str) -> alt.Color:
+    colours = grade_colours(scheme)
     return alt.Color(
         "grade:N",
         title=text("col.grade", lang),
-        scale=alt.Scale(domain=grades, range=[GRADE_COLOURS[g][0] for g in grades]),
+        scale=alt.Scale(domain=list(colours), range=[bg for bg, _ in colours.values()]),
     )
 
 
-def rate_chart(graded: pd.DataFrame, result_row: dict, lang: str = "ja") -> alt.LayerChart:
-    """Progress rate by year against the 80% and 100% lines, coloured and labelled by grade."""
+def band_lines(scheme: Scheme) -> list[float]:
+    """The progress rates where the scheme's grades change: every rate threshold of its bands,
+    and 100% where a band asks for the reference to be reached (the rate is 100% there)."""
+    lines = {b.rate_below for b in scheme.bands} | {b.rate_at_least for b in scheme.bands}
+    if any(b.when is not None for b in scheme.bands):
+        lines.add(100.0)
+    return sorted(x for x in lines if x is not None)
+
+
+def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
+    """Progress rate by year against the scheme's band lines, coloured and labelled by grade."""
     frame = rate_frame(graded, result_row["indicator"], lang)
     domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang)
-    top = max([120.0, *frame["progress_rate"]]) if len(frame) else 120.0
-    lines = pd.DataFrame({"progress_rate": [80.0, 100.0], "label": ["80%", "100%"]})
+    levels = band_lines(scheme)
+    top = max([120.0, *(x + 20 for x in levels), *frame["progress_rate"]])
+    bottom = min([0.0, *frame["progress_rate"]])
+    lines = pd.DataFrame({"progress_rate": levels, "label": [f"{x:g}%" for x in levels]})
     rules = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#555555").encode(y=alt.Y("progress_rate:Q"))
     rule_labels = (
         alt.Chart(lines)
@@ -223,11 +253,13 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, lang: str = "ja") -> alt.
     )
     base = alt.Chart().encode(
         x=alt.X("year_label:O", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("progress_rate:Q", title=f"{text('col.progress_rate', lang)} (%)", scale=alt.Scale(domain=[0, top])),
+        y=alt.Y(
+            "progress_rate:Q", title=f"{text('col.progress_rate', lang)} (%)", scale=alt.Scale(domain=[bottom, top])
+        ),
     )
     line = base.mark_line(color="#999999")
     points = base.mark_point(size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5).encode(
-        color=_grade_colour(lang),
+        color=_grade_colour(scheme, lang),
         tooltip=[
             alt.Tooltip("year_label:N", title=text("col.year", lang)),
             alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
@@ -235,8 +267,9 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, lang: str = "ja") -> alt.
         ],
     )
     point_labels = base.mark_text(dy=-12, fontSize=11).encode(text=alt.Text("label:N"))
+    layers = [rules, rule_labels, line, points, point_labels] if levels else [line, points, point_labels]
     key = "chart.rate_description" if len(frame) else "chart.rate_description_empty"
-    chart = alt.layer(rules, rule_labels, line, points, point_labels, data=frame).properties(
+    chart = alt.layer(*layers, data=frame).properties(
         width=WIDTH,
         height=HEIGHT,
         title=alt.Title(text("chart.rate", lang), subtitle=indicator_name(result_row, lang)),
@@ -245,17 +278,17 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, lang: str = "ja") -> alt.
     return _configured(chart)
 
 
-def grade_counts_chart(results: pd.DataFrame, lang: str = "ja") -> alt.LayerChart:
+def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
     """Stacked bars: how many indicators of each project have each grade."""
     graded = results[results["grade"] != ""]
     counts = graded.groupby(["project", "grade"]).size().reset_index(name="count")
     counts["project_label"] = [f"{text('col.project', lang)} {p}" for p in counts["project"]]
-    counts["order"] = counts["grade"].map({g: i for i, g in enumerate(GRADE_COLOURS)})
+    counts["order"] = counts["grade"].map({g: i for i, g in enumerate(graded_order(scheme))})
     count_title = text("chart.count", lang)
     base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
     bars = base.mark_bar(stroke="#333333", strokeWidth=0.5).encode(
         x=alt.X("count:Q", title=count_title, stack="zero"),
-        color=_grade_colour(lang),
+        color=_grade_colour(scheme, lang),
         tooltip=[
             alt.Tooltip("project_label:N", title=text("col.project", lang)),
             alt.Tooltip("grade:N", title=text("col.grade", lang)),
@@ -274,7 +307,7 @@ def grade_counts_chart(results: pd.DataFrame, lang: str = "ja") -> alt.LayerChar
     return _configured(chart)
 
 
-def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
+def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> pd.DataFrame:
     """One cell per indicator and year up to the evaluation year: the grade and rate of that
     year's actual, or, where the year has none, the grade standing on the latest earlier actual
     (marked with *, as evaluate() grades it); no cell before an indicator's first actual."""
@@ -288,7 +321,7 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
     g = graded[graded["indicator"].isin(names) & graded["progress_rate"].notna()]
     last_year = int(results["evaluation_year"].max()) if len(results) else int(g["year"].max())
     first_year = int(g["year"].min()) if len(g) else last_year
-    text_colours = {grade: fg for grade, (_, fg) in GRADE_COLOURS.items()}
+    text_colours = {grade: fg for grade, (_, fg) in grade_colours(scheme).items()}
     by_indicator = {i: rows.set_index("year") for i, rows in g.groupby("indicator", sort=False)}
     rows = []
     for indicator, name in names.items():
@@ -313,8 +346,8 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
                     "rate_text": rate,
                     "actual_year": short_label(int(earlier.index[-1]), lang),
                     "carried": carried,
-                    # the grade's text colour, chosen by contrast (style.text_colour)
-                    "text_colour": text_colours.get(cell["grade"], BLACK),
+                    # black or white, whichever contrasts more with the grade's colour (style.text_colour)
+                    "text_colour": text_colours.get(cell["grade"], "#000000"),
                 }
             )
     columns = [
@@ -334,10 +367,10 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
     return frame
 
 
-def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja") -> alt.LayerChart:
+def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
     """Indicator × year grades and progress rates (each project's indicators in table order; an
     indicator of several projects once, named with its projects)."""
-    frame = heatmap_frame(graded, results, lang)
+    frame = heatmap_frame(graded, results, scheme, lang)
     names, year_domain = frame.attrs["names"], frame.attrs["years"]
     base = alt.Chart().encode(
         x=alt.X(
@@ -349,7 +382,7 @@ def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, lang: str = "ja")
         y=alt.Y("name:N", title=None, sort=names, axis=alt.Axis(labelLimit=360, grid=False)),
     )
     cells = base.mark_rect(stroke="#ffffff").encode(
-        color=_grade_colour(lang),
+        color=_grade_colour(scheme, lang),
         tooltip=[
             alt.Tooltip("name:N", title=text("col.name", lang)),
             alt.Tooltip("year_label:N", title=text("col.year", lang)),

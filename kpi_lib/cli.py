@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=LANGS, default="ja")
     data_arg(c)
 
-    a = sub.add_parser("audit", help="published figures that disagree with their own arithmetic")
+    a = sub.add_parser(
+        "audit", help="published figures that disagree with their own arithmetic (exit status 1 when any do)"
+    )
     a.add_argument("--format", choices=("table", "csv"), default="table")
     a.add_argument("--lang", choices=LANGS, default="ja")
     data_arg(a)
@@ -174,7 +176,7 @@ def cmd_changes(args) -> int:
 def cmd_audit(args) -> int:
     from .audit import audit
 
-    findings = audit(_load(args))
+    findings = audit(_load(args), lang=args.lang)
     if args.format == "csv":
         _write(findings, "csv")
     elif findings.empty:
@@ -195,7 +197,11 @@ def cmd_audit(args) -> int:
         shown = shown.drop(columns=["name_en" if args.lang == "ja" else "name_ja"])
         shown[text("col.figure", args.lang)] = [text(f"figure.{f}", args.lang) for f in findings["figure"]]
         print(render_text_table(shown))
-    return 0
+    if findings.empty:
+        return 0
+    # like a linter: listed disagreements are a finding, exit status 1
+    print(text("audit.disagreements", args.lang).format(n=len(findings)), file=sys.stderr)
+    return 1
 
 
 def cmd_validate(args) -> int:

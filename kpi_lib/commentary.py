@@ -82,7 +82,7 @@ def indicator_commentary(
             )
     else:
         out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
-    out += _gap_sentences(r, lang)
+    out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, lang)
     out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
         key = "published_rate" if f.figure == "progress_rate" else "published_grade"
@@ -158,9 +158,27 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
     return out
 
 
+def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
+    """Where the scheme grades against the year's milestone (目安値) or expected value (期待値):
+    the gap to that value, named as what it is and with its own year, never as the target."""
+    ref = r["reference"]
+    if numbers.is_missing(ref):
+        return []
+    what = _say(
+        f"what.{scheme.reference}", lang, reference=_amount(ref, None, r, lang), year=_fy(r["latest_year"], lang)
+    )
+    out = [_say(f"graded_against.{scheme.reference}", lang)]
+    if r["achieved"]:
+        return [*out, _say("reached", lang, what=what)]
+    gap = abs(float(ref) - float(r["measured"]))
+    rate = r["progress_rate"]
+    points = "" if numbers.is_missing(rate) else format_number(abs(100 - float(rate)), 1)
+    return [*out, _say("gap", lang, what=what, gap=_difference(gap, _decimals(r), r, lang), points=points)]
+
+
 def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -> str:
     grade = r["grade"]
-    band = scheme.band(grade)
+    band = scheme.for_indicator(r["indicator"]).band(grade)
     now = _say("grade", lang, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
     if previous is None or not previous.get("grade"):
         return now

@@ -64,7 +64,7 @@ from .grading import evaluate, progress_table
 from .labels import check_lang, kind_label, text
 from .loading import Dataset, check_year
 from .scheme import scheme_for
-from .style import GRADE_COLOURS
+from .style import grade_colours
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -162,7 +162,7 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     year = latest if year is None else check_year(dataset, year, to_period_end=True)
     scheme = scheme_for(dataset)
     graded = progress_table(dataset, scheme)
-    findings = audit(dataset, scheme)
+    findings = audit(dataset, scheme, lang)
     pr = dataset.published_rates
     return _Context(
         dataset=dataset,
@@ -279,7 +279,7 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
             _cell(ws, rr, COL_KIND, fill=_HEADER_FILL)
         ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
         row += 1
-    _grade_colours(ws, last_col, FIRST_BLOCK_ROW, row - 1)
+    _grade_colours(ws, scheme_for(ctx.dataset), last_col, FIRST_BLOCK_ROW, row - 1)
     _notes(ws, ctx, row, marks, derived_shown)
     _layout(ws, ctx, widths, last_col)
     ws.protection.sheet = True
@@ -416,12 +416,13 @@ def _header(ws, ctx: _Context, row: int) -> None:
         ws.cell(row=row, column=col).comment = Comment(word("note_computed", lang), "kpi_lib", width=320, height=80)
 
 
-def _grade_colours(ws, column: int, first_row: int, last_row: int) -> None:
-    """Grade cells coloured by conditional formatting (the symbol stays the text; its colour
-    is chosen by contrast, style.text_colour), so a grade edited in Excel recolours itself."""
+def _grade_colours(ws, scheme, column: int, first_row: int, last_row: int) -> None:
+    """Grade cells coloured by conditional formatting with the scheme's colours (the symbol stays
+    the text; its colour is chosen by contrast, style.text_colour), so a grade edited in Excel
+    recolours itself."""
     letter = get_column_letter(column)
     area = f"{letter}{first_row}:{letter}{last_row}"
-    for grade, (background, foreground) in GRADE_COLOURS.items():
+    for grade, (background, foreground) in grade_colours(scheme).items():
         ws.conditional_formatting.add(
             area,
             CellIsRule(

@@ -262,12 +262,20 @@ def grade_observations(obs: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
         upward_revised=obs["upward_revised"].to_numpy(bool),
         baseline=obs["baseline"].to_numpy(float),
     )
-    return obs.assign(
-        progress_rate=rate,
-        achieved=achieved,
-        original_achieved=original_achieved,
-        grade=np.asarray(grade, dtype=object),
-    )
+    grade = np.asarray(grade, dtype=object)
+    for override in scheme.overrides:  # the indicators with bands of their own: same rate, own bands
+        rows = np.flatnonzero(obs["indicator"].isin(override.indicators).to_numpy())
+        if len(rows):
+            own = scheme.for_indicator(override.indicators[0])
+            index = band_index(
+                own,
+                rate[rows],
+                achieved[rows],
+                original_achieved[rows],
+                np.isnan(obs["measured"].to_numpy(float)[rows]),
+            )
+            grade[rows] = np.asarray([*own.grades, ""], dtype=object)[index]
+    return obs.assign(progress_rate=rate, achieved=achieved, original_achieved=original_achieved, grade=grade)
 
 
 def latest_up_to(graded: pd.DataFrame, year: int) -> pd.DataFrame:

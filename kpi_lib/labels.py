@@ -54,6 +54,8 @@ _LABELS: dict[str, tuple[str, str]] = {
         "直線の傾向（参考・独自分析、予測ではない）",
         "Straight-line trend (our analysis, not a forecast)",
     ),
+    "series.milestone": ("目安値", "Milestone (目安値)"),
+    "series.expected_path": ("期待値", "Expected path (期待値)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),
     "chart.rate": ("進捗率の推移", "Progress rate by year"),
     "chart.value": ("値", "Value"),
@@ -110,11 +112,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "provenance.official": ("公式統計", "official statistic"),
     # report sections
-    "report.title": ("重点戦略プロジェクト 推進状況", "Progress of the priority strategic projects"),
-    "report.overview_title": (
-        "重点戦略プロジェクト 推進状況 総括",
-        "Progress of the priority strategic projects: overview",
-    ),
+    # generic fallbacks: a dataset names its reports in metadata.json ("report")
+    "report.title": ("進捗状況", "Progress report"),
+    "report.overview_title": ("進捗状況 総括", "Progress overview"),
     "report.pillar": ("柱", "Pillar"),
     "report.pillar_unknown": ("—", "—"),  # why is a data note (projects.csv pillar_note), not report text
     "report.projects_separator": ("・", ", "),
@@ -127,13 +127,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "report.official": ("公表資料の原文", "Official text as published"),
     "report.unofficial": ("参考訳（非公式）", "Unofficial English translation"),
     "report.measures": ("主な施策", "Measures"),
-    "report.partnerships": ("市町村連携地域モデル事業 実施地域", "Municipal partnership model areas"),
+    "report.partnerships": ("連携地域", "Partnership areas"),
     "report.start_year": ("開始年度", "Start"),
     "report.area": ("地域", "Area"),
     "report.members": ("構成市町村", "Member municipalities"),
     "report.legend": ("進捗区分", "Grades"),
+    "report.override": ("{names}は次の区分で評価します（{note}）：", "{names} are graded by these bands ({note}):"),
     "report.source": ("出典", "Source"),
-    "report.lagging": ("進捗がBの指標", "Indicators graded B"),
+    "report.lagging": ("進捗が{grade}の指標", "Indicators graded {grade}"),
     "report.changes": ("前年度からの進捗の変化", "Changes since the previous year"),
     "report.no_changes": (
         "前年度から進捗が変わった指標はありません。",
@@ -173,6 +174,9 @@ _LABELS: dict[str, tuple[str, str]] = {
         "three) is continued from the latest actual to the target year and compared with the target. It is not "
         "a forecast and not the official grade.",
     ),
+    # the reference a milestone scheme grades against, in the grade table
+    "col.milestone": ("目安値", "Milestone (目安値)"),
+    "col.expected_path": ("期待値", "Expected value (期待値)"),
     # grade changes between two evaluation years (kpi changes)
     "col.grade_in": ("{year}の進捗", "Grade {year}"),
     "col.change": ("変化", "Change"),
@@ -260,6 +264,17 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.what.national": ("全国値（{reference}、{year}）", "the national value ({reference}, {year})"),
     "commentary.what.baseline": ("基準値（{reference}）", "the baseline ({reference})"),
     "commentary.what.target": ("目標値（{reference}、{year}）", "the target ({reference}, {year})"),
+    # schemes that grade against milestones.csv: the value for the actual's year, never "the target"
+    "commentary.what.milestone": ("{year}の目安値（{reference}）", "the interim milestone for {year} ({reference})"),
+    "commentary.what.expected_path": ("{year}の期待値（{reference}）", "the expected value for {year} ({reference})"),
+    "commentary.graded_against.milestone": (
+        "進捗区分は最終目標ではなく、その年度の目安値に対する進捗で判定しています。",
+        "The grade measures progress toward the interim milestone of the year, not the final target.",
+    ),
+    "commentary.graded_against.expected_path": (
+        "進捗区分は最終目標ではなく、その年度の期待値に対する達成度で判定しています。",
+        "The grade measures progress against the expected value of the year, not the final target.",
+    ),
     "commentary.what.cumulative": (
         "累計の目標値（{reference}、{year}）",
         "the cumulative target ({reference} over {start}–{end})",
@@ -347,6 +362,22 @@ _LABELS: dict[str, tuple[str, str]] = {
         "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%です（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate:.1f}% (the official grade is unchanged).",
+    ),
+    # the arithmetic column of kpi audit (audit.py)
+    "audit.national_value": ("（{year}年度の全国値）", " (national value {year})"),
+    "audit.baseline": ("（基準値）", " (baseline)"),
+    "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),
+    "audit.no_actual_in_year": ("この年度の実績値はありません", "no actual value for this year"),
+    "audit.no_actual_up_to": ("この年度までの実績値はありません", "no actual value up to this year"),
+    "audit.reason": ("進捗率{rate}%（{year}年度の実績値）", "rate {rate}% (actual of {year})"),
+    "audit.below": ("{reason}は{limit}%未満 → {grade}", "{reason} is below {limit}% → {grade}"),
+    "audit.state": ("{reason}、{state} → {grade}", "{reason}, {state} → {grade}"),
+    "audit.achieved": ("目標値を達成", "target achieved"),
+    "audit.original_achieved": ("上方修正前の目標値を達成", "original target achieved"),
+    "audit.not_achieved": ("目標値は未達成", "target not achieved"),
+    "audit.disagreements": (
+        "{n}件の公表値が再計算値と一致しません。",
+        "{n} published figure(s) disagree with the recomputation.",
     ),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
 }

@@ -22,7 +22,7 @@ from . import numbers, resources
 from .errors import DataError, KpiError, Problem
 from .files import InputFileError, read_input_file
 from .fiscal_year import fiscal_year_label, parse_fiscal_year
-from .schema import METADATA_FILE, METADATA_KEYS, TABLES, Table
+from .schema import METADATA, METADATA_FILE, METADATA_KEYS, TABLES, Table
 from .scheme import Scheme, load_scheme
 
 DEFAULT_DATA_DIR = resources.DATA_DIR
@@ -61,6 +61,18 @@ class Dataset:
     def latest_year(self) -> int:
         """The most recent year with any actual value: the default evaluation year."""
         return self.years[-1]
+
+
+def report_title(metadata: dict, which: str, lang: str) -> str:
+    """A report title from metadata.json's "report" object (`which`: title or overview_title),
+    or the generic label where the dataset names none."""
+    from .labels import text
+
+    report = metadata.get("report")
+    named = report.get(f"{which}_{lang}") if isinstance(report, dict) else None
+    if which == "title" and not named:
+        named = metadata.get(f"title_{lang}")  # the strategy's own title
+    return named if isinstance(named, str) and named.strip() else text(f"report.{which}", lang)
 
 
 def check_year(dataset: Dataset, year, to_period_end: bool = False) -> int:
@@ -199,6 +211,7 @@ def _read_metadata(root: Path, out: _Collector) -> dict:
     for key in METADATA_KEYS:
         if key not in meta:
             out.add(METADATA_FILE, None, key, "key is missing")
+    meta = _check_metadata_types(meta, out)
     period = meta.get("period", {})
     years = [period.get(k) for k in ("first", "last")] if isinstance(period, dict) else []
     if not (len(years) == 2 and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
@@ -213,6 +226,60 @@ def _read_metadata(root: Path, out: _Collector) -> dict:
         except KpiError as e:
             out.add(METADATA_FILE, None, "scheme", str(e))
     return meta
+
+
+def _metadata_type_ok(value, kind: str) -> bool:
+    if kind == "text":
+        return isinstance(value, str) and bool(value.strip())
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "text list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, dict)
+
+
+_METADATA_TYPE_WORDS = {
+    "text": "text (a non-empty string)",
+    "int": "a whole number",
+    "text list": "a list of strings",
+    "object": "a JSON object",
+}
+
+
+def _check_metadata_types(meta: dict, out: _Collector) -> dict:
+    """Every key of metadata.json against schema.METADATA: unknown keys and wrong types are one
+    problem each, naming the key; the keys that fail are dropped so nothing later uses them."""
+    spec = {k.key: k for k in METADATA}
+    bad: set[str] = set()
+
+    def walk(table: dict, prefix: str) -> None:
+        for key, value in table.items():
+            dotted = f"{prefix}{key}"
+            if dotted not in spec:
+                known = ", ".join(k for k in spec if k.count(".") == dotted.count(".") and k.startswith(prefix))
+                out.add(METADATA_FILE, None, None, f"key '{dotted}' is unknown (known: {known}; see data/README.md)")
+                bad.add(dotted)
+            elif not _metadata_type_ok(value, spec[dotted].type):
+                words = _METADATA_TYPE_WORDS[spec[dotted].type]
+                out.add(
+                    METADATA_FILE,
+                    None,
+                    None,
+                    f"key '{dotted}' must be {words}, not {json.dumps(value, ensure_ascii=False)}",
+                )
+                bad.add(dotted)
+            elif spec[dotted].type == "object" and dotted != "period":  # period: one message below
+                walk(value, f"{dotted}.")
+                for k in spec.values():
+                    if k.required and k.key.startswith(f"{dotted}.") and k.key[len(dotted) + 1 :] not in value:
+                        out.add(METADATA_FILE, None, k.key, "key is missing")
+
+    walk(meta, "")
+    clean = {k: v for k, v in meta.items() if k not in bad}
+    for key in ("source", "report"):
+        if isinstance(clean.get(key), dict):
+            clean[key] = {k: v for k, v in clean[key].items() if f"{key}.{k}" not in bad}
+    return clean
 
 
 def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, dict[str, str]]] | None:
@@ -591,6 +658,16 @@ def _check_scheme_rules(
     if scheme is None:
         return
     ind = f["indicators"]
+    known = set(ind["indicator"])
+    for o in scheme.overrides:
+        for i in o.indicators:
+            if i not in known:
+                out.add(
+                    METADATA_FILE,
+                    None,
+                    "scheme",
+                    f"the scheme's override names indicator {i!r}, which indicators.csv does not have",
+                )
     skip = {i for line, i in zip(ind["_line"], ind["indicator"]) if ("indicators.csv", int(line)) in flagged}
     baselines = {
         i: (b if s == numbers.VALUE else None)

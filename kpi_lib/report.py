@@ -40,7 +40,7 @@ from traitlets.config import Config
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label
 from .labels import text
-from .loading import load_dataset
+from .loading import load_dataset, report_title
 from .notebook_sources import write_manifest
 from .resources import NOTEBOOK_DIR, WORKSPACE_DIR
 
@@ -98,7 +98,7 @@ def plan(
                 )
             )
         if with_overview:
-            heading = text("report.overview_title", lang)
+            heading = report_title(dataset.metadata if dataset is not None else {}, "overview_title", lang)
             todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, page_title(dataset, year, lang, heading), heading))
         jobs[lang] = todo
     return {lang: [replace(j, nav=navigation(jobs, lang, j.name)) for j in todo] for lang, todo in jobs.items()}
@@ -118,8 +118,11 @@ def project_heading(dataset, project: int, lang: str) -> str:
 
 def page_title(dataset, year: int, lang: str, page: str | None = None) -> str:
     """Strategy — page — evaluation year: the <title> and the PDF's running title."""
-    strategy = dataset.metadata.get(f"title_{lang}", "") if dataset is not None else ""
-    parts = [strategy or text("report.title", lang), page, fiscal_year_label(year, lang)]
+    parts = [
+        report_title(dataset.metadata if dataset is not None else {}, "title", lang),
+        page,
+        fiscal_year_label(year, lang),
+    ]
     return " — ".join(p for p in parts if p)
 
 
@@ -323,6 +326,7 @@ def write_index(
     dataset is given, and its PDFs when they were printed (`pdfs`: page name -> file name)."""
     from .grading import evaluate
     from .scheme import scheme_for
+    from .style import grade_colours
     from .views import grade_badge
 
     e = html.escape
@@ -331,13 +335,14 @@ def write_index(
     if dataset is not None:
         scheme = scheme_for(dataset)
         ranking = list(scheme.ranking)
+        colours = grade_colours(scheme)
         projects = [j.parameters["project"] for j in jobs if "project" in j.parameters]
         results = evaluate(dataset, year, scheme, projects) if projects else None
         for p in projects:
             grades = results.loc[results["project"] == p, "grade"]
             counts[p] = [int((grades == g).sum()) for g in ranking] + [int((grades == "").sum())]
     head = f'<th scope="col">{e(text("col.project", lang))}</th>' + "".join(
-        f'<th scope="col" class="num">{grade_badge(g)}</th>' for g in ranking
+        f'<th scope="col" class="num">{grade_badge(g, colours)}</th>' for g in ranking
     )
     head += f'<th scope="col" class="num">{e(text("col.ungraded", lang))}</th>' if ranking else ""
     head += '<th scope="col">PDF</th>' if pdfs else ""

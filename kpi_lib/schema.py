@@ -284,4 +284,50 @@ TABLES: dict[str, Table] = {
 }
 
 METADATA_FILE = "metadata.json"
-METADATA_KEYS = ("title_ja", "title_en", "source", "scheme", "period")
+
+
+@dataclass(frozen=True)
+class MetaKey:
+    """One key of metadata.json; nested keys are dotted (source.title_ja).
+
+    Types: text (a non-empty string), int, text list (a list of strings), object (a JSON object
+    whose keys are the dotted entries under it)."""
+
+    key: str
+    type: str
+    required: bool = False
+    doc: str = ""
+
+
+METADATA = (
+    MetaKey(
+        "title_ja", "text", True, "the strategy's title (the project reports' heading when report.title_ja is absent)"
+    ),
+    MetaKey("title_en", "text", True, "unofficial English title"),
+    MetaKey("source", "object", True, "where the data comes from"),
+    MetaKey("source.title_ja", "text", doc="the source document's title (cited in every report's footer)"),
+    MetaKey("source.publisher_ja", "text", doc="who published it"),
+    MetaKey("source.publisher_en", "text", doc="unofficial English name of the publisher"),
+    MetaKey("source.strategy_ja", "text", doc="the strategy the source reports on"),
+    MetaKey("source.file", "text", doc="the source file the data was transcribed from"),
+    MetaKey("source.format", "text", doc="what kind of file that is"),
+    MetaKey("source.actual_years", "text", doc="the years of actuals it covers, in words"),
+    MetaKey("source.note", "text", doc="anything a reader of the data must know (e.g. illustrative figures)"),
+    MetaKey("source.expected_grades", "text", doc="where expected grades were worked out (test datasets)"),
+    MetaKey("source.extraction_notes", "text list", doc="what the extraction lost or changed"),
+    MetaKey("scheme", "text", True, "grading scheme: a name in kpi_lib/schemes or a .toml file in the data directory"),
+    MetaKey("period", "object", True, 'the strategy period: {"first": YEAR, "last": YEAR}'),
+    MetaKey("period.first", "int", True, "first fiscal year (Western) of the period"),
+    MetaKey("period.last", "int", True, "last fiscal year of the period; actuals outside it are rejected"),
+    MetaKey("report", "object", doc="report wording; without it, the reports use generic titles"),
+    MetaKey("report.title_ja", "text", doc="kicker of every project report and title of the index page"),
+    MetaKey("report.title_en", "text", doc="unofficial English of report.title_ja"),
+    MetaKey("report.overview_title_ja", "text", doc="heading of the overview report"),
+    MetaKey("report.overview_title_en", "text", doc="unofficial English of report.overview_title_ja"),
+    MetaKey("report.partnerships_project", "int", doc="the project whose report shows partnership_areas.csv"),
+    MetaKey("report.partnerships_title_ja", "text", doc="heading of that section"),
+    MetaKey("report.partnerships_title_en", "text", doc="unofficial English of report.partnerships_title_ja"),
+    MetaKey("translations", "text", doc="who translated the English texts (all unofficial)"),
+    MetaKey("transcribed_by", "text", doc="who transcribed the data and how it was checked"),
+)
+METADATA_KEYS = tuple(k.key for k in METADATA if k.required and "." not in k.key)

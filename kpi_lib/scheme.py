@@ -8,7 +8,7 @@ valid) does not import it.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,9 @@ ROUNDINGS = ("half_up", "down")
 # how lower-is-better indicators are handled, per definition (the first is the default)
 LOWER_IS_BETTER = {"ratio": ("inverse", "complement"), "improvement": ("signed",)}
 CONDITIONS = ("achieved", "original_achieved")
-_TOP_KEYS = ("name", "title_ja", "title_en", "ranking", "rate", "bands")
+_TOP_KEYS = ("name", "title_ja", "title_en", "ranking", "rate", "bands", "overrides")
+_OVERRIDE_KEYS = ("indicators", "note_ja", "note_en", "bands")
+MAX_GRADES = 7  # style.PALETTE_PICKS has distinct colour-blind-safe colours for up to 7
 _RATE_KEYS = ("definition", "reference", "decimals", "rounding", "lower_is_better")
 _BAND_KEYS = ("grade", "label_ja", "label_en", "rate_below", "rate_at_least", "when")
 MAX_BANDS = 50  # far more than any grading legend has; grading itself works for any count
@@ -45,6 +47,17 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Override:
+    """Bands of their own for some indicators (e.g. "where the target is 100%, reaching 100% is
+    the top grade"); the rate is computed as for every other indicator."""
+
+    indicators: tuple[str, ...]
+    note_ja: str
+    note_en: str
+    bands: tuple[Band, ...]
+
+
+@dataclass(frozen=True)
 class Scheme:
     name: str
     title_ja: str
@@ -56,6 +69,17 @@ class Scheme:
     ranking: tuple[str, ...] = ()
     rounding: str = "half_up"
     lower_is_better: str = "inverse"
+    overrides: tuple[Override, ...] = ()
+
+    def for_indicator(self, indicator: str) -> Scheme:
+        """The scheme as it applies to one indicator: its override's bands where it has one."""
+        for o in self.overrides:
+            if indicator in o.indicators:
+                return replace(self, bands=o.bands, overrides=())
+        return self
+
+    def override_for(self, indicator: str) -> Override | None:
+        return next((o for o in self.overrides if indicator in o.indicators), None)
 
     def compare(self, old: str, new: str) -> int:
         """+1 when `new` is a better grade than `old`, -1 when worse, 0 when equal or unranked."""
@@ -152,31 +176,60 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
     decimals = rate.get("decimals", 1)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
         fail("[rate] decimals", f"must be a whole number 0-6, not {decimals!r}")
-    bands_raw = raw.get("bands")
-    if not isinstance(bands_raw, list) or not bands_raw or not all(isinstance(b, dict) for b in bands_raw):
-        fail("bands", "missing (one [[bands]] table per grade, best tried first)")
-    if len(bands_raw) > MAX_BANDS:
-        fail("bands", f"{len(bands_raw)} bands: at most {MAX_BANDS}")
-    bands: list[Band] = []
-    for i, b in enumerate(bands_raw, 1):
-        where = f"bands[{i}] "
-        keys(b, _BAND_KEYS, where)
-        grade = text(b, "grade", where)
-        if grade in {x.grade for x in bands}:
-            fail(f"{where}grade", f"{grade!r} is given by an earlier band")
-        when = choice(b, "when", CONDITIONS, where) if "when" in b else None
-        if when == "original_achieved" and reference != "final_target":
-            fail(f"{where}when", f"original_achieved needs reference = final_target (not {reference})")
-        below, at_least = number(b, "rate_below", where), number(b, "rate_at_least", where)
-        if below is not None and at_least is not None and at_least >= below:
-            fail(f"{where}rate_at_least", f"{at_least:g} is not below rate_below {below:g}: no rate fits")
-        bands.append(Band(grade, text(b, "label_ja", where), text(b, "label_en", where), below, at_least, when))
-    if bands[-1].conditional:
-        fail(f"bands[{len(bands)}]", "the last band must have no condition (it takes every remaining case)")
-    for i, band in enumerate(bands[:-1], 1):
-        if not band.conditional:
-            fail(f"bands[{i}]", "a band with no condition takes every remaining case: only the last band may have none")
-    _check_reachable(bands, fail)
+
+    def band_list(bands_raw, where_: str) -> tuple[Band, ...]:
+        if not isinstance(bands_raw, list) or not bands_raw or not all(isinstance(b, dict) for b in bands_raw):
+            fail(f"{where_}bands", "missing (one [[bands]] table per grade, best tried first)")
+        if len(bands_raw) > MAX_BANDS:
+            fail(f"{where_}bands", f"{len(bands_raw)} bands: at most {MAX_BANDS}")
+        bands: list[Band] = []
+        for i, b in enumerate(bands_raw, 1):
+            where = f"{where_}bands[{i}] "
+            keys(b, _BAND_KEYS, where)
+            grade = text(b, "grade", where)
+            if grade in {x.grade for x in bands}:
+                fail(f"{where}grade", f"{grade!r} is given by an earlier band")
+            when = choice(b, "when", CONDITIONS, where) if "when" in b else None
+            if when == "original_achieved" and reference != "final_target":
+                fail(f"{where}when", f"original_achieved needs reference = final_target (not {reference})")
+            below, at_least = number(b, "rate_below", where), number(b, "rate_at_least", where)
+            if below is not None and at_least is not None and at_least >= below:
+                fail(f"{where}rate_at_least", f"{at_least:g} is not below rate_below {below:g}: no rate fits")
+            bands.append(Band(grade, text(b, "label_ja", where), text(b, "label_en", where), below, at_least, when))
+        if bands[-1].conditional:
+            fail(f"{where_}bands[{len(bands)}]", "the last band must have no condition (it takes every remaining case)")
+        for i, band in enumerate(bands[:-1], 1):
+            if not band.conditional:
+                fail(
+                    f"{where_}bands[{i}]",
+                    "a band with no condition takes every remaining case: only the last band may have none",
+                )
+        _check_reachable(bands, fail)
+        return tuple(bands)
+
+    bands = band_list(raw.get("bands"), "")
+    if len(bands) > MAX_GRADES:
+        fail("bands", f"{len(bands)} grades: at most {MAX_GRADES} (each needs a distinct colour-blind-safe colour)")
+    overrides_raw = raw.get("overrides", [])
+    if not isinstance(overrides_raw, list) or not all(isinstance(o, dict) for o in overrides_raw):
+        fail("overrides", "must be [[overrides]] tables (indicators, note_ja, note_en, [[overrides.bands]])")
+    overrides: list[Override] = []
+    seen: set[str] = set()
+    for i, o in enumerate(overrides_raw, 1):
+        where = f"overrides[{i}] "
+        keys(o, _OVERRIDE_KEYS, where)
+        indicators = o.get("indicators")
+        if not isinstance(indicators, list) or not indicators or not all(isinstance(x, str) for x in indicators):
+            fail(f"{where}indicators", "must be a non-empty list of indicator ids (indicators.csv)")
+        for x in indicators:
+            if x in seen:
+                fail(f"{where}indicators", f"{x!r} has an earlier override")
+            seen.add(x)
+        own = band_list(o.get("bands"), where)
+        for b in own:
+            if b.grade not in {x.grade for x in bands}:
+                fail(f"{where}bands", f"{b.grade!r} is not one of the scheme's grades (an override reuses them)")
+        overrides.append(Override(tuple(indicators), text(o, "note_ja", where), text(o, "note_en", where), own))
     ranking = raw.get("ranking", [])
     if not isinstance(ranking, list) or not all(isinstance(g, str) for g in ranking):
         fail("ranking", "must be a list of grades, best first")
@@ -186,7 +239,17 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
     if len(set(ranking)) != len(ranking):
         fail("ranking", "lists a grade twice")
     return Scheme(
-        name, title_ja, title_en, definition, reference, decimals, tuple(bands), tuple(ranking), rounding, lower
+        name,
+        title_ja,
+        title_en,
+        definition,
+        reference,
+        decimals,
+        bands,
+        tuple(ranking),
+        rounding,
+        lower,
+        tuple(overrides),
     )
 
 

@@ -1,39 +1,36 @@
 """Colours and fonts shared by tables and charts (Okabe-Ito palette: safe for colour-blind readers).
 
-Grades are always shown as their symbol too, never by colour alone, and the symbol's text colour
-is chosen by WCAG contrast (text_colour), so badges meet the 4.5:1 of WCAG 2.0 AA / JIS X 8341-3.
+Grade colours come from the dataset's grading scheme: its ranking (best first) is mapped onto the
+palette from bluish green (best) to vermillion (worst). Grades are always shown as their symbol
+too, never by colour alone, and each grade's text colour is the one of black and white that
+contrasts more with it (every palette colour reaches WCAG's 4.5:1 with one of them).
 """
 
-BLACK, WHITE = "#000000", "#ffffff"
+from __future__ import annotations
 
-
-def _luminance(colour: str) -> float:
-    """WCAG 2.x relative luminance of a #rrggbb colour."""
-    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2.x contrast ratio of two #rrggbb colours (1 to 21)."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def text_colour(background: str) -> str:
-    """Black or white, whichever contrasts more with `background` (the one rule for text on colour)."""
-    return BLACK if contrast_ratio(background, BLACK) >= contrast_ratio(background, WHITE) else WHITE
-
-
-_GRADE_BACKGROUNDS = {
-    "A①": "#009E73",  # bluish green
-    "A②": "#56B4E9",  # sky blue
-    "A③": "#F0E442",  # yellow
-    "B": "#D55E00",  # vermillion
+# Okabe-Ito colours, best to worst; a scheme with n grades takes the picks of PALETTE_PICKS[n]
+OKABE_ITO = {
+    "bluish_green": "#009E73",
+    "sky_blue": "#56B4E9",
+    "yellow": "#F0E442",
+    "orange": "#E69F00",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "blue": "#0072B2",
 }
-# grade -> (background, text colour)
-GRADE_COLOURS = {grade: (bg, text_colour(bg)) for grade, bg in _GRADE_BACKGROUNDS.items()}
-NO_GRADE_COLOURS = ("#dddddd", text_colour("#dddddd"))
+_BEST_TO_WORST = ("bluish_green", "sky_blue", "yellow", "orange", "vermillion")
+# spread out so the best is always green and the worst vermillion
+PALETTE_PICKS = {
+    1: ("bluish_green",),
+    2: ("bluish_green", "vermillion"),
+    3: ("bluish_green", "yellow", "vermillion"),
+    4: ("bluish_green", "sky_blue", "yellow", "vermillion"),
+    5: _BEST_TO_WORST,
+    6: (*_BEST_TO_WORST, "reddish_purple"),
+    7: (*_BEST_TO_WORST, "reddish_purple", "blue"),
+}
+NO_GRADE_COLOURS = ("#dddddd", "#000000")
+MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
 
 SERIES_COLOURS = {
     "actual": "#0072B2",  # blue
@@ -42,7 +39,44 @@ SERIES_COLOURS = {
     "revised_target": "#CC79A7",  # reddish purple
     "national": "#E69F00",  # orange
     "projection": "#56B4E9",  # sky blue, dashed
+    "milestone": "#009E73",  # bluish green: the interim milestone (目安値) or expected path (期待値)
 }
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour."""
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with the background."""
+    return max(("#000000", "#ffffff"), key=lambda fg: contrast_ratio(background, fg))
+
+
+def graded_order(scheme) -> tuple[str, ...]:
+    """A scheme's grades best first: its ranking, then any grade it leaves unranked in band order."""
+    return (*scheme.ranking, *(g for g in scheme.grades if g not in scheme.ranking))
+
+
+def grade_colours(scheme) -> dict[str, tuple[str, str]]:
+    """grade -> (background, text colour), from the scheme's ranking (best first)."""
+    grades = graded_order(scheme)
+    if len(grades) > len(PALETTE_PICKS):
+        raise ValueError(f"a scheme with {len(grades)} grades: at most {len(PALETTE_PICKS)} have distinct colours")
+    picks = PALETTE_PICKS[len(grades)]
+    return {g: (OKABE_ITO[p], text_colour(OKABE_ITO[p])) for g, p in zip(grades, picks)}
+
 
 # Fonts: charts are laid out with IPAexGothic (vendored in kpi_lib/ipaexfont and embedded in each
 # HTML report, see fonts.py); the rest is the fallback for characters outside the subset.

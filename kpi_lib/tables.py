@@ -50,6 +50,14 @@ def actual_text(row, lang: str = "ja") -> str:
     return format_quantity(row["actual"], row["actual_decimals"], unit(row, lang), lang)
 
 
+def reference_text(row, lang: str = "ja") -> str:
+    """The figure the grade was measured against (a milestone or expected value) with its year."""
+    if numbers.is_missing(row.get("reference")):
+        return numbers.NOT_MEASURED_MARK
+    amount = format_quantity(row["reference"], None, unit(row, lang), lang)
+    return f"{amount} {year_in_brackets(row['latest_year'], lang)}".strip()
+
+
 def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The grade summary as people read it: localised headings, source-style numbers."""
     rows = []

@@ -18,10 +18,10 @@ from .errors import KpiError
 from .fiscal_year import fiscal_year_label, short_label
 from .grading import evaluate, progress_table
 from .labels import check_lang, text
-from .loading import Dataset, check_project, check_year, load_dataset
+from .loading import Dataset, check_project, check_year, load_dataset, report_title
 from .outlook import outlook, outlook_label
 from .scheme import Scheme, scheme_for
-from .style import GRADE_COLOURS, NO_GRADE_COLOURS
+from .style import NO_GRADE_COLOURS, grade_colours
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,16 @@ class Report:
     graded: pd.DataFrame
     findings: pd.DataFrame
     outlook: pd.DataFrame  # by indicator
+
+    @property
+    def colours(self) -> dict[str, tuple[str, str]]:
+        """grade -> (background, text colour), from the scheme's ranking."""
+        return grade_colours(self.scheme)
+
+    @property
+    def has_published(self) -> bool:
+        """The dataset records published rates or grades to compare with."""
+        return not (self.dataset.published_rates.empty and self.dataset.published_grades.empty)
 
 
 def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
@@ -67,7 +77,7 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
         previous,
         changes,
         progress_table(dataset, scheme),
-        audit(dataset, scheme),
+        audit(dataset, scheme, lang),
         outlook(dataset, fy, scheme).set_index("indicator"),
     )
 
@@ -124,8 +134,9 @@ def _e(x) -> str:
     return html.escape("" if x is None else str(x))
 
 
-def grade_badge(grade: str) -> str:
-    bg, fg = GRADE_COLOURS.get(grade, NO_GRADE_COLOURS)
+def grade_badge(grade: str, colours: dict[str, tuple[str, str]]) -> str:
+    """A grade as its symbol on its colour (`colours`: style.grade_colours of the scheme)."""
+    bg, fg = colours.get(grade, NO_GRADE_COLOURS)
     label = grade or "—"
     return (
         f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
@@ -137,13 +148,15 @@ def _list(items: list[str], cls: str = "") -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
 
-def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table") -> str:
+def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table", colours=None) -> str:
     head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
     body = []
     for row in frame.itertuples(index=False):
         cells = []
         for col, value in zip(frame.columns, row):
-            cells.append(f"<td>{grade_badge(value) if col in badge_columns and value else _e(value)}</td>")
+            cells.append(
+                f"<td>{grade_badge(value, colours or {}) if col in badge_columns and value else _e(value)}</td>"
+            )
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -155,10 +168,12 @@ def show_header(r: Report) -> None:
     p = r.dataset.projects.set_index("project").loc[r.projects[0]]
     lang = r.lang
     pillars = r.dataset.pillars.set_index("pillar")
-    if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
-        pillar = text("report.pillar_unknown", lang)  # why is a data note (data/projects.csv), not a heading
-    else:
-        pillar = pillars.loc[p["pillar"], f"name_{lang}"]
+    pillar = None  # a dataset without pillars has no pillar line
+    if not pillars.empty:
+        if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
+            pillar = text("report.pillar_unknown", lang)  # why is a data note (data/projects.csv), not a heading
+        else:
+            pillar = pillars.loc[p["pillar"], f"name_{lang}"]
     title = p[f"name_{lang}"]
     year = (
         f"{fiscal_year_label(r.year, 'ja')}（{short_label(r.year, 'ja')}）"
@@ -166,12 +181,12 @@ def show_header(r: Report) -> None:
         else fiscal_year_label(r.year, "en")
     )
     _display(
-        f'<div class="kpi-header"><p class="kpi-kicker">{_e(text("report.title", lang))}</p>'
+        f'<div class="kpi-header"><p class="kpi-kicker">{_e(report_title(r.dataset.metadata, "title", lang))}</p>'
         f"<h1>{_e(r.projects[0])}. {_e(title)}</h1>"
         + (f'<p class="kpi-sub" lang="ja">{_e(p["name_ja"])}</p>' if lang == "en" else "")
         + "<dl>"
-        f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>"
-        f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
+        + (f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>" if pillar is not None else "")
+        + f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
         f"<dt>{_e(text('report.evaluation_year', lang))}</dt><dd>{_e(year)}</dd>"
         "</dl></div>"
     )
@@ -179,23 +194,52 @@ def show_header(r: Report) -> None:
 
 def show_legend(r: Report) -> None:
     items = "".join(
-        f"<li>{grade_badge(b.grade)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
+        f"<li>{grade_badge(b.grade, r.colours)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
         for b in sorted(
             r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
         )
     )
+    shown = set(r.results["indicator"])
+    names = {row["indicator"]: formatting.indicator_name(row, r.lang) for row in r.results.to_dict("records")}
+    for o in r.scheme.overrides:  # indicators with bands of their own, named with the reason
+        mine = [names[i] for i in o.indicators if i in shown]
+        if mine:
+            bands = "".join(
+                f"<li>{grade_badge(b.grade, r.colours)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
+                for b in o.bands
+            )
+            note = o.note_ja if r.lang == "ja" else o.note_en
+            items += f"<li>{_e(text('report.override', r.lang).format(names='、'.join(mine) if r.lang == 'ja' else '; '.join(mine), note=note))}<ul>{bands}</ul></li>"
     _display(f'<div class="kpi-legend"><h3>{_e(text("report.legend", r.lang))}</h3><ul>{items}</ul></div>')
 
 
+def _grade_table(r: Report, results: pd.DataFrame) -> pd.DataFrame:
+    """tables.grade_table for the report: the milestone or expected value the scheme grades
+    against as a column of its own, and no published columns where the data has none."""
+    lang = r.lang
+    table = tables.grade_table(results, lang)
+    if r.scheme.uses_milestones:
+        table.insert(
+            table.columns.get_loc(text("col.actual", lang)) + 1,
+            text(f"col.{r.scheme.reference}", lang),
+            [tables.reference_text(row, lang) for row in results.to_dict("records")],
+        )
+    if not r.has_published:
+        table = table.drop(columns=[text("col.published_rate", lang), text("col.published_grade", lang)])
+    return table
+
+
 def show_grade_summary(r: Report) -> None:
-    table = tables.grade_table(r.results, r.lang).drop(columns=[text("col.project", r.lang)])
+    table = _grade_table(r, r.results).drop(columns=[text("col.project", r.lang)])
     # our outlook in the last column, headed as our analysis; the official figures stay to its left
     table[text("col.outlook", r.lang)] = [
         outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]
     ]
     _display(
         f"<h2>{_e(text('report.summary', r.lang))}</h2>"
-        + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)))
+        + _table(
+            table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
+        )
         + f'<p class="kpi-note kpi-analysis-note">{_e(text("outlook.method", r.lang))}</p>'
     )
 
@@ -216,20 +260,20 @@ def show_indicators(r: Report) -> None:
         rate = formatting.format_rate(row["progress_rate"])
         colon = "：" if r.lang == "ja" else ": "
         _display(
-            f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade) if grade else ""} '
+            f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade, r.colours) if grade else ""} '
             f'<span class="kpi-rate">{_e(rate)}</span></h3>'
         )
         o = r.outlook.loc[row["indicator"]].to_dict()
-        trend = charts.trend_frame(r.dataset, row, r.lang, o).sort_values("year", kind="stable")
+        trend = charts.trend_frame(r.dataset, row, r.lang, o, r.scheme).sort_values("year", kind="stable")
         _show_chart(
-            charts.trend_chart(r.dataset, row, r.lang, o),
+            charts.trend_chart(r.dataset, row, r.lang, o, r.scheme),
             _pivot(trend, "year_label", "series_label", "value_text", text("col.year", r.lang)),
             f"{text('chart.trend', r.lang)} — {name}",
             r.lang,
         )
         rates = charts.rate_frame(r.graded, row["indicator"], r.lang)
         _show_chart(
-            charts.rate_chart(r.graded, row, r.lang),
+            charts.rate_chart(r.graded, row, r.scheme, r.lang),
             pd.DataFrame(
                 {
                     text("col.year", r.lang): rates["year_label"],
@@ -262,7 +306,10 @@ def _analysis_box(sentences: list[str], lang: str) -> str:
 
 
 def show_analysis(r: Report) -> None:
+    """The official 分析と課題 (left out where the data has none for the project)."""
     ja_items, en_items = texts.analysis(r.dataset, r.projects[0])
+    if not ja_items:
+        return
     body = f"<h2>{_e(text('report.analysis', r.lang))}</h2>"
     if r.lang == "en":
         body += f'<p class="kpi-label">{_e(text("report.official", "en"))}</p>'
@@ -276,6 +323,8 @@ def show_analysis(r: Report) -> None:
 
 def show_measures(r: Report) -> None:
     m = texts.measures(r.dataset, r.projects[0])
+    if m.empty:
+        return  # no measures in the data for this project: no heading either
     lang = r.lang
     parts = [f"<h2>{_e(text('report.measures', lang))}</h2>"]
     if lang == "en":
@@ -294,11 +343,13 @@ def show_measures(r: Report) -> None:
 
 
 def show_partnerships(r: Report) -> None:
-    """Project 5's partnership areas (shown only where the data has them for this project)."""
+    """Partnership areas, in the report of the project metadata.json names for them."""
     areas = r.dataset.partnership_areas
-    if areas.empty or r.projects[0] != 5:
+    report_meta = r.dataset.metadata.get("report", {})
+    if areas.empty or report_meta.get("partnerships_project") != r.projects[0]:
         return
     lang = r.lang
+    title = report_meta.get(f"partnerships_title_{lang}") or text("report.partnerships", lang)
     frame = pd.DataFrame(
         {
             text("report.start_year", lang): [short_label(int(y), lang) for y in areas["start_year"]],
@@ -308,16 +359,16 @@ def show_partnerships(r: Report) -> None:
     )
     counts = r.dataset.partnership_counts
     facts = [f"{row[f'name_{lang}']}: {texts.partnership_count(row, lang)}" for row in counts.to_dict("records")]
-    _display(f"<h2>{_e(text('report.partnerships', lang))}</h2>" + _table(frame) + _list(facts))
+    _display(f"<h2>{_e(title)}</h2>" + _table(frame) + _list(facts))
 
 
 def show_footer(r: Report) -> None:
     meta = r.dataset.metadata
     src = meta.get("source", {})
+    named = f"{src.get('publisher_ja', '')}「{src['title_ja']}」" if src.get("title_ja") else ""
+    cited = f'{_e(text("report.source", r.lang))}: <span lang="ja">{_e(named)}</span> — ' if named else ""
     _display(
-        f'<p class="kpi-footer">{_e(text("report.source", r.lang))}: '
-        f'<span lang="ja">{_e(src.get("publisher_ja", ""))}「{_e(src.get("title_ja", ""))}」</span>'
-        f" — {_e(text('report.generated_note', r.lang))}</p>"
+        f'<p class="kpi-footer">{cited}{_e(text("report.generated_note", r.lang))}</p>'
         f'<p class="kpi-footer kpi-digest">{_e(text("report.data_digest", r.lang))}: '
         f"<code>{_e(r.dataset.digest)}</code></p>"
     )
@@ -330,7 +381,7 @@ def show_overview_header(r: Report) -> None:
     year = fiscal_year_label(r.year, r.lang)
     _display(
         f'<div class="kpi-header"><p class="kpi-kicker">{_e(r.dataset.metadata.get(f"title_{r.lang}", ""))}</p>'
-        f"<h1>{_e(text('report.overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
+        f"<h1>{_e(report_title(r.dataset.metadata, 'overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
         f"<dd>{_e(year)}</dd></dl></div>"
     )
 
@@ -342,30 +393,32 @@ def show_grade_counts(r: Report) -> None:
     counts = counts.loc[:, counts.sum() > 0]
     counts.index = [f"{text('col.project', lang)} {p}" for p in counts.index]
     table = counts.rename_axis(index=text("col.project", lang), columns=None).reset_index()
-    _show_chart(charts.grade_counts_chart(r.results, lang), table, text("chart.grade_counts", lang), lang)
+    _show_chart(charts.grade_counts_chart(r.results, r.scheme, lang), table, text("chart.grade_counts", lang), lang)
 
 
 def show_heatmap(r: Report) -> None:
     graded = r.graded[r.graded["year"] <= r.year]
-    frame = charts.heatmap_frame(graded, r.results, r.lang)
+    frame = charts.heatmap_frame(graded, r.results, r.scheme, r.lang)
     # the table reads like the chart: its rows in the chart's order, each cell its label
     # (grade and rate; grade* where it stands on an earlier actual)
     frame = frame.assign(name=pd.Categorical(frame["name"], categories=frame.attrs["names"])).sort_values(
         "name", kind="stable"
     )
     table = _pivot(frame, "name", "year_label", "label", text("col.name", r.lang), frame.attrs["years"])
-    chart = charts.heatmap_chart(graded, r.results, r.lang)
+    chart = charts.heatmap_chart(graded, r.results, r.scheme, r.lang)
     _show_chart(chart, table, text("chart.heatmap", r.lang), r.lang)
 
 
 def show_lagging(r: Report) -> None:
-    worst = r.scheme.ranking[-1]
+    worst = r.scheme.ranking[-1] if r.scheme.ranking else r.scheme.grades[-1]
     lag = r.results[r.results["grade"] == worst]
-    table = tables.grade_table(lag, r.lang)
+    table = _grade_table(r, lag)
     table = _once_per_indicator(table, lag, r.lang)
     _display(
-        f"<h2>{_e(text('report.lagging', r.lang))}</h2>"
-        + _table(table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)))
+        f"<h2>{_e(text('report.lagging', r.lang).format(grade=worst))}</h2>"
+        + _table(
+            table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
+        )
     )
 
 
@@ -393,4 +446,4 @@ def show_changes(r: Report) -> None:
         if c
         not in (text("col.project", lang), text("col.kind", lang), text("col.name", lang), text("col.change", lang))
     ]
-    _display(head + _table(table, badge_columns=grade_columns))
+    _display(head + _table(table, badge_columns=grade_columns, colours=r.colours))

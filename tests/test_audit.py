@@ -25,7 +25,8 @@ def test_audit_lists_exactly_the_printed_figures_that_disagree(dataset):
 def test_audit_csv_through_the_cli():
     out = io.StringIO()
     with redirect_stdout(out):
-        assert main(["audit", "--format", "csv"]) == 0
+        # one disagreement listed: exit status 1, like a linter
+        assert main(["audit", "--format", "csv"]) == 1
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [(r["indicator"], r["year"], r["published"], r["recomputed"]) for r in rows] == [
         ("active_senior_trainees", "2018", "67.4", "67.5")

@@ -561,7 +561,10 @@ def test_computed_cells_are_shaded_said_so_and_grades_coloured_by_conditional_fo
 
     from kpi_lib.excel_export import export_workbook
     from kpi_lib.labels import text
-    from kpi_lib.style import GRADE_COLOURS, contrast_ratio
+    from kpi_lib.scheme import load_scheme
+    from kpi_lib.style import contrast_ratio, grade_colours
+
+    GRADE_COLOURS = grade_colours(load_scheme("hokkaido"))
 
     path = export_workbook(dataset, tmp_path / "kpi.xlsx", 2018)
     ws = load_workbook(path)["プロジェクト1"]

@@ -134,7 +134,7 @@ def test_the_overview_counts_a_shared_indicator_once(dataset):
 
 
 def test_the_heatmap_marks_grades_standing_on_an_earlier_actual(dataset):
-    frame = charts.heatmap_frame(progress_table(dataset), evaluate(dataset, 2018), "ja")
+    frame = charts.heatmap_frame(progress_table(dataset), evaluate(dataset, 2018), scheme_for(dataset), "ja")
     cells = frame.set_index(["name", "year_label"])
     # 外国人観光客: H30 未, so the H29 actual (279万人, 55.8%) grades H30: B, marked
     assert cells.loc[("4. 外国人観光客", "H30"), "label"] == "B*"
@@ -142,7 +142,7 @@ def test_the_heatmap_marks_grades_standing_on_an_earlier_actual(dataset):
     # 医師数: —, 238.3人, —, 未: graded A③ on the H28 actual in H29 and H30
     assert cells.loc[("1. 全道の医療施設に従事する医師数 (人口10万人当たり)", "H30"), "label"] == "A③*"
     assert ("3・4. 道産食品輸出額", "H30") in cells.index  # once, with both projects
-    spec = charts.heatmap_chart(progress_table(dataset), evaluate(dataset, 2018), "ja").to_dict()
+    spec = charts.heatmap_chart(progress_table(dataset), evaluate(dataset, 2018), scheme_for(dataset), "ja").to_dict()
     assert spec["title"]["subtitle"] == text("chart.heatmap_carried", "ja")
     enc = spec["layer"][0]["encoding"]
     assert enc["x"]["axis"]["grid"] is False and enc["y"]["axis"]["grid"] is False
