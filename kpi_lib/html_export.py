@@ -21,7 +21,7 @@ from traitlets.config import Config
 from kpi_lib import cache, resources
 from kpi_lib.files import write_atomically
 from kpi_lib.fonts import font_face_css
-from kpi_lib.rendering import vegalite_version
+from kpi_lib.rendering import CHART_DATA_MIMETYPE, vegalite_version
 
 TEMPLATE_DIR = resources.TEMPLATE_DIR
 TEMPLATE_NAME = "kpi_report"
@@ -113,7 +113,15 @@ def prepare() -> None:
     _exporter().from_notebook_node(
         nb,
         resources={
-            "kpi": {"title": "", "lang": "en", "nav": "", "chart_mimetypes": [], "vega_bundle": "", "font_face": ""}
+            "kpi": {
+                "title": "",
+                "lang": "en",
+                "nav": "",
+                "chart_mimetypes": [],
+                "chart_data": "",
+                "vega_bundle": "",
+                "font_face": "",
+            }
         },
     )
 
@@ -136,6 +144,7 @@ def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja", n
             "lang": lang,
             "nav": nav,
             "chart_mimetypes": sorted(charts),
+            "chart_data": CHART_DATA_MIMETYPE,
             "vega_bundle": vega_bundle(_bundle_version(all_specs)) if all_specs else "",
             # the chart font, subset to what the charts draw (see fonts.py)
             "font_face": font_face_css(json.dumps(all_specs, ensure_ascii=False)) if all_specs else "",

@@ -30,6 +30,10 @@ from .style import FONT_STACK
 # every machine); the rest are for browsers that lack it.
 FONT_FAMILY = FONT_STACK
 RENDERER_NAME = "kpi"
+# A chart's figures as an HTML table (its text alternative), kept beside the spec in the same
+# output under a type of our own: the offline HTML shows it under the chart, while JupyterLab
+# (which prefers text/html over a Vega-Lite spec) ignores it and draws the chart.
+CHART_DATA_MIMETYPE = "text/vnd.kpi-lib.chart-data+html"
 
 
 def vegalite_version(spec: dict) -> str:

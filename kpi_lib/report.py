@@ -118,8 +118,9 @@ def project_heading(dataset, project: int, lang: str) -> str:
 
 def page_title(dataset, year: int, lang: str, page: str | None = None) -> str:
     """Strategy — page — evaluation year: the <title> and the PDF's running title."""
+    metadata = dataset.metadata if dataset is not None else {}
     parts = [
-        report_title(dataset.metadata if dataset is not None else {}, "title", lang),
+        metadata.get(f"title_{lang}") or report_title(metadata, "title", lang),  # the strategy's own title
         page,
         fiscal_year_label(year, lang),
     ]

@@ -105,7 +105,7 @@ def _show_chart(chart, data: pd.DataFrame, caption: str, lang: str) -> None:
     from IPython.display import display
 
     bundle = rendering.chart_mimebundle(chart.to_dict(validate=False))
-    bundle["text/html"] = (
+    bundle[rendering.CHART_DATA_MIMETYPE] = (
         f'<details class="kpi-chart-data"><summary>{_e(text("chart.data_table", lang))}: {_e(caption)}</summary>'
         + _table(data, cls="kpi-table kpi-data-table")
         + "</details>"
