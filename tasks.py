@@ -29,8 +29,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".kpi-installed"
 # Debian packages the browser test needs: headless Chromium, a Japanese font for screenshots,
-# and pdftoppm (poppler-utils) to look at the PDFs as page images.
-APT_PACKAGES = ["chromium", "fonts-noto-cjk", "poppler-utils"]
+# pdftoppm (poppler-utils) to look at the PDFs as page images, and LibreOffice's spreadsheet
+# (headless) to save a workbook as LibreOffice does for the Excel import test.
+APT_PACKAGES = ["chromium", "fonts-noto-cjk", "poppler-utils", "libreoffice-calc-nogui"]
 
 
 def run(cmd: list, **kw) -> int:
@@ -69,7 +70,7 @@ def setup(extra: str | None = None) -> None:
 
 def setup_browser() -> None:
     """Install Debian's Chromium for the offline-HTML browser test, if it is missing."""
-    if shutil.which("chromium") and shutil.which("pdftoppm") and Path("/usr/share/fonts/opentype/noto").exists():
+    if all(map(shutil.which, ("chromium", "pdftoppm", "soffice"))) and Path("/usr/share/fonts/opentype/noto").exists():
         return
     if not shutil.which("apt-get"):
         sys.exit(

@@ -143,15 +143,18 @@ def _load(args):
 
 def cmd_grades(args) -> int:
     from .grading import evaluate
+    from .loading import check_year
     from .outlook import with_outlook
     from .tables import grade_table, grades_records
 
     dataset = _load(args)
-    results = evaluate(dataset, args.year, projects=args.project)
+    # a year of the strategy period: one with actuals, or a later one graded on the latest actuals
+    year = check_year(dataset, args.year, to_period_end=True)
+    results = evaluate(dataset, year, projects=args.project)
     if args.format == "table":
         print(render_text_table(grade_table(results, args.lang)))
     else:
-        records = with_outlook(grades_records(results, args.lang), dataset, args.year, args.lang)
+        records = with_outlook(grades_records(results, args.lang), dataset, year, args.lang)
         _write(records, args.format)
     return 0
 

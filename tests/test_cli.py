@@ -26,6 +26,15 @@ def test_project_filter_and_english_table(tmp_path, monkeypatch, kpi):
     assert "合計特殊出生率" not in r.stdout
 
 
+def test_a_later_year_of_the_period_is_graded_on_the_latest_actuals(tmp_path, monkeypatch, kpi):
+    # R2 (FY2020) is the strategy period's last year: 合計特殊出生率 stands on its H30 actual, 1.27 (source)
+    monkeypatch.chdir(tmp_path)
+    r = kpi("grades", "--year", "R2", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    row = next(line for line in r.stdout.splitlines() if ",total_fertility_rate," in line)
+    assert ",2018,1.27," in row
+
+
 def test_csv_has_the_documented_columns(tmp_path, monkeypatch, kpi):
     monkeypatch.chdir(tmp_path)
     r = kpi("grades", "--year", "2018", "--format", "csv")
@@ -45,6 +54,9 @@ USER_ERRORS = [
     (["grades", "--year", "R0"], "era years start at 1"),
     (["grades", "--year", "2018.5"], "invalid fiscal year"),
     (["grades", "--year", "2018", "--project", "9"], "unknown project 9"),
+    # data/ has actuals for FY2015-FY2018 and its strategy period ends in FY2020 (metadata.json)
+    (["grades", "--year", "H99"], "no evaluation for FY2087"),
+    (["grades", "--year", "2014"], "no evaluation for FY2014"),
     (["grades", "--year", "2018", "--data", "/nonexistent/dir"], "data directory not found"),
     (["grades"], "--year"),
     (["nonsense"], "invalid choice"),
