@@ -147,7 +147,8 @@ def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, 
             float(r["revised_target"]), number_format(r["revised_target_decimals"], unit, lang), ind, what
         )
     cells[(1, COL_REVISED)] = Fixed((year_in_brackets(r["revised_target_year"], lang) or None), None, ind, what)
-    cells[(0, COL_LABEL)] = Fixed(word("actual_hokkaido", lang) if national else text("col.actual", lang))
+    # the body's own actuals; for national-level targets the national series follows on the next row
+    cells[(0, COL_LABEL)] = Fixed(text("col.actual", lang))
     if national:
         cells[(1, COL_LABEL)] = Fixed(text("series.national", lang))
         for i, y in enumerate(years):

@@ -196,7 +196,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "xlsx.target": ("目標値", "Target"),
     "xlsx.at_adoption": ("戦略策定時", "At adoption"),
     "xlsx.revised": ("見直し後", "Revised"),
-    "xlsx.actual_hokkaido": ("実績値（北海道）", "Actual (Hokkaido)"),
     "xlsx.cumulative_period": ("{a}～{b}", "cumulative {a}–{b}"),
     "xlsx.note_input": (
         "実績値のセルは入力・修正でき、kpi import で取り込めます（他のセル、見出し、シート名、隠し列Aは変更しないでください）。",

@@ -149,6 +149,21 @@ def browser():
             b.close()
 
 
+def _start_session(base: str, token: str, name: str) -> None:
+    """Start the notebook's kernel through Jupyter Server's REST API (POST /api/sessions) before
+    the page opens it: JupyterLab then joins that session instead of asking which kernel to use
+    (its "Select Kernel" dialog could swallow clicks on a loaded machine)."""
+    body = json.dumps({"path": name, "name": name, "type": "notebook", "kernel": {"name": "python3"}}).encode()
+    request = urllib.request.Request(
+        f"{base}/api/sessions",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as r:
+        assert r.status == 201, r.status
+
+
 def _accept_kernel_dialog(page) -> None:
     """JupyterLab may ask which kernel to use (a dialog in front of the menus): the notebook's own."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -196,6 +211,7 @@ def test_notebook_runs_in_jupyterlab_and_draws_every_chart(lab, browser, name):
     page_errors: list[str] = []
     page.on("pageerror", lambda e: page_errors.append(str(e)))
     try:
+        _start_session(base, token, name)
         page.goto(f"{base}/lab/tree/{name}?token={token}&reset", wait_until="domcontentloaded", timeout=60_000)
         page.wait_for_selector(f"{PANEL} .jp-CodeCell", timeout=60_000)
         _run_all_cells(page)
