@@ -55,6 +55,19 @@ def grade_changes(
     scheme = scheme_for(dataset, scheme)
     before = evaluate(dataset, from_year, scheme, projects)
     after = evaluate(dataset, to_year, scheme, projects)
+    return compare_results(before, after, from_year, to_year, scheme, include_unchanged)
+
+
+def compare_results(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    from_year: int,
+    to_year: int,
+    scheme: Scheme,
+    include_unchanged: bool = False,
+) -> pd.DataFrame:
+    """grade_changes for two evaluate() results a caller already has (the reports evaluate
+    both years anyway)."""
     merged = after.merge(
         before[["project", "indicator", "grade", "progress_rate"]], on=["project", "indicator"], suffixes=("", "_from")
     )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import charts, commentary, formatting, rendering, tables, texts
 from .audit import audit
-from .changes import change_table, grade_changes
+from .changes import change_table, compare_results
 from .errors import KpiError
 from .fiscal_year import fiscal_year_label, short_label
 from .grading import evaluate, progress_table
@@ -66,7 +66,7 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
     scheme = scheme_for(dataset)
     results = evaluate(dataset, fy, scheme, list(projects))
     previous = evaluate(dataset, fy - 1, scheme, list(projects)) if has_previous else None
-    changes = grade_changes(dataset, fy - 1, fy, scheme, list(projects)) if has_previous else None
+    changes = compare_results(previous, results, fy - 1, fy, scheme) if has_previous else None
     return Report(
         dataset,
         scheme,
