@@ -87,11 +87,9 @@ def lab(tmp_path_factory):
         shutil.copy(source, (root / "committed").mkdir(exist_ok=True) or root / "committed")
     settings = root / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    # start the notebook's own kernel without asking (the "Select Kernel" dialog)
-    dialogs = root / "settings" / "@jupyterlab" / "apputils-extension"
-    dialogs.mkdir(parents=True)
-    (dialogs / "sessionDialogs.jupyterlab-settings").write_text(json.dumps({"autoStartDefaultKernel": True}))
+    # autoStartDefaultKernel: start the notebook's own kernel without asking ("Select Kernel")
+    tracker = {"windowingMode": "none", "autoStartDefaultKernel": True}
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps(tracker))
     port, token = _free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
@@ -165,19 +163,23 @@ def _start_session(base: str, token: str, name: str) -> None:
 
 
 def _accept_kernel_dialog(page) -> None:
-    """JupyterLab may ask which kernel to use (a dialog in front of the menus): the notebook's own."""
+    """JupyterLab may still ask which kernel to use (a dialog in front of the menus): accept the
+    notebook's own. A dialog that will not go away fails the test with its text."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-    try:
-        page.wait_for_selector(".jp-Dialog", timeout=3_000)
-    except PlaywrightTimeoutError:
-        return
-    page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click(force=True)
-    try:
-        page.wait_for_selector(".jp-Dialog", state="detached", timeout=5_000)
-    except PlaywrightTimeoutError:
-        page.keyboard.press("Enter")  # the accept button has the focus
-        page.wait_for_selector(".jp-Dialog", state="detached", timeout=10_000)
+    for _ in range(3):
+        try:
+            page.wait_for_selector(".jp-Dialog", timeout=3_000)
+        except PlaywrightTimeoutError:
+            return
+        dialog = page.locator(".jp-Dialog").first
+        text = " ".join(dialog.inner_text().split())
+        try:
+            dialog.locator(".jp-Dialog-button.jp-mod-accept").click(timeout=10_000)
+            page.wait_for_selector(".jp-Dialog", state="detached", timeout=10_000)
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"a JupyterLab dialog stayed open: {text!r}") from None
+    raise AssertionError("JupyterLab kept opening dialogs")
 
 
 _STARTED_JS = """PANEL => Array.from(document.querySelectorAll(`${PANEL} .jp-CodeCell .jp-InputArea-prompt`)).some(
