@@ -70,8 +70,9 @@ def launch() -> Iterator:
             browser.close()
 
 
-def check_page(browser, html_path, screenshot_path, timeout_ms: int = 30_000) -> dict:
-    """Load ``html_path`` offline in `browser` (see launch), wait for the charts, screenshot the full page.
+def check_page(browser, html_path, screenshot_path=None, timeout_ms: int = 30_000, audit: bool = False) -> dict:
+    """Load ``html_path`` offline in `browser` (see launch), wait for the charts, screenshot the full page
+    (unless `screenshot_path` is None); with `audit`, also run axe-core on it (see audit_page).
 
     Returns settled (every chart finished before the timeout), charts (containers found),
     drawn (containers with a visible svg/canvas), errored (containers whose vega-embed call
@@ -80,8 +81,9 @@ def check_page(browser, html_path, screenshot_path, timeout_ms: int = 30_000) ->
     tooltip (text shown on hovering the first mark).
     """
     html_path = Path(html_path).resolve()
-    screenshot_path = Path(screenshot_path)
-    screenshot_path.parent.mkdir(parents=True, exist_ok=True)
+    if screenshot_path is not None:
+        screenshot_path = Path(screenshot_path)
+        screenshot_path.parent.mkdir(parents=True, exist_ok=True)
     url = html_path.as_uri()
     external, failed, console = [], [], []
 
@@ -112,11 +114,13 @@ def check_page(browser, html_path, screenshot_path, timeout_ms: int = 30_000) ->
         except PlaywrightTimeoutError:  # report what was drawn rather than raise
             settled = False
         boxes = page.evaluate(_CHARTS_JS, CHART_SELECTOR)
-        page.screenshot(path=str(screenshot_path), full_page=True)
+        audited = _audit(page) if audit else {}  # before the hover: no tooltip in the audit
+        if screenshot_path is not None:
+            page.screenshot(path=str(screenshot_path), full_page=True)
         tooltip = _hover_first_point(page)
     finally:
         context.close()
-    return {
+    return audited | {
         "settled": settled,
         "charts": len(boxes),
         "drawn": sum(b["drawn"] for b in boxes),
@@ -130,11 +134,12 @@ def check_page(browser, html_path, screenshot_path, timeout_ms: int = 30_000) ->
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.0/2.1 A and AA: JIS X 8341-3:2016 AA
-# Headings in document order, each chart's description (the SVG's aria-label) and whether a
-# data table follows it in the same output, the page's links, and elements marked with a language.
+# Headings in document order, each chart's text alternative (chart_texts: its description, the
+# SVG's aria-label, and whether a data table follows it in the same output), the page's links,
+# and elements marked with a language.
 _STRUCTURE_JS = """() => ({
   headings: Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6')).map(h => [+h.tagName[1], h.textContent.trim()]),
-  charts: Array.from(document.querySelectorAll('.kpi-chart')).map(box => {
+  chart_texts: Array.from(document.querySelectorAll('.kpi-chart')).map(box => {
     const svg = box.querySelector('svg');
     const table = box.parentElement.querySelector('details.kpi-chart-data table');
     return {label: svg ? svg.getAttribute('aria-label') : null, rows: table ? table.tBodies[0].rows.length : 0};
@@ -152,23 +157,20 @@ def audit_page(browser, html_path, timeout_ms: int = 30_000) -> dict:
     """Load ``html_path`` offline, wait for its charts, run axe-core's WCAG 2.0/2.1 A and AA rules.
 
     Returns violations (rule id, impact, the first few offending elements) and the page's
-    structure (see _STRUCTURE_JS). axe is injected from the vendored file: no network.
+    structure (see _STRUCTURE_JS), with check_page's findings. axe is injected from the
+    vendored file: no network.
     """
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, offline=True)
-    try:
-        page = context.new_page()
-        page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
-        page.wait_for_function(_SETTLED_JS, arg=CHART_SELECTOR, timeout=timeout_ms)
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            AXE_TAGS,
-        )
-        structure = page.evaluate(_STRUCTURE_JS)
-    finally:
-        context.close()
+    return check_page(browser, html_path, None, timeout_ms, audit=True)
+
+
+def _audit(page) -> dict:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
     violations = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["html"][:200] for n in v["nodes"][:3]]}
         for v in result["violations"]
     ]
-    return {"violations": violations, **structure}
+    return {"violations": violations, **page.evaluate(_STRUCTURE_JS)}

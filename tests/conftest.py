@@ -1,5 +1,8 @@
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +59,31 @@ def chromium():
 
     with launch() as browser:
         yield browser
+
+
+# The shipped data's report sets, run once for every test that reads them (test_reports,
+# test_pdf, test_any_dataset): FY2017 as a plain run, FY2018 with --pdf where Chromium and
+# pdftoppm are there to print and look at the pages.
+REPORT_YEARS = (2017, 2018)
+PDF_YEAR = 2018
+CAN_PRINT = bool(os.environ.get("CI")) or (Path("/usr/bin/chromium").exists() and shutil.which("pdftoppm") is not None)
+
+
+@pytest.fixture(scope="session")
+def report_set(tmp_path_factory) -> Path:
+    """`kpi report --year Y --jobs 2` for each REPORT_YEARS into one output folder, as the yearly
+    batch runs it (a new process, from another working directory); returns the folder."""
+    out = tmp_path_factory.mktemp("reports")
+    for year in REPORT_YEARS:
+        pdf = ["--pdf"] if year == PDF_YEAR and CAN_PRINT else []
+        r = subprocess.run(
+            [sys.executable, "-m", "kpi_lib.cli", "report", "--year", str(year), "--out", str(out), "--jobs", "2"]
+            + ["--no-progress", *pdf],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path_factory.getbasetemp(),
+            timeout=900,
+        )
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert r.stdout.split() == [str(out / str(year) / lang / "index.html") for lang in ("ja", "en")]
+    return out

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import CAN_PRINT, PDF_YEAR
 
 from kpi_lib.labels import text
 from kpi_lib.report import pdf_name
@@ -21,16 +22,10 @@ PAGES = ["project_1", "project_2", "project_3", "project_4", "project_5", "overv
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pdf")
-    r = subprocess.run(
-        [sys.executable, "-m", "kpi_lib.cli", "report", "--year", "2018", "--out", str(out), "--pdf", "--no-progress"],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert r.returncode == 0, r.stderr[-3000:]
-    return out / "2018"
+def printed(report_set):
+    """FY2018's reports as `kpi report --year 2018 --pdf` printed them (conftest.report_set)."""
+    assert CAN_PRINT
+    return report_set / str(PDF_YEAR)
 
 
 def _images(pdf: Path, folder: Path) -> list[bytes]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import CAN_PRINT, PDF_YEAR, REPORT_YEARS
 from nbformat.v4 import new_code_cell, new_notebook
 
 from kpi_lib import report, texts
@@ -25,7 +26,7 @@ from kpi_lib.labels import text
 from kpi_lib.style import contrast_ratio
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-YEARS = (2017, 2018)
+YEARS = REPORT_YEARS
 LANGS = ("ja", "en")
 needs_chromium = pytest.mark.skipif(
     not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"),
@@ -34,30 +35,25 @@ needs_chromium = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    for year in YEARS:
-        r = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "kpi_lib.cli",
-                "report",
-                "--year",
-                str(year),
-                "--out",
-                str(out),
-                "--jobs",
-                "2",
-                "--no-progress",
-            ],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path_factory.getbasetemp(),
+def reports(report_set):
+    return report_set
+
+
+@pytest.fixture(scope="module")
+def inspected(reports, chromium) -> dict[Path, dict]:
+    """Every page of the report sets loaded once offline in Chromium: check_page's findings
+    (charts drawn, requests, console) and axe-core's audit with the page's structure."""
+    from browser import check_page
+
+    return {
+        page: check_page(
+            chromium,
+            page,
+            ARTIFACTS / "reports" / f"{page.parent.parent.name}-{page.parent.name}-{page.stem}.png",
+            audit=True,
         )
-        assert r.returncode == 0, r.stderr[-3000:]
-        assert r.stdout.split() == [str(out / str(year) / lang / "index.html") for lang in LANGS]
-    return out
+        for page in sorted(reports.rglob("*.html"))
+    }
 
 
 def _specs(page: str) -> list[dict]:
@@ -82,6 +78,9 @@ def test_every_report_file_is_written_and_nothing_else(reports):
             expected = {"index.html", "overview.html", "overview.ipynb"} | {
                 f"project_{p}.{x}" for p in range(1, 6) for x in ("html", "ipynb")
             }
+            if year == PDF_YEAR and CAN_PRINT:  # printed with --pdf: each page and the year's whole set
+                expected |= {f"{n}.pdf" for n in ("overview", *(f"project_{p}" for p in range(1, 6)))}
+                expected |= {report.pdf_name(year, lang)}
             assert names == expected
     assert not [p for p in reports.iterdir() if p.name.startswith(".")]  # no staging folder left
 
@@ -148,14 +147,12 @@ def test_overview_shows_counts_heatmap_lagging_and_changes(reports):
 
 
 @needs_chromium
-def test_every_report_draws_offline_in_chromium(reports, chromium):
-    from browser import KNOWN_WARNING, check_page
+def test_every_report_draws_offline_in_chromium(inspected):
+    from browser import KNOWN_WARNING
 
-    for page in sorted(reports.rglob("*.html")):
+    for page, result in inspected.items():
         if page.name == "index.html":
             continue
-        shot = ARTIFACTS / "reports" / f"{page.parent.parent.name}-{page.parent.name}-{page.stem}.png"
-        result = check_page(chromium, page, shot)
         assert result["settled"], page
         assert result["charts"] > 0 and result["drawn"] == result["charts"] and result["errored"] == 0, page
         assert result["external_requests"] == [] and result["failed_requests"] == [], page
@@ -399,13 +396,11 @@ def test_axe_finds_a_low_contrast_badge(tmp_path, chromium):
 
 
 @needs_chromium
-def test_every_page_passes_wcag_aa_with_titles_headings_languages_and_chart_alternatives(reports, chromium, dataset):
-    from browser import audit_page
-
+def test_every_page_passes_wcag_aa_with_titles_headings_languages_and_chart_alternatives(inspected, dataset):
     names = dataset.projects.set_index("project")
-    for page in sorted(reports.rglob("*.html")):
+    for page, found in inspected.items():
         year, lang = int(page.parent.parent.name), page.parent.name
-        found = audit_page(chromium, page)
+        assert found["settled"], page
         assert found["violations"] == [], (page, found["violations"])
         assert found["lang"] == lang
         # the title names the strategy, the page (a project by its name) and the year
@@ -421,9 +416,9 @@ def test_every_page_passes_wcag_aa_with_titles_headings_languages_and_chart_alte
             assert contrast_ratio(_hex(fg), _hex(bg)) >= 4.5, (page, grade, fg, bg)
         assert page.name != "overview.html" or found["badges"]
         # every chart: a description (the SVG's aria-label) and its figures as a table
-        for chart in found["charts"]:
+        for chart in found["chart_texts"]:
             assert chart["label"] and chart["rows"] >= 0, (page, chart)
-        assert page.name == "index.html" or found["charts"]
+        assert page.name == "index.html" or found["chart_texts"]
         # Japanese inside the English report is marked as Japanese (the project's official name,
         # the official analysis text, the source); the link to the other language is marked too
         if lang == "en" and page.stem.startswith("project_"):
@@ -435,13 +430,11 @@ def test_every_page_passes_wcag_aa_with_titles_headings_languages_and_chart_alte
 
 
 @needs_chromium
-def test_index_and_navigation_link_every_page_offline(reports, chromium, dataset):
-    from browser import audit_page
-
+def test_index_and_navigation_link_every_page_offline(reports, inspected, dataset):
     results = evaluate(dataset, 2018)
     for lang in LANGS:
         folder = reports / "2018" / lang
-        index = audit_page(chromium, folder / "index.html")
+        index = inspected[folder / "index.html"]
         hrefs = {link["href"]: link["text"] for link in index["links"]}
         for p in dataset.project_numbers:
             name = dataset.projects.set_index("project").loc[p, f"name_{lang}"]
@@ -449,7 +442,7 @@ def test_index_and_navigation_link_every_page_offline(reports, chromium, dataset
         assert hrefs[f"../{'en' if lang == 'ja' else 'ja'}/index.html"] == text("nav.other_language", lang)
         order = [f"project_{p}" for p in dataset.project_numbers] + ["overview"]
         for i, name in enumerate(order):
-            links = audit_page(chromium, folder / f"{name}.html")["links"]
+            links = inspected[folder / f"{name}.html"]["links"]
             nav = {link["rel"] or link["href"]: link["href"] for link in links}
             assert nav["index.html"] == "index.html"
             assert nav.get("prev") == (f"{order[i - 1]}.html" if i else None)
