@@ -32,17 +32,24 @@ _SHAPES = {
 }
 
 
-def _configured(chart: alt.LayerChart) -> alt.LayerChart:
-    """The report's look: font, no view border, light grid, legend below, titles at the left.
+# The report's look: font, no view border, light grid, legend below, titles at the left.
+# Given to alt.layer() with the chart's size, title and description: one constructor call
+# instead of .properties() and .configure(), which copy the whole chart each time.
+CONFIG = alt.Config(
+    font=FONT_STACK,
+    view=alt.ViewConfig(stroke=None),
+    axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
+    legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom"),
+    title=alt.TitleConfig(fontSize=13, anchor="start"),
+)
 
-    One configure() rather than a configure_*() for each part: every call copies the chart.
-    """
-    return chart.configure(
-        font=FONT_STACK,
-        view=alt.ViewConfig(stroke=None),
-        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
-        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom"),
-        title=alt.TitleConfig(fontSize=13, anchor="start"),
+
+def _layered(
+    *layers, data: pd.DataFrame, title, description: str, width: int = WIDTH, height: int = HEIGHT
+) -> alt.LayerChart:
+    """The chart's layers over `data`, in the report's look (CONFIG)."""
+    return alt.layer(
+        *layers, data=data, width=width, height=height, title=title, description=description, config=CONFIG
     )
 
 
@@ -195,13 +202,12 @@ def trend_chart(
         last=short_label(ys[-1], lang) if ys else "—",
         series=others.join(label for s, label in zip(present, labels) if s != "actual") or "—",
     )
-    chart = alt.layer(*layers, data=frame).properties(
-        width=WIDTH,
-        height=HEIGHT,
+    return _layered(
+        *layers,
+        data=frame,
         title=alt.Title(text("chart.trend", lang), subtitle=indicator_name(r, lang)),
         description=description,
     )
-    return _configured(chart)
 
 
 def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.DataFrame:
@@ -269,13 +275,12 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
     point_labels = base.mark_text(dy=-12, fontSize=11).encode(text=alt.Text("label:N"))
     layers = [rules, rule_labels, line, points, point_labels] if levels else [line, points, point_labels]
     key = "chart.rate_description" if len(frame) else "chart.rate_description_empty"
-    chart = alt.layer(*layers, data=frame).properties(
-        width=WIDTH,
-        height=HEIGHT,
+    return _layered(
+        *layers,
+        data=frame,
         title=alt.Title(text("chart.rate", lang), subtitle=indicator_name(result_row, lang)),
         description=text(key, lang).format(name=indicator_name(result_row, lang)),
     )
-    return _configured(chart)
 
 
 def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
@@ -298,13 +303,14 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
     labels = base.mark_text(dx=-8, align="right", fontSize=11).encode(
         x=alt.X("count:Q", stack="zero"), detail=alt.Detail("grade:N"), text=alt.Text("grade:N")
     )
-    chart = alt.layer(bars, labels, data=counts).properties(
-        width=WIDTH,
+    return _layered(
+        bars,
+        labels,
+        data=counts,
         height=30 * counts["project"].nunique() + 20,
         title=text("chart.grade_counts", lang),
         description=text("chart.grade_counts_description", lang),
     )
-    return _configured(chart)
 
 
 def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> pd.DataFrame:
@@ -397,7 +403,10 @@ def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
     title = alt.Title(text("chart.heatmap", lang))
     if frame["carried"].any():
         title = alt.Title(text("chart.heatmap", lang), subtitle=text("chart.heatmap_carried", lang))
-    chart = alt.layer(cells, labels, data=frame.drop(columns=["carried"])).properties(
+    return _layered(
+        cells,
+        labels,
+        data=frame.drop(columns=["carried"]),
         width=90 * len(year_domain),
         height=22 * len(names),
         title=title,
@@ -405,4 +414,3 @@ def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
             first=year_domain[0] if year_domain else "—", last=year_domain[-1] if year_domain else "—"
         ),
     )
-    return _configured(chart)
