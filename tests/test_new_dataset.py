@@ -11,6 +11,7 @@ import math
 import openpyxl
 import pytest
 
+from kpi_lib.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.new_dataset import WORKBOOK_NAME
 
 TITLE_JA = "架空市まち・ひと・しごと創生総合戦略"
@@ -75,36 +76,48 @@ PROJECTS = {
 }
 
 
-def fill(path, out=None):
+# the template's words in English (kpi new --lang en)
+ENGLISH = {"プロジェクト1": "Project 1", "プロジェクト2": "Project 2", "設定項目": "Indicator", "基準値": "Baseline",
+           "目標値": "Target", "単位": "Unit", "方向": "Direction", "目標の種類": "Target kind"}  # fmt: skip
+
+
+def fill(path, out=None, lang="ja"):
     """Type the fictional city's strategy into the template, as a user would."""
+
+    def w(word):
+        return ENGLISH.get(word, word) if lang == "en" else word
+
+    def year(label):
+        return short_label(parse_fiscal_year(label), lang)
+
     wb = openpyxl.load_workbook(path)
     for sheet, fields in PROJECTS.items():
-        ws = wb[sheet]
+        ws = wb[w(sheet)]
         for i, value in enumerate(fields):
             ws.cell(row=2 + i, column=4).value = value
     for sheet, key, name_ja, name_en, unit_ja, unit_en, direction, kind, base, base_year, target, target_year, start, actuals, expected in INDICATORS:  # fmt: skip
-        ws = wb[sheet]
+        ws = wb[w(sheet)]
         row = slot(ws, key)
-        ws.cell(row=row, column=column(ws, row, "設定項目")).value = name_ja
-        ws.cell(row=row + 1, column=column(ws, row, "設定項目")).value = name_en
-        ws.cell(row=row, column=column(ws, row, "基準値")).value = base
-        ws.cell(row=row + 1, column=column(ws, row, "基準値")).value = base_year
-        ws.cell(row=row, column=column(ws, row, "目標値")).value = target
-        ws.cell(row=row + 1, column=column(ws, row, "目標値")).value = target_year
-        ws.cell(row=row, column=column(ws, row, "単位")).value = unit_ja
-        ws.cell(row=row + 1, column=column(ws, row, "単位")).value = unit_en
-        ws.cell(row=row, column=column(ws, row, "方向")).value = direction
+        ws.cell(row=row, column=column(ws, row, w("設定項目"))).value = name_ja
+        ws.cell(row=row + 1, column=column(ws, row, w("設定項目"))).value = name_en
+        ws.cell(row=row, column=column(ws, row, w("基準値"))).value = base
+        ws.cell(row=row + 1, column=column(ws, row, w("基準値"))).value = base_year
+        ws.cell(row=row, column=column(ws, row, w("目標値"))).value = target
+        ws.cell(row=row + 1, column=column(ws, row, w("目標値"))).value = target_year
+        ws.cell(row=row, column=column(ws, row, w("単位"))).value = unit_ja
+        ws.cell(row=row + 1, column=column(ws, row, w("単位"))).value = unit_en
+        ws.cell(row=row, column=column(ws, row, w("方向"))).value = direction
         if kind:
-            ws.cell(row=row, column=column(ws, row, "目標の種類")).value = kind
-            ws.cell(row=row + 1, column=column(ws, row, "目標の種類")).value = start
-        for year, value in actuals.items():
-            cell = ws.cell(row=row, column=column(ws, row, year, 1))
+            ws.cell(row=row, column=column(ws, row, w("目標の種類"))).value = kind
+            ws.cell(row=row + 1, column=column(ws, row, w("目標の種類"))).value = start
+        for label, value in actuals.items():
+            cell = ws.cell(row=row, column=column(ws, row, year(label), 1))
             if unit_ja == "%":  # typed as 63.5% in a spreadsheet: stored 0.635, shown as a percentage
                 cell.value, cell.number_format = value / 100, "0.0%"
             else:
                 cell.value = value
-        for year, value in expected.items():
-            ws.cell(row=row + 1, column=column(ws, row, year, 1)).value = value
+        for label, value in expected.items():
+            ws.cell(row=row + 1, column=column(ws, row, year(label), 1)).value = value
     out = out or path
     wb.save(out)
     return out
@@ -353,3 +366,35 @@ def test_a_project_without_its_english_name_and_a_duplicate_id_are_named_at_thei
         f"(also at [workbook.xlsx]プロジェクト1!C{slot(wb['プロジェクト1'], 'p1_k01')})",
     ]
     assert (data / "indicators.csv").read_text(encoding="utf-8").count("\n") == 1  # header only: nothing written
+
+
+def test_an_english_template_gives_the_same_dataset(tmp_path, kpi, city):
+    data = tmp_path / "city_en"
+    assert new(kpi, data, lang="en").returncode == 0
+    fill(data / WORKBOOK_NAME, lang="en")
+    r = kpi("import", data / WORKBOOK_NAME, "--data", data)
+    assert r.returncode == 0, r.stderr
+    for table in ("projects.csv", "indicators.csv", "project_indicators.csv", "actuals.csv", "milestones.csv"):
+        assert (data / table).read_bytes() == (city / table).read_bytes(), table
+
+
+def test_a_scheme_without_milestones_has_no_milestone_row(tmp_path, kpi):
+    data = tmp_path / "d"
+    assert new(kpi, data, scheme="hokkaido").returncode == 0
+    assert not (data / "milestones.csv").exists()
+    wb = openpyxl.load_workbook(data / WORKBOOK_NAME)
+    ws = wb["プロジェクト1"]
+    row = slot(ws, "p1_t01")
+    assert [ws.cell(row=row + i, column=7).value for i in range(2)] == ["実績値", "進捗率"]
+    assert ws.cell(row=row + 2, column=1).value == "p1_t02"  # the next slot
+    for i, value in enumerate(PROJECTS["プロジェクト1"]):
+        ws.cell(row=2 + i, column=4).value = value
+    for heading, offset, value in (("設定項目", 0, "観光入込客数"), ("基準値", 0, 120), ("基準値", 1, "H31"),
+                                   ("目標値", 0, 150), ("目標値", 1, "R6"), ("方向", 0, "higher"),
+                                   ("R4", 0, 135)):  # fmt: skip
+        ws.cell(row=row + offset, column=column(ws, row, heading, heading == "R4")).value = value
+    wb.save(data / WORKBOOK_NAME)
+    assert kpi("import", data / WORKBOOK_NAME, "--data", data).returncode == 0
+    r = kpi("grades", "--year", "R4", "--format", "json", "--data", data)
+    [g] = json.loads(r.stdout)
+    assert (g["indicator"], g["progress_rate"]) == ("p1_t01", "90.0")  # hokkaido's ratio: 135 ÷ 150
