@@ -57,7 +57,7 @@ from .excel_layout import (
     sheet_name,
     word,
 )
-from .files import write_atomically
+from .files import NEW_DIR_MODE, write_atomically
 from .fiscal_year import parse_fiscal_year, short_label
 from .labels import check_lang, kind_label, text
 from .loading import load_dataset, validate
@@ -182,7 +182,7 @@ def new_dataset(
             shutil.copyfile(scheme_file, tmp / scheme_file.name)
         load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
         write_template(tmp, tmp / WORKBOOK_NAME, loaded, lang, projects, rows, first_year, last_year)
-        tmp.chmod(0o777 & ~_umask())  # mkdtemp's folder is private; a dataset folder is not
+        tmp.chmod(NEW_DIR_MODE)  # mkdtemp's folder is private; a dataset folder is not
         if target.exists():
             target.rmdir()
         os.rename(tmp, target)
@@ -190,12 +190,6 @@ def new_dataset(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target / WORKBOOK_NAME
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_template(
@@ -236,8 +230,7 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
     ws.row_dimensions[NOTE_ROW].height = 110
     for i, field in enumerate(PROJECT_FIELDS):
         row = FIELD_ROW0 + i
-        _cell(ws, row, COL_NAME, text(f"new.project_{field}" if field.startswith("name") else f"new.{field}", lang),
-              bold=True, fill=_HEADER_FILL, align="left")  # fmt: skip
+        _cell(ws, row, COL_NAME, text(_field_label(field), lang), bold=True, fill=_HEADER_FILL, align="left")
         _cell(ws, row, COL_BASE, align="left").protection = _UNLOCKED
         for col in range(COL_BASE + 1, COL_LABEL + 1):
             _cell(ws, row, col)
