@@ -169,7 +169,7 @@ def _load(root: Path) -> Dataset:
         scheme = _dataset_scheme(root, metadata)
         _check_references(frames, out)
         _check_indicator_rules(frames, metadata, out, flagged, scheme)
-        _check_scheme_rules(frames, scheme, out, flagged)
+        _check_scheme_rules(frames, scheme, out, flagged, milestones_file="milestones" in raw)
         if scheme is not None:
             _normalise_grades(frames["published_grades"], scheme)
     if out.problems:
@@ -670,6 +670,7 @@ def _check_scheme_rules(
     scheme: Scheme | None,
     out: _Collector,
     flagged: set[tuple[str, int | None]] = frozenset(),
+    milestones_file: bool = True,
 ) -> None:
     """What the dataset's grading scheme needs: milestones for every actual, baselines to improve on."""
     if scheme is None:
@@ -745,7 +746,7 @@ def _check_scheme_rules(
         return  # a milestones.csv with problems of its own: its missing rows would only repeat them
     a = f["actuals"]
     measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
-    if ms.empty and len(measured):
+    if not milestones_file and len(measured):  # one message, not one per indicator
         out.add(
             "milestones.csv",
             None,

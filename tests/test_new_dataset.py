@@ -11,6 +11,7 @@ import math
 import openpyxl
 import pytest
 
+from kpi_lib.excel_layout import COL_YEAR0
 from kpi_lib.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.new_dataset import WORKBOOK_NAME
 
@@ -205,6 +206,19 @@ def test_indicators_without_actuals_are_not_yet_evaluated(tmp_path, kpi):
     assert "実績なし" in r.stdout, r.stdout  # the label of an indicator with no actual up to the year
     r = kpi("report", "--out", tmp_path / "out", "--data", data)
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "no actual value yet" in r.stderr, r.stderr
+    # the first year's actuals go in through kpi export --year (the columns start at the period's first year)
+    assert kpi("export", "--xlsx", tmp_path / "x.xlsx", "--data", data).returncode == 1
+    r = kpi("export", "--xlsx", tmp_path / "x.xlsx", "--year", "R2", "--data", data)
+    assert r.returncode == 0, r.stderr
+    assert kpi("import", tmp_path / "x.xlsx", "--data", data).stdout.startswith("no changes")
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    ws = wb["プロジェクト1"]
+    cell = ws.cell(row=slot(ws, "p1_k01"), column=COL_YEAR0)  # R2, the first year column
+    cell.value = 121
+    wb.save(tmp_path / "x.xlsx")
+    r = kpi("import", tmp_path / "x.xlsx", "--data", data)  # the expected_path scheme needs the year's 期待値
+    assert r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr
+    assert f"プロジェクト1!{cell.coordinate}: " in r.stderr and "has no expected value (期待値) for 2020" in r.stderr
 
 
 def test_grades_and_reports_need_indicators(tmp_path, kpi):
