@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -67,6 +68,9 @@ from .labels import text
 from .loading import Dataset, load_dataset, resolve_data_dir, validate
 from .scheme import scheme_for
 
+if TYPE_CHECKING:
+    from .new_dataset import Created
+
 
 @dataclass(frozen=True)
 class Change:
@@ -79,7 +83,7 @@ class Change:
     new: str
 
 
-def import_workbook(path: str | Path, data_dir: str | Path | None = None):
+def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> list[Change] | Created:
     """Read the 実績値 cells of an exported workbook into data_dir/actuals.csv; a template written
     by `kpi new` instead creates the dataset's tables (new_dataset.import_template: returns Created).
 

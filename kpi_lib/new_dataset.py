@@ -39,7 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import numbers
 from .errors import DataError, KpiError, Problem
-from .excel_export import _COMPUTED_FILL, _HEADER_FILL, _UNLOCKED, _cell, _put
+from .excel_export import _COMPUTED_FILL, _HEADER_FILL, _UNLOCKED, _cell, _print_landscape_a4, _put
 from .excel_import import _cell_text, _check_not_stale, read_actual
 from .excel_layout import (
     COL_BASE,
@@ -227,7 +227,7 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
     note.alignment = Alignment(wrap_text=True, vertical="top")
     note.font = Font(size=9)
     ws.merge_cells(start_row=NOTE_ROW, end_row=NOTE_ROW, start_column=COL_KIND, end_column=last_col)
-    ws.row_dimensions[NOTE_ROW].height = 110
+    ws.row_dimensions[NOTE_ROW].height = 60
     for i, field in enumerate(PROJECT_FIELDS):
         row = FIELD_ROW0 + i
         _cell(ws, row, COL_NAME, text(_field_label(field), lang), bold=True, fill=_HEADER_FILL, align="left")
@@ -295,6 +295,7 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
     for col in range(COL_BASE, last_col + 1):
         ws.column_dimensions[get_column_letter(col)].width = 12 if col < cols.unit else 16
     ws.freeze_panes = ws.cell(row=BLOCK_ROW + 2, column=COL_BASE)
+    _print_landscape_a4(ws)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
