@@ -111,8 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser(
         "import", help="read the 実績値 of an exported workbook back into the data tables (all or nothing)"
     )
-    m.add_argument("file", metavar="FILE", help="workbook written by 'kpi export'")
+    m.add_argument("file", metavar="FILE", help="workbook written by 'kpi export' (or the template of 'kpi new')")
     data_arg(m)
+
+    n = sub.add_parser(
+        "new", help="start a dataset: an empty, valid data folder and a workbook to fill in and 'kpi import'"
+    )
+    n.add_argument("dir", metavar="DIR", help="the data folder to create (new, or an empty folder)")
+    n.add_argument(
+        "--scheme", required=True, metavar="NAME", help="grading scheme: a name in kpi_lib/schemes or a .toml file"
+    )
+    n.add_argument("--title-ja", required=True, metavar="T", help="the strategy's title (metadata.json title_ja)")
+    n.add_argument("--title-en", required=True, metavar="T", help="its English title (metadata.json title_en)")
+    n.add_argument("--first-year", type=_year, required=True, metavar="FY", help="first fiscal year of the period")
+    n.add_argument("--last-year", type=_year, required=True, metavar="FY", help="last fiscal year of the period")
+    n.add_argument("--lang", choices=LANGS, default="ja", help="the workbook's language (default: ja)")
+    n.add_argument("--projects", type=int, metavar="N", help="project sheets in the workbook")
+    n.add_argument("--rows", type=int, metavar="N", help="empty indicator rows per table of a project")
     return p
 
 
@@ -326,9 +341,16 @@ def cmd_import(args) -> int:
     from .excel_import import import_workbook
     from .fiscal_year import short_label
     from .loading import resolve_data_dir
+    from .new_dataset import Created
 
     changes = import_workbook(args.file, args.data)
     where = resolve_data_dir(args.data)
+    if isinstance(changes, Created):
+        print(
+            f"created the dataset in {where}: {changes.projects} project(s), {changes.indicators} indicator(s), "
+            f"{changes.actuals} actual(s), {changes.milestones} milestone(s); check it with kpi validate --data {where}"
+        )
+        return 0
     if not changes:
         print(f"no changes: the workbook holds the data of {where} as it is")
         return 0
@@ -341,6 +363,23 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from .new_dataset import new_dataset
+
+    workbook = new_dataset(
+        args.dir,
+        args.scheme,
+        args.title_ja,
+        args.title_en,
+        args.first_year,
+        args.last_year,
+        lang=args.lang,
+        **{k: v for k, v in (("projects", args.projects), ("rows", args.rows)) if v is not None},
+    )
+    print(f"created {args.dir}: fill in {workbook}, then run kpi import {workbook} --data {args.dir}")
+    return 0
+
+
 COMMANDS = {
     "grades": cmd_grades,
     "changes": cmd_changes,
@@ -350,6 +389,7 @@ COMMANDS = {
     "refresh-notebooks": cmd_refresh_notebooks,
     "export": cmd_export,
     "import": cmd_import,
+    "new": cmd_new,
 }
 
 if __name__ == "__main__":  # pragma: no cover

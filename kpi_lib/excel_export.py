@@ -157,9 +157,10 @@ def _control_message(value: str) -> str:
 
 def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     a = dataset.actuals
-    first = int(a["year"].min())
-    latest = dataset.latest_year
-    year = latest if year is None else check_year(dataset, year, to_period_end=True)
+    year = dataset.latest_year if year is None else check_year(dataset, year, to_period_end=True)
+    # with no actual yet (a new strategy's first year), the columns start at the period's first year
+    first = int(a["year"].min()) if len(a) else dataset.metadata["period"]["first"]
+    latest = dataset.years[-1] if dataset.years else year
     scheme = scheme_for(dataset)
     graded = progress_table(dataset, scheme)
     findings = audit(dataset, scheme, lang)

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -67,6 +68,9 @@ from .labels import text
 from .loading import Dataset, load_dataset, resolve_data_dir, validate
 from .scheme import scheme_for
 
+if TYPE_CHECKING:
+    from .new_dataset import Created
+
 
 @dataclass(frozen=True)
 class Change:
@@ -79,8 +83,9 @@ class Change:
     new: str
 
 
-def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> list[Change]:
-    """Read the 実績値 cells of an exported workbook into data_dir/actuals.csv.
+def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> list[Change] | Created:
+    """Read the 実績値 cells of an exported workbook into data_dir/actuals.csv; a template written
+    by `kpi new` instead creates the dataset's tables (new_dataset.import_template: returns Created).
 
     Everything is checked before anything is written: the workbook's size and kind, whether the
     data changed since the export, the workbook's cells (problems name sheet and cell), then the
@@ -92,6 +97,10 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
     root = resolve_data_dir(data_dir)
     dataset = load_dataset(root)
     book = _open_workbook(path)
+    from .new_dataset import import_template, is_template  # (new_dataset imports this module)
+
+    if is_template(book.values):  # written by kpi new: it defines the dataset's indicators
+        return import_template(book, path, root, dataset)
     problems: list[Problem] = []
     lang, year, years = _read_meta(book, path, dataset, problems)
     if problems:

@@ -23,6 +23,7 @@ def _umask() -> int:
 # read once, at import: os.umask can only be read by setting it, which is not safe while other
 # threads create files (report runs write from several threads)
 _NEW_FILE_MODE = 0o666 & ~_umask()
+NEW_DIR_MODE = 0o777 & ~_umask()  # what mkdir would give
 
 
 @contextmanager

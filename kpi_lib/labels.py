@@ -379,6 +379,36 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{n} published figure(s) disagree with the recomputation.",
     ),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
+    # the workbook template that `kpi new` writes (new_dataset.py)
+    "new.note": (
+        "新しいデータセットの入力用ブックです。プロジェクト名（日本語・英語）とキャッチフレーズを記入し、"
+        "各指標を空いた行に記入してください：設定項目（1行目に日本語、2行目に英語）、基準値と基準年、目標値と目標年、"
+        "見直し後の目標値と年（任意）、年度ごとの実績値（数値、未 又は —）{milestone}、単位（1行目に日本語、2行目に英語）、"
+        "方向（higher：高いほど良い、lower：低いほど良い）、目標の種類（空欄：value（数値目標）、cumulative（累計：2行目に"
+        "累計期間の初年度）、above_baseline、at_least_baseline）、実績値の種類（空欄：annual（各年度の値）、"
+        "cumulative_to_date（累計値））。使わない行・シートは空欄のままにし、kpi import で取り込みます。"
+        "指標IDは隠し列Aにあります（p1_t01 = プロジェクト1の数値目標1行目、p1_k01 = KPI 1行目）。",
+        "A workbook to start a new dataset. Type each project's name and catch line (Japanese and English) and "
+        "one indicator per empty row: its name (Japanese on the first line, English on the second), baseline "
+        "and its year, target and its year, revised target and year (optional), the actuals of each year "
+        "(a number, 未 or —){milestone}, unit (Japanese, then English), direction (higher or lower is better), "
+        "target kind (empty: value; cumulative, with the first year of its period on the second line; "
+        "above_baseline; at_least_baseline) and what the actuals are (empty: annual, each year's value; "
+        "cumulative_to_date: running totals). Leave unused rows and sheets empty, then run kpi import. "
+        "Indicator ids are in the hidden column A (p1_t01: project 1's first 数値目標 row, p1_k01: its first KPI row).",
+    ),
+    "new.milestone": (
+        "、その下の行に年度ごとの{what}",
+        ", and on the row below, the {what} for each year",
+    ),
+    "new.project_name_ja": ("プロジェクト名（日本語）", "Project name (Japanese)"),
+    "new.project_name_en": ("プロジェクト名（英語）", "Project name (English)"),
+    "new.catch_ja": ("キャッチフレーズ（日本語）", "Catch line (Japanese)"),
+    "new.catch_en": ("キャッチフレーズ（英語）", "Catch line (English)"),
+    "new.unit": ("単位", "Unit"),
+    "new.direction": ("方向", "Direction"),
+    "new.target_kind": ("目標の種類", "Target kind"),
+    "new.actual_basis": ("実績値の種類", "Actuals are"),
 }
 
 

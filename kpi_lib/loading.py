@@ -60,7 +60,22 @@ class Dataset:
     @property
     def latest_year(self) -> int:
         """The most recent year with any actual value: the default evaluation year."""
+        check_gradable(self)
+        if not self.years:
+            raise KpiError(
+                f"{self.data_dir} has no actual value yet: nothing to evaluate (add actuals with kpi import, "
+                "or give an evaluation year of the strategy period)"
+            )
         return self.years[-1]
+
+
+def check_gradable(dataset: Dataset) -> None:
+    """A one-line KpiError for a dataset with no indicators yet (as `kpi new` writes it)."""
+    if dataset.indicators.empty:
+        raise KpiError(
+            f"{dataset.data_dir} has no indicators yet: nothing to grade (fill in the workbook that "
+            "kpi new wrote and read it in with kpi import)"
+        )
 
 
 def report_title(metadata: dict, which: str, lang: str) -> str:
@@ -80,7 +95,11 @@ def check_year(dataset: Dataset, year, to_period_end: bool = False) -> int:
     data has actuals for, or with `to_period_end` also a later year of the strategy period
     (metadata.json's period; any later year when it names no end), for actuals still to come."""
     fy = parse_fiscal_year(year)
-    first, latest = dataset.years[0], dataset.latest_year
+    check_gradable(dataset)
+    if dataset.years or not to_period_end:
+        first, latest = dataset.years[0] if dataset.years else None, dataset.latest_year  # raises: no actual yet
+    else:  # indicators without actuals yet (a new strategy): any year of its period, "not yet evaluated"
+        first = latest = dataset.metadata["period"]["first"]
     end = dataset.metadata.get("period", {}).get("last") if to_period_end else latest
     if fy < first or (end is not None and fy > max(end, latest)):
         period = f" and the strategy period runs to FY{end}" if to_period_end and end is not None else ""
@@ -150,7 +169,7 @@ def _load(root: Path) -> Dataset:
         scheme = _dataset_scheme(root, metadata)
         _check_references(frames, out)
         _check_indicator_rules(frames, metadata, out, flagged, scheme)
-        _check_scheme_rules(frames, scheme, out, flagged)
+        _check_scheme_rules(frames, scheme, out, flagged, milestones_file="milestones" in raw)
         if scheme is not None:
             _normalise_grades(frames["published_grades"], scheme)
     if out.problems:
@@ -509,9 +528,7 @@ def _check_indicator_rules(
     ratio = scheme is not None and scheme.definition == "ratio" and scheme.reference == "final_target"
     period = metadata.get("period", {})
     first, last = period.get("first"), period.get("last")
-    a = f["actuals"]
-    if not (a["actual_state"] == numbers.VALUE).any() and not any(p.file == "actuals.csv" for p in out.problems):
-        out.add("actuals.csv", None, "actual", "no actual value at all: nothing can be graded")
+    a = f["actuals"]  # no actual yet is valid (a new strategy's first year): its grades are "not yet evaluated"
     if first is not None and last is not None:
         for line, year in zip(a["_line"], a["year"]):
             if not pd.isna(year) and not first <= year <= last:
@@ -653,6 +670,7 @@ def _check_scheme_rules(
     scheme: Scheme | None,
     out: _Collector,
     flagged: set[tuple[str, int | None]] = frozenset(),
+    milestones_file: bool = True,
 ) -> None:
     """What the dataset's grading scheme needs: milestones for every actual, baselines to improve on."""
     if scheme is None:
@@ -728,7 +746,7 @@ def _check_scheme_rules(
         return  # a milestones.csv with problems of its own: its missing rows would only repeat them
     a = f["actuals"]
     measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
-    if ms.empty and len(measured):
+    if not milestones_file and len(measured):  # one message, not one per indicator
         out.add(
             "milestones.csv",
             None,
