@@ -1,4 +1,5 @@
-"""Audit: every published figure that disagrees with its own arithmetic, and nothing else.
+"""Audit: every published figure that disagrees with its own arithmetic, and the notes the
+data itself carries (data_notes: how a value was transcribed, what the source lacks).
 
 The published figures stay as printed in data/; this module only compares and explains.
 """
@@ -13,6 +14,7 @@ from . import numbers
 from .formatting import format_number
 from .grading import evaluate, progress_table
 from .labels import text
+from .schema import TABLES
 from .scheme import Scheme, scheme_for
 
 AUDIT_COLUMNS = [
@@ -33,6 +35,28 @@ def audit(dataset, scheme: Scheme | str | None = None, lang: str = "en") -> pd.D
     the arithmetic column is in `lang`."""
     scheme = scheme_for(dataset, scheme)
     return _audit(dataset, scheme, lang)
+
+
+NOTE_COLUMNS = ["file", "key", "column", "note"]
+
+
+def data_notes(dataset) -> pd.DataFrame:
+    """Every note the data tables carry (columns `note` and `*_note`, e.g. why a pillar or a
+    name is missing, how a figure was transcribed): file, the row's key (column=value, ...),
+    column, note. These are the data's own remarks, not disagreements; the report leaves them
+    out of council-facing text and `kpi audit` lists them."""
+    rows = []
+    for name, table in TABLES.items():
+        frame = dataset.tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        for column in (c for c in table.column_names if (c == "note" or c.endswith("_note")) and c in frame):
+            for record in frame[frame[column].notna()].to_dict("records"):
+                note = str(record[column]).strip()
+                if note:
+                    key = ", ".join(f"{k}={record[k]}" for k in table.key)
+                    rows.append({"file": table.file, "key": key, "column": column, "note": note})
+    return pd.DataFrame(rows, columns=NOTE_COLUMNS)
 
 
 def _say(key: str, lang: str, **values) -> str:

@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--format", choices=("table", "csv"), default="table")
     a.add_argument("--lang", choices=LANGS, default="ja")
+    a.add_argument(
+        "--notes",
+        action="store_true",
+        help="list only the data's own notes (file, row, column, note); the table format lists them after the findings",
+    )
     data_arg(a)
 
     v = sub.add_parser("validate", help="check a data directory and report every problem")
@@ -192,9 +197,17 @@ def cmd_changes(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .audit import audit
+    from .audit import audit, data_notes
 
-    findings = audit(_load(args), lang=args.lang)
+    dataset = _load(args)
+    notes = _localised_notes(data_notes(dataset), args.lang)
+    if args.notes:
+        if args.format == "csv":
+            _write(data_notes(dataset), "csv")
+        else:
+            print(render_text_table(notes) if len(notes) else text("audit.no_notes", args.lang))
+        return 0
+    findings = audit(dataset, lang=args.lang)
     if args.format == "csv":
         _write(findings, "csv")
     elif findings.empty:
@@ -215,11 +228,19 @@ def cmd_audit(args) -> int:
         shown = shown.drop(columns=["name_en" if args.lang == "ja" else "name_ja"])
         shown[text("col.figure", args.lang)] = [text(f"figure.{f}", args.lang) for f in findings["figure"]]
         print(render_text_table(shown))
+    if args.format != "csv" and len(notes):
+        print()
+        print(text("audit.notes_heading", args.lang))
+        print(render_text_table(notes))
     if findings.empty:
         return 0
     # like a linter: listed disagreements are a finding, exit status 1
     print(text("audit.disagreements", args.lang).format(n=len(findings)), file=sys.stderr)
     return 1
+
+
+def _localised_notes(notes, lang: str):
+    return notes.rename(columns={c: text(f"col.note_{c}", lang) for c in notes.columns})
 
 
 def cmd_validate(args) -> int:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import fiscal_year_label
-from .formatting import format_number, format_quantity, indicator_name, unit
+from .formatting import format_number, format_quantity, indicator_name, running_total, unit
 from .labels import text
 from .scheme import Scheme
 
@@ -82,6 +82,18 @@ def indicator_commentary(
             )
     else:
         out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
+    total = running_total(r)
+    if total is not None:
+        out.append(
+            _say(
+                "running_total",
+                lang,
+                start=_fy(r["period_start"], lang),
+                end=_fy(r["period_end"], lang),
+                latest_year=_fy(latest_year, lang),
+                total=_amount(total, d, r, lang),
+            )
+        )
     out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, lang)
     out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
@@ -290,7 +302,8 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
         change = "flat" if shown == 0 else ("increase" if slope > 0 else "decrease")
         out.append(
             _say(
-                "projection",
+                # a cumulative target's trend is fitted to its running totals (outlook.py)
+                "projection_running_total" if r["target_kind"] == "cumulative" else "projection",
                 lang,
                 n=int(o["trend_points"]),
                 slope=_difference(shown, None, r, lang),

@@ -82,3 +82,13 @@ def name_with_unit(row, lang: str = "ja") -> str:
 def year_in_brackets(year, lang: str = "ja") -> str:
     """(H30), (FY2018): a year beside a figure; "" when there is none."""
     return "" if is_missing(year) else f"({short_label(int(year), lang)})"
+
+
+def running_total(row) -> float | None:
+    """The running total a cumulative target is graded on, where it differs from the year's
+    actual (annual actuals summed over the target's period); None otherwise."""
+    if row.get("target_kind") != "cumulative" or is_missing(row.get("measured")):
+        return None
+    if not is_missing(row.get("actual")) and round(float(row["measured"]) - float(row["actual"]), 9) == 0:
+        return None
+    return float(row["measured"])

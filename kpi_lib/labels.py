@@ -20,6 +20,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "target.cumulative": ("累計", "Cumulative"),
     # cell states
     "state.no_actual": ("実績なし", "no actual yet"),
+    "state.running_total": ("（累計{total}）", " ({total} in total)"),
     "label.missing": ("（名称不明）", "(name unknown)"),  # why is a data note (indicators.csv note)
     # table headings
     "col.project": ("プロジェクト", "Project"),
@@ -221,8 +222,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     # generated commentary (commentary.py): whole sentences with {placeholders}; the code only picks and fills them
     "commentary.name_missing": (
-        "この指標の名称は原資料のテキスト抽出で失われており、不明です。",
-        "This indicator's name was lost in the text extraction of the source and is unknown.",
+        "この指標の名称はデータにありません（原資料から読み取れなかったため。kpi audit のデータ注記を参照）。",
+        "This indicator's name is not in the data (it could not be read from the source; see the data notes of "
+        "kpi audit).",
     ),
     "commentary.no_actual": ("{year}までの実績値はまだありません。", "There is no actual value up to {year} yet."),
     "commentary.earlier_actual": (
@@ -331,6 +333,17 @@ _LABELS: dict[str, tuple[str, str]] = {
         "A straight line fitted to the {n} actuals changes by {slope} a year ({change}); continued from the latest "
         "actual at that slope, the value in {year} would be {projected}, and {when}",
     ),
+    "commentary.projection_running_total": (
+        "各年度までの累計値{n}点に当てはめた直線の傾きは年{slope}の{change}で、この傾きで最新の累計値から延ばすと{year}の累計は{projected}となり、{when}",
+        "A straight line fitted to the {n} running totals (one for each year) changes by {slope} a year "
+        "({change}); continued from the latest running total at that slope, the total in {year} would be "
+        "{projected}, and {when}",
+    ),
+    "commentary.running_total": (
+        "累計目標の期間（{start}～{end}）の{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
+        "The running total over the cumulative target's period ({start}–{end}) up to {latest_year} is {total}; "
+        "the progress rate is worked out on this total.",
+    ),
     "commentary.projection_never": ("目標値には届きません。", "the target would never be reached."),
     "commentary.projection_in_time": (
         "目標年度までに目標値に届きます。",
@@ -378,6 +391,15 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{n}件の公表値が再計算値と一致しません。",
         "{n} published figure(s) disagree with the recomputation.",
     ),
+    "audit.notes_heading": (
+        "データの注記（不一致ではありません。原資料の転記についてデータ自身が記録している注記です）：",
+        "Data notes (not disagreements: what the data records about its transcription from the source):",
+    ),
+    "audit.no_notes": ("データに注記はありません。", "The data carries no notes."),
+    "col.note_file": ("ファイル", "File"),
+    "col.note_key": ("行", "Row"),
+    "col.note_column": ("列", "Column"),
+    "col.note_note": ("注記", "Note"),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
     # the workbook template that `kpi new` writes (new_dataset.py)
     "new.note": (

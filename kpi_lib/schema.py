@@ -260,7 +260,7 @@ TABLES: dict[str, Table] = {
                 _c("note", "text", required=False),
             ),
             required=False,
-            doc="Project 5's 市町村連携地域モデル事業 areas.",
+            doc="Areas of a municipal-partnership programme (e.g. 市町村連携地域モデル事業) a project lists.",
         ),
         Table(
             "partnership_counts",
@@ -278,7 +278,7 @@ TABLES: dict[str, Table] = {
                 _c("source_text", "text", doc="the sentence of the source that gives the count"),
             ),
             required=False,
-            doc="Counts of wide-area partnership frameworks printed in project 5.",
+            doc="Counts of wide-area partnership frameworks (圏域, 地域) a project's report prints.",
         ),
     )
 }

@@ -6,7 +6,15 @@ import pandas as pd
 
 from . import numbers
 from .fiscal_year import short_label
-from .formatting import format_quantity, format_rate, indicator_name, plain_number, unit, year_in_brackets
+from .formatting import (
+    format_quantity,
+    format_rate,
+    indicator_name,
+    plain_number,
+    running_total,
+    unit,
+    year_in_brackets,
+)
 from .labels import kind_label, text
 
 
@@ -45,9 +53,16 @@ def _decimals(row, column: str):
 
 
 def actual_text(row, lang: str = "ja") -> str:
+    """The latest actual; for a cumulative target with annual actuals, with the running total
+    it is graded on (100件（累計660件）)."""
     if numbers.is_missing(row["actual"]):
         return text("state.no_actual", lang)
-    return format_quantity(row["actual"], row["actual_decimals"], unit(row, lang), lang)
+    shown = format_quantity(row["actual"], row["actual_decimals"], unit(row, lang), lang)
+    total = running_total(row)
+    if total is None:
+        return shown
+    total_text = format_quantity(total, row["actual_decimals"], unit(row, lang), lang)
+    return shown + text("state.running_total", lang).format(total=total_text)
 
 
 def reference_text(row, lang: str = "ja") -> str:

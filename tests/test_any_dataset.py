@@ -7,6 +7,8 @@ adds one built through `kpi new` and `kpi import`.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -294,7 +296,7 @@ def test_metadata_types_are_checked_by_kpi_validate(tmp_path, kpi, change, messa
 def test_audit_exits_zero_when_nothing_disagrees(kpi):
     for example in ("milestone_improvement", "expected_path"):
         r = kpi("audit", "--data", EXAMPLES / example)
-        assert r.returncode == 0 and r.stdout.strip() == "公表値と再計算値の不一致はありません。"
+        assert r.returncode == 0 and r.stdout.splitlines()[0] == "公表値と再計算値の不一致はありません。"
 
 
 def test_audit_exits_one_with_localised_arithmetic(kpi, dataset):
@@ -310,6 +312,29 @@ def test_audit_exits_one_with_localised_arithmetic(kpi, dataset):
     assert grade_arithmetic(row, load_scheme("hokkaido"), "ja").endswith("上方修正前の目標値を達成 → A②")
     assert grade_arithmetic(row, load_scheme("hokkaido"), "en").endswith("original target achieved → A②")
     assert audit(dataset, lang="ja").iloc[0]["arithmetic"] == "7,086 ÷ 10,500 × 100 = 67.4857 → 67.5"
+
+
+def test_audit_lists_the_data_notes_that_reports_leave_out(kpi, dataset, report_set):
+    # extraction notes belong to the data and the audit, not to council-facing headings
+    r = kpi("audit", "--lang", "en")
+    assert r.returncode == 1  # the notes are no disagreement: the status is the findings'
+    notes = r.stdout.split("Data notes (not disagreements")[1]
+    pillar_note = dataset.projects.set_index("project").loc[5, "pillar_note"]
+    name_note = dataset.indicators.set_index("indicator").loc["p1_kpi3", "note"]
+    for note in (pillar_note, name_note):
+        assert note in notes
+    r = kpi("audit", "--notes", "--format", "csv")
+    assert r.returncode == 0
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {"file": "projects.csv", "key": "project=5", "column": "pillar_note", "note": pillar_note} in rows
+    assert {"file": "indicators.csv", "key": "indicator=p1_kpi3", "column": "note", "note": name_note} in rows
+    # every non-empty note of indicators.csv, and nothing made up
+    written = [n for n in dataset.indicators["note"] if isinstance(n, str) and n.strip()]
+    assert [row["note"] for row in rows if row["file"] == "indicators.csv"] == written
+    for lang in ("ja", "en"):  # the shipped data's reports (conftest.report_set)
+        for page in ("project_1", "project_5", "overview"):
+            shown = (report_set / "2018" / lang / f"{page}.html").read_text(encoding="utf-8")
+            assert pillar_note not in shown and name_note not in shown and "extraction" not in shown
 
 
 # --- the whole report path ----------------------------------------------------------------------
@@ -397,3 +422,24 @@ def test_report_set_for_hokkaido(report_set):
     assert "重点戦略プロジェクト 推進状況" in ja and "市町村連携地域モデル事業 実施地域" in ja
     assert "分析と課題" in ja and "柱" in ja
     assert "重点戦略プロジェクト 推進状況 総括" in visible(pages["2018/ja/overview.html"])
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_cumulative_target_shows_the_running_total_it_is_graded_on(lang):
+    # examples/expected_path: new businesses 180 + 230 + 150 + 100 = 660 by FY2018, against an
+    # expected 800 (4/5 of 1,000): 82.5%. The table and the text must not set the year's 100
+    # beside 800 as if they were comparable.
+    from kpi_lib import commentary, tables
+
+    r = views.open_report(2018, lang, EXAMPLES / "expected_path", project=1)
+    row = r.results.set_index("indicator").loc["new_businesses"]
+    assert (row["actual"], row["measured"], row["progress_rate"]) == (100, 660, 82.5)
+    actual_column = {"ja": "100件（累計660件） (H30)", "en": "100 cases (660 cases in total) (FY2018)"}[lang]
+    assert actual_column in list(tables.grade_table(r.results, lang).iloc[0])
+    row = r.results.iloc[0].to_dict()
+    assert row["indicator"] == "new_businesses"
+    f = r.findings.iloc[0:0]
+    said = " ".join(commentary.indicator_commentary(row, r.graded, None, f, r.scheme, lang))
+    assert {"ja": "までの累計は660件", "en": "up to FY2018 is 660 cases"}[lang] in said
+    said = " ".join(commentary.outlook_commentary(row, r.outlook.loc["new_businesses"].to_dict(), lang))
+    assert {"ja": "累計値4点", "en": "4 running totals"}[lang] in said
