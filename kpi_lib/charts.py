@@ -179,7 +179,7 @@ def trend_chart(
         )
         .transform_filter("datum.point")
     )
-    if r["target_kind"] in ("value", "cumulative"):
+    if r["target_kind"] in ("value", "cumulative") and not numbers.is_missing(r["target_in_force"]):
         # the target in force as a level line, so the gap to it reads at a glance
         level = pd.DataFrame({"value": [float(r["target_in_force"])], "label": [text("series.reference", lang)]})
         layers.append(

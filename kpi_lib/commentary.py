@@ -284,6 +284,8 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
     d = _decimals(r)
     if code == "not_achieved":
         out.append(_say("outlook_not_achieved", lang, year=_fy(o["target_year"], lang)))
+    elif o.get("outlook_note") == "no_target" and r["target_kind"] == "cumulative":
+        out.append(_say("projection_no_final_total", lang))
     elif o.get("outlook_note") == "no_target":
         out.append(_say("projection_no_target", lang))
     elif numbers.is_missing(o.get("trend_slope")):

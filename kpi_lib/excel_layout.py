@@ -124,7 +124,10 @@ def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, 
             b=short_label(int(r["period_end"]), lang),
         )
         words = r["target_text_ja"]
-        if lang == "ja" and not numbers.is_missing(words) and words != text("target.cumulative", "ja"):
+        if numbers.is_missing(r["target"]):  # graded on its path; the final total is not published
+            cells[(0, COL_TARGET)] = Fixed(text("target.total_not_published", lang), None, ind, what)
+            target_year = f"({period})"
+        elif lang == "ja" and not numbers.is_missing(words) and words != text("target.cumulative", "ja"):
             # printed as 12件 over (H28～R1累計): keep the source's own wording of the period
             cells[(0, COL_TARGET)] = Fixed(
                 float(r["target"]), number_format(r["target_decimals"], unit, lang), ind, what

@@ -17,6 +17,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "target.national": ("全国水準", "National level"),
     "target.above_baseline": ("基準値より増加", "Increase from the baseline"),
     "target.at_least_baseline": ("現状値以上", "At least the baseline"),
+    "target.total_not_published": ("累計（最終目標値は未公表）", "cumulative, final total not published"),
     "target.cumulative": ("累計", "Cumulative"),
     # cell states
     "state.no_actual": ("実績なし", "no actual yet"),
@@ -360,6 +361,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.projection_too_few": (
         "実績値が{n}点しかないため（3点以上が必要）、直線の傾向による見通しは示しません。",
         "There are only {n} actual(s) (three are needed), so no straight-line outlook is given.",
+    ),
+    "commentary.projection_no_final_total": (
+        "この累計目標の最終目標値は公表されていないため、見通しは示しません（進捗区分は年度ごとの値に対して判定しています）。",
+        "The final total of this cumulative target is not published, so no outlook is given (the grade is "
+        "measured against the value set for each year).",
     ),
     "commentary.projection_no_target": (
         "比較する目標値がないため、見通しは示しません。",

@@ -594,8 +594,15 @@ def _check_indicator_rules(
                 f"{first}-{last} (metadata.json): a target is revised during the period",
             )
         if kind in ("value", "cumulative"):
-            if not has("target"):
-                out.add(file, line, "target", f"a {kind} target needs a target value")
+            # a cumulative target graded against its path (milestones.csv) may have no published final total
+            unpublished_total = kind == "cumulative" and scheme is not None and scheme.uses_milestones
+            if not has("target") and not unpublished_total:
+                hint = (
+                    " (it may be left empty only where the scheme grades against milestones.csv)"
+                    if kind == "cumulative"
+                    else ""
+                )
+                out.add(file, line, "target", f"a {kind} target needs a target value{hint}")
         elif has("target"):
             out.add(
                 file,

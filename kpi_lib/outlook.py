@@ -145,7 +145,7 @@ def indicator_outlook(ind: dict, obs: pd.DataFrame | None, year: int, scheme: Sc
     achieved = target is not None and bool(reached([latest], [target], [d < 0], [kind == "above_baseline"])[0])
     row["achieved"] = achieved
     row.update(_trend(obs, target, target_year, latest_year, latest, achieved, d))
-    if kind == "cumulative":
+    if kind == "cumulative" and target is not None:
         row.update(_pace(row, ind, latest_year, latest, target, scheme, d))
     row.update(_ratios(kind, base_year, base, latest_year, latest, target, target_year, d))
     return _decide(row, "", d)
@@ -214,8 +214,9 @@ def _target(ind: dict, national_value) -> tuple[float | None, int, str]:
     if kind in ("above_baseline", "at_least_baseline"):
         base = ind["baseline"] if ind["baseline_state"] == numbers.VALUE else None
         return base, int(ind["target_year"]), "baseline"
-    if kind == "cumulative":
-        return float(ind["target"]), int(ind["period_end"]), "target"
+    if kind == "cumulative":  # its final total may be unpublished (a scheme grading on the path)
+        target = None if numbers.is_missing(ind["target"]) else float(ind["target"])
+        return target, int(ind["period_end"]), "target"
     if not numbers.is_missing(ind["revised_target"]):
         return float(ind["revised_target"]), int(ind["revised_target_year"]), "revised_target"
     return float(ind["target"]), int(ind["target_year"]), "target"

@@ -114,7 +114,10 @@ TABLES: dict[str, Table] = {
                     "target",
                     "number",
                     required=False,
-                    doc="original target (戦略策定時); empty for national/baseline kinds",
+                    doc=(
+                        "original target (戦略策定時); empty for national/baseline kinds, and for a cumulative "
+                        "target whose final total is not published where the scheme grades against milestones.csv"
+                    ),
                 ),
                 _c(
                     "target_text_ja",

@@ -443,3 +443,49 @@ def test_a_cumulative_target_shows_the_running_total_it_is_graded_on(lang):
     assert {"ja": "までの累計は660件", "en": "up to FY2018 is 660 cases"}[lang] in said
     said = " ".join(commentary.outlook_commentary(row, r.outlook.loc["new_businesses"].to_dict(), lang))
     assert {"ja": "累計値4点", "en": "4 running totals"}[lang] in said
+
+
+def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
+    # Some strategies publish only the yearly expected path (期待値) of a cumulative target, not
+    # its final total. Under a scheme that grades on the path the total may be left empty; the
+    # grade is unchanged (660 against 800 in FY2018: 82.5%, B+), nothing claims a final target,
+    # and no outlook is drawn toward a total nobody published.
+    data = tmp_path / "path_only"
+    shutil.copytree(EXAMPLES / "expected_path", data)
+    indicators = (data / "indicators.csv").read_text(encoding="utf-8")
+    assert ',cumulative,"1,000",' in indicators
+    (data / "indicators.csv").write_text(indicators.replace(',cumulative,"1,000",', ",cumulative,,"), encoding="utf-8")
+    assert kpi("validate", "--data", data).returncode == 0
+    r = views.open_report(2018, "en", data, project=1)
+    row = r.results.set_index("indicator").loc["new_businesses"]
+    assert (row["measured"], row["reference"], row["progress_rate"], row["grade"]) == (660, 800, 82.5, "B+")
+    from kpi_lib import commentary, tables
+
+    table = tables.grade_table(r.results, "en").iloc[0]
+    assert "cumulative, final total not published (FY2015～FY2019)" in list(table)
+    o = r.outlook.loc["new_businesses"].to_dict()
+    said = commentary.outlook_commentary(r.results.iloc[0].to_dict(), o, "en")
+    assert "The final total of this cumulative target is not published, so no outlook is given" in " ".join(said)
+    assert numbers_missing(o.get("pace_adjusted_rate"))
+    chart = charts.trend_chart(r.dataset, r.results.iloc[0].to_dict(), "en", o, r.scheme).to_dict()
+    assert not [layer for layer in chart["layer"] if layer.get("mark", {}).get("type") == "rule"]  # no target line
+    # the workbook carries it both ways
+    assert kpi("export", "--xlsx", tmp_path / "w.xlsx", "--data", data).returncode == 0
+    r = kpi("import", tmp_path / "w.xlsx", "--data", data)
+    assert r.returncode == 0 and r.stdout.startswith("no changes"), r.stderr
+    # a scheme that grades against the final target still needs it, and says when it may be empty
+    meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))
+    (data / "metadata.json").write_text(json.dumps({**meta, "scheme": "hokkaido"}), encoding="utf-8")
+    (data / "milestones.csv").unlink()
+    r = kpi("validate", "--data", data)
+    assert r.returncode == 1
+    assert (
+        "a cumulative target needs a target value (it may be left empty only where the scheme grades"
+        in r.stdout + r.stderr
+    )
+
+
+def numbers_missing(value) -> bool:
+    from kpi_lib import numbers
+
+    return numbers.is_missing(value)
