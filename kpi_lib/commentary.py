@@ -318,5 +318,13 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
         out.append(_say("projection_is", lang))
     pace = o.get("pace_adjusted_rate")
     if not numbers.is_missing(pace):
-        out.append(_say("pace_adjusted", lang, share=float(o["elapsed_share"]), rate=float(pace)))
+        # the straight-line outlook is the one judgement of "on track"; a pace that points the
+        # other way is said together with why the outlook differs
+        ahead = float(pace) >= 100
+        key = "pace_adjusted"
+        if ahead and code in ("behind", "not_approaching"):
+            key = "pace_ahead_but_trend_behind"
+        elif not ahead and code == "on_track":
+            key = "pace_behind_but_trend_on_track"
+        out.append(_say(key, lang, share=float(o["elapsed_share"]), rate=float(pace)))
     return out

@@ -52,7 +52,7 @@ def _missing(x) -> bool:
 
 
 def test_no_sentence_contradicts_the_outlook_the_projection_or_the_grade():
-    checked = 0
+    checked = paced = contrary = 0
     for data, scheme, year, lang, row, o, said, ours in _all_sentences():
         where = (str(data), year, lang, row["indicator"])
         code = o["outlook"]
@@ -63,7 +63,12 @@ def test_no_sentence_contradicts_the_outlook_the_projection_or_the_grade():
             assert not any(word in s for s in everything), (where, word)
         if ours:  # our analysis names itself and its outlook
             assert ours[0] == text("commentary.outlook", lang).format(label=text(f"outlook.{code}", lang)), where
-        projection = [s for s in ours if _pattern("commentary.projection", lang).match(s)]
+        projection = [
+            s
+            for s in ours
+            for key in ("commentary.projection", "commentary.projection_running_total")
+            if _pattern(key, lang).match(s)
+        ]
         in_time = text("commentary.projection_in_time", lang)
         never = text("commentary.projection_never", lang)
         late = _pattern("commentary.projection_late", lang)
@@ -82,6 +87,20 @@ def test_no_sentence_contradicts_the_outlook_the_projection_or_the_grade():
                 assert p.endswith(never) or re.search(late.pattern.lstrip("^"), p), where
         else:
             assert code not in ("on_track", "behind", "not_approaching"), where
+        # the pace of a cumulative target never reads as a second, contrary "on track": where it
+        # points the other way from the outlook, the sentence says so and why
+        pace = o.get("pace_adjusted_rate")
+        if not _missing(pace) and ours:  # (nothing of ours where the target is reached)
+            keys = ("pace_adjusted", "pace_ahead_but_trend_behind", "pace_behind_but_trend_on_track")
+            said_pace = [k for k in keys for s in ours if _pattern(f"commentary.{k}", lang).match(s)]
+            if float(pace) >= 100 and code in ("behind", "not_approaching"):
+                assert said_pace == ["pace_ahead_but_trend_behind"], where
+                contrary += 1  # Hokkaido FY2017, active_senior_trainees: 104.3% of its share, trend late
+            elif float(pace) < 100 and code == "on_track":
+                assert said_pace == ["pace_behind_but_trend_on_track"], where
+            else:
+                assert said_pace == ["pace_adjusted"], where
+            paced += 1
         # the target year: passed only after it, missed in it, achieved / not achieved once its actual is in
         end = o["target_year"]  # the target in force (revised where it is), a cumulative target's last year
         for s in said:
@@ -97,6 +116,8 @@ def test_no_sentence_contradicts_the_outlook_the_projection_or_the_grade():
                 assert bool(row["achieved"]) == (code == "target_achieved"), where
         checked += 1
     assert checked > 200  # 22 rows × 4 years × 2 languages for Hokkaido alone
+    assert paced >= 8  # Hokkaido's two cumulative targets and the example's, over the years
+    assert contrary >= 2
 
 
 def test_the_official_analysis_text_appears_character_for_character(dataset):
