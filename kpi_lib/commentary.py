@@ -89,7 +89,6 @@ def indicator_commentary(
                 "running_total",
                 lang,
                 start=_fy(r["period_start"], lang),
-                end=_fy(r["period_end"], lang),
                 latest_year=_fy(latest_year, lang),
                 total=_amount(total, d, r, lang),
             )

@@ -341,9 +341,9 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{projected}, and {when}",
     ),
     "commentary.running_total": (
-        "累計目標の期間（{start}～{end}）の{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
-        "The running total over the cumulative target's period ({start}–{end}) up to {latest_year} is {total}; "
-        "the progress rate is worked out on this total.",
+        "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
+        "The running total from {start}, when the cumulative target's period began, up to {latest_year} is "
+        "{total}; the progress rate is worked out on this total.",
     ),
     "commentary.projection_never": ("目標値には届きません。", "the target would never be reached."),
     "commentary.projection_in_time": (

@@ -440,7 +440,10 @@ def test_a_cumulative_target_shows_the_running_total_it_is_graded_on(lang):
     assert row["indicator"] == "new_businesses"
     f = r.findings.iloc[0:0]
     said = " ".join(commentary.indicator_commentary(row, r.graded, None, f, r.scheme, lang))
-    assert {"ja": "までの累計は660件", "en": "up to FY2018 is 660 cases"}[lang] in said
+    assert {
+        "ja": "平成27年度から平成30年度までの累計は660件",
+        "en": "from FY2015, when the cumulative target's period began, up to FY2018 is 660 cases",
+    }[lang] in said
     said = " ".join(commentary.outlook_commentary(row, r.outlook.loc["new_businesses"].to_dict(), lang))
     assert {"ja": "累計値4点", "en": "4 running totals"}[lang] in said
 

@@ -1,5 +1,6 @@
 """`kpi report --pdf`: A4 pages, looked at as the council sees them (page images and page text)."""
 
+import functools
 import os
 import shutil
 import subprocess
@@ -47,7 +48,9 @@ def _ink(image, top: float, bottom: float) -> float:
     return sum(1 for p in part if p < 200) / max(1, len(part))
 
 
+@functools.cache
 def _pages_text(pdf: Path) -> list[list[str]]:
+    """Each page's text lines (read once per file: two tests look at the same PDFs)."""
     from pypdf import PdfReader
 
     return [[line.strip() for line in page.extract_text().splitlines()] for page in PdfReader(pdf).pages]
