@@ -26,13 +26,13 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 
 from . import formatting, numbers
 from .audit import audit
 from .errors import DataError, KpiError, Problem
+from .excel_cells import COMPUTED_FILL, HEADER_FILL, UNLOCKED, print_landscape_a4, put_value, write_cell
 from .excel_layout import (
     COL_BASE,
     COL_KEY,
@@ -66,13 +66,7 @@ from .loading import Dataset, check_year
 from .scheme import scheme_for
 from .style import grade_colours
 
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _MISMATCH_FILL = PatternFill("solid", fgColor="FCE4D6")
-# computed cells (progress rate, grade): recomputed by kpi import / kpi export, never typed in
-_COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
-_UNLOCKED = Protection(locked=False)
 _RATE_FORMAT = '0.0"%"'
 
 
@@ -195,50 +189,6 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     )
 
 
-def _cell(
-    ws,
-    row: int,
-    col: int,
-    value=None,
-    fmt: str | None = None,
-    *,
-    bold=False,
-    fill=None,
-    align: str | None = None,
-    wrap=False,
-    italic=False,
-    color: str | None = None,
-    border=True,
-):
-    c = _put(ws.cell(row=row, column=col), value)
-    if fmt:
-        c.number_format = fmt
-    if bold or italic or color:
-        c.font = Font(bold=bold, italic=italic, color=color)
-    if fill is not None:
-        c.fill = fill
-    if align is None:
-        align = "right" if isinstance(value, (int, float)) or fmt else "center"
-    c.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
-    if border:
-        c.border = _BORDER
-    return c
-
-
-def _put(c, value):
-    """Set a cell's value; text stays text even when it starts like a formula (= + - @)."""
-    try:
-        c.value = value
-    except IllegalCharacterError:
-        raise KpiError(
-            f"{c.parent.title}!{c.coordinate}: control character in {value!r}: a workbook cannot hold it"
-        ) from None
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        c.data_type = "s"  # openpyxl takes "=…" for a formula
-        c.quotePrefix = True  # and so would Excel or LibreOffice, when the cell is edited
-    return c
-
-
 def _text_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
@@ -250,8 +200,8 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
     widths: dict[int, int] = {}
     name = proj["name_ja"] if lang == "ja" else proj["name_en"]
     catch = proj["catch_ja"] if lang == "ja" else proj["catch_en"]
-    _put(ws.cell(row=1, column=COL_KIND), f"{project}. {name}").font = Font(bold=True, size=14)
-    _put(
+    put_value(ws.cell(row=1, column=COL_KIND), f"{project}. {name}").font = Font(bold=True, size=14)
+    put_value(
         ws.cell(row=2, column=COL_KIND),
         f"{catch}　{text('report.evaluation_year', lang)}：{fiscal_year_label(ctx.year, lang)}",
     )
@@ -272,12 +222,12 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
             derived_shown |= _indicator_rows(ws, ctx, project, r, row, widths, marks)
             row += rows_of(r)
         # the block's label runs down its left edge, as in the source
-        _cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=_HEADER_FILL)
+        write_cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=HEADER_FILL)
         ws.cell(row=top, column=COL_KIND).alignment = Alignment(
             horizontal="center", vertical="center", text_rotation=255 if lang == "ja" else 90
         )
         for rr in range(top + 1, row):
-            _cell(ws, rr, COL_KIND, fill=_HEADER_FILL)
+            write_cell(ws, rr, COL_KIND, fill=HEADER_FILL)
         ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
         row += 1
     _grade_colours(ws, scheme_for(ctx.dataset), last_col, FIRST_BLOCK_ROW, row - 1)
@@ -297,7 +247,7 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
     def track(col, value, fmt=None):
         widths[col] = max(widths.get(col, 0), _text_width(shown(value, fmt)))
 
-    _put(ws.cell(row=row, column=COL_KEY), ind)
+    put_value(ws.cell(row=row, column=COL_KEY), ind)
     fixed = fixed_cells(r, lang, ctx.years, ctx.bench)
     derived_shown = False
     for (dr, col), fx in fixed.items():
@@ -307,7 +257,7 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
             and ctx.bench[(ind, ctx.years[col - COL_YEAR0])][2] == "derived"
         )
         derived_shown |= derived
-        c = _cell(
+        c = write_cell(
             ws,
             row + dr,
             col,
@@ -325,7 +275,7 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
     ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=COL_NAME, end_column=COL_NAME)
     if n == 3:  # the years sit beside the national row and the rate row
         for col in (COL_BASE, COL_TARGET, COL_REVISED):
-            _cell(ws, row + 2, col)
+            write_cell(ws, row + 2, col)
             ws.merge_cells(start_row=row + 1, end_row=row + 2, start_column=col, end_column=col)
     unit = formatting.unit(r, lang)
     for i, y in enumerate(ctx.years):
@@ -337,24 +287,24 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
             value, fmt = cell.value, number_format(cell.decimals, unit, lang)
         elif cell is not None and cell.state in (numbers.NOT_YET, numbers.NOT_MEASURED):
             value = numbers.NOT_YET_MARK if cell.state == numbers.NOT_YET else numbers.NOT_MEASURED_MARK
-        c = _cell(ws, row, col, value, fmt, align="right")
-        c.protection = _UNLOCKED
+        c = write_cell(ws, row, col, value, fmt, align="right")
+        c.protection = UNLOCKED
         track(col, value, fmt)
         # 進捗率: recomputed; — where the source prints a dash; shaded where the source differs
         rate = ctx.rates.get((ind, y))
         published = ctx.published.get((project, ind, y))
         if rate is not None:
-            c = _cell(ws, row + n - 1, col, rate, _RATE_FORMAT, fill=_COMPUTED_FILL)
+            c = write_cell(ws, row + n - 1, col, rate, _RATE_FORMAT, fill=COMPUTED_FILL)
         elif published is not None and published[0] == numbers.NOT_MEASURED:
-            c = _cell(ws, row + n - 1, col, numbers.NOT_MEASURED_MARK, align="right", fill=_COMPUTED_FILL)
+            c = write_cell(ws, row + n - 1, col, numbers.NOT_MEASURED_MARK, align="right", fill=COMPUTED_FILL)
         else:
-            c = _cell(ws, row + n - 1, col, fill=_COMPUTED_FILL)
+            c = write_cell(ws, row + n - 1, col, fill=COMPUTED_FILL)
         track(col, c.value, _RATE_FORMAT if rate is not None else None)
         finding = ctx.findings.get((project, ind, y, "progress_rate"))
         if finding is not None:
             _mark(c, finding, lang, "%")
             marks.append((r, y, text("col.progress_rate", lang), finding, "%"))
-    g = _cell(ws, row, last_col, r["grade"] or None, bold=True, fill=_COMPUTED_FILL)
+    g = write_cell(ws, row, last_col, r["grade"] or None, bold=True, fill=COMPUTED_FILL)
     ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=last_col, end_column=last_col)
     finding = ctx.findings.get((project, ind, ctx.year, "grade"))
     if finding is not None:
@@ -391,27 +341,27 @@ def _latest_decimals(ctx: _Context, indicator: str, year: int) -> int:
 
 def _header(ws, ctx: _Context, row: int) -> None:
     lang, last_col = ctx.lang, COL_YEAR0 + len(ctx.years)
-    h = dict(bold=True, fill=_HEADER_FILL, wrap=True)
+    h = dict(bold=True, fill=HEADER_FILL, wrap=True)
     ws.cell(row=row, column=COL_KEY, value=KEY_HEADER)
-    _cell(ws, row, COL_NAME, text("col.name", lang), **h)
-    _cell(ws, row + 1, COL_NAME, **h)
+    write_cell(ws, row, COL_NAME, text("col.name", lang), **h)
+    write_cell(ws, row + 1, COL_NAME, **h)
     ws.merge_cells(start_row=row, end_row=row + 1, start_column=COL_NAME, end_column=COL_NAME)
-    _cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
-    _cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
-    _cell(ws, row, COL_TARGET, word("target", lang), **h)
-    _cell(ws, row, COL_REVISED, **h)
+    write_cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
+    write_cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
+    write_cell(ws, row, COL_TARGET, word("target", lang), **h)
+    write_cell(ws, row, COL_REVISED, **h)
     ws.merge_cells(start_row=row, end_row=row, start_column=COL_TARGET, end_column=COL_REVISED)
-    _cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
-    _cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
-    _cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
+    write_cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
+    write_cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
+    write_cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
     for col in range(COL_LABEL + 1, last_col):
-        _cell(ws, row, col, **h)
+        write_cell(ws, row, col, **h)
     ws.merge_cells(start_row=row, end_row=row, start_column=COL_LABEL, end_column=last_col - 1)
-    _cell(ws, row + 1, COL_LABEL, **h)
+    write_cell(ws, row + 1, COL_LABEL, **h)
     for i, y in enumerate(ctx.years):
-        _cell(ws, row + 1, COL_YEAR0 + i, short_label(y, lang), **h)
-    _cell(ws, row, last_col, text("col.grade", lang), **h)
-    _cell(ws, row + 1, last_col, short_label(ctx.year, lang), **h)
+        write_cell(ws, row + 1, COL_YEAR0 + i, short_label(y, lang), **h)
+    write_cell(ws, row, last_col, text("col.grade", lang), **h)
+    write_cell(ws, row + 1, last_col, short_label(ctx.year, lang), **h)
     # the header says which cells are computed (the sheet's notes say it again)
     for col in (COL_LABEL, last_col):
         ws.cell(row=row, column=col).comment = Comment(word("note_computed", lang), "kpi_lib", width=320, height=80)
@@ -473,8 +423,8 @@ def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> Non
     lines.append((word("note_input", lang), False))
     for line, swatch in lines:
         if swatch:
-            ws.cell(row=row, column=COL_KIND).fill = _COMPUTED_FILL if swatch == "computed" else _MISMATCH_FILL
-        _put(ws.cell(row=row, column=COL_NAME), line).font = Font(size=9)
+            ws.cell(row=row, column=COL_KIND).fill = COMPUTED_FILL if swatch == "computed" else _MISMATCH_FILL
+        put_value(ws.cell(row=row, column=COL_NAME), line).font = Font(size=9)
         row += 1
 
 
@@ -486,7 +436,7 @@ def _layout(ws, ctx: _Context, widths: dict[int, int], last_col: int) -> None:
         base = 7 if col == last_col else (12 if ctx.lang == "en" and col < COL_LABEL else 9)
         ws.column_dimensions[get_column_letter(col)].width = max(base, min(_cap(ctx.lang), widths.get(col, 0) + 2))
     ws.column_dimensions[get_column_letter(COL_LABEL)].width = 15 if ctx.lang == "ja" else 17
-    _print_landscape_a4(ws)
+    print_landscape_a4(ws)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
@@ -496,7 +446,7 @@ def _layout(ws, ctx: _Context, widths: dict[int, int], last_col: int) -> None:
 def _audit_sheet(ws, ctx: _Context) -> None:
     lang = ctx.lang
     findings = ctx.audit
-    _put(ws.cell(row=1, column=1), word("audit_title", lang)).font = Font(bold=True, size=14)
+    put_value(ws.cell(row=1, column=1), word("audit_title", lang)).font = Font(bold=True, size=14)
     headers = [
         text("col.project", lang),
         text("col.name", lang),
@@ -507,10 +457,10 @@ def _audit_sheet(ws, ctx: _Context) -> None:
         text("col.arithmetic", lang),
     ]
     if findings.empty:
-        _put(ws.cell(row=3, column=1), text("audit.none", lang))
+        put_value(ws.cell(row=3, column=1), text("audit.none", lang))
     else:
         for i, h in enumerate(headers, 1):
-            _cell(ws, 3, i, h, bold=True, fill=_HEADER_FILL, wrap=True)
+            write_cell(ws, 3, i, h, bold=True, fill=HEADER_FILL, wrap=True)
         ind = ctx.dataset.indicators.set_index("indicator")
         for n, f in enumerate(findings.itertuples(), 4):
             values = [
@@ -524,11 +474,11 @@ def _audit_sheet(ws, ctx: _Context) -> None:
             ]
             for i, v in enumerate(values, 1):
                 v, fmt = _as_number(v) if i in (5, 6) else (v, None)
-                _cell(ws, n, i, v, fmt, align="left" if i in (2, 7) else "center", wrap=i == 2)
+                write_cell(ws, n, i, v, fmt, align="left" if i in (2, 7) else "center", wrap=i == 2)
         ws.freeze_panes = "A4"
     for col, width in zip("ABCDEFG", (12, 40, 8, 10, 10, 10, 48)):
         ws.column_dimensions[col].width = width
-    _print_landscape_a4(ws)
+    print_landscape_a4(ws)
 
 
 _PLAIN_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
@@ -542,13 +492,3 @@ def _as_number(value):
     digits = value.strip().replace(",", "")
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     return float(digits) if decimals else int(digits), "#,##0" + ("." + "0" * decimals if decimals else "")
-
-
-def _print_landscape_a4(ws) -> None:
-    """No grid lines; print landscape on A4, one page wide."""
-    ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -22,9 +22,7 @@ import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -33,6 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from . import formatting, numbers
 from .errors import DataError, KpiError, Problem
+from .excel_cells import cell_text, check_not_stale, read_actual
 from .excel_layout import (
     COL_BASE,
     COL_KEY,
@@ -40,11 +39,9 @@ from .excel_layout import (
     COL_NAME,
     COL_TARGET,
     COL_YEAR0,
-    DIGEST_PREFIX,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
     KEY_HEADER,
-    MAX_CELL_TEXT,
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -52,10 +49,7 @@ from .excel_layout import (
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
     META_SHEET,
-    data_digests,
     fixed_cells,
-    format_decimals,
-    is_percent_format,
     sheet_name,
     shown,
     word,
@@ -66,10 +60,8 @@ from .formatting import name_with_unit
 from .grading import evaluate
 from .labels import text
 from .loading import Dataset, load_dataset, resolve_data_dir, validate
+from .new_dataset import Created, import_template, is_template
 from .scheme import scheme_for
-
-if TYPE_CHECKING:
-    from .new_dataset import Created
 
 
 @dataclass(frozen=True)
@@ -97,8 +89,6 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
     root = resolve_data_dir(data_dir)
     dataset = load_dataset(root)
     book = _open_workbook(path)
-    from .new_dataset import import_template, is_template  # (new_dataset imports this module)
-
     if is_template(book.values):  # written by kpi new: it defines the dataset's indicators
         return import_template(book, path, root, dataset)
     problems: list[Problem] = []
@@ -253,7 +243,7 @@ def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem
         )
         problems.append(Problem(at.get("format", f"{META_SHEET}!B1"), None, None, why))
         return "ja", 0, []
-    _check_not_stale(path, dataset, meta)
+    check_not_stale(path, dataset, meta)
     lang = meta.get("lang")
     lang_at = at.get("lang", f"{META_SHEET}!B2")
     sheets_of = {lg: {sheet_name(p, lg) for p in dataset.project_numbers} for lg in ("ja", "en")}
@@ -286,24 +276,6 @@ def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem
         )
         years = []
     return lang, year, years
-
-
-def _check_not_stale(path: Path, dataset: Dataset, meta: dict) -> None:
-    """Refuse a workbook exported from other data: importing it would undo what changed since."""
-    recorded = {k[len(DIGEST_PREFIX) :]: v for k, v in meta.items() if k.startswith(DIGEST_PREFIX)}
-    current = data_digests(dataset.data_dir)
-    if not recorded:
-        raise KpiError(
-            f"{path.name}: the record of the data it was exported from is missing from the hidden sheet "
-            f"{META_SHEET!r}; export again (kpi export) and make the edits in the new workbook"
-        )
-    changed = [name for name, digest in current.items() if recorded.get(name) != digest]
-    if changed:
-        raise KpiError(
-            f"{path.name}: the data changed since this workbook was exported ({', '.join(changed)} in "
-            f"{dataset.data_dir}); importing it would undo those changes, so nothing was imported: "
-            "export again (kpi export) and make the edits in the new workbook"
-        )
 
 
 def _ref(ws, row: int, col: int) -> str:
@@ -487,56 +459,6 @@ def _same_value(got, want) -> bool:
     return isinstance(got, str) and got.strip() == want
 
 
-def read_actual(cell, unit: str = "", formula: str | None = None) -> numbers.Cell:
-    """A 実績値 cell as the loader would read it: numbers keep the decimals their number format
-    shows (1.3 in a 0.00 cell is 1.30); text follows numbers.parse_cell (全角, 1,000, 未, —).
-
-    `unit` is the indicator's (ja) unit: in a % indicator a percent-formatted number is the
-    percentage (typing 78.1% stores 0.781 in a 0.0% cell: the actual is 78.1), and so is the
-    text 78.1%; in any other indicator a percentage is refused. `formula` is the cell's formula,
-    if any: one without a computed value is refused (its value is unknown, not empty)."""
-    v = cell.value
-    percent = unit == "%"
-    if formula is not None and (v is None or (isinstance(v, str) and v.startswith("#"))):
-        what = (
-            f"a formula with no computed value ({formula})"
-            if v is None
-            else f"a formula whose result is {v} ({formula})"
-        )
-        raise numbers.CellError(f"{what}: open and save the workbook in Excel or LibreOffice, or type the value")
-    if v is None:
-        return numbers.Cell(numbers.BLANK)
-    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise numbers.CellError(f"not a number: {str(v)!r} (expected a number, 未 or —)")
-    if isinstance(v, str):
-        if len(v) > MAX_CELL_TEXT:
-            raise numbers.CellError(f"not a number: text of {len(v):,} characters (expected a number, 未 or —)")
-        if percent and v.strip().endswith(("%", "％")):
-            return numbers.parse_cell(v.strip()[:-1], allow_states=False)
-        return numbers.parse_cell(v)
-    if not math.isfinite(v):
-        raise numbers.CellError(f"not a number: {v!r}")
-    written = Decimal(repr(round(float(v), 10)))  # formula results carry binary noise (7086.000000000001)
-    if is_percent_format(cell.number_format):
-        if not percent:
-            shown_as = f"{written.scaleb(2).normalize():f}%"
-            what = f"measured in {unit}" if unit else "without a unit"
-            raise numbers.CellError(
-                f"a percentage ({shown_as}) in a cell of an indicator {what}: type the number, without %"
-            )
-        written = written.scaleb(2)
-    decimals = -min(0, written.normalize().as_tuple().exponent)
-    return numbers.Cell(numbers.VALUE, float(written), max(decimals, format_decimals(cell.number_format)))
-
-
-def _cell_text(cell: numbers.Cell) -> str:
-    if cell.state == numbers.NOT_YET:
-        return numbers.NOT_YET_MARK
-    if cell.state == numbers.NOT_MEASURED:
-        return numbers.NOT_MEASURED_MARK
-    return f"{cell.value:.{cell.decimals}f}"
-
-
 def _equal(a: numbers.Cell, b: numbers.Cell) -> bool:
     if a.state != b.state:
         return False
@@ -566,7 +488,7 @@ def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]
                             ref,
                             None,
                             None,
-                            f"empty cell: the data has {_cell_text(old)} here; write a number, "
+                            f"empty cell: the data has {cell_text(old)} here; write a number, "
                             f"{numbers.NOT_YET_MARK} or {numbers.NOT_MEASURED_MARK} (to remove an actual, delete its row in actuals.csv)",
                         )
                     )
@@ -583,14 +505,14 @@ def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]
                     first_ref,
                     None,
                     None,
-                    f"conflicts with {clash[0]}: {ind} {short_label(year, lang)} is {_cell_text(first)} here and "
-                    f"{_cell_text(clash[1])} there (the indicator is on both sheets: make them agree)",
+                    f"conflicts with {clash[0]}: {ind} {short_label(year, lang)} is {cell_text(first)} here and "
+                    f"{cell_text(clash[1])} there (the indicator is on both sheets: make them agree)",
                 )
             )
             continue
         changes.append(
             Change(
-                tuple(ref for ref, _ in edited), ind, year, None if old is None else _cell_text(old), _cell_text(first)
+                tuple(ref for ref, _ in edited), ind, year, None if old is None else cell_text(old), cell_text(first)
             )
         )
     order = {ind: i for i, ind in enumerate(dataset.indicators["indicator"])}

@@ -39,8 +39,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import numbers
 from .errors import DataError, KpiError, Problem
-from .excel_export import _COMPUTED_FILL, _HEADER_FILL, _UNLOCKED, _cell, _print_landscape_a4, _put
-from .excel_import import _cell_text, _check_not_stale, read_actual
+from .excel_cells import (
+    COMPUTED_FILL,
+    HEADER_FILL,
+    UNLOCKED,
+    cell_text,
+    check_not_stale,
+    print_landscape_a4,
+    put_value,
+    read_actual,
+    write_cell,
+)
 from .excel_layout import (
     COL_BASE,
     COL_KEY,
@@ -223,17 +232,17 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
     milestone = (
         text("new.milestone", lang).format(what=_milestone_label(scheme, lang)) if scheme.uses_milestones else ""
     )
-    note = _put(ws.cell(row=NOTE_ROW, column=COL_KIND), text("new.note", lang).format(milestone=milestone))
+    note = put_value(ws.cell(row=NOTE_ROW, column=COL_KIND), text("new.note", lang).format(milestone=milestone))
     note.alignment = Alignment(wrap_text=True, vertical="top")
     note.font = Font(size=9)
     ws.merge_cells(start_row=NOTE_ROW, end_row=NOTE_ROW, start_column=COL_KIND, end_column=last_col)
     ws.row_dimensions[NOTE_ROW].height = 60
     for i, field in enumerate(PROJECT_FIELDS):
         row = FIELD_ROW0 + i
-        _cell(ws, row, COL_NAME, text(_field_label(field), lang), bold=True, fill=_HEADER_FILL, align="left")
-        _cell(ws, row, COL_BASE, align="left").protection = _UNLOCKED
+        write_cell(ws, row, COL_NAME, text(_field_label(field), lang), bold=True, fill=HEADER_FILL, align="left")
+        write_cell(ws, row, COL_BASE, align="left").protection = UNLOCKED
         for col in range(COL_BASE + 1, COL_LABEL + 1):
-            _cell(ws, row, col)
+            write_cell(ws, row, col)
         ws.merge_cells(start_row=row, end_row=row, start_column=COL_BASE, end_column=COL_LABEL)
     n = slot_rows(scheme)
     choices = {
@@ -253,38 +262,38 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
             ws.cell(row=row, column=COL_KEY, value=slot_id(project, kind, i))
             for dr in range(n):
                 for col in (COL_NAME, COL_BASE, COL_TARGET, COL_REVISED):
-                    c = _cell(ws, row + dr, col, align="left" if col == COL_NAME else "center")
+                    c = write_cell(ws, row + dr, col, align="left" if col == COL_NAME else "center")
                     if dr < 2:  # names, values and their years
-                        c.protection = _UNLOCKED
-            _cell(ws, row, COL_LABEL, text("col.actual", lang))
+                        c.protection = UNLOCKED
+            write_cell(ws, row, COL_LABEL, text("col.actual", lang))
             if scheme.uses_milestones:
-                _cell(ws, row + 1, COL_LABEL, _milestone_label(scheme, lang))
-            _cell(ws, row + n - 1, COL_LABEL, text("col.progress_rate", lang))
+                write_cell(ws, row + 1, COL_LABEL, _milestone_label(scheme, lang))
+            write_cell(ws, row + n - 1, COL_LABEL, text("col.progress_rate", lang))
             for j in range(len(cols.years)):
                 for dr in range(n):
-                    c = _cell(ws, row + dr, cols.year_col(j), align="right")
+                    c = write_cell(ws, row + dr, cols.year_col(j), align="right")
                     if dr < n - 1:
-                        c.protection = _UNLOCKED
+                        c.protection = UNLOCKED
                     else:
-                        c.fill = _COMPUTED_FILL
-            _cell(ws, row, cols.grade, fill=_COMPUTED_FILL)
+                        c.fill = COMPUTED_FILL
+            write_cell(ws, row, cols.grade, fill=COMPUTED_FILL)
             for dr in range(1, n):
-                _cell(ws, row + dr, cols.grade, fill=_COMPUTED_FILL)
+                write_cell(ws, row + dr, cols.grade, fill=COMPUTED_FILL)
             ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=cols.grade, end_column=cols.grade)
             for col in (cols.unit, cols.direction, cols.target_kind, cols.actual_basis):
                 for dr in range(n):
-                    c = _cell(ws, row + dr, col, align="center")
+                    c = write_cell(ws, row + dr, col, align="center")
                     if dr == 0 or (dr == 1 and col in (cols.unit, cols.target_kind)):
-                        c.protection = _UNLOCKED
+                        c.protection = UNLOCKED
                 if col in lists:
                     lists[col].add(ws.cell(row=row, column=col))
             row += n
-        _cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=_HEADER_FILL)
+        write_cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=HEADER_FILL)
         ws.cell(row=top, column=COL_KIND).alignment = Alignment(
             horizontal="center", vertical="center", text_rotation=255 if lang == "ja" else 90
         )
         for rr in range(top + 1, row):
-            _cell(ws, rr, COL_KIND, fill=_HEADER_FILL)
+            write_cell(ws, rr, COL_KIND, fill=HEADER_FILL)
         ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
         row += 1
     for dv in lists.values():
@@ -295,14 +304,14 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
     for col in range(COL_BASE, last_col + 1):
         ws.column_dimensions[get_column_letter(col)].width = 12 if col < cols.unit else 16
     ws.freeze_panes = ws.cell(row=BLOCK_ROW + 2, column=COL_BASE)
-    _print_landscape_a4(ws)
+    print_landscape_a4(ws)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
 
 
 def _template_header(ws, row: int, lang: str, cols: Columns) -> None:
-    h = dict(bold=True, fill=_HEADER_FILL, wrap=True)
+    h = dict(bold=True, fill=HEADER_FILL, wrap=True)
     ws.cell(row=row, column=COL_KEY, value=KEY_HEADER)
     two_rows = [
         (COL_NAME, text("col.name", lang)),
@@ -313,23 +322,23 @@ def _template_header(ws, row: int, lang: str, cols: Columns) -> None:
         (cols.actual_basis, text("new.actual_basis", lang)),
     ]
     for col, heading in two_rows:
-        _cell(ws, row, col, heading, **h)
-        _cell(ws, row + 1, col, **h)
+        write_cell(ws, row, col, heading, **h)
+        write_cell(ws, row + 1, col, **h)
         ws.merge_cells(start_row=row, end_row=row + 1, start_column=col, end_column=col)
-    _cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
-    _cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
-    _cell(ws, row, COL_TARGET, word("target", lang), **h)
-    _cell(ws, row, COL_REVISED, **h)
+    write_cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
+    write_cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
+    write_cell(ws, row, COL_TARGET, word("target", lang), **h)
+    write_cell(ws, row, COL_REVISED, **h)
     ws.merge_cells(start_row=row, end_row=row, start_column=COL_TARGET, end_column=COL_REVISED)
-    _cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
-    _cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
-    _cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
+    write_cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
+    write_cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
+    write_cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
     for col in range(COL_LABEL + 1, cols.grade):
-        _cell(ws, row, col, **h)
+        write_cell(ws, row, col, **h)
     ws.merge_cells(start_row=row, end_row=row, start_column=COL_LABEL, end_column=cols.grade - 1)
-    _cell(ws, row + 1, COL_LABEL, **h)
+    write_cell(ws, row + 1, COL_LABEL, **h)
     for i, y in enumerate(cols.years):
-        _cell(ws, row + 1, cols.year_col(i), short_label(y, lang), **h)
+        write_cell(ws, row + 1, cols.year_col(i), short_label(y, lang), **h)
 
 
 # --- kpi import of a template -------------------------------------------------------------------
@@ -355,7 +364,7 @@ def import_template(book, path: Path, root: Path, dataset) -> Created:
         for r in range(1, meta_ws.max_row + 1)
         if meta_ws.cell(row=r, column=1).value is not None
     }
-    _check_not_stale(path, dataset, meta)
+    check_not_stale(path, dataset, meta)
     scheme = load_scheme(dataset.scheme_name, base=root)
     reader = _TemplateReader(book, path, scheme)
     try:
@@ -441,9 +450,9 @@ class _TemplateReader:
         if value.state == numbers.BLANK:
             return ""
         if value.state != numbers.VALUE and not states:
-            self.problem(ws, row, col, f"{what}: {_cell_text(value)} is not a number (type the number)")
+            self.problem(ws, row, col, f"{what}: {cell_text(value)} is not a number (type the number)")
             return ""
-        return _cell_text(value)
+        return cell_text(value)
 
     def year_cell(self, ws, row: int, col: int, what: str) -> str:
         v = ws.cell(row=row, column=col).value
