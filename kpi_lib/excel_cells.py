@@ -15,7 +15,25 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from . import numbers
 from .errors import KpiError
-from .excel_layout import DIGEST_PREFIX, MAX_CELL_TEXT, META_SHEET, data_digests, format_decimals, is_percent_format
+from .excel_layout import (
+    COL_BASE,
+    COL_KEY,
+    COL_LABEL,
+    COL_NAME,
+    COL_REVISED,
+    COL_TARGET,
+    COL_YEAR0,
+    DIGEST_PREFIX,
+    KEY_HEADER,
+    MAX_CELL_TEXT,
+    META_SHEET,
+    data_digests,
+    format_decimals,
+    is_percent_format,
+    word,
+)
+from .fiscal_year import short_label
+from .labels import text
 
 if TYPE_CHECKING:
     from .loading import Dataset
@@ -70,6 +88,31 @@ def put_value(c, value):
         c.data_type = "s"  # openpyxl takes "=…" for a formula
         c.quotePrefix = True  # and so would Excel or LibreOffice, when the cell is edited
     return c
+
+
+def write_table_header(ws, row: int, lang: str, years, grade_col: int) -> None:
+    """The two header rows of an indicator table that the export and the kpi new template share:
+    the hidden key, 設定項目, 基準値 (策定時), 目標値 (策定時 | 見直し後) and 実績値 over the year
+    columns (COL_YEAR0 …) up to the grade column `grade_col`, which the caller heads."""
+    h = dict(bold=True, fill=HEADER_FILL, wrap=True)
+    ws.cell(row=row, column=COL_KEY, value=KEY_HEADER)
+    write_cell(ws, row, COL_NAME, text("col.name", lang), **h)
+    write_cell(ws, row + 1, COL_NAME, **h)
+    ws.merge_cells(start_row=row, end_row=row + 1, start_column=COL_NAME, end_column=COL_NAME)
+    write_cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
+    write_cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
+    write_cell(ws, row, COL_TARGET, word("target", lang), **h)
+    write_cell(ws, row, COL_REVISED, **h)
+    ws.merge_cells(start_row=row, end_row=row, start_column=COL_TARGET, end_column=COL_REVISED)
+    write_cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
+    write_cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
+    write_cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
+    for col in range(COL_LABEL + 1, grade_col):
+        write_cell(ws, row, col, **h)
+    ws.merge_cells(start_row=row, end_row=row, start_column=COL_LABEL, end_column=grade_col - 1)
+    write_cell(ws, row + 1, COL_LABEL, **h)
+    for i, y in enumerate(years):
+        write_cell(ws, row + 1, COL_YEAR0 + i, short_label(y, lang), **h)
 
 
 def print_landscape_a4(ws) -> None:

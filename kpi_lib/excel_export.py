@@ -32,7 +32,15 @@ from openpyxl.utils import get_column_letter
 from . import formatting, numbers
 from .audit import audit
 from .errors import DataError, KpiError, Problem
-from .excel_cells import COMPUTED_FILL, HEADER_FILL, UNLOCKED, print_landscape_a4, put_value, write_cell
+from .excel_cells import (
+    COMPUTED_FILL,
+    HEADER_FILL,
+    UNLOCKED,
+    print_landscape_a4,
+    put_value,
+    write_cell,
+    write_table_header,
+)
 from .excel_layout import (
     COL_BASE,
     COL_KEY,
@@ -46,7 +54,6 @@ from .excel_layout import (
     DIGEST_PREFIX,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
-    KEY_HEADER,
     META_SHEET,
     data_digests,
     data_files,
@@ -342,24 +349,7 @@ def _latest_decimals(ctx: _Context, indicator: str, year: int) -> int:
 def _header(ws, ctx: _Context, row: int) -> None:
     lang, last_col = ctx.lang, COL_YEAR0 + len(ctx.years)
     h = dict(bold=True, fill=HEADER_FILL, wrap=True)
-    ws.cell(row=row, column=COL_KEY, value=KEY_HEADER)
-    write_cell(ws, row, COL_NAME, text("col.name", lang), **h)
-    write_cell(ws, row + 1, COL_NAME, **h)
-    ws.merge_cells(start_row=row, end_row=row + 1, start_column=COL_NAME, end_column=COL_NAME)
-    write_cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
-    write_cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
-    write_cell(ws, row, COL_TARGET, word("target", lang), **h)
-    write_cell(ws, row, COL_REVISED, **h)
-    ws.merge_cells(start_row=row, end_row=row, start_column=COL_TARGET, end_column=COL_REVISED)
-    write_cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
-    write_cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
-    write_cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
-    for col in range(COL_LABEL + 1, last_col):
-        write_cell(ws, row, col, **h)
-    ws.merge_cells(start_row=row, end_row=row, start_column=COL_LABEL, end_column=last_col - 1)
-    write_cell(ws, row + 1, COL_LABEL, **h)
-    for i, y in enumerate(ctx.years):
-        write_cell(ws, row + 1, COL_YEAR0 + i, short_label(y, lang), **h)
+    write_table_header(ws, row, lang, ctx.years, last_col)
     write_cell(ws, row, last_col, text("col.grade", lang), **h)
     write_cell(ws, row + 1, last_col, short_label(ctx.year, lang), **h)
     # the header says which cells are computed (the sheet's notes say it again)

@@ -49,6 +49,7 @@ from .excel_cells import (
     put_value,
     read_actual,
     write_cell,
+    write_table_header,
 )
 from .excel_layout import (
     COL_BASE,
@@ -64,7 +65,6 @@ from .excel_layout import (
     META_SHEET,
     data_digests,
     sheet_name,
-    word,
 )
 from .files import NEW_DIR_MODE, write_atomically
 from .fiscal_year import parse_fiscal_year, short_label
@@ -311,10 +311,11 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
 
 
 def _template_header(ws, row: int, lang: str, cols: Columns) -> None:
+    """The export's header (excel_cells.write_table_header), then the grade and the definition
+    columns after it, each over both header rows."""
+    write_table_header(ws, row, lang, cols.years, cols.grade)
     h = dict(bold=True, fill=HEADER_FILL, wrap=True)
-    ws.cell(row=row, column=COL_KEY, value=KEY_HEADER)
     two_rows = [
-        (COL_NAME, text("col.name", lang)),
         (cols.grade, text("col.grade", lang)),
         (cols.unit, text("new.unit", lang)),
         (cols.direction, text("new.direction", lang)),
@@ -325,20 +326,6 @@ def _template_header(ws, row: int, lang: str, cols: Columns) -> None:
         write_cell(ws, row, col, heading, **h)
         write_cell(ws, row + 1, col, **h)
         ws.merge_cells(start_row=row, end_row=row + 1, start_column=col, end_column=col)
-    write_cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
-    write_cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
-    write_cell(ws, row, COL_TARGET, word("target", lang), **h)
-    write_cell(ws, row, COL_REVISED, **h)
-    ws.merge_cells(start_row=row, end_row=row, start_column=COL_TARGET, end_column=COL_REVISED)
-    write_cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
-    write_cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
-    write_cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
-    for col in range(COL_LABEL + 1, cols.grade):
-        write_cell(ws, row, col, **h)
-    ws.merge_cells(start_row=row, end_row=row, start_column=COL_LABEL, end_column=cols.grade - 1)
-    write_cell(ws, row + 1, COL_LABEL, **h)
-    for i, y in enumerate(cols.years):
-        write_cell(ws, row + 1, cols.year_col(i), short_label(y, lang), **h)
 
 
 # --- kpi import of a template -------------------------------------------------------------------
