@@ -203,6 +203,28 @@ def _run_all_cells(page) -> None:
     raise AssertionError("Run All Cells did not start any cell")
 
 
+# each code cell's prompt and its outputs (type and the start of the text), for a failure's message
+_CELLS_JS = """PANEL => Array.from(document.querySelectorAll(`${PANEL} .jp-CodeCell`)).map(cell => {
+  const prompt = cell.querySelector('.jp-InputArea-prompt');
+  const outputs = Array.from(cell.querySelectorAll('.jp-OutputArea-output')).map(
+    o => `${o.getAttribute('data-mime-type')}: ${o.innerText.slice(0, 300)}`);
+  return `${prompt ? prompt.textContent : '?'} ${outputs.join(' | ')}`;
+}).join('\\n')"""
+
+
+def _describe_cells(page) -> str:
+    try:
+        kernel = page.locator(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus").all_inner_texts()
+        return f"kernel status: {kernel}\ncells:\n{page.evaluate(_CELLS_JS, PANEL)}"
+    except Exception as e:  # the page itself may be gone
+        return f"(cells not readable: {e})"
+
+
+def _server_log(work: Path) -> str:
+    log = work.parent / "server.log"
+    return log.read_text(errors="replace")[-4000:] if log.exists() else "(none)"
+
+
 @pytest.mark.parametrize("name", [EXPLORE_NOTEBOOK, OVERVIEW_NOTEBOOK])
 def test_notebook_runs_in_jupyterlab_and_draws_every_chart(lab, browser, name):
     base, token, work = lab
@@ -229,9 +251,9 @@ def test_notebook_runs_in_jupyterlab_and_draws_every_chart(lab, browser, name):
         assert errors == []
         assert drawn == [True] * expected, drawn
         assert page_errors == []
-    except Exception:
+    except Exception as e:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)  # what the page showed, for the CI log's reader
         page.screenshot(path=str(ARTIFACTS / f"jupyterlab-{name}.png"), full_page=True)
-        raise
+        raise AssertionError(f"{e}\n{_describe_cells(page)}\nserver log:\n{_server_log(work)}") from e
     finally:
         context.close()
