@@ -15,14 +15,16 @@ import pandas as pd
 from . import numbers
 from .fiscal_year import short_label
 from .formatting import format_quantity, format_rate, indicator_name, unit
+from .grading import running_totals
 from .labels import text
 from .scheme import Scheme
 from .style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
 
 WIDTH, HEIGHT = 440, 230
-_SERIES = ("actual", "national", "milestone", "baseline", "target", "revised_target", "projection")
+_SERIES = ("actual", "running_total", "national", "milestone", "baseline", "target", "revised_target", "projection")
 _SHAPES = {
     "actual": "circle",
+    "running_total": "triangle-right",
     "national": "triangle-up",
     "baseline": "diamond",
     "target": "square",
@@ -85,6 +87,10 @@ def trend_frame(
     a = dataset.actuals
     for x in a[(a["indicator"] == r["indicator"]) & (a["actual_state"] == numbers.VALUE)].itertuples():
         add("actual", x.year, x.actual, x.actual_decimals)
+    totals = running_totals(dataset, r["indicator"])  # a cumulative target with annual actuals
+    if totals is not None:
+        for x in totals.itertuples():
+            add("running_total", x.year, x.running_total, r.get("actual_decimals"))
     if r["target_kind"] == "national":
         b = dataset.benchmarks
         for x in b[b["indicator"] == r["indicator"]].itertuples():
@@ -102,7 +108,8 @@ def trend_frame(
     projected, latest = o.get("projected_value"), r.get("latest_year")
     if not numbers.is_missing(projected) and not numbers.is_missing(latest) and int(o["target_year"]) > int(latest):
         decimals = r.get("actual_decimals")
-        add("projection", r["latest_year"], r["actual"], decimals, point=False)  # starts at the actual's marker
+        # starts at the marker of what is graded: the actual, or a cumulative target's running total
+        add("projection", r["latest_year"], r["measured"], decimals, point=False)
         add(
             "projection",
             o["target_year"],
@@ -158,7 +165,7 @@ def trend_chart(
 
     # solid for actuals, dashed for the national series, the milestones and the projection; a line
     # layer with no points would leave Vega an empty scale extent, so only present series get one
-    solid = [s for s in ("actual",) if s in present]
+    solid = [s for s in ("actual", "running_total") if s in present]
     dashed = [s for s in ("national", "milestone", "projection") if s in present]
     layers = [
         base.mark_line(strokeWidth=2, strokeDash=dash)

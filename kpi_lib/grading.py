@@ -217,6 +217,19 @@ def build_observations(
     return obs
 
 
+def running_totals(dataset, indicator: str) -> pd.DataFrame | None:
+    """year, running_total: what a cumulative target with annual actuals is graded on in each year
+    with an actual (the same sums as evaluate()); None for any other indicator."""
+    ind = dataset.indicators.set_index("indicator").loc[indicator]
+    if ind["target_kind"] != "cumulative" or ind["actual_basis"] != "annual":
+        return None
+    a = dataset.actuals
+    obs = a[(a["indicator"] == indicator) & (a["actual_state"] == numbers.VALUE)].sort_values("year")
+    obs = obs.assign(period_start=ind["period_start"], period_end=ind["period_end"]).reset_index(drop=True)
+    totals = _running_totals(obs, np.zeros(len(obs), dtype=np.int64))
+    return pd.DataFrame({"year": obs["year"].astype(int), "running_total": totals})
+
+
 def _running_totals(obs: pd.DataFrame, at: np.ndarray) -> np.ndarray:
     """Cumulative targets with annual actuals: the sum of the actuals within the period up to each
     year, rounded back to the decimals the actuals are printed with (250.9, not 250.89999999999998)."""

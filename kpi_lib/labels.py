@@ -47,6 +47,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "figure.grade": ("進捗", "grade"),
     # chart series and axes
     "series.actual": ("実績値", "Actual"),
+    "series.running_total": ("実績値の累計", "Running total of actuals"),
     "series.baseline": ("基準値", "Baseline"),
     "series.target": ("目標値（戦略策定時）", "Target (original)"),
     "series.revised_target": ("目標値（見直し後）", "Target (revised)"),

@@ -34,6 +34,7 @@ MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
 
 SERIES_COLOURS = {
     "actual": "#0072B2",  # blue
+    "running_total": "#000000",  # black: what a cumulative target is graded on
     "baseline": "#666666",  # grey
     "target": "#D55E00",  # vermillion
     "revised_target": "#CC79A7",  # reddish purple

@@ -446,6 +446,20 @@ def test_a_cumulative_target_shows_the_running_total_it_is_graded_on(lang):
     }[lang] in said
     said = " ".join(commentary.outlook_commentary(row, r.outlook.loc["new_businesses"].to_dict(), lang))
     assert {"ja": "累計値4点", "en": "4 running totals"}[lang] in said
+    # the chart draws the running totals beside the annual actuals, and the projection (fitted to
+    # the running totals) starts at the latest running total, not at the year's actual
+    frame = charts.trend_frame(r.dataset, row, lang, r.outlook.loc["new_businesses"].to_dict(), r.scheme)
+
+    def points(series):
+        rows = frame[frame["series"] == series]
+        return list(zip(rows["year"], rows["value"]))
+
+    assert points("actual") == [(2015, 180), (2016, 230), (2017, 150), (2018, 100)]
+    assert points("running_total") == [(2015, 180), (2016, 410), (2017, 560), (2018, 660)]
+    assert points("projection")[0] == (2018, 660)
+    assert set(frame.loc[frame["series"] == "running_total", "series_label"]) == {
+        {"ja": "実績値の累計", "en": "Running total of actuals"}[lang]
+    }
 
 
 def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
