@@ -6,7 +6,7 @@ For one evaluation year and one language (five project reports and the overview)
   - ours: `kpi report --year Y --lang L --jobs N` (a new process, as a user runs it);
   - the recipe: for each notebook, the `papermill` command (with -p year/lang/project) and then
     `jupyter nbconvert --to html` on its output, N such pipelines at once;
-and prints both times and the ratio recipe / ours (the README's target: above 4).
+and prints both times and the ratio recipe / ours (README.md, Speed, says what it is and why).
 
 The two are timed in alternation, --repeat pairs; the figures are medians and the ratio is the
 median of the pairs' ratios (a shared machine's speed drifts between minutes, and a pair sees
