@@ -200,10 +200,11 @@ def cmd_audit(args) -> int:
     from .audit import audit, data_notes
 
     dataset = _load(args)
-    notes = _localised_notes(data_notes(dataset), args.lang)
+    raw_notes = data_notes(dataset)
+    notes = _localised_notes(raw_notes, args.lang)
     if args.notes:
         if args.format == "csv":
-            _write(data_notes(dataset), "csv")
+            _write(raw_notes, "csv")
         else:
             print(render_text_table(notes) if len(notes) else text("audit.no_notes", args.lang))
         return 0

@@ -31,17 +31,15 @@ def target_text(row, lang: str = "ja") -> str:
         if lang == "ja" and not numbers.is_missing(row.get("target_text_ja")):
             return str(row["target_text_ja"])
         return text(f"target.{kind}", lang)
-    if kind == "cumulative":
-        period = f"{short_label(int(row['period_start']), lang)}～{short_label(int(row['period_end']), lang)}"
-        if numbers.is_missing(row["target"]):  # graded on its path (milestones.csv); the total is not published
-            return f"{text('target.total_not_published', lang)} ({period})"
-        amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
-        return (
-            f"{text('target.cumulative', lang)}{amount} ({period})"
-            if lang == "ja"
-            else f"{amount} cumulative ({period})"
-        )
-    return format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
+    if kind != "cumulative":
+        return format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
+    period = f"{short_label(int(row['period_start']), lang)}～{short_label(int(row['period_end']), lang)}"
+    if numbers.is_missing(row["target"]):  # graded on its path (milestones.csv); the total is not published
+        return f"{text('target.total_not_published', lang)} ({period})"
+    amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
+    return (
+        f"{text('target.cumulative', lang)}{amount} ({period})" if lang == "ja" else f"{amount} cumulative ({period})"
+    )
 
 
 def revised_target_text(row, lang: str = "ja") -> str:
