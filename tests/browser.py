@@ -60,10 +60,10 @@ def _hover_first_point(page) -> str | None:
 
 
 @contextmanager
-def launch() -> Iterator:
-    """Headless Chromium (a Playwright Browser), closed on exit."""
+def launch(args: list[str] = CHROMIUM_ARGS) -> Iterator:
+    """Headless Chromium (a Playwright Browser) started with `args`, closed on exit."""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             yield browser
         finally:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_lib import charts, views
+from kpi_lib import charts, numbers, views
 from kpi_lib.audit import audit
 from kpi_lib.grading import evaluate
 from kpi_lib.loading import load_dataset, validate
@@ -483,7 +483,7 @@ def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
     o = r.outlook.loc["new_businesses"].to_dict()
     said = commentary.outlook_commentary(r.results.iloc[0].to_dict(), o, "en")
     assert "The final total of this cumulative target is not published, so no outlook is given" in " ".join(said)
-    assert numbers_missing(o.get("pace_adjusted_rate"))
+    assert numbers.is_missing(o.get("pace_adjusted_rate"))
     chart = charts.trend_chart(r.dataset, r.results.iloc[0].to_dict(), "en", o, r.scheme).to_dict()
     assert not [layer for layer in chart["layer"] if layer.get("mark", {}).get("type") == "rule"]  # no target line
     # the workbook carries it both ways
@@ -500,9 +500,3 @@ def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
         "a cumulative target needs a target value (it may be left empty only where the scheme grades"
         in r.stdout + r.stderr
     )
-
-
-def numbers_missing(value) -> bool:
-    from kpi_lib import numbers
-
-    return numbers.is_missing(value)

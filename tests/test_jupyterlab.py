@@ -134,17 +134,11 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     """Chromium as tests/browser.py starts it, but allowed to reach the local server."""
-    from playwright.sync_api import sync_playwright
-
-    from browser import CHROMIUM_ARGS
+    from browser import CHROMIUM_ARGS, launch
 
     args = [a for a in CHROMIUM_ARGS if not a.startswith(("--proxy-server", "--host-resolver-rules"))]
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launch(args) as b:
+        yield b
 
 
 def _start_session(base: str, token: str, name: str) -> None:
