@@ -90,9 +90,9 @@ def cmd_report(args: list[str]) -> int:
 def cmd_test(args: list[str]) -> int:
     setup("test")
     setup_browser()
-    # lint first: seconds, where the tests take minutes
-    for lint in (["check"], ["format", "--check"]):
-        rc = run([BIN / "ruff", *lint, "."])
+    # lint first: seconds, where the tests take minutes; lint-imports checks the layers (pyproject.toml)
+    for lint in ([BIN / "ruff", "check", "."], [BIN / "ruff", "format", "--check", "."], [BIN / "lint-imports"]):
+        rc = run(lint)
         if rc:
             return rc
     rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *args])

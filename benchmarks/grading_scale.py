@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpi_lib import numbers
-from kpi_lib.grading import build_observations, grade_arrays, grade_observations, latest_up_to
-from kpi_lib.scheme import load_scheme
+from kpi_lib.analysis.grading import build_observations, grade_arrays, grade_observations, latest_up_to
+from kpi_lib.core import numbers
+from kpi_lib.dataset.scheme import load_scheme
 
 # the naive per-row oracle lives with the tests (it is no part of the library)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

@@ -11,7 +11,7 @@ and prints both times and the ratio recipe / ours (README.md, Speed, says what i
 The two are timed in alternation, --repeat pairs; the figures are medians and the ratio is the
 median of the pairs' ratios (a shared machine's speed drifts between minutes, and a pair sees
 one state of it). One untimed `kpi report` first fills the caches a machine keeps between runs
-(the Vega bundle and the font subsets, see kpi_lib/cache.py), as after the first report on a
+(the Vega bundle and the font subsets, see kpi_lib/core/cache.py), as after the first report on a
 machine.
 """
 
@@ -26,8 +26,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kpi_lib import report
-from kpi_lib.loading import load_dataset
+from kpi_lib.dataset.loading import load_dataset
+from kpi_lib.publishing import report
 
 BIN = Path(sys.executable).parent  # papermill, jupyter and kpi of this environment
 

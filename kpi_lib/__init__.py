@@ -1,7 +1,8 @@
 """kpi_lib: strategy-KPI progress analysis for Japanese regional revitalization strategies.
 
-Data flows one way: data tables -> loading (validated Dataset) -> grading (tidy results)
--> audit / charts / commentary -> views -> notebooks -> report (papermill, HTML).
+Layers, each importing only from those below it (README, "The map of kpi_lib"; checked by
+lint-imports): core -> dataset (loading: a validated Dataset) -> analysis (grading: tidy results)
+-> presentation (tables, commentary, charts, views) -> workbook | publishing (kpi report) -> api | cli.
 
 The public API for notebooks (kpi_lib/api.py, docs/api.md) is importable from here:
 open_dataset, grades, series, trend_chart, rate_chart, overview_chart, indicator_commentary. It loads on
@@ -23,7 +24,7 @@ __all__ = list(API)
 
 def __getattr__(name: str):
     if name in API:
-        from . import api
+        from kpi_lib import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'kpi_lib' has no attribute {name!r}")

@@ -14,16 +14,17 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from . import charts, numbers, rendering
-from . import commentary as _commentary
-from .audit import audit
-from .errors import KpiError
-from .grading import evaluate, progress_table
-from .labels import check_lang
-from .loading import Dataset, check_year, load_dataset
-from .outlook import outlook, with_outlook
-from .scheme import scheme_for
-from .tables import COLUMNS, grades_records
+from kpi_lib.analysis.audit import audit
+from kpi_lib.analysis.grading import evaluate, progress_table
+from kpi_lib.analysis.outlook import outlook, with_outlook
+from kpi_lib.core import numbers
+from kpi_lib.core.errors import KpiError
+from kpi_lib.core.labels import check_lang
+from kpi_lib.dataset.loading import Dataset, check_year, load_dataset
+from kpi_lib.dataset.scheme import scheme_for
+from kpi_lib.presentation import charts, rendering
+from kpi_lib.presentation import commentary as _commentary
+from kpi_lib.presentation.tables import COLUMNS, grades_records
 
 # charts display in a notebook as in the reports: the Vega-Lite spec only, identical on every run
 rendering.enable()
@@ -61,7 +62,7 @@ def grades(
     projects: list[int] | None = None,
 ) -> pd.DataFrame:
     """The grade table for evaluation year `year` (default: the latest with actuals): one row per
-    project and indicator, the columns of `kpi grades --format csv` (kpi_lib.tables.COLUMNS, listed
+    project and indicator, the columns of `kpi grades --format csv` (kpi_lib.presentation.tables.COLUMNS, listed
     in docs/api.md), with the "number" columns as numbers (NaN where empty).
 
     Example::
@@ -184,8 +185,7 @@ def indicator_commentary(
 ) -> list[str]:
     """The report's generated sentences about one indicator for evaluation year `year` (default:
     the latest): latest actual, gap to target, grade and its change, disagreements with the
-    published figures, outlook. Our analysis, not the official text. (Not `kpi_lib.commentary`:
-    that name is the module kpi_lib/commentary.py.)
+    published figures, outlook. Our analysis, not the official text.
 
     Example::
 

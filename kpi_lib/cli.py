@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, KpiError
-from .fiscal_year import parse_fiscal_year, short_label
-from .labels import LANGS, text
+from kpi_lib.core.errors import DataError, KpiError
+from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
+from kpi_lib.core.labels import LANGS, text
 
 
 def _year(value: str) -> int:
@@ -124,7 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     n.add_argument("dir", metavar="DIR", help="the data folder to create (new, or an empty folder)")
     n.add_argument(
-        "--scheme", required=True, metavar="NAME", help="grading scheme: a name in kpi_lib/schemes or a .toml file"
+        "--scheme",
+        required=True,
+        metavar="NAME",
+        help="grading scheme: a name in kpi_lib/dataset/schemes or a .toml file",
     )
     n.add_argument("--title-ja", required=True, metavar="T", help="the strategy's title (metadata.json title_ja)")
     n.add_argument("--title-en", required=True, metavar="T", help="its English title (metadata.json title_en)")
@@ -156,16 +159,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(args):
-    from .loading import load_dataset
+    from kpi_lib.dataset.loading import load_dataset
 
     return load_dataset(args.data)
 
 
 def cmd_grades(args) -> int:
-    from .grading import evaluate
-    from .loading import check_year
-    from .outlook import with_outlook
-    from .tables import grade_table, grades_records
+    from kpi_lib.analysis.grading import evaluate
+    from kpi_lib.analysis.outlook import with_outlook
+    from kpi_lib.dataset.loading import check_year
+    from kpi_lib.presentation.tables import grade_table, grades_records
 
     dataset = _load(args)
     # a year of the strategy period: one with actuals, or a later one graded on the latest actuals
@@ -180,7 +183,7 @@ def cmd_grades(args) -> int:
 
 
 def cmd_changes(args) -> int:
-    from .changes import change_table, grade_changes
+    from kpi_lib.analysis.changes import change_table, grade_changes
 
     changes = grade_changes(_load(args), args.from_year, args.to_year, projects=args.project)
     if args.format == "csv":
@@ -197,7 +200,7 @@ def cmd_changes(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .audit import audit, data_notes
+    from kpi_lib.analysis.audit import audit, data_notes
 
     dataset = _load(args)
     raw_notes = data_notes(dataset)
@@ -245,7 +248,7 @@ def _localised_notes(notes, lang: str):
 
 
 def cmd_validate(args) -> int:
-    from .loading import resolve_data_dir, validate
+    from kpi_lib.dataset.loading import resolve_data_dir, validate
 
     problems = validate(args.data)
     for problem in problems:
@@ -286,8 +289,8 @@ def _quiet_papermill() -> None:
 
 
 def cmd_report(args) -> int:
-    from .loading import check_project, check_year
-    from .report import run_reports
+    from kpi_lib.dataset.loading import check_project, check_year
+    from kpi_lib.publishing.report import run_reports
 
     _quiet_papermill()
 
@@ -331,8 +334,8 @@ def _template(name: str | None) -> Path | None:
 def _warn_changed_notebooks(check_project_notebook: bool, check_overview: bool) -> None:
     """One line per report notebook whose source is not what kpi_lib was built with: a change
     saved there (by accident, from JupyterLab) would otherwise reach the official reports."""
-    from . import report
-    from .notebook_sources import MANIFEST, changed_notebooks
+    from kpi_lib.publishing import report
+    from kpi_lib.publishing.notebook_sources import MANIFEST, changed_notebooks
 
     names = [report.PROJECT_NOTEBOOK] * check_project_notebook + [report.OVERVIEW_NOTEBOOK] * check_overview
     for path in changed_notebooks(report.NOTEBOOK_DIR, names):
@@ -344,7 +347,7 @@ def _warn_changed_notebooks(check_project_notebook: bool, check_overview: bool) 
 
 
 def cmd_refresh_notebooks(args) -> int:
-    from .report import refresh_notebooks
+    from kpi_lib.publishing.report import refresh_notebooks
 
     _quiet_papermill()
     for path in refresh_notebooks():
@@ -353,17 +356,17 @@ def cmd_refresh_notebooks(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .excel_export import export_workbook
+    from kpi_lib.workbook.excel_export import export_workbook
 
     print(export_workbook(_load(args), args.xlsx, year=args.year, lang=args.lang))
     return 0
 
 
 def cmd_import(args) -> int:
-    from .excel_import import import_workbook
-    from .fiscal_year import short_label
-    from .loading import resolve_data_dir
-    from .new_dataset import Created
+    from kpi_lib.core.fiscal_year import short_label
+    from kpi_lib.dataset.loading import resolve_data_dir
+    from kpi_lib.workbook.excel_import import import_workbook
+    from kpi_lib.workbook.new_dataset import Created
 
     changes = import_workbook(args.file, args.data)
     where = resolve_data_dir(args.data)
@@ -386,7 +389,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .new_dataset import new_dataset
+    from kpi_lib.workbook.new_dataset import new_dataset
 
     workbook = new_dataset(
         args.dir,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kpi_lib import cli
-from kpi_lib.loading import load_dataset
+from kpi_lib.dataset.loading import load_dataset
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from kpi_lib import numbers
-from kpi_lib.scheme import Scheme
+from kpi_lib.core import numbers
+from kpi_lib.dataset.scheme import Scheme
 
 
 def grade_row(

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from kpi_lib.schema import TABLES
+from kpi_lib.dataset.schema import TABLES
 
 INDICATOR_DEFAULTS = {
     "name_en": "",

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from kpi_lib import charts, numbers, views
-from kpi_lib.audit import audit
-from kpi_lib.grading import evaluate
-from kpi_lib.loading import load_dataset, validate
-from kpi_lib.schema import METADATA
-from kpi_lib.scheme import load_scheme
-from kpi_lib.style import MIN_CONTRAST, OKABE_ITO, contrast_ratio, grade_colours
+from kpi_lib.analysis.audit import audit
+from kpi_lib.analysis.grading import evaluate
+from kpi_lib.core import numbers
+from kpi_lib.dataset.loading import load_dataset, validate
+from kpi_lib.dataset.schema import METADATA
+from kpi_lib.dataset.scheme import load_scheme
+from kpi_lib.presentation import charts, views
+from kpi_lib.presentation.style import MIN_CONTRAST, OKABE_ITO, contrast_ratio, grade_colours
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -168,7 +169,7 @@ def test_override_is_validated(five_grades, tmp_path):
 
 
 def test_override_shows_in_the_legend_and_commentary(five_grades):
-    from kpi_lib import commentary
+    from kpi_lib.presentation import commentary
 
     r = views.open_report(2017, "en", five_grades, project=1)
     row = r.results.set_index("indicator").loc["checkup_rate"].to_dict() | {"indicator": "checkup_rate"}
@@ -228,7 +229,7 @@ def test_rate_chart_draws_the_schemes_lines(five_grades):
     [("milestone_improvement", "目安値", "milestone"), ("expected_path", "期待値", "expected value")],
 )
 def test_milestone_commentary_names_the_milestone_with_its_own_year(example, word_ja, word_en):
-    from kpi_lib import commentary
+    from kpi_lib.presentation import commentary
 
     for lang, word in (("ja", word_ja), ("en", word_en)):
         r = views.open_report(2018, lang, EXAMPLES / example, project=1)
@@ -306,7 +307,7 @@ def test_audit_exits_one_with_localised_arithmetic(kpi, dataset):
     r = kpi("audit", "--lang", "en")
     assert r.returncode == 1 and r.stderr.strip() == "1 published figure(s) disagree with the recomputation."
     # the grade arithmetic in Japanese: A② because the original target is reached
-    from kpi_lib.audit import grade_arithmetic
+    from kpi_lib.analysis.audit import grade_arithmetic
 
     row = evaluate(dataset, 2018).set_index(["project", "indicator"]).loc[(5, "partnership_areas")]
     assert grade_arithmetic(row, load_scheme("hokkaido"), "ja").endswith("上方修正前の目標値を達成 → A②")
@@ -429,7 +430,7 @@ def test_a_cumulative_target_shows_the_running_total_it_is_graded_on(lang):
     # examples/expected_path: new businesses 180 + 230 + 150 + 100 = 660 by FY2018, against an
     # expected 800 (4/5 of 1,000): 82.5%. The table and the text must not set the year's 100
     # beside 800 as if they were comparable.
-    from kpi_lib import commentary, tables
+    from kpi_lib.presentation import commentary, tables
 
     r = views.open_report(2018, lang, EXAMPLES / "expected_path", project=1)
     row = r.results.set_index("indicator").loc["new_businesses"]
@@ -476,7 +477,7 @@ def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
     r = views.open_report(2018, "en", data, project=1)
     row = r.results.set_index("indicator").loc["new_businesses"]
     assert (row["measured"], row["reference"], row["progress_rate"], row["grade"]) == (660, 800, 82.5, "B+")
-    from kpi_lib import commentary, tables
+    from kpi_lib.presentation import commentary, tables
 
     table = tables.grade_table(r.results, "en").iloc[0]
     assert "cumulative, final total not published (FY2015～FY2019)" in list(table)

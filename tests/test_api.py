@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 
 import kpi_lib
-from kpi_lib import report, resources
-from kpi_lib.changes import grade_changes
-from kpi_lib.errors import KpiError
-from kpi_lib.grading import evaluate
-from kpi_lib.notebook_sources import read_manifest, source_digest
-from kpi_lib.outlook import outlook
-from kpi_lib.tables import COLUMNS
+from kpi_lib.analysis.changes import grade_changes
+from kpi_lib.analysis.grading import evaluate
+from kpi_lib.analysis.outlook import outlook
+from kpi_lib.core import resources
+from kpi_lib.core.errors import KpiError
+from kpi_lib.presentation.tables import COLUMNS
+from kpi_lib.publishing import report
+from kpi_lib.publishing.notebook_sources import read_manifest, source_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "api.md"
@@ -261,7 +262,7 @@ def test_report_html_leaves_out_the_notebook_only_cells(tmp_path):
     assert "notebooks/workspace/explore.ipynb" in note.source and "import kpi_lib" in note.source
     headings = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
     assert len(headings) >= 8 and all(c.metadata["tags"] == ["notebook-only"] for c in headings)
-    from kpi_lib.html_export import notebook_node_to_html
+    from kpi_lib.publishing.html_export import notebook_node_to_html
 
     page = notebook_node_to_html(nb, tmp_path / "p.html", tmp_path / "p.ipynb").read_text(encoding="utf-8")
     assert "explore.ipynb" not in page and "tasks.py lab" not in page and "Parameters (papermill)" not in page

@@ -2,7 +2,7 @@ import csv
 import io
 from contextlib import redirect_stdout
 
-from kpi_lib.audit import audit
+from kpi_lib.analysis.audit import audit
 from kpi_lib.cli import main
 
 
@@ -36,7 +36,7 @@ def test_audit_csv_through_the_cli():
 def test_audit_reports_a_changed_published_grade(tmp_path, dataset):
     import shutil
 
-    from kpi_lib.loading import load_dataset
+    from kpi_lib.dataset.loading import load_dataset
 
     data = tmp_path / "data"
     shutil.copytree(dataset.data_dir, data)
@@ -53,8 +53,8 @@ def test_audit_reports_a_changed_published_grade(tmp_path, dataset):
 
 
 def test_arithmetic_follows_the_schemes_rate_definition():
-    from kpi_lib.audit import rate_arithmetic
-    from kpi_lib.scheme import load_scheme
+    from kpi_lib.analysis.audit import rate_arithmetic
+    from kpi_lib.dataset.scheme import load_scheme
 
     g = {
         "measured": 64.0,

@@ -28,9 +28,9 @@ import pandas as pd
 import pytest
 
 from kpi_lib import cli
-from kpi_lib.errors import DataError
-from kpi_lib.grading import evaluate
-from kpi_lib.loading import DEFAULT_DATA_DIR, load_dataset, validate
+from kpi_lib.analysis.grading import evaluate
+from kpi_lib.core.errors import DataError
+from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset, validate
 
 YEAR = 2018
 
@@ -1298,7 +1298,7 @@ def test_minus_marks_read_as_negative(tmp_path):
 
 def test_full_width_grades_give_no_false_audit_finding(data_copy):
     """Ａ③ (full-width A) is the grade A③: the audit finds exactly what it finds in the original."""
-    from kpi_lib.audit import audit
+    from kpi_lib.analysis.audit import audit
 
     n = edit(data_copy, "published_grades.csv", "1,total_fertility_rate,2018,", grade="Ａ③")
     edit(data_copy, "published_grades.csv", "3,agricultural_output,2018,", grade=" ａ① ")

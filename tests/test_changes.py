@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kpi_lib.changes import grade_changes
-from kpi_lib.errors import KpiError
-from kpi_lib.loading import load_dataset
+from kpi_lib.analysis.changes import grade_changes
+from kpi_lib.core.errors import KpiError
+from kpi_lib.dataset.loading import load_dataset
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

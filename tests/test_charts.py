@@ -6,9 +6,9 @@ from pathlib import Path
 import altair as alt
 import pytest
 
-from kpi_lib import charts, rendering, views
-from kpi_lib.grading import evaluate, progress_table
-from kpi_lib.labels import text
+from kpi_lib.analysis.grading import evaluate, progress_table
+from kpi_lib.core.labels import text
+from kpi_lib.presentation import charts, rendering, views
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -94,7 +94,7 @@ def test_rate_chart_frame_has_each_years_rate_and_grade(dataset):
 
 
 def test_trend_projection_runs_from_the_latest_actual_to_the_target_year(dataset):
-    from kpi_lib.outlook import outlook
+    from kpi_lib.analysis.outlook import outlook
 
     o = outlook(dataset, 2018).set_index("indicator").loc["foreign_visitors"].to_dict()
     frame = charts.trend_frame(dataset, _row(dataset, "foreign_visitors"), "ja", o)
@@ -118,7 +118,7 @@ def test_every_trend_line_layer_has_points(dataset, year):
 
 
 def test_trend_chart_layers_the_series_over_the_trend_data(dataset):
-    from kpi_lib.outlook import outlook
+    from kpi_lib.analysis.outlook import outlook
 
     row = _row(dataset, "foreign_visitors")
     o = outlook(dataset, 2018).set_index("indicator").loc["foreign_visitors"].to_dict()

@@ -1,10 +1,10 @@
 """Generated commentary on real data; every figure worked out by hand from the source's tables."""
 
-from kpi_lib import commentary
-from kpi_lib.audit import audit
-from kpi_lib.grading import evaluate, progress_table
-from kpi_lib.outlook import outlook
-from kpi_lib.scheme import load_scheme
+from kpi_lib.analysis.audit import audit
+from kpi_lib.analysis.grading import evaluate, progress_table
+from kpi_lib.analysis.outlook import outlook
+from kpi_lib.dataset.scheme import load_scheme
+from kpi_lib.presentation import commentary
 
 
 def _sentences(dataset, indicator, lang, year=2018, project=None):

@@ -4,7 +4,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from kpi_lib.schema import TABLES
+from kpi_lib.dataset.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 

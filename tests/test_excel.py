@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 
 from kpi_lib.cli import main
-from kpi_lib.excel_import import patch_actuals
-from kpi_lib.loading import DEFAULT_DATA_DIR
+from kpi_lib.dataset.loading import DEFAULT_DATA_DIR
+from kpi_lib.workbook.excel_import import patch_actuals
 
-MISSING_NAME = "（名称不明）"  # kpi_lib.labels "label.missing"
+MISSING_NAME = "（名称不明）"  # kpi_lib.core.labels "label.missing"
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -559,10 +559,10 @@ def test_patch_without_final_newline():
 def test_computed_cells_are_shaded_said_so_and_grades_coloured_by_conditional_formatting(tmp_path, dataset):
     from openpyxl import load_workbook
 
-    from kpi_lib.excel_export import export_workbook
-    from kpi_lib.labels import text
-    from kpi_lib.scheme import load_scheme
-    from kpi_lib.style import contrast_ratio, grade_colours
+    from kpi_lib.core.labels import text
+    from kpi_lib.dataset.scheme import load_scheme
+    from kpi_lib.presentation.style import contrast_ratio, grade_colours
+    from kpi_lib.workbook.excel_export import export_workbook
 
     GRADE_COLOURS = grade_colours(load_scheme("hokkaido"))
 
@@ -598,7 +598,7 @@ def test_computed_cells_are_shaded_said_so_and_grades_coloured_by_conditional_fo
 def test_audit_sheet_keeps_numbers_as_numbers(tmp_path, dataset):
     from openpyxl import load_workbook
 
-    from kpi_lib.excel_export import export_workbook
+    from kpi_lib.workbook.excel_export import export_workbook
 
     ws = load_workbook(export_workbook(dataset, tmp_path / "kpi.xlsx", 2018))["監査"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))

@@ -19,7 +19,7 @@ import pytest
 from test_excel import actual_cell, edit, key_row, snapshot, year_column
 
 from kpi_lib.cli import main
-from kpi_lib.loading import DEFAULT_DATA_DIR
+from kpi_lib.dataset.loading import DEFAULT_DATA_DIR
 
 P1 = "プロジェクト1"
 PERCENT = "wish_to_stay_rate"  # unit %; H30 75.8 in the source
@@ -525,7 +525,7 @@ def test_a_really_read_only_data_folder(kpi, tmp_path, exported):
 def test_the_limits_are_documented():
     from pathlib import Path
 
-    from kpi_lib import excel_layout as layout
+    from kpi_lib.workbook import excel_layout as layout
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "input.md").read_text(encoding="utf-8")
     section = doc.split("## Excel workbooks (kpi import)")[1].split("\n## ")[0]

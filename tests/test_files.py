@@ -1,10 +1,10 @@
-"""Atomic writes (kpi_lib/files.py): the old file or the new one, never a part, no leftovers."""
+"""Atomic writes (kpi_lib/core/files.py): the old file or the new one, never a part, no leftovers."""
 
 import os
 
 import pytest
 
-from kpi_lib.files import atomic_file, write_atomically
+from kpi_lib.core.files import atomic_file, write_atomically
 
 
 def test_a_write_replaces_the_file_and_keeps_its_permissions(tmp_path):

@@ -1,7 +1,7 @@
 import pytest
 
-from kpi_lib.errors import KpiError
-from kpi_lib.fiscal_year import era_long, era_short, fiscal_year_label, parse_fiscal_year
+from kpi_lib.core.errors import KpiError
+from kpi_lib.core.fiscal_year import era_long, era_short, fiscal_year_label, parse_fiscal_year
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 import pytest
 
-from kpi_lib.grading import evaluate
-from kpi_lib.loading import load_dataset
-from kpi_lib.scheme import load_scheme
+from kpi_lib.analysis.grading import evaluate
+from kpi_lib.dataset.loading import load_dataset
+from kpi_lib.dataset.scheme import load_scheme
 
 from synthetic import write_dataset
 

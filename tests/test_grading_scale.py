@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from grading_reference import grade_row
 
-from kpi_lib.grading import grade_arrays
-from kpi_lib.scheme import load_scheme
+from kpi_lib.analysis.grading import grade_arrays
+from kpi_lib.dataset.scheme import load_scheme
 
 N = 4000
 
@@ -124,7 +124,7 @@ def test_fused_rounding_is_the_plain_half_up_rule(decimals):
     # ties (x.x5 in every position), negatives, NaN and large values included
     from grading_reference import round_half_up_array
 
-    from kpi_lib.grading import round_rates
+    from kpi_lib.analysis.grading import round_rates
 
     rng = np.random.default_rng(decimals)
     ties = np.arange(-20000, 20000) / 10 ** (decimals + 1) + 5 / 10 ** (decimals + 1)

@@ -27,8 +27,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kpi_lib import resources
-from kpi_lib.report import EXPLORE_NOTEBOOK, OVERVIEW_NOTEBOOK
+from kpi_lib.core import resources
+from kpi_lib.publishing.report import EXPLORE_NOTEBOOK, OVERVIEW_NOTEBOOK
 
 pytest.importorskip("jupyterlab", reason="JupyterLab is in the test extra (python3 tasks.py test installs it)")
 from browser import CHROMIUM  # noqa: E402

@@ -1,56 +1,53 @@
-"""Data flows one way through kpi_lib: no module imports one that imports it back (also through
-imports inside functions), so a picture of the modules needs no arrows going back and forth."""
+"""kpi_lib's layers (pyproject.toml, [tool.importlinter]): core -> dataset -> analysis ->
+presentation -> workbook | publishing -> api | cli, each importing only downwards, and no import
+cycle between the modules of a layer. import-linter checks them; these tests run it on the tree and
+show that it does catch an upward import."""
 
-import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "kpi_lib"
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
-def _imports() -> dict[str, set[str]]:
-    """Module -> the kpi_lib modules it imports anywhere in its source."""
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    graph: dict[str, set[str]] = {}
-    for path in PACKAGE.glob("*.py"):
-        found = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                if node.module:
-                    found.add(node.module.split(".")[0])
-                else:  # from . import numbers, formatting
-                    found |= {alias.name for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kpi_lib."):
-                found.add(node.module.split(".")[1])
-        graph[path.stem] = (found & modules) - {path.stem}
-    return graph
+def _lint(cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-cache", str(ROOT / "pyproject.toml")],
+        cwd=cwd,
+        env={"PYTHONPATH": str(cwd), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-
-    def visit(module: str, path: list[str]) -> list[str] | None:
-        state[module] = 1
-        for nxt in sorted(graph[module]):
-            if state.get(nxt) == 1:
-                return path[path.index(nxt) :] + [nxt]
-            if nxt not in state and (found := visit(nxt, path + [nxt])):
-                return found
-        state[module] = 2
-        return None
-
-    for module in sorted(graph):
-        if module not in state and (found := visit(module, [module])):
-            return found
-    return None
+def test_the_layer_contracts_hold():
+    r = _lint(ROOT)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+    assert "2 kept, 0 broken" in r.stdout
 
 
-def test_no_import_cycle_between_kpi_lib_modules():
-    graph = _imports()
-    assert {"loading", "grading", "report", "cli", "excel_import", "new_dataset"} <= set(graph)
-    assert "scheme" in graph["loading"] and "grading" not in graph["loading"]  # issue 9's layer
-    assert _cycle(graph) is None, " -> ".join(_cycle(graph))
+def test_every_module_sits_in_a_layer():
+    """Only the package's entry points (api, cli) live outside the layers."""
+    top = {p.name for p in (ROOT / "kpi_lib").iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    layers = {"core", "dataset", "analysis", "presentation", "workbook", "publishing"}
+    assert top == {"__init__.py", "api.py", "cli.py"} | layers
 
 
-def test_the_cycle_check_finds_a_cycle():
-    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
-    assert _cycle({"a": {"b"}, "b": set()}) is None
+def test_an_upward_import_breaks_the_contract(tmp_path):
+    shutil.copytree(ROOT / "kpi_lib", tmp_path / "kpi_lib", ignore=shutil.ignore_patterns("*.ttf", "__pycache__"))
+    numbers = tmp_path / "kpi_lib" / "core" / "numbers.py"
+    numbers.write_text(numbers.read_text(encoding="utf-8") + "\nfrom kpi_lib.analysis import grading\n", "utf-8")
+    r = _lint(tmp_path)
+    assert r.returncode == 1 and "BROKEN" in r.stdout
+    assert "kpi_lib.core.numbers -> kpi_lib.analysis.grading" in r.stdout
+
+
+def test_a_cycle_inside_a_layer_breaks_the_contract(tmp_path):
+    shutil.copytree(ROOT / "kpi_lib", tmp_path / "kpi_lib", ignore=shutil.ignore_patterns("*.ttf", "__pycache__"))
+    numbers = tmp_path / "kpi_lib" / "core" / "numbers.py"  # formatting imports numbers already
+    numbers.write_text(numbers.read_text(encoding="utf-8") + "\nfrom kpi_lib.core import formatting\n", "utf-8")
+    r = _lint(tmp_path)
+    assert r.returncode == 1 and "BROKEN" in r.stdout

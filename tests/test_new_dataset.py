@@ -11,9 +11,9 @@ import math
 import openpyxl
 import pytest
 
-from kpi_lib.excel_layout import COL_YEAR0
-from kpi_lib.fiscal_year import parse_fiscal_year, short_label
-from kpi_lib.new_dataset import WORKBOOK_NAME
+from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
+from kpi_lib.workbook.excel_layout import COL_YEAR0
+from kpi_lib.workbook.new_dataset import WORKBOOK_NAME
 
 TITLE_JA = "架空市まち・ひと・しごと創生総合戦略"
 TITLE_EN = "Fictional City's strategy for towns, people and jobs"
@@ -259,7 +259,7 @@ def test_kpi_new_refuses_a_folder_that_is_not_empty(tmp_path, kpi):
 
 
 def test_a_scheme_file_is_copied_in(tmp_path, kpi):
-    from kpi_lib.resources import SCHEME_DIR
+    from kpi_lib.core.resources import SCHEME_DIR
 
     mine = tmp_path / "our_rules.toml"
     mine.write_text((SCHEME_DIR / "milestone_improvement.toml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 
 from kpi_lib.cli import main
-from kpi_lib.loading import DEFAULT_DATA_DIR
+from kpi_lib.dataset.loading import DEFAULT_DATA_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,7 +1,7 @@
 import pytest
 
-from kpi_lib.formatting import format_number, format_rate
-from kpi_lib.numbers import NOT_MEASURED, NOT_YET, VALUE, CellError, digit_lookalike, parse_cell, round_half_up
+from kpi_lib.core.formatting import format_number, format_rate
+from kpi_lib.core.numbers import NOT_MEASURED, NOT_YET, VALUE, CellError, digit_lookalike, parse_cell, round_half_up
 
 
 @pytest.mark.parametrize(
@@ -95,8 +95,8 @@ def test_a_value_within_the_limits_rounds_without_error():
 def test_docs_state_the_limits_the_code_applies():
     from pathlib import Path
 
-    from kpi_lib.numbers import MAX_ABS, MAX_DECIMALS, MAX_SIGNIFICANT
-    from kpi_lib.scheme import MAX_BANDS
+    from kpi_lib.core.numbers import MAX_ABS, MAX_DECIMALS, MAX_SIGNIFICANT
+    from kpi_lib.dataset.scheme import MAX_BANDS
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "input.md").read_text(encoding="utf-8")
     section = doc.split("## Data directory (CSV and metadata)")[1].split("\n## ")[0]

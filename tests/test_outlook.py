@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kpi_lib.analysis.outlook import outlook
 from kpi_lib.cli import main
-from kpi_lib.loading import load_dataset
-from kpi_lib.outlook import outlook
+from kpi_lib.dataset.loading import load_dataset
 
 from synthetic import write_dataset
 

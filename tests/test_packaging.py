@@ -46,9 +46,12 @@ def test_the_wheel_carries_notebooks_data_schemes_templates_and_font(wheel):
     expected = (
         {f"kpi_lib/notebooks/{n}" for n in _files(ROOT / "notebooks" / "reports", "*")}
         | {f"kpi_lib/data/{n}" for n in _files(ROOT / "data", "*")}
-        | {f"kpi_lib/{n}" for n in _files(PACKAGE, "schemes/*.toml")}
-        | {f"kpi_lib/{n}" for n in _files(PACKAGE, "templates/**/*")}
-        | {"kpi_lib/ipaexfont/ipaexg.ttf", "kpi_lib/ipaexfont/IPA_Font_License_Agreement_v1.0.txt"}
+        | {f"kpi_lib/{n}" for n in _files(PACKAGE, "dataset/schemes/*.toml")}
+        | {f"kpi_lib/{n}" for n in _files(PACKAGE, "publishing/templates/**/*")}
+        | {
+            "kpi_lib/presentation/ipaexfont/ipaexg.ttf",
+            "kpi_lib/presentation/ipaexfont/IPA_Font_License_Agreement_v1.0.txt",
+        }
     )
     assert len(expected) > 25 and "kpi_lib/data/actuals.csv" in expected
     assert {"kpi_lib/notebooks/project_report.ipynb", "kpi_lib/notebooks/manifest.json"} <= expected
@@ -88,7 +91,7 @@ def test_the_installed_copy_finds_its_own_files(installed, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(installed)}
     code = (
         "import json, kpi_lib\n"
-        "from kpi_lib import resources as r, report, loading\n"
+        "from kpi_lib.core import resources as r\nfrom kpi_lib.publishing import report\nfrom kpi_lib.dataset import loading\n"
         "print(json.dumps([kpi_lib.__file__, str(report.NOTEBOOK_DIR), str(loading.DEFAULT_DATA_DIR),\n"
         "    *map(str, (r.DATA_DIR, r.NOTEBOOK_DIR, r.SCHEME_DIR, r.TEMPLATE_DIR, r.FONT_DIR))]))"
     )

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import CAN_PRINT, PDF_YEAR
 
-from kpi_lib.labels import text
-from kpi_lib.report import pdf_name
+from kpi_lib.core.labels import text
+from kpi_lib.publishing.report import pdf_name
 
 pytestmark = pytest.mark.skipif(
     not (Path("/usr/bin/chromium").exists() and shutil.which("pdftoppm")) and not os.environ.get("CI"),

@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kpi_lib import fonts, rendering, resources
-from kpi_lib.html_export import notebook_node_to_html
+from kpi_lib.core import resources
+from kpi_lib.presentation import fonts, rendering
+from kpi_lib.publishing.html_export import notebook_node_to_html
 
 VL5 = "application/vnd.vegalite.v5+json"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -55,7 +56,7 @@ def kpi_renderer():
 
 def test_altair_is_pinned_to_vega_lite_5():
     # JupyterLab 4.6 renders vegalite v3/v4/v5 mimetypes only (vega-lite 5.6.1 inside).
-    assert alt.SCHEMA_VERSION.startswith("v5."), "pin altair>=5.5,<6 (see kpi_lib.rendering)"
+    assert alt.SCHEMA_VERSION.startswith("v5."), "pin altair>=5.5,<6 (see kpi_lib.presentation.rendering)"
 
 
 def test_mimebundle_keys_and_font():
@@ -95,7 +96,7 @@ _BUNDLE_SCRIPT = textwrap.dedent(
     """
     import json, sys
     import altair as alt, pandas as pd
-    from kpi_lib import rendering
+    from kpi_lib.presentation import rendering
     if sys.argv[1] == "warm":  # move Altair's name counters and vl-convert's SVG id counters
         other = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_line(clip=True).encode(x="x", y="x")
         for _ in range(3):
@@ -149,7 +150,9 @@ def test_font_subset_holds_exactly_the_chart_characters():
 
 FIXTURE_CELLS = [
     new_markdown_cell("# 転入者数の進捗\n\n**基本目標1**：しごとをつくり、安心して働けるようにする。"),
-    new_code_cell("import altair as alt\nimport pandas as pd\nfrom kpi_lib import rendering\n\nrendering.enable()"),
+    new_code_cell(
+        "import altair as alt\nimport pandas as pd\nfrom kpi_lib.presentation import rendering\n\nrendering.enable()"
+    ),
     new_code_cell(
         "df = pd.DataFrame(\n"
         "    {'年度': [2021, 2022, 2023, 2024], '転入者数': [1200, 1350, 1280, 1420]}\n"

@@ -16,14 +16,15 @@ import pytest
 from conftest import CAN_PRINT, PDF_YEAR, REPORT_YEARS
 from nbformat.v4 import new_code_cell, new_notebook
 
-from kpi_lib import report, texts
+from kpi_lib.analysis.grading import evaluate
 from kpi_lib.cli import main
-from kpi_lib.errors import KpiError
-from kpi_lib.fiscal_year import fiscal_year_label
-from kpi_lib.formatting import format_rate, indicator_name
-from kpi_lib.grading import evaluate
-from kpi_lib.labels import text
-from kpi_lib.style import contrast_ratio
+from kpi_lib.core.errors import KpiError
+from kpi_lib.core.fiscal_year import fiscal_year_label
+from kpi_lib.core.formatting import format_rate, indicator_name
+from kpi_lib.core.labels import text
+from kpi_lib.presentation import texts
+from kpi_lib.presentation.style import contrast_ratio
+from kpi_lib.publishing import report
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 YEARS = REPORT_YEARS
@@ -477,7 +478,7 @@ def test_a_report_set_is_one_snapshot_of_the_data(tmp_path, monkeypatch):
     would): every page of the set still shows the data as it was when the run started."""
     import shutil
 
-    from kpi_lib.loading import DEFAULT_DATA_DIR, data_digest
+    from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, data_digest
 
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, data)
@@ -579,7 +580,8 @@ def test_a_run_for_one_language_keeps_the_others_and_swaps_the_year_at_once(tmp_
 
 
 def test_a_truncated_cached_vega_bundle_is_rebuilt(tmp_path, monkeypatch):
-    from kpi_lib import cache, html_export
+    from kpi_lib.core import cache
+    from kpi_lib.publishing import html_export
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     html_export.vega_bundle.cache_clear()
@@ -599,7 +601,7 @@ def test_a_truncated_cached_vega_bundle_is_rebuilt(tmp_path, monkeypatch):
 
 
 def test_a_cache_file_that_does_not_match_its_digest_is_not_used(tmp_path, monkeypatch):
-    from kpi_lib import cache
+    from kpi_lib.core import cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     cache.write("x.bin", b"0123456789")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from kpi_lib.analysis.grading import evaluate
 from kpi_lib.cli import main
-from kpi_lib.errors import DataError, KpiError
-from kpi_lib.grading import evaluate
-from kpi_lib.loading import load_dataset
-from kpi_lib.scheme import load_scheme
+from kpi_lib.core.errors import DataError, KpiError
+from kpi_lib.dataset.loading import load_dataset
+from kpi_lib.dataset.scheme import load_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -508,8 +508,8 @@ def test_a_broken_band_in_a_datasets_scheme_file_is_one_problem(own_scheme):
 def test_grading_works_for_any_number_of_bands(count):
     """A fixed small integer type for band positions would wrap (int8 at 128): every band count
     gives each rate the band whose range holds it."""
-    from kpi_lib.grading import grade_arrays
-    from kpi_lib.scheme import Band, Scheme
+    from kpi_lib.analysis.grading import grade_arrays
+    from kpi_lib.dataset.scheme import Band, Scheme
 
     # band k (k = 0 … count−2) takes rates of at least count − 1 − k: a rate r ≥ 1 gets band count − 1 − r
     bands = tuple(Band(f"g{k}", "", "", rate_at_least=float(count - 1 - k)) for k in range(count - 1))

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from kpi_lib import charts, commentary, texts, views
-from kpi_lib.audit import audit
-from kpi_lib.grading import evaluate, progress_table
-from kpi_lib.labels import text
-from kpi_lib.loading import load_dataset
-from kpi_lib.outlook import OUTLOOKS, outlook
-from kpi_lib.scheme import scheme_for
+from kpi_lib.analysis.audit import audit
+from kpi_lib.analysis.grading import evaluate, progress_table
+from kpi_lib.analysis.outlook import OUTLOOKS, outlook
+from kpi_lib.core.labels import text
+from kpi_lib.dataset.loading import load_dataset
+from kpi_lib.dataset.scheme import scheme_for
+from kpi_lib.presentation import charts, commentary, texts, views
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = [None, ROOT / "examples" / "expected_path", ROOT / "examples" / "milestone_improvement"]

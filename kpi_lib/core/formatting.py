@@ -1,0 +1,94 @@
+"""How figures, units and names are shown to people, in one place: numbers as the source prints
+them (1,000 separators, half-up decimals, 億円 / 万人 or, in English, millions and billions),
+progress rates, and indicator names. Tables, charts, commentary and the Excel export use these.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kpi_lib.core.fiscal_year import short_label
+from kpi_lib.core.labels import text
+from kpi_lib.core.numbers import is_missing, round_half_up
+
+# English readers count in millions and billions, not in 万 (10,000) and 億 (100 million).
+_ENGLISH_SCALES = {"10,000 ": (100, "million"), "100 million ": (10, "billion")}
+
+
+def format_number(x: float | None, decimals: int | None = None) -> str:
+    """1,000 separators; `decimals` fixed digits, or as few as needed when None."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return ""
+    if decimals is None:
+        number = f"{x:,.6f}".rstrip("0").rstrip(".")
+        return "0" if number in ("-0", "") else number
+    # half-up like every printed figure (Python's own formatting rounds 157.5 and 1.575 differently)
+    return f"{round_half_up(x, decimals):,.{decimals}f}"
+
+
+def plain_number(x, decimals: int | None = None) -> str:
+    """A number for CSV/JSON: no separators, as few decimals as needed (rounded to `decimals` first)."""
+    if is_missing(x):
+        return ""
+    f = float(x) if decimals is None else round(float(x), decimals)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def format_rate(rate: float | None) -> str:
+    """A progress rate as printed: one decimal and a percent sign (89.4%)."""
+    return "" if rate is None or (isinstance(rate, float) and np.isnan(rate)) else f"{rate:.1f}%"
+
+
+def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
+    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen)."""
+    if is_missing(value):
+        return ""
+    d = None if is_missing(decimals) else int(decimals)
+    if lang == "en":
+        for prefix, (divisor, word) in _ENGLISH_SCALES.items():
+            if unit_text.startswith(prefix):
+                extra = len(str(divisor)) - 1
+                number = format_number(float(value) / divisor, None if d is None else d + extra)
+                if "." in number:
+                    number = number.rstrip("0").rstrip(".")
+                return f"{number} {word} {unit_text[len(prefix) :]}"
+    number = format_number(float(value), d)
+    if not unit_text:
+        return number
+    if lang == "ja" or unit_text == "%":
+        return f"{number}{unit_text}"
+    return f"{number} {unit_text}"
+
+
+def unit(row, lang: str = "ja") -> str:
+    """The indicator's unit in `lang` ("" when it has none)."""
+    u = row["unit_ja"] if lang == "ja" else row["unit_en"]
+    return "" if is_missing(u) else str(u)
+
+
+def indicator_name(row, lang: str = "ja") -> str:
+    """The indicator's name in `lang`, or a marker where the source lost it."""
+    name = row["name_ja"] if lang == "ja" else row["name_en"]
+    return text("label.missing", lang) if is_missing(name) or name == "" else str(name)
+
+
+def name_with_unit(row, lang: str = "ja") -> str:
+    """The name, in English with the unit after it: a table that shows bare numbers (the Excel
+    workbook) names the unit once per indicator, as the source does in Japanese."""
+    name, u = indicator_name(row, lang), unit(row, lang)
+    return f"{name} ({u})" if lang == "en" and u and u != "%" else name
+
+
+def year_in_brackets(year, lang: str = "ja") -> str:
+    """(H30), (FY2018): a year beside a figure; "" when there is none."""
+    return "" if is_missing(year) else f"({short_label(int(year), lang)})"
+
+
+def running_total(row) -> float | None:
+    """The running total a cumulative target is graded on, where it differs from the year's
+    actual (annual actuals summed over the target's period); None otherwise."""
+    if row.get("target_kind") != "cumulative" or is_missing(row.get("measured")):
+        return None
+    if not is_missing(row.get("actual")) and round(float(row["measured"]) - float(row["actual"]), 9) == 0:
+        return None
+    return float(row["measured"])

@@ -1,0 +1,471 @@
+"""Every word a user sees, in Japanese and English, kept in one place.
+
+`text(key, lang)` looks a label up; an unknown language or key is a programming error.
+"""
+
+from __future__ import annotations
+
+from kpi_lib.core.errors import KpiError
+
+LANGS = ("ja", "en")
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # indicator kinds, as the source's tables title them
+    "kind.数値目標": ("数値目標", "Numeric target"),
+    "kind.KPI": ("KPI", "KPI"),
+    # target kinds (words used when the source prints no number)
+    "target.national": ("全国水準", "National level"),
+    "target.above_baseline": ("基準値より増加", "Increase from the baseline"),
+    "target.at_least_baseline": ("現状値以上", "At least the baseline"),
+    "target.total_not_published": ("累計（最終目標値は未公表）", "cumulative, final total not published"),
+    "target.cumulative": ("累計", "Cumulative"),
+    # cell states
+    "state.no_actual": ("実績なし", "no actual yet"),
+    "state.running_total": ("（累計{total}）", " ({total} in total)"),
+    "label.missing": ("（名称不明）", "(name unknown)"),  # why is a data note (indicators.csv note)
+    # table headings
+    "col.project": ("プロジェクト", "Project"),
+    "col.kind": ("区分", "Kind"),
+    "col.name": ("設定項目", "Indicator"),
+    "col.indicator_id": ("指標ID", "Indicator ID"),
+    "col.baseline": ("基準値", "Baseline"),
+    "col.baseline_year": ("基準年", "Baseline year"),
+    "col.target": ("目標値（戦略策定時）", "Target (original)"),
+    "col.revised_target": ("目標値（見直し後）", "Target (revised)"),
+    "col.target_year": ("目標年", "Target year"),
+    "col.actual": ("実績値", "Actual"),
+    "col.progress_rate": ("進捗率", "Progress rate"),
+    "col.grade": ("進捗", "Grade"),
+    "col.published_rate": ("公表進捗率", "Published rate"),
+    "col.published_grade": ("公表進捗", "Published grade"),
+    "col.year": ("年度", "Year"),
+    "col.published": ("公表値", "Published"),
+    "col.recomputed": ("再計算値", "Recomputed"),
+    "col.figure": ("項目", "Figure"),
+    "col.arithmetic": ("計算", "Arithmetic"),
+    "figure.progress_rate": ("進捗率", "progress rate"),
+    "figure.grade": ("進捗", "grade"),
+    # chart series and axes
+    "series.actual": ("実績値", "Actual"),
+    "series.running_total": ("実績値の累計", "Running total of actuals"),
+    "series.baseline": ("基準値", "Baseline"),
+    "series.target": ("目標値（戦略策定時）", "Target (original)"),
+    "series.revised_target": ("目標値（見直し後）", "Target (revised)"),
+    "series.national": ("全国", "National"),
+    "series.reference": ("目標水準", "Target level"),
+    "series.projection": (
+        "直線の傾向（参考・独自分析、予測ではない）",
+        "Straight-line trend (our analysis, not a forecast)",
+    ),
+    "series.milestone": ("目安値", "Milestone (目安値)"),
+    "series.expected_path": ("期待値", "Expected path (期待値)"),
+    "chart.trend": ("実績値の推移", "Trend of actuals"),
+    "chart.rate": ("進捗率の推移", "Progress rate by year"),
+    "chart.value": ("値", "Value"),
+    "chart.series": ("系列", "Series"),
+    "chart.note": ("注", "Note"),
+    "chart.heatmap": ("指標別・年度別の進捗率", "Progress rate by indicator and year"),
+    "chart.heatmap_carried": (
+        "* その年度の実績値がないため、それ以前の実績値による進捗（評価年度の評価と同じ扱い）",
+        "* No actual for that year: the grade stands on the latest earlier actual (as the evaluation grades it)",
+    ),
+    "chart.actual_year": ("実績値の年度", "Year of the actual"),
+    "chart.grade_counts": ("プロジェクト別の進捗区分", "Grades by project"),
+    "chart.count": ("指標数", "Indicators"),
+    # chart descriptions (the SVG's aria-label) and the data table under each chart
+    "chart.trend_description": (
+        "折れ線グラフ：{name}の実績値（{first}〜{last}）と{series}。数値は下の表。",
+        "Line chart: actuals of {name} ({first} to {last}) with {series}. Figures in the table below.",
+    ),
+    "chart.rate_description": (
+        "折れ線グラフ：{name}の年度別の進捗率と進捗区分、80%と100%の線。数値は下の表。",
+        "Line chart: progress rate and grade of {name} by year, with the 80% and 100% lines. Figures in the table below.",
+    ),
+    "chart.rate_description_empty": (
+        "{name}の進捗率はまだありません。",
+        "{name} has no progress rate yet.",
+    ),
+    "chart.grade_counts_description": (
+        "積み上げ棒グラフ：プロジェクトごとの進捗区分別の指標数。数値は下の表。",
+        "Stacked bar chart: number of indicators per grade for each project. Figures in the table below.",
+    ),
+    "chart.heatmap_description": (
+        "ヒートマップ：指標別・年度別の進捗率（{first}〜{last}）。色は進捗区分。数値は下の表。",
+        "Heat map: progress rate by indicator and year ({first} to {last}), coloured by grade. Figures in the table below.",
+    ),
+    "chart.data_table": ("グラフの数値（表）", "Chart data (table)"),
+    # navigation between the pages of a report set, and the PDF's running title
+    "nav.label": ("ページ移動", "Pages"),
+    "nav.index": ("目次", "Contents"),
+    "nav.previous": ("前へ", "Previous"),
+    "nav.next": ("次へ", "Next"),
+    "nav.other_language": ("English", "日本語"),
+    "nav.page": ("ページ", "Page"),
+    "index.projects": ("プロジェクト別の報告", "Reports by project"),
+    "index.pdf": ("PDF（A4）", "PDF (A4)"),
+    "index.all_pdf": ("全報告をまとめたPDF（A4）", "All reports in one PDF (A4)"),
+    "index.counts_note": (
+        "進捗区分ごとの指標数（再計算値）。",
+        "Number of indicators per grade (recomputed).",
+    ),
+    "col.ungraded": ("評価なし", "Not graded"),
+    "provenance.derived": (
+        "公表進捗率からの逆算値（公式統計ではない）",
+        "derived from the published progress rate (not an official statistic)",
+    ),
+    "provenance.official": ("公式統計", "official statistic"),
+    # report sections
+    # generic fallbacks: a dataset names its reports in metadata.json ("report")
+    "report.title": ("進捗状況", "Progress report"),
+    "report.overview_title": ("進捗状況 総括", "Progress overview"),
+    "report.pillar": ("柱", "Pillar"),
+    "report.pillar_unknown": ("—", "—"),  # why is a data note (projects.csv pillar_note), not report text
+    "report.projects_separator": ("・", ", "),
+    "report.catch": ("ねらい", "Aim"),
+    "report.evaluation_year": ("評価年度", "Evaluation year"),
+    "report.summary": ("数値目標及びKPIの進捗", "Numeric targets and KPIs: progress"),
+    "report.indicators": ("指標ごとの推移", "Indicator by indicator"),
+    "report.commentary": ("概況（自動生成）", "Summary (generated)"),
+    "report.analysis": ("分析と課題", "Analysis and challenges"),
+    "report.official": ("公表資料の原文", "Official text as published"),
+    "report.unofficial": ("参考訳（非公式）", "Unofficial English translation"),
+    "report.measures": ("主な施策", "Measures"),
+    "report.partnerships": ("連携地域", "Partnership areas"),
+    "report.start_year": ("開始年度", "Start"),
+    "report.area": ("地域", "Area"),
+    "report.members": ("構成市町村", "Member municipalities"),
+    "report.legend": ("進捗区分", "Grades"),
+    "report.override": ("{names}は次の区分で評価します（{note}）：", "{names} are graded by these bands ({note}):"),
+    "report.source": ("出典", "Source"),
+    "report.lagging": ("進捗が{grade}の指標", "Indicators graded {grade}"),
+    "report.changes": ("前年度からの進捗の変化", "Changes since the previous year"),
+    "report.no_changes": (
+        "前年度から進捗が変わった指標はありません。",
+        "No indicator changed grade since the previous year.",
+    ),
+    "report.generated_note": (
+        "この報告はデータから自動生成されています。英訳はすべて非公式です。",
+        "This report is generated from data. All English texts are unofficial translations.",
+    ),
+    "report.data_digest": (
+        "使用データの識別値（SHA-256の先頭12桁）",
+        "Data used (first 12 hex digits of its SHA-256)",
+    ),
+    "report.custom_template": (
+        "プロジェクト別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
+        "The project reports were made with this notebook instead of kpi_lib's own template",
+    ),
+    # outlook (kpi_lib/analysis/outlook.py): our analysis from the straight-line trend of the actuals, never the official grade
+    "outlook.target_achieved": ("目標達成", "Target reached"),
+    "outlook.on_track": (
+        "直線の傾向では目標年度までに到達",
+        "On the straight-line trend, reached by the target year",
+    ),
+    "outlook.behind": (
+        "直線の傾向では目標年度までに届かない",
+        "On the straight-line trend, not reached by the target year",
+    ),
+    "outlook.not_approaching": ("目標に近づいていない（横ばい・悪化）", "Not moving toward the target (flat or worse)"),
+    "outlook.not_achieved": ("目標年度の実績値で未達成", "Not reached in the target year"),
+    "outlook.not_assessable": ("見通しを示せない", "No outlook"),
+    "col.outlook": ("見通し（参考・独自分析）", "Outlook (our analysis, not the official grade)"),
+    "outlook.heading": ("参考・独自分析（公式の進捗区分ではありません）", "Our analysis, not the official grade"),
+    "outlook.method": (
+        "見通しの方法：実績値（3点以上）に最小二乗法で当てはめた直線の傾きを、最新の実績値から目標年度まで延ばし、"
+        "目標値に届くかを見ています。予測ではなく、公式の進捗区分でもありません。",
+        "How the outlook is made: the slope of a straight line fitted by least squares to the actuals (at least "
+        "three) is continued from the latest actual to the target year and compared with the target. It is not "
+        "a forecast and not the official grade.",
+    ),
+    # the reference a milestone scheme grades against, in the grade table
+    "col.milestone": ("目安値", "Milestone (目安値)"),
+    "col.expected_path": ("期待値", "Expected value (期待値)"),
+    # grade changes between two evaluation years (kpi changes)
+    "col.grade_in": ("{year}の進捗", "Grade {year}"),
+    "col.change": ("変化", "Change"),
+    "change.improved": ("改善", "improved"),
+    "change.worsened": ("悪化", "worsened"),
+    "change.changed": ("変化", "changed"),
+    "change.graded": ("新たに評価", "newly graded"),
+    "change.ungraded": ("評価なし", "no longer graded"),
+    "change.unchanged": ("変化なし", "unchanged"),
+    "changes.none": (
+        "{from_year}から{to_year}までに進捗が変わった指標はありません。",
+        "No indicator changed grade between {from_year} and {to_year}.",
+    ),
+    # words only the Excel workbook uses (excel_export.py, excel_import.py)
+    "xlsx.sheet": ("プロジェクト{n}", "Project {n}"),
+    "xlsx.audit_sheet": ("監査", "Audit"),
+    "xlsx.target": ("目標値", "Target"),
+    "xlsx.at_adoption": ("戦略策定時", "At adoption"),
+    "xlsx.revised": ("見直し後", "Revised"),
+    "xlsx.cumulative_period": ("{a}～{b}", "cumulative {a}–{b}"),
+    "xlsx.note_input": (
+        "実績値のセルは入力・修正でき、kpi import で取り込めます（他のセル、見出し、シート名、隠し列Aは変更しないでください）。",
+        "The 実績値 (actual) cells can be typed in and read back with kpi import (do not change other cells, headings, sheet names or the hidden column A).",
+    ),
+    "xlsx.note_mismatch": (
+        "着色したセルは、公表資料の数値と再計算値が異なります（公表値はコメント及び「監査」シートを参照）。",
+        "Shaded cells: the published figure differs from the recomputation (published figure in the cell's comment and on the Audit sheet).",
+    ),
+    "xlsx.note_derived": (
+        "斜体の全国値は公表進捗率からの逆算値です（公式統計ではありません）。",
+        "National values in italics are derived from the published progress rate (not official statistics).",
+    ),
+    "xlsx.note_computed": (
+        "灰色の欄（進捗率・進捗）は計算値です。kpi import / kpi export が実績値から再計算します（入力しても使われません）。",
+        "Grey cells (progress rate, grade) are computed: kpi import / kpi export recompute them from the actuals (anything typed there is not used).",
+    ),
+    "xlsx.published": ("公表値", "Published"),
+    "xlsx.recomputed": ("再計算", "Recomputed"),
+    "xlsx.audit_title": (
+        "監査：公表資料の数値と再計算値の不一致",
+        "Audit: published figures that disagree with the recomputation",
+    ),
+    # generated commentary (commentary.py): whole sentences with {placeholders}; the code only picks and fills them
+    "commentary.name_missing": (
+        "この指標の名称はデータにありません（原資料から読み取れなかったため。kpi audit のデータ注記を参照）。",
+        "This indicator's name is not in the data (it could not be read from the source; see the data notes of "
+        "kpi audit).",
+    ),
+    "commentary.no_actual": ("{year}までの実績値はまだありません。", "There is no actual value up to {year} yet."),
+    "commentary.earlier_actual": (
+        "{year}の実績値は{why}のため、{latest_year}の実績値で評価しています。",
+        "The {year} actual is {why}, so the evaluation uses the {latest_year} actual.",
+    ),
+    "commentary.why.not_yet": ("未公表（未）", "not yet available (未)"),
+    "commentary.why.not_measured": ("調査なし（—）", "not measured (—)"),
+    "commentary.why.not_given": ("未記載", "not given"),
+    "commentary.actual": ("{latest_year}の実績値は{latest}です。", "The latest actual is {latest} ({latest_year})."),
+    "commentary.actual_same": (
+        "{latest_year}の実績値は{latest}で、前回（{previous_year}）と同じです。",
+        "The latest actual is {latest} ({latest_year}), the same as in {previous_year}.",
+    ),
+    "commentary.actual_up": (
+        "{latest_year}の実績値は{latest}で、前回（{previous_year}：{previous}）から{difference}増加しました。",
+        "The latest actual is {latest} ({latest_year}), up {difference} from {previous} in {previous_year}.",
+    ),
+    "commentary.actual_down": (
+        "{latest_year}の実績値は{latest}で、前回（{previous_year}：{previous}）から{difference}減少しました。",
+        "The latest actual is {latest} ({latest_year}), down {difference} from {previous} in {previous_year}.",
+    ),
+    "commentary.points": ("{number}ポイント", "{number} percentage points"),
+    "commentary.published_rate": (
+        "公表資料の{year}の進捗率（{published}%）は、再計算値（{recomputed}%：{arithmetic}）と一致しません。",
+        "The published {year} progress rate ({published}%) differs from the recomputed {recomputed}% ({arithmetic}).",
+    ),
+    "commentary.published_grade": (
+        "公表資料の{year}の進捗（{published}）は、凡例による再判定（{recomputed}）と一致しません。",
+        "The published {year} grade ({published}) differs from the legend's result ({recomputed}).",
+    ),
+    "commentary.derived_national": (
+        "比較に用いた全国値は原資料に記載がなく、公表進捗率から逆算した値です（公式統計ではありません）。",
+        "The national value used here is not printed in the source; it is derived from the published "
+        "progress rate and is not an official statistic.",
+    ),
+    # what an indicator is measured against, placed into the sentences below as {what}
+    "commentary.what.national": ("全国値（{reference}、{year}）", "the national value ({reference}, {year})"),
+    "commentary.what.baseline": ("基準値（{reference}）", "the baseline ({reference})"),
+    "commentary.what.target": ("目標値（{reference}、{year}）", "the target ({reference}, {year})"),
+    # schemes that grade against milestones.csv: the value for the actual's year, never "the target"
+    "commentary.what.milestone": ("{year}の目安値（{reference}）", "the interim milestone for {year} ({reference})"),
+    "commentary.what.expected_path": ("{year}の期待値（{reference}）", "the expected value for {year} ({reference})"),
+    "commentary.graded_against.milestone": (
+        "進捗区分は最終目標ではなく、その年度の目安値に対する進捗で判定しています。",
+        "The grade measures progress toward the interim milestone of the year, not the final target.",
+    ),
+    "commentary.graded_against.expected_path": (
+        "進捗区分は最終目標ではなく、その年度の期待値に対する達成度で判定しています。",
+        "The grade measures progress against the expected value of the year, not the final target.",
+    ),
+    "commentary.what.cumulative": (
+        "累計の目標値（{reference}、{year}）",
+        "the cumulative target ({reference} over {start}–{end})",
+    ),
+    "commentary.reached": ("{what}を達成しています。", "It has reached {what}."),
+    "commentary.no_increase": ("{what}と同じで、増加していません。", "It equals {what}, so there is no increase yet."),
+    "commentary.gap": (
+        "{what}まであと{gap}（進捗率で{points}ポイント）です。",
+        "It is {gap} short of {what} ({points} points of progress rate).",
+    ),
+    "commentary.pace_needed": (
+        "{year}の目標達成には、年平均{pace}の{change}が必要です。",
+        "Reaching it in {year} needs an average {change} of {pace} a year.",
+    ),
+    "commentary.change.increase": ("増加", "increase"),
+    "commentary.change.decrease": ("減少", "decrease"),
+    "commentary.change.addition": ("上積み", "addition"),
+    "commentary.target_year_passed": (
+        "目標年度（{year}）を過ぎ、目標値は達成されませんでした。",
+        "The target year ({year}) has passed without the target being reached.",
+    ),
+    "commentary.target_year_missed": (
+        "目標年度（{year}）の実績値は目標値に達しませんでした。",
+        "The actual of the target year ({year}) did not reach the target.",
+    ),
+    "commentary.target_year_pending": (
+        "目標年度（{year}）の実績値はまだありません。",
+        "The actual of the target year ({year}) is not yet available.",
+    ),
+    "commentary.grade": ("進捗は{grade}（{label}）です。", "The grade is {grade}: {label}."),
+    "commentary.grade_unchanged": ("{year}の評価（{old}）から変わっていません。", "Unchanged from {year} ({old})."),
+    "commentary.grade_improved": ("{year}の評価（{old}）から改善しました。", "It improved from {old} in {year}."),
+    "commentary.grade_fell": ("{year}の評価（{old}）から低下しました。", "It fell from {old} in {year}."),
+    "commentary.grade_changed": ("{year}の評価（{old}）から変化しました。", "It changed from {old} in {year}."),
+    "commentary.sentence_gap": ("", " "),  # between two sentences in one item
+    "commentary.count": ("{grade}が{n}", "{n} {grade}"),
+    "commentary.counts_separator": ("、", ", "),
+    "commentary.names_separator": ("、", "; "),
+    "commentary.project_counts": (
+        "{year}の評価対象{n}指標のうち、{counts}です。",
+        "Of the {n} indicators evaluated for {year}: {counts}.",
+    ),
+    "commentary.ungraded": (
+        "実績値のない{n}指標は評価していません。",
+        "{n} indicator(s) without an actual value are not graded.",
+    ),
+    "commentary.worst": ("{grade}の指標：{names}。", "Graded {grade}: {names}."),
+    "commentary.shared_name": ("{name}（プロジェクト{projects}）", "{name} (projects {projects})"),
+    "commentary.change_item": ("{name}（{old}→{new}）", "{name} ({old} → {new})"),
+    "commentary.changes": ("{year}から進捗が変わった指標：{items}。", "Grades changed since {year}: {items}."),
+    "commentary.no_changes": ("{year}から進捗が変わった指標はありません。", "No grade changed since {year}."),
+    "commentary.outlook": ("見通し（参考・独自分析）：{label}。", "Outlook (our analysis): {label}."),
+    "commentary.projection": (
+        "実績値{n}点に当てはめた直線の傾きは年{slope}の{change}で、この傾きで最新の実績値から延ばすと{year}の値は{projected}となり、{when}",
+        "A straight line fitted to the {n} actuals changes by {slope} a year ({change}); continued from the latest "
+        "actual at that slope, the value in {year} would be {projected}, and {when}",
+    ),
+    "commentary.projection_running_total": (
+        "各年度までの累計値{n}点に当てはめた直線の傾きは年{slope}の{change}で、この傾きで最新の累計値から延ばすと{year}の累計は{projected}となり、{when}",
+        "A straight line fitted to the {n} running totals (one for each year) changes by {slope} a year "
+        "({change}); continued from the latest running total at that slope, the total in {year} would be "
+        "{projected}, and {when}",
+    ),
+    "commentary.running_total": (
+        "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
+        "The running total from {start}, when the cumulative target's period began, up to {latest_year} is "
+        "{total}; the progress rate is worked out on this total.",
+    ),
+    "commentary.projection_never": ("目標値には届きません。", "the target would never be reached."),
+    "commentary.projection_in_time": (
+        "目標年度までに目標値に届きます。",
+        "the target would be reached by the target year.",
+    ),
+    "commentary.projection_late": (
+        "目標値に届くのは{year}で、目標年度より後です。",
+        "the target would be reached only in {year}, after the target year.",
+    ),
+    "commentary.projection_is": (
+        "これは実績値の直線的な傾向を延ばしたもので、予測ではなく、公式の進捗区分でもありません。",
+        "This only extends the straight-line trend of the actuals: it is not a forecast and not the official grade.",
+    ),
+    "commentary.projection_too_few": (
+        "実績値が{n}点しかないため（3点以上が必要）、直線の傾向による見通しは示しません。",
+        "There are only {n} actual(s) (three are needed), so no straight-line outlook is given.",
+    ),
+    "commentary.projection_no_final_total": (
+        "この累計目標の最終目標値は公表されていないため、見通しは示しません（進捗区分は年度ごとの値に対して判定しています）。",
+        "The final total of this cumulative target is not published, so no outlook is given (the grade is "
+        "measured against the value set for each year).",
+    ),
+    "commentary.projection_no_target": (
+        "比較する目標値がないため、見通しは示しません。",
+        "There is no target value to compare with, so no outlook is given.",
+    ),
+    "commentary.outlook_not_achieved": (
+        "目標年度（{year}）の実績値が出ており、目標値に届いていないため、見通しではなく未達成です。",
+        "The target year's ({year}) actual is in and short of the target: not an outlook but not reached.",
+    ),
+    "commentary.change.flat": ("横ばい", "flat"),
+    "commentary.pace_adjusted": (
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%です（公式の進捗区分は変わりません）。",
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
+        "rate is {rate:.1f}% (the official grade is unchanged).",
+    ),
+    # the pace disagrees with the trend outlook: the outlook is the judgement, the pace is explained
+    "commentary.pace_ahead_but_trend_behind": (
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を上回っています。ただし、見通しは直近までの直線の傾向によるもので、その傾きでは目標年度までに届きません（公式の進捗区分は変わりません）。",
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
+        "rate is {rate:.1f}%, so the total so far is ahead of that share. The outlook, however, follows the "
+        "straight-line trend, and at that slope the target is not reached by the target year (the official "
+        "grade is unchanged).",
+    ),
+    "commentary.pace_behind_but_trend_on_track": (
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を下回っています。ただし、見通しは直近までの直線の傾向によるもので、その傾きなら目標年度までに届きます（公式の進捗区分は変わりません）。",
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
+        "rate is {rate:.1f}%, so the total so far is behind that share. The outlook, however, follows the "
+        "straight-line trend, and at that slope the target is reached by the target year (the official grade "
+        "is unchanged).",
+    ),
+    # the arithmetic column of kpi audit (audit.py)
+    "audit.national_value": ("（{year}年度の全国値）", " (national value {year})"),
+    "audit.baseline": ("（基準値）", " (baseline)"),
+    "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),
+    "audit.no_actual_in_year": ("この年度の実績値はありません", "no actual value for this year"),
+    "audit.no_actual_up_to": ("この年度までの実績値はありません", "no actual value up to this year"),
+    "audit.reason": ("進捗率{rate}%（{year}年度の実績値）", "rate {rate}% (actual of {year})"),
+    "audit.below": ("{reason}は{limit}%未満 → {grade}", "{reason} is below {limit}% → {grade}"),
+    "audit.state": ("{reason}、{state} → {grade}", "{reason}, {state} → {grade}"),
+    "audit.achieved": ("目標値を達成", "target achieved"),
+    "audit.original_achieved": ("上方修正前の目標値を達成", "original target achieved"),
+    "audit.not_achieved": ("目標値は未達成", "target not achieved"),
+    "audit.disagreements": (
+        "{n}件の公表値が再計算値と一致しません。",
+        "{n} published figure(s) disagree with the recomputation.",
+    ),
+    "audit.notes_heading": (
+        "データの注記（不一致ではありません。原資料の転記についてデータ自身が記録している注記です）：",
+        "Data notes (not disagreements: what the data records about its transcription from the source):",
+    ),
+    "audit.no_notes": ("データに注記はありません。", "The data carries no notes."),
+    "col.note_file": ("ファイル", "File"),
+    "col.note_key": ("行", "Row"),
+    "col.note_column": ("列", "Column"),
+    "col.note_note": ("注記", "Note"),
+    "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
+    # the workbook template that `kpi new` writes (new_dataset.py)
+    "new.note": (
+        "新しいデータセットの入力用ブックです。プロジェクト名（日本語・英語）とキャッチフレーズを記入し、"
+        "各指標を空いた行に記入してください：設定項目（1行目に日本語、2行目に英語）、基準値と基準年、目標値と目標年、"
+        "見直し後の目標値と年（任意）、年度ごとの実績値（数値、未 又は —）{milestone}、単位（1行目に日本語、2行目に英語）、"
+        "方向（higher：高いほど良い、lower：低いほど良い）、目標の種類（空欄：value（数値目標）、cumulative（累計：2行目に"
+        "累計期間の初年度）、above_baseline、at_least_baseline）、実績値の種類（空欄：annual（各年度の値）、"
+        "cumulative_to_date（累計値））。使わない行・シートは空欄のままにし、kpi import で取り込みます。"
+        "指標IDは隠し列Aにあります（p1_t01 = プロジェクト1の数値目標1行目、p1_k01 = KPI 1行目）。",
+        "A workbook to start a new dataset. Type each project's name and catch line (Japanese and English) and "
+        "one indicator per empty row: its name (Japanese on the first line, English on the second), baseline "
+        "and its year, target and its year, revised target and year (optional), the actuals of each year "
+        "(a number, 未 or —){milestone}, unit (Japanese, then English), direction (higher or lower is better), "
+        "target kind (empty: value; cumulative, with the first year of its period on the second line; "
+        "above_baseline; at_least_baseline) and what the actuals are (empty: annual, each year's value; "
+        "cumulative_to_date: running totals). Leave unused rows and sheets empty, then run kpi import. "
+        "Indicator ids are in the hidden column A (p1_t01: project 1's first 数値目標 row, p1_k01: its first KPI row).",
+    ),
+    "new.milestone": (
+        "、その下の行に年度ごとの{what}",
+        ", and on the row below, the {what} for each year",
+    ),
+    "new.project_name_ja": ("プロジェクト名（日本語）", "Project name (Japanese)"),
+    "new.project_name_en": ("プロジェクト名（英語）", "Project name (English)"),
+    "new.catch_ja": ("キャッチフレーズ（日本語）", "Catch line (Japanese)"),
+    "new.catch_en": ("キャッチフレーズ（英語）", "Catch line (English)"),
+    "new.unit": ("単位", "Unit"),
+    "new.direction": ("方向", "Direction"),
+    "new.target_kind": ("目標の種類", "Target kind"),
+    "new.actual_basis": ("実績値の種類", "Actuals are"),
+}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise KpiError(f"unknown language {lang!r}: use ja or en")
+    return lang
+
+
+def text(key: str, lang: str = "ja") -> str:
+    ja, en = _LABELS[key]
+    return ja if check_lang(lang) == "ja" else en
+
+
+def kind_label(kind: str, lang: str = "ja") -> str:
+    return text(f"kind.{kind}", lang)

@@ -1,0 +1,775 @@
+"""Load a data directory into a validated Dataset, reporting every problem at once.
+
+Harmless variants are accepted and normalised: a UTF-8 byte-order mark (Excel writes one),
+full-width digits, 1,000 separators, surrounding spaces, any dash for —, era-form years.
+Everything else that is wrong becomes a Problem naming file, line, column and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi_lib.core import numbers, resources
+from kpi_lib.core.errors import DataError, KpiError, Problem
+from kpi_lib.core.files import InputFileError, read_input_file
+from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
+from kpi_lib.dataset.schema import METADATA, METADATA_FILE, METADATA_KEYS, TABLES, Table
+from kpi_lib.dataset.scheme import Scheme, load_scheme
+
+DEFAULT_DATA_DIR = resources.DATA_DIR
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables of one data directory (tidy pandas DataFrames) and its metadata."""
+
+    data_dir: Path
+    metadata: dict
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    digest: str = ""  # of the files it was read from (see data_digest): reports show it
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def scheme_name(self) -> str:
+        return self.metadata["scheme"]
+
+    @property
+    def project_numbers(self) -> list[int]:
+        return sorted(int(p) for p in self.projects["project"])
+
+    @property
+    def years(self) -> list[int]:
+        """Years that have at least one actual value."""
+        a = self.actuals
+        return sorted(int(y) for y in a.loc[a["actual_state"] == numbers.VALUE, "year"].unique())
+
+    @property
+    def latest_year(self) -> int:
+        """The most recent year with any actual value: the default evaluation year."""
+        check_gradable(self)
+        if not self.years:
+            raise KpiError(
+                f"{self.data_dir} has no actual value yet: nothing to evaluate (add actuals with kpi import, "
+                "or give an evaluation year of the strategy period)"
+            )
+        return self.years[-1]
+
+
+def check_gradable(dataset: Dataset) -> None:
+    """A one-line KpiError for a dataset with no indicators yet (as `kpi new` writes it)."""
+    if dataset.indicators.empty:
+        raise KpiError(
+            f"{dataset.data_dir} has no indicators yet: nothing to grade (fill in the workbook that "
+            "kpi new wrote and read it in with kpi import)"
+        )
+
+
+def report_title(metadata: dict, which: str, lang: str) -> str:
+    """A report title from metadata.json's "report" object (`which`: title or overview_title),
+    or the generic label where the dataset names none."""
+    from kpi_lib.core.labels import text
+
+    report = metadata.get("report")
+    named = report.get(f"{which}_{lang}") if isinstance(report, dict) else None
+    if which == "title" and not named:
+        named = metadata.get(f"title_{lang}")  # the strategy's own title
+    return named if isinstance(named, str) and named.strip() else text(f"report.{which}", lang)
+
+
+def check_year(dataset: Dataset, year, to_period_end: bool = False) -> int:
+    """An evaluation year given by a user (any form parse_fiscal_year reads) as a number: one the
+    data has actuals for, or with `to_period_end` also a later year of the strategy period
+    (metadata.json's period; any later year when it names no end), for actuals still to come."""
+    fy = parse_fiscal_year(year)
+    check_gradable(dataset)
+    if dataset.years or not to_period_end:
+        first, latest = dataset.years[0] if dataset.years else None, dataset.latest_year  # raises: no actual yet
+    else:  # indicators without actuals yet (a new strategy): any year of its period, "not yet evaluated"
+        first = latest = dataset.metadata["period"]["first"]
+    end = dataset.metadata.get("period", {}).get("last") if to_period_end else latest
+    if fy < first or (end is not None and fy > max(end, latest)):
+        period = f" and the strategy period runs to FY{end}" if to_period_end and end is not None else ""
+        raise KpiError(
+            f"no evaluation for {fiscal_year_label(fy, 'en')}: the data has actuals for FY{first}-FY{latest}{period}"
+        )
+    return fy
+
+
+def check_project(dataset: Dataset, project) -> int:
+    """A project number given by a user, as a number the data has."""
+    projects = dataset.project_numbers
+    try:
+        number = int(project)
+    except (TypeError, ValueError):
+        number = None
+    if number not in projects:
+        raise KpiError(f"unknown project {project}: the data has projects {', '.join(map(str, projects))}")
+    return number
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(file, line, column, message))
+
+
+def resolve_data_dir(data_dir: str | Path | None) -> Path:
+    return DEFAULT_DATA_DIR if data_dir in (None, "") else Path(data_dir)
+
+
+def validate(data_dir: str | Path | None = None) -> list[Problem]:
+    """Every problem in a data directory (an empty list when it is valid)."""
+    try:
+        load_dataset(data_dir)
+    except DataError as e:
+        return e.problems
+    return []
+
+
+def load_dataset(data_dir: str | Path | None = None) -> Dataset:
+    """Read and validate a data directory; raise DataError listing every problem."""
+    root = resolve_data_dir(data_dir)
+    if not root.is_dir():
+        raise KpiError(f"data directory not found: {root}")
+    return _load(root)
+
+
+def _load(root: Path) -> Dataset:
+    out = _Collector()
+    metadata = _read_metadata(root, out)
+    raw: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for table in TABLES.values():
+        rows = _read_table(root, table, out)
+        if rows is not None:
+            raw[table.name] = rows
+    frames = {name: _parse_table(TABLES[name], rows, out) for name, rows in raw.items()}
+    for name, table in TABLES.items():
+        if name not in frames:
+            frames[name] = _empty_frame(table)
+    # Cross-table checks need the tables others refer to; rows that already have a problem are
+    # not checked again, so one mistake gives one message while independent mistakes are all reported.
+    if all(name in raw for name in ("projects", "indicators", "project_indicators")):
+        flagged = {(p.file, p.line) for p in out.problems}
+        scheme = _dataset_scheme(root, metadata)
+        _check_references(frames, out)
+        _check_indicator_rules(frames, metadata, out, flagged, scheme)
+        _check_scheme_rules(frames, scheme, out, flagged, milestones_file="milestones" in raw)
+        if scheme is not None:
+            _normalise_grades(frames["published_grades"], scheme)
+    if out.problems:
+        raise DataError(out.problems)
+    tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
+    return Dataset(root, metadata, tables, data_digest(root))
+
+
+def data_files(root: Path) -> dict[str, Path]:
+    """The files a data directory's dataset is read from, by their name inside it: metadata.json,
+    the tables present and a scheme file that metadata.json names (one outside the directory is
+    named by its file name)."""
+    root = Path(root)
+    names = [METADATA_FILE, *(t.file for t in TABLES.values())]
+    files = {name: root / name for name in names if (root / name).exists() or (root / name).is_symlink()}
+    try:
+        scheme = json.loads(read_input_file(root / METADATA_FILE).decode("utf-8-sig")).get("scheme")
+    except (OSError, ValueError, AttributeError):
+        scheme = None
+    if isinstance(scheme, str) and scheme.endswith(".toml"):
+        path = Path(scheme) if Path(scheme).is_absolute() else root / scheme
+        inside = not Path(scheme).is_absolute() and ".." not in Path(scheme).parts
+        files[scheme if inside else path.name] = path
+    return files
+
+
+def data_digest(root: Path) -> str:
+    """What a report says it was made from: the first 12 hex digits of a SHA-256 over the data
+    files (data_files), sorted by name, each as its name and its bytes."""
+    h = hashlib.sha256()
+    for name, path in sorted(data_files(root).items()):
+        data = read_input_file(path)
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()[:12]
+
+
+def _read_metadata(root: Path, out: _Collector) -> dict:
+    try:
+        data = read_input_file(root / METADATA_FILE)
+    except InputFileError as e:
+        out.add(METADATA_FILE, None, None, str(e))
+        return {}
+    if _is_utf16(data):
+        out.add(METADATA_FILE, None, None, "the file is UTF-16: save it as UTF-8")
+        return {}
+    try:
+        meta = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        out.add(METADATA_FILE, None, None, f"not valid UTF-8 ({e.reason} at byte {e.start})")
+        return {}
+    except json.JSONDecodeError as e:
+        out.add(METADATA_FILE, e.lineno, None, f"not valid JSON ({e.msg}, column {e.colno})")
+        return {}
+    if not isinstance(meta, dict):
+        out.add(METADATA_FILE, 1, None, "must be a JSON object")
+        return {}
+    for key in METADATA_KEYS:
+        if key not in meta:
+            out.add(METADATA_FILE, None, key, "key is missing")
+    meta = _check_metadata_types(meta, out)
+    period = meta.get("period", {})
+    years = [period.get(k) for k in ("first", "last")] if isinstance(period, dict) else []
+    if not (len(years) == 2 and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
+        out.add(METADATA_FILE, None, "period", 'must be {"first": YEAR, "last": YEAR}')
+        meta = {k: v for k, v in meta.items() if k != "period"}  # so later checks do not use it
+    elif years[0] > years[1]:
+        out.add(METADATA_FILE, None, "period", f"the period ends ({years[1]}) before it starts ({years[0]})")
+        meta = {k: v for k, v in meta.items() if k != "period"}
+    if "scheme" in meta:
+        try:
+            load_scheme(str(meta["scheme"]), base=root)
+        except KpiError as e:
+            out.add(METADATA_FILE, None, "scheme", str(e))
+    return meta
+
+
+def _metadata_type_ok(value, kind: str) -> bool:
+    if kind == "text":
+        return isinstance(value, str) and bool(value.strip())
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "text list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, dict)
+
+
+_METADATA_TYPE_WORDS = {
+    "text": "text (a non-empty string)",
+    "int": "a whole number",
+    "text list": "a list of strings",
+    "object": "a JSON object",
+}
+
+
+def _check_metadata_types(meta: dict, out: _Collector) -> dict:
+    """Every key of metadata.json against schema.METADATA: unknown keys and wrong types are one
+    problem each, naming the key; the keys that fail are dropped so nothing later uses them."""
+    spec = {k.key: k for k in METADATA}
+    bad: set[str] = set()
+
+    def walk(table: dict, prefix: str) -> None:
+        for key, value in table.items():
+            dotted = f"{prefix}{key}"
+            if dotted not in spec:
+                known = ", ".join(k for k in spec if k.count(".") == dotted.count(".") and k.startswith(prefix))
+                out.add(METADATA_FILE, None, None, f"key '{dotted}' is unknown (known: {known}; see data/README.md)")
+                bad.add(dotted)
+            elif not _metadata_type_ok(value, spec[dotted].type):
+                words = _METADATA_TYPE_WORDS[spec[dotted].type]
+                out.add(
+                    METADATA_FILE,
+                    None,
+                    None,
+                    f"key '{dotted}' must be {words}, not {json.dumps(value, ensure_ascii=False)}",
+                )
+                bad.add(dotted)
+            elif spec[dotted].type == "object" and dotted != "period":  # period: one message below
+                walk(value, f"{dotted}.")
+                for k in spec.values():
+                    if k.required and k.key.startswith(f"{dotted}.") and k.key[len(dotted) + 1 :] not in value:
+                        out.add(METADATA_FILE, None, k.key, "key is missing")
+
+    walk(meta, "")
+    clean = {k: v for k, v in meta.items() if k not in bad}
+    for key in ("source", "report"):
+        if isinstance(clean.get(key), dict):
+            clean[key] = {k: v for k, v in clean[key].items() if f"{key}.{k}" not in bad}
+    return clean
+
+
+def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, dict[str, str]]] | None:
+    path = root / table.file
+    if not path.exists() and not path.is_symlink():
+        if table.required:
+            out.add(table.file, None, None, "file is missing")
+        return None
+    try:
+        data = read_input_file(path)
+    except InputFileError as e:
+        out.add(table.file, None, None, str(e))
+        return None
+    if _is_utf16(data):
+        out.add(table.file, None, None, "the file is UTF-16: save it as UTF-8 (CSV UTF-8 in Excel)")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("cp932")
+            hint = " (it looks like Shift_JIS: save it as UTF-8)"
+        except UnicodeDecodeError:
+            pass
+        out.add(table.file, line, None, f"not valid UTF-8{hint}")
+        return None
+    text = text.replace("\r\n", "\n")  # CRLF files (Excel, git autocrlf) read as LF, in quoted cells too
+    if "\ufeff" in text:
+        out.add(table.file, text[: text.index("\ufeff")].count("\n") + 1, None, "stray byte-order mark inside the file")
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        out.add(table.file, 1, None, "file is empty (expected a header row)")
+        return None
+    except csv.Error as e:
+        out.add(table.file, 1, None, f"malformed CSV ({e})")
+        return None
+    header = [h.strip() for h in header]
+    ok = True
+    for name in table.column_names:
+        if name not in header:
+            out.add(table.file, 1, name, "column is missing from the header")
+            ok = False
+    for name in header:
+        if name not in table.column_names:
+            out.add(table.file, 1, name or "(empty)", f"unknown column (expected: {', '.join(table.column_names)})")
+            ok = False
+    if len(set(header)) != len(header):
+        out.add(table.file, 1, None, "duplicate column names in the header")
+        ok = False
+    if not ok:
+        return None
+    rows = []
+    while True:
+        line = reader.line_num + 1  # a quoted cell can span lines: report the line the row starts on
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            hint = ": a quoted cell is never closed" if "end of data" in str(e) else ""
+            out.add(table.file, line, None, f"malformed CSV ({e}){hint}")
+            return None
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            out.add(table.file, line, None, f"has {len(record)} fields, the header has {len(header)}")
+            continue
+        rows.append((line, {h: cell.strip() for h, cell in zip(header, record)}))
+    return rows
+
+
+def _is_utf16(data: bytes) -> bool:
+    """A UTF-16 byte-order mark, or the NUL bytes that UTF-16 puts beside every ASCII character."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:200]
+    return len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4)
+
+
+def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Collector) -> pd.DataFrame:
+    records = []
+    seen: dict[tuple, int] = {}
+    for line, row in rows:
+        rec: dict[str, object] = {"_line": line}
+        for col in table.columns:
+            raw = row[col.name]
+            if raw == "":
+                if col.required:
+                    out.add(table.file, line, col.name, "value is missing")
+                rec[col.name] = None
+                if col.type == "cell":
+                    rec[f"{col.name}_state"] = numbers.BLANK
+                continue
+            try:
+                _parse_value(col, raw, rec)
+            except (KpiError, numbers.CellError) as e:
+                out.add(table.file, line, col.name, str(e))
+                rec[col.name] = None
+        key = tuple(rec.get(k) for k in table.key)
+        if None not in key:
+            if key in seen:
+                keytext = ", ".join(f"{k}={v}" for k, v in zip(table.key, key))
+                out.add(
+                    table.file, line, ", ".join(table.key), f"duplicate row for {keytext} (first at line {seen[key]})"
+                )
+            else:
+                seen[key] = line
+        records.append(rec)
+    df = pd.DataFrame.from_records(records, columns=["_line", *_frame_columns(table)])
+    return df
+
+
+def _parse_value(col, raw: str, rec: dict) -> None:
+    if col.type == "text":
+        rec[col.name] = raw
+    elif col.type == "enum":
+        if raw not in col.choices:
+            raise KpiError(f"{raw!r} is not one of {', '.join(col.choices)}")
+        rec[col.name] = raw
+    elif col.type == "int":
+        cell = numbers.parse_cell(raw, allow_states=False)
+        if cell.value is None or cell.decimals or cell.value != int(cell.value):
+            raise KpiError(f"not a whole number: {raw!r}")
+        rec[col.name] = int(cell.value)
+    elif col.type == "year":
+        numbers.refuse_digit_lookalikes(raw)  # NFKC in parse_fiscal_year would read 201⁸ as 2018
+        rec[col.name] = parse_fiscal_year(raw)
+    elif col.type == "number":
+        cell = numbers.parse_cell(raw, allow_states=False)
+        rec[col.name] = cell.value
+        rec[f"{col.name}_decimals"] = cell.decimals
+    elif col.type == "cell":
+        cell = numbers.parse_cell(raw)
+        rec[col.name] = cell.value
+        rec[f"{col.name}_state"] = cell.state
+        rec[f"{col.name}_decimals"] = cell.decimals
+    else:  # pragma: no cover - schema.py only uses the types above
+        raise AssertionError(col.type)
+
+
+def _frame_columns(table: Table) -> list[str]:
+    cols: list[str] = []
+    for col in table.columns:
+        cols.append(col.name)
+        if col.type == "cell":
+            cols += [f"{col.name}_state", f"{col.name}_decimals"]
+        elif col.type == "number":
+            cols.append(f"{col.name}_decimals")
+    return cols
+
+
+def _empty_frame(table: Table) -> pd.DataFrame:
+    return pd.DataFrame(columns=["_line", *_frame_columns(table)])
+
+
+def _show(value):
+    """A whole number as written: an int column holding a missing value comes back as floats."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
+    projects = set(f["projects"]["project"])
+    indicators = set(f["indicators"]["indicator"])
+    pillars = set(f["pillars"]["pillar"])
+    memberships = set(zip(f["project_indicators"]["project"], f["project_indicators"]["indicator"]))
+
+    def check(table: str, column: str, allowed: set, what: str) -> None:
+        df = f[table]
+        for line, value in zip(df["_line"], df[column]):
+            if value is not None and not pd.isna(value) and value not in allowed:
+                out.add(TABLES[table].file, int(line), column, f"unknown {what} {_show(value)!r}")
+
+    if len(pillars):
+        check("projects", "pillar", pillars, "pillar")
+    check("project_indicators", "project", projects, "project")
+    check("project_indicators", "indicator", indicators, "indicator")
+    for table in ("actuals", "benchmarks", "milestones", "published_rates", "published_grades"):
+        check(table, "indicator", indicators, "indicator")
+    for table in ("published_rates", "published_grades", "analysis", "measures"):
+        check(table, "project", projects, "project")
+    for table in ("published_rates", "published_grades"):
+        df = f[table]
+        for line, p, i in zip(df["_line"], df["project"], df["indicator"]):
+            if p in projects and i in indicators and (p, i) not in memberships:
+                out.add(
+                    TABLES[table].file,
+                    int(line),
+                    "indicator",
+                    f"indicator {i!r} is not listed for project {_show(p)} in project_indicators.csv",
+                )
+    pi = f["project_indicators"]
+    seen: dict[tuple, int] = {}
+    for line, p, k, pos in zip(pi["_line"], pi["project"], pi["kind"], pi["position"]):
+        if (p, k, pos) in seen:
+            out.add(
+                "project_indicators.csv",
+                int(line),
+                "position",
+                f"position {_show(pos)} of project {_show(p)} {k} is already used at line {seen[(p, k, pos)]}",
+            )
+        seen[(p, k, pos)] = int(line)
+    listed = set(pi["indicator"])
+    for line, ind in zip(f["indicators"]["_line"], f["indicators"]["indicator"]):
+        if ind not in listed:
+            out.add(
+                "indicators.csv",
+                int(line),
+                "indicator",
+                f"indicator {ind!r} belongs to no project (add it to project_indicators.csv)",
+            )
+
+
+def _check_indicator_rules(
+    f: dict[str, pd.DataFrame],
+    metadata: dict,
+    out: _Collector,
+    flagged: set[tuple[str, int | None]] = frozenset(),
+    scheme: Scheme | None = None,
+) -> None:
+    # the target (or the baseline) is the divisor only when the scheme's rate is a ratio to the final
+    # target; with no readable scheme (reported already) these checks would only add noise
+    ratio = scheme is not None and scheme.definition == "ratio" and scheme.reference == "final_target"
+    period = metadata.get("period", {})
+    first, last = period.get("first"), period.get("last")
+    a = f["actuals"]  # no actual yet is valid (a new strategy's first year): its grades are "not yet evaluated"
+    if first is not None and last is not None:
+        for line, year in zip(a["_line"], a["year"]):
+            if not pd.isna(year) and not first <= year <= last:
+                out.add(
+                    "actuals.csv",
+                    int(line),
+                    "year",
+                    f"year {int(year)} is outside the strategy period {first}-{last} (metadata.json)",
+                )
+    baseline_years = {
+        i: (int(y), int(line))
+        for i, y, line in zip(f["indicators"]["indicator"], f["indicators"]["baseline_year"], f["indicators"]["_line"])
+        if y is not None and not pd.isna(y) and ("indicators.csv", int(line)) not in flagged
+    }
+    for line, i, year in zip(a["_line"], a["indicator"], a["year"]):
+        inside = first is None or last is None or (not pd.isna(year) and first <= year <= last)
+        if inside and i in baseline_years and not pd.isna(year) and year < baseline_years[i][0]:  # one message
+            out.add(
+                "actuals.csv",
+                int(line),
+                "year",
+                f"year {int(year)} is before the baseline year {baseline_years[i][0]} of {i!r} "
+                f"(indicators.csv line {baseline_years[i][1]})",
+            )
+    bench = f["benchmarks"]
+    bench_keys = set(zip(bench["indicator"], bench["year"]))
+    measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
+    value_years = measured.groupby("indicator")["year"].apply(lambda ys: [int(y) for y in ys]).to_dict()
+    ind = f["indicators"]
+    file = "indicators.csv"
+    bench_complete = not any(name == "benchmarks.csv" for name, _ in flagged)
+    for r in ind.to_dict("records"):
+        line, kind = int(r["_line"]), r["target_kind"]
+        if (file, line) in flagged:
+            continue
+
+        def has(c, r=r):
+            return r[c] is not None and not (isinstance(r[c], float) and np.isnan(r[c]))
+
+        if (r["name_source"] == "missing") == has("name_ja"):
+            out.add(file, line, "name_ja", "must be empty exactly when name_source is 'missing'")
+        if r["baseline_state"] == numbers.NOT_YET:
+            out.add(file, line, "baseline", "a baseline cannot be 未")
+        if r["baseline_state"] == numbers.VALUE and not has("baseline_year"):
+            out.add(file, line, "baseline_year", "a baseline value needs its year")
+        if has("revised_target") and not has("target"):
+            out.add(file, line, "revised_target", "a revised target without an original target")
+        if has("revised_target") and not has("revised_target_year"):
+            out.add(file, line, "revised_target_year", "a revised target needs its year")
+        if has("baseline_year") and has("target_year") and r["target_year"] < r["baseline_year"]:
+            out.add(
+                file,
+                line,
+                "target_year",
+                f"the target year {int(r['target_year'])} is before the baseline year {int(r['baseline_year'])}",
+            )
+        if has("revised_target_year") and first is not None and r["revised_target_year"] < first:
+            out.add(
+                file,
+                line,
+                "revised_target_year",
+                f"the revised target's year {int(r['revised_target_year'])} is before the strategy period "
+                f"{first}-{last} (metadata.json): a target is revised during the period",
+            )
+        if kind in ("value", "cumulative"):
+            # a cumulative target graded against its path (milestones.csv) may have no published final total
+            unpublished_total = kind == "cumulative" and scheme is not None and scheme.uses_milestones
+            if not has("target") and not unpublished_total:
+                hint = (
+                    " (it may be left empty only where the scheme grades against milestones.csv)"
+                    if kind == "cumulative"
+                    else ""
+                )
+                out.add(file, line, "target", f"a {kind} target needs a target value{hint}")
+        elif has("target"):
+            out.add(
+                file,
+                line,
+                "target",
+                f"a {kind} target takes no target value (it is measured against {'the national value' if kind == 'national' else 'the baseline'})",
+            )
+        for col in ("target", "revised_target") if ratio else ():
+            if has(col) and r[col] == 0:
+                out.add(file, line, col, "zero target: the progress rate (a ratio to the target) would divide by zero")
+            if has(col) and r[col] < 0:
+                out.add(file, line, col, "negative target: the ratio progress rate is undefined")
+        if kind in ("above_baseline", "at_least_baseline"):
+            if r["baseline_state"] != numbers.VALUE:
+                out.add(file, line, "baseline", f"a {kind} target needs a baseline value")
+            elif ratio and r["baseline"] <= 0:
+                out.add(file, line, "baseline", "the baseline must be positive: it is the divisor of the progress rate")
+        if kind == "cumulative":
+            if not (has("period_start") and has("period_end")):
+                out.add(
+                    file, line, "period_start", "a cumulative target needs its period (period_start and period_end)"
+                )
+            elif r["period_start"] > r["period_end"]:
+                out.add(file, line, "period_end", "the period ends before it starts")
+        else:
+            if has("period_start") or has("period_end"):
+                out.add(file, line, "period_start", "only a cumulative target has a period")
+            if r["actual_basis"] != "annual":
+                out.add(file, line, "actual_basis", "only a cumulative target can have cumulative_to_date actuals")
+        if kind == "national" and bench_complete:
+            missing = [y for y in value_years.get(r["indicator"], []) if (r["indicator"], y) not in bench_keys]
+            if missing:
+                out.add(
+                    "benchmarks.csv",
+                    None,
+                    "value",
+                    f"national-level indicator {r['indicator']!r} (indicators.csv line {line}) has no national value for {', '.join(map(str, sorted(missing)))}",
+                )
+    national = set(ind.loc[ind["target_kind"] == "national", "indicator"])
+    unchecked = {i for line, i in zip(ind["_line"], ind["indicator"]) if (file, int(line)) in flagged}
+    for line, i in zip(bench["_line"], bench["indicator"]):
+        if i not in national and i not in unchecked:
+            out.add("benchmarks.csv", int(line), "indicator", f"{i!r} does not have a national-level target")
+
+
+def _normalise_grades(grades: pd.DataFrame, scheme: Scheme) -> None:
+    """Printed grades in the scheme's own spelling where they differ only in width or form
+    (Ａ③ for A③), as every other field is read through NFKC."""
+    forms: dict[str, list[str]] = {}
+    for g in scheme.grades:
+        forms.setdefault(_fold(g), []).append(g)
+    spelled = {key: gs[0] for key, gs in forms.items() if len(gs) == 1}  # never guess between two
+    grades["grade"] = [
+        spelled.get(_fold(g), g) if isinstance(g, str) and g not in scheme.grades else g for g in grades["grade"]
+    ]
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().upper()
+
+
+def _dataset_scheme(root: Path, metadata: dict) -> Scheme | None:
+    """The scheme metadata.json names, or None when it names none or an invalid one (reported already)."""
+    try:
+        return load_scheme(str(metadata["scheme"]), base=root) if "scheme" in metadata else None
+    except KpiError:
+        return None
+
+
+def _check_scheme_rules(
+    f: dict[str, pd.DataFrame],
+    scheme: Scheme | None,
+    out: _Collector,
+    flagged: set[tuple[str, int | None]] = frozenset(),
+    milestones_file: bool = True,
+) -> None:
+    """What the dataset's grading scheme needs: milestones for every actual, baselines to improve on."""
+    if scheme is None:
+        return
+    ind = f["indicators"]
+    known = set(ind["indicator"])
+    for o in scheme.overrides:
+        for i in o.indicators:
+            if i not in known:
+                out.add(
+                    METADATA_FILE,
+                    None,
+                    "scheme",
+                    f"the scheme's override names indicator {i!r}, which indicators.csv does not have",
+                )
+    skip = {i for line, i in zip(ind["_line"], ind["indicator"]) if ("indicators.csv", int(line)) in flagged}
+    baselines = {
+        i: (b if s == numbers.VALUE else None)
+        for i, b, s in zip(ind["indicator"], ind["baseline"], ind["baseline_state"])
+    }
+    ms = f["milestones"]
+    what = "interim milestone (目安値)" if scheme.reference == "milestone" else "expected value (期待値)"
+    if scheme.definition == "improvement":
+        for r in ind.to_dict("records"):
+            line, kind = int(r["_line"]), r["target_kind"]
+            if r["indicator"] in skip:
+                continue
+            if r["baseline_state"] != numbers.VALUE:
+                out.add(
+                    "indicators.csv",
+                    line,
+                    "baseline",
+                    f"the {scheme.name} scheme's improvement rate needs a baseline value "
+                    "(for a cumulative target: 0, the total before the period)",
+                )
+            elif scheme.reference == "final_target" and kind in ("above_baseline", "at_least_baseline"):
+                out.add(
+                    "indicators.csv",
+                    line,
+                    "target_kind",
+                    f"a {kind} target is the baseline itself: the {scheme.name} "
+                    "scheme's improvement rate toward it is undefined",
+                )
+            elif scheme.reference == "final_target":
+                for col in ("target", "revised_target"):
+                    if not pd.isna(r[col]) and r[col] == r["baseline"]:
+                        out.add(
+                            "indicators.csv",
+                            line,
+                            col,
+                            "equals the baseline: the improvement rate would divide by zero",
+                        )
+    if not scheme.uses_milestones:
+        return
+    for line, i, v in zip(ms["_line"], ms["indicator"], ms["value"]):
+        if v is None or pd.isna(v) or i not in baselines or i in skip:
+            continue
+        if scheme.definition == "ratio" and v <= 0:
+            out.add(
+                "milestones.csv",
+                int(line),
+                "value",
+                f"the {what} must be positive: it is the divisor of the {scheme.name} scheme's ratio",
+            )
+        elif scheme.definition == "improvement" and baselines[i] is not None and v == baselines[i]:
+            out.add(
+                "milestones.csv",
+                int(line),
+                "value",
+                f"equals the baseline of {i!r}: the improvement rate would divide by zero",
+            )
+    if any(file == "milestones.csv" for file, _ in flagged):
+        return  # a milestones.csv with problems of its own: its missing rows would only repeat them
+    a = f["actuals"]
+    measured = a[(a["actual_state"] == numbers.VALUE) & a["year"].notna()]
+    if not milestones_file and len(measured):  # one message, not one per indicator
+        out.add(
+            "milestones.csv",
+            None,
+            None,
+            f"file is missing: the {scheme.name} scheme measures every actual against "
+            f"an {what} (one row per indicator and year)",
+        )
+        return
+    have = set(zip(ms["indicator"], ms["year"]))
+    for i, years in measured.groupby("indicator")["year"]:
+        missing = sorted(int(y) for y in years if (i, y) not in have)
+        if missing and i in baselines and i not in skip:
+            out.add(
+                "milestones.csv",
+                None,
+                "value",
+                f"indicator {i!r} has no {what} for {', '.join(map(str, missing))} "
+                f"(the {scheme.name} scheme measures every actual against one)",
+            )

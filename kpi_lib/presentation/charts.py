@@ -1,0 +1,423 @@
+"""Altair charts built from the tidy result tables: trend, progress rate, overview charts.
+
+Charts carry data only; how they are displayed (JupyterLab, papermill, offline HTML) is
+rendering.py's job.
+
+Built in Altair's chained style. Channels are passed as alt.X(...), alt.Text(...) objects
+rather than bare strings: encode() looks a bare string up in the whole schema (~10 ms each).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from kpi_lib.analysis.grading import running_totals
+from kpi_lib.core import numbers
+from kpi_lib.core.fiscal_year import short_label
+from kpi_lib.core.formatting import format_quantity, format_rate, indicator_name, unit
+from kpi_lib.core.labels import text
+from kpi_lib.dataset.scheme import Scheme
+from kpi_lib.presentation.style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
+
+WIDTH, HEIGHT = 440, 230
+_SERIES = ("actual", "running_total", "national", "milestone", "baseline", "target", "revised_target", "projection")
+_SHAPES = {
+    "actual": "circle",
+    "running_total": "triangle-right",
+    "national": "triangle-up",
+    "baseline": "diamond",
+    "target": "square",
+    "revised_target": "cross",
+    "projection": "circle",
+    "milestone": "triangle-down",
+}
+
+
+# The report's look: font, no view border, light grid, legend below, titles at the left.
+# Given to alt.layer() with the chart's size, title and description: one constructor call
+# instead of .properties() and .configure(), which copy the whole chart each time.
+CONFIG = alt.Config(
+    font=FONT_STACK,
+    view=alt.ViewConfig(stroke=None),
+    axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
+    legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom"),
+    title=alt.TitleConfig(fontSize=13, anchor="start"),
+)
+
+
+def _layered(
+    *layers, data: pd.DataFrame, title, description: str, width: int = WIDTH, height: int = HEIGHT
+) -> alt.LayerChart:
+    """The chart's layers over `data`, in the report's look (CONFIG)."""
+    return alt.layer(
+        *layers, data=data, width=width, height=height, title=title, description=description, config=CONFIG
+    )
+
+
+def trend_frame(
+    dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None, scheme: Scheme | None = None
+) -> pd.DataFrame:
+    """Tidy points of one indicator's trend chart: series, year, value, with display texts.
+
+    With an `outlook_row` (outlook.outlook), the linear projection runs from the latest actual
+    to the target year. With a `scheme` that grades against milestones.csv, the interim
+    milestones (目安値) or the expected path (期待値) are a series of their own.
+    """
+    r = result_row
+    u = unit(r, lang)
+    rows = []
+
+    def add(series, year, value, decimals=None, note="", point=True):
+        if year is None or pd.isna(year) or value is None or pd.isna(value):
+            return
+        rows.append(
+            {
+                "series": series,
+                "series_label": series_label(series, scheme, lang),
+                "year": int(year),
+                "year_label": short_label(int(year), lang),
+                "value": float(value),
+                "value_text": format_quantity(value, decimals, u, lang),
+                "note": note,
+                "point": point,
+            }
+        )
+
+    a = dataset.actuals
+    for x in a[(a["indicator"] == r["indicator"]) & (a["actual_state"] == numbers.VALUE)].itertuples():
+        add("actual", x.year, x.actual, x.actual_decimals)
+    totals = running_totals(dataset, r["indicator"])  # a cumulative target with annual actuals
+    if totals is not None:
+        for x in totals.itertuples():
+            add("running_total", x.year, x.running_total, r.get("actual_decimals"))
+    if r["target_kind"] == "national":
+        b = dataset.benchmarks
+        for x in b[b["indicator"] == r["indicator"]].itertuples():
+            add("national", x.year, x.value, None, text(f"provenance.{x.provenance}", lang))
+    milestones = dataset.tables.get("milestones")
+    if scheme is not None and scheme.uses_milestones and milestones is not None:
+        for x in milestones[milestones["indicator"] == r["indicator"]].itertuples():
+            add("milestone", x.year, x.value)
+    if r["baseline_state"] == numbers.VALUE:
+        add("baseline", r["baseline_year"], r["baseline"], r.get("baseline_decimals"))
+    if r["target_kind"] in ("value", "cumulative"):
+        add("target", r["target_year"], r["target"], r.get("target_decimals"))
+    add("revised_target", r["revised_target_year"], r["revised_target"], r.get("revised_target_decimals"))
+    o = outlook_row or {}
+    projected, latest = o.get("projected_value"), r.get("latest_year")
+    if not numbers.is_missing(projected) and not numbers.is_missing(latest) and int(o["target_year"]) > int(latest):
+        decimals = r.get("actual_decimals")
+        # starts at the marker of what is graded: the actual, or a cumulative target's running total
+        add("projection", r["latest_year"], r["measured"], decimals, point=False)
+        add(
+            "projection",
+            o["target_year"],
+            numbers.round_half_up(float(o["projected_value"]), int(decimals or 0)),
+            decimals,
+        )
+    return pd.DataFrame(
+        rows, columns=["series", "series_label", "year", "year_label", "value", "value_text", "note", "point"]
+    )
+
+
+def series_label(series: str, scheme: Scheme | None, lang: str) -> str:
+    """A series' legend label; the milestone series is named as the scheme names its reference."""
+    if series == "milestone" and scheme is not None:
+        return text(f"series.{scheme.reference}", lang)
+    return text(f"series.{series}", lang)
+
+
+def _year_domain(years: list[int], lang: str) -> list[str]:
+    return [short_label(y, lang) for y in range(min(years), max(years) + 1)]
+
+
+def trend_chart(
+    dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None, scheme: Scheme | None = None
+) -> alt.LayerChart:
+    """Actuals by year with baseline, target, revised target, the national series, the
+    milestones or expected path the scheme grades against, and the linear projection to the
+    target year (dashed)."""
+    r = result_row
+    frame = trend_frame(dataset, r, lang, outlook_row, scheme)
+    years = list(frame["year"]) + [int(r["target_year"])]
+    present = [s for s in _SERIES if s in set(frame["series"])]
+    labels = [series_label(s, scheme, lang) for s in present]
+    series_title = text("chart.series", lang)
+    u = unit(r, lang)
+    colour = alt.Color(
+        "series_label:N", title=series_title, scale=alt.Scale(domain=labels, range=[SERIES_COLOURS[s] for s in present])
+    )
+    base = alt.Chart().encode(
+        x=alt.X(
+            "year_label:O", title=None, scale=alt.Scale(domain=_year_domain(years, lang)), axis=alt.Axis(labelAngle=0)
+        ),
+        y=alt.Y("value:Q", title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}", scale=alt.Scale(zero=False)),
+        color=colour,
+    )
+    tooltip = [
+        alt.Tooltip("series_label:N", title=series_title),
+        alt.Tooltip("year_label:N", title=text("col.year", lang)),
+        alt.Tooltip("value_text:N", title=text("chart.value", lang)),
+    ]
+    if (frame["note"] != "").any():
+        tooltip.append(alt.Tooltip("note:N", title=text("chart.note", lang)))
+
+    # solid for actuals, dashed for the national series, the milestones and the projection; a line
+    # layer with no points would leave Vega an empty scale extent, so only present series get one
+    solid = [s for s in ("actual", "running_total") if s in present]
+    dashed = [s for s in ("national", "milestone", "projection") if s in present]
+    layers = [
+        base.mark_line(strokeWidth=2, strokeDash=dash)
+        .encode(detail=alt.Detail("series:N"))
+        .transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=series))
+        for series, dash in ((solid, [1, 0]), (dashed, [5, 3]))
+        if series
+    ]
+    layers.append(
+        base.mark_point(size=90, filled=True, opacity=1)
+        .encode(
+            shape=alt.Shape(
+                "series_label:N",
+                title=series_title,
+                scale=alt.Scale(domain=labels, range=[_SHAPES[s] for s in present]),
+            ),
+            tooltip=tooltip,
+        )
+        .transform_filter("datum.point")
+    )
+    if r["target_kind"] in ("value", "cumulative") and not numbers.is_missing(r["target_in_force"]):
+        # the target in force as a level line, so the gap to it reads at a glance
+        level = pd.DataFrame({"value": [float(r["target_in_force"])], "label": [text("series.reference", lang)]})
+        layers.append(
+            alt.Chart(level)
+            .mark_rule(strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"])
+            .encode(y=alt.Y("value:Q"))
+        )
+    elif r["target_kind"] in ("above_baseline", "at_least_baseline") and r["baseline_state"] == numbers.VALUE:
+        level = pd.DataFrame({"value": [float(r["baseline"])], "label": [text(f"target.{r['target_kind']}", lang)]})
+        layers.append(
+            alt.Chart(level)
+            .mark_rule(strokeDash=[6, 4], color=SERIES_COLOURS["target"])
+            .encode(y=alt.Y("value:Q"), tooltip=[alt.Tooltip("label:N", title=text("series.reference", lang))])
+        )
+    ys = sorted(frame.loc[frame["series"] == "actual", "year"]) or sorted(frame["year"])
+    others = "、" if lang == "ja" else ", "
+    description = text("chart.trend_description", lang).format(
+        name=indicator_name(r, lang),
+        first=short_label(ys[0], lang) if ys else "—",
+        last=short_label(ys[-1], lang) if ys else "—",
+        series=others.join(label for s, label in zip(present, labels) if s != "actual") or "—",
+    )
+    return _layered(
+        *layers,
+        data=frame,
+        title=alt.Title(text("chart.trend", lang), subtitle=indicator_name(r, lang)),
+        description=description,
+    )
+
+
+def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.DataFrame:
+    """Progress rate of each year's actual, with the grade that actual gives."""
+    g = graded[(graded["indicator"] == indicator) & graded["progress_rate"].notna()]
+    return pd.DataFrame(
+        {
+            "year": g["year"].astype(int),
+            "year_label": [short_label(int(y), lang) for y in g["year"]],
+            "progress_rate": g["progress_rate"].astype(float),
+            "rate_text": [format_rate(v) for v in g["progress_rate"]],
+            "grade": g["grade"],
+            "label": [f"{gr} {format_rate(v)}" for gr, v in zip(g["grade"], g["progress_rate"])],
+        }
+    )
+
+
+def _grade_colour(scheme: Scheme, lang: str) -> alt.Color:
+    colours = grade_colours(scheme)
+    return alt.Color(
+        "grade:N",
+        title=text("col.grade", lang),
+        scale=alt.Scale(domain=list(colours), range=[bg for bg, _ in colours.values()]),
+    )
+
+
+def band_lines(scheme: Scheme) -> list[float]:
+    """The progress rates where the scheme's grades change: every rate threshold of its bands,
+    and 100% where a band asks for the reference to be reached (the rate is 100% there)."""
+    lines = {b.rate_below for b in scheme.bands} | {b.rate_at_least for b in scheme.bands}
+    if any(b.when is not None for b in scheme.bands):
+        lines.add(100.0)
+    return sorted(x for x in lines if x is not None)
+
+
+def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
+    """Progress rate by year against the scheme's band lines, coloured and labelled by grade."""
+    frame = rate_frame(graded, result_row["indicator"], lang)
+    domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang)
+    levels = band_lines(scheme)
+    top = max([120.0, *(x + 20 for x in levels), *frame["progress_rate"]])
+    bottom = min([0.0, *frame["progress_rate"]])
+    lines = pd.DataFrame({"progress_rate": levels, "label": [f"{x:g}%" for x in levels]})
+    rules = alt.Chart(lines).mark_rule(strokeDash=[4, 4], color="#555555").encode(y=alt.Y("progress_rate:Q"))
+    rule_labels = (
+        alt.Chart(lines)
+        .mark_text(align="left", dx=4, dy=-6, color="#555555", fontSize=10)
+        .encode(y=alt.Y("progress_rate:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
+    )
+    base = alt.Chart().encode(
+        x=alt.X("year_label:O", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "progress_rate:Q", title=f"{text('col.progress_rate', lang)} (%)", scale=alt.Scale(domain=[bottom, top])
+        ),
+    )
+    line = base.mark_line(color="#999999")
+    points = base.mark_point(size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5).encode(
+        color=_grade_colour(scheme, lang),
+        tooltip=[
+            alt.Tooltip("year_label:N", title=text("col.year", lang)),
+            alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang)),
+        ],
+    )
+    point_labels = base.mark_text(dy=-12, fontSize=11).encode(text=alt.Text("label:N"))
+    layers = [rules, rule_labels, line, points, point_labels] if levels else [line, points, point_labels]
+    key = "chart.rate_description" if len(frame) else "chart.rate_description_empty"
+    return _layered(
+        *layers,
+        data=frame,
+        title=alt.Title(text("chart.rate", lang), subtitle=indicator_name(result_row, lang)),
+        description=text(key, lang).format(name=indicator_name(result_row, lang)),
+    )
+
+
+def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
+    """Stacked bars: how many indicators of each project have each grade."""
+    graded = results[results["grade"] != ""]
+    counts = graded.groupby(["project", "grade"]).size().reset_index(name="count")
+    counts["project_label"] = [f"{text('col.project', lang)} {p}" for p in counts["project"]]
+    counts["order"] = counts["grade"].map({g: i for i, g in enumerate(graded_order(scheme))})
+    count_title = text("chart.count", lang)
+    base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
+    bars = base.mark_bar(stroke="#333333", strokeWidth=0.5).encode(
+        x=alt.X("count:Q", title=count_title, stack="zero"),
+        color=_grade_colour(scheme, lang),
+        tooltip=[
+            alt.Tooltip("project_label:N", title=text("col.project", lang)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang)),
+            alt.Tooltip("count:Q", title=count_title),
+        ],
+    )
+    labels = base.mark_text(dx=-8, align="right", fontSize=11).encode(
+        x=alt.X("count:Q", stack="zero"), detail=alt.Detail("grade:N"), text=alt.Text("grade:N")
+    )
+    return _layered(
+        bars,
+        labels,
+        data=counts,
+        height=30 * counts["project"].nunique() + 20,
+        title=text("chart.grade_counts", lang),
+        description=text("chart.grade_counts_description", lang),
+    )
+
+
+def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> pd.DataFrame:
+    """One cell per indicator and year up to the evaluation year: the grade and rate of that
+    year's actual, or, where the year has none, the grade standing on the latest earlier actual
+    (marked with *, as evaluate() grades it); no cell before an indicator's first actual."""
+    order = results.drop_duplicates("indicator")
+    projects = results.groupby("indicator", sort=False)["project"].agg(list)
+    separator = text("report.projects_separator", lang)
+    names = {
+        r["indicator"]: f"{separator.join(map(str, projects[r['indicator']]))}. {indicator_name(r, lang)}"
+        for r in order.to_dict("records")
+    }
+    g = graded[graded["indicator"].isin(names) & graded["progress_rate"].notna()]
+    last_year = int(results["evaluation_year"].max()) if len(results) else int(g["year"].max())
+    first_year = int(g["year"].min()) if len(g) else last_year
+    text_colours = {grade: fg for grade, (_, fg) in grade_colours(scheme).items()}
+    by_indicator = {i: rows.set_index("year") for i, rows in g.groupby("indicator", sort=False)}
+    rows = []
+    for indicator, name in names.items():
+        own = by_indicator.get(indicator)
+        if own is None:
+            continue
+        for year in range(first_year, last_year + 1):
+            earlier = own[own.index <= year]
+            if earlier.empty:
+                continue
+            cell = earlier.iloc[-1]
+            carried = int(earlier.index[-1]) != year
+            rate = format_rate(cell["progress_rate"])
+            rows.append(
+                {
+                    "name": name,
+                    "year_label": short_label(year, lang),
+                    "progress_rate": float(cell["progress_rate"]),
+                    "grade": cell["grade"],
+                    # the grade by its symbol as well as its colour; * where it stands on an earlier actual
+                    "label": f"{cell['grade']}*" if carried else f"{cell['grade']} {rate}",
+                    "rate_text": rate,
+                    "actual_year": short_label(int(earlier.index[-1]), lang),
+                    "carried": carried,
+                    # black or white, whichever contrasts more with the grade's colour (style.text_colour)
+                    "text_colour": text_colours.get(cell["grade"], "#000000"),
+                }
+            )
+    columns = [
+        "name",
+        "year_label",
+        "progress_rate",
+        "grade",
+        "label",
+        "rate_text",
+        "actual_year",
+        "carried",
+        "text_colour",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.attrs["names"] = list(names.values())
+    frame.attrs["years"] = [short_label(y, lang) for y in range(first_year, last_year + 1)]
+    return frame
+
+
+def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
+    """Indicator × year grades and progress rates (each project's indicators in table order; an
+    indicator of several projects once, named with its projects)."""
+    frame = heatmap_frame(graded, results, scheme, lang)
+    names, year_domain = frame.attrs["names"], frame.attrs["years"]
+    base = alt.Chart().encode(
+        x=alt.X(
+            "year_label:O",
+            title=None,
+            scale=alt.Scale(domain=year_domain),
+            axis=alt.Axis(orient="top", labelAngle=0, grid=False),  # no grid line through the labels
+        ),
+        y=alt.Y("name:N", title=None, sort=names, axis=alt.Axis(labelLimit=360, grid=False)),
+    )
+    cells = base.mark_rect(stroke="#ffffff").encode(
+        color=_grade_colour(scheme, lang),
+        tooltip=[
+            alt.Tooltip("name:N", title=text("col.name", lang)),
+            alt.Tooltip("year_label:N", title=text("col.year", lang)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang)),
+            alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
+            alt.Tooltip("actual_year:N", title=text("chart.actual_year", lang)),
+        ],
+    )
+    labels = base.mark_text(fontSize=10).encode(
+        text=alt.Text("label:N"), color=alt.Color("text_colour:N", scale=None, legend=None)
+    )
+    title = alt.Title(text("chart.heatmap", lang))
+    if frame["carried"].any():
+        title = alt.Title(text("chart.heatmap", lang), subtitle=text("chart.heatmap_carried", lang))
+    return _layered(
+        cells,
+        labels,
+        data=frame.drop(columns=["carried"]),
+        width=90 * len(year_domain),
+        height=22 * len(names),
+        title=title,
+        description=text("chart.heatmap_description", lang).format(
+            first=year_domain[0] if year_domain else "—", last=year_domain[-1] if year_domain else "—"
+        ),
+    )

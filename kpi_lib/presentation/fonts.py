@@ -1,0 +1,69 @@
+"""The chart font, embedded in each HTML report.
+
+Vega measures and draws chart text with the fonts of the machine that opens the report, so
+the same report would lay out differently (or show empty boxes) from one office PC to the
+next. Each report therefore carries a subset of IPAexGothic (vendored in kpi_lib/presentation/ipaexfont
+with its licence, see the README there) holding just the characters its charts draw: a few
+dozen KB.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import io
+
+import vl_convert as vlc
+
+from kpi_lib.core import cache
+from kpi_lib.core.resources import FONT_DIR
+from kpi_lib.presentation.style import FONT_NAME
+
+FONT_FILE = FONT_DIR / "ipaexg.ttf"
+# Always present, whatever the charts say: digits, Latin letters, punctuation.
+_BASE_CHARS = "".join(chr(c) for c in range(32, 127))
+# Part of the disk cache key: a subset made another way must not be served from the cache.
+_SUBSET_RECIPE = "plain glyphs, no hinting, names 0 1 2 7, source timestamp"
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Make IPAexGothic available to vl-convert (once per process)."""
+    vlc.register_font_directory(str(FONT_DIR))
+
+
+def font_face_css(text: str) -> str:
+    """An @font-face rule with the chart font, subset to the characters of `text`."""
+    chars = "".join(sorted(set(text) | set(_BASE_CHARS)))
+    data = base64.b64encode(subset(chars)).decode("ascii")
+    return (
+        f"@font-face{{font-family:'{FONT_NAME}';font-style:normal;font-weight:400;"
+        f"src:url(data:font/ttf;base64,{data}) format('truetype');}}"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def subset(chars: str) -> bytes:
+    """IPAexGothic reduced to `chars`; cached on disk, as subsetting takes ~1 s."""
+    key = hashlib.sha256(f"{FONT_FILE.stat().st_size}:{_SUBSET_RECIPE}:{chars}".encode()).hexdigest()[:24]
+    name = f"ipaexg-{key}.ttf"
+    cached = cache.read(name)
+    if cached is not None:
+        return cached
+    from fontTools import subset as ft_subset
+    from fontTools.ttLib import TTFont
+
+    options = ft_subset.Options()
+    options.layout_features = []  # charts need plain glyphs, not vertical or ligature forms
+    options.hinting = False
+    options.name_IDs = [0, 1, 2, 7]  # keep the copyright and family names (IPA Font License)
+    font = TTFont(str(FONT_FILE), recalcTimestamp=False)  # the file's own date, not today's: same bytes every run
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    data = out.getvalue()
+    cache.write(name, data)
+    return data

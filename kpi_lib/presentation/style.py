@@ -1,0 +1,85 @@
+"""Colours and fonts shared by tables and charts (Okabe-Ito palette: safe for colour-blind readers).
+
+Grade colours come from the dataset's grading scheme: its ranking (best first) is mapped onto the
+palette from bluish green (best) to vermillion (worst). Grades are always shown as their symbol
+too, never by colour alone, and each grade's text colour is the one of black and white that
+contrasts more with it (every palette colour reaches WCAG's 4.5:1 with one of them).
+"""
+
+from __future__ import annotations
+
+# Okabe-Ito colours, best to worst; a scheme with n grades takes the picks of PALETTE_PICKS[n]
+OKABE_ITO = {
+    "bluish_green": "#009E73",
+    "sky_blue": "#56B4E9",
+    "yellow": "#F0E442",
+    "orange": "#E69F00",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "blue": "#0072B2",
+}
+_BEST_TO_WORST = ("bluish_green", "sky_blue", "yellow", "orange", "vermillion")
+# spread out so the best is always green and the worst vermillion
+PALETTE_PICKS = {
+    1: ("bluish_green",),
+    2: ("bluish_green", "vermillion"),
+    3: ("bluish_green", "yellow", "vermillion"),
+    4: ("bluish_green", "sky_blue", "yellow", "vermillion"),
+    5: _BEST_TO_WORST,
+    6: (*_BEST_TO_WORST, "reddish_purple"),
+    7: (*_BEST_TO_WORST, "reddish_purple", "blue"),
+}
+NO_GRADE_COLOURS = ("#dddddd", "#000000")
+MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
+
+SERIES_COLOURS = {
+    "actual": "#0072B2",  # blue
+    "running_total": "#000000",  # black: what a cumulative target is graded on
+    "baseline": "#666666",  # grey
+    "target": "#D55E00",  # vermillion
+    "revised_target": "#CC79A7",  # reddish purple
+    "national": "#E69F00",  # orange
+    "projection": "#56B4E9",  # sky blue, dashed
+    "milestone": "#009E73",  # bluish green: the interim milestone (目安値) or expected path (期待値)
+}
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour."""
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with the background."""
+    return max(("#000000", "#ffffff"), key=lambda fg: contrast_ratio(background, fg))
+
+
+def graded_order(scheme) -> tuple[str, ...]:
+    """A scheme's grades best first: its ranking, then any grade it leaves unranked in band order."""
+    return (*scheme.ranking, *(g for g in scheme.grades if g not in scheme.ranking))
+
+
+def grade_colours(scheme) -> dict[str, tuple[str, str]]:
+    """grade -> (background, text colour), from the scheme's ranking (best first)."""
+    grades = graded_order(scheme)
+    if len(grades) > len(PALETTE_PICKS):
+        raise ValueError(f"a scheme with {len(grades)} grades: at most {len(PALETTE_PICKS)} have distinct colours")
+    picks = PALETTE_PICKS[len(grades)]
+    return {g: (OKABE_ITO[p], text_colour(OKABE_ITO[p])) for g, p in zip(grades, picks)}
+
+
+# Fonts: charts are laid out with IPAexGothic (vendored in kpi_lib/presentation/ipaexfont and embedded in each
+# HTML report, see fonts.py); the rest is the fallback for characters outside the subset.
+FONT_NAME = "IPAexGothic"
+FONT_STACK = f"{FONT_NAME}, 'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"

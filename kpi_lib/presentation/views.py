@@ -1,0 +1,450 @@
+"""What the report notebooks display: each function shows one section, built from kpi_lib's
+tables, charts and commentary. Notebooks only pass parameters and call these.
+
+All text from data is HTML-escaped here, so markup in data never reaches the page as markup.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi_lib.analysis.audit import audit
+from kpi_lib.analysis.changes import change_table, compare_results
+from kpi_lib.analysis.grading import evaluate, progress_table
+from kpi_lib.analysis.outlook import outlook, outlook_label
+from kpi_lib.core import formatting
+from kpi_lib.core.errors import KpiError
+from kpi_lib.core.fiscal_year import fiscal_year_label, short_label
+from kpi_lib.core.labels import check_lang, text
+from kpi_lib.dataset.loading import Dataset, check_project, check_year, load_dataset, report_title
+from kpi_lib.dataset.scheme import Scheme, scheme_for
+from kpi_lib.presentation import charts, commentary, rendering, tables, texts
+from kpi_lib.presentation.style import NO_GRADE_COLOURS, grade_colours
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows, computed once."""
+
+    dataset: Dataset
+    scheme: Scheme
+    year: int
+    lang: str
+    projects: tuple[int, ...]
+    results: pd.DataFrame
+    previous: pd.DataFrame | None
+    changes: pd.DataFrame | None  # grade changes since the previous evaluation year
+    graded: pd.DataFrame
+    findings: pd.DataFrame
+    outlook: pd.DataFrame  # by indicator
+
+    @property
+    def colours(self) -> dict[str, tuple[str, str]]:
+        """grade -> (background, text colour), from the scheme's ranking."""
+        return grade_colours(self.scheme)
+
+    @property
+    def has_published(self) -> bool:
+        """The dataset records published rates or grades to compare with."""
+        return not (self.dataset.published_rates.empty and self.dataset.published_grades.empty)
+
+
+def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
+    """Validate the notebook parameters and compute the report's tables.
+
+    A bad parameter stops the notebook with a one-line message (no traceback).
+    """
+    _one_line_errors()
+    rendering.enable()
+    check_lang(lang)
+    dataset = load_dataset(data_dir)
+    fy = check_year(dataset, year)
+    projects = tuple(dataset.project_numbers) if project is None else (check_project(dataset, project),)
+    has_previous = fy - 1 >= dataset.years[0]
+    scheme = scheme_for(dataset)
+    results = evaluate(dataset, fy, scheme, list(projects))
+    previous = evaluate(dataset, fy - 1, scheme, list(projects)) if has_previous else None
+    changes = compare_results(previous, results, fy - 1, fy, scheme) if has_previous else None
+    return Report(
+        dataset,
+        scheme,
+        fy,
+        lang,
+        projects,
+        results,
+        previous,
+        changes,
+        progress_table(dataset, scheme),
+        audit(dataset, scheme, lang),
+        outlook(dataset, fy, scheme).set_index("indicator"),
+    )
+
+
+def _one_line_errors() -> None:
+    """In IPython, show a KpiError as its one-line message instead of a traceback (the cell
+    still fails, and papermill names the error from the error output)."""
+    try:
+        ip = get_ipython()  # type: ignore[name-defined]  # noqa: F821
+    except NameError:
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        shell.showtraceback((etype, value, tb), exception_only=True)
+
+    ip.set_custom_exc((KpiError,), handler)
+
+
+def _show_chart(chart, data: pd.DataFrame, caption: str, lang: str) -> None:
+    """Display a chart with its figures as a table (its text alternative, with the spec's
+    `description`): the offline HTML shows both, JupyterLab the chart.
+
+    The spec is not re-validated against the Vega-Lite schema: that takes ~0.1 s a chart in
+    every report run, and tests/test_charts.py validates every chart."""
+    from IPython.display import display
+
+    bundle = rendering.chart_mimebundle(chart.to_dict(validate=False))
+    bundle[rendering.CHART_DATA_MIMETYPE] = (
+        f'<details class="kpi-chart-data"><summary>{_e(text("chart.data_table", lang))}: {_e(caption)}</summary>'
+        + _table(data, cls="kpi-table kpi-data-table")
+        + "</details>"
+    )
+    display(bundle, raw=True)
+
+
+def _pivot(
+    frame: pd.DataFrame, rows: str, columns: str, values: str, row_title: str, column_order=None
+) -> pd.DataFrame:
+    """Long chart data as a table a reader scans: one row per `rows`, one column per `columns`,
+    in the order they first appear (or `column_order`)."""
+    table = frame.pivot(index=rows, columns=columns, values=values)
+    order = [c for c in column_order if c in set(frame[columns])] if column_order else dict.fromkeys(frame[columns])
+    table = table.reindex(index=list(dict.fromkeys(frame[rows])), columns=list(order))
+    return table.fillna("").rename_axis(index=row_title, columns=None).reset_index()
+
+
+def _display(markup: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def _e(x) -> str:
+    return html.escape("" if x is None else str(x))
+
+
+def grade_badge(grade: str, colours: dict[str, tuple[str, str]]) -> str:
+    """A grade as its symbol on its colour (`colours`: style.grade_colours of the scheme)."""
+    bg, fg = colours.get(grade, NO_GRADE_COLOURS)
+    label = grade or "—"
+    return (
+        f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
+        f'font-weight:bold;white-space:nowrap">{_e(label)}</span>'
+    )
+
+
+def _list(items: list[str], cls: str = "") -> str:
+    return f'<ul class="{cls}">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
+
+
+def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table", colours=None) -> str:
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for col, value in zip(frame.columns, row):
+            cells.append(
+                f"<td>{grade_badge(value, colours or {}) if col in badge_columns and value else _e(value)}</td>"
+            )
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+# --- project report -------------------------------------------------------------------------
+
+
+def show_header(r: Report) -> None:
+    p = r.dataset.projects.set_index("project").loc[r.projects[0]]
+    lang = r.lang
+    pillars = r.dataset.pillars.set_index("pillar")
+    pillar = None  # a dataset without pillars has no pillar line
+    if not pillars.empty:
+        if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
+            pillar = text("report.pillar_unknown", lang)  # why is a data note (data/projects.csv), not a heading
+        else:
+            pillar = pillars.loc[p["pillar"], f"name_{lang}"]
+    title = p[f"name_{lang}"]
+    year = (
+        f"{fiscal_year_label(r.year, 'ja')}（{short_label(r.year, 'ja')}）"
+        if lang == "ja"
+        else fiscal_year_label(r.year, "en")
+    )
+    _display(
+        f'<div class="kpi-header"><p class="kpi-kicker">{_e(report_title(r.dataset.metadata, "title", lang))}</p>'
+        f"<h1>{_e(r.projects[0])}. {_e(title)}</h1>"
+        + (f'<p class="kpi-sub" lang="ja">{_e(p["name_ja"])}</p>' if lang == "en" else "")
+        + "<dl>"
+        + (f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>" if pillar is not None else "")
+        + f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
+        f"<dt>{_e(text('report.evaluation_year', lang))}</dt><dd>{_e(year)}</dd>"
+        "</dl></div>"
+    )
+
+
+def show_legend(r: Report) -> None:
+    items = "".join(
+        f"<li>{grade_badge(b.grade, r.colours)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
+        for b in sorted(
+            r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
+        )
+    )
+    shown = set(r.results["indicator"])
+    names = {row["indicator"]: formatting.indicator_name(row, r.lang) for row in r.results.to_dict("records")}
+    for o in r.scheme.overrides:  # indicators with bands of their own, named with the reason
+        mine = [names[i] for i in o.indicators if i in shown]
+        if mine:
+            bands = "".join(
+                f"<li>{grade_badge(b.grade, r.colours)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
+                for b in o.bands
+            )
+            note = o.note_ja if r.lang == "ja" else o.note_en
+            items += f"<li>{_e(text('report.override', r.lang).format(names='、'.join(mine) if r.lang == 'ja' else '; '.join(mine), note=note))}<ul>{bands}</ul></li>"
+    _display(f'<div class="kpi-legend"><h3>{_e(text("report.legend", r.lang))}</h3><ul>{items}</ul></div>')
+
+
+def _grade_table(r: Report, results: pd.DataFrame) -> pd.DataFrame:
+    """tables.grade_table for the report: the milestone or expected value the scheme grades
+    against as a column of its own, and no published columns where the data has none."""
+    lang = r.lang
+    table = tables.grade_table(results, lang)
+    if r.scheme.uses_milestones:
+        table.insert(
+            table.columns.get_loc(text("col.actual", lang)) + 1,
+            text(f"col.{r.scheme.reference}", lang),
+            [tables.reference_text(row, lang) for row in results.to_dict("records")],
+        )
+    if not r.has_published:
+        table = table.drop(columns=[text("col.published_rate", lang), text("col.published_grade", lang)])
+    return table
+
+
+def show_grade_summary(r: Report) -> None:
+    table = _grade_table(r, r.results).drop(columns=[text("col.project", r.lang)])
+    # our outlook in the last column, headed as our analysis; the official figures stay to its left
+    table[text("col.outlook", r.lang)] = [
+        outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]
+    ]
+    _display(
+        f"<h2>{_e(text('report.summary', r.lang))}</h2>"
+        + _table(
+            table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
+        )
+        + f'<p class="kpi-note kpi-analysis-note">{_e(text("outlook.method", r.lang))}</p>'
+    )
+
+
+def show_project_commentary(r: Report) -> None:
+    sentences = commentary.project_commentary(r.results, r.changes, r.scheme, r.lang)
+    _display(f"<h2>{_e(text('report.commentary', r.lang))}</h2>" + _list(sentences, "kpi-commentary"))
+
+
+def show_indicators(r: Report) -> None:
+    """One section per indicator: trend chart, progress-rate chart, generated commentary."""
+    _display(f"<h2>{_e(text('report.indicators', r.lang))}</h2>")
+    previous = r.previous.set_index(["project", "indicator"]) if r.previous is not None else None
+    for row in r.results.to_dict("records"):
+        name = formatting.indicator_name(row, r.lang)
+        kind = text(f"kind.{row['kind']}", r.lang)
+        grade = row["grade"]
+        rate = formatting.format_rate(row["progress_rate"])
+        colon = "：" if r.lang == "ja" else ": "
+        _display(
+            f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade, r.colours) if grade else ""} '
+            f'<span class="kpi-rate">{_e(rate)}</span></h3>'
+        )
+        o = r.outlook.loc[row["indicator"]].to_dict()
+        trend = charts.trend_frame(r.dataset, row, r.lang, o, r.scheme).sort_values("year", kind="stable")
+        _show_chart(
+            charts.trend_chart(r.dataset, row, r.lang, o, r.scheme),
+            _pivot(trend, "year_label", "series_label", "value_text", text("col.year", r.lang)),
+            f"{text('chart.trend', r.lang)} — {name}",
+            r.lang,
+        )
+        rates = charts.rate_frame(r.graded, row["indicator"], r.lang)
+        _show_chart(
+            charts.rate_chart(r.graded, row, r.scheme, r.lang),
+            pd.DataFrame(
+                {
+                    text("col.year", r.lang): rates["year_label"],
+                    text("col.progress_rate", r.lang): rates["rate_text"],
+                    text("col.grade", r.lang): rates["grade"],
+                }
+            ),
+            f"{text('chart.rate', r.lang)} — {name}",
+            r.lang,
+        )
+        key = (row["project"], row["indicator"])
+        prev = (
+            previous.loc[key].to_dict() | {"evaluation_year": r.year - 1}
+            if previous is not None and key in previous.index
+            else None
+        )
+        f = r.findings[(r.findings["project"] == row["project"]) & (r.findings["indicator"] == row["indicator"])]
+        sentences = commentary.indicator_commentary(row, r.graded, prev, f, r.scheme, r.lang)
+        ours = commentary.outlook_commentary(row, o, r.lang)
+        _display(_list(sentences, "kpi-commentary") + (_analysis_box(ours, r.lang) if ours else ""))
+
+
+def _analysis_box(sentences: list[str], lang: str) -> str:
+    """Our own analysis, set apart from the official figures under its own label."""
+    return (
+        f'<div class="kpi-our-analysis"><p class="kpi-label">{_e(text("outlook.heading", lang))}</p>'
+        + _list(sentences, "kpi-analysis")
+        + "</div>"
+    )
+
+
+def show_analysis(r: Report) -> None:
+    """The official 分析と課題 (left out where the data has none for the project)."""
+    ja_items, en_items = texts.analysis(r.dataset, r.projects[0])
+    if not ja_items:
+        return
+    body = f"<h2>{_e(text('report.analysis', r.lang))}</h2>"
+    if r.lang == "en":
+        body += f'<p class="kpi-label">{_e(text("report.official", "en"))}</p>'
+    # the official text is Japanese: marked so in the English report (screen readers switch voice)
+    official = _list(ja_items, "kpi-official")
+    body += f'<div lang="ja">{official}</div>' if r.lang == "en" else official
+    if r.lang == "en" and en_items:
+        body += f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>' + _list(en_items, "kpi-unofficial")
+    _display(body)
+
+
+def show_measures(r: Report) -> None:
+    m = texts.measures(r.dataset, r.projects[0])
+    if m.empty:
+        return  # no measures in the data for this project: no heading either
+    lang = r.lang
+    parts = [f"<h2>{_e(text('report.measures', lang))}</h2>"]
+    if lang == "en":
+        parts.append(f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>')
+    for _, group in m.groupby("group_no", sort=True):
+        parts.append(f"<h3>{_e(group.iloc[0][f'group_{lang}'])}</h3><ul class='kpi-measures'>")
+        for row in group.itertuples():
+            details = texts.lines(getattr(row, f"description_{lang}"))
+            parts.append(
+                f"<li><strong>{_e(getattr(row, f'measure_{lang}'))}</strong>"
+                + (_list(details) if details else "")
+                + "</li>"
+            )
+        parts.append("</ul>")
+    _display("".join(parts))
+
+
+def show_partnerships(r: Report) -> None:
+    """Partnership areas, in the report of the project metadata.json names for them."""
+    areas = r.dataset.partnership_areas
+    report_meta = r.dataset.metadata.get("report", {})
+    if areas.empty or report_meta.get("partnerships_project") != r.projects[0]:
+        return
+    lang = r.lang
+    title = report_meta.get(f"partnerships_title_{lang}") or text("report.partnerships", lang)
+    frame = pd.DataFrame(
+        {
+            text("report.start_year", lang): [short_label(int(y), lang) for y in areas["start_year"]],
+            text("report.area", lang): areas[f"name_{lang}"],
+            text("report.members", lang): areas[f"municipalities_{lang}"],
+        }
+    )
+    counts = r.dataset.partnership_counts
+    facts = [f"{row[f'name_{lang}']}: {texts.partnership_count(row, lang)}" for row in counts.to_dict("records")]
+    _display(f"<h2>{_e(title)}</h2>" + _table(frame) + _list(facts))
+
+
+def show_footer(r: Report) -> None:
+    meta = r.dataset.metadata
+    src = meta.get("source", {})
+    named = f"{src.get('publisher_ja', '')}「{src['title_ja']}」" if src.get("title_ja") else ""
+    cited = f'{_e(text("report.source", r.lang))}: <span lang="ja">{_e(named)}</span> — ' if named else ""
+    _display(
+        f'<p class="kpi-footer">{cited}{_e(text("report.generated_note", r.lang))}</p>'
+        f'<p class="kpi-footer kpi-digest">{_e(text("report.data_digest", r.lang))}: '
+        f"<code>{_e(r.dataset.digest)}</code></p>"
+    )
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+def show_overview_header(r: Report) -> None:
+    year = fiscal_year_label(r.year, r.lang)
+    _display(
+        f'<div class="kpi-header"><p class="kpi-kicker">{_e(r.dataset.metadata.get(f"title_{r.lang}", ""))}</p>'
+        f"<h1>{_e(report_title(r.dataset.metadata, 'overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
+        f"<dd>{_e(year)}</dd></dl></div>"
+    )
+
+
+def show_grade_counts(r: Report) -> None:
+    lang = r.lang
+    graded = r.results[r.results["grade"] != ""]
+    counts = pd.crosstab(graded["project"], graded["grade"]).reindex(columns=list(r.scheme.ranking), fill_value=0)
+    counts = counts.loc[:, counts.sum() > 0]
+    counts.index = [f"{text('col.project', lang)} {p}" for p in counts.index]
+    table = counts.rename_axis(index=text("col.project", lang), columns=None).reset_index()
+    _show_chart(charts.grade_counts_chart(r.results, r.scheme, lang), table, text("chart.grade_counts", lang), lang)
+
+
+def show_heatmap(r: Report) -> None:
+    graded = r.graded[r.graded["year"] <= r.year]
+    frame = charts.heatmap_frame(graded, r.results, r.scheme, r.lang)
+    # the table reads like the chart: its rows in the chart's order, each cell its label
+    # (grade and rate; grade* where it stands on an earlier actual)
+    frame = frame.assign(name=pd.Categorical(frame["name"], categories=frame.attrs["names"])).sort_values(
+        "name", kind="stable"
+    )
+    table = _pivot(frame, "name", "year_label", "label", text("col.name", r.lang), frame.attrs["years"])
+    chart = charts.heatmap_chart(graded, r.results, r.scheme, r.lang)
+    _show_chart(chart, table, text("chart.heatmap", r.lang), r.lang)
+
+
+def show_lagging(r: Report) -> None:
+    worst = r.scheme.ranking[-1] if r.scheme.ranking else r.scheme.grades[-1]
+    lag = r.results[r.results["grade"] == worst]
+    table = _grade_table(r, lag)
+    table = _once_per_indicator(table, lag, r.lang)
+    _display(
+        f"<h2>{_e(text('report.lagging', r.lang).format(grade=worst))}</h2>"
+        + _table(
+            table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
+        )
+    )
+
+
+def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`table` (one row per row of `rows`) with one row per indicator: an indicator shared by
+    several projects is listed once, its project column naming them all (3・4)."""
+    projects = rows.groupby("indicator", sort=False)["project"].agg(list)
+    out = table.copy()
+    out[text("col.project", lang)] = [
+        text("report.projects_separator", lang).join(map(str, projects[i])) for i in rows["indicator"]
+    ]
+    return out[~rows["indicator"].duplicated().to_numpy()].reset_index(drop=True)
+
+
+def show_changes(r: Report) -> None:
+    lang = r.lang
+    head = f"<h2>{_e(text('report.changes', lang))}</h2>"
+    if r.changes is None or r.changes.empty:
+        _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
+        return
+    table = _once_per_indicator(change_table(r.changes, lang), r.changes, lang)
+    grade_columns = [
+        c
+        for c in table.columns
+        if c
+        not in (text("col.project", lang), text("col.kind", lang), text("col.name", lang), text("col.change", lang))
+    ]
+    _display(head + _table(table, badge_columns=grade_columns, colours=r.colours))

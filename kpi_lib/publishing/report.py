@@ -1,0 +1,558 @@
+"""Running the report notebooks: papermill, then offline HTML, then an index page.
+
+Each notebook runs with papermill.execute_notebook on an ordinary kernel (a new
+`python -m ipykernel_launcher` process that jupyter_client starts from this process), `jobs`
+notebooks at once on threads, while one more thread converts finished notebooks to HTML.
+
+A run builds everything in a staging folder beside the output and moves it into place only
+when every notebook succeeded, so a failure never leaves a half-written report. What a run
+leaves behind if it is killed is cleaned up by the next run (see remove_leftovers):
+  - the staging folder `OUT/.kpi-report-<pid>-*`;
+  - the kernels' connection files and IPC sockets, in `<temp dir>/kpi-report-<pid>-*` (a unix
+    socket path must stay under ~100 characters, so not in the output folder);
+  - the kernels themselves end on their own: jupyter_client tells each kernel the pid of the
+    process that started it (JPY_PARENT_PID), and ipykernel exits within a second once its
+    parent is no longer that process.
+A run that ends early (a notebook failed, Ctrl-C) kills the kernels still running instead of
+waiting for their notebooks.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Unicode, default
+from traitlets.config import Config
+
+from kpi_lib.core.errors import KpiError
+from kpi_lib.core.fiscal_year import fiscal_year_label
+from kpi_lib.core.labels import text
+from kpi_lib.core.resources import NOTEBOOK_DIR, WORKSPACE_DIR
+from kpi_lib.dataset.loading import load_dataset, report_title
+from kpi_lib.publishing.notebook_sources import write_manifest
+
+PROJECT_NOTEBOOK = "project_report.ipynb"
+OVERVIEW_NOTEBOOK = "overview.ipynb"
+CUSTOM_TEMPLATE = "custom_template.ipynb"  # kpi report --template FILE: FILE's copy in the snapshot
+EXPLORE_NOTEBOOK = "explore.ipynb"  # the workspace's guided notebook, kept executed like the reports
+KERNEL = "python3"
+RUN_PREFIX = "kpi-report-"  # + "<pid>-<random>": the kernels' folder; with a leading dot, the staging folder
+SNAPSHOT = "snapshot"  # in the staging folder: the notebooks and the copy of the data they read
+SNAPSHOT_DATA = "data"  # the copy, relative to the notebooks
+OLD_SET = "previous-set"  # in the staging folder: the year folder replaced by swap_in
+_LEFTOVER = re.compile(r"^\.?" + re.escape(RUN_PREFIX) + r"(\d+)-")
+
+
+@dataclass(frozen=True)
+class Job:
+    notebook: str  # file name, in the run's snapshot folder
+    name: str  # output file stem
+    parameters: dict
+    title: str  # the page's <title> and the PDF's running title: strategy, page, year
+    heading: str = ""  # the page's name in links: "1. <project name>", or the overview's
+    nav: str = ""  # links to the index, the previous and next page, the other language
+
+
+class ReportError(KpiError):
+    pass
+
+
+def plan(
+    year: int,
+    langs: list[str],
+    projects: list[int],
+    with_overview: bool,
+    data_dir: str | None,
+    template: Path | None = None,
+    dataset=None,
+) -> dict[str, list[Job]]:
+    """The notebooks to run, per language; `template` replaces the project-report notebook (with
+    `dataset`, pages are titled with its names)."""
+    project_notebook = PROJECT_NOTEBOOK if template is None else CUSTOM_TEMPLATE
+    jobs: dict[str, list[Job]] = {}
+    for lang in langs:
+        base = {"year": str(year), "lang": lang, "data_dir": data_dir}
+        todo = []
+        for p in projects:
+            heading = project_heading(dataset, p, lang)
+            todo.append(
+                Job(
+                    project_notebook,
+                    f"project_{p}",
+                    {**base, "project": p},
+                    page_title(dataset, year, lang, heading),
+                    heading,
+                )
+            )
+        if with_overview:
+            heading = report_title(dataset.metadata if dataset is not None else {}, "overview_title", lang)
+            todo.append(Job(OVERVIEW_NOTEBOOK, "overview", base, page_title(dataset, year, lang, heading), heading))
+        jobs[lang] = todo
+    return {lang: [replace(j, nav=navigation(jobs, lang, j.name)) for j in todo] for lang, todo in jobs.items()}
+
+
+# --- titles and links between the pages of a report set ---------------------------------------
+
+
+def project_heading(dataset, project: int, lang: str) -> str:
+    """ "1. <name>" (the project's name from the data), or "Project 1" without a dataset."""
+    if dataset is not None:
+        names = dataset.projects.set_index("project")[f"name_{lang}"]
+        if project in names.index and isinstance(names[project], str):
+            return f"{project}. {names[project]}"
+    return f"{text('col.project', lang)} {project}"
+
+
+def page_title(dataset, year: int, lang: str, page: str | None = None) -> str:
+    """Strategy — page — evaluation year: the <title> and the PDF's running title."""
+    metadata = dataset.metadata if dataset is not None else {}
+    parts = [
+        metadata.get(f"title_{lang}") or report_title(metadata, "title", lang),  # the strategy's own title
+        page,
+        fiscal_year_label(year, lang),
+    ]
+    return " — ".join(p for p in parts if p)
+
+
+def navigation(jobs: dict[str, list[Job]], lang: str, name: str) -> str:
+    """<nav> of page `name` ("index" for the index page): relative links (they work offline and
+    wherever the folder is copied) to the index, the previous and next page, and the same
+    page in each other language of the run."""
+    pages = jobs[lang]
+    names = [j.name for j in pages]
+    links = [] if name == "index" else [("index.html", text("nav.index", lang), "", None)]
+    if name in names:
+        i = names.index(name)
+        if i > 0:
+            links.append(
+                (f"{names[i - 1]}.html", f"{text('nav.previous', lang)}: {pages[i - 1].heading}", "prev", None)
+            )
+        if i + 1 < len(pages):
+            links.append((f"{names[i + 1]}.html", f"{text('nav.next', lang)}: {pages[i + 1].heading}", "next", None))
+    for other in jobs:
+        if other != lang and (name == "index" or name in [j.name for j in jobs[other]]):
+            links.append((f"../{other}/{name}.html", text("nav.other_language", lang), "alternate", other))
+    items = "".join(
+        f'<li><a href="{html.escape(href)}"'
+        + (f' rel="{rel}"' if rel else "")
+        + (f' hreflang="{other}" lang="{other}"' if other else "")
+        + f">{html.escape(label)}</a></li>"
+        for href, label, rel, other in links
+    )
+    return f'<nav class="kpi-nav" aria-label="{html.escape(text("nav.label", lang))}"><ul>{items}</ul></nav>'
+
+
+def clean_notebook(nb) -> None:
+    """Drop run-specific metadata (timestamps, durations, absolute paths) so reruns are identical."""
+    pm = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {"parameters": pm.get("parameters", {})}
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                output.get("metadata", {}).pop("execution", None)
+
+
+# --- kernels ----------------------------------------------------------------------------------
+
+_kernel_numbers = itertools.count(1)
+# The kernels running for each run (by its kernel folder), so a run that ends early can kill
+# them; a folder missing here belongs to a run that has ended.
+_running: dict[str, set[ReportKernelManager]] = {}
+_running_lock = threading.Lock()
+
+
+class ReportKernelManager(AsyncKernelManager):
+    """An ordinary kernel, on IPC sockets in its run's kernel folder (parallel kernels cannot
+    race for TCP ports), known to its run (see end_kernels)."""
+
+    kernel_folder = Unicode("", config=True, help="the run's folder for connection files and IPC sockets")
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("connection_file")
+    def _default_connection_file(self) -> str:
+        # short: jupyter_client puts the sockets beside it, at "<name>-ipc-<port>"
+        return os.path.join(self.kernel_folder, f"{next(_kernel_numbers)}.json")
+
+    async def start_kernel(self, **kw) -> None:
+        await super().start_kernel(**kw)
+        with _running_lock:
+            kernels = _running.get(self.kernel_folder)
+            if kernels is not None:
+                kernels.add(self)
+        if kernels is None:  # its run ended while it was starting
+            await self.shutdown_kernel(now=True)
+            raise RuntimeError("the report run has ended")
+
+
+def start_kernels() -> str:
+    """Open a run's kernel folder (its name holds our pid, see remove_leftovers)."""
+    folder = tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-")
+    with _running_lock:
+        _running[folder] = set()
+    return folder
+
+
+def end_kernels(folder: str) -> None:
+    """Kill the run's kernels that are still running and remove its kernel folder."""
+    with _running_lock:
+        kernels = _running.pop(folder, set())
+    for km in kernels:
+        process = km.provisioner.process if km.provisioner is not None else None
+        if process is not None and process.poll() is None:
+            process.kill()  # its notebook's thread sees a dead kernel and stops
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove the staging and kernel folders of earlier runs whose process is gone; a run killed
+    in the middle of swap_in left its year folder's previous set in its staging folder: put it back."""
+    found = [*Path(out_dir).glob(f".{RUN_PREFIX}*"), *Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*")]
+    for folder in found:
+        m = _LEFTOVER.match(folder.name)
+        if m and folder.is_dir() and not _is_running(int(m.group(1))):
+            old, year = folder / OLD_SET, _year_of(folder)
+            if old.is_dir() and year is not None and not (Path(out_dir) / year).exists():
+                old.rename(Path(out_dir) / year)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _year_of(staging: Path) -> str | None:
+    """The year folder a staging folder builds (its only folder named by a year)."""
+    years = [p.name for p in staging.iterdir() if p.name.isdigit()]
+    return years[0] if len(years) == 1 else None
+
+
+def _is_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would send Ctrl-C there: keep the folder
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def execute(input_path: Path, output_path: Path, parameters: dict, kernel_folder: str):
+    """Run one notebook with papermill and save it; raise ReportError naming the failing cell.
+
+    The kernel starts in the notebook's folder (the working directory of the process is left
+    alone: papermill's `cwd` would move every thread of a parallel run). Returns the executed
+    notebook.
+    """
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    input_path = Path(input_path).resolve()
+    try:
+        nb = papermill.execute_notebook(
+            str(input_path),
+            None,
+            parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            start_timeout=60,
+            # the rest goes to nbclient: the kernel, its working directory, no timing metadata
+            kernel_manager_class=ReportKernelManager,
+            config=Config({"ReportKernelManager": {"kernel_folder": kernel_folder}}),
+            resources={"metadata": {"path": str(input_path.parent)}},
+            record_timing=False,
+            shutdown_kernel="immediate",
+        )
+    except PapermillExecutionError as e:
+        raise ReportError(
+            f"{input_path.name} {_describe(parameters)} failed in cell {e.exec_count}: {e.ename}: {e.evalue}"
+        ) from None
+    except DeadKernelError as e:
+        raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel died while running ({e})") from None
+    except (RuntimeError, TimeoutError) as e:  # the kernel died or did not answer while starting
+        raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel did not start ({e})") from None
+    clean_notebook(nb)
+    nbformat.write(nb, str(output_path))
+    return nb
+
+
+def _describe(parameters: dict) -> str:
+    return "(" + ", ".join(f"{k}={v}" for k, v in parameters.items() if v is not None) + ")"
+
+
+def _execute_job(job: Job, folder: Path, kernel_folder: str):
+    return execute(job.notebook, folder / f"{job.name}.ipynb", job.parameters, kernel_folder)
+
+
+def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
+    from kpi_lib.publishing.html_export import notebook_node_to_html
+
+    notebook_node_to_html(
+        nb, folder / f"{job.name}.html", folder / f"{job.name}.ipynb", title=job.title, lang=lang, nav=job.nav
+    )
+
+
+def write_index(
+    folder: Path,
+    year: int,
+    lang: str,
+    jobs: list[Job],
+    dataset=None,
+    nav: str = "",
+    pdfs: dict | None = None,
+    digest: str = "",
+    template: Path | None = None,
+) -> None:
+    """The index: every page by name, with each project's grade counts (recomputed) when the
+    dataset is given, and its PDFs when they were printed (`pdfs`: page name -> file name)."""
+    from kpi_lib.analysis.grading import evaluate
+    from kpi_lib.dataset.scheme import scheme_for
+    from kpi_lib.presentation.style import grade_colours
+    from kpi_lib.presentation.views import grade_badge
+
+    e = html.escape
+    pdfs = pdfs or {}
+    ranking, counts = [], {}
+    if dataset is not None:
+        scheme = scheme_for(dataset)
+        ranking = list(scheme.ranking)
+        colours = grade_colours(scheme)
+        projects = [j.parameters["project"] for j in jobs if "project" in j.parameters]
+        results = evaluate(dataset, year, scheme, projects) if projects else None
+        for p in projects:
+            grades = results.loc[results["project"] == p, "grade"]
+            counts[p] = [int((grades == g).sum()) for g in ranking] + [int((grades == "").sum())]
+    head = f'<th scope="col">{e(text("col.project", lang))}</th>' + "".join(
+        f'<th scope="col" class="num">{grade_badge(g, colours)}</th>' for g in ranking
+    )
+    head += f'<th scope="col" class="num">{e(text("col.ungraded", lang))}</th>' if ranking else ""
+    head += '<th scope="col">PDF</th>' if pdfs else ""
+    rows = []
+    for j in jobs:
+        cells = f'<th scope="row"><a href="{e(j.name)}.html">{e(j.heading or j.title)}</a></th>'
+        p = j.parameters.get("project")
+        if ranking:
+            cells += (
+                "".join(f'<td class="num">{n}</td>' for n in counts.get(p, []))
+                or f'<td colspan="{len(ranking) + 1}"></td>'
+            )
+        if pdfs:
+            cells += f'<td><a href="{e(pdfs[j.name])}">PDF</a></td>' if j.name in pdfs else "<td></td>"
+        rows.append(f"<tr>{cells}</tr>")
+    title = page_title(dataset, year, lang)
+    note = f"<p>{e(text('index.counts_note', lang))}</p>" if ranking else ""
+    combined = f'<p><a href="{e(pdfs["all"])}">{e(text("index.all_pdf", lang))}</a></p>' if "all" in pdfs else ""
+    notebooks = " · ".join(f'<a href="{e(j.name)}.ipynb">{e(j.name)}.ipynb</a>' for j in jobs)
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>{_INDEX_CSS}</style></head>"
+        f"<body>{nav}<main><h1>{e(title)}</h1>"
+        f"<h2>{e(text('index.projects', lang))}</h2>"
+        f'<table class="kpi-index"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f"{note}{combined}<p>Jupyter: {notebooks}</p>"
+        # an office's own template is named (by file name: no paths in reports)
+        + (f"<p>{e(text('report.custom_template', lang))}: {e(template.name)}</p>" if template else "")
+        + f"<p>{e(text('report.generated_note', lang))}</p>"
+        f'<p class="kpi-digest">{e(text("report.data_digest", lang))}: <code>{e(digest)}</code></p>'
+        "</main></body></html>\n"
+    )
+    (folder / "index.html").write_text(page, encoding="utf-8")
+
+
+_INDEX_CSS = (
+    "body{font-family:sans-serif;max-width:56em;margin:1em auto;padding:0 1em;line-height:1.6;color:#1f2328}"
+    "a{color:#1f5fa6}table{border-collapse:collapse}th,td{padding:.3em .7em;border-bottom:1px solid #d0d7de;"
+    "text-align:left}.num{text-align:right}.kpi-nav ul{list-style:none;display:flex;gap:1.4em;padding:0}"
+)
+
+
+def run_reports(
+    year: int,
+    langs: list[str],
+    projects: list[int],
+    out_dir: Path,
+    jobs: int = 1,
+    data_dir: str | None = None,
+    with_overview: bool = True,
+    progress: bool = True,
+    template: Path | None = None,
+    pdf: bool = False,
+) -> list[Path]:
+    """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders.
+
+    `template`: a notebook of the office's own to run instead of the project-report notebook
+    (it gets the same parameters); the index page names it. With `pdf`, also print each report
+    on A4 (<name>.pdf) and all of a language's reports into one file (see pdf_name), before
+    anything is moved into place.
+    """
+    if pdf:
+        from kpi_lib.publishing import pdf as pdf_module
+
+        pdf_module.check_installed()  # before minutes of notebooks, not after
+    out_dir = Path(out_dir).resolve()  # threads and kernels must not depend on the working directory
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{RUN_PREFIX}{os.getpid()}-", dir=out_dir))
+    try:
+        # Every notebook reads the same copy of the data, taken once now: a change to the data
+        # directory during the run (an import) cannot give one report old and another new figures.
+        digest = take_snapshot(data_dir, staging / SNAPSHOT, template)
+        dataset = load_dataset(staging / SNAPSHOT / SNAPSHOT_DATA)  # names for titles, counts for the index
+        planned = {
+            lang: [replace(job, notebook=str(staging / SNAPSHOT / job.notebook)) for job in js]
+            for lang, js in plan(year, langs, projects, with_overview, SNAPSHOT_DATA, template, dataset).items()
+        }
+        new_year = staging / str(year)
+        folders = {lang: new_year / lang for lang in planned}
+        for folder in folders.values():
+            folder.mkdir(parents=True)
+        _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress, _execute_job)
+        for lang, js in planned.items():
+            pdfs = print_pdfs(folders[lang], year, lang, js, dataset) if pdf else None
+            write_index(
+                folders[lang], year, lang, js, dataset, navigation(planned, lang, "index"), pdfs, digest, template
+            )
+        target = out_dir / str(year)
+        if target.is_dir():  # the languages not run this time stay as they are
+            for old in target.iterdir():
+                if not (new_year / old.name).exists() and not old.name.startswith("."):
+                    (shutil.copytree if old.is_dir() else shutil.copy2)(old, new_year / old.name)
+        swap_in(new_year, target, staging / OLD_SET)
+        return [target / lang for lang in planned]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def pdf_name(year: int, lang: str) -> str:
+    """The file holding all of a year's reports in one language."""
+    return f"reports_{year}_{lang}.pdf"
+
+
+def print_pdfs(folder: Path, year: int, lang: str, jobs: list[Job], dataset=None) -> dict[str, str]:
+    """<name>.pdf for each page and all of them in one PDF; returns page name -> file name
+    (and "all" -> the combined file)."""
+    from kpi_lib.publishing.pdf import combine, print_pages
+
+    print_pages([(folder / f"{j.name}.html", folder / f"{j.name}.pdf", j.title) for j in jobs])
+    combine([folder / f"{j.name}.pdf" for j in jobs], folder / pdf_name(year, lang), page_title(dataset, year, lang))
+    return {j.name: f"{j.name}.pdf" for j in jobs} | {"all": pdf_name(year, lang)}
+
+
+def take_snapshot(data_dir: str | Path | None, folder: Path, template: Path | None = None) -> str:
+    """Copy the data files (loading.data_files) to folder/data and the notebooks to folder (so
+    they name the data by the relative path "data", the same in every run), `template` as
+    CUSTOM_TEMPLATE; return the data's digest."""
+    from kpi_lib.core.files import read_input_file
+    from kpi_lib.dataset.loading import METADATA_FILE, data_digest, data_files, resolve_data_dir
+
+    root = resolve_data_dir(data_dir)
+    if not root.is_dir():
+        raise KpiError(f"data directory not found: {root}")
+    target = folder / SNAPSHOT_DATA
+    target.mkdir(parents=True)
+    files = data_files(root)
+    for name, path in files.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(read_input_file(path))
+    scheme = next((name for name in files if name.endswith(".toml")), None)
+    meta_path = target / METADATA_FILE
+    if scheme is not None and scheme not in meta_path.read_text(encoding="utf-8-sig"):
+        # a scheme file outside the data directory: the copy's metadata names the copied file
+        meta = json.loads(meta_path.read_text(encoding="utf-8-sig"))
+        meta_path.write_text(json.dumps({**meta, "scheme": scheme}, ensure_ascii=False, indent=1), encoding="utf-8")
+    for notebook in (PROJECT_NOTEBOOK, OVERVIEW_NOTEBOOK):
+        shutil.copyfile(NOTEBOOK_DIR / notebook, folder / notebook)
+    if template is not None:
+        shutil.copyfile(template, folder / CUSTOM_TEMPLATE)
+    return data_digest(target)
+
+
+def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert=_convert_job) -> None:
+    """Run (job, lang) pairs: `run(job, folder, kernel_folder)` on `jobs` threads at a time,
+    then `convert(job, folder, lang, notebook)` on one more thread, with a progress bar.
+
+    Threads are enough: each notebook's work happens in its own kernel process, and each thread
+    has its own kernel client and event loop. HTML conversion has a thread of its own so a
+    notebook slot never waits for it. If anything fails or the run is interrupted, notebooks
+    not started are cancelled and running ones have their kernels killed.
+    """
+    from tqdm import tqdm
+
+    kernel_folder = start_kernels()
+    notebooks = ThreadPoolExecutor(max(1, jobs), thread_name_prefix="kpi-notebook")
+    converter = ThreadPoolExecutor(1, thread_name_prefix="kpi-html")
+    bar = tqdm(total=len(work), desc="reports", unit="notebook", file=sys.stderr, disable=not progress)
+    try:
+        running = {notebooks.submit(run, job, folders[lang], kernel_folder): ("run", job, lang) for job, lang in work}
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                step, job, lang = running.pop(future)
+                result = future.result()  # a failing notebook raises here
+                if step == "run" and convert is not None:
+                    running[converter.submit(convert, job, folders[lang], lang, result)] = ("html", job, lang)
+                else:
+                    bar.set_postfix_str(f"{lang}/{job.name}")
+                    bar.update()
+    finally:
+        for pool in (notebooks, converter):
+            pool.shutdown(wait=False, cancel_futures=True)
+        end_kernels(kernel_folder)  # after a complete run, none is left to kill
+        for pool in (notebooks, converter):
+            pool.shutdown()
+        bar.close()
+
+
+def swap_in(new: Path, target: Path, old: Path) -> None:
+    """Replace the year folder `target` (all its languages) with `new`: the old set is renamed to
+    `old` (inside the run's staging folder, removed with it), then the new set to `target`. Each
+    rename is atomic, so readers and a kill at any moment find the old set or the new one, never
+    a mix; a kill between the two renames leaves no `target`, and the next run's
+    remove_leftovers puts the old set back."""
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+
+
+def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = WORKSPACE_DIR) -> list[Path]:
+    """Re-execute the committed notebooks in place with their default parameters (for nbval):
+    the report notebooks, then the workspace's explore.ipynb (in a checkout); record the report
+    notebooks' source digests in their manifest (see notebook_sources)."""
+    done = []
+    kernel_folder = start_kernels()
+    try:
+        paths = sorted(notebook_dir.glob("*.ipynb"))
+        paths += [p for p in [workspace_dir / EXPLORE_NOTEBOOK] if p.is_file()]
+        for path in paths:
+            tmp = path.with_name(f".{path.name}.tmp")
+            try:
+                execute(path, tmp, {}, kernel_folder)
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            done.append(path)
+    finally:
+        end_kernels(kernel_folder)
+    write_manifest(notebook_dir)
+    return done

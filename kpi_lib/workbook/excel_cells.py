@@ -1,0 +1,193 @@
+"""Single workbook cells, shared by `kpi export`, `kpi import` and the `kpi new` template:
+the cell styles, writing a value as text or number, the print set-up of a sheet, reading a
+実績値 cell as the loader would, and the check that a workbook was made from the data as it is.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+from kpi_lib.core import numbers
+from kpi_lib.core.errors import KpiError
+from kpi_lib.core.fiscal_year import short_label
+from kpi_lib.core.labels import text
+from kpi_lib.workbook.excel_layout import (
+    COL_BASE,
+    COL_KEY,
+    COL_LABEL,
+    COL_NAME,
+    COL_REVISED,
+    COL_TARGET,
+    COL_YEAR0,
+    DIGEST_PREFIX,
+    KEY_HEADER,
+    MAX_CELL_TEXT,
+    META_SHEET,
+    data_digests,
+    format_decimals,
+    is_percent_format,
+    word,
+)
+
+if TYPE_CHECKING:
+    from kpi_lib.dataset.loading import Dataset
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# computed cells (progress rate, grade): recomputed by kpi import / kpi export, never typed in
+COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
+UNLOCKED = Protection(locked=False)
+
+
+def write_cell(
+    ws,
+    row: int,
+    col: int,
+    value=None,
+    fmt: str | None = None,
+    *,
+    bold=False,
+    fill=None,
+    align: str | None = None,
+    wrap=False,
+    italic=False,
+    color: str | None = None,
+    border=True,
+):
+    c = put_value(ws.cell(row=row, column=col), value)
+    if fmt:
+        c.number_format = fmt
+    if bold or italic or color:
+        c.font = Font(bold=bold, italic=italic, color=color)
+    if fill is not None:
+        c.fill = fill
+    if align is None:
+        align = "right" if isinstance(value, (int, float)) or fmt else "center"
+    c.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+    if border:
+        c.border = BORDER
+    return c
+
+
+def put_value(c, value):
+    """Set a cell's value; text stays text even when it starts like a formula (= + - @)."""
+    try:
+        c.value = value
+    except IllegalCharacterError:
+        raise KpiError(
+            f"{c.parent.title}!{c.coordinate}: control character in {value!r}: a workbook cannot hold it"
+        ) from None
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        c.data_type = "s"  # openpyxl takes "=…" for a formula
+        c.quotePrefix = True  # and so would Excel or LibreOffice, when the cell is edited
+    return c
+
+
+def write_table_header(ws, row: int, lang: str, years, grade_col: int) -> None:
+    """The two header rows of an indicator table that the export and the kpi new template share:
+    the hidden key, 設定項目, 基準値 (策定時), 目標値 (策定時 | 見直し後) and 実績値 over the year
+    columns (COL_YEAR0 …) up to the grade column `grade_col`, which the caller heads."""
+    h = dict(bold=True, fill=HEADER_FILL, wrap=True)
+    ws.cell(row=row, column=COL_KEY, value=KEY_HEADER)
+    write_cell(ws, row, COL_NAME, text("col.name", lang), **h)
+    write_cell(ws, row + 1, COL_NAME, **h)
+    ws.merge_cells(start_row=row, end_row=row + 1, start_column=COL_NAME, end_column=COL_NAME)
+    write_cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
+    write_cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
+    write_cell(ws, row, COL_TARGET, word("target", lang), **h)
+    write_cell(ws, row, COL_REVISED, **h)
+    ws.merge_cells(start_row=row, end_row=row, start_column=COL_TARGET, end_column=COL_REVISED)
+    write_cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
+    write_cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
+    write_cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
+    for col in range(COL_LABEL + 1, grade_col):
+        write_cell(ws, row, col, **h)
+    ws.merge_cells(start_row=row, end_row=row, start_column=COL_LABEL, end_column=grade_col - 1)
+    write_cell(ws, row + 1, COL_LABEL, **h)
+    for i, y in enumerate(years):
+        write_cell(ws, row + 1, COL_YEAR0 + i, short_label(y, lang), **h)
+
+
+def print_landscape_a4(ws) -> None:
+    """No grid lines; print landscape on A4, one page wide."""
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def read_actual(cell, unit: str = "", formula: str | None = None) -> numbers.Cell:
+    """A 実績値 cell as the loader would read it: numbers keep the decimals their number format
+    shows (1.3 in a 0.00 cell is 1.30); text follows numbers.parse_cell (全角, 1,000, 未, —).
+
+    `unit` is the indicator's (ja) unit: in a % indicator a percent-formatted number is the
+    percentage (typing 78.1% stores 0.781 in a 0.0% cell: the actual is 78.1), and so is the
+    text 78.1%; in any other indicator a percentage is refused. `formula` is the cell's formula,
+    if any: one without a computed value is refused (its value is unknown, not empty)."""
+    v = cell.value
+    percent = unit == "%"
+    if formula is not None and (v is None or (isinstance(v, str) and v.startswith("#"))):
+        what = (
+            f"a formula with no computed value ({formula})"
+            if v is None
+            else f"a formula whose result is {v} ({formula})"
+        )
+        raise numbers.CellError(f"{what}: open and save the workbook in Excel or LibreOffice, or type the value")
+    if v is None:
+        return numbers.Cell(numbers.BLANK)
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise numbers.CellError(f"not a number: {str(v)!r} (expected a number, 未 or —)")
+    if isinstance(v, str):
+        if len(v) > MAX_CELL_TEXT:
+            raise numbers.CellError(f"not a number: text of {len(v):,} characters (expected a number, 未 or —)")
+        if percent and v.strip().endswith(("%", "％")):
+            return numbers.parse_cell(v.strip()[:-1], allow_states=False)
+        return numbers.parse_cell(v)
+    if not math.isfinite(v):
+        raise numbers.CellError(f"not a number: {v!r}")
+    written = Decimal(repr(round(float(v), 10)))  # formula results carry binary noise (7086.000000000001)
+    if is_percent_format(cell.number_format):
+        if not percent:
+            shown_as = f"{written.scaleb(2).normalize():f}%"
+            what = f"measured in {unit}" if unit else "without a unit"
+            raise numbers.CellError(
+                f"a percentage ({shown_as}) in a cell of an indicator {what}: type the number, without %"
+            )
+        written = written.scaleb(2)
+    decimals = -min(0, written.normalize().as_tuple().exponent)
+    return numbers.Cell(numbers.VALUE, float(written), max(decimals, format_decimals(cell.number_format)))
+
+
+def cell_text(cell: numbers.Cell) -> str:
+    if cell.state == numbers.NOT_YET:
+        return numbers.NOT_YET_MARK
+    if cell.state == numbers.NOT_MEASURED:
+        return numbers.NOT_MEASURED_MARK
+    return f"{cell.value:.{cell.decimals}f}"
+
+
+def check_not_stale(path: Path, dataset: Dataset, meta: dict) -> None:
+    """Refuse a workbook exported from other data: importing it would undo what changed since."""
+    recorded = {k[len(DIGEST_PREFIX) :]: v for k, v in meta.items() if k.startswith(DIGEST_PREFIX)}
+    current = data_digests(dataset.data_dir)
+    if not recorded:
+        raise KpiError(
+            f"{path.name}: the record of the data it was exported from is missing from the hidden sheet "
+            f"{META_SHEET!r}; export again (kpi export) and make the edits in the new workbook"
+        )
+    changed = [name for name, digest in current.items() if recorded.get(name) != digest]
+    if changed:
+        raise KpiError(
+            f"{path.name}: the data changed since this workbook was exported ({', '.join(changed)} in "
+            f"{dataset.data_dir}); importing it would undo those changes, so nothing was imported: "
+            "export again (kpi export) and make the edits in the new workbook"
+        )

@@ -1,0 +1,484 @@
+"""Export the tables as an Excel workbook in the layout of the source's tables.
+
+One sheet per project (a 数値目標 block and a KPI block: 設定項目, 基準値 with its year, 目標値
+戦略策定時 / 見直し後 with years, 実績値 and 進捗率 per year, 進捗), a sheet with the audit findings,
+and a hidden sheet `_kpi` (format, language, evaluation year, year columns, and a digest of every
+data file, so that an import can refuse a workbook whose data changed since). Numbers stay numbers: the unit and
+the printed decimals live in the number format (`#,##0"億円"`), so 7,829億円 is the number 7829.
+未 and — are text. Progress rates are the recomputed ones; a rate or grade the source prints
+differently is shaded and carries the published figure in a comment. Column A (hidden) holds the
+indicator id: import (excel_import.py) never reads names. Sheets are protected without a
+password; only the 実績値 cells are unlocked. Text that a spreadsheet would take for a formula
+(= + - @ first) is written as text with a quote prefix, as spreadsheets do for typed text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from kpi_lib.analysis.audit import audit
+from kpi_lib.analysis.grading import evaluate, progress_table
+from kpi_lib.core import formatting, numbers
+from kpi_lib.core.errors import DataError, KpiError, Problem
+from kpi_lib.core.files import atomic_file
+from kpi_lib.core.fiscal_year import fiscal_year_label, short_label
+from kpi_lib.core.formatting import name_with_unit
+from kpi_lib.core.labels import check_lang, kind_label, text
+from kpi_lib.dataset.loading import Dataset, check_year
+from kpi_lib.dataset.scheme import scheme_for
+from kpi_lib.presentation.style import grade_colours
+from kpi_lib.workbook.excel_cells import (
+    COMPUTED_FILL,
+    HEADER_FILL,
+    UNLOCKED,
+    print_landscape_a4,
+    put_value,
+    write_cell,
+    write_table_header,
+)
+from kpi_lib.workbook.excel_layout import (
+    COL_BASE,
+    COL_KEY,
+    COL_KIND,
+    COL_LABEL,
+    COL_NAME,
+    COL_REVISED,
+    COL_TARGET,
+    COL_YEAR0,
+    CONTROL_CHARACTERS,
+    DIGEST_PREFIX,
+    FIRST_BLOCK_ROW,
+    FORMAT_ID,
+    META_SHEET,
+    data_digests,
+    data_files,
+    fixed_cells,
+    number_format,
+    rows_of,
+    sheet_name,
+    shown,
+    word,
+)
+
+_MISMATCH_FILL = PatternFill("solid", fgColor="FCE4D6")
+_RATE_FORMAT = '0.0"%"'
+
+
+@dataclass
+class _Context:
+    dataset: Dataset
+    lang: str
+    year: int
+    years: list[int]
+    results: pd.DataFrame
+    rates: dict  # (indicator, year) -> recomputed progress rate
+    published: dict  # (project, indicator, year) -> published rate row (state, value)
+    findings: dict  # (project, indicator, year, figure) -> audit row
+    audit: pd.DataFrame  # every audit finding (the audit sheet)
+    bench: dict  # (indicator, year) -> (value, decimals, provenance)
+    actuals: dict  # (indicator, year) -> numbers.Cell
+
+
+def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None, lang: str = "ja") -> Path:
+    """Write the workbook (atomically) and return its path.
+
+    Year columns run from the first actual year to max(year, latest actual year), so an evaluation
+    year after the data gives empty columns for analysts to fill in.
+    """
+    check_lang(lang)
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise KpiError(f"the workbook name must end in .xlsx: {path}")
+    if not path.parent.is_dir():
+        raise KpiError(f"cannot write {path}: folder {path.parent} does not exist")
+    problems = control_characters(dataset.data_dir)
+    if problems:
+        raise DataError(problems)
+    digests = data_digests(dataset.data_dir)
+    ctx = _context(dataset, year, lang)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for project in dataset.project_numbers:
+        _project_sheet(wb.create_sheet(sheet_name(project, lang)), ctx, project)
+    _audit_sheet(wb.create_sheet(word("audit_sheet", lang)), ctx)
+    meta = wb.create_sheet(META_SHEET)
+    for row in (("format", FORMAT_ID), ("lang", lang), ("year", ctx.year), ("years", ",".join(map(str, ctx.years)))):
+        meta.append(row)
+    for name, digest in digests.items():
+        meta.append((DIGEST_PREFIX + name, digest))
+    meta.sheet_state = "hidden"
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def control_characters(root: Path) -> list[Problem]:
+    """Control characters (NUL …) in the data files: a workbook cannot hold them, so the export
+    names where they are (file, line, column) instead of writing a part of the workbook."""
+    problems = []
+    for name in data_files():
+        path = root / name
+        if not path.is_file():
+            continue
+        content = path.read_bytes().decode("utf-8-sig", errors="replace")
+        if not CONTROL_CHARACTERS.search(content):
+            continue
+        if not name.endswith(".csv"):
+            line = content[: CONTROL_CHARACTERS.search(content).start()].count("\n") + 1
+            problems.append(Problem(name, line, None, _control_message(content)))
+            continue
+        reader = csv.reader(io.StringIO(content.replace("\r\n", "\n"), newline=""))
+        header = next(reader, [])
+        line = reader.line_num + 1
+        for record in reader:
+            for column, value in zip(header, record):
+                if CONTROL_CHARACTERS.search(value):
+                    problems.append(Problem(name, line, column.strip(), _control_message(value)))
+            line = reader.line_num + 1
+    return problems
+
+
+def _control_message(value: str) -> str:
+    ch = CONTROL_CHARACTERS.search(value).group()
+    return f"control character U+{ord(ch):04X} in {value!r}: a workbook cannot hold it (remove it)"
+
+
+def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
+    a = dataset.actuals
+    year = dataset.latest_year if year is None else check_year(dataset, year, to_period_end=True)
+    # with no actual yet (a new strategy's first year), the columns start at the period's first year
+    first = int(a["year"].min()) if len(a) else dataset.metadata["period"]["first"]
+    latest = dataset.years[-1] if dataset.years else year
+    scheme = scheme_for(dataset)
+    graded = progress_table(dataset, scheme)
+    findings = audit(dataset, scheme, lang)
+    pr = dataset.published_rates
+    return _Context(
+        dataset=dataset,
+        lang=lang,
+        year=year,
+        years=list(range(first, max(year, latest) + 1)),
+        results=evaluate(dataset, year, scheme),
+        rates={
+            (r.indicator, int(r.year)): float(r.progress_rate) for r in graded.itertuples() if pd.notna(r.progress_rate)
+        },
+        published={
+            (int(r.project), r.indicator, int(r.year)): (r.progress_rate_state, r.progress_rate)
+            for r in pr.itertuples()
+        },
+        findings={(int(f.project), f.indicator, int(f.year), f.figure): f for f in findings.itertuples()},
+        audit=findings,
+        bench={
+            (b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance)
+            for b in dataset.benchmarks.itertuples()
+        },
+        actuals={
+            (r.indicator, int(r.year)): numbers.Cell(
+                r.actual_state,
+                None if pd.isna(r.actual) else float(r.actual),
+                0 if pd.isna(r.actual_decimals) else int(r.actual_decimals),
+            )
+            for r in a.itertuples()
+        },
+    )
+
+
+def _text_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _project_sheet(ws, ctx: _Context, project: int) -> None:
+    lang = ctx.lang
+    proj = ctx.dataset.projects.set_index("project").loc[project]
+    last_col = COL_YEAR0 + len(ctx.years)  # the 進捗 column
+    widths: dict[int, int] = {}
+    name = proj["name_ja"] if lang == "ja" else proj["name_en"]
+    catch = proj["catch_ja"] if lang == "ja" else proj["catch_en"]
+    put_value(ws.cell(row=1, column=COL_KIND), f"{project}. {name}").font = Font(bold=True, size=14)
+    put_value(
+        ws.cell(row=2, column=COL_KIND),
+        f"{catch}　{text('report.evaluation_year', lang)}：{fiscal_year_label(ctx.year, lang)}",
+    )
+    row = FIRST_BLOCK_ROW
+    marks: list = []
+    derived_shown = False
+    results = ctx.results[ctx.results["project"] == project]
+    for kind in ("数値目標", "KPI"):
+        block = results[results["kind"] == kind]
+        if block.empty:
+            continue
+        top = row
+        _header(ws, ctx, row)
+        if top == FIRST_BLOCK_ROW:
+            ws.freeze_panes = ws.cell(row=row + 2, column=COL_BASE)
+        row += 2
+        for r in block.to_dict("records"):
+            derived_shown |= _indicator_rows(ws, ctx, project, r, row, widths, marks)
+            row += rows_of(r)
+        # the block's label runs down its left edge, as in the source
+        write_cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=HEADER_FILL)
+        ws.cell(row=top, column=COL_KIND).alignment = Alignment(
+            horizontal="center", vertical="center", text_rotation=255 if lang == "ja" else 90
+        )
+        for rr in range(top + 1, row):
+            write_cell(ws, rr, COL_KIND, fill=HEADER_FILL)
+        ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
+        row += 1
+    _grade_colours(ws, scheme_for(ctx.dataset), last_col, FIRST_BLOCK_ROW, row - 1)
+    _notes(ws, ctx, row, marks, derived_shown)
+    _layout(ws, ctx, widths, last_col)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # people may still widen columns and rows
+    ws.protection.formatRows = False
+
+
+def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: dict, marks: list) -> bool:
+    """Write one indicator's rows (実績値, 全国 for national-level targets, 進捗率) from `row`;
+    return whether a derived national value is shown."""
+    lang, n, ind = ctx.lang, rows_of(r), r["indicator"]
+    last_col = COL_YEAR0 + len(ctx.years)
+
+    def track(col, value, fmt=None):
+        widths[col] = max(widths.get(col, 0), _text_width(shown(value, fmt)))
+
+    put_value(ws.cell(row=row, column=COL_KEY), ind)
+    fixed = fixed_cells(r, lang, ctx.years, ctx.bench)
+    derived_shown = False
+    for (dr, col), fx in fixed.items():
+        derived = (
+            fx.source == "benchmarks.csv"
+            and fx.value is not None
+            and ctx.bench[(ind, ctx.years[col - COL_YEAR0])][2] == "derived"
+        )
+        derived_shown |= derived
+        c = write_cell(
+            ws,
+            row + dr,
+            col,
+            fx.value,
+            fx.fmt,
+            wrap=col <= COL_REVISED,
+            italic=derived,
+            color="7F7F7F" if derived else None,
+            align="left" if col == COL_NAME else ("center" if col < COL_LABEL else None),
+        )
+        if derived:
+            c.comment = Comment(text("provenance.derived", lang), "kpi_lib", width=260, height=60)
+        if col != COL_NAME:
+            track(col, fx.value, fx.fmt)
+    ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=COL_NAME, end_column=COL_NAME)
+    if n == 3:  # the years sit beside the national row and the rate row
+        for col in (COL_BASE, COL_TARGET, COL_REVISED):
+            write_cell(ws, row + 2, col)
+            ws.merge_cells(start_row=row + 1, end_row=row + 2, start_column=col, end_column=col)
+    unit = formatting.unit(r, lang)
+    for i, y in enumerate(ctx.years):
+        col = COL_YEAR0 + i
+        # 実績値: the only cells analysts type in; an empty one is formatted like the latest value
+        cell = ctx.actuals.get((ind, y))
+        value, fmt = None, number_format(_latest_decimals(ctx, ind, y), unit, lang)
+        if cell is not None and cell.state == numbers.VALUE:
+            value, fmt = cell.value, number_format(cell.decimals, unit, lang)
+        elif cell is not None and cell.state in (numbers.NOT_YET, numbers.NOT_MEASURED):
+            value = numbers.NOT_YET_MARK if cell.state == numbers.NOT_YET else numbers.NOT_MEASURED_MARK
+        c = write_cell(ws, row, col, value, fmt, align="right")
+        c.protection = UNLOCKED
+        track(col, value, fmt)
+        # 進捗率: recomputed; — where the source prints a dash; shaded where the source differs
+        rate = ctx.rates.get((ind, y))
+        published = ctx.published.get((project, ind, y))
+        if rate is not None:
+            c = write_cell(ws, row + n - 1, col, rate, _RATE_FORMAT, fill=COMPUTED_FILL)
+        elif published is not None and published[0] == numbers.NOT_MEASURED:
+            c = write_cell(ws, row + n - 1, col, numbers.NOT_MEASURED_MARK, align="right", fill=COMPUTED_FILL)
+        else:
+            c = write_cell(ws, row + n - 1, col, fill=COMPUTED_FILL)
+        track(col, c.value, _RATE_FORMAT if rate is not None else None)
+        finding = ctx.findings.get((project, ind, y, "progress_rate"))
+        if finding is not None:
+            _mark(c, finding, lang, "%")
+            marks.append((r, y, text("col.progress_rate", lang), finding, "%"))
+    g = write_cell(ws, row, last_col, r["grade"] or None, bold=True, fill=COMPUTED_FILL)
+    ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=last_col, end_column=last_col)
+    finding = ctx.findings.get((project, ind, ctx.year, "grade"))
+    if finding is not None:
+        _mark(g, finding, lang, "")
+        marks.append((r, ctx.year, text("col.grade", lang), finding, ""))
+    # rows tall enough for the wrapped name and targets
+    lines = max(
+        math.ceil(_text_width(shown(fx.value, fx.fmt)) / (NAME_WIDTH - 2 if col == COL_NAME else _cap(lang) - 1))
+        for (_, col), fx in fixed.items()
+        if col <= COL_REVISED
+    )
+    for dr in range(n):
+        ws.row_dimensions[row + dr].height = max(16.0, 15.0 * lines / n + 3)
+    return derived_shown
+
+
+NAME_WIDTH = 36
+
+
+def _cap(lang: str) -> int:
+    """Widest 基準値/目標値 column; longer texts wrap."""
+    return 16 if lang == "ja" else 20
+
+
+def _latest_decimals(ctx: _Context, indicator: str, year: int) -> int:
+    """Decimals for an empty actual cell: those of the nearest earlier value."""
+    best = 0
+    for y in ctx.years:
+        cell = ctx.actuals.get((indicator, y))
+        if y <= year and cell is not None and cell.state == numbers.VALUE:
+            best = cell.decimals
+    return best
+
+
+def _header(ws, ctx: _Context, row: int) -> None:
+    lang, last_col = ctx.lang, COL_YEAR0 + len(ctx.years)
+    h = dict(bold=True, fill=HEADER_FILL, wrap=True)
+    write_table_header(ws, row, lang, ctx.years, last_col)
+    write_cell(ws, row, last_col, text("col.grade", lang), **h)
+    write_cell(ws, row + 1, last_col, short_label(ctx.year, lang), **h)
+    # the header says which cells are computed (the sheet's notes say it again)
+    for col in (COL_LABEL, last_col):
+        ws.cell(row=row, column=col).comment = Comment(word("note_computed", lang), "kpi_lib", width=320, height=80)
+
+
+def _grade_colours(ws, scheme, column: int, first_row: int, last_row: int) -> None:
+    """Grade cells coloured by conditional formatting with the scheme's colours (the symbol stays
+    the text; its colour is chosen by contrast, style.text_colour), so a grade edited in Excel
+    recolours itself."""
+    letter = get_column_letter(column)
+    area = f"{letter}{first_row}:{letter}{last_row}"
+    for grade, (background, foreground) in grade_colours(scheme).items():
+        ws.conditional_formatting.add(
+            area,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{grade}"'],
+                fill=PatternFill("solid", fgColor=background.lstrip("#"), bgColor=background.lstrip("#")),
+                font=Font(bold=True, color=foreground.lstrip("#")),
+            ),
+        )
+
+
+def _mark(cell, finding, lang: str, suffix: str) -> None:
+    cell.fill = _MISMATCH_FILL
+    note = (
+        f"{word('published', lang)}: {finding.published}{suffix}\n"
+        f"{word('recomputed', lang)}: {finding.recomputed}{suffix}\n{finding.arithmetic}"
+    )
+    cell.comment = Comment(note, "kpi_lib", width=320, height=90)
+
+
+def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> None:
+    lang = ctx.lang
+    lines = []  # (text, swatch)
+    if marks:
+        lines.append((word("note_mismatch", lang), True))
+    colon, (left, right) = ("：", "（）") if lang == "ja" else (": ", "()")
+    for r, y, figure, f, suffix in marks:
+        lines.append(
+            (
+                f"※ {name_with_unit(r, lang)} {short_label(y, lang)} {figure}{colon}{word('published', lang)} {f.published}{suffix}"
+                f" / {word('recomputed', lang)} {f.recomputed}{suffix} {left}{f.arithmetic}{right}",
+                False,
+            )
+        )
+    lines.append((word("note_computed", lang), "computed"))
+    if derived_shown:
+        lines.append((word("note_derived", lang), False))
+    lines.append((f"{text('report.legend', lang)}{colon}", False))
+    scheme = scheme_for(ctx.dataset)
+    for grade in scheme.ranking or scheme.grades:  # A① A② A③ B, as the source's legend
+        band = scheme.band(grade)
+        lines.append((f"  {band.grade}{colon}{band.label_ja if lang == 'ja' else band.label_en}", False))
+    src = ctx.dataset.metadata.get("source", {})
+    if isinstance(src, dict) and src.get("title_ja"):
+        publisher = src.get("publisher_ja" if lang == "ja" else "publisher_en", "")
+        lines.append((f"{text('report.source', lang)}{colon}{publisher}「{src['title_ja']}」", False))
+    lines.append((word("note_input", lang), False))
+    for line, swatch in lines:
+        if swatch:
+            ws.cell(row=row, column=COL_KIND).fill = COMPUTED_FILL if swatch == "computed" else _MISMATCH_FILL
+        put_value(ws.cell(row=row, column=COL_NAME), line).font = Font(size=9)
+        row += 1
+
+
+def _layout(ws, ctx: _Context, widths: dict[int, int], last_col: int) -> None:
+    ws.column_dimensions[get_column_letter(COL_KEY)].hidden = True
+    ws.column_dimensions[get_column_letter(COL_KIND)].width = 4.5 if ctx.lang == "ja" else 6
+    ws.column_dimensions[get_column_letter(COL_NAME)].width = NAME_WIDTH
+    for col in range(COL_BASE, last_col + 1):
+        base = 7 if col == last_col else (12 if ctx.lang == "en" and col < COL_LABEL else 9)
+        ws.column_dimensions[get_column_letter(col)].width = max(base, min(_cap(ctx.lang), widths.get(col, 0) + 2))
+    ws.column_dimensions[get_column_letter(COL_LABEL)].width = 15 if ctx.lang == "ja" else 17
+    print_landscape_a4(ws)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_area = f"B1:{get_column_letter(last_col)}{ws.max_row}"
+
+
+def _audit_sheet(ws, ctx: _Context) -> None:
+    lang = ctx.lang
+    findings = ctx.audit
+    put_value(ws.cell(row=1, column=1), word("audit_title", lang)).font = Font(bold=True, size=14)
+    headers = [
+        text("col.project", lang),
+        text("col.name", lang),
+        text("col.year", lang),
+        text("col.figure", lang),
+        text("col.published", lang),
+        text("col.recomputed", lang),
+        text("col.arithmetic", lang),
+    ]
+    if findings.empty:
+        put_value(ws.cell(row=3, column=1), text("audit.none", lang))
+    else:
+        for i, h in enumerate(headers, 1):
+            write_cell(ws, 3, i, h, bold=True, fill=HEADER_FILL, wrap=True)
+        ind = ctx.dataset.indicators.set_index("indicator")
+        for n, f in enumerate(findings.itertuples(), 4):
+            values = [
+                int(f.project),
+                name_with_unit(ind.loc[f.indicator], lang),
+                short_label(int(f.year), lang),
+                text(f"figure.{f.figure}", lang),
+                f.published,
+                f.recomputed,
+                f.arithmetic,
+            ]
+            for i, v in enumerate(values, 1):
+                v, fmt = _as_number(v) if i in (5, 6) else (v, None)
+                write_cell(ws, n, i, v, fmt, align="left" if i in (2, 7) else "center", wrap=i == 2)
+        ws.freeze_panes = "A4"
+    for col, width in zip("ABCDEFG", (12, 40, 8, 10, 10, 10, 48)):
+        ws.column_dimensions[col].width = width
+    print_landscape_a4(ws)
+
+
+_PLAIN_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
+
+
+def _as_number(value):
+    """A figure the audit prints as text ("67.4", "7,829") as a number with the same decimals
+    shown, so it can be sorted and computed with; anything else (a grade, 未) stays text."""
+    if not isinstance(value, str) or not _PLAIN_NUMBER.match(value.strip()):
+        return value, None
+    digits = value.strip().replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    return float(digits) if decimals else int(digits), "#,##0" + ("." + "0" * decimals if decimals else "")

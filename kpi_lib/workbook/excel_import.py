@@ -1,0 +1,646 @@
+"""Import the edited 実績値 of an exported workbook (excel_export.py) back into the data.
+
+Refuses, before reading it fully, a workbook beyond the limits in excel_layout.py (file size,
+unpacked size, cells, rows, columns, cell text) and anything that is not a regular file; refuses a
+workbook whose data files changed since it was exported (the `_kpi` sheet records their digests),
+so that an old workbook cannot undo newer data. Reads the 実績値 cells back (a percent-formatted
+number in a % indicator is the percentage: 0.781 shown as 78.1% is 78.1; a formula counts by its
+computed value), checks every cell with the loader's rules (problems name sheet and cell), writes the changed actuals into a copy of the data directory, validates the copy with
+every data rule, and only then replaces actuals.csv. Unchanged rows keep their text byte for
+byte; new (indicator, year) rows go after the indicator's last row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from kpi_lib.analysis.grading import evaluate
+from kpi_lib.core import formatting, numbers
+from kpi_lib.core.errors import DataError, KpiError, Problem
+from kpi_lib.core.files import write_atomically
+from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
+from kpi_lib.core.formatting import name_with_unit
+from kpi_lib.core.labels import text
+from kpi_lib.dataset.loading import Dataset, load_dataset, resolve_data_dir, validate
+from kpi_lib.dataset.scheme import scheme_for
+from kpi_lib.workbook.excel_cells import cell_text, check_not_stale, read_actual
+from kpi_lib.workbook.excel_layout import (
+    COL_BASE,
+    COL_KEY,
+    COL_LABEL,
+    COL_NAME,
+    COL_TARGET,
+    COL_YEAR0,
+    FIRST_BLOCK_ROW,
+    FORMAT_ID,
+    KEY_HEADER,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_PARTS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    META_SHEET,
+    fixed_cells,
+    sheet_name,
+    shown,
+    word,
+)
+from kpi_lib.workbook.new_dataset import Created, import_template, is_template
+
+
+@dataclass(frozen=True)
+class Change:
+    """One actual that the import changes (old is None for a new row)."""
+
+    cells: tuple[str, ...]
+    indicator: str
+    year: int
+    old: str | None
+    new: str
+
+
+def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> list[Change] | Created:
+    """Read the 実績値 cells of an exported workbook into data_dir/actuals.csv; a template written
+    by `kpi new` instead creates the dataset's tables (new_dataset.import_template: returns Created).
+
+    Everything is checked before anything is written: the workbook's size and kind, whether the
+    data changed since the export, the workbook's cells (problems name sheet and cell), then the
+    data directory as it would be after the import (every rule of `kpi validate`). On any problem
+    a KpiError (DataError) is raised and data_dir is left as it was.
+    Returns the changes made (empty when the workbook holds the data as it is).
+    """
+    path = Path(path)
+    root = resolve_data_dir(data_dir)
+    dataset = load_dataset(root)
+    book = _open_workbook(path)
+    if is_template(book.values):  # written by kpi new: it defines the dataset's indicators
+        return import_template(book, path, root, dataset)
+    problems: list[Problem] = []
+    lang, year, years = _read_meta(book, path, dataset, problems)
+    if problems:
+        raise DataError(problems)
+    entries = _read_sheets(book, path, dataset, lang, year, years, problems)
+    changes = _changes(entries, dataset, lang, problems)
+    if problems:
+        raise DataError(problems)
+    if not changes:
+        return []
+    actuals = root / "actuals.csv"
+    if not (os.access(root, os.W_OK) and os.access(actuals, os.W_OK)):
+        raise KpiError(f"cannot write {actuals}: the data folder or the file is read-only; nothing was changed")
+    original = actuals.read_bytes()
+    patched, lines = patch_actuals(
+        original, {(c.indicator, c.year): c.new for c in changes}, list(dataset.indicators["indicator"])
+    )
+    _check_copy(root, {"actuals.csv": patched}, {lines[(c.indicator, c.year)]: c for c in changes})
+    try:
+        write_atomically(actuals, patched)
+    except OSError as e:
+        raise KpiError(f"cannot write {actuals}: {e.strerror or e}; nothing was changed") from None
+    return changes
+
+
+class _Book:
+    """The workbook's values (what the cells show: a formula's last computed value) and, read only
+    when needed, its formulas (to tell a formula that was never computed from an empty cell)."""
+
+    def __init__(self, content: bytes, name: str):
+        self.content, self.name = content, name
+        self.values = _load(content, name, data_only=True)
+        self._formulas = None
+
+    def formula(self, ws, row: int, col: int):
+        """The formula in a cell (text starting with =), or None."""
+        if self._formulas is None:
+            self._formulas = _load(self.content, self.name, data_only=False)
+        v = self._formulas[ws.title].cell(row=row, column=col).value
+        if isinstance(v, str) and v.startswith("="):
+            return v
+        text_of = getattr(v, "text", None)  # an array formula
+        return text_of if isinstance(text_of, str) else None
+
+
+def _too_big(path: Path, what: str, got: int, limit: int, unit: str = "") -> KpiError:
+    return KpiError(
+        f"{path.name}: {what} {got:,}{unit}, more than an import reads ({limit:,}{unit}): "
+        "not a workbook written by 'kpi export'"
+    )
+
+
+def _open_workbook(path: Path) -> _Book:
+    """Read the workbook file once (a regular file, within the limits) and parse it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    except FileNotFoundError:
+        raise KpiError(f"workbook not found: {path}") from None
+    except OSError as e:
+        raise KpiError(f"{path}: cannot be opened ({e.strerror or e.__class__.__name__})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, device or socket"
+        raise KpiError(f"{path}: not a regular file ({kind}); give the path of an .xlsx workbook")
+    with os.fdopen(fd, "rb") as f:
+        size = info.st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_big(path, "the file has", size, MAX_FILE_BYTES, " bytes")
+        content = f.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise _too_big(path, "the file has", len(content), MAX_FILE_BYTES, " bytes")
+    _check_parts(path, content)
+    book = _Book(content, path.name)
+    for ws in book.values.worksheets:
+        if ws.max_row > MAX_ROWS:
+            raise _too_big(path, f"sheet {ws.title!r} has rows up to", ws.max_row, MAX_ROWS)
+        if ws.max_column > MAX_COLUMNS:
+            raise _too_big(path, f"sheet {ws.title!r} has columns up to", ws.max_column, MAX_COLUMNS)
+    return book
+
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _check_parts(path: Path, content: bytes) -> None:
+    """Refuse a zip whose parts unpack to more than the limits, from the sizes its directory
+    declares (zipfile never unpacks more than those: a part that would is a CRC error), and count
+    the cells of the sheets before openpyxl builds them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            parts = z.infolist()
+            if len(parts) > MAX_PARTS:
+                raise _too_big(path, "the file has parts:", len(parts), MAX_PARTS)
+            unpacked = sum(p.file_size for p in parts)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise _too_big(path, "the file unpacks to", unpacked, MAX_UNPACKED_BYTES, " bytes")
+            cells = 0
+            for p in parts:
+                if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml"):
+                    with z.open(p) as f:
+                        tail = b""
+                        while chunk := f.read(1 << 20):
+                            cells += len(_CELL_TAG.findall(tail + chunk))
+                            tail = chunk[-16:]
+                            cells -= len(_CELL_TAG.findall(tail))  # counted again with the next chunk
+                        cells += len(_CELL_TAG.findall(tail))
+                    if cells > MAX_CELLS:
+                        raise _too_big(path, "the sheets have more cells than", MAX_CELLS, MAX_CELLS)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError) as e:
+        raise _not_a_workbook(path.name, e) from None
+
+
+def _not_a_workbook(name: str, e: Exception) -> KpiError:
+    reason = str(e).splitlines()[0] if str(e) else e.__class__.__name__
+    return KpiError(f"{name}: not an Excel workbook (.xlsx) written by 'kpi export' ({reason})")
+
+
+def _load(content: bytes, name: str, data_only: bool):
+    try:
+        return load_workbook(io.BytesIO(content), data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, EOFError) as e:
+        raise _not_a_workbook(name, e) from None
+
+
+def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem]) -> tuple[str, int, list[int]]:
+    """The language, evaluation year and year columns the workbook was exported with; refuses a
+    workbook of another format, or one whose data changed since it was exported."""
+    wb = book.values
+    if META_SHEET not in wb.sheetnames:
+        renamed = next((ws.title for ws in wb.worksheets if ws.cell(row=1, column=1).value == "format"), None)
+        if renamed is not None:
+            message = f"the hidden sheet {META_SHEET!r} was renamed to {renamed!r}: name it {META_SHEET!r} again"
+        else:
+            message = f"sheet {META_SHEET!r} is missing: not a workbook written by 'kpi export'"
+        problems.append(Problem(path.name, None, None, message))
+        return "ja", 0, []
+    ws = wb[META_SHEET]
+    meta, at = {}, {}
+    for row in range(1, ws.max_row + 1):
+        key = ws.cell(row=row, column=1).value
+        if key is not None:
+            meta[str(key)], at[str(key)] = ws.cell(row=row, column=2).value, f"{META_SHEET}!B{row}"
+    if meta.get("format") != FORMAT_ID:
+        old = isinstance(meta.get("format"), str) and meta["format"].startswith("kpi_lib workbook")
+        why = (
+            "written by an earlier kpi_lib that did not record the data it came from: export again"
+            if old
+            else f"unknown workbook format {meta.get('format')!r} (expected {FORMAT_ID!r})"
+        )
+        problems.append(Problem(at.get("format", f"{META_SHEET}!B1"), None, None, why))
+        return "ja", 0, []
+    check_not_stale(path, dataset, meta)
+    lang = meta.get("lang")
+    lang_at = at.get("lang", f"{META_SHEET}!B2")
+    sheets_of = {lg: {sheet_name(p, lg) for p in dataset.project_numbers} for lg in ("ja", "en")}
+    has_sheets = [lg for lg, names in sheets_of.items() if names <= set(wb.sheetnames)]
+    if lang not in ("ja", "en"):
+        problems.append(
+            Problem(lang_at, None, None, f"unknown language {lang!r} (the hidden sheet {META_SHEET!r} was edited)")
+        )
+        lang = has_sheets[0] if has_sheets else "ja"
+    elif has_sheets and lang not in has_sheets:
+        problems.append(
+            Problem(
+                lang_at,
+                None,
+                None,
+                f"the language cell says {lang!r} but the sheets are those of a {has_sheets[0]!r} workbook "
+                f"(the hidden sheet {META_SHEET!r} was edited: set it back to {has_sheets[0]!r}, or export again)",
+            )
+        )
+    try:
+        year = parse_fiscal_year(meta.get("year"))
+    except KpiError as e:
+        problems.append(Problem(at.get("year", f"{META_SHEET}!B3"), None, None, str(e)))
+        year = 0
+    try:
+        years = [parse_fiscal_year(y) for y in str(meta.get("years")).split(",")]
+    except KpiError as e:
+        problems.append(
+            Problem(at.get("years", f"{META_SHEET}!B4"), None, None, f"the record of the year columns: {e}")
+        )
+        years = []
+    return lang, year, years
+
+
+def _ref(ws, row: int, col: int) -> str:
+    return f"{ws.title}!{get_column_letter(col)}{row}"
+
+
+def _read_sheets(
+    book: _Book, path: Path, dataset: Dataset, lang: str, year: int, years: list[int], problems: list[Problem]
+) -> list:
+    wb = book.values
+    expected = {sheet_name(p, lang): p for p in dataset.project_numbers}
+    known = set(expected) | {word("audit_sheet", lang), META_SHEET}
+    unknown = [name for name in wb.sheetnames if name not in known]
+    missing = [name for name in expected if name not in wb.sheetnames]
+    for name in unknown if missing else []:  # an added sheet of one's own is fine; a renamed one is not
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                f"unknown sheet: expected {', '.join(missing)} (was it renamed? sheets must keep their names)",
+            )
+        )
+    if missing and not unknown:
+        problems.append(Problem(path.name, None, None, f"sheet {', '.join(missing)} is missing (deleted?)"))
+    results = evaluate(dataset, year, scheme_for(dataset))
+    bench = {
+        (b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance)
+        for b in dataset.benchmarks.itertuples()
+    }
+    entries = []
+    for name, project in expected.items():
+        if name not in wb.sheetnames:
+            continue
+        rows = {r["indicator"]: r for r in results[results["project"] == project].to_dict("records")}
+        entries += _read_sheet(book, wb[name], rows, lang, years, bench, problems)
+    return entries
+
+
+def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int], bench: dict, problems) -> list:
+    """(ref, indicator, year, Cell) for every 実績値 cell; structure problems are added to problems."""
+
+    def problem(row, col, message):
+        problems.append(Problem(_ref(ws, row, col), None, None, message))
+
+    keys = [ws.cell(row=row, column=COL_KEY).value for row in range(1, ws.max_row + 1)]
+    if KEY_HEADER not in keys:
+        problem(
+            FIRST_BLOCK_ROW,
+            COL_KEY,
+            f"the key column is missing: the hidden column A must hold {KEY_HEADER!r} above "
+            "each table and the indicator ids (was it deleted or moved?)",
+        )
+        return []
+    entries, seen = [], {}
+    years: dict[int, int] | None = None
+    for row in range(1, ws.max_row + 1):
+        key = ws.cell(row=row, column=COL_KEY).value
+        if key is None or str(key).strip() == "":
+            continue
+        key = str(key).strip()
+        if key == KEY_HEADER:
+            years = _read_header(ws, row, lang, exported_years, problem)
+            continue
+        if key not in rows:
+            problem(
+                row,
+                COL_KEY,
+                f"unknown indicator key {key!r} for this sheet (the hidden column A holds the keys: do not edit it)",
+            )
+            continue
+        if key in seen:
+            problem(row, COL_KEY, f"indicator {key!r} appears twice (first at row {seen[key]})")
+            continue
+        seen[key] = row
+        if years is None:
+            continue  # the header's problem is already reported
+        r = rows[key]
+        for (dr, col), f in fixed_cells(r, lang, list(years.values()), bench).items():
+            if f.source is None:
+                continue
+            got = ws.cell(row=row + dr, column=col).value  # year columns are contiguous from COL_YEAR0
+            if not _same_value(got, f.value):
+                old = shown(f.value, f.fmt) or "(empty)"
+                new = "(empty)" if got is None or str(got).strip() == "" else str(got)
+                problem(
+                    row + dr,
+                    col,
+                    f"{f.what}: the workbook has {new}, the data has {old}; only 実績値 cells are imported "
+                    f"(change it in {f.source}, or export again if the data changed after the export)",
+                )
+        unit = formatting.unit(r, "ja")
+        for col, y in years.items():
+            ref = _ref(ws, row, col)
+            cell = ws.cell(row=row, column=col)
+            formula = book.formula(ws, row, col) if cell.value is None or isinstance(cell.value, str) else None
+            try:
+                value = read_actual(cell, unit, formula)
+            except numbers.CellError as e:
+                problems.append(Problem(ref, None, None, str(e)))
+                continue
+            entries.append((ref, key, y, value))
+    for key, r in rows.items():
+        if key not in seen:
+            name = name_with_unit(r, lang)
+            problems.append(
+                Problem(ws.title, None, None, f"no row for indicator {key!r} ({name}): rows must not be deleted")
+            )
+    return entries
+
+
+def _read_header(ws, row: int, lang: str, exported_years: list[int], problem) -> dict[int, int] | None:
+    """{column: year} of a table's header, or None (with a problem) when its layout was changed:
+    the year headings must be those the workbook was exported with, in the same columns."""
+    ok = True
+    for col, want in (
+        (COL_NAME, text("col.name", lang)),
+        (COL_BASE, text("col.baseline", lang)),
+        (COL_TARGET, word("target", lang)),
+        (COL_LABEL, text("col.actual", lang)),
+    ):
+        got = ws.cell(row=row, column=col).value
+        if got != want:
+            problem(
+                row,
+                col,
+                f"expected the heading {want!r}, found {got!r} (columns must not be inserted, deleted or moved)",
+            )
+            ok = False
+    grade_col = next(
+        (c for c in range(COL_YEAR0, ws.max_column + 1) if ws.cell(row=row, column=c).value == text("col.grade", lang)),
+        None,
+    )
+    if grade_col is None:
+        problem(row, COL_YEAR0, f"no {text('col.grade', lang)!r} heading after the year columns")
+        return None
+    years: dict[int, int] = {}
+    for col in range(COL_YEAR0, grade_col):
+        raw = ws.cell(row=row + 1, column=col).value
+        try:
+            y = parse_fiscal_year(raw)
+        except KpiError as e:
+            problem(row + 1, col, str(e))
+            ok = False
+            continue
+        if y in years.values():
+            problem(row + 1, col, f"year {short_label(y, lang)} appears twice in the heading")
+            ok = False
+        years[col] = y
+    if not ok:
+        return None
+    if len(years) != len(exported_years):
+        problem(
+            row + 1,
+            grade_col - 1,
+            f"{len(years)} year columns, but the workbook was exported with {len(exported_years)} "
+            f"({', '.join(short_label(y, lang) for y in exported_years)}): columns must not be inserted or deleted",
+        )
+        return None
+    for (col, y), want in zip(years.items(), exported_years):
+        if y != want:
+            problem(
+                row + 1,
+                col,
+                f"the heading says {short_label(y, lang)}, but this column was exported as "
+                f"{short_label(want, lang)} (year headings must not be edited or moved)",
+            )
+            ok = False
+    return years if ok else None
+
+
+def _same_value(got, want) -> bool:
+    if want is None or want == "":
+        return got is None or (isinstance(got, str) and got.strip() == "")
+    if isinstance(want, float):
+        return (
+            isinstance(got, (int, float))
+            and not isinstance(got, bool)
+            and math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+        )
+    return isinstance(got, str) and got.strip() == want
+
+
+def _equal(a: numbers.Cell, b: numbers.Cell) -> bool:
+    if a.state != b.state:
+        return False
+    return a.state != numbers.VALUE or math.isclose(a.value, b.value, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]) -> list[Change]:
+    data = {}
+    for r in dataset.actuals.itertuples():
+        data[(r.indicator, int(r.year))] = numbers.Cell(
+            r.actual_state,
+            None if pd.isna(r.actual) else float(r.actual),
+            0 if pd.isna(r.actual_decimals) else int(r.actual_decimals),
+        )
+    grouped: dict[tuple[str, int], list] = {}
+    for ref, ind, year, cell in entries:
+        grouped.setdefault((ind, year), []).append((ref, cell))
+    changes = []
+    for (ind, year), cells in grouped.items():
+        old = data.get((ind, year))
+        edited = []
+        for ref, cell in cells:
+            if cell.state == numbers.BLANK:
+                if old is not None:
+                    problems.append(
+                        Problem(
+                            ref,
+                            None,
+                            None,
+                            f"empty cell: the data has {cell_text(old)} here; write a number, "
+                            f"{numbers.NOT_YET_MARK} or {numbers.NOT_MEASURED_MARK} (to remove an actual, delete its row in actuals.csv)",
+                        )
+                    )
+                continue
+            if old is None or not _equal(cell, old):
+                edited.append((ref, cell))
+        if not edited:
+            continue
+        first_ref, first = edited[0]
+        clash = next(((ref, c) for ref, c in edited[1:] if not _equal(c, first)), None)
+        if clash is not None:
+            problems.append(
+                Problem(
+                    first_ref,
+                    None,
+                    None,
+                    f"conflicts with {clash[0]}: {ind} {short_label(year, lang)} is {cell_text(first)} here and "
+                    f"{cell_text(clash[1])} there (the indicator is on both sheets: make them agree)",
+                )
+            )
+            continue
+        changes.append(
+            Change(
+                tuple(ref for ref, _ in edited), ind, year, None if old is None else cell_text(old), cell_text(first)
+            )
+        )
+    order = {ind: i for i, ind in enumerate(dataset.indicators["indicator"])}
+    return sorted(changes, key=lambda c: (order.get(c.indicator, len(order)), c.year))
+
+
+# --- patching actuals.csv line by line --------------------------------------------------------
+
+
+def _records(text: str):
+    """(first line index, end line index, fields) of every CSV record, header included."""
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", text)
+    consumed = [0]
+
+    def feed():
+        for line in lines:
+            consumed[0] += 1
+            yield line
+
+    reader = csv.reader(feed(), strict=True)
+    out, start = [], 0
+    for fields in reader:
+        out.append((start, consumed[0], fields))
+        start = consumed[0]
+    return lines, out
+
+
+def patch_actuals(
+    original: bytes, values: dict[tuple[str, int], str], indicator_order: list[str]
+) -> tuple[bytes, dict]:
+    """actuals.csv with `values` written in: changed rows are rewritten, new rows inserted after
+    the indicator's last row (years ascending); every other byte stays as it was.
+    Returns the new bytes and {(indicator, year): line number} of the written rows."""
+    bom = original.startswith(b"\xef\xbb\xbf")
+    text = original.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines, records = _records(text)
+    header = [h.strip() for h in records[0][2]]
+    i_ind, i_year, i_actual = header.index("indicator"), header.index("year"), header.index("actual")
+    where: dict[tuple[str, int], tuple[int, int, list]] = {}
+    last_of: dict[str, int] = {}
+    for start, end, fields in records[1:]:
+        if len(fields) != len(header):
+            continue
+        try:
+            key = (fields[i_ind].strip(), parse_fiscal_year(fields[i_year]))
+        except KpiError:
+            continue
+        where[key] = (start, end, fields)
+        last_of[key[0]] = end
+    replaced: dict[int, str] = {}  # first line index -> new text for the whole record
+    dropped: set[int] = set()  # further lines of a rewritten multi-line record
+    inserted: dict[int, list[tuple]] = {}  # insert before line index -> rows
+    appended: list[tuple] = []
+    for (ind, year), value in sorted(values.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if (ind, year) in where:
+            start, end, fields = where[(ind, year)]
+            ending = newline if lines[end - 1].endswith("\n") else ""
+            fields = list(fields)
+            fields[i_actual] = value
+            replaced[start] = _csv_line(fields, ending)
+            dropped.update(range(start + 1, end))
+        else:
+            row = [""] * len(header)
+            row[i_ind], row[i_year], row[i_actual] = ind, str(year), value
+            if ind in last_of:
+                inserted.setdefault(last_of[ind], []).append((year, row))
+            else:
+                appended.append(
+                    (indicator_order.index(ind) if ind in indicator_order else len(indicator_order), year, row)
+                )
+    out: list[str] = []
+    for i in range(len(lines) + 1):
+        for _, row in sorted(inserted.get(i, []), key=lambda t: t[0]):
+            if out and not out[-1].endswith("\n"):
+                out[-1] += newline
+            out.append(_csv_line(row, newline))
+        if i == len(lines):
+            break
+        if i in dropped:
+            continue
+        out.append(replaced.get(i, lines[i]))
+    for *_, row in sorted(appended, key=lambda t: (t[0], t[1])):
+        if out and not out[-1].endswith("\n"):
+            out[-1] += newline
+        out.append(_csv_line(row, newline))
+    new_text = "".join(out)
+    _, new_records = _records(new_text)
+    line_of = {}
+    for start, _, fields in new_records[1:]:
+        if len(fields) == len(header):
+            try:
+                line_of[(fields[i_ind].strip(), parse_fiscal_year(fields[i_year]))] = start + 1
+            except KpiError:
+                pass
+    data = new_text.encode("utf-8")
+    return (b"\xef\xbb\xbf" + data if bom else data), {k: line_of[k] for k in values}
+
+
+def _csv_line(fields: list[str], ending: str) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=ending).writerow(fields)
+    return buf.getvalue()
+
+
+# --- validate a copy, then replace ------------------------------------------------------------
+
+
+def _check_copy(root: Path, files: dict[str, bytes], changed_lines: dict[int, Change]) -> None:
+    """Validate the data directory as it would be after writing `files`; raise DataError if not
+    valid, naming the workbook cells behind each bad actuals.csv row."""
+    with tempfile.TemporaryDirectory(prefix="kpi-import-") as tmp:
+        copy = Path(tmp) / "data"
+        shutil.copytree(root, copy, copy_function=shutil.copyfile)  # contents only: a read-only data folder
+        copy.chmod(0o700)  # gives a writable copy
+        for name, data in files.items():
+            (copy / name).unlink(missing_ok=True)
+            (copy / name).write_bytes(data)
+        problems = validate(copy)
+    if not problems:
+        return
+    mapped = []
+    for p in problems:
+        change = changed_lines.get(p.line) if p.file == "actuals.csv" else None
+        if change is not None:
+            mapped.append(Problem(" and ".join(change.cells), None, None, p.message))
+            continue
+        # a rule of another table that the new actuals break (a national value missing for the year …)
+        cells = [ref for c in changed_lines.values() if f"'{c.indicator}'" in p.message for ref in c.cells]
+        mapped.append(Problem(" and ".join(cells), None, None, str(p)) if cells else p)
+    raise DataError(mapped)

@@ -1,0 +1,182 @@
+"""The workbook layout that export and import share: the hidden meta sheet, the columns, the
+cells of an indicator that come from the data tables (export writes them, import checks them),
+and number formats. See excel_export.py for the layout as a whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpi_lib.core import formatting, numbers
+from kpi_lib.core.fiscal_year import short_label
+from kpi_lib.core.formatting import format_number, name_with_unit, year_in_brackets
+from kpi_lib.core.labels import text
+from kpi_lib.dataset.schema import METADATA_FILE, TABLES
+
+# 2: the meta sheet records a digest of every data file (format 1 did not: such workbooks are refused)
+FORMAT_ID = "kpi_lib workbook 2"
+META_SHEET = "_kpi"
+KEY_HEADER = "key"
+DIGEST_PREFIX = "sha256 "  # meta rows "sha256 actuals.csv" | hex digest ("-" for a file that is absent)
+
+# What an import reads at most, checked before the workbook is parsed (an export is ~0.1 MB and
+# ~2,000 cells): the .xlsx file, the unpacked size of all its parts, the cells of all its sheets,
+# rows and columns of one sheet, and the text of one 実績値 cell.
+MAX_FILE_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 50_000_000
+MAX_PARTS = 1_000
+MAX_CELLS = 200_000
+MAX_ROWS = 10_000
+MAX_COLUMNS = 500
+MAX_CELL_TEXT = 100
+
+# Characters a workbook cannot hold (XML 1.0 forbids them; openpyxl refuses them)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+# Columns (1-based): hidden key, kind label, 設定項目, 基準値, 目標値 ×2, row label, years…, 進捗.
+COL_KEY, COL_KIND, COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, COL_LABEL, COL_YEAR0 = range(1, 9)
+FIRST_BLOCK_ROW = 4  # rows 1-2: title; row 3: blank
+
+
+def word(key: str, lang: str, **kw) -> str:
+    """A workbook word (labels.py, keys xlsx.*), with its placeholders filled in."""
+    return text(f"xlsx.{key}", lang).format(**kw)
+
+
+def sheet_name(project: int, lang: str = "ja") -> str:
+    return word("sheet", lang, n=project)
+
+
+def number_format(decimals, unit: str = "", lang: str = "ja", prefix: str = "") -> str:
+    """1,000 separators, the printed decimals, and the unit as a literal: #,##0.0"万m³"."""
+    d = 0 if numbers.is_missing(decimals) else int(decimals)
+    fmt = "#,##0" + ("." + "0" * d if d > 0 else "")
+    literal = unit if lang == "ja" or unit == "%" else ""
+    return (f'"{prefix}"' if prefix else "") + fmt + (f'"{literal}"' if literal else "")
+
+
+def data_files() -> list[str]:
+    """The files of a data directory that a workbook is exported from."""
+    return [METADATA_FILE, *(t.file for t in TABLES.values())]
+
+
+def data_digests(root: Path) -> dict[str, str]:
+    """{file: sha256 hex} of the data files ("-" for one that is absent): what the workbook came from."""
+    digests = {}
+    for name in data_files():
+        path = root / name
+        digests[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
+    return digests
+
+
+def is_percent_format(fmt: str | None) -> bool:
+    """Whether a number format shows the value ×100 with a % sign (0.0%), as a spreadsheet does
+    when one types 78.1%; a quoted or escaped % ("%" or \\%, as the export writes) is a literal."""
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt or "")
+    return "%" in plain
+
+
+def rows_of(r) -> int:
+    return 3 if r["target_kind"] == "national" else 2
+
+
+@dataclass(frozen=True)
+class Fixed:
+    value: object
+    fmt: str | None = None
+    source: str | None = None  # the file to edit instead (checked on import); None: a label, not checked
+    what: str = ""
+
+
+def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, int], Fixed]:
+    """The cells of one indicator that come from indicators.csv / benchmarks.csv, keyed by
+    (row offset, column). Export writes them; import checks they were left alone."""
+    unit, ind = formatting.unit(r, lang), "indicators.csv"
+    national = r["target_kind"] == "national"
+    cells: dict[tuple[int, int], Fixed] = {}
+    cells[(0, COL_NAME)] = Fixed(name_with_unit(r, lang), None, ind, text("col.name", lang))
+    if r["baseline_state"] == numbers.NOT_MEASURED:
+        cells[(0, COL_BASE)] = Fixed(numbers.NOT_MEASURED_MARK, None, ind, text("col.baseline", lang))
+    else:
+        cells[(0, COL_BASE)] = Fixed(
+            float(r["baseline"]), number_format(r["baseline_decimals"], unit, lang), ind, text("col.baseline", lang)
+        )
+    cells[(1, COL_BASE)] = Fixed(
+        (year_in_brackets(r["baseline_year"], lang) or None), None, ind, text("col.baseline_year", lang)
+    )
+    kind, what = r["target_kind"], text("col.target", lang)
+    target_year = year_in_brackets(r["target_year"], lang) or None
+    if kind in ("national", "above_baseline", "at_least_baseline"):
+        words = (
+            r["target_text_ja"]
+            if lang == "ja" and not numbers.is_missing(r["target_text_ja"])
+            else text(f"target.{kind}", lang)
+        )
+        cells[(0, COL_TARGET)] = Fixed(str(words), None, ind, what)
+    elif kind == "cumulative":
+        period = word(
+            "cumulative_period",
+            lang,
+            a=short_label(int(r["period_start"]), lang),
+            b=short_label(int(r["period_end"]), lang),
+        )
+        words = r["target_text_ja"]
+        if numbers.is_missing(r["target"]):  # graded on its path; the final total is not published
+            cells[(0, COL_TARGET)] = Fixed(text("target.total_not_published", lang), None, ind, what)
+            target_year = f"({period})"
+        elif lang == "ja" and not numbers.is_missing(words) and words != text("target.cumulative", "ja"):
+            # printed as 12件 over (H28～R1累計): keep the source's own wording of the period
+            cells[(0, COL_TARGET)] = Fixed(
+                float(r["target"]), number_format(r["target_decimals"], unit, lang), ind, what
+            )
+            target_year = f"({words})"
+        else:  # printed as 累計10,500人 over (H27～R1)
+            prefix = text("target.cumulative", lang) if lang == "ja" else ""
+            cells[(0, COL_TARGET)] = Fixed(
+                float(r["target"]), number_format(r["target_decimals"], unit, lang, prefix), ind, what
+            )
+            target_year = f"({period})"
+    else:
+        cells[(0, COL_TARGET)] = Fixed(float(r["target"]), number_format(r["target_decimals"], unit, lang), ind, what)
+    cells[(1, COL_TARGET)] = Fixed(target_year, None, ind, text("col.target_year", lang))
+    what = text("col.revised_target", lang)
+    if numbers.is_missing(r["revised_target"]):
+        cells[(0, COL_REVISED)] = Fixed(numbers.NOT_MEASURED_MARK, None, ind, what)
+    else:
+        cells[(0, COL_REVISED)] = Fixed(
+            float(r["revised_target"]), number_format(r["revised_target_decimals"], unit, lang), ind, what
+        )
+    cells[(1, COL_REVISED)] = Fixed((year_in_brackets(r["revised_target_year"], lang) or None), None, ind, what)
+    # the body's own actuals; for national-level targets the national series follows on the next row
+    cells[(0, COL_LABEL)] = Fixed(text("col.actual", lang))
+    if national:
+        cells[(1, COL_LABEL)] = Fixed(text("series.national", lang))
+        for i, y in enumerate(years):
+            b = bench.get((r["indicator"], y))
+            cells[(1, COL_YEAR0 + i)] = Fixed(
+                None if b is None else b[0],
+                None if b is None else number_format(b[1], unit, lang),
+                "benchmarks.csv",
+                f"{text('series.national', lang)} {short_label(y, lang)}",
+            )
+    cells[(rows_of(r) - 1, COL_LABEL)] = Fixed(text("col.progress_rate", lang))
+    return cells
+
+
+def shown(value, fmt: str | None) -> str:
+    """Roughly what a spreadsheet shows: for column widths."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and fmt:
+        literals = "".join(re.findall(r'"([^"]*)"', fmt))
+        return format_number(float(value), format_decimals(fmt)) + literals
+    return str(value)
+
+
+def format_decimals(fmt: str | None) -> int:
+    plain = re.sub(r'"[^"]*"|\\.', "", fmt or "")  # drop literals: "万円" and \%
+    m = re.search(r"\.(0+)", plain)
+    return len(m.group(1)) if m else 0

@@ -1,0 +1,597 @@
+"""`kpi new`: an empty, valid dataset and a workbook template to fill in; `kpi import` of that
+template (import_template) then writes the dataset's tables.
+
+The dataset: metadata.json (the titles given, the scheme, the strategy period), the header of
+every required table (schema.py), milestones.csv's header for a scheme that measures actuals
+against milestones, and a scheme given as a .toml path, copied in. It is built in a temporary
+folder beside DIR and renamed into place, so nothing is half-written.
+
+The workbook (DIR/workbook.xlsx) has the layout of `kpi export` (excel_layout.py): one sheet per
+project, a 数値目標 block and a KPI block with the columns 設定項目, 基準値, 目標値 (戦略策定時,
+見直し後), 実績値 per year of the period and 進捗, then four definition columns: unit, direction,
+target kind, actual basis. The project's names and catch lines are typed at the top of its sheet.
+Each indicator has an empty slot of rows: the first holds the Japanese name, the values, the
+actuals and the definitions; the second the English name, the years (and the unit in English,
+the first year of a cumulative period); for a scheme with milestones, the second row's year
+cells hold the milestone (目安値) or expected value (期待値) of each year. Indicator ids are
+written in the hidden column A: p{project}_t{nn} for the n-th 数値目標 slot, p{project}_k{nn}
+for the n-th KPI slot (a user may change them there). Slots and sheets left empty are skipped.
+The hidden sheet `_kpi` records the format and the digests of the empty data files, so the
+template can only be imported into the dataset it was written with, once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from kpi_lib.core import numbers
+from kpi_lib.core.errors import DataError, KpiError, Problem
+from kpi_lib.core.files import NEW_DIR_MODE, write_atomically
+from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
+from kpi_lib.core.labels import check_lang, kind_label, text
+from kpi_lib.dataset.loading import load_dataset, validate
+from kpi_lib.dataset.schema import ACTUAL_BASES, DIRECTIONS, KINDS, METADATA_FILE, TABLES, TARGET_KINDS
+from kpi_lib.dataset.scheme import Scheme, load_scheme
+from kpi_lib.workbook.excel_cells import (
+    COMPUTED_FILL,
+    HEADER_FILL,
+    UNLOCKED,
+    cell_text,
+    check_not_stale,
+    print_landscape_a4,
+    put_value,
+    read_actual,
+    write_cell,
+    write_table_header,
+)
+from kpi_lib.workbook.excel_layout import (
+    COL_BASE,
+    COL_KEY,
+    COL_KIND,
+    COL_LABEL,
+    COL_NAME,
+    COL_REVISED,
+    COL_TARGET,
+    COL_YEAR0,
+    DIGEST_PREFIX,
+    KEY_HEADER,
+    META_SHEET,
+    data_digests,
+    sheet_name,
+)
+
+TEMPLATE_FORMAT_ID = "kpi_lib template 1"
+WORKBOOK_NAME = "workbook.xlsx"
+DEFAULT_PROJECTS = 3
+DEFAULT_ROWS = 8  # empty indicator slots per block
+MAX_PROJECTS = 50
+MAX_SLOTS = 50
+MAX_TEXT = 500  # characters of a name, unit or catch line
+
+# Template rows: 1 the note; 2-5 the project's names and catch lines (label in 設定項目's column,
+# the value in 基準値's); 6 blank; the blocks from 7.
+NOTE_ROW = 1
+PROJECT_FIELDS = ("name_ja", "name_en", "catch_ja", "catch_en")
+FIELD_ROW0 = 2
+BLOCK_ROW = 7
+SLOT_PREFIX = {"数値目標": "t", "KPI": "k"}
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The template's year columns and the definition columns after 進捗."""
+
+    years: tuple[int, ...]
+
+    def year_col(self, i: int) -> int:
+        return COL_YEAR0 + i
+
+    @property
+    def grade(self) -> int:
+        return COL_YEAR0 + len(self.years)
+
+    @property
+    def unit(self) -> int:
+        return self.grade + 1
+
+    @property
+    def direction(self) -> int:
+        return self.grade + 2
+
+    @property
+    def target_kind(self) -> int:
+        return self.grade + 3
+
+    @property
+    def actual_basis(self) -> int:
+        return self.grade + 4
+
+
+@dataclass(frozen=True)
+class Created:
+    """What an import of a template wrote."""
+
+    data_dir: Path
+    projects: int
+    indicators: int
+    actuals: int
+    milestones: int
+
+
+def slot_rows(scheme: Scheme) -> int:
+    """Rows of one indicator slot: 実績値 (and the milestone row) and 進捗率."""
+    return 3 if scheme.uses_milestones else 2
+
+
+def slot_id(project: int, kind: str, n: int) -> str:
+    return f"p{project}_{SLOT_PREFIX[kind]}{n:02d}"
+
+
+# --- kpi new ------------------------------------------------------------------------------------
+
+
+def new_dataset(
+    directory: str | Path,
+    scheme: str,
+    title_ja: str,
+    title_en: str,
+    first_year: int,
+    last_year: int,
+    lang: str = "ja",
+    projects: int = DEFAULT_PROJECTS,
+    rows: int = DEFAULT_ROWS,
+) -> Path:
+    """Write an empty, valid dataset and its workbook template into `directory` (a new or empty
+    folder); return the workbook's path. KpiError (one line) on any problem, with nothing written."""
+    check_lang(lang)
+    target = Path(directory)
+    if target.exists() or target.is_symlink():
+        if not target.is_dir() or any(target.iterdir()):
+            raise KpiError(f"{target} already exists and is not an empty folder: kpi new writes only a new dataset")
+    if not target.parent.is_dir():
+        raise KpiError(f"cannot create {target}: folder {target.parent} does not exist")
+    if first_year > last_year:
+        raise KpiError(f"the strategy period ends (FY{last_year}) before it starts (FY{first_year})")
+    if not 1 <= projects <= MAX_PROJECTS:
+        raise KpiError(f"--projects must be from 1 to {MAX_PROJECTS}")
+    if not 1 <= rows <= MAX_SLOTS:
+        raise KpiError(f"--rows must be from 1 to {MAX_SLOTS}")
+    for option, title in (("--title-ja", title_ja), ("--title-en", title_en)):
+        if not title.strip():
+            raise KpiError(f"{option} is empty: the reports name the strategy by it")
+    scheme_file = Path(scheme) if str(scheme).endswith(".toml") else None
+    loaded = load_scheme(scheme_file or scheme)  # a one-line KpiError when unknown or invalid
+    metadata = {
+        "title_ja": title_ja.strip(),
+        "title_en": title_en.strip(),
+        "source": {},
+        "scheme": scheme_file.name if scheme_file else str(scheme),
+        "period": {"first": first_year, "last": last_year},
+    }
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        (tmp / METADATA_FILE).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for table in TABLES.values():
+            if table.required or (table.name == "milestones" and loaded.uses_milestones):
+                (tmp / table.file).write_text(",".join(table.column_names) + "\n", encoding="utf-8")
+        if scheme_file:
+            shutil.copyfile(scheme_file, tmp / scheme_file.name)
+        load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
+        write_template(tmp, tmp / WORKBOOK_NAME, loaded, lang, projects, rows, first_year, last_year)
+        tmp.chmod(NEW_DIR_MODE)  # mkdtemp's folder is private; a dataset folder is not
+        if target.exists():
+            target.rmdir()
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target / WORKBOOK_NAME
+
+
+def write_template(
+    root: Path, path: Path, scheme: Scheme, lang: str, projects: int, rows: int, first: int, last: int
+) -> None:
+    cols = Columns(tuple(range(first, last + 1)))
+    wb = Workbook()
+    wb.remove(wb.active)
+    for project in range(1, projects + 1):
+        _template_sheet(wb.create_sheet(sheet_name(project, lang)), project, scheme, lang, cols, rows)
+    meta = wb.create_sheet(META_SHEET)
+    for row in (
+        ("format", TEMPLATE_FORMAT_ID),
+        ("lang", lang),
+        ("years", ",".join(map(str, cols.years))),
+        ("projects", projects),
+    ):
+        meta.append(row)
+    for name, digest in data_digests(root).items():
+        meta.append((DIGEST_PREFIX + name, digest))
+    meta.sheet_state = "hidden"
+    wb.save(path)
+
+
+def _milestone_label(scheme: Scheme, lang: str) -> str:
+    return text(f"col.{scheme.reference}", lang)
+
+
+def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, rows: int) -> None:
+    last_col = cols.actual_basis
+    milestone = (
+        text("new.milestone", lang).format(what=_milestone_label(scheme, lang)) if scheme.uses_milestones else ""
+    )
+    note = put_value(ws.cell(row=NOTE_ROW, column=COL_KIND), text("new.note", lang).format(milestone=milestone))
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    note.font = Font(size=9)
+    ws.merge_cells(start_row=NOTE_ROW, end_row=NOTE_ROW, start_column=COL_KIND, end_column=last_col)
+    ws.row_dimensions[NOTE_ROW].height = 60
+    for i, field in enumerate(PROJECT_FIELDS):
+        row = FIELD_ROW0 + i
+        write_cell(ws, row, COL_NAME, text(_field_label(field), lang), bold=True, fill=HEADER_FILL, align="left")
+        write_cell(ws, row, COL_BASE, align="left").protection = UNLOCKED
+        for col in range(COL_BASE + 1, COL_LABEL + 1):
+            write_cell(ws, row, col)
+        ws.merge_cells(start_row=row, end_row=row, start_column=COL_BASE, end_column=COL_LABEL)
+    n = slot_rows(scheme)
+    choices = {
+        cols.direction: DIRECTIONS,
+        cols.target_kind: TARGET_KINDS,
+        cols.actual_basis: ACTUAL_BASES,
+    }
+    lists = {
+        col: DataValidation(type="list", formula1=f'"{",".join(c)}"', allow_blank=True) for col, c in choices.items()
+    }
+    row = BLOCK_ROW
+    for kind in KINDS:
+        top = row
+        _template_header(ws, row, lang, cols)
+        row += 2
+        for i in range(1, rows + 1):
+            ws.cell(row=row, column=COL_KEY, value=slot_id(project, kind, i))
+            for dr in range(n):
+                for col in (COL_NAME, COL_BASE, COL_TARGET, COL_REVISED):
+                    c = write_cell(ws, row + dr, col, align="left" if col == COL_NAME else "center")
+                    if dr < 2:  # names, values and their years
+                        c.protection = UNLOCKED
+            write_cell(ws, row, COL_LABEL, text("col.actual", lang))
+            if scheme.uses_milestones:
+                write_cell(ws, row + 1, COL_LABEL, _milestone_label(scheme, lang))
+            write_cell(ws, row + n - 1, COL_LABEL, text("col.progress_rate", lang))
+            for j in range(len(cols.years)):
+                for dr in range(n):
+                    c = write_cell(ws, row + dr, cols.year_col(j), align="right")
+                    if dr < n - 1:
+                        c.protection = UNLOCKED
+                    else:
+                        c.fill = COMPUTED_FILL
+            write_cell(ws, row, cols.grade, fill=COMPUTED_FILL)
+            for dr in range(1, n):
+                write_cell(ws, row + dr, cols.grade, fill=COMPUTED_FILL)
+            ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=cols.grade, end_column=cols.grade)
+            for col in (cols.unit, cols.direction, cols.target_kind, cols.actual_basis):
+                for dr in range(n):
+                    c = write_cell(ws, row + dr, col, align="center")
+                    if dr == 0 or (dr == 1 and col in (cols.unit, cols.target_kind)):
+                        c.protection = UNLOCKED
+                if col in lists:
+                    lists[col].add(ws.cell(row=row, column=col))
+            row += n
+        write_cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=HEADER_FILL)
+        ws.cell(row=top, column=COL_KIND).alignment = Alignment(
+            horizontal="center", vertical="center", text_rotation=255 if lang == "ja" else 90
+        )
+        for rr in range(top + 1, row):
+            write_cell(ws, rr, COL_KIND, fill=HEADER_FILL)
+        ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
+        row += 1
+    for dv in lists.values():
+        ws.add_data_validation(dv)
+    ws.column_dimensions[get_column_letter(COL_KEY)].hidden = True
+    ws.column_dimensions[get_column_letter(COL_KIND)].width = 4.5 if lang == "ja" else 6
+    ws.column_dimensions[get_column_letter(COL_NAME)].width = 36
+    for col in range(COL_BASE, last_col + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 12 if col < cols.unit else 16
+    ws.freeze_panes = ws.cell(row=BLOCK_ROW + 2, column=COL_BASE)
+    print_landscape_a4(ws)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _template_header(ws, row: int, lang: str, cols: Columns) -> None:
+    """The export's header (excel_cells.write_table_header), then the grade and the definition
+    columns after it, each over both header rows."""
+    write_table_header(ws, row, lang, cols.years, cols.grade)
+    h = dict(bold=True, fill=HEADER_FILL, wrap=True)
+    two_rows = [
+        (cols.grade, text("col.grade", lang)),
+        (cols.unit, text("new.unit", lang)),
+        (cols.direction, text("new.direction", lang)),
+        (cols.target_kind, text("new.target_kind", lang)),
+        (cols.actual_basis, text("new.actual_basis", lang)),
+    ]
+    for col, heading in two_rows:
+        write_cell(ws, row, col, heading, **h)
+        write_cell(ws, row + 1, col, **h)
+        ws.merge_cells(start_row=row, end_row=row + 1, start_column=col, end_column=col)
+
+
+# --- kpi import of a template -------------------------------------------------------------------
+
+
+def is_template(values_workbook) -> bool:
+    """Whether a workbook (openpyxl, values) is a template written by `kpi new`."""
+    if META_SHEET not in values_workbook.sheetnames:
+        return False
+    ws = values_workbook[META_SHEET]
+    return ws.cell(row=1, column=1).value == "format" and ws.cell(row=1, column=2).value == TEMPLATE_FORMAT_ID
+
+
+def import_template(book, path: Path, root: Path, dataset) -> Created:
+    """Read a filled-in template into the (empty) dataset at `root`: projects.csv, indicators.csv,
+    project_indicators.csv, actuals.csv and milestones.csv. Every bad cell is a problem naming
+    workbook, sheet and cell; the tables are validated as a whole (every rule of `kpi validate`)
+    in a copy before anything is written."""
+    wb = book.values
+    meta_ws = wb[META_SHEET]
+    meta = {
+        str(meta_ws.cell(row=r, column=1).value): meta_ws.cell(row=r, column=2).value
+        for r in range(1, meta_ws.max_row + 1)
+        if meta_ws.cell(row=r, column=1).value is not None
+    }
+    check_not_stale(path, dataset, meta)
+    scheme = load_scheme(dataset.scheme_name, base=root)
+    reader = _TemplateReader(book, path, scheme)
+    try:
+        lang = check_lang(str(meta.get("lang")))
+        years = tuple(parse_fiscal_year(y) for y in str(meta.get("years")).split(","))
+        count = int(meta.get("projects"))
+    except (KpiError, TypeError, ValueError):
+        raise KpiError(f"{path.name}: the hidden sheet {META_SHEET!r} was edited: run kpi new again") from None
+    cols = Columns(years)
+    for project in range(1, count + 1):
+        name = sheet_name(project, lang)
+        if name not in wb.sheetnames:
+            reader.problems.append(Problem(f"[{path.name}]", None, None, f"sheet {name!r} is missing (renamed?)"))
+            continue
+        reader.read_sheet(wb[name], project, cols)
+    if not reader.problems and not reader.tables["projects"]:
+        raise KpiError(f"{path.name}: no project is filled in (type a project's names and its indicators)")
+    if reader.problems:
+        raise DataError(reader.problems)
+    files = {f"{name}.csv": _csv(name, rows) for name, rows in reader.tables.items()}
+    _validate_copy(root, files, reader.cells, reader.ids)
+    for name, data in files.items():
+        try:
+            write_atomically(root / name, data)
+        except OSError as e:
+            raise KpiError(f"cannot write {root / name}: {e.strerror or e}") from None
+    t = reader.tables
+    return Created(root, len(t["projects"]), len(t["indicators"]), len(t["actuals"]), len(t["milestones"]))
+
+
+def _csv(table: str, rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=TABLES[table].column_names, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+class _TemplateReader:
+    """The tables a filled-in template gives, and for every field written the cell it came from."""
+
+    def __init__(self, book, path: Path, scheme: Scheme):
+        self.book, self.path, self.scheme = book, path, scheme
+        self.problems: list[Problem] = []
+        self.tables: dict[str, list[dict]] = {
+            t: [] for t in ("projects", "indicators", "project_indicators", "actuals", "milestones")
+        }
+        self.cells: dict[tuple[str, int, str | None], str] = {}  # (file, line, column) -> workbook cell
+        self.ids: dict[str, str] = {}  # indicator id -> the workbook cell of its slot
+
+    def ref(self, ws, row: int, col: int) -> str:
+        return f"[{self.path.name}]{ws.title}!{get_column_letter(col)}{row}"
+
+    def problem(self, ws, row: int, col: int, message: str) -> None:
+        self.problems.append(Problem(self.ref(ws, row, col), None, None, message))
+
+    def add(self, table: str, record: dict, cells: dict[str | None, tuple]) -> None:
+        """A record of `table`, with the cell of each column (None: the record as a whole)."""
+        rows = self.tables[table]
+        rows.append({c: record.get(c, "") for c in TABLES[table].column_names})
+        line = len(rows) + 1
+        for column, (ws, row, col) in cells.items():
+            self.cells[(f"{table}.csv", line, column)] = self.ref(ws, row, col)
+
+    def text_cell(self, ws, row: int, col: int) -> str:
+        v = ws.cell(row=row, column=col).value
+        if v is None:
+            return ""
+        s = unicodedata.normalize("NFC", str(v)).strip()
+        if len(s) > MAX_TEXT:
+            self.problem(ws, row, col, f"text of {len(s):,} characters (at most {MAX_TEXT})")
+            return ""
+        return s
+
+    def number_cell(self, ws, row: int, col: int, unit: str, what: str, states: bool = False) -> str:
+        cell = ws.cell(row=row, column=col)
+        formula = self.book.formula(ws, row, col) if cell.value is None or isinstance(cell.value, str) else None
+        try:
+            value = read_actual(cell, unit, formula)
+        except numbers.CellError as e:
+            self.problem(ws, row, col, f"{what}: {e}")
+            return ""
+        if value.state == numbers.BLANK:
+            return ""
+        if value.state != numbers.VALUE and not states:
+            self.problem(ws, row, col, f"{what}: {cell_text(value)} is not a number (type the number)")
+            return ""
+        return cell_text(value)
+
+    def year_cell(self, ws, row: int, col: int, what: str) -> str:
+        v = ws.cell(row=row, column=col).value
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if isinstance(v, str):
+            v = v.strip().strip("()（）")
+        try:
+            return str(parse_fiscal_year(v))
+        except KpiError as e:
+            self.problem(ws, row, col, f"{what}: {e}")
+            return ""
+
+    def choice_cell(self, ws, row: int, col: int, choices: tuple[str, ...], default: str | None, what: str) -> str:
+        s = unicodedata.normalize("NFKC", self.text_cell(ws, row, col)).lower()
+        if not s and default is not None:
+            return default
+        if s not in choices:
+            got = f"{s!r}" if s else "empty"
+            self.problem(ws, row, col, f"{what}: {got}; write one of {', '.join(choices)}")
+            return ""
+        return s
+
+    def read_sheet(self, ws, project: int, cols: Columns) -> None:
+        n = slot_rows(self.scheme)
+        fields = {f: self.text_cell(ws, FIELD_ROW0 + i, COL_BASE) for i, f in enumerate(PROJECT_FIELDS)}
+        slots, kind_no = [], -1
+        for row in range(BLOCK_ROW, ws.max_row + 1):
+            key = ws.cell(row=row, column=COL_KEY).value
+            if key == KEY_HEADER:
+                kind_no += 1
+            elif key is not None and str(key).strip() and 0 <= kind_no < len(KINDS):
+                slots.append((KINDS[kind_no], row, str(key).strip()))
+        inputs = [COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, cols.unit, cols.direction, cols.target_kind]
+        inputs += [cols.actual_basis, *(cols.year_col(i) for i in range(len(cols.years)))]
+        filled = [
+            s
+            for s in slots
+            if any(ws.cell(row=s[1] + dr, column=c).value not in (None, "") for dr in (0, 1) for c in inputs)
+        ]
+        if not filled and not any(fields.values()):
+            return  # a sheet left empty: no project
+        if not filled:
+            self.problem(ws, BLOCK_ROW + 2, COL_NAME, "the project has no indicator: fill in at least one row")
+        record = dict(fields, project=str(project))
+        self.add("projects", record, {f: (ws, FIELD_ROW0 + i, COL_BASE) for i, f in enumerate(PROJECT_FIELDS)})
+        for i, f in enumerate(PROJECT_FIELDS):
+            if not fields[f]:
+                self.problem(
+                    ws, FIELD_ROW0 + i, COL_BASE, f"{text(_field_label(f), 'en')} is empty (projects.csv needs it)"
+                )
+        positions = dict.fromkeys(KINDS, 0)
+        for kind, row, key in filled:
+            positions[kind] += 1
+            self.read_slot(ws, project, kind, positions[kind], row, key, cols, n)
+
+    def read_slot(self, ws, project: int, kind: str, position: int, row: int, key: str, cols: Columns, n: int) -> None:
+        if key in self.ids:
+            self.problem(ws, row, COL_KEY, f"indicator id {key!r} is used twice (also at {self.ids[key]})")
+            return
+        self.ids[key] = self.ref(ws, row, COL_NAME)
+        unit_ja = self.text_cell(ws, row, cols.unit)
+        target_kind = self.choice_cell(ws, row, cols.target_kind, TARGET_KINDS, "value", text("new.target_kind", "en"))
+        target_year = self.year_cell(ws, row + 1, COL_TARGET, text("col.target_year", "en"))
+        cumulative = target_kind == "cumulative"
+        record = {
+            "indicator": key,
+            "name_ja": self.text_cell(ws, row, COL_NAME),
+            "name_en": self.text_cell(ws, row + 1, COL_NAME),
+            "name_source": "table",
+            "unit_ja": unit_ja,
+            "unit_en": self.text_cell(ws, row + 1, cols.unit),
+            "direction": self.choice_cell(ws, row, cols.direction, DIRECTIONS, None, text("new.direction", "en")),
+            "baseline": self.number_cell(ws, row, COL_BASE, unit_ja, text("col.baseline", "en"), states=True),
+            "baseline_year": self.year_cell(ws, row + 1, COL_BASE, text("col.baseline_year", "en")),
+            "target_kind": target_kind,
+            "target": self.number_cell(ws, row, COL_TARGET, unit_ja, text("col.target", "en")),
+            "target_year": target_year,
+            "period_start": self.year_cell(ws, row + 1, cols.target_kind, "first year of the cumulative period")
+            if cumulative
+            else "",
+            "period_end": target_year if cumulative else "",
+            "revised_target": self.number_cell(ws, row, COL_REVISED, unit_ja, text("col.revised_target", "en")),
+            "revised_target_year": self.year_cell(ws, row + 1, COL_REVISED, text("col.revised_target", "en")),
+            "actual_basis": self.choice_cell(
+                ws, row, cols.actual_basis, ACTUAL_BASES, "annual", text("new.actual_basis", "en")
+            ),
+        }
+        if not record["name_ja"]:
+            self.problem(ws, row, COL_NAME, "the indicator's Japanese name is empty (the row has values: name it)")
+        at = {
+            None: (row, COL_NAME),
+            "name_ja": (row, COL_NAME),
+            "name_en": (row + 1, COL_NAME),
+            "unit_ja": (row, cols.unit),
+            "unit_en": (row + 1, cols.unit),
+            "direction": (row, cols.direction),
+            "baseline": (row, COL_BASE),
+            "baseline_year": (row + 1, COL_BASE),
+            "target_kind": (row, cols.target_kind),
+            "target": (row, COL_TARGET),
+            "target_year": (row + 1, COL_TARGET),
+            "period_start": (row + 1, cols.target_kind),
+            "period_end": (row + 1, COL_TARGET),
+            "revised_target": (row, COL_REVISED),
+            "revised_target_year": (row + 1, COL_REVISED),
+            "actual_basis": (row, cols.actual_basis),
+        }
+        self.add("indicators", record, {c: (ws, *rc) for c, rc in at.items()})
+        self.add(
+            "project_indicators",
+            {"project": str(project), "kind": kind, "position": str(position), "indicator": key},
+            {None: (ws, row, COL_KEY)},
+        )
+        for i, year in enumerate(cols.years):
+            col = cols.year_col(i)
+            label = f"{text('col.actual', 'en')} {short_label(year, 'en')}"
+            actual = self.number_cell(ws, row, col, unit_ja, label, states=True)
+            if actual:
+                self.add("actuals", {"indicator": key, "year": str(year), "actual": actual}, {None: (ws, row, col)})
+            if n == 3:
+                label = f"{_milestone_label(self.scheme, 'en')} {short_label(year, 'en')}"
+                value = self.number_cell(ws, row + 1, col, unit_ja, label)
+                if value:
+                    self.add(
+                        "milestones", {"indicator": key, "year": str(year), "value": value}, {None: (ws, row + 1, col)}
+                    )
+
+
+def _field_label(field: str) -> str:
+    return f"new.project_{field}" if field.startswith("name") else f"new.{field}"
+
+
+def _validate_copy(root: Path, files: dict[str, str], cells: dict, slots: dict[str, str]) -> None:
+    """Validate the data directory as it would be with `files` written; raise DataError naming
+    the workbook cell behind each problem (or the file's line where no cell is behind it)."""
+    with tempfile.TemporaryDirectory(prefix="kpi-import-") as tmp:
+        copy = Path(tmp) / "data"
+        shutil.copytree(root, copy, copy_function=shutil.copyfile)
+        copy.chmod(0o700)
+        for name, data in files.items():
+            (copy / name).unlink(missing_ok=True)
+            (copy / name).write_text(data, encoding="utf-8")
+        problems = validate(copy)
+    if not problems:
+        return
+    mapped = []
+    for p in problems:
+        ref = cells.get((p.file, p.line, p.column)) or cells.get((p.file, p.line, None))
+        if ref is None:  # a rule across tables (a milestone missing for a year …): the indicator's slot
+            ref = next((r for key, r in slots.items() if f"'{key}'" in p.message), None)
+        mapped.append(Problem(ref, None, None, p.message) if ref else p)
+    raise DataError(mapped)
