@@ -4,6 +4,8 @@
     python3 tasks.py report      set up .venv, then write the yearly reports (latest year) to reports/
                                  (with --pdf, also A4 PDFs: installs the pdf extra)
     python3 tasks.py test        set up .venv and the test browser, then run every test
+    python3 tasks.py test --fast the developers' loop (under a minute): every library test, no reports,
+                                 browsers, JupyterLab, wheel build or nbval
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
     python3 tasks.py lab         start JupyterLab on the analysts' workspace (notebooks/workspace/explore.ipynb)
 
@@ -88,14 +90,20 @@ def cmd_report(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
+    # --fast: the developers' loop, under a minute: every library behaviour, without report runs,
+    # browsers, JupyterLab, the wheel build or nbval (tests marked slow, see tests/conftest.py)
+    fast = "--fast" in args
+    args = [a for a in args if a != "--fast"]
     setup("test")
-    setup_browser()
+    if not fast:
+        setup_browser()
     # lint first: seconds, where the tests take minutes; lint-imports checks the layers (pyproject.toml)
     for lint in ([BIN / "ruff", "check", "."], [BIN / "ruff", "format", "--check", "."], [BIN / "lint-imports"]):
         rc = run(lint)
         if rc:
             return rc
-    rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *args])
+    selection = ["-o", "addopts=", "-m", "not slow", "tests"] if fast else []
+    rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *selection, *args])
     if rc == 5:
         print("tasks.py: pytest collected no tests: failing on purpose", file=sys.stderr)
         return 1

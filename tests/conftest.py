@@ -9,6 +9,65 @@ import pytest
 from kpi_lib import cli
 from kpi_lib.dataset.loading import load_dataset
 
+ROOT = Path(__file__).resolve().parent.parent
+
+# The fast loop (`python3 tasks.py test --fast`, README "Tests and CI") leaves out what starts
+# report runs, browsers, JupyterLab or builds a wheel: it is `pytest -m "not slow"`. A test is slow
+# when it sits in one of these files, uses one of these fixtures, or says so (@pytest.mark.slow).
+SLOW_FILES = {"test_reports.py", "test_pdf.py", "test_jupyterlab.py", "test_packaging.py"}
+SLOW_FIXTURES = {"report_set", "chromium", "report"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: runs reports, a browser, JupyterLab or a wheel build (not in --fast)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_FILES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+        elif item.path.suffix == ".ipynb":  # nbval's cells: they run the committed notebooks
+            item.add_marker(pytest.mark.slow)
+
+
+def _tree_state() -> set[str]:
+    """What git sees in the working tree, ignored files included (byte-code caches aside)."""
+    r = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return {line for line in r.stdout.splitlines() if "__pycache__/" not in line and ".venv/" not in line}
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_TREE] = _tree_state() if (ROOT / ".git").exists() else None
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No test writes into the source tree: the tree is as git saw it before the session."""
+    before = session.config.stash.get(_TREE, None)
+    if before is None:
+        return
+    written = sorted(_tree_state() - before)
+    if written:
+        print("\ntests wrote into the source tree (they must use tmp_path):\n" + "\n".join(written), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_TREE = pytest.StashKey[set]()
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """A folder for what a failing browser test saw (screenshots), outside the source tree: the
+    path is printed in the failure message; KPI_TEST_ARTIFACTS names a folder to keep them in."""
+    named = os.environ.get("KPI_TEST_ARTIFACTS")
+    folder = Path(named) if named else tmp_path_factory.mktemp("artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
 
 @pytest.fixture(scope="session")
 def dataset():

@@ -381,6 +381,7 @@ def visible(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
 
 
+@pytest.mark.slow  # runs kpi report
 @pytest.mark.parametrize("example", ["milestone_improvement", "expected_path"])
 def test_report_set_for_each_example(tmp_path, example):
     pages = run_reports(EXAMPLES / example, 2018, tmp_path)
@@ -399,6 +400,7 @@ def test_report_set_for_each_example(tmp_path, example):
     assert title in ja and title in visible(pages["2018/ja/overview.html"])
 
 
+@pytest.mark.slow  # runs kpi report
 def test_report_set_for_a_five_grade_dataset(tmp_path, five_grades):
     pages = run_reports(five_grades, 2017, tmp_path / "out")
     check_report_set(pages, 2017, [1, 2], hokkaido=False)

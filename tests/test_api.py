@@ -207,6 +207,7 @@ def _exploration_cell(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+@pytest.mark.slow  # runs kpi report
 def test_saving_exploration_notebooks_changes_no_report(kpi, notebooks, tmp_path):
     r, before = _report(kpi, tmp_path / "before")
     assert r.stderr == ""  # the committed report notebooks: no warning
@@ -219,6 +220,7 @@ def test_saving_exploration_notebooks_changes_no_report(kpi, notebooks, tmp_path
     assert "EXPLORATION-TABLE" not in (after / "project_1.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # runs kpi report
 def test_a_saved_change_to_a_report_notebook_makes_kpi_report_warn_naming_it(kpi, notebooks, tmp_path):
     changed = notebooks / "reports" / report.PROJECT_NOTEBOOK
     _exploration_cell(changed)
@@ -230,6 +232,7 @@ def test_a_saved_change_to_a_report_notebook_makes_kpi_report_warn_naming_it(kpi
     assert "report.results" in (folder / "project_1.ipynb").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # runs kpi report
 def test_template_runs_an_office_variant_on_purpose(kpi, notebooks, tmp_path):
     variant = tmp_path / "office" / "our_project_report.ipynb"
     variant.parent.mkdir()

@@ -37,7 +37,6 @@ pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (python3 tasks.py test installs it)"
 )
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 VEGALITE = "application/vnd.vegalite.v5+json"
 STDERR = "application/vnd.jupyter.stderr"
 # each notebook's charts, counted in the committed outputs
@@ -220,7 +219,7 @@ def _server_log(work: Path) -> str:
 
 
 @pytest.mark.parametrize("name", [EXPLORE_NOTEBOOK, OVERVIEW_NOTEBOOK])
-def test_notebook_runs_in_jupyterlab_and_draws_every_chart(lab, browser, name):
+def test_notebook_runs_in_jupyterlab_and_draws_every_chart(lab, browser, name, artifacts):
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     base, token, work = lab
@@ -255,8 +254,10 @@ def test_notebook_runs_in_jupyterlab_and_draws_every_chart(lab, browser, name):
         assert drawn == [True] * expected, drawn
         assert page_errors == []
     except Exception as e:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)  # what the page showed, for the CI log's reader
-        page.screenshot(path=str(ARTIFACTS / f"jupyterlab-{name}.png"), full_page=True)
-        raise AssertionError(f"{e}\n{_describe_cells(page)}\nserver log:\n{_server_log(work)}") from e
+        shot = artifacts / f"jupyterlab-{name}.png"  # what the page showed, for the CI log's reader
+        page.screenshot(path=str(shot), full_page=True)
+        raise AssertionError(
+            f"{e}\n{_describe_cells(page)}\nserver log:\n{_server_log(work)}\nscreenshot: {shot}"
+        ) from e
     finally:
         context.close()

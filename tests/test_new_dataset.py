@@ -182,6 +182,7 @@ def test_kpi_new_writes_an_empty_valid_dataset(tmp_path, kpi):
     ]
 
 
+@pytest.mark.slow  # runs kpi report
 def test_indicators_without_actuals_are_not_yet_evaluated(tmp_path, kpi):
     """A new strategy's first year: indicators defined, no actual yet."""
     data = tmp_path / "city"
@@ -309,6 +310,7 @@ def test_the_city_is_graded_by_its_scheme(city, kpi):
     assert r.returncode == 0, r.stderr
 
 
+@pytest.mark.slow  # runs kpi report
 def test_the_city_gets_a_full_report_set_without_hokkaido_wording(city, kpi, tmp_path):
     out = tmp_path / "reports"
     r = kpi("report", "--year", "2022", "--lang", "ja", "--lang", "en", "--out", out, "--no-progress", "--data", city)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from kpi_lib.cli import main
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR
@@ -179,6 +180,7 @@ def test_audit_runs_on_the_new_year(capsys, tmp_path):
     ]
 
 
+@pytest.mark.slow  # runs kpi report
 def test_report_for_the_new_year(tmp_path):
     data = year_2019_data(tmp_path, with_actuals=True)
     out = tmp_path / "reports"

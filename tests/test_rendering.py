@@ -23,7 +23,6 @@ from kpi_lib.presentation import fonts, rendering
 from kpi_lib.publishing.html_export import notebook_node_to_html
 
 VL5 = "application/vnd.vegalite.v5+json"
-ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 # vl-convert's bundle pairs Vega-Lite 5 with Vega 6 (as vl-convert itself does when it draws
 # the notebook's SVG); vega-embed notes the compiled spec's "v5" $schema. Nothing else may
@@ -110,6 +109,7 @@ _BUNDLE_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # runs kpi report
 def test_mimebundle_is_identical_in_fresh_processes():
     def run(mode):
         out = subprocess.run(
@@ -268,11 +268,11 @@ def test_executed_notebook_passes_strict_nbval(report):
 
 
 @needs_chromium
-def test_report_draws_charts_offline_in_chromium(report, chromium):
+def test_report_draws_charts_offline_in_chromium(report, chromium, artifacts):
     from browser import check_page
 
     _, html = report
-    result = check_page(chromium, html, ARTIFACTS / "offline_report.png")
+    result = check_page(chromium, html, artifacts / "offline_report.png")
     assert result["settled"] and result["charts"] == 1
     assert result["drawn"] == 1 and result["errored"] == 0
     assert result["external_requests"] == []

@@ -26,7 +26,6 @@ from kpi_lib.presentation import texts
 from kpi_lib.presentation.style import contrast_ratio
 from kpi_lib.publishing import report
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 YEARS = REPORT_YEARS
 LANGS = ("ja", "en")
 needs_chromium = pytest.mark.skipif(
