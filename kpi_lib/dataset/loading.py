@@ -78,18 +78,6 @@ def check_gradable(dataset: Dataset) -> None:
         )
 
 
-def report_title(metadata: dict, which: str, lang: str) -> str:
-    """A report title from metadata.json's "report" object (`which`: title or overview_title),
-    or the generic label where the dataset names none."""
-    from kpi_lib.core.labels import text
-
-    report = metadata.get("report")
-    named = report.get(f"{which}_{lang}") if isinstance(report, dict) else None
-    if which == "title" and not named:
-        named = metadata.get(f"title_{lang}")  # the strategy's own title
-    return named if isinstance(named, str) and named.strip() else text(f"report.{which}", lang)
-
-
 def check_year(dataset: Dataset, year, to_period_end: bool = False) -> int:
     """An evaluation year given by a user (any form parse_fiscal_year reads) as a number: one the
     data has actuals for, or with `to_period_end` also a later year of the strategy period

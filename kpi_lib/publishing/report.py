@@ -41,7 +41,8 @@ from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import NOTEBOOK_DIR, WORKSPACE_DIR
-from kpi_lib.dataset.loading import load_dataset, report_title
+from kpi_lib.dataset.loading import load_dataset
+from kpi_lib.presentation.texts import report_title
 from kpi_lib.publishing.notebook_sources import write_manifest
 
 PROJECT_NOTEBOOK = "project_report.ipynb"
