@@ -22,7 +22,7 @@ from kpi_lib.core.labels import check_lang, text
 from kpi_lib.dataset.loading import Dataset, check_project, check_year, load_dataset
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 from kpi_lib.presentation import charts, commentary, rendering, tables, texts
-from kpi_lib.presentation.style import NO_GRADE_COLOURS, grade_colours
+from kpi_lib.presentation.style import grade_badge, grade_colours
 
 
 @dataclass(frozen=True)
@@ -133,16 +133,6 @@ def _display(markup: str) -> None:
 
 def _e(x) -> str:
     return html.escape("" if x is None else str(x))
-
-
-def grade_badge(grade: str, colours: dict[str, tuple[str, str]]) -> str:
-    """A grade as its symbol on its colour (`colours`: style.grade_colours of the scheme)."""
-    bg, fg = colours.get(grade, NO_GRADE_COLOURS)
-    label = grade or "—"
-    return (
-        f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
-        f'font-weight:bold;white-space:nowrap">{_e(label)}</span>'
-    )
 
 
 def _list(items: list[str], cls: str = "") -> str:
