@@ -25,6 +25,26 @@ def _year(value: str) -> int:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+class _Version(argparse.Action):
+    """--version: the installed kpi_lib's version, from its metadata, which the build takes from
+    kpi_lib.__version__ (pyproject.toml, [tool.hatch.version]). Looked up only when asked (reading
+    metadata costs ~0.1 s) and not through `import kpi_lib`: the package re-exports the api layer,
+    which cli may not import."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import importlib.metadata
+
+        try:
+            version = importlib.metadata.version("kpi_lib")
+        except importlib.metadata.PackageNotFoundError:
+            version = "unknown (not installed: pip install -e .)"
+        print(f"kpi_lib {version}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (exit status 2)."""
 
@@ -34,6 +54,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kpi", description="Strategy-KPI progress analysis (地方創生総合戦略の数値目標・KPI).")
+    p.add_argument("--version", action=_Version, help="show the kpi_lib version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def data_arg(sp):
@@ -83,7 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=LANGS, action="append", help="ja or en (repeatable; default: both)")
     r.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
     r.add_argument(
-        "--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N", help="notebooks run at once (default: 2)"
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        metavar="N",
+        help="notebooks run at once (default: 2, or 1 on a machine with one CPU)",
     )
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument(

@@ -4,9 +4,18 @@ Most tests run the command in-process (the `kpi` fixture); a real process where 
 itself is the point: the exit status and stderr a user sees.
 """
 
+import importlib.metadata
 import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
 import pytest
+
+import kpi_lib
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_grades_work_from_any_directory(tmp_path, kpi_process):
@@ -90,3 +99,17 @@ def test_user_errors_in_a_real_process(tmp_path, kpi_process, args, fragment, st
     r = kpi_process(*args, cwd=tmp_path)
     assert _is_one_line_error(r, fragment)
     assert r.returncode == status
+
+
+def test_version_is_written_once_and_kpi_prints_it(kpi):
+    """kpi_lib/__init__.py holds the version; the build (hatchling) and so the installed metadata,
+    which `kpi --version` prints, take it from there."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"]["path"] == "kpi_lib/__init__.py"
+    built = subprocess.run(
+        [sys.executable, "-m", "hatchling", "version"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert built == kpi_lib.__version__ == importlib.metadata.version("kpi_lib")
+    r = kpi("--version")
+    assert (r.returncode, r.stdout, r.stderr) == (0, f"kpi_lib {kpi_lib.__version__}\n", "")

@@ -100,9 +100,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "nav.previous": ("前へ", "Previous"),
     "nav.next": ("次へ", "Next"),
     "nav.other_language": ("English", "日本語"),
-    "nav.page": ("ページ", "Page"),
     "index.projects": ("プロジェクト別の報告", "Reports by project"),
-    "index.pdf": ("PDF（A4）", "PDF (A4)"),
     "index.all_pdf": ("全報告をまとめたPDF（A4）", "All reports in one PDF (A4)"),
     "index.counts_note": (
         "進捗区分ごとの指標数（再計算値）。",

@@ -28,20 +28,35 @@ from kpi_lib.dataset.scheme import Scheme, load_scheme
 DEFAULT_DATA_DIR = resources.DATA_DIR
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
-    """The validated tables of one data directory (tidy pandas DataFrames) and its metadata."""
+    """One data directory as it was when loaded: its metadata, its grading scheme and its validated
+    tables (tidy pandas DataFrames, one field per table of schema.TABLES; a test keeps them in step).
+    Nothing is read from disk again: later changes to the files do not change it."""
 
     data_dir: Path
     metadata: dict
-    tables: dict[str, pd.DataFrame] = field(repr=False)
+    scheme: Scheme  # the scheme metadata.json names, as it was parsed when loading
+    pillars: pd.DataFrame = field(repr=False)
+    aims: pd.DataFrame = field(repr=False)
+    projects: pd.DataFrame = field(repr=False)
+    indicators: pd.DataFrame = field(repr=False)
+    project_indicators: pd.DataFrame = field(repr=False)
+    actuals: pd.DataFrame = field(repr=False)
+    benchmarks: pd.DataFrame = field(repr=False)
+    milestones: pd.DataFrame = field(repr=False)
+    published_rates: pd.DataFrame = field(repr=False)
+    published_grades: pd.DataFrame = field(repr=False)
+    analysis: pd.DataFrame = field(repr=False)
+    measures: pd.DataFrame = field(repr=False)
+    partnership_areas: pd.DataFrame = field(repr=False)
+    partnership_counts: pd.DataFrame = field(repr=False)
     digest: str = ""  # of the files it was read from (see data_digest): reports show it
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by its name in schema.TABLES."""
+        return {name: getattr(self, name) for name in TABLES}
 
     @property
     def scheme_name(self) -> str:
@@ -76,18 +91,6 @@ def check_gradable(dataset: Dataset) -> None:
             f"{dataset.data_dir} has no indicators yet: nothing to grade (fill in the workbook that "
             "kpi new wrote and read it in with kpi import)"
         )
-
-
-def report_title(metadata: dict, which: str, lang: str) -> str:
-    """A report title from metadata.json's "report" object (`which`: title or overview_title),
-    or the generic label where the dataset names none."""
-    from kpi_lib.core.labels import text
-
-    report = metadata.get("report")
-    named = report.get(f"{which}_{lang}") if isinstance(report, dict) else None
-    if which == "title" and not named:
-        named = metadata.get(f"title_{lang}")  # the strategy's own title
-    return named if isinstance(named, str) and named.strip() else text(f"report.{which}", lang)
 
 
 def check_year(dataset: Dataset, year, to_period_end: bool = False) -> int:
@@ -153,6 +156,7 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
 def _load(root: Path) -> Dataset:
     out = _Collector()
     metadata = _read_metadata(root, out)
+    scheme = _read_scheme(root, metadata, out)  # parsed once: the Dataset keeps it
     raw: dict[str, list[tuple[int, dict[str, str]]]] = {}
     for table in TABLES.values():
         rows = _read_table(root, table, out)
@@ -166,7 +170,6 @@ def _load(root: Path) -> Dataset:
     # not checked again, so one mistake gives one message while independent mistakes are all reported.
     if all(name in raw for name in ("projects", "indicators", "project_indicators")):
         flagged = {(p.file, p.line) for p in out.problems}
-        scheme = _dataset_scheme(root, metadata)
         _check_references(frames, out)
         _check_indicator_rules(frames, metadata, out, flagged, scheme)
         _check_scheme_rules(frames, scheme, out, flagged, milestones_file="milestones" in raw)
@@ -175,7 +178,7 @@ def _load(root: Path) -> Dataset:
     if out.problems:
         raise DataError(out.problems)
     tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
-    return Dataset(root, metadata, tables, data_digest(root))
+    return Dataset(root, metadata, scheme, **tables, digest=data_digest(root))
 
 
 def data_files(root: Path) -> dict[str, Path]:
@@ -239,11 +242,6 @@ def _read_metadata(root: Path, out: _Collector) -> dict:
     elif years[0] > years[1]:
         out.add(METADATA_FILE, None, "period", f"the period ends ({years[1]}) before it starts ({years[0]})")
         meta = {k: v for k, v in meta.items() if k != "period"}
-    if "scheme" in meta:
-        try:
-            load_scheme(str(meta["scheme"]), base=root)
-        except KpiError as e:
-            out.add(METADATA_FILE, None, "scheme", str(e))
     return meta
 
 
@@ -664,11 +662,14 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().upper()
 
 
-def _dataset_scheme(root: Path, metadata: dict) -> Scheme | None:
-    """The scheme metadata.json names, or None when it names none or an invalid one (reported already)."""
+def _read_scheme(root: Path, metadata: dict, out: _Collector) -> Scheme | None:
+    """The scheme metadata.json names, or None when it names none or an invalid one (a problem)."""
+    if "scheme" not in metadata:
+        return None
     try:
-        return load_scheme(str(metadata["scheme"]), base=root) if "scheme" in metadata else None
-    except KpiError:
+        return load_scheme(str(metadata["scheme"]), base=root)
+    except KpiError as e:
+        out.add(METADATA_FILE, None, "scheme", str(e))
         return None
 
 

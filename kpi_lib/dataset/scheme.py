@@ -78,9 +78,6 @@ class Scheme:
                 return replace(self, bands=o.bands, overrides=())
         return self
 
-    def override_for(self, indicator: str) -> Override | None:
-        return next((o for o in self.overrides if indicator in o.indicators), None)
-
     def compare(self, old: str, new: str) -> int:
         """+1 when `new` is a better grade than `old`, -1 when worse, 0 when equal or unranked."""
         if old == new or old not in self.ranking or new not in self.ranking:
@@ -313,7 +310,10 @@ def _range(lo: float, hi: float) -> str:
 
 
 def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:
-    """The scheme to use: as given, or the one the dataset's metadata names (files relative to it)."""
+    """The scheme to use: as given (a name or a .toml file relative to the data directory), or the
+    one the dataset was loaded with."""
     if isinstance(scheme, Scheme):
         return scheme
-    return load_scheme(scheme or dataset.scheme_name, base=getattr(dataset, "data_dir", None))
+    if scheme:
+        return load_scheme(scheme, base=dataset.data_dir)
+    return dataset.scheme

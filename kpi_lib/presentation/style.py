@@ -8,6 +8,8 @@ contrasts more with it (every palette colour reaches WCAG's 4.5:1 with one of th
 
 from __future__ import annotations
 
+import html
+
 # Okabe-Ito colours, best to worst; a scheme with n grades takes the picks of PALETTE_PICKS[n]
 OKABE_ITO = {
     "bluish_green": "#009E73",
@@ -77,6 +79,16 @@ def grade_colours(scheme) -> dict[str, tuple[str, str]]:
         raise ValueError(f"a scheme with {len(grades)} grades: at most {len(PALETTE_PICKS)} have distinct colours")
     picks = PALETTE_PICKS[len(grades)]
     return {g: (OKABE_ITO[p], text_colour(OKABE_ITO[p])) for g, p in zip(grades, picks)}
+
+
+def grade_badge(grade: str, colours: dict[str, tuple[str, str]]) -> str:
+    """A grade as its symbol on its colour (`colours`: grade_colours of the scheme), as HTML: the
+    one badge of the report pages and the index page."""
+    bg, fg = colours.get(grade, NO_GRADE_COLOURS)
+    return (
+        f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
+        f'font-weight:bold;white-space:nowrap">{html.escape(grade or "—")}</span>'
+    )
 
 
 # Fonts: charts are laid out with IPAexGothic (vendored in kpi_lib/presentation/ipaexfont and embedded in each

@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from kpi_lib.core import labels
+
 # The only markup the source's texts carry is list markup (分析と課題 opens with a stray
 # <ul style="list-style-type: none">); everything else between < and > is text: 1,500億円<R5>.
 _LIST_TAG = re.compile(r"</?(?:ul|ol|li)\b[^<>]*>", re.IGNORECASE)
@@ -50,3 +52,13 @@ def partnership_count(row: dict, lang: str = "ja") -> str:
         parts.append((row["municipalities"], row.get(f"municipalities_unit_{lang}")))
     shown = [f"{int(n)}{'' if lang == 'ja' else ' '}{u}" if isinstance(u, str) and u else f"{int(n)}" for n, u in parts]
     return ("" if lang == "ja" else ", ").join(shown)
+
+
+def report_title(metadata: dict, which: str, lang: str) -> str:
+    """A report title from metadata.json's "report" object (`which`: title or overview_title),
+    or the generic label where the dataset names none."""
+    report = metadata.get("report")
+    named = report.get(f"{which}_{lang}") if isinstance(report, dict) else None
+    if which == "title" and not named:
+        named = metadata.get(f"title_{lang}")  # the strategy's own title
+    return named if isinstance(named, str) and named.strip() else labels.text(f"report.{which}", lang)

@@ -19,10 +19,10 @@ from kpi_lib.core import formatting
 from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import fiscal_year_label, short_label
 from kpi_lib.core.labels import check_lang, text
-from kpi_lib.dataset.loading import Dataset, check_project, check_year, load_dataset, report_title
+from kpi_lib.dataset.loading import Dataset, check_project, check_year, load_dataset
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 from kpi_lib.presentation import charts, commentary, rendering, tables, texts
-from kpi_lib.presentation.style import NO_GRADE_COLOURS, grade_colours
+from kpi_lib.presentation.style import grade_badge, grade_colours
 
 
 @dataclass(frozen=True)
@@ -135,16 +135,6 @@ def _e(x) -> str:
     return html.escape("" if x is None else str(x))
 
 
-def grade_badge(grade: str, colours: dict[str, tuple[str, str]]) -> str:
-    """A grade as its symbol on its colour (`colours`: style.grade_colours of the scheme)."""
-    bg, fg = colours.get(grade, NO_GRADE_COLOURS)
-    label = grade or "—"
-    return (
-        f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
-        f'font-weight:bold;white-space:nowrap">{_e(label)}</span>'
-    )
-
-
 def _list(items: list[str], cls: str = "") -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
@@ -182,7 +172,7 @@ def show_header(r: Report) -> None:
         else fiscal_year_label(r.year, "en")
     )
     _display(
-        f'<div class="kpi-header"><p class="kpi-kicker">{_e(report_title(r.dataset.metadata, "title", lang))}</p>'
+        f'<div class="kpi-header"><p class="kpi-kicker">{_e(texts.report_title(r.dataset.metadata, "title", lang))}</p>'
         f"<h1>{_e(r.projects[0])}. {_e(title)}</h1>"
         + (f'<p class="kpi-sub" lang="ja">{_e(p["name_ja"])}</p>' if lang == "en" else "")
         + "<dl>"
@@ -382,7 +372,7 @@ def show_overview_header(r: Report) -> None:
     year = fiscal_year_label(r.year, r.lang)
     _display(
         f'<div class="kpi-header"><p class="kpi-kicker">{_e(r.dataset.metadata.get(f"title_{r.lang}", ""))}</p>'
-        f"<h1>{_e(report_title(r.dataset.metadata, 'overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
+        f"<h1>{_e(texts.report_title(r.dataset.metadata, 'overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
         f"<dd>{_e(year)}</dd></dl></div>"
     )
 

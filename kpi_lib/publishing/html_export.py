@@ -98,34 +98,6 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
-def prepare() -> None:
-    """Do the one-time work of HTML export now (templates, Vega bundle), e.g. while kernels start."""
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
-    vega_bundle(vegalite_version({}))  # the Vega-Lite version this Altair writes
-    # a first conversion loads the templates, filters and markdown renderer
-    nb = new_notebook(
-        cells=[
-            new_markdown_cell("#"),
-            new_code_cell(outputs=[new_output("display_data", data={"text/html": "<p></p>"})]),
-        ]
-    )
-    _exporter().from_notebook_node(
-        nb,
-        resources={
-            "kpi": {
-                "title": "",
-                "lang": "en",
-                "nav": "",
-                "chart_mimetypes": [],
-                "chart_data": "",
-                "vega_bundle": "",
-                "font_face": "",
-            }
-        },
-    )
-
-
 def notebook_node_to_html(nb, html_path, notebook_path, title=None, lang="ja", nav: str = "") -> Path:
     """Write ``html_path`` (atomically) from an executed notebook already in memory;
     ``notebook_path`` is where it is saved (its name is the default title, its folder is where

@@ -19,6 +19,7 @@ waiting for their notebooks.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -32,6 +33,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode, default
@@ -40,13 +42,16 @@ from traitlets.config import Config
 from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.labels import text
-from kpi_lib.core.resources import NOTEBOOK_DIR, WORKSPACE_DIR
-from kpi_lib.dataset.loading import load_dataset, report_title
+from kpi_lib.core.resources import NOTEBOOK_DIR, TEMPLATE_DIR, WORKSPACE_DIR
+from kpi_lib.dataset.loading import load_dataset
+from kpi_lib.presentation.style import grade_badge, grade_colours
+from kpi_lib.presentation.texts import report_title
 from kpi_lib.publishing.notebook_sources import write_manifest
 
 PROJECT_NOTEBOOK = "project_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
 CUSTOM_TEMPLATE = "custom_template.ipynb"  # kpi report --template FILE: FILE's copy in the snapshot
+INDEX_TEMPLATE = "report_index.html.j2"  # in TEMPLATE_DIR: the index page of a report set
 EXPLORE_NOTEBOOK = "explore.ipynb"  # the workspace's guided notebook, kept executed like the reports
 KERNEL = "python3"
 RUN_PREFIX = "kpi-report-"  # + "<pid>-<random>": the kernels' folder; with a leading dot, the staging folder
@@ -327,64 +332,46 @@ def write_index(
     dataset is given, and its PDFs when they were printed (`pdfs`: page name -> file name)."""
     from kpi_lib.analysis.grading import evaluate
     from kpi_lib.dataset.scheme import scheme_for
-    from kpi_lib.presentation.style import grade_colours
-    from kpi_lib.presentation.views import grade_badge
 
-    e = html.escape
-    pdfs = pdfs or {}
-    ranking, counts = [], {}
+    badges, counts = [], {}
     if dataset is not None:
         scheme = scheme_for(dataset)
-        ranking = list(scheme.ranking)
         colours = grade_colours(scheme)
+        badges = [grade_badge(g, colours) for g in scheme.ranking]
         projects = [j.parameters["project"] for j in jobs if "project" in j.parameters]
         results = evaluate(dataset, year, scheme, projects) if projects else None
         for p in projects:
             grades = results.loc[results["project"] == p, "grade"]
-            counts[p] = [int((grades == g).sum()) for g in ranking] + [int((grades == "").sum())]
-    head = f'<th scope="col">{e(text("col.project", lang))}</th>' + "".join(
-        f'<th scope="col" class="num">{grade_badge(g, colours)}</th>' for g in ranking
-    )
-    head += f'<th scope="col" class="num">{e(text("col.ungraded", lang))}</th>' if ranking else ""
-    head += '<th scope="col">PDF</th>' if pdfs else ""
-    rows = []
-    for j in jobs:
-        cells = f'<th scope="row"><a href="{e(j.name)}.html">{e(j.heading or j.title)}</a></th>'
-        p = j.parameters.get("project")
-        if ranking:
-            cells += (
-                "".join(f'<td class="num">{n}</td>' for n in counts.get(p, []))
-                or f'<td colspan="{len(ranking) + 1}"></td>'
-            )
-        if pdfs:
-            cells += f'<td><a href="{e(pdfs[j.name])}">PDF</a></td>' if j.name in pdfs else "<td></td>"
-        rows.append(f"<tr>{cells}</tr>")
-    title = page_title(dataset, year, lang)
-    note = f"<p>{e(text('index.counts_note', lang))}</p>" if ranking else ""
-    combined = f'<p><a href="{e(pdfs["all"])}">{e(text("index.all_pdf", lang))}</a></p>' if "all" in pdfs else ""
-    notebooks = " · ".join(f'<a href="{e(j.name)}.ipynb">{e(j.name)}.ipynb</a>' for j in jobs)
-    page = (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(title)}</title><style>{_INDEX_CSS}</style></head>"
-        f"<body>{nav}<main><h1>{e(title)}</h1>"
-        f"<h2>{e(text('index.projects', lang))}</h2>"
-        f'<table class="kpi-index"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        f"{note}{combined}<p>Jupyter: {notebooks}</p>"
-        # an office's own template is named (by file name: no paths in reports)
-        + (f"<p>{e(text('report.custom_template', lang))}: {e(template.name)}</p>" if template else "")
-        + f"<p>{e(text('report.generated_note', lang))}</p>"
-        f'<p class="kpi-digest">{e(text("report.data_digest", lang))}: <code>{e(digest)}</code></p>'
-        "</main></body></html>\n"
+            counts[p] = [int((grades == g).sum()) for g in scheme.ranking] + [int((grades == "").sum())]
+    rows = [
+        {"name": j.name, "heading": j.heading or j.title, "counts": counts.get(j.parameters.get("project"), [])}
+        for j in jobs
+    ]
+    page = _index_template().render(
+        lang=lang,
+        title=page_title(dataset, year, lang),
+        nav=nav,
+        badges=badges,
+        rows=rows,
+        pdfs=pdfs or {},
+        template=template.name if template else None,  # an office's own template, by file name: no paths in reports
+        digest=digest,
+        label=lambda key: text(key, lang),
     )
     (folder / "index.html").write_text(page, encoding="utf-8")
 
 
-_INDEX_CSS = (
-    "body{font-family:sans-serif;max-width:56em;margin:1em auto;padding:0 1em;line-height:1.6;color:#1f2328}"
-    "a{color:#1f5fa6}table{border-collapse:collapse}th,td{padding:.3em .7em;border-bottom:1px solid #d0d7de;"
-    "text-align:left}.num{text-align:right}.kpi-nav ul{list-style:none;display:flex;gap:1.4em;padding:0}"
-)
+@functools.cache
+def _index_template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,  # every value is text from the data or the catalogue
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template(INDEX_TEMPLATE)
 
 
 def run_reports(

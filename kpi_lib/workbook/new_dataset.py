@@ -352,8 +352,7 @@ def import_template(book, path: Path, root: Path, dataset) -> Created:
         if meta_ws.cell(row=r, column=1).value is not None
     }
     check_not_stale(path, dataset, meta)
-    scheme = load_scheme(dataset.scheme_name, base=root)
-    reader = _TemplateReader(book, path, scheme)
+    reader = _TemplateReader(book, path, dataset.scheme)
     try:
         lang = check_lang(str(meta.get("lang")))
         years = tuple(parse_fiscal_year(y) for y in str(meta.get("years")).split(","))
