@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kpi_lib.core.errors import InputFileError
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -52,10 +54,6 @@ def write_atomically(path: str | Path, data: bytes | str) -> Path:
         f.flush()
         os.fsync(f.fileno())  # the bytes are on disk before the name points at them
     return path
-
-
-class InputFileError(OSError):
-    """An input file that cannot be read; the message says why in words a user understands."""
 
 
 def read_input_file(path: str | Path) -> bytes:

@@ -37,7 +37,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode, default
 from traitlets.config import Config
 
-from kpi_lib.core.errors import KpiError
+from kpi_lib.core.errors import KpiError, ReportError
 from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import NOTEBOOK_DIR, WORKSPACE_DIR
@@ -64,10 +64,6 @@ class Job:
     title: str  # the page's <title> and the PDF's running title: strategy, page, year
     heading: str = ""  # the page's name in links: "1. <project name>", or the overview's
     nav: str = ""  # links to the index, the previous and next page, the other language
-
-
-class ReportError(KpiError):
-    pass
 
 
 def plan(

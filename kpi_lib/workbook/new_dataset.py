@@ -38,7 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi_lib.core import numbers
-from kpi_lib.core.errors import DataError, KpiError, Problem
+from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
 from kpi_lib.core.files import NEW_DIR_MODE, write_atomically
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.labels import check_lang, kind_label, text
@@ -431,7 +431,7 @@ class _TemplateReader:
         formula = self.book.formula(ws, row, col) if cell.value is None or isinstance(cell.value, str) else None
         try:
             value = read_actual(cell, unit, formula)
-        except numbers.CellError as e:
+        except CellError as e:
             self.problem(ws, row, col, f"{what}: {e}")
             return ""
         if value.state == numbers.BLANK:
