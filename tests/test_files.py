@@ -46,6 +46,21 @@ def test_a_new_file_gets_the_umask_of_the_moment_without_setting_it(tmp_path, um
     assert umask_calls == []
 
 
+@pytest.mark.skipif(not files.PROC_STATUS.exists(), reason="reads the umask where /proc/self/status shows it")
+def test_every_umask_is_read_as_it_is(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        for mask in range(0o1000):  # all of them
+            os.umask(mask)
+            assert files.current_umask() == mask
+            assert files.new_dir_mode() == 0o777 & ~mask
+            if mask & 0o600 == 0:  # the owner can still write and replace the file
+                new = write_atomically(tmp_path / f"{mask:o}.txt", "x")
+                assert new.stat().st_mode & 0o777 == 0o666 & ~mask
+    finally:
+        os.umask(previous)
+
+
 @pytest.mark.skipif(os.name == "nt", reason="the umask is a POSIX notion")
 def test_without_proc_the_umask_is_set_for_an_instant_and_put_back(tmp_path, umask_calls, monkeypatch):
     monkeypatch.setattr(files, "PROC_STATUS", tmp_path / "no-such-status")
