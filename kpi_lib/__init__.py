@@ -5,24 +5,33 @@ lint-imports): core -> dataset (loading: a validated Dataset) -> analysis (gradi
 -> presentation (tables, commentary, charts, views) -> workbook | publishing (kpi report) -> api | cli.
 
 The public API for notebooks (kpi_lib/api.py, docs/api.md) is importable from here:
-open_dataset, grades, series, trend_chart, rate_chart, overview_chart, indicator_commentary. It loads on
-first use, so `import kpi_lib` (every report kernel and every `kpi` command) stays cheap.
+open_dataset, grades, series, trend_chart, rate_chart, overview_chart, indicator_commentary, and
+setup_notebook. It loads on first use, so `import kpi_lib` (every report kernel and every `kpi`
+command) stays cheap. Importing kpi_lib changes nothing in the process (not Altair's renderer,
+sys.modules, the umask or IPython): a notebook that wants the reports' display calls
+kpi_lib.setup_notebook() in its first code cell.
 """
-
-import sys
 
 __version__ = "0.1.0"
 
-# jsonschema (imported by altair) loads the optional IRI checker rfc3987_syntax when it is
-# installed (jupyter pulls it in); it compiles a grammar for ~3 s per process, in every report
-# kernel. Nothing here validates IRIs, so keep it from loading unless someone already did.
-sys.modules.setdefault("rfc3987_syntax", None)
-
-API = ("open_dataset", "grades", "series", "trend_chart", "rate_chart", "overview_chart", "indicator_commentary")
+API = (
+    "open_dataset",
+    "grades",
+    "series",
+    "trend_chart",
+    "rate_chart",
+    "overview_chart",
+    "indicator_commentary",
+    "setup_notebook",
+)
 __all__ = list(API)
 
 
 def __getattr__(name: str):
+    if name == "setup_notebook":  # not through kpi_lib.api, which imports Altair: it must run before
+        from kpi_lib.presentation.notebook import setup_notebook
+
+        return setup_notebook
     if name in API:
         from kpi_lib import api
 

@@ -22,14 +22,21 @@ from kpi_lib.core.errors import KpiError
 from kpi_lib.core.labels import check_lang
 from kpi_lib.dataset.loading import Dataset, check_year, load_dataset
 from kpi_lib.dataset.scheme import scheme_for
-from kpi_lib.presentation import charts, rendering
+from kpi_lib.presentation import charts
 from kpi_lib.presentation import commentary as _commentary
+from kpi_lib.presentation.notebook import setup_notebook
 from kpi_lib.presentation.tables import COLUMNS, grades_records
 
-# charts display in a notebook as in the reports: the Vega-Lite spec only, identical on every run
-rendering.enable()
-
-__all__ = ["open_dataset", "grades", "series", "trend_chart", "rate_chart", "overview_chart", "indicator_commentary"]
+__all__ = [
+    "open_dataset",
+    "grades",
+    "series",
+    "trend_chart",
+    "rate_chart",
+    "overview_chart",
+    "indicator_commentary",
+    "setup_notebook",
+]
 
 
 def open_dataset(data_dir: str | Path | None = None) -> Dataset:

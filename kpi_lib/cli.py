@@ -16,6 +16,7 @@ import pandas as pd
 from kpi_lib.core.errors import DataError, KpiError
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.labels import LANGS, text
+from kpi_lib.presentation.notebook import skip_iri_checker
 
 
 def _year(value: str) -> int:
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    skip_iri_checker()  # the command's own process: nbformat and Altair import jsonschema
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import altair as alt
 import nbformat
 import pandas as pd
 import pytest
@@ -37,8 +38,12 @@ def test_every_example_in_docs_api_runs(monkeypatch, capsys):
     assert len(blocks) >= 5
     monkeypatch.chdir(ROOT)  # the examples name paths relative to the repository
     namespace: dict = {}
-    for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102
+    renderer = alt.renderers.active  # the first example calls setup_notebook()
+    try:
+        for block in blocks:
+            exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102
+    finally:
+        alt.renderers.enable(renderer)
     # the commentary example printed the report's English sentences
     assert "The latest actual is 1.27 (FY2018), down 0.02 from 1.29 in FY2017." in capsys.readouterr().out
 

@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-import altair as alt
 import pytest
 
 from kpi_lib.analysis.grading import evaluate, progress_table
@@ -16,7 +15,6 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 @pytest.fixture
 def shown_charts(monkeypatch):
     """The charts a report's notebooks show, as views shows them (page text is dropped)."""
-    active = alt.renderers.active  # open_report switches the renderer on
     shown = []
     monkeypatch.setattr(views, "_show_chart", lambda chart, *table: shown.append(chart))
     monkeypatch.setattr(views, "_display", lambda markup: None)
@@ -30,8 +28,7 @@ def shown_charts(monkeypatch):
         assert len(shown) == 2 * len(r.results) + 2
         return list(shown)
 
-    yield of
-    alt.renderers.enable(active)
+    return of
 
 
 @pytest.mark.parametrize(

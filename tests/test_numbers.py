@@ -1,7 +1,8 @@
 import pytest
 
+from kpi_lib.core.errors import CellError
 from kpi_lib.core.formatting import format_number, format_rate
-from kpi_lib.core.numbers import NOT_MEASURED, NOT_YET, VALUE, CellError, digit_lookalike, parse_cell, round_half_up
+from kpi_lib.core.numbers import NOT_MEASURED, NOT_YET, VALUE, digit_lookalike, parse_cell, round_half_up
 
 
 @pytest.mark.parametrize(

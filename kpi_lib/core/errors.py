@@ -1,4 +1,5 @@
-"""User-facing errors: each one prints as a single line and exits non-zero, without a traceback."""
+"""Every error kpi_lib raises for a user to read, all KpiErrors: each one prints as a single line
+and exits non-zero, without a traceback. Catch KpiError for all of them."""
 
 from __future__ import annotations
 
@@ -32,3 +33,21 @@ class DataError(KpiError):
         first = str(self.problems[0]) if self.problems else "invalid data"
         more = f" (and {len(self.problems) - 1} more problem(s); run 'kpi validate')" if len(self.problems) > 1 else ""
         super().__init__(first + more)
+
+
+class InputFileError(KpiError):
+    """An input file that cannot be read (missing, a directory, a FIFO ...); the message says why
+    in words a user understands, and the caller names the file."""
+
+
+class CellError(KpiError):
+    """A cell that is not a number, 未 or —; the message says what is wrong, and the caller names
+    the file and row and column (or the sheet and cell)."""
+
+
+class ReportError(KpiError):
+    """A report notebook that failed or whose kernel did not start or died (kpi report)."""
+
+
+class PdfError(KpiError):
+    """kpi report --pdf cannot print: playwright or pypdf missing, Chromium failed, a chart did not draw."""

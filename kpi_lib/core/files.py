@@ -8,22 +8,36 @@ target in one os.replace.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kpi_lib.core.errors import InputFileError
 
-def _umask() -> int:
-    mask = os.umask(0)
+PROC_STATUS = Path("/proc/self/status")  # Linux: shows the umask ("Umask:\t0022")
+_UMASK_LINE = re.compile(rb"^Umask:\s*([0-7]+)$", re.M)
+
+
+def current_umask() -> int:
+    """The process's umask, read when a file is created, never at import. Where PROC_STATUS does
+    not show it, os.umask can only be read by setting it: set to a private mask for that instant
+    (a file another thread creates meanwhile is private, not world-writable), then put back."""
+    try:
+        m = _UMASK_LINE.search(PROC_STATUS.read_bytes())
+    except OSError:
+        m = None
+    if m:
+        return int(m.group(1), 8)
+    mask = os.umask(0o077)
     os.umask(mask)
     return mask
 
 
-# read once, at import: os.umask can only be read by setting it, which is not safe while other
-# threads create files (report runs write from several threads)
-_NEW_FILE_MODE = 0o666 & ~_umask()
-NEW_DIR_MODE = 0o777 & ~_umask()  # what mkdir would give
+def new_dir_mode() -> int:
+    """The permissions mkdir would give a new folder now (0o777 less the umask)."""
+    return 0o777 & ~current_umask()
 
 
 @contextmanager
@@ -37,7 +51,7 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -52,10 +66,6 @@ def write_atomically(path: str | Path, data: bytes | str) -> Path:
         f.flush()
         os.fsync(f.fileno())  # the bytes are on disk before the name points at them
     return path
-
-
-class InputFileError(OSError):
-    """An input file that cannot be read; the message says why in words a user understands."""
 
 
 def read_input_file(path: str | Path) -> bytes:

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from kpi_lib.core.errors import CellError
+
 # The three states the source distinguishes, plus "blank" (nothing printed / not given).
 VALUE = "value"
 NOT_YET = "not_yet"  # 未: not yet available at publication
@@ -40,10 +42,6 @@ MAX_DECIMALS = 10  # digits after the decimal point
 def is_missing(x) -> bool:
     """None, NaN or pandas' NA: a figure that is not there."""
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
-
-
-class CellError(ValueError):
-    """A cell that is not a number, 未 or —; the message says what is wrong."""
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib.core import numbers, resources
-from kpi_lib.core.errors import DataError, KpiError, Problem
-from kpi_lib.core.files import InputFileError, read_input_file
+from kpi_lib.core.errors import DataError, InputFileError, KpiError, Problem
+from kpi_lib.core.files import read_input_file
 from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
 from kpi_lib.dataset.schema import METADATA, METADATA_FILE, METADATA_KEYS, TABLES, Table
 from kpi_lib.dataset.scheme import Scheme, load_scheme
@@ -190,7 +190,7 @@ def data_files(root: Path) -> dict[str, Path]:
     files = {name: root / name for name in names if (root / name).exists() or (root / name).is_symlink()}
     try:
         scheme = json.loads(read_input_file(root / METADATA_FILE).decode("utf-8-sig")).get("scheme")
-    except (OSError, ValueError, AttributeError):
+    except (InputFileError, ValueError, AttributeError):
         scheme = None
     if isinstance(scheme, str) and scheme.endswith(".toml"):
         path = Path(scheme) if Path(scheme).is_absolute() else root / scheme
@@ -397,7 +397,7 @@ def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Col
                 continue
             try:
                 _parse_value(col, raw, rec)
-            except (KpiError, numbers.CellError) as e:
+            except KpiError as e:
                 out.add(table.file, line, col.name, str(e))
                 rec[col.name] = None
         key = tuple(rec.get(k) for k in table.key)

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from kpi_lib.core import resources
-from kpi_lib.core.errors import KpiError
-from kpi_lib.core.files import InputFileError, read_input_file
+from kpi_lib.core.errors import InputFileError, KpiError
+from kpi_lib.core.files import read_input_file
 
 SCHEME_DIR = resources.SCHEME_DIR
 DEFINITIONS = ("ratio", "improvement")

@@ -16,7 +16,6 @@ from kpi_lib.analysis.changes import change_table, compare_results
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.analysis.outlook import outlook, outlook_label
 from kpi_lib.core import formatting
-from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import fiscal_year_label, short_label
 from kpi_lib.core.labels import check_lang, text
 from kpi_lib.dataset.loading import Dataset, check_project, check_year, load_dataset
@@ -55,10 +54,9 @@ class Report:
 def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
     """Validate the notebook parameters and compute the report's tables.
 
-    A bad parameter stops the notebook with a one-line message (no traceback).
+    A bad parameter raises KpiError: one line (no traceback) in a kernel set up with
+    kpi_lib.setup_notebook(), as the report templates' first cell does.
     """
-    _one_line_errors()
-    rendering.enable()
     check_lang(lang)
     dataset = load_dataset(data_dir)
     fy = check_year(dataset, year)
@@ -81,20 +79,6 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
         audit(dataset, scheme, lang),
         outlook(dataset, fy, scheme).set_index("indicator"),
     )
-
-
-def _one_line_errors() -> None:
-    """In IPython, show a KpiError as its one-line message instead of a traceback (the cell
-    still fails, and papermill names the error from the error output)."""
-    try:
-        ip = get_ipython()  # type: ignore[name-defined]  # noqa: F821
-    except NameError:
-        return
-
-    def handler(shell, etype, value, tb, tb_offset=None):
-        shell.showtraceback((etype, value, tb), exception_only=True)
-
-    ip.set_custom_exc((KpiError,), handler)
 
 
 def _show_chart(chart, data: pd.DataFrame, caption: str, lang: str) -> None:

@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from kpi_lib.core.errors import KpiError
+from kpi_lib.core.errors import PdfError
 from kpi_lib.core.files import write_atomically
 
 INSTALL_HINT = "kpi report --pdf needs playwright and pypdf: pip install 'kpi_lib[pdf]' (then, without a system Chromium, playwright install chromium)"
@@ -24,10 +24,6 @@ MARGIN = {"top": "16mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}  # a
 _CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.kpi-chart')).every(
   box => ['done', 'error'].includes(box.getAttribute('data-kpi-state')))"""
 _CHARTS_FAILED = "() => document.querySelectorAll('.kpi-chart[data-kpi-state=error]').length"
-
-
-class PdfError(KpiError):
-    pass
 
 
 def _modules():

@@ -1,8 +1,9 @@
 """Running the report notebooks: papermill, then offline HTML, then an index page.
 
 Each notebook runs with papermill.execute_notebook on an ordinary kernel (a new
-`python -m ipykernel_launcher` process that jupyter_client starts from this process), `jobs`
-notebooks at once on threads, while one more thread converts finished notebooks to HTML.
+`python -m ipykernel_launcher` process that jupyter_client starts from this process, with this
+process's interpreter), `jobs` notebooks at once on threads, while one more thread converts
+finished notebooks to HTML.
 
 A run builds everything in a staging folder beside the output and moves it into place only
 when every notebook succeeded, so a failure never leaves a half-written report. What a run
@@ -35,11 +36,12 @@ from pathlib import Path
 
 import jinja2
 import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode, default
 from traitlets.config import Config
 
-from kpi_lib.core.errors import KpiError
+from kpi_lib.core.errors import KpiError, ReportError
 from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import NOTEBOOK_DIR, TEMPLATE_DIR, WORKSPACE_DIR
@@ -53,7 +55,7 @@ OVERVIEW_NOTEBOOK = "overview.ipynb"
 CUSTOM_TEMPLATE = "custom_template.ipynb"  # kpi report --template FILE: FILE's copy in the snapshot
 INDEX_TEMPLATE = "report_index.html.j2"  # in TEMPLATE_DIR: the index page of a report set
 EXPLORE_NOTEBOOK = "explore.ipynb"  # the workspace's guided notebook, kept executed like the reports
-KERNEL = "python3"
+KERNEL = "python3"  # the notebooks' kernel name; the kernel itself is the running interpreter's
 RUN_PREFIX = "kpi-report-"  # + "<pid>-<random>": the kernels' folder; with a leading dot, the staging folder
 SNAPSHOT = "snapshot"  # in the staging folder: the notebooks and the copy of the data they read
 SNAPSHOT_DATA = "data"  # the copy, relative to the notebooks
@@ -69,10 +71,6 @@ class Job:
     title: str  # the page's <title> and the PDF's running title: strategy, page, year
     heading: str = ""  # the page's name in links: "1. <project name>", or the overview's
     nav: str = ""  # links to the index, the previous and next page, the other language
-
-
-class ReportError(KpiError):
-    pass
 
 
 def plan(
@@ -183,11 +181,26 @@ _running: dict[str, set[ReportKernelManager]] = {}
 _running_lock = threading.Lock()
 
 
+class RunningInterpreterKernelSpecs(KernelSpecManager):
+    """The IPython kernel of the running interpreter (sys.executable) for every kernel name,
+    never a kernelspec found on Jupyter's search path: a user's own `python3` there may point at
+    another Python, which must not run the official reports."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+
+        return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+
+
 class ReportKernelManager(AsyncKernelManager):
-    """An ordinary kernel, on IPC sockets in its run's kernel folder (parallel kernels cannot
-    race for TCP ports), known to its run (see end_kernels)."""
+    """An ordinary kernel of the running interpreter, on IPC sockets in its run's kernel folder
+    (parallel kernels cannot race for TCP ports), known to its run (see end_kernels)."""
 
     kernel_folder = Unicode("", config=True, help="the run's folder for connection files and IPC sockets")
+
+    @default("kernel_spec_manager")
+    def _default_kernel_spec_manager(self) -> KernelSpecManager:
+        return RunningInterpreterKernelSpecs(parent=self)
 
     @default("transport")
     def _default_transport(self) -> str:

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from kpi_lib.core import numbers
-from kpi_lib.core.errors import KpiError
+from kpi_lib.core.errors import CellError, KpiError
 from kpi_lib.core.fiscal_year import short_label
 from kpi_lib.core.labels import text
 from kpi_lib.workbook.excel_layout import (
@@ -141,27 +141,25 @@ def read_actual(cell, unit: str = "", formula: str | None = None) -> numbers.Cel
             if v is None
             else f"a formula whose result is {v} ({formula})"
         )
-        raise numbers.CellError(f"{what}: open and save the workbook in Excel or LibreOffice, or type the value")
+        raise CellError(f"{what}: open and save the workbook in Excel or LibreOffice, or type the value")
     if v is None:
         return numbers.Cell(numbers.BLANK)
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise numbers.CellError(f"not a number: {str(v)!r} (expected a number, 未 or —)")
+        raise CellError(f"not a number: {str(v)!r} (expected a number, 未 or —)")
     if isinstance(v, str):
         if len(v) > MAX_CELL_TEXT:
-            raise numbers.CellError(f"not a number: text of {len(v):,} characters (expected a number, 未 or —)")
+            raise CellError(f"not a number: text of {len(v):,} characters (expected a number, 未 or —)")
         if percent and v.strip().endswith(("%", "％")):
             return numbers.parse_cell(v.strip()[:-1], allow_states=False)
         return numbers.parse_cell(v)
     if not math.isfinite(v):
-        raise numbers.CellError(f"not a number: {v!r}")
+        raise CellError(f"not a number: {v!r}")
     written = Decimal(repr(round(float(v), 10)))  # formula results carry binary noise (7086.000000000001)
     if is_percent_format(cell.number_format):
         if not percent:
             shown_as = f"{written.scaleb(2).normalize():f}%"
             what = f"measured in {unit}" if unit else "without a unit"
-            raise numbers.CellError(
-                f"a percentage ({shown_as}) in a cell of an indicator {what}: type the number, without %"
-            )
+            raise CellError(f"a percentage ({shown_as}) in a cell of an indicator {what}: type the number, without %")
         written = written.scaleb(2)
     decimals = -min(0, written.normalize().as_tuple().exponent)
     return numbers.Cell(numbers.VALUE, float(written), max(decimals, format_decimals(cell.number_format)))

@@ -31,7 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from kpi_lib.analysis.grading import evaluate
 from kpi_lib.core import formatting, numbers
-from kpi_lib.core.errors import DataError, KpiError, Problem
+from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
 from kpi_lib.core.files import write_atomically
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.formatting import name_with_unit
@@ -374,7 +374,7 @@ def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int
             formula = book.formula(ws, row, col) if cell.value is None or isinstance(cell.value, str) else None
             try:
                 value = read_actual(cell, unit, formula)
-            except numbers.CellError as e:
+            except CellError as e:
                 problems.append(Problem(ref, None, None, str(e)))
                 continue
             entries.append((ref, key, y, value))

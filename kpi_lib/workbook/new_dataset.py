@@ -38,8 +38,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi_lib.core import numbers
-from kpi_lib.core.errors import DataError, KpiError, Problem
-from kpi_lib.core.files import NEW_DIR_MODE, write_atomically
+from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
+from kpi_lib.core.files import new_dir_mode, write_atomically
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.labels import check_lang, kind_label, text
 from kpi_lib.dataset.loading import load_dataset, validate
@@ -191,7 +191,7 @@ def new_dataset(
             shutil.copyfile(scheme_file, tmp / scheme_file.name)
         load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
         write_template(tmp, tmp / WORKBOOK_NAME, loaded, lang, projects, rows, first_year, last_year)
-        tmp.chmod(NEW_DIR_MODE)  # mkdtemp's folder is private; a dataset folder is not
+        tmp.chmod(new_dir_mode())  # mkdtemp's folder is private; a dataset folder is not
         if target.exists():
             target.rmdir()
         os.rename(tmp, target)
@@ -430,7 +430,7 @@ class _TemplateReader:
         formula = self.book.formula(ws, row, col) if cell.value is None or isinstance(cell.value, str) else None
         try:
             value = read_actual(cell, unit, formula)
-        except numbers.CellError as e:
+        except CellError as e:
             self.problem(ws, row, col, f"{what}: {e}")
             return ""
         if value.state == numbers.BLANK:
