@@ -19,10 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import venv
 from pathlib import Path
 
@@ -38,9 +40,10 @@ CONSTRAINTS_HEADER = """\
 # project itself excluded). The committed notebooks' outputs depend on them, and nbval compares
 # those outputs strictly: tasks.py installs with `pip install -c constraints.txt`, and
 # `kpi refresh-notebooks` refuses to run with other versions of the packages its outputs show.
-# Made by `python3 tasks.py lock`, which pins the newest versions pyproject.toml allows (resolved
-# on Linux: packages only Windows or macOS installs are not pinned). To update: run it, then
-# `python3 tasks.py notebooks`, and commit this file with the notebooks. Do not edit by hand.
+# Made by `python3 tasks.py lock`, which pins the newest versions pyproject.toml allows, resolved
+# for the oldest Python it allows (no pin needs a newer one) on Linux (packages that only
+# Windows or macOS installs are not pinned). To update: run it, then `python3 tasks.py notebooks`,
+# and commit this file with the notebooks. Do not edit by hand.
 """
 # Debian packages the browser test needs: headless Chromium, a Japanese font for screenshots,
 # pdftoppm (poppler-utils) to look at the PDFs as page images, and LibreOffice's spreadsheet
@@ -140,29 +143,38 @@ def cmd_lab(args: list[str]) -> int:
     return run([BIN / "jupyter", "lab", "--notebook-dir", workspace, *root, *args, workspace / "explore.ipynb"])
 
 
-def cmd_lock(args: list[str]) -> int:
+def write_constraints(python: Path) -> None:
     """Resolve the project with every extra to the newest versions pyproject.toml allows (pip's
-    resolver, nothing installed), pin them all in constraints.txt, then install them into .venv."""
-    if args:
-        sys.exit("tasks.py: lock takes no arguments")
-    make_venv()
+    resolver with `python`, nothing installed) and pin them all in constraints.txt. Resolved for
+    the oldest Python the project supports, so the pins install on every supported Python."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    oldest = re.fullmatch(r">=\s*([0-9.]+)", project["requires-python"].strip())[1]
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "resolved.json"
         check(
-            [PYTHON, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed", "--report", report]
-            + [f"{ROOT}[{','.join(LOCKED_EXTRAS)}]"]
+            [python, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed", "--report", report]
+            + ["--python-version", oldest, "--only-binary", ":all:", f"{ROOT}[{','.join(LOCKED_EXTRAS)}]"]
         )
         resolved = json.loads(report.read_text(encoding="utf-8"))["install"]
     # is_direct: the project itself (a local folder), or anything else not from the index
     pins = {item["metadata"]["name"]: item["metadata"]["version"] for item in resolved if not item["is_direct"]}
     lines = [f"{name}=={pins[name]}\n" for name in sorted(pins, key=str.lower)]
     CONSTRAINTS.write_text(CONSTRAINTS_HEADER + "".join(lines), encoding="utf-8")
-    print(f"wrote {CONSTRAINTS} ({len(lines)} pins); now run python3 tasks.py notebooks and commit both", flush=True)
+    print(f"wrote {CONSTRAINTS} ({len(lines)} pins)", flush=True)
+
+
+def cmd_lock(args: list[str]) -> int:
+    """Pin the newest versions pyproject.toml allows in constraints.txt, then install them into .venv."""
+    if args:
+        sys.exit("tasks.py: lock takes no arguments")
+    make_venv()
+    write_constraints(PYTHON)
     try:
         extras = json.loads(STAMP.read_text()).get("extras", [])
     except (OSError, ValueError):
         extras = []
     setup(*extras)  # the same extras as before, now at the new pins
+    print("now run python3 tasks.py notebooks and python3 tasks.py test, and commit constraints.txt with the notebooks")
     return 0
 
 
