@@ -146,7 +146,7 @@ def cmd_lab(args: list[str]) -> int:
 def write_constraints(python: Path) -> None:
     """Resolve the project with every extra to the newest versions pyproject.toml allows (pip's
     resolver with `python`, nothing installed) and pin them all in constraints.txt. Resolved for
-    the oldest Python the project supports, so the pins install on every supported Python."""
+    the oldest Python the project supports, so no pin needs a newer one."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     oldest = re.fullmatch(r">=\s*([0-9.]+)", project["requires-python"].strip())[1]
     with tempfile.TemporaryDirectory() as tmp:
