@@ -153,7 +153,9 @@ def write_constraints(python: Path) -> None:
         report = Path(tmp) / "resolved.json"
         check(
             [python, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed", "--report", report]
-            + ["--python-version", oldest, "--only-binary", ":all:", f"{ROOT}[{','.join(LOCKED_EXTRAS)}]"]
+            # --target: pip takes --python-version only for a folder of its own (nothing is written)
+            + ["--target", Path(tmp) / "target", "--python-version", oldest, "--only-binary", ":all:"]
+            + [f"{ROOT}[{','.join(LOCKED_EXTRAS)}]"]
         )
         resolved = json.loads(report.read_text(encoding="utf-8"))["install"]
     # is_direct: the project itself (a local folder), or anything else not from the index
