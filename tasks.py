@@ -8,10 +8,12 @@
                                  browsers, JupyterLab, wheel build or nbval
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
     python3 tasks.py lab         start JupyterLab on the analysts' workspace (notebooks/workspace/explore.ipynb)
+    python3 tasks.py lock        pin the newest versions pyproject.toml allows in constraints.txt, and install them
 
 Each command installs what it needs into .venv (the project, editable, so data/ and notebooks/reports/
-are the repository's own: report and notebooks need `.`, test `.[test]`, lab `.[lab]`). Every
-command is idempotent: pip runs only when pyproject.toml changed or an extra is missing.
+are the repository's own: report and notebooks need `.`, test `.[test]`, lab `.[lab]`), at the
+versions pinned in constraints.txt. Every command is idempotent: pip runs only when pyproject.toml
+or constraints.txt changed or an extra is missing.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import tomllib
 import venv
 from pathlib import Path
 
@@ -30,6 +35,18 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".kpi-installed"
+CONSTRAINTS = ROOT / "constraints.txt"
+LOCKED_EXTRAS = ("lab", "pdf", "test")  # constraints.txt pins what the project installs with all of them
+CONSTRAINTS_HEADER = """\
+# The exact versions of everything `pip install -e '.[lab,pdf,test]'` installs from PyPI (the
+# project itself excluded). The committed notebooks' outputs depend on them, and nbval compares
+# those outputs strictly: tasks.py installs with `pip install -c constraints.txt`, and
+# `kpi refresh-notebooks` refuses to run with other versions of the packages its outputs show.
+# Made by `python3 tasks.py lock`, which pins the newest versions pyproject.toml allows, resolved
+# for the oldest Python it allows (no pin needs a newer one) on Linux (packages that only
+# Windows or macOS installs are not pinned). To update: run it, then `python3 tasks.py notebooks`,
+# and commit this file with the notebooks. Do not edit by hand.
+"""
 # Debian packages the browser test needs: headless Chromium, a Japanese font for screenshots,
 # pdftoppm (poppler-utils) to look at the PDFs as page images, and LibreOffice's spreadsheet
 # (headless) to save a workbook as LibreOffice does for the Excel import test.
@@ -47,27 +64,38 @@ def check(cmd: list, **kw) -> None:
         sys.exit(f"tasks.py: command failed with exit status {rc}: {' '.join(map(str, cmd))}")
 
 
-def setup(extra: str | None = None) -> None:
-    """Create .venv and install the project (editable) with `extra`, unless already done."""
+def _digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def make_venv() -> None:
     if sys.version_info < (3, 11):
         sys.exit("tasks.py: Python 3.11 or newer is needed")
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not PYTHON.exists():
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+
+
+def setup(*extras: str | None) -> None:
+    """Create .venv and install the project (editable) with `extras` at the pinned versions, unless already done."""
+    make_venv()
+    wanted = {"pyproject": _digest(ROOT / "pyproject.toml"), "constraints": _digest(CONSTRAINTS)}
     try:
         stamp = json.loads(STAMP.read_text())
     except (OSError, ValueError):
         stamp = {}
-    # extras installed earlier for the same pyproject.toml stay installed
-    extras = set(stamp.get("extras", [])) if stamp.get("pyproject") == digest else set()
-    if PYTHON.exists() and stamp.get("pyproject") == digest and (extra is None or extra in extras):
+    same = all(stamp.get(k) == v for k, v in wanted.items())
+    # extras installed earlier for the same pyproject.toml and pins stay installed
+    installed = set(stamp.get("extras", [])) if same else set()
+    needed = {e for e in extras if e}
+    if same and needed <= installed:
         return
-    if not PYTHON.exists():
-        print(f"creating {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    extras |= {extra} if extra else set()
-    target = f"{ROOT}[{','.join(sorted(extras))}]" if extras else str(ROOT)
+    installed |= needed
+    target = f"{ROOT}[{','.join(sorted(installed))}]" if installed else str(ROOT)
+    pins = ["-c", CONSTRAINTS] if CONSTRAINTS.is_file() else []
     check([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    check([PYTHON, "-m", "pip", "install", "--quiet", "-e", target])
-    STAMP.write_text(json.dumps({"pyproject": digest, "extras": sorted(extras)}))
+    check([PYTHON, "-m", "pip", "install", "--quiet", *pins, "-e", target])
+    STAMP.write_text(json.dumps({**wanted, "extras": sorted(installed)}))
 
 
 def setup_browser() -> None:
@@ -123,7 +151,44 @@ def cmd_lab(args: list[str]) -> int:
     return run([BIN / "jupyter", "lab", "--notebook-dir", workspace, *root, *args, workspace / "explore.ipynb"])
 
 
-COMMANDS = {"report": cmd_report, "test": cmd_test, "notebooks": cmd_notebooks, "lab": cmd_lab}
+def write_constraints(python: Path) -> None:
+    """Resolve the project with every extra to the newest versions pyproject.toml allows (pip's
+    resolver with `python`, nothing installed) and pin them all in constraints.txt. Resolved for
+    the oldest Python the project supports, so no pin needs a newer one."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    oldest = re.fullmatch(r">=\s*([0-9.]+)", project["requires-python"].strip())[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "resolved.json"
+        check(
+            [python, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed", "--report", report]
+            # --target: pip takes --python-version only for a folder of its own (nothing is written)
+            + ["--target", Path(tmp) / "target", "--python-version", oldest, "--only-binary", ":all:"]
+            + [f"{ROOT}[{','.join(LOCKED_EXTRAS)}]"]
+        )
+        resolved = json.loads(report.read_text(encoding="utf-8"))["install"]
+    # is_direct: the project itself (a local folder), or anything else not from the index
+    pins = {item["metadata"]["name"]: item["metadata"]["version"] for item in resolved if not item["is_direct"]}
+    lines = [f"{name}=={pins[name]}\n" for name in sorted(pins, key=str.lower)]
+    CONSTRAINTS.write_text(CONSTRAINTS_HEADER + "".join(lines), encoding="utf-8")
+    print(f"wrote {CONSTRAINTS} ({len(lines)} pins)", flush=True)
+
+
+def cmd_lock(args: list[str]) -> int:
+    """Pin the newest versions pyproject.toml allows in constraints.txt, then install them into .venv."""
+    if args:
+        sys.exit("tasks.py: lock takes no arguments")
+    make_venv()
+    write_constraints(PYTHON)
+    try:
+        extras = json.loads(STAMP.read_text()).get("extras", [])
+    except (OSError, ValueError):
+        extras = []
+    setup(*extras)  # the same extras as before, now at the new pins
+    print("now run python3 tasks.py notebooks and python3 tasks.py test, and commit constraints.txt with the notebooks")
+    return 0
+
+
+COMMANDS = {"report": cmd_report, "test": cmd_test, "notebooks": cmd_notebooks, "lab": cmd_lab, "lock": cmd_lock}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

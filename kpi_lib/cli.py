@@ -124,7 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_arg(r)
 
-    sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks (after a library or data change)")
+    sub.add_parser(
+        "refresh-notebooks",
+        help="re-execute the committed notebooks (after a library or data change), with the versions pinned in constraints.txt",
+    )
 
     x = sub.add_parser(
         "export", help="write the tables as an Excel workbook, one sheet per project as the source prints them"

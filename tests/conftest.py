@@ -2,6 +2,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,16 @@ def report_set(tmp_path_factory) -> Path:
         assert r.returncode == 0, r.stderr[-3000:]
         assert r.stdout.split() == [str(out / str(year) / lang / "index.html") for lang in ("ja", "en")]
     return out
+
+
+# --- kpi_lib's cache: a temporary folder for the whole session, never the user's own ------------
+# Set at import, before any test or fixture runs, so the processes the tests start (kpi report,
+# kernels, JupyterLab) inherit it; removed when the session ends.
+_TEST_CACHE_DIR = tempfile.mkdtemp(prefix="kpi-test-cache-")
+os.environ["KPI_CACHE_DIR"] = _TEST_CACHE_DIR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_cache_dir():
+    yield Path(_TEST_CACHE_DIR)
+    shutil.rmtree(_TEST_CACHE_DIR, ignore_errors=True)

@@ -582,7 +582,7 @@ def test_a_truncated_cached_vega_bundle_is_rebuilt(tmp_path, monkeypatch):
     from kpi_lib.core import cache
     from kpi_lib.publishing import html_export
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("KPI_CACHE_DIR", str(tmp_path / "cache"))
     html_export.vega_bundle.cache_clear()
     try:
         first = report.run_reports(2018, ["ja"], [2], tmp_path / "a", jobs=1, with_overview=False, progress=False)[0]
@@ -597,19 +597,6 @@ def test_a_truncated_cached_vega_bundle_is_rebuilt(tmp_path, monkeypatch):
         assert (again / "project_2.html").read_bytes() == (first / "project_2.html").read_bytes()
     finally:
         html_export.vega_bundle.cache_clear()
-
-
-def test_a_cache_file_that_does_not_match_its_digest_is_not_used(tmp_path, monkeypatch):
-    from kpi_lib.core import cache
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    cache.write("x.bin", b"0123456789")
-    assert cache.read("x.bin") == b"0123456789"
-    (cache.cache_dir() / "x.bin").write_bytes(b"01234")
-    assert cache.read("x.bin") is None
-    (cache.cache_dir() / "x.bin").write_bytes(b"0123456789")
-    (cache.cache_dir() / "x.bin.sha256").unlink()  # a file stored by an older version, unverifiable
-    assert cache.read("x.bin") is None
 
 
 @needs_chromium

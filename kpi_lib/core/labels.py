@@ -451,6 +451,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "new.direction": ("方向", "Direction"),
     "new.target_kind": ("目標の種類", "Target kind"),
     "new.actual_basis": ("実績値の種類", "Actuals are"),
+    # kpi refresh-notebooks: the installed packages differ from the pins the committed outputs were made with
+    "pins.differ": (
+        "インストールされている版が {file} の固定版と違います: {packages}。このまま実行するとコミット済みノートブックの出力が変わるので、"
+        "実行しませんでした。python3 tasks.py notebooks で実行するか、先に pip install -c {file} -e {folder} で固定版を入れてください",
+        "the installed versions differ from the pins in {file}: {packages}; the committed notebooks' outputs would change, "
+        "so nothing was run: use python3 tasks.py notebooks, or pip install -c {file} -e {folder} first",
+    ),
+    "pins.package": ("{package} {installed}（固定版 {pinned}）", "{package} {installed} (pinned {pinned})"),
+    "pins.not_installed": ("未インストール", "not installed"),
 }
 
 

@@ -10,8 +10,10 @@ dozen KB.
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
+import importlib.metadata
 import io
 
 import vl_convert as vlc
@@ -23,8 +25,15 @@ from kpi_lib.presentation.style import FONT_NAME
 FONT_FILE = FONT_DIR / "ipaexg.ttf"
 # Always present, whatever the charts say: digits, Latin letters, punctuation.
 _BASE_CHARS = "".join(chr(c) for c in range(32, 127))
-# Part of the disk cache key: a subset made another way must not be served from the cache.
-_SUBSET_RECIPE = "plain glyphs, no hinting, names 0 1 2 7, source timestamp"
+# How a subset is made: fontTools' subset options, and TTFont's own (part of the cache key).
+_SUBSET_OPTIONS = {
+    "layout_features": [],  # charts need plain glyphs, not vertical or ligature forms
+    "hinting": False,
+    "name_IDs": [0, 1, 2, 7],  # keep the copyright and family names (IPA Font License)
+}
+_FONT_OPTIONS = {"recalcTimestamp": False}  # the file's own date, not today's: same bytes every run
+# A report set has a dozen or so character sets (one per page and language); a few years' worth.
+SUBSETS_KEPT = 64
 
 
 @functools.cache
@@ -43,27 +52,39 @@ def font_face_css(text: str) -> str:
     )
 
 
+@functools.cache
+def _font_digest() -> str:
+    return hashlib.sha256(FONT_FILE.read_bytes()).hexdigest()
+
+
+def subset_cache_name(chars: str) -> str:
+    """The cache entry of a subset: keyed on everything that determines its bytes."""
+    key = {
+        "font": _font_digest(),
+        "fonttools": importlib.metadata.version("fonttools"),
+        "subset": _SUBSET_OPTIONS,
+        "font_options": _FONT_OPTIONS,
+        "chars": chars,
+    }
+    return cache.entry_name("ipaexg", ".ttf", key)
+
+
 @functools.lru_cache(maxsize=64)
 def subset(chars: str) -> bytes:
-    """IPAexGothic reduced to `chars`; cached on disk, as subsetting takes ~1 s."""
-    key = hashlib.sha256(f"{FONT_FILE.stat().st_size}:{_SUBSET_RECIPE}:{chars}".encode()).hexdigest()[:24]
-    name = f"ipaexg-{key}.ttf"
+    """IPAexGothic reduced to `chars`; cached on disk, as subsetting takes up to ~1 s."""
+    name = subset_cache_name(chars)
     cached = cache.read(name)
     if cached is not None:
         return cached
     from fontTools import subset as ft_subset
     from fontTools.ttLib import TTFont
 
-    options = ft_subset.Options()
-    options.layout_features = []  # charts need plain glyphs, not vertical or ligature forms
-    options.hinting = False
-    options.name_IDs = [0, 1, 2, 7]  # keep the copyright and family names (IPA Font License)
-    font = TTFont(str(FONT_FILE), recalcTimestamp=False)  # the file's own date, not today's: same bytes every run
-    subsetter = ft_subset.Subsetter(options)
+    font = TTFont(str(FONT_FILE), **_FONT_OPTIONS)
+    subsetter = ft_subset.Subsetter(ft_subset.Options(**copy.deepcopy(_SUBSET_OPTIONS)))  # fontTools may change them
     subsetter.populate(text=chars)
     subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)
     data = out.getvalue()
-    cache.write(name, data)
+    cache.write(name, data, keep=SUBSETS_KEPT)
     return data

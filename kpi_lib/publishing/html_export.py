@@ -32,22 +32,27 @@ _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 NOTEBOOK_ONLY_TAG = "notebook-only"
 
 
+# Bundles for other vl-convert or Vega-Lite versions (another environment, an upgrade) are few.
+BUNDLES_KEPT = 4
+
+
 @functools.cache
 def vega_bundle(vl_version: str) -> str:
     """Vega + Vega-Lite + vega-embed as one classic script (sets window.vegaEmbed).
 
-    Building it takes vl-convert ~3 s, so it is kept in a cache file per vl-convert and
-    Vega-Lite version (a cache that cannot be written is simply skipped).
+    Building it takes vl-convert ~2 s, so vl-convert's bundle is kept in a cache file keyed on
+    what determines it, vl-convert's and the Vega-Lite version (a cache that cannot be written
+    is simply skipped).
     """
-    name = f"vega-bundle-{vlc.__version__}-vl{vl_version}.js"
+    name = cache.entry_name("vega-bundle", ".js", {"vl-convert": vlc.__version__, "vega-lite": vl_version})
     cached = cache.read(name)
     if cached is not None:
-        return cached.decode("utf-8")
-    js = vlc.javascript_bundle(vl_version=vl_version)
+        js = cached.decode("utf-8")
+    else:
+        js = vlc.javascript_bundle(vl_version=vl_version)
+        cache.write(name, js.encode("utf-8"), keep=BUNDLES_KEPT)
     # Inline in <script>: a literal "</script" would end the element early.
-    js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
-    cache.write(name, js.encode("utf-8"))
-    return js
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
 
 
 def _script_json(value) -> str:

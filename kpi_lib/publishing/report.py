@@ -48,6 +48,7 @@ from kpi_lib.core.resources import NOTEBOOK_DIR, TEMPLATE_DIR, WORKSPACE_DIR
 from kpi_lib.dataset.loading import load_dataset
 from kpi_lib.presentation.style import grade_badge, grade_colours
 from kpi_lib.presentation.texts import report_title
+from kpi_lib.publishing import pins
 from kpi_lib.publishing.notebook_sources import write_manifest
 
 PROJECT_NOTEBOOK = "project_report.ipynb"
@@ -538,7 +539,9 @@ def swap_in(new: Path, target: Path, old: Path) -> None:
 def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = WORKSPACE_DIR) -> list[Path]:
     """Re-execute the committed notebooks in place with their default parameters (for nbval):
     the report notebooks, then the workspace's explore.ipynb (in a checkout); record the report
-    notebooks' source digests in their manifest (see notebook_sources)."""
+    notebooks' source digests in their manifest (see notebook_sources). In a checkout, refuses
+    unless the installed packages are the versions its outputs were made with (see pins)."""
+    pins.check_pins(pins.constraints_file())
     done = []
     kernel_folder = start_kernels()
     try:
@@ -547,7 +550,11 @@ def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = W
         for path in paths:
             tmp = path.with_name(f".{path.name}.tmp")
             try:
-                execute(path, tmp, {}, kernel_folder)
+                nb = execute(path, tmp, {}, kernel_folder)
+                # no Python version in the committed notebooks: it is the one thing the pins in
+                # constraints.txt cannot fix, and nothing reads it
+                nb.metadata.get("language_info", {}).pop("version", None)
+                nbformat.write(nb, str(tmp))
                 os.replace(tmp, path)
             finally:
                 tmp.unlink(missing_ok=True)

@@ -1,0 +1,111 @@
+"""constraints.txt: the versions the committed notebooks' outputs were made with, and the
+refusal of `kpi refresh-notebooks` to run with others (no notebook is run by these tests)."""
+
+import importlib.metadata
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from kpi_lib.publishing import pins, report
+
+ROOT = Path(__file__).resolve().parent.parent
+CONSTRAINTS = ROOT / "constraints.txt"
+
+
+@pytest.fixture
+def no_notebook_runs(monkeypatch):
+    """A refresh that got past the check would fail the test here, before touching a notebook."""
+
+    def fail(*args, **kw):
+        raise AssertionError("refresh-notebooks ran a notebook")
+
+    monkeypatch.setattr(report, "start_kernels", fail)
+    monkeypatch.setattr(report, "execute", fail)
+
+
+def _requirement_names(specs):
+    return {pins.normalize(re.split(r"[<>=!~ ;\[]", spec, maxsplit=1)[0]) for spec in specs}
+
+
+def test_the_constraints_file_pins_exact_versions_of_every_dependency():
+    text = CONSTRAINTS.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*==[0-9][^\s]*", line) for line in lines), lines
+    assert "python3 tasks.py lock" in text.split("\n\n")[0]  # the header says how it is made
+    pinned = pins.read_pins(CONSTRAINTS)
+    assert len(pinned) == len(lines)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = _requirement_names(project["dependencies"])
+    for specs in project["optional-dependencies"].values():
+        wanted |= _requirement_names(specs)
+    assert wanted <= set(pinned), wanted - set(pinned)
+    assert set(pins.OUTPUT_PACKAGES) <= set(pinned)
+    assert pins.normalize(project["name"]) not in pinned  # the project itself is installed from the checkout
+
+
+def test_the_checkout_has_the_pinned_versions_installed():
+    """What nbval needs: otherwise the committed outputs cannot match (python3 tasks.py test installs them)."""
+    assert pins.constraints_file() == CONSTRAINTS
+    pins.check_pins(CONSTRAINTS)
+
+
+def test_refresh_notebooks_refuses_other_versions_of_what_the_outputs_show(
+    tmp_path, monkeypatch, kpi, no_notebook_runs
+):
+    installed = importlib.metadata.version("altair")
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text(
+        "# pins\naltair==0.0.1\n"
+        f"numpy=={importlib.metadata.version('numpy')}\n"
+        "ruff==0.0.1\n"  # not shown in any output: not checked
+        "nbformat==0.0.2  # a comment\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(pins, "constraints_file", lambda: constraints)
+    r = kpi("refresh-notebooks")
+    assert r.returncode == 1 and r.stdout == ""
+    [line] = r.stderr.splitlines()
+    assert line.startswith("kpi: error: ") and "Traceback" not in line
+    ja, en = line.removeprefix("kpi: error: ").split(" / ")
+    assert f"altair {installed} (pinned 0.0.1)" in en and f"altair {installed}（固定版 0.0.1）" in ja
+    assert f"nbformat {importlib.metadata.version('nbformat')} (pinned 0.0.2)" in en
+    assert str(constraints) in en and str(constraints) in ja
+    assert "numpy" not in line and "ruff" not in line
+
+
+def test_a_pinned_output_package_that_is_missing_is_named(tmp_path, monkeypatch):
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text("narwhals==1.0\n", encoding="utf-8")
+    real = pins.installed_version
+    monkeypatch.setattr(pins, "installed_version", lambda name: None if name == "narwhals" else real(name))
+    with pytest.raises(Exception, match=r"narwhals not installed \(pinned 1\.0\)"):
+        pins.check_pins(constraints)
+
+
+def test_with_the_pinned_versions_the_check_passes(tmp_path):
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text(
+        "".join(f"{name}=={importlib.metadata.version(name)}\n" for name in pins.OUTPUT_PACKAGES), encoding="utf-8"
+    )
+    pins.check_pins(constraints)
+
+
+def test_an_installed_wheel_has_no_constraints_file_and_is_not_checked(tmp_path, monkeypatch):
+    (tmp_path / "kpi_lib").mkdir()
+    (tmp_path / "constraints.txt").write_text("altair==0.0.1\n", encoding="utf-8")  # someone else's, in site-packages
+    monkeypatch.setattr(pins, "PACKAGE_DIR", tmp_path / "kpi_lib")
+    assert pins.constraints_file() is None  # no pyproject.toml beside it: not a checkout
+    pins.check_pins(None)
+
+
+def test_the_committed_notebooks_record_no_python_version():
+    """The pins fix the packages, not Python: kpi refresh-notebooks leaves its version out."""
+    import nbformat
+
+    paths = [*(ROOT / "notebooks" / "reports").glob("*.ipynb"), ROOT / "notebooks" / "workspace" / "explore.ipynb"]
+    assert len(paths) == 3
+    for path in paths:
+        info = nbformat.read(path, as_version=4).metadata["language_info"]
+        assert info["name"] == "python" and "version" not in info, path
