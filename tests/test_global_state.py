@@ -42,50 +42,10 @@ def _run(script: str) -> dict:
     return json.loads(r.stdout.splitlines()[-1])
 
 
-def test_altairs_renderer_is_left_alone():
-    script = textwrap.dedent(
-        """
-        import json
-        import altair as alt
-        before = alt.renderers.active, sorted(alt.renderers.names())
-        """
-    )
-    script += EVERYTHING
-    script += "print(json.dumps({'before': before, 'after': (alt.renderers.active, sorted(alt.renderers.names()))}))"
-    seen = _run(script)
-    assert seen["after"] == seen["before"]
-    assert seen["before"][0] == "default"  # Altair's own choice, which kpi_lib does not make for anyone
-
-
-def test_sys_modules_blocks_no_installed_module():
-    # A None entry makes `import name` fail: kpi_lib may not decide that for the process
-    # (it used to block jsonschema's optional IRI checker rfc3987_syntax this way).
-    script = EVERYTHING + textwrap.dedent(
-        """
-        import importlib.machinery, json, sys
-
-        def installed(name):
-            parent, _, leaf = name.rpartition(".")
-            path = getattr(sys.modules.get(parent), "__path__", None) if parent else None
-            if parent and path is None:
-                return False
-            return importlib.machinery.PathFinder.find_spec(leaf, path) is not None
-
-        blocked = sorted(name for name, module in sys.modules.items() if module is None and installed(name))
-        rfc = sys.modules.get("rfc3987_syntax", "absent")
-        print(json.dumps({"blocked": blocked, "rfc3987_syntax": rfc if rfc == "absent" else repr(type(rfc))}))
-        """
-    )
-    seen = _run(script)
-    assert seen["blocked"] == []
-    assert seen["rfc3987_syntax"] in ("absent", "<class 'module'>")
-
-
-@pytest.mark.skipif(os.name == "nt", reason="the umask is a POSIX notion")
-def test_the_umask_is_neither_set_nor_changed():
-    # os.umask can only be read by setting it; setting it back at once still races with other
-    # threads creating files, so no call at all is the rule, not just the same value afterwards.
-    script = textwrap.dedent(
+# One new interpreter for the checks that need no IPython shell (each costs seconds of imports):
+# spy on os.umask and note Altair's renderer first, import and call EVERYTHING, then report.
+PLAIN = (
+    textwrap.dedent(
         """
         import json, os, sys
         os.umask(0o027)
@@ -96,26 +56,69 @@ def test_the_umask_is_neither_set_nor_changed():
             return real_umask(mask)
 
         os.umask = spy
+        import altair as alt
+        before = alt.renderers.active, sorted(alt.renderers.names())
         """
     )
-    script += EVERYTHING
-    script += "os.umask = real_umask\nprint(json.dumps({'calls': calls, 'umask': oct(os.umask(0o022))}))"
-    seen = _run(script)
-    assert seen["calls"] == []
-    assert seen["umask"] == oct(0o027)
+    + EVERYTHING
+    + textwrap.dedent(
+        """
+        import importlib.machinery
+        from IPython.core.interactiveshell import InteractiveShell
+        os.umask = real_umask
+
+        def installed(name):
+            parent, _, leaf = name.rpartition(".")
+            path = getattr(sys.modules.get(parent), "__path__", None) if parent else None
+            if parent and path is None:
+                return False
+            return importlib.machinery.PathFinder.find_spec(leaf, path) is not None
+
+        blocked = sorted(name for name, module in sys.modules.items() if module is None and installed(name))
+        rfc = sys.modules.get("rfc3987_syntax", "absent")
+        print(json.dumps({
+            "renderer_before": before,
+            "renderer_after": (alt.renderers.active, sorted(alt.renderers.names())),
+            "blocked": blocked,
+            "rfc3987_syntax": rfc if rfc == "absent" else repr(type(rfc)),
+            "umask_calls": calls,
+            "umask": oct(os.umask(0o022)),
+            "shell": InteractiveShell.initialized(),
+        }))
+        """
+    )
+)
 
 
-def test_ipython_is_left_alone():
+@pytest.fixture(scope="module")
+def plain() -> dict:
+    return _run(PLAIN)
+
+
+def test_altairs_renderer_is_left_alone(plain):
+    assert plain["renderer_after"] == plain["renderer_before"]
+    assert plain["renderer_before"][0] == "default"  # Altair's own choice, which kpi_lib does not make for anyone
+
+
+def test_sys_modules_blocks_no_installed_module(plain):
+    # A None entry makes `import name` fail: kpi_lib may not decide that for the process
+    # (it used to block jsonschema's optional IRI checker rfc3987_syntax this way).
+    assert plain["blocked"] == []
+    assert plain["rfc3987_syntax"] in ("absent", "<class 'module'>")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the umask is a POSIX notion")
+def test_the_umask_is_neither_set_nor_changed(plain):
+    # os.umask can only be read by setting it; setting it back at once still races with other
+    # threads creating files, so no call at all is the rule, not just the same value afterwards.
+    assert plain["umask_calls"] == []
+    assert plain["umask"] == oct(0o027)
+
+
+def test_ipython_is_left_alone(plain):
     # in a plain interpreter: no shell is started; in an IPython shell (a kernel, JupyterLab):
     # its exception handling is not changed by the imports or the calls run in its cells
-    plain = EVERYTHING + textwrap.dedent(
-        """
-        import json
-        from IPython.core.interactiveshell import InteractiveShell
-        print(json.dumps({"shell": InteractiveShell.initialized()}))
-        """
-    )
-    assert _run(plain) == {"shell": False}
+    assert plain["shell"] is False
     in_shell = textwrap.dedent(
         """
         import json, sys

@@ -42,6 +42,7 @@ def test_the_report_kernel_spec_is_the_running_interpreter(bogus_python3_kernels
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the bogus interpreter is a shell script")
+@pytest.mark.slow  # runs kpi report
 def test_kpi_report_runs_on_the_running_interpreter(bogus_python3_kernelspec, kpi_process, tmp_path):
     r = kpi_process("report", "--project", "1", "--lang", "ja", "--out", tmp_path / "out", "--no-progress")
     assert r.returncode == 0, r.stderr[-3000:]
