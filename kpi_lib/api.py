@@ -20,7 +20,7 @@ from kpi_lib.analysis.outlook import outlook, with_outlook
 from kpi_lib.core import numbers
 from kpi_lib.core.errors import KpiError
 from kpi_lib.core.labels import check_lang
-from kpi_lib.dataset.loading import Dataset, check_year, load_dataset
+from kpi_lib.dataset.loading import Dataset, as_known_in, check_year, load_dataset
 from kpi_lib.dataset.scheme import scheme_for
 from kpi_lib.presentation import charts
 from kpi_lib.presentation import commentary as _commentary
@@ -89,6 +89,7 @@ def grades(
 
 def grades_table(ds: Dataset, year: int, lang: str = "ja", projects: list[int] | None = None) -> pd.DataFrame:
     """The grade table as `kpi grades --format csv` writes it (every value as text)."""
+    ds = as_known_in(ds, year)  # nothing a later year brought
     records = with_outlook(grades_records(evaluate(ds, year, projects=projects), lang), ds, year, lang)
     return records[list(COLUMNS)]
 
@@ -142,6 +143,7 @@ def trend_chart(
     """
     ds = _dataset(data_dir, dataset)
     fy = _year(ds, year)
+    ds = as_known_in(ds, fy)
     row = _row(ds, indicator_id, fy, project)
     o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()
     return charts.trend_chart(ds, row, lang, o, scheme_for(ds))
@@ -164,6 +166,7 @@ def rate_chart(
     """
     ds = _dataset(data_dir, dataset)
     fy = _year(ds, year)
+    ds = as_known_in(ds, fy)
     graded = progress_table(ds)
     return charts.rate_chart(graded[graded["year"] <= fy], _row(ds, indicator_id, fy, project), scheme_for(ds), lang)
 
@@ -201,6 +204,7 @@ def indicator_commentary(
     ds = _dataset(data_dir, dataset)
     check_lang(lang)
     fy = _year(ds, year)
+    ds = as_known_in(ds, fy)
     row = _row(ds, indicator_id, fy, project)
     previous = None
     if fy - 1 >= ds.years[0]:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import parse_fiscal_year
-from kpi_lib.dataset.loading import check_project
+from kpi_lib.dataset.loading import as_known_in, check_project
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 
 # ---------------------------------------------------------------------------------------------
@@ -315,7 +315,8 @@ def evaluate(
     scheme = scheme_for(dataset, scheme)
     for project in projects or ():
         check_project(dataset, project)
-    full = _evaluate(dataset, year, scheme)
+    # as known in `year`: a later year's actuals, published figures and revisions are left out
+    full = _evaluate(as_known_in(dataset, year), year, scheme)
     if projects:
         full = full[full["project"].isin(projects)].reset_index(drop=True)
     return full

@@ -318,6 +318,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{year}の評価対象{n}指標のうち、{counts}です。",
         "Of the {n} indicators evaluated for {year}: {counts}.",
     ),
+    "commentary.older_actuals": (
+        "このうち{n}指標は{year}の実績値がなく、それ以前の実績値による評価です（{years}）。",
+        "Based on an earlier actual, as there is none for {year}: {n} of these grades ({years}).",
+    ),
+    "commentary.older_actual_year": ("{year}の実績値による{n}指標", "{n} on {year} actuals"),
     "commentary.ungraded": (
         "実績値のない{n}指標は評価していません。",
         "{n} indicator(s) without an actual value are not graded.",

@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ class Dataset:
     project_indicators: pd.DataFrame = field(repr=False)
     actuals: pd.DataFrame = field(repr=False)
     benchmarks: pd.DataFrame = field(repr=False)
+    revisions: pd.DataFrame = field(repr=False)
     milestones: pd.DataFrame = field(repr=False)
     published_rates: pd.DataFrame = field(repr=False)
     published_grades: pd.DataFrame = field(repr=False)
@@ -82,6 +83,35 @@ class Dataset:
                 "or give an evaluation year of the strategy period)"
             )
         return self.years[-1]
+
+
+# the tables whose rows belong to a year: what a report for an earlier year cannot have known
+YEARLY_TABLES = ("actuals", "benchmarks", "milestones", "published_rates", "published_grades")
+
+
+def as_known_in(dataset: Dataset, year: int) -> Dataset:
+    """The dataset as it stood for fiscal year `year`: actuals, national values, milestones and
+    published figures of later years dropped, and a revised target dropped where revisions.csv
+    says it was set after `year` (one whose revision year is not recorded is kept: nothing says
+    it came later). Everything a report for `year` shows is made from this, so the report is the
+    same whether or not the data holds later years. The digest stays that of the files read."""
+    year = int(year)
+    tables = {name: _rows_up_to(getattr(dataset, name), year) for name in YEARLY_TABLES}
+    later = dataset.revisions[dataset.revisions["revised_in"] > year]
+    indicators = dataset.indicators
+    if len(later):
+        indicators = indicators.copy()
+        unknown = indicators["indicator"].isin(later["indicator"])
+        for column in ("revised_target", "revised_target_decimals", "revised_target_year"):
+            indicators[column] = indicators[column].mask(unknown)
+    revisions = dataset.revisions[dataset.revisions["revised_in"] <= year].reset_index(drop=True)
+    return replace(dataset, indicators=indicators, revisions=revisions, **tables)
+
+
+def _rows_up_to(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    if frame.empty or (frame["year"] <= year).all():
+        return frame
+    return frame[frame["year"] <= year].reset_index(drop=True)
 
 
 def check_gradable(dataset: Dataset) -> None:
@@ -478,8 +508,12 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
         check("projects", "pillar", pillars, "pillar")
     check("project_indicators", "project", projects, "project")
     check("project_indicators", "indicator", indicators, "indicator")
-    for table in ("actuals", "benchmarks", "milestones", "published_rates", "published_grades"):
+    for table in ("actuals", "benchmarks", "revisions", "milestones", "published_rates", "published_grades"):
         check(table, "indicator", indicators, "indicator")
+    revised = set(f["indicators"].loc[f["indicators"]["revised_target"].notna(), "indicator"])
+    for line, i in zip(f["revisions"]["_line"], f["revisions"]["indicator"]):
+        if i in indicators and i not in revised:
+            out.add("revisions.csv", int(line), "indicator", f"indicator {i!r} has no revised_target in indicators.csv")
     for table in ("published_rates", "published_grades", "analysis", "measures"):
         check(table, "project", projects, "project")
     for table in ("published_rates", "published_grades"):

@@ -180,6 +180,19 @@ TABLES: dict[str, Table] = {
             doc="National values that national-level targets are measured against.",
         ),
         Table(
+            "revisions",
+            ("indicator",),
+            (
+                _c("indicator", "text"),
+                _c("revised_in", "year", doc="the fiscal year the target was revised in, as the source states it"),
+                _c("source_text", "text", doc="the words of the source that state it"),
+            ),
+            required=False,
+            doc="When a revised target (見直し後) was set, where the source says so: a report for an earlier "
+            "year grades against the original target. A revision with no row here is reported as "
+            "'revision year not stated' and applies to every year.",
+        ),
+        Table(
             "milestones",
             ("indicator", "year"),
             (

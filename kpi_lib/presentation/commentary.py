@@ -232,6 +232,14 @@ def project_commentary(
             counts=text("commentary.counts_separator", lang).join(parts),
         )
     ]
+    # data age: a grade for the year may rest on an older actual (none yet, or not measured)
+    older = results[(results["grade"] != "") & (results["latest_year"].astype(float) < year)]
+    if len(older):
+        by_year = older["latest_year"].astype(int).value_counts().sort_index(ascending=False)
+        years = text("commentary.counts_separator", lang).join(
+            _say("older_actual_year", lang, year=_fy(y, lang), n=n) for y, n in by_year.items()
+        )
+        out.append(_say("older_actuals", lang, n=len(older), year=_fy(year, lang), years=years))
     if ungraded:
         out.append(_say("ungraded", lang, n=ungraded))
     if scheme.ranking:

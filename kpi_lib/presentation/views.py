@@ -18,7 +18,7 @@ from kpi_lib.analysis.outlook import outlook, outlook_label
 from kpi_lib.core import formatting
 from kpi_lib.core.fiscal_year import fiscal_year_label, short_label
 from kpi_lib.core.labels import check_lang, text
-from kpi_lib.dataset.loading import Dataset, check_project, check_year, load_dataset
+from kpi_lib.dataset.loading import Dataset, as_known_in, check_project, check_year, load_dataset
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 from kpi_lib.presentation import charts, commentary, rendering, tables, texts
 from kpi_lib.presentation.style import grade_badge, grade_colours
@@ -58,8 +58,11 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
     kpi_lib.setup_notebook(), as the report templates' first cell does.
     """
     check_lang(lang)
+    # every section is made from what was known for the year: the report for a year is the same
+    # whether or not the data holds later years (apart from the data digest it names)
     dataset = load_dataset(data_dir)
     fy = check_year(dataset, year)
+    dataset = as_known_in(dataset, fy)
     projects = tuple(dataset.project_numbers) if project is None else (check_project(dataset, project),)
     has_previous = fy - 1 >= dataset.years[0]
     scheme = scheme_for(dataset)
