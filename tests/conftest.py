@@ -87,3 +87,21 @@ def report_set(tmp_path_factory) -> Path:
         assert r.returncode == 0, r.stderr[-3000:]
         assert r.stdout.split() == [str(out / str(year) / lang / "index.html") for lang in ("ja", "en")]
     return out
+
+
+# Hypothesis (property-based tests, tests/test_*invariants*.py): the same examples on every run and
+# machine (derandomize), no example database written into the source tree, no per-example deadline
+# (a shared CI machine is slow at times); KPI_HYPOTHESIS_PROFILE=thorough for a longer search.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=100,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", parent=settings.get_profile("ci"), derandomize=False, max_examples=5000)
+settings.load_profile(os.environ.get("KPI_HYPOTHESIS_PROFILE", "ci"))
