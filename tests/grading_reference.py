@@ -33,10 +33,14 @@ def grade_row(
     rate = rate_of(scheme, actual, reference, lower, baseline)
     achieved = _reached(actual, reference, lower, strict)
     original_achieved = bool(upward_revised) and _reached(actual, original_reference, lower, strict)
+    # a lower-is-better actual ≤ 0 under the inverse ratio: no rate, but better than any rate
+    compared = rate
+    if lower and scheme.definition == "ratio" and scheme.lower_is_better == "inverse" and actual <= 0 < reference:
+        compared = math.inf
     for band in scheme.bands:
-        if band.rate_below is not None and (rate is None or not rate < band.rate_below):
+        if band.rate_below is not None and (compared is None or not compared < band.rate_below):
             continue
-        if band.rate_at_least is not None and (rate is None or not rate >= band.rate_at_least):
+        if band.rate_at_least is not None and (compared is None or not compared >= band.rate_at_least):
             continue
         if band.when == "achieved" and not achieved:
             continue
@@ -55,6 +59,8 @@ def rate_of(scheme: Scheme, actual: float, reference: float, lower: bool, baseli
             return None
         num, den = _d(actual) - _d(baseline), _d(reference) - _d(baseline)
     elif lower and scheme.lower_is_better == "inverse":
+        if actual < 0:
+            return None  # reference ÷ actual has no sense below 0 (the bands see +∞, as at 0)
         num, den = _d(reference), _d(actual)
     elif lower:  # complement
         num, den = 2 * _d(reference) - _d(actual), _d(reference)

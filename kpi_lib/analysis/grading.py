@@ -56,11 +56,25 @@ def grade_arrays(
     if len(revised):
         original = np.asarray(original_reference, dtype=float)[revised]
         original_achieved[revised] = reached(actual[revised], original, lower[revised], strict[revised])
-    index = band_index(scheme, rate, achieved, original_achieved, np.isnan(actual))
+    index = band_index(
+        scheme, band_rates(scheme, rate, actual, reference, lower), achieved, original_achieved, np.isnan(actual)
+    )
     grade = pd.Categorical.from_codes(
         index, categories=[*scheme.grades, ""], validate=False
     )  # in range by construction
     return rate, achieved, original_achieved, grade
+
+
+def band_rates(scheme: Scheme, rate, actual, reference, lower) -> np.ndarray:
+    """The rate the bands compare. A lower-is-better actual of 0 or below under the inverse ratio
+    (reference ÷ actual) has no printable rate, but it is better than any actual above 0, whose
+    rate grows without bound as the actual falls toward 0: the bands see +∞, so it takes the
+    band of the highest rates (and the report shows no rate)."""
+    if scheme.definition != "ratio" or scheme.lower_is_better != "inverse":
+        return rate
+    with np.errstate(invalid="ignore"):
+        beyond = np.asarray(lower, dtype=bool) & (actual <= 0) & (reference > 0)
+    return np.where(beyond, np.inf, rate) if beyond.any() else rate
 
 
 def band_index(scheme: Scheme, rate, achieved, original_achieved, no_actual) -> np.ndarray:
@@ -110,7 +124,8 @@ def rates(scheme: Scheme, actual, reference, lower, baseline=None) -> np.ndarray
         elif not lower.any():
             num, den = actual, reference
         elif scheme.lower_is_better == "inverse":
-            num, den = np.where(lower, reference, actual), np.where(lower, actual, reference)
+            # reference ÷ actual is defined for an actual above 0 only (band_rates: beyond it, +∞)
+            num, den = np.where(lower, reference, actual), np.where(lower, np.where(actual < 0, 0.0, actual), reference)
         else:  # complement: (2·reference − actual) ÷ reference
             mirrored = 2.0 * reference - actual
             num, den = np.where(lower, mirrored, actual), reference
@@ -365,7 +380,13 @@ def grade_observations(obs: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
             own = scheme.for_indicator(override.indicators[0])
             index = band_index(
                 own,
-                rate[rows],
+                band_rates(
+                    own,
+                    rate[rows],
+                    obs["measured"].to_numpy(float)[rows],
+                    obs["reference"].to_numpy(float)[rows],
+                    (obs["direction"].to_numpy(object) == "lower")[rows],
+                ),
                 achieved[rows],
                 original_achieved[rows],
                 np.isnan(obs["measured"].to_numpy(float)[rows]),

@@ -610,6 +610,10 @@ def _check_indicator_rules(
                 "target",
                 f"a {kind} target takes no target value (it is measured against {'the national value' if kind == 'national' else 'the baseline'})",
             )
+        for col in ("target", "revised_target") if kind == "value" and r["baseline_state"] == numbers.VALUE else ():
+            divisor_refused = ratio and has(col) and r[col] <= 0  # said below: one mistake, one message
+            if has(col) and not divisor_refused and _worse_side(r[col], r["baseline"], r["direction"]):
+                out.add(file, line, col, _contradicts_direction("the target", r[col], r["baseline"], r["direction"]))
         for col in ("target", "revised_target") if ratio else ():
             if has(col) and r[col] == 0:
                 out.add(file, line, col, "zero target: the progress rate (a ratio to the target) would divide by zero")
@@ -643,9 +647,31 @@ def _check_indicator_rules(
                 )
     national = set(ind.loc[ind["target_kind"] == "national", "indicator"])
     unchecked = {i for line, i in zip(ind["_line"], ind["indicator"]) if (file, int(line)) in flagged}
-    for line, i in zip(bench["_line"], bench["indicator"]):
+    for line, i, v in zip(bench["_line"], bench["indicator"], bench["value"]):
         if i not in national and i not in unchecked:
             out.add("benchmarks.csv", int(line), "indicator", f"{i!r} does not have a national-level target")
+        elif ratio and i in national and v is not None and not pd.isna(v) and v <= 0:
+            # actual ÷ national value: 0 has no quotient, a negative one turns the rate's sense round
+            out.add(
+                "benchmarks.csv",
+                int(line),
+                "value",
+                f"the national value {_show(v)} must be positive: it is the divisor of the ratio progress rate",
+            )
+
+
+def _worse_side(value, baseline, direction) -> bool:
+    """A target or milestone on the side of the baseline its indicator's direction calls worse."""
+    return value < baseline if direction == "higher" else value > baseline
+
+
+def _contradicts_direction(what: str, value, baseline, direction) -> str:
+    side = "below" if direction == "higher" else "above"
+    better = "higher" if direction == "higher" else "lower"
+    return (
+        f"{what} {_show(value)} is {side} the baseline {_show(baseline)}, but the indicator's direction is "
+        f"{direction!r} ({better} is better): check the direction or the figure"
+    )
 
 
 def _normalise_grades(grades: pd.DataFrame, scheme: Scheme) -> None:
@@ -698,6 +724,7 @@ def _check_scheme_rules(
         i: (b if s == numbers.VALUE else None)
         for i, b, s in zip(ind["indicator"], ind["baseline"], ind["baseline_state"])
     }
+    directions = dict(zip(ind["indicator"], ind["direction"]))
     ms = f["milestones"]
     what = "interim milestone (目安値)" if scheme.reference == "milestone" else "expected value (期待値)"
     if scheme.definition == "improvement":
@@ -749,6 +776,16 @@ def _check_scheme_rules(
                 "value",
                 f"equals the baseline of {i!r}: the improvement rate would divide by zero",
             )
+        elif scheme.definition == "improvement" and baselines[i] is not None:
+            if _worse_side(v, baselines[i], directions[i]):
+                # the signed rate would count a smaller fall (a better result) as less progress
+                what_of = f"the {what} of {i!r}"
+                out.add(
+                    "milestones.csv",
+                    int(line),
+                    "value",
+                    _contradicts_direction(what_of, v, baselines[i], directions[i]),
+                )
     if any(file == "milestones.csv" for file, _ in flagged):
         return  # a milestones.csv with problems of its own: its missing rows would only repeat them
     a = f["actuals"]
