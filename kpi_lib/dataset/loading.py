@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -398,6 +399,7 @@ def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Col
                     rec[f"{col.name}_state"] = numbers.BLANK
                 continue
             try:
+                _refuse_invisible(col, raw)
                 _parse_value(col, raw, rec)
             except (KpiError, numbers.CellError) as e:
                 out.add(table.file, line, col.name, str(e))
@@ -414,6 +416,30 @@ def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Col
         records.append(rec)
     df = pd.DataFrame.from_records(records, columns=["_line", *_frame_columns(table)])
     return df
+
+
+# C0 and C1 control characters and DEL: a terminal acts on them (ESC starts an escape sequence,
+# BEL rings), a workbook cannot hold them. Long texts keep their line breaks and tabs.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# invisible characters that make two grades that look the same differ (A③ and A③ + U+200B)
+_ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]")
+
+
+def _is_long_text(name: str) -> bool:
+    return name.startswith(("text_", "description_")) or name == "note" or name.endswith("_note")
+
+
+def _refuse_invisible(col, raw: str) -> None:
+    """One rule for every cell of every table, at the door: no control character (long texts may
+    hold line breaks and tabs), and no zero-width or direction mark in a grade."""
+    found = (_CONTROL_IN_LONG_TEXT if _is_long_text(col.name) else _CONTROL).search(raw)
+    if found is None and col.name == "grade":
+        found = _ZERO_WIDTH.search(raw)
+    if found is not None:
+        c = found.group()
+        what = f"control character U+{ord(c):04X}" if _CONTROL.match(c) else numbers.describe_char(c)
+        raise KpiError(f"{what} in {raw!r}: a terminal or a workbook would act on it or hide it (remove it)")
 
 
 def _parse_value(col, raw: str, rec: dict) -> None:
