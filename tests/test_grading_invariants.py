@@ -388,3 +388,18 @@ def test_a_rate_just_below_a_half_way_point_is_not_pushed_over_it(tmp_path):
     r = evaluate(ds, 2018).iloc[0]
     assert (r["progress_rate"], r["grade"]) == (79.9, "B")
     assert audit(ds).empty
+
+
+@pytest.mark.parametrize("percent", ["%", "％", " ％ "])
+def test_a_full_width_percent_unit_gives_differences_in_points(tmp_path, percent):
+    # issue 21: a ％ unit made the commentary say 2.9％減少 where percentage points are meant
+    from kpi_lib.analysis.grading import evaluate, progress_table
+    from kpi_lib.dataset.loading import load_dataset
+    from kpi_lib.presentation.commentary import indicator_commentary
+
+    ind = {"indicator": "x", "unit_ja": percent, "unit_en": "%", "target": "80"}
+    root, _ = _problems(tmp_path, [ind], [("x", 2017, "70.5"), ("x", 2018, "67.6")])
+    ds = load_dataset(root)
+    r = evaluate(ds, 2018).to_dict("records")[0]
+    said = indicator_commentary(r, progress_table(ds), None, pd.DataFrame(), scheme_for(ds), "ja")
+    assert "2.9ポイント減少しました。" in said[0], said
