@@ -7,6 +7,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -290,9 +291,27 @@ def cmd_validate(args) -> int:
     return 0
 
 
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula
+# (=HYPERLINK(…), @SUM(…), +/- …, and TAB or CR before them): such text gets a leading ' as
+# typed text does, the rule kpi export applies to its cells (excel_cells.put_value).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def csv_safe(value):
+    """A CSV cell that a spreadsheet shows as text: text starting like a formula gets a leading ';
+    numbers (−1.5 included, also written as text) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _write(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        safe = frame.map(csv_safe)
+        sys.stdout.write(safe.to_csv(index=False, lineterminator="\n"))
     else:
         sys.stdout.write(json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=1) + "\n")
 

@@ -160,3 +160,21 @@ os.environ["KPI_CACHE_DIR"] = _TEST_CACHE_DIR
 def _test_cache_dir():
     yield Path(_TEST_CACHE_DIR)
     shutil.rmtree(_TEST_CACHE_DIR, ignore_errors=True)
+
+
+# Hypothesis (property-based tests, tests/test_*invariants*.py): the same examples on every run and
+# machine (derandomize), no example database written into the source tree, no per-example deadline
+# (a shared CI machine is slow at times); KPI_HYPOTHESIS_PROFILE=thorough for a longer search.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=100,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", parent=settings.get_profile("ci"), derandomize=False, max_examples=5000)
+settings.load_profile(os.environ.get("KPI_HYPOTHESIS_PROFILE", "ci"))

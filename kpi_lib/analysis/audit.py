@@ -7,6 +7,7 @@ The published figures stay as printed in data/; this module only compares and ex
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pandas as pd
 
@@ -162,7 +163,23 @@ def rate_arithmetic(g, year: int, scheme: Scheme, lang: str = "en") -> str:
         shown = f"{f(measured)} ÷ {f(reference)}{what} × 100"
     if den == 0:
         return shown + _say("undefined", lang)
-    return f"{shown} = {num * 100 / den:.4f} → {float(g['progress_rate']):.1f}"
+    return f"{shown} = {_quotient(num * 100, den, scheme)} → {float(g['progress_rate']):.1f}"
+
+
+def _quotient(num: Decimal, den: Decimal, scheme: Scheme) -> str:
+    """The quotient to 4 decimals, or to as many more as it takes to show which side of the
+    rounding boundary it lies on: 79.9499999999 is not shown as 79.9500 beside 79.9."""
+    rate = numbers.round_quotient(num, den, scheme.decimals, scheme.rounding)
+    for places in range(4, 16):
+        shown = round(Fraction(num) / Fraction(den), places)  # exact, half to even
+        if (
+            numbers.round_quotient(
+                Decimal(shown.numerator), Decimal(shown.denominator), scheme.decimals, scheme.rounding
+            )
+            == rate
+        ):
+            break
+    return f"{Decimal(shown.numerator) / Decimal(shown.denominator):.{places}f}"
 
 
 def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:

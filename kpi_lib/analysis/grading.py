@@ -8,7 +8,8 @@ A scheme (scheme.py: schemes/*.toml, or a file a dataset names; docs/grading.md 
   where there is one, for every year; national -> the national value of the same year;
   above_baseline / at_least_baseline -> the baseline), or `milestone` / `expected_path` -> the
   value milestones.csv gives for the indicator and the actual's year;
-- rounding (half_up or down, to `decimals`) and the bands, tried in order, the first match wins.
+- rounding (half_up or down, to `decimals`; exact on the figures as written, see rates()) and the
+  bands, tried in order, the first match wins.
 
 Rules every scheme shares:
 - measured: the actual, or for a cumulative target with annual actuals the sum of the actuals
@@ -20,6 +21,8 @@ Rules every scheme shares:
 """
 
 from __future__ import annotations
+
+from decimal import localcontext
 
 import numpy as np
 import pandas as pd
@@ -46,18 +49,32 @@ def grade_arrays(
     reference = np.asarray(reference, dtype=float)
     lower = np.asarray(lower, dtype=bool)
     strict = np.asarray(strict, dtype=bool)
-    rate = round_rates(raw_rates(scheme, actual, reference, lower, baseline), scheme)
+    rate = rates(scheme, actual, reference, lower, baseline)
     achieved = reached(actual, reference, lower, strict)
     original_achieved = np.zeros(actual.shape, dtype=bool)
     revised = np.flatnonzero(np.asarray(upward_revised, dtype=bool))  # few: work on those rows only
     if len(revised):
         original = np.asarray(original_reference, dtype=float)[revised]
         original_achieved[revised] = reached(actual[revised], original, lower[revised], strict[revised])
-    index = band_index(scheme, rate, achieved, original_achieved, np.isnan(actual))
+    index = band_index(
+        scheme, band_rates(scheme, rate, actual, reference, lower), achieved, original_achieved, np.isnan(actual)
+    )
     grade = pd.Categorical.from_codes(
         index, categories=[*scheme.grades, ""], validate=False
     )  # in range by construction
     return rate, achieved, original_achieved, grade
+
+
+def band_rates(scheme: Scheme, rate, actual, reference, lower) -> np.ndarray:
+    """The rate the bands compare. A lower-is-better actual of 0 or below under the inverse ratio
+    (reference ÷ actual) has no printable rate, but it is better than any actual above 0, whose
+    rate grows without bound as the actual falls toward 0: the bands see +∞, so it takes the
+    band of the highest rates (and the report shows no rate)."""
+    if scheme.definition != "ratio" or scheme.lower_is_better != "inverse":
+        return rate
+    with np.errstate(invalid="ignore"):
+        beyond = np.asarray(lower, dtype=bool) & (actual <= 0) & (reference > 0)
+    return np.where(beyond, np.inf, rate) if beyond.any() else rate
 
 
 def band_index(scheme: Scheme, rate, achieved, original_achieved, no_actual) -> np.ndarray:
@@ -84,40 +101,121 @@ def band_index(scheme: Scheme, rate, achieved, original_achieved, no_actual) -> 
     return index
 
 
-def raw_rates(scheme: Scheme, actual, reference, lower, baseline=None) -> np.ndarray:
-    """The unrounded rate in percent; NaN where it is undefined (a zero divisor, a missing figure)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if scheme.definition == "improvement":
-            base = np.asarray(baseline, dtype=float)
-            raw = np.subtract(actual, base)
-            raw *= 100.0
-            raw /= reference - base
+def rates(scheme: Scheme, actual, reference, lower, baseline=None) -> np.ndarray:
+    """The rounded rate in percent, exactly as the scheme rounds the exact quotient of the figures
+    as written; NaN where it is undefined (a zero divisor, a missing figure).
+
+    Floats first, for every row; then each row whose float quotient lies closer to a rounding
+    boundary (x.x5 for half_up, x.x0 for down) than its proven error bound is recomputed in whole
+    numbers from the figures' decimal values (_exact_rates). The bound: every figure is the nearest
+    double to its decimal (relative error u = 2⁻⁵³), each operation adds u, and a difference x − y
+    of two figures carries (|x| + |y|) ÷ |x − y| times their error.
+    """
+    actual = np.asarray(actual, dtype=float)
+    reference = np.asarray(reference, dtype=float)
+    lower = np.asarray(lower, dtype=bool)
+    base = np.asarray(baseline, dtype=float) if scheme.definition == "improvement" else None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        condition = None  # error amplification of the subtractions, where there are any
+        if base is not None:
+            num, den = actual - base, reference - base
+            condition = (np.abs(actual) + np.abs(base)) / np.abs(num)
+            condition += (np.abs(reference) + np.abs(base)) / np.abs(den)
+        elif not lower.any():
+            num, den = actual, reference
+        elif scheme.lower_is_better == "inverse":
+            # reference ÷ actual is defined for an actual above 0 only (band_rates: beyond it, +∞)
+            num, den = np.where(lower, reference, actual), np.where(lower, np.where(actual < 0, 0.0, actual), reference)
+        else:  # complement: (2·reference − actual) ÷ reference
+            mirrored = 2.0 * reference - actual
+            num, den = np.where(lower, mirrored, actual), reference
+            condition = np.where(lower, (2.0 * np.abs(reference) + np.abs(actual)) / np.abs(mirrored), 0.0)
+        raw = np.multiply(num, 100.0)
+        raw /= den
+        raw[np.isinf(raw)] = np.nan
+        scaled = np.abs(raw)
+        scaled *= 10.0**scheme.decimals
+        out = np.floor(scaled)
+        distance = scaled - out  # the fraction, then its distance to the boundary
+        if scheme.rounding == "half_up":
+            out += distance >= 0.5
+            distance -= 0.5
+            np.abs(distance, out=distance)
+        else:  # down: toward zero; the boundary is the whole number below or above
+            np.minimum(distance, 1.0 - distance, out=distance)
+        # 4× the bound in the docstring: 6u for the operations plus the subtractions' amplification
+        scaled *= 2.0**-51
+        bound = scaled * 6.0 if condition is None else scaled * (condition + 6.0)
+        unsure = np.flatnonzero(distance <= bound)  # NaN (no rate, or 0 × ∞ where num is exactly 0): sure
+        out /= 10.0**scheme.decimals
+        np.copysign(out, raw, out=out)
+    if len(unsure):
+        out[unsure] = _exact_rates(
+            scheme, actual[unsure], reference[unsure], lower[unsure], None if base is None else base[unsure]
+        )
+    return out
+
+
+def _exact_rates(scheme: Scheme, actual, reference, lower, baseline) -> np.ndarray:
+    """The rates of a few rows, exactly: in 64-bit integers where every figure of a row is a whole
+    number m ÷ 10^p with |m| < 10⁹ and p ≤ 6, else row by row in arbitrary precision
+    (numbers.round_quotient). A float x read from a figure of at most 15 significant digits is
+    m ÷ 10^p exactly when x · 10^p computes to the whole number m: any further digit of the figure
+    would be at least 10⁻¹⁵·|m|, more than the 2u·|m| that x and the product are off by."""
+    figures = [actual, reference] if baseline is None else [actual, reference, baseline]
+    n = len(actual)
+    places = np.full(n, -1)
+    for p in range(6, -1, -1):  # the fewest decimals that make every figure of the row whole
+        whole = np.ones(n, dtype=bool)
+        for f in figures:
+            m = f * 10.0**p
+            whole &= (np.abs(m) < 1e9) & (m == np.rint(m))
+        places[whole] = p
+    small = places >= 0
+    ints = [np.rint(f * 10.0 ** np.maximum(places, 0)).astype(np.int64) for f in figures]
+    a, r = ints[0], ints[1]
+    if baseline is not None:
+        num, den = a - ints[2], r - ints[2]
+    elif scheme.lower_is_better == "inverse":
+        num, den = np.where(lower, r, a), np.where(lower, a, r)
+    else:
+        num, den = np.where(lower, 2 * r - a, a), r
+    negative = (num < 0) != (den < 0)
+    top, bottom = np.abs(num) * (100 * 10**scheme.decimals), np.abs(den)  # < 3·10⁹·10⁸: fits in int64
+    whole, rest = np.divmod(top, np.where(bottom == 0, 1, bottom))
+    if scheme.rounding == "half_up":
+        whole += 2 * rest >= bottom
+    small &= (bottom != 0) & (whole < 2**53)  # a whole number that a float holds exactly
+    out = whole / 10.0**scheme.decimals  # one correctly rounded division, as int ÷ int
+    out[negative] *= -1
+    for i in np.flatnonzero(~small):
+        out[i] = _exact_rate(scheme, actual[i], reference[i], lower[i], None if baseline is None else baseline[i])
+    return out
+
+
+def _exact_rate(scheme: Scheme, actual: float, reference: float, lower: bool, baseline: float | None) -> float:
+    a, r = numbers.decimal_of(actual), numbers.decimal_of(reference)
+    with localcontext() as exact:
+        exact.prec = 60  # sums and differences of figures within the limits need at most ~30 digits
+        if baseline is not None:
+            b = numbers.decimal_of(baseline)
+            num, den = a - b, r - b
+        elif lower and scheme.lower_is_better == "inverse":
+            num, den = r, a
+        elif lower:
+            num, den = 2 * r - a, r
         else:
-            raw = np.multiply(actual, 100.0)
-            raw /= reference
-            if lower.any():  # both directions full-length, then a masked copy: faster than selecting
-                if scheme.lower_is_better == "inverse":
-                    mirrored = np.multiply(reference, 100.0)
-                    mirrored /= actual
-                else:  # complement: (2·reference − actual) ÷ reference
-                    mirrored = np.multiply(reference, 2.0)
-                    mirrored -= actual
-                    mirrored *= 100.0
-                    mirrored /= reference
-                np.copyto(raw, mirrored, where=lower)
-    infinite = np.isinf(raw)
-    if infinite.any():
-        raw[infinite] = np.nan
-    return raw
+            num, den = a, r
+        num *= 100
+    rate = numbers.round_quotient(num, den, scheme.decimals, scheme.rounding)
+    return np.nan if rate is None else rate
 
 
 def round_rates(raw: np.ndarray, scheme: Scheme) -> np.ndarray:
-    """The scheme's rounding: half_up (67.45 -> 67.5) or down (toward zero, 切り捨て: 67.49 -> 67.4).
-
-    half_up is the plain rule of tests/grading_reference.round_half_up_array, with its nudge
-    (|x|·1e-12 + 1e-9 in units of the last digit) that absorbs binary error at exact ties, fused
-    into fewer passes; tests/test_grading_scale.py holds the two to identical results.
-    """
+    """The scheme's rounding applied to rates already computed in floats (the outlook's pace):
+    half_up (67.45 -> 67.5) or down (toward zero, 切り捨て: 67.49 -> 67.4), with a nudge
+    (|x|·1e-12 + 1e-9 in units of the last digit) that absorbs binary error at exact ties.
+    Official rates go through rates(), which is exact for every figure within the limits."""
     scale = 10.0**scheme.decimals
     offset = (0.5 if scheme.rounding == "half_up" else 0.0) + 1e-9
     signed = raw.size and np.fmin.reduce(raw) < 0  # fmin skips NaN
@@ -282,7 +380,13 @@ def grade_observations(obs: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
             own = scheme.for_indicator(override.indicators[0])
             index = band_index(
                 own,
-                rate[rows],
+                band_rates(
+                    own,
+                    rate[rows],
+                    obs["measured"].to_numpy(float)[rows],
+                    obs["reference"].to_numpy(float)[rows],
+                    (obs["direction"].to_numpy(object) == "lower")[rows],
+                ),
                 achieved[rows],
                 original_achieved[rows],
                 np.isnan(obs["measured"].to_numpy(float)[rows]),

@@ -134,3 +134,27 @@ def round_half_up(x: float | None, decimals: int = 1) -> float | None:
         return None
     q = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def decimal_of(x: float) -> Decimal:
+    """The decimal figure a float read by parse_cell stands for: within the limits (15 significant
+    digits) the shortest repr gives back exactly the digits written."""
+    return Decimal(repr(float(x)))
+
+
+def round_quotient(numerator: Decimal, denominator: Decimal, decimals: int, rounding: str) -> float | None:
+    """numerator ÷ denominator rounded to `decimals` places, exactly: half_up is half away from
+    zero, down is toward zero (切り捨て). In whole numbers, so a quotient just below a half-way
+    point (79.9499999999) is never pushed over it, as any finite-precision division could.
+    None when the denominator is 0."""
+    if denominator == 0:
+        return None
+    n_num, n_den = numerator.as_integer_ratio()
+    d_num, d_den = denominator.as_integer_ratio()
+    top, bottom = n_num * d_den * 10**decimals, n_den * d_num  # |quotient| × 10^decimals = top ÷ bottom
+    negative = (top < 0) != (bottom < 0)
+    whole, rest = divmod(abs(top), abs(bottom))
+    if rounding == "half_up" and 2 * rest >= abs(bottom):
+        whole += 1
+    value = whole / 10**decimals  # int ÷ int is correctly rounded to the nearest float
+    return -value if negative else value

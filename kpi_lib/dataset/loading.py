@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -426,6 +427,7 @@ def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Col
                     rec[f"{col.name}_state"] = numbers.BLANK
                 continue
             try:
+                _refuse_invisible(col, raw)
                 _parse_value(col, raw, rec)
             except KpiError as e:
                 out.add(table.file, line, col.name, str(e))
@@ -442,6 +444,30 @@ def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Col
         records.append(rec)
     df = pd.DataFrame.from_records(records, columns=["_line", *_frame_columns(table)])
     return df
+
+
+# C0 and C1 control characters and DEL: a terminal acts on them (ESC starts an escape sequence,
+# BEL rings), a workbook cannot hold them. Long texts keep their line breaks and tabs.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# invisible characters that make two grades that look the same differ (A③ and A③ + U+200B)
+_ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]")
+
+
+def _is_long_text(name: str) -> bool:
+    return name.startswith(("text_", "description_")) or name == "note" or name.endswith("_note")
+
+
+def _refuse_invisible(col, raw: str) -> None:
+    """One rule for every cell of every table, at the door: no control character (long texts may
+    hold line breaks and tabs), and no zero-width or direction mark in a grade."""
+    found = (_CONTROL_IN_LONG_TEXT if _is_long_text(col.name) else _CONTROL).search(raw)
+    if found is None and col.name == "grade":
+        found = _ZERO_WIDTH.search(raw)
+    if found is not None:
+        c = found.group()
+        what = f"control character U+{ord(c):04X}" if _CONTROL.match(c) else numbers.describe_char(c)
+        raise KpiError(f"{what} in {raw!r}: a terminal or a workbook would act on it or hide it (remove it)")
 
 
 def _parse_value(col, raw: str, rec: dict) -> None:
@@ -642,6 +668,10 @@ def _check_indicator_rules(
                 "target",
                 f"a {kind} target takes no target value (it is measured against {'the national value' if kind == 'national' else 'the baseline'})",
             )
+        for col in ("target", "revised_target") if kind == "value" and r["baseline_state"] == numbers.VALUE else ():
+            divisor_refused = ratio and has(col) and r[col] <= 0  # said below: one mistake, one message
+            if has(col) and not divisor_refused and _worse_side(r[col], r["baseline"], r["direction"]):
+                out.add(file, line, col, _contradicts_direction("the target", r[col], r["baseline"], r["direction"]))
         for col in ("target", "revised_target") if ratio else ():
             if has(col) and r[col] == 0:
                 out.add(file, line, col, "zero target: the progress rate (a ratio to the target) would divide by zero")
@@ -675,9 +705,31 @@ def _check_indicator_rules(
                 )
     national = set(ind.loc[ind["target_kind"] == "national", "indicator"])
     unchecked = {i for line, i in zip(ind["_line"], ind["indicator"]) if (file, int(line)) in flagged}
-    for line, i in zip(bench["_line"], bench["indicator"]):
+    for line, i, v in zip(bench["_line"], bench["indicator"], bench["value"]):
         if i not in national and i not in unchecked:
             out.add("benchmarks.csv", int(line), "indicator", f"{i!r} does not have a national-level target")
+        elif ratio and i in national and v is not None and not pd.isna(v) and v <= 0:
+            # actual ÷ national value: 0 has no quotient, a negative one turns the rate's sense round
+            out.add(
+                "benchmarks.csv",
+                int(line),
+                "value",
+                f"the national value {_show(v)} must be positive: it is the divisor of the ratio progress rate",
+            )
+
+
+def _worse_side(value, baseline, direction) -> bool:
+    """A target or milestone on the side of the baseline its indicator's direction calls worse."""
+    return value < baseline if direction == "higher" else value > baseline
+
+
+def _contradicts_direction(what: str, value, baseline, direction) -> str:
+    side = "below" if direction == "higher" else "above"
+    better = "higher" if direction == "higher" else "lower"
+    return (
+        f"{what} {_show(value)} is {side} the baseline {_show(baseline)}, but the indicator's direction is "
+        f"{direction!r} ({better} is better): check the direction or the figure"
+    )
 
 
 def _normalise_grades(grades: pd.DataFrame, scheme: Scheme) -> None:
@@ -733,6 +785,7 @@ def _check_scheme_rules(
         i: (b if s == numbers.VALUE else None)
         for i, b, s in zip(ind["indicator"], ind["baseline"], ind["baseline_state"])
     }
+    directions = dict(zip(ind["indicator"], ind["direction"]))
     ms = f["milestones"]
     what = "interim milestone (目安値)" if scheme.reference == "milestone" else "expected value (期待値)"
     if scheme.definition == "improvement":
@@ -784,6 +837,16 @@ def _check_scheme_rules(
                 "value",
                 f"equals the baseline of {i!r}: the improvement rate would divide by zero",
             )
+        elif scheme.definition == "improvement" and baselines[i] is not None:
+            if _worse_side(v, baselines[i], directions[i]):
+                # the signed rate would count a smaller fall (a better result) as less progress
+                what_of = f"the {what} of {i!r}"
+                out.add(
+                    "milestones.csv",
+                    int(line),
+                    "value",
+                    _contradicts_direction(what_of, v, baselines[i], directions[i]),
+                )
     if any(file == "milestones.csv" for file, _ in flagged):
         return  # a milestones.csv with problems of its own: its missing rows would only repeat them
     a = f["actuals"]

@@ -7,6 +7,8 @@ The sentences themselves live in labels.py (keys commentary.*); this module pick
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 
 from kpi_lib.core import numbers
@@ -32,7 +34,7 @@ def _amount(value, decimals, r, lang: str) -> str:
 def _difference(value, decimals, r, lang: str) -> str:
     """A difference between two values: percentages differ in points, not percent."""
     u = unit(r, lang)
-    if u == "%":
+    if unicodedata.normalize("NFKC", u).strip() == "%":  # ％ (full width) too: points, not percent
         return _say("points", lang, number=format_number(abs(value), decimals))
     return format_quantity(abs(value), decimals, u, lang)
 
