@@ -12,7 +12,7 @@ import pandas as pd
 
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.core import numbers
-from kpi_lib.core.formatting import format_number
+from kpi_lib.core.formatting import format_number, rate_number
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import TABLES
 from kpi_lib.dataset.scheme import Scheme, scheme_for
@@ -81,8 +81,8 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
                 names,
                 p.year,
                 "progress_rate",
-                _fmt_rate(published, p.progress_rate_state),
-                _fmt_rate(recomputed, None),
+                _fmt_rate(published, p.progress_rate_state, scheme.decimals),
+                _fmt_rate(recomputed, None, scheme.decimals),
                 rate_arithmetic(g, p.year, scheme, lang) if g is not None else _say("no_actual_in_year", lang),
             )
         )
@@ -130,10 +130,10 @@ def _same(a, b) -> bool:
     return b is not None and not pd.isna(b) and round(float(a), 6) == round(float(b), 6)
 
 
-def _fmt_rate(x, state) -> str:
+def _fmt_rate(x, state, decimals: int = 1) -> str:
     if state == numbers.NOT_MEASURED:
         return numbers.NOT_MEASURED_MARK
-    return "" if x is None or pd.isna(x) else f"{float(x):.1f}"
+    return rate_number(x, decimals)
 
 
 def rate_arithmetic(g, year: int, scheme: Scheme, lang: str = "en") -> str:
@@ -162,7 +162,7 @@ def rate_arithmetic(g, year: int, scheme: Scheme, lang: str = "en") -> str:
         shown = f"{f(measured)} ÷ {f(reference)}{what} × 100"
     if den == 0:
         return shown + _say("undefined", lang)
-    return f"{shown} = {num * 100 / den:.4f} → {float(g['progress_rate']):.1f}"
+    return f"{shown} = {num * 100 / den:.{scheme.decimals + 3}f} → {rate_number(g['progress_rate'], scheme.decimals)}"
 
 
 def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:
@@ -170,7 +170,7 @@ def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:
     if r["latest_year"] is None or pd.isna(r["latest_year"]):
         return _say("no_actual_up_to", lang)
     band = scheme.band(r["grade"]) if r["grade"] else None
-    reason = _say("reason", lang, rate=f"{r['progress_rate']:.1f}", year=int(r["latest_year"]))
+    reason = _say("reason", lang, rate=rate_number(r["progress_rate"], scheme.decimals), year=int(r["latest_year"]))
     if band is not None and band.rate_below is not None:
         return _say("below", lang, reason=reason, limit=f"{band.rate_below:g}", grade=band.grade)
     state = "achieved" if r["achieved"] else ("original_achieved" if r["original_achieved"] else "not_achieved")
