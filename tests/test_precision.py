@@ -3,11 +3,13 @@ no previous year …) reports in words. Expected figures are worked out by hand 
 the tests write (tests/synthetic.py) or from the source document (data/)."""
 
 import dataclasses
+import json
 import re
 import shutil
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+import altair as alt
 import openpyxl
 import pandas as pd
 import pytest
@@ -401,3 +403,43 @@ def test_kpi_report_on_a_good_year(kpi_process, tmp_path):
     assert r.returncode == 0, r.stderr
     overview = next((tmp_path / "out").rglob("overview*.html")).read_text(encoding="utf-8")
     assert "No indicator is graded C." in overview
+
+
+# --- a shared indicator is counted once where bars are stacked ---------------------------------
+
+
+def _lagging_chart_values(spec: dict) -> list[dict]:
+    data = spec["datasets"][spec["data"]["name"]] if "datasets" in spec else spec["data"]["values"]
+    return data
+
+
+def test_the_docs_chart_of_laggards_has_one_bar_per_indicator(monkeypatch):
+    """docs/api.md: 道産食品輸出額 (projects 3 and 4, B in H30) is one bar, not two stacked into one."""
+    page = (synthetic.EXAMPLES.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
+    monkeypatch.chdir(synthetic.EXAMPLES.parent)
+    namespace: dict = {}
+    renderer = alt.renderers.active
+    try:
+        for block in blocks[:3]:  # up to the charts' example
+            exec(compile(block, "docs/api.md", "exec"), namespace)  # noqa: S102
+    finally:
+        alt.renderers.enable(renderer)
+    values = _lagging_chart_values(namespace["own"].to_dict())
+    indicators = [v["indicator"] for v in values]
+    assert "food_exports" in indicators and len(indicators) == len(set(indicators))
+
+
+def test_the_guided_chart_in_explore_has_one_bar_per_indicator():
+    """The committed output of explore.ipynb's lagging chart: every indicator once, so no bar
+    passes the 80% the filter stops at."""
+
+    nb = json.loads(
+        (synthetic.EXAMPLES.parent / "notebooks" / "workspace" / "explore.ipynb").read_text(encoding="utf-8")
+    )
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code" and "mark_bar" in "".join(c["source"]))
+    spec = next(o["data"] for o in cell["outputs"] if "data" in o)["application/vnd.vegalite.v5+json"]
+    values = _lagging_chart_values(spec)
+    indicators = [v["indicator"] for v in values]
+    assert "food_exports" in indicators and len(indicators) == len(set(indicators))
+    assert max(v["progress_rate"] for v in values) < 80
