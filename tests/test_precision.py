@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import kpi_lib
 from kpi_lib.analysis.audit import audit
 from kpi_lib.analysis.grading import evaluate, progress_table, round_rates
+from kpi_lib.analysis.outlook import outlook
 from kpi_lib.core.formatting import format_rate
 from kpi_lib.core.resources import SCHEME_DIR
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset, validate
@@ -76,6 +77,24 @@ def test_a_declared_precision_pads_values_no_figure_shows(tmp_path):
     g = kpi_lib.grades(2018, declared)
     assert tables.grade_table(evaluate(load_dataset(declared), 2018))["実績値"].tolist() == ["1.00 (H30)"]
     assert g["actual"].tolist() == [1.0]
+
+
+def test_the_trend_chart_keeps_the_precision(tmp_path):
+    """0.90, 0.95, 1.00 (the last stored as 1): the line through them rises 0.05 a year, so from
+    1.00 in FY2018 it reaches 1.00 + 2 × 0.05 = 1.10 in FY2020, drawn and labelled so (not 1, flat)."""
+    data = synthetic.write_dataset(
+        tmp_path / "d",
+        [{**synthetic.TFR, "decimals": 2}],
+        [("tfr", 2016, "0.9"), ("tfr", 2017, "0.95"), ("tfr", 2018, "1")],
+    )
+    ds = load_dataset(data)
+    row = evaluate(ds, 2018).iloc[0].to_dict()
+    o = outlook(ds, 2018).set_index("indicator").loc["tfr"].to_dict()
+    frame = charts.trend_frame(ds, row, "ja", o)
+    actual = frame[frame["series"] == "actual"]
+    assert actual["value_text"].tolist() == ["0.90", "0.95", "1.00"]
+    projection = frame[frame["series"] == "projection"]
+    assert projection["value"].tolist() == [1.0, 1.1] and projection["value_text"].tolist() == ["1.00", "1.10"]
 
 
 def test_a_declared_precision_below_the_written_figures_is_refused(tmp_path):
@@ -183,7 +202,7 @@ def _two_decimal_copy(tmp_path, source=DEFAULT_DATA_DIR):
     return data
 
 
-def test_a_two_decimal_scheme_shows_two_decimals_everywhere(monkeypatch, tmp_path):
+def test_a_two_decimal_scheme_shows_two_decimals_everywhere(kpi, monkeypatch, tmp_path):
     """妊娠・出産に関する相談件数, H30: 172 ÷ 600 × 100 = 28.666… → 28.67 (the source prints 28.7
     under its one-decimal rule); 397 ÷ 400 = 99.25 exactly is shown 99.25%, never 99.2%."""
     data = _two_decimal_copy(tmp_path)
@@ -199,6 +218,11 @@ def test_a_two_decimal_scheme_shows_two_decimals_everywhere(monkeypatch, tmp_pat
     row = found.loc[("pregnancy_consultations", 2018, "progress_rate")]
     assert (row["published"], row["recomputed"]) == ("28.70", "28.67")  # the published 28.7 at two decimals
     assert row["arithmetic"] == "172 ÷ 600 × 100 = 28.66667 → 28.67"
+    book = tmp_path / "book.xlsx"
+    assert kpi("export", "--xlsx", book, "--data", data).returncode == 0
+    ws = openpyxl.load_workbook(book)["プロジェクト1"]
+    rate = _actual_cell(ws, "pregnancy_consultations", "H30").offset(row=1)  # the 進捗率 row below
+    assert (rate.value, rate.number_format) == (28.67, '0.00"%"')
 
     exact = synthetic.write_dataset(
         tmp_path / "exact",
