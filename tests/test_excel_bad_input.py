@@ -92,7 +92,7 @@ def set_cell(key, year, value, fmt=None, sheet=P1):
     "value, fmt, line",
     [
         (0.781, "0.0%", "wish_to_stay_rate,2018,78.1"),  # typed 78.1% in Excel
-        (0.78, "0%", "wish_to_stay_rate,2018,78"),
+        (0.78, "0%", "wish_to_stay_rate,2018,78.0"),  # the indicator's precision (one decimal, as printed)
         (0.7812, "0.00%", "wish_to_stay_rate,2018,78.12"),
         (0.78, "0.0%", "wish_to_stay_rate,2018,78.0"),  # shown as 78.0%: the decimals shown count
         (0.781, "[$-411]0.0%;[Red]-0.0%", "wish_to_stay_rate,2018,78.1"),

@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.core import numbers
-from kpi_lib.core.formatting import format_number
+from kpi_lib.core.formatting import format_number, rate_number
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import TABLES
 from kpi_lib.dataset.scheme import Scheme, scheme_for
@@ -82,8 +82,8 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
                 names,
                 p.year,
                 "progress_rate",
-                _fmt_rate(published, p.progress_rate_state),
-                _fmt_rate(recomputed, None),
+                _fmt_rate(published, p.progress_rate_state, scheme.decimals),
+                _fmt_rate(recomputed, None, scheme.decimals),
                 rate_arithmetic(g, p.year, scheme, lang) if g is not None else _say("no_actual_in_year", lang),
             )
         )
@@ -131,10 +131,10 @@ def _same(a, b) -> bool:
     return b is not None and not pd.isna(b) and round(float(a), 6) == round(float(b), 6)
 
 
-def _fmt_rate(x, state) -> str:
+def _fmt_rate(x, state, decimals: int = 1) -> str:
     if state == numbers.NOT_MEASURED:
         return numbers.NOT_MEASURED_MARK
-    return "" if x is None or pd.isna(x) else f"{float(x):.1f}"
+    return rate_number(x, decimals)
 
 
 def rate_arithmetic(g, year: int, scheme: Scheme, lang: str = "en") -> str:
@@ -163,14 +163,14 @@ def rate_arithmetic(g, year: int, scheme: Scheme, lang: str = "en") -> str:
         shown = f"{f(measured)} ÷ {f(reference)}{what} × 100"
     if den == 0:
         return shown + _say("undefined", lang)
-    return f"{shown} = {_quotient(num * 100, den, scheme)} → {float(g['progress_rate']):.1f}"
+    return f"{shown} = {_quotient(num * 100, den, scheme)} → {rate_number(g['progress_rate'], scheme.decimals)}"
 
 
 def _quotient(num: Decimal, den: Decimal, scheme: Scheme) -> str:
-    """The quotient to 4 decimals, or to as many more as it takes to show which side of the
+    """The quotient to 3 more decimals than the rate, or to as many more as it takes to show which side of the
     rounding boundary it lies on: 79.9499999999 is not shown as 79.9500 beside 79.9."""
     rate = numbers.round_quotient(num, den, scheme.decimals, scheme.rounding)
-    for places in range(4, 16):
+    for places in range(scheme.decimals + 3, 16):
         shown = round(Fraction(num) / Fraction(den), places)  # exact, half to even
         if (
             numbers.round_quotient(
@@ -187,7 +187,7 @@ def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:
     if r["latest_year"] is None or pd.isna(r["latest_year"]):
         return _say("no_actual_up_to", lang)
     band = scheme.band(r["grade"]) if r["grade"] else None
-    reason = _say("reason", lang, rate=f"{r['progress_rate']:.1f}", year=int(r["latest_year"]))
+    reason = _say("reason", lang, rate=rate_number(r["progress_rate"], scheme.decimals), year=int(r["latest_year"]))
     if band is not None and band.rate_below is not None:
         return _say("below", lang, reason=reason, limit=f"{band.rate_below:g}", grade=band.grade)
     state = "achieved" if r["achieved"] else ("original_achieved" if r["original_achieved"] else "not_achieved")

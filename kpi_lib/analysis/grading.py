@@ -466,7 +466,9 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
                 "revised_target_year": i["revised_target_year"],
                 "period_start": i["period_start"],
                 "period_end": i["period_end"],
+                "decimals": int(i["decimals"]) if "decimals" in i and pd.notna(i["decimals"]) else 0,
                 "evaluation_year": year,
+                "rate_decimals": scheme.decimals,  # how its rates are rounded and shown
                 "actual_state_in_year": state_in_year,
                 "latest_year": int(g["year"]) if has else None,
                 "actual": float(g["actual"]) if has else None,

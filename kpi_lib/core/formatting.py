@@ -9,7 +9,7 @@ import numpy as np
 
 from kpi_lib.core.fiscal_year import short_label
 from kpi_lib.core.labels import text
-from kpi_lib.core.numbers import is_missing, round_half_up
+from kpi_lib.core.numbers import MAX_DECIMALS, is_missing, round_half_up
 
 # English readers count in millions and billions, not in 万 (10,000) and 億 (100 million).
 _ENGLISH_SCALES = {"10,000 ": (100, "million"), "100 million ": (10, "billion")}
@@ -34,9 +34,30 @@ def plain_number(x, decimals: int | None = None) -> str:
     return str(int(f)) if f.is_integer() else repr(f)
 
 
-def format_rate(rate: float | None) -> str:
-    """A progress rate as printed: one decimal and a percent sign (89.4%)."""
-    return "" if rate is None or (isinstance(rate, float) and np.isnan(rate)) else f"{rate:.1f}%"
+def rate_number(rate: float | None, decimals: int = 1) -> str:
+    """A progress rate the grading scheme has already rounded, with the scheme's `decimals` and no
+    percent sign (99.25): formatting it at those decimals only drops the binary noise."""
+    if is_missing(rate):
+        return ""
+    return f"{round_half_up(float(rate), decimals):.{decimals}f}"
+
+
+def format_rate(rate: float | None, decimals: int = 1) -> str:
+    """A progress rate as printed: the scheme's decimals (`decimals`, 1 in most schemes) and a
+    percent sign (89.4%); `rate` is already rounded by the scheme (grading.round_rates)."""
+    number = rate_number(rate, decimals)
+    return f"{number}%" if number else ""
+
+
+def visible_decimals(x: float, decimals: int | None) -> int | None:
+    """`decimals`, or more where a non-zero `x` would show as 0 with them: a difference, a gap or a
+    pace that is not zero is never written as 0 (0.004 at two decimals is 0.004, not 0.00)."""
+    if decimals is None or is_missing(x) or float(x) == 0:
+        return decimals
+    d = int(decimals)
+    while d < MAX_DECIMALS and round_half_up(abs(float(x)), d) == 0:
+        d += 1
+    return d
 
 
 def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:

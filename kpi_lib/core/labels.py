@@ -136,7 +136,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "report.override": ("{names}は次の区分で評価します（{note}）：", "{names} are graded by these bands ({note}):"),
     "report.source": ("出典", "Source"),
     "report.lagging": ("進捗が{grade}の指標", "Indicators graded {grade}"),
+    "report.no_grades": ("{year}に評価できた指標はありません。", "No indicator could be graded for {year}."),
+    "report.no_lagging": ("進捗が{grade}の指標はありません。", "No indicator is graded {grade}."),
     "report.changes": ("前年度からの進捗の変化", "Changes since the previous year"),
+    "report.no_previous_year": (
+        "データに前年度（{year}）の評価がないため、進捗の変化は示せません。",
+        "The data has no previous year ({year}) to compare the grades with.",
+    ),
     "report.no_changes": (
         "前年度から進捗が変わった指標はありません。",
         "No indicator changed grade since the previous year.",
@@ -286,6 +292,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{what}まであと{gap}（進捗率で{points}ポイント）です。",
         "It is {gap} short of {what} ({points} points of progress rate).",
     ),
+    "commentary.gap_only": ("{what}まであと{gap}です。", "It is {gap} short of {what}."),
     "commentary.pace_needed": (
         "{year}の目標達成には、年平均{pace}の{change}が必要です。",
         "Reaching it in {year} needs an average {change} of {pace} a year.",
@@ -323,6 +330,14 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Based on an earlier actual, as there is none for {year}: {n} of these grades ({years}).",
     ),
     "commentary.older_actual_year": ("{year}の実績値による{n}指標", "{n} on {year} actuals"),
+    "commentary.project_counts_one": (
+        "{year}の評価対象は1指標で、{counts}です。",
+        "The one indicator evaluated for {year}: {counts}.",
+    ),
+    "commentary.project_counts_none": (
+        "{year}の評価対象{n}指標には、まだ評価できる実績値がありません。",
+        "None of the {n} indicator(s) evaluated for {year} has an actual to grade yet.",
+    ),
     "commentary.ungraded": (
         "実績値のない{n}指標は評価していません。",
         "{n} indicator(s) without an actual value are not graded.",

@@ -204,10 +204,12 @@ def _load(root: Path) -> Dataset:
         _check_references(frames, out)
         _check_indicator_rules(frames, metadata, out, flagged, scheme)
         _check_scheme_rules(frames, scheme, out, flagged, milestones_file="milestones" in raw)
+        _check_precision(frames, out, flagged)
         if scheme is not None:
             _normalise_grades(frames["published_grades"], scheme)
     if out.problems:
         raise DataError(out.problems)
+    _apply_precision(frames)
     tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
     return Dataset(root, metadata, scheme, **tables, digest=data_digest(root))
 
@@ -371,7 +373,7 @@ def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, di
         return None
     header = [h.strip() for h in header]
     ok = True
-    for name in table.column_names:
+    for name in (c.name for c in table.columns if c.in_every_file):
         if name not in header:
             out.add(table.file, 1, name, "column is missing from the header")
             ok = False
@@ -418,7 +420,7 @@ def _parse_table(table: Table, rows: list[tuple[int, dict[str, str]]], out: _Col
     for line, row in rows:
         rec: dict[str, object] = {"_line": line}
         for col in table.columns:
-            raw = row[col.name]
+            raw = row.get(col.name, "")  # a column that may be left out of the header is empty
             if raw == "":
                 if col.required:
                     out.add(table.file, line, col.name, "value is missing")
@@ -572,6 +574,63 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
                 "indicator",
                 f"indicator {ind!r} belongs to no project (add it to project_indicators.csv)",
             )
+
+
+_FIGURES = ("baseline", "target", "revised_target")
+
+
+def _printed_decimals(f: dict[str, pd.DataFrame]) -> pd.Series:
+    """indicator -> the most decimals its baseline, targets and actuals are written with."""
+    ind = f["indicators"]
+    parts = [
+        ind.loc[ind[c].notna(), ["indicator", f"{c}_decimals"]].set_axis(["indicator", "d"], axis=1) for c in _FIGURES
+    ]
+    a = f["actuals"]
+    parts.append(
+        a.loc[a["actual_state"] == numbers.VALUE, ["indicator", "actual_decimals"]].set_axis(["indicator", "d"], axis=1)
+    )
+    both = pd.concat(parts, ignore_index=True)
+    return both.groupby("indicator")["d"].max().astype(int) if len(both) else pd.Series(dtype=int)
+
+
+def _check_precision(f: dict[str, pd.DataFrame], out: _Collector, flagged) -> None:
+    """A declared display precision holds every figure of the indicator as written: 0-10 digits,
+    and no baseline, target or actual written with more (1.11 under decimals = 1 would be shown
+    with a precision the data says it does not have)."""
+    ind = f["indicators"]
+    if "decimals" not in ind:
+        return
+    printed = _printed_decimals(f)
+    for line, i, d in zip(ind["_line"], ind["indicator"], ind["decimals"]):
+        if d is None or pd.isna(d) or ("indicators.csv", int(line)) in flagged:
+            continue
+        if not 0 <= int(d) <= numbers.MAX_DECIMALS:
+            out.add("indicators.csv", int(line), "decimals", f"must be 0-{numbers.MAX_DECIMALS}, not {int(d)}")
+        elif int(printed.get(i, 0)) > int(d):
+            out.add(
+                "indicators.csv",
+                int(line),
+                "decimals",
+                f"{int(d)} decimals, but a figure of {i!r} is written with {int(printed[i])} "
+                "(baseline, target or actuals.csv): declare the precision the figures are measured to",
+            )
+
+
+def _apply_precision(f: dict[str, pd.DataFrame]) -> None:
+    """Each indicator's display precision (`decimals`): declared, or else the most decimals its
+    figures are written with; its actuals are shown with at least that many (a workbook that
+    stored 1.40 as 1.4 still shows 1.40), so a difference between two of them is never lost."""
+    ind = f["indicators"]
+    declared = ind["decimals"] if "decimals" in ind else pd.Series(None, index=ind.index, dtype=object)
+    printed = _printed_decimals(f)
+    inferred = ind["indicator"].map(printed).fillna(0).astype(int)
+    ind["decimals_declared"] = declared.notna().to_numpy(bool)
+    ind["decimals"] = [int(inferred.iloc[k]) if pd.isna(d) else int(d) for k, d in enumerate(declared)]
+    a = f["actuals"]
+    if len(a):
+        precision = a["indicator"].map(dict(zip(ind["indicator"], ind["decimals"]))).fillna(0).astype(int)
+        own = a["actual_decimals"].fillna(0).astype(int)
+        a["actual_decimals"] = own.where(a["actual_state"] != numbers.VALUE, own.clip(lower=precision)).to_numpy()
 
 
 def _check_indicator_rules(

@@ -29,6 +29,7 @@ class Column:
     required: bool = True
     choices: tuple[str, ...] = ()
     doc: str = ""
+    in_every_file: bool = True  # False: a later addition that older files may leave out of the header
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
-def _c(name, type_, required=True, choices=(), doc=""):
-    return Column(name, type_, required, tuple(choices), doc)
+def _c(name, type_, required=True, choices=(), doc="", in_every_file=True):
+    return Column(name, type_, required, tuple(choices), doc, in_every_file)
 
 
 TABLES: dict[str, Table] = {
@@ -137,6 +138,18 @@ TABLES: dict[str, Table] = {
                     doc="annual: each actual is that year's value; cumulative_to_date: printed running totals",
                 ),
                 _c("note", "text", required=False),
+                _c(
+                    "decimals",
+                    "int",
+                    required=False,
+                    in_every_file=False,
+                    doc=(
+                        "display precision: digits after the decimal point the indicator's figures are measured to "
+                        "(合計特殊出生率: 2); actuals are shown with at least this many, differences with this many. "
+                        "The column may be left out; where empty, the most decimals the indicator's baseline, "
+                        "targets and actuals are written with"
+                    ),
+                ),
             ),
             doc="Every numeric target and KPI, stored once even when several projects use it.",
         ),

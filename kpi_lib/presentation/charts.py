@@ -217,17 +217,18 @@ def trend_chart(
     )
 
 
-def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja") -> pd.DataFrame:
-    """Progress rate of each year's actual, with the grade that actual gives."""
+def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja", decimals: int = 1) -> pd.DataFrame:
+    """Progress rate of each year's actual, with the grade that actual gives (rates shown with
+    the scheme's `decimals`)."""
     g = graded[(graded["indicator"] == indicator) & graded["progress_rate"].notna()]
     return pd.DataFrame(
         {
             "year": g["year"].astype(int),
             "year_label": [short_label(int(y), lang) for y in g["year"]],
             "progress_rate": g["progress_rate"].astype(float),
-            "rate_text": [format_rate(v) for v in g["progress_rate"]],
+            "rate_text": [format_rate(v, decimals) for v in g["progress_rate"]],
             "grade": g["grade"],
-            "label": [f"{gr} {format_rate(v)}" for gr, v in zip(g["grade"], g["progress_rate"])],
+            "label": [f"{gr} {format_rate(v, decimals)}" for gr, v in zip(g["grade"], g["progress_rate"])],
         }
     )
 
@@ -252,7 +253,7 @@ def band_lines(scheme: Scheme) -> list[float]:
 
 def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
     """Progress rate by year against the scheme's band lines, coloured and labelled by grade."""
-    frame = rate_frame(graded, result_row["indicator"], lang)
+    frame = rate_frame(graded, result_row["indicator"], lang, scheme.decimals)
     domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang)
     levels = band_lines(scheme)
     top = max([120.0, *(x + 20 for x in levels), *frame["progress_rate"]])
@@ -331,6 +332,11 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
         r["indicator"]: f"{separator.join(map(str, projects[r['indicator']]))}. {indicator_name(r, lang)}"
         for r in order.to_dict("records")
     }
+    seen: dict[str, int] = {}
+    for indicator, name in names.items():  # two unnamed indicators (name lost) stay two rows
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            names[indicator] = f"{name} ({seen[name]})"
     g = graded[graded["indicator"].isin(names) & graded["progress_rate"].notna()]
     last_year = int(results["evaluation_year"].max()) if len(results) else int(g["year"].max())
     first_year = int(g["year"].min()) if len(g) else last_year
@@ -347,7 +353,7 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
                 continue
             cell = earlier.iloc[-1]
             carried = int(earlier.index[-1]) != year
-            rate = format_rate(cell["progress_rate"])
+            rate = format_rate(cell["progress_rate"], scheme.decimals)
             rows.append(
                 {
                     "name": name,

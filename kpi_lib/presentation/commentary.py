@@ -13,7 +13,14 @@ import pandas as pd
 
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import fiscal_year_label
-from kpi_lib.core.formatting import format_number, format_quantity, indicator_name, running_total, unit
+from kpi_lib.core.formatting import (
+    format_number,
+    format_quantity,
+    indicator_name,
+    running_total,
+    unit,
+    visible_decimals,
+)
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 
@@ -32,15 +39,28 @@ def _amount(value, decimals, r, lang: str) -> str:
 
 
 def _difference(value, decimals, r, lang: str) -> str:
-    """A difference between two values: percentages differ in points, not percent."""
+    """A difference between two values: percentages differ in points, not percent. A non-zero
+    difference is never shown as 0 (more decimals where the indicator's precision would round it away)."""
     u = unit(r, lang)
+    decimals = visible_decimals(value, decimals)
     if unicodedata.normalize("NFKC", u).strip() == "%":  # ％ (full width) too: points, not percent
         return _say("points", lang, number=format_number(abs(value), decimals))
     return format_quantity(abs(value), decimals, u, lang)
 
 
 def _decimals(r) -> int:
-    return 0 if numbers.is_missing(r.get("actual_decimals")) else int(r["actual_decimals"])
+    """The indicator's display precision (dataset `decimals`; at least that of its latest actual)."""
+    own = 0 if numbers.is_missing(r.get("actual_decimals")) else int(r["actual_decimals"])
+    return max(own, 0 if numbers.is_missing(r.get("decimals")) else int(r["decimals"]))
+
+
+def _points(rate, scheme: Scheme) -> str:
+    """100 − the progress rate, in the scheme's decimals; "" where it would read 0 for a target
+    not reached (a rate that rounds to 100.0)."""
+    if numbers.is_missing(rate):
+        return ""
+    shown = numbers.round_half_up(abs(100 - float(rate)), scheme.decimals)
+    return "" if shown == 0 else format_number(shown, scheme.decimals)
 
 
 def indicator_commentary(
@@ -65,13 +85,15 @@ def indicator_commentary(
     if len(history):
         prev = history.iloc[-1]
         change = float(r["actual"]) - float(prev["actual"])
+        # both are exact at the indicator's precision: their difference rounded to it is exact too
+        same = numbers.round_half_up(change, max(d, int(prev["actual_decimals"]), 0)) == 0
         values = dict(
             latest=latest,
             latest_year=_fy(latest_year, lang),
             previous_year=_fy(prev["year"], lang),
             previous=_amount(prev["actual"], prev["actual_decimals"], r, lang),
         )
-        if round(change, 6) == 0:
+        if same:
             out.append(_say("actual_same", lang, **values))
         else:
             out.append(
@@ -95,7 +117,7 @@ def indicator_commentary(
                 total=_amount(total, d, r, lang),
             )
         )
-    out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, lang)
+    out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, scheme, lang)
     out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
         key = "published_rate" if f.figure == "progress_rate" else "published_grade"
@@ -114,7 +136,7 @@ def indicator_commentary(
     return out
 
 
-def _gap_sentences(r: dict, lang: str) -> list[str]:
+def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
     d = _decimals(r)
     kind = r["target_kind"]
     ref, measured = r["reference"], r["measured"]
@@ -140,13 +162,14 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
     if r["achieved"]:
         return [_say("reached", lang, what=what)]
     gap = abs(float(ref) - float(measured))
-    rate = r["progress_rate"]
-    points = "" if numbers.is_missing(rate) else format_number(abs(100 - float(rate)), 1)
+    points = _points(r["progress_rate"], scheme)
     out = []
     if kind == "above_baseline" and round(gap, 9) == 0:
         out.append(_say("no_increase", lang, what=what))
     else:
-        out.append(_say("gap", lang, what=what, gap=_difference(gap, d, r, lang), points=points))
+        out.append(
+            _say("gap" if points else "gap_only", lang, what=what, gap=_difference(gap, d, r, lang), points=points)
+        )
     if kind in ("value", "cumulative"):
         end = int(r["period_end"] if kind == "cumulative" else r["target_year"])
         latest_year = int(r["latest_year"])
@@ -184,9 +207,9 @@ def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
     if r["achieved"]:
         return [*out, _say("reached", lang, what=what)]
     gap = abs(float(ref) - float(r["measured"]))
-    rate = r["progress_rate"]
-    points = "" if numbers.is_missing(rate) else format_number(abs(100 - float(rate)), 1)
-    return [*out, _say("gap", lang, what=what, gap=_difference(gap, _decimals(r), r, lang), points=points)]
+    points = _points(r["progress_rate"], scheme)
+    gap_text = _difference(gap, _decimals(r), r, lang)
+    return [*out, _say("gap" if points else "gap_only", lang, what=what, gap=gap_text, points=points)]
 
 
 def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -> str:
@@ -225,9 +248,11 @@ def project_commentary(
     parts = [_say("count", lang, grade=g, n=counts[g]) for g in order]
     ungraded = int((results["grade"] == "").sum())
     names_separator = text("commentary.names_separator", lang)
+    if not parts:  # nothing graded yet: said so, not an empty list of counts
+        return [_say("project_counts_none", lang, year=_fy(year, lang), n=len(results))]
     out = [
         _say(
-            "project_counts",
+            "project_counts" if len(results) != 1 else "project_counts_one",
             lang,
             year=_fy(year, lang),
             n=len(results),
@@ -309,8 +334,10 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
             when = _say("projection_late", lang, year=_fy(o["projected_year_reached"], lang))
         else:
             when = _say("projection_never", lang)
-        shown = numbers.round_half_up(abs(slope), d + 1)
-        change = "flat" if shown == 0 else ("increase" if slope > 0 else "decrease")
+        # one decimal more than the figures; a slope that is not zero keeps its first digit (0.0004)
+        places = visible_decimals(slope, d + 1)
+        shown = numbers.round_half_up(abs(slope), places)
+        change = "flat" if numbers.round_half_up(abs(slope), d + 1) == 0 else ("increase" if slope > 0 else "decrease")
         out.append(
             _say(
                 # a cumulative target's trend is fitted to its running totals (outlook.py)

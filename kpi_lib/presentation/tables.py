@@ -11,6 +11,7 @@ from kpi_lib.core.formatting import (
     format_rate,
     indicator_name,
     plain_number,
+    rate_number,
     running_total,
     unit,
     year_in_brackets,
@@ -46,6 +47,12 @@ def revised_target_text(row, lang: str = "ja") -> str:
     if numbers.is_missing(row["revised_target"]):
         return numbers.NOT_MEASURED_MARK
     return format_quantity(row["revised_target"], _decimals(row, "revised_target"), unit(row, lang), lang)
+
+
+def rate_decimals(row) -> int:
+    """The decimals the grading scheme rounds the row's progress rates to (grading.evaluate)."""
+    d = row.get("rate_decimals")
+    return 1 if numbers.is_missing(d) else int(d)
 
 
 def _decimals(row, column: str):
@@ -93,9 +100,9 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                     "col.revised_target", lang
                 ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
                 text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
-                text("col.progress_rate", lang): format_rate(r["progress_rate"]),
+                text("col.progress_rate", lang): format_rate(r["progress_rate"], rate_decimals(r)),
                 text("col.grade", lang): r["grade"],
-                text("col.published_rate", lang): format_rate(r["published_rate"]),
+                text("col.published_rate", lang): format_rate(r["published_rate"], rate_decimals(r)),
                 text("col.published_grade", lang): r["published_grade"],
             }
         )
@@ -113,7 +120,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "name_ja": ("text", "indicator name in Japanese, as published"),
     "name_en": ("text", "indicator name in English (unofficial translation); may be empty"),
     "unit": ("text", "unit of the figures, in the chosen language"),
-    "baseline": ("text", "baseline (基準値) as a plain number, or － where it was not measured"),
+    "baseline": ("text", "baseline (基準値) as a plain number, or — where it was not measured"),
     "baseline_year": ("number", "fiscal year of the baseline"),
     "target_kind": ("text", "value, cumulative, national, above_baseline or at_least_baseline (see docs/grading.md)"),
     "target": ("text", "original target (目標値) as a plain number; in words for national/baseline kinds"),
@@ -123,7 +130,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "reference": ("number", "what the progress rate measures against (the target in force, a milestone, …)"),
     "evaluation_year": ("number", "the evaluation fiscal year asked for"),
     "latest_year": ("number", "fiscal year of the latest actual up to the evaluation year; empty: none"),
-    "actual": ("number", "that latest actual (実績値); a running total for a cumulative target"),
+    "actual": ("number", "that latest actual (実績値), the year's figure as published"),
+    "measured": (
+        "number",
+        "the value the progress rate measures: the actual, or for a cumulative target with annual "
+        "actuals their running total over the target's period",
+    ),
     "progress_rate": ("number", "progress rate (進捗率, %) recomputed under the dataset's grading scheme"),
     "grade": ("text", "grade recomputed under the scheme (A① A② A③ B …); empty without an actual"),
     "published_rate": ("number", "progress rate as the source publishes it; empty where it gives none"),
@@ -176,9 +188,10 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 "evaluation_year": r["evaluation_year"],
                 "latest_year": plain_number(r["latest_year"]),
                 "actual": plain_number(r["actual"]),
-                "progress_rate": "" if numbers.is_missing(r["progress_rate"]) else f"{r['progress_rate']:.1f}",
+                "measured": plain_number(r["measured"]),
+                "progress_rate": rate_number(r["progress_rate"], rate_decimals(r)),
                 "grade": r["grade"],
-                "published_rate": "" if numbers.is_missing(r["published_rate"]) else f"{r['published_rate']:.1f}",
+                "published_rate": rate_number(r["published_rate"], rate_decimals(r)),
                 "published_grade": r["published_grade"],
             }
         )

@@ -235,7 +235,7 @@ def show_indicators(r: Report) -> None:
         name = formatting.indicator_name(row, r.lang)
         kind = text(f"kind.{row['kind']}", r.lang)
         grade = row["grade"]
-        rate = formatting.format_rate(row["progress_rate"])
+        rate = formatting.format_rate(row["progress_rate"], r.scheme.decimals)
         colon = "：" if r.lang == "ja" else ": "
         _display(
             f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade, r.colours) if grade else ""} '
@@ -249,7 +249,7 @@ def show_indicators(r: Report) -> None:
             f"{text('chart.trend', r.lang)} — {name}",
             r.lang,
         )
-        rates = charts.rate_frame(r.graded, row["indicator"], r.lang)
+        rates = charts.rate_frame(r.graded, row["indicator"], r.lang, r.scheme.decimals)
         _show_chart(
             charts.rate_chart(r.graded, row, r.scheme, r.lang),
             pd.DataFrame(
@@ -367,6 +367,9 @@ def show_overview_header(r: Report) -> None:
 def show_grade_counts(r: Report) -> None:
     lang = r.lang
     graded = r.results[r.results["grade"] != ""]
+    if graded.empty:  # no actual up to the year yet: no chart of nothing
+        _display(f"<p>{_e(text('report.no_grades', lang).format(year=fiscal_year_label(r.year, lang)))}</p>")
+        return
     counts = pd.crosstab(graded["project"], graded["grade"]).reindex(columns=list(r.scheme.ranking), fill_value=0)
     counts = counts.loc[:, counts.sum() > 0]
     counts.index = [f"{text('col.project', lang)} {p}" for p in counts.index]
@@ -377,6 +380,9 @@ def show_grade_counts(r: Report) -> None:
 def show_heatmap(r: Report) -> None:
     graded = r.graded[r.graded["year"] <= r.year]
     frame = charts.heatmap_frame(graded, r.results, r.scheme, r.lang)
+    if frame.empty:  # no actual up to the year yet
+        _display(f"<p>{_e(text('report.no_grades', r.lang).format(year=fiscal_year_label(r.year, r.lang)))}</p>")
+        return
     # the table reads like the chart: its rows in the chart's order, each cell its label
     # (grade and rate; grade* where it stands on an earlier actual)
     frame = frame.assign(name=pd.Categorical(frame["name"], categories=frame.attrs["names"])).sort_values(
@@ -390,10 +396,14 @@ def show_heatmap(r: Report) -> None:
 def show_lagging(r: Report) -> None:
     worst = r.scheme.ranking[-1] if r.scheme.ranking else r.scheme.grades[-1]
     lag = r.results[r.results["grade"] == worst]
+    head = f"<h2>{_e(text('report.lagging', r.lang).format(grade=worst))}</h2>"
+    if lag.empty:  # a good year: said in words, not an empty table
+        _display(head + f"<p>{_e(text('report.no_lagging', r.lang).format(grade=worst))}</p>")
+        return
     table = _grade_table(r, lag)
     table = _once_per_indicator(table, lag, r.lang)
     _display(
-        f"<h2>{_e(text('report.lagging', r.lang).format(grade=worst))}</h2>"
+        head
         + _table(
             table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
         )
@@ -414,7 +424,11 @@ def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> p
 def show_changes(r: Report) -> None:
     lang = r.lang
     head = f"<h2>{_e(text('report.changes', lang))}</h2>"
-    if r.changes is None or r.changes.empty:
+    if r.changes is None:  # the evaluation year is the data's first: nothing to compare with
+        previous = short_label(r.year - 1, lang)
+        _display(head + f"<p>{_e(text('report.no_previous_year', lang).format(year=previous))}</p>")
+        return
+    if r.changes.empty:
         _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
         return
     table = _once_per_indicator(change_table(r.changes, lang), r.changes, lang)

@@ -19,7 +19,7 @@ import io
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -74,7 +74,11 @@ from kpi_lib.workbook.excel_layout import (
 )
 
 _MISMATCH_FILL = PatternFill("solid", fgColor="FCE4D6")
-_RATE_FORMAT = '0.0"%"'
+
+
+def _rate_format(decimals: int) -> str:
+    """A progress rate's number format: the scheme's decimals (0.0"%" for one)."""
+    return "0" + ("." + "0" * decimals if decimals else "") + '"%"'
 
 
 @dataclass
@@ -90,6 +94,8 @@ class _Context:
     audit: pd.DataFrame  # every audit finding (the audit sheet)
     bench: dict  # (indicator, year) -> (value, decimals, provenance)
     actuals: dict  # (indicator, year) -> numbers.Cell
+    rate_format: str = _rate_format(1)  # the scheme's decimals
+    precision: dict = field(default_factory=dict)  # indicator -> display precision (decimals)
 
 
 def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None, lang: str = "ja") -> Path:
@@ -193,6 +199,8 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
             )
             for r in a.itertuples()
         },
+        rate_format=_rate_format(scheme.decimals),
+        precision=dict(zip(dataset.indicators["indicator"], dataset.indicators["decimals"])),
     )
 
 
@@ -301,12 +309,12 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
         rate = ctx.rates.get((ind, y))
         published = ctx.published.get((project, ind, y))
         if rate is not None:
-            c = write_cell(ws, row + n - 1, col, rate, _RATE_FORMAT, fill=COMPUTED_FILL)
+            c = write_cell(ws, row + n - 1, col, rate, ctx.rate_format, fill=COMPUTED_FILL)
         elif published is not None and published[0] == numbers.NOT_MEASURED:
             c = write_cell(ws, row + n - 1, col, numbers.NOT_MEASURED_MARK, align="right", fill=COMPUTED_FILL)
         else:
             c = write_cell(ws, row + n - 1, col, fill=COMPUTED_FILL)
-        track(col, c.value, _RATE_FORMAT if rate is not None else None)
+        track(col, c.value, ctx.rate_format if rate is not None else None)
         finding = ctx.findings.get((project, ind, y, "progress_rate"))
         if finding is not None:
             _mark(c, finding, lang, "%")
@@ -337,12 +345,13 @@ def _cap(lang: str) -> int:
 
 
 def _latest_decimals(ctx: _Context, indicator: str, year: int) -> int:
-    """Decimals for an empty actual cell: those of the nearest earlier value."""
-    best = 0
+    """Decimals for an empty actual cell: those of the nearest earlier value, and at least the
+    indicator's precision, so that a value typed there keeps it (1.40 is not stored as 1.4)."""
+    best = int(ctx.precision.get(indicator, 0))
     for y in ctx.years:
         cell = ctx.actuals.get((indicator, y))
         if y <= year and cell is not None and cell.state == numbers.VALUE:
-            best = cell.decimals
+            best = max(cell.decimals, int(ctx.precision.get(indicator, 0)))
     return best
 
 

@@ -473,8 +473,12 @@ def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]
             None if pd.isna(r.actual) else float(r.actual),
             0 if pd.isna(r.actual_decimals) else int(r.actual_decimals),
         )
+    precision = dict(zip(dataset.indicators["indicator"], dataset.indicators["decimals"]))
     grouped: dict[tuple[str, int], list] = {}
     for ref, ind, year, cell in entries:
+        if cell.state == numbers.VALUE and cell.decimals < int(precision.get(ind, 0)):
+            # a spreadsheet keeps 1.40 as 1.4: the value is written with the indicator's precision
+            cell = numbers.Cell(cell.state, cell.value, int(precision[ind]))
         grouped.setdefault((ind, year), []).append((ref, cell))
     changes = []
     for (ind, year), cells in grouped.items():
