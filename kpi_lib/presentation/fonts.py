@@ -42,12 +42,14 @@ def register_fonts() -> None:
     vlc.register_font_directory(str(FONT_DIR))
 
 
-def font_face_css(text: str) -> str:
-    """An @font-face rule with the chart font, subset to the characters of `text`."""
+def font_face_css(text: str, family: str = FONT_NAME) -> str:
+    """An @font-face rule naming IPAexGothic `family` (by default the chart font), subset to
+    the characters of `text`. A subset maps each glyph back to the one character asked for, so
+    a PDF's text layer reads 目 as 目, never as the radical ⽬ that shares its glyph."""
     chars = "".join(sorted(set(text) | set(_BASE_CHARS)))
     data = base64.b64encode(subset(chars)).decode("ascii")
     return (
-        f"@font-face{{font-family:'{FONT_NAME}';font-style:normal;font-weight:400;"
+        f"@font-face{{font-family:'{family}';font-style:normal;font-weight:400;"
         f"src:url(data:font/ttf;base64,{data}) format('truetype');}}"
     )
 
