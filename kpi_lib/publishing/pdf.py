@@ -123,10 +123,15 @@ def _launch(p):
         raise PdfError(f"cannot start Chromium for --pdf: {str(e).strip().splitlines()[0]}") from None
 
 
-def _pdf(page) -> bytes:
+_HEADINGS = "() => Array.from(document.querySelectorAll('main :is(h1, h2, h3, h4, h5, h6)'), h => h.textContent)"
+
+
+def _pdf(page) -> tuple[bytes, list[str]]:
+    """The printed page and its headings' texts, in order (the outline's titles)."""
     page.emulate_media(media="print")
-    # Margins and running heads are report.css's @page rules; headings become the outline
-    return page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+    # Margins and running heads are print_css's @page rules; headings become the outline
+    data = page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+    return data, [" ".join(h.split()) for h in page.evaluate(_HEADINGS)]
 
 
 def print_pages(pages: list[tuple[Path, Path, str]], timeout_ms: int = 60_000) -> list[str]:
@@ -150,13 +155,13 @@ def print_pages(pages: list[tuple[Path, Path, str]], timeout_ms: int = 60_000) -
                     characters = page.evaluate("() => document.title + document.body.textContent")
                     page.add_style_tag(content=print_css(characters, title))
                     page.evaluate("() => document.fonts.ready")
-                    data = _pdf(page)
+                    data, headings = _pdf(page)
                     bodies.append(page.evaluate(_STATIC_MAIN, f"p{number}-"))
                     lang = page.evaluate("() => document.documentElement.lang")
                     doc_title = page.evaluate("() => document.title")
                 finally:
                     context.close()
-                write_atomically(pdf_path, finish(data, doc_title, lang))
+                write_atomically(pdf_path, finish(data, doc_title, lang, headings))
         finally:
             browser.close()
     return bodies
@@ -210,17 +215,39 @@ def print_combined(parts: list[Part], out_path: Path, title: str, lang: str, fro
                 characters = page.evaluate("() => document.title + document.body.textContent")
                 page.add_style_tag(content=print_css(characters, title, charts=True))
                 page.evaluate("() => document.fonts.ready")
-                data = _pdf(page)
+                data, headings = _pdf(page)
                 numbers = _part_pages(data, len(parts))
             context.close()
         finally:
             browser.close()
-    return write_atomically(out_path, finish(data, title, lang))
+    return write_atomically(out_path, finish(data, title, lang, headings))
 
 
-def finish(pdf: bytes, title: str, lang: str) -> bytes:
-    """The PDF with its title and language set, pages labelled 1, 2, … and no creation or
-    modification time (same input, same bytes)."""
+def _retitle_outline(writer, headings: list[str]) -> None:
+    """Chromium titles a bookmark with its heading's lines joined without a space
+    ("Regional Revitalization:progress"): each takes its heading's text instead, matched in order."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    items, stack = [], [writer.root_object.get("/Outlines", {}).get("/First")]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        node = node.get_object()
+        items.append(node)
+        stack.append(node.get("/Next"))
+        stack.append(node.get("/First"))  # popped first: children before the next sibling
+    remaining = iter(headings)
+    for node in items:
+        for heading in remaining:
+            if "".join(heading.split()) == "".join(str(node["/Title"]).split()):
+                node[NameObject("/Title")] = TextStringObject(heading)
+                break
+
+
+def finish(pdf: bytes, title: str, lang: str, headings: list[str] = ()) -> bytes:
+    """The PDF with its title and language set, bookmarks titled as the `headings` read, pages
+    labelled 1, 2, … and no creation or modification time (same input, same bytes)."""
     from pypdf.constants import PageLabelStyle
     from pypdf.generic import NameObject, TextStringObject
 
@@ -229,6 +256,7 @@ def finish(pdf: bytes, title: str, lang: str) -> bytes:
     info = writer.metadata or {}
     writer.metadata = {k: v for k, v in info.items() if k not in ("/CreationDate", "/ModDate")} | {"/Title": title}
     writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
+    _retitle_outline(writer, list(headings))
     writer.set_page_label(0, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, start=1)
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()

@@ -470,18 +470,19 @@ def print_pdfs(folder: Path, year: int, lang: str, jobs: list[Job], dataset=None
 
 
 def front_matter(dataset, year: int, lang: str) -> str:
-    """The combined PDF's title page: the strategy's and the report's titles, the evaluation
-    year and the source, from the dataset's metadata (escaped markup)."""
+    """The combined PDF's title page: the strategy's title, the evaluation year, the source and
+    (in a translation) whose the translations are, from the dataset's metadata (escaped markup)."""
     metadata = dataset.metadata if dataset is not None else {}
     strategy = metadata.get(f"title_{lang}") or report_title(metadata, "title", lang)
-    rows = [(text("report.evaluation_year", lang), fiscal_year_label(year, lang))]
+    rows = [(text("report.evaluation_year", lang), html.escape(fiscal_year_label(year, lang)))]
     source = metadata.get("source") if isinstance(metadata.get("source"), dict) else {}
-    publisher = source.get(f"publisher_{lang}") or source.get("publisher_ja")
-    if source.get("title_ja"):
-        rows.append((text("report.source", lang), " ".join(p for p in (publisher, source["title_ja"]) if p)))
+    if source.get("title_ja"):  # the source's own title, in Japanese
+        publisher = source.get(f"publisher_{lang}") or source.get("publisher_ja") or ""
+        cited = f'<span lang="ja">{html.escape(source["title_ja"])}</span>'
+        rows.append((text("report.source", lang), f"{html.escape(publisher)} {cited}".strip()))
     if lang != "ja" and metadata.get("translations"):
-        rows.append((text("print.translations", lang), metadata["translations"]))
-    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
+        rows.append((text("print.translations", lang), html.escape(metadata["translations"])))
+    items = "".join(f"<dt>{html.escape(label)}</dt><dd>{markup}</dd>" for label, markup in rows)
     return f'<h1 class="kpi-title">{html.escape(strategy)}</h1><dl>{items}</dl>'
 
 
