@@ -1,15 +1,16 @@
 """`kpi report --pdf`: A4 pages, looked at as the council sees them (page images and page text)."""
 
+import csv
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import CAN_PRINT, PDF_YEAR
+from conftest import CAN_PRINT, PDF_YEAR, ROOT
 
 from kpi_lib.core.labels import text
 from kpi_lib.publishing.report import pdf_name
@@ -77,25 +78,21 @@ def test_reports_print_on_a4_in_few_pages_with_running_title_and_page_numbers(pr
         texts = _pages_text(pdf)
         strategy = dataset.metadata[f"title_{lang}"]
         for number, lines in enumerate(texts, start=1):
-            page_text = " ".join(lines)
             assert f"{number} / {counts[name]}" in lines, (name, number)  # page numbers at the foot
-            # the running title (the PDF's text may use radical forms such as ⽣ for 生: NFKC)
-            assert strategy in unicodedata.normalize("NFKC", page_text), (name, number)
+            assert strategy in " ".join(lines), (name, number)  # the running title, as written
     # issue 12: project 1 fits in about six pages, the overview in two or three
     assert counts["project_1"] <= 8, counts
     assert 2 <= counts["overview"] <= 3, counts
+    # the combined file: a title page with the contents, then each report from a new page
     combined = PdfReader(printed / lang / pdf_name(2018, lang))
-    assert len(combined.pages) == sum(counts.values())
-    assert [item.title for item in combined.outline] == [
-        PdfReader(printed / lang / f"{n}.pdf").metadata.title for n in PAGES
-    ]
+    assert len(combined.pages) == 1 + sum(counts.values())
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_chart_is_split_across_pages(printed, lang):
     """A chart's SVG prints its legend, then its title: a chart cut by a page break would leave
     its title on one page and its legend on another, so on every page they pair up."""
-    pairs = [("chart.trend", "chart.series"), ("chart.rate", "col.grade")]
+    pairs = [("chart.trend", "chart.series")]  # in print, the rate chart is left to the screen
     for name in PAGES[:-1]:
         pages = _pages_text(printed / lang / f"{name}.pdf")
         for title_key, legend_key in pairs:
@@ -128,3 +125,122 @@ def test_pdf_without_playwright_is_one_line_naming_the_extra(tmp_path):
     assert r.returncode != 0
     assert r.stderr.count("\n") == 1 and "kpi_lib[pdf]" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out" / "2018").exists()
+
+
+# --- issue 18: print that a council keeps ---------------------------------------------------------
+
+RADICALS = re.compile("[\u2e80-\u2fdf]")  # CJK radicals supplement and Kangxi radicals
+
+
+def _flat(value: str) -> str:
+    return re.sub(r"\s+", "", value)  # extracted lines wrap where the page did
+
+
+def _names(data: Path, lang: str, project: int | None = None) -> list[str]:
+    """Indicator names as written in the data (those of `project`, or all)."""
+    with open(data / "project_indicators.csv", encoding="utf-8") as f:
+        wanted = {r["indicator"] for r in csv.DictReader(f) if project is None or int(r["project"]) == project}
+    with open(data / "indicators.csv", encoding="utf-8") as f:
+        return [r[f"name_{lang}"] for r in csv.DictReader(f) if r["indicator"] in wanted and r[f"name_{lang}"]]
+
+
+def check_text_layer(folder: Path, data: Path, lang: str, projects: list[int]) -> None:
+    """Every PDF's text extracts as the characters drawn: no radical in place of an ideograph,
+    and every indicator name found as written in data/ (its project's PDF, and the combined one)."""
+    files = sorted(folder.glob("*.pdf"))
+    assert len(files) == len(projects) + 2, files  # each project, the overview, the combined file
+    for pdf in files:
+        text_all = "\n".join("\n".join(lines) for lines in _pages_text(pdf))
+        assert not RADICALS.findall(text_all), (pdf.name, sorted(set(RADICALS.findall(text_all))))
+        if pdf.stem.startswith("project_"):
+            project = int(pdf.stem.split("_")[1])
+        elif pdf.stem == "overview":
+            continue
+        else:
+            project = None
+        missing = [n for n in _names(data, lang, project) if _flat(n) not in _flat(text_all)]
+        assert not missing, (pdf.name, missing)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_character_extracts_as_itself(printed, lang):
+    check_text_layer(printed / lang, ROOT / "data", lang, [1, 2, 3, 4, 5])
+    # 目 is searchable: as many 目標 in the text layer as the catalogue's words put there at least
+    if lang == "ja":
+        combined = "".join("".join(p) for p in _pages_text(printed / lang / pdf_name(2018, lang)))
+        assert combined.count("目標") > 100
+
+
+def _outline(reader) -> list[tuple[int, str, int]]:
+    """(depth, title, page number) of every outline entry, in order."""
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_combined_pdf_is_one_numbered_document_with_contents_and_bookmarks(printed, dataset, lang):
+    from pypdf import PdfReader
+
+    reader = PdfReader(printed / lang / pdf_name(2018, lang))
+    pages = _pages_text(printed / lang / pdf_name(2018, lang))
+    total = len(pages)
+    assert reader.metadata.title.startswith(dataset.metadata[f"title_{lang}"])
+    assert reader.trailer["/Root"]["/Lang"] == lang
+    # continuous page labels and page numbers: 1 … total, never restarting at a report
+    assert reader.page_labels == [str(n) for n in range(1, total + 1)]
+    for number, lines in enumerate(pages, start=1):
+        assert f"{number} / {total}" in lines, number
+    # bookmarks: the title page, then the overview and each project in the source's order, each
+    # project with one entry per indicator
+    outline = _outline(reader)
+    tops = [(title, page) for depth, title, page in outline if depth == 0]
+    names = dataset.projects.sort_values("project")[f"name_{lang}"].tolist()
+    assert tops[0] == (dataset.metadata[f"title_{lang}"], 1)
+    assert [t for t, _ in tops[2:]] == [f"{p}. {n}" for p, n in enumerate(names, start=1)]
+    starts = [page for _, page in tops[1:]]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    entries = _flat(" ".join(t for _, t, _ in outline))
+    for project in range(1, len(names) + 1):
+        for name in _names(ROOT / "data", lang, project):
+            assert _flat(name) in entries, (project, name)
+    # the contents page names each report with the page it starts on
+    contents = [line for line in pages[0] if re.search(r" \d+$", line)]
+    assert [int(line.rsplit(" ", 1)[1]) for line in contents[-len(starts) :]] == starts
+    # no page ends with a heading: the last line of a page is never the end of a heading on it
+    for _, title, page in outline:
+        last = pages[page - 1][-1]
+        assert not (len(_flat(last)) > 1 and _flat(title).endswith(_flat(last))), (page, title)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18: the page budget is not met yet (see the issue note)")
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printed_set_keeps_to_its_page_budget(printed, lang):
+    from pypdf import PdfReader
+
+    budget = {"ja": 16, "en": 18}[lang]
+    assert len(PdfReader(printed / lang / pdf_name(2018, lang)).pages) <= budget
+    assert len(PdfReader(printed / lang / "project_1.pdf").pages) <= 3
+
+
+@pytest.mark.parametrize("example", ["expected_path"])
+def test_an_example_dataset_prints_with_a_true_text_layer(tmp_path, example):
+    data = ROOT / "examples" / example
+    r = subprocess.run(
+        [sys.executable, "-m", "kpi_lib.cli", "report", "--year", "2018", "--pdf", "--data", str(data)]
+        + ["--out", str(tmp_path), "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    for lang in LANGS:
+        check_text_layer(tmp_path / "2018" / lang, data, lang, [1])

@@ -159,6 +159,9 @@ _LABELS: dict[str, tuple[str, str]] = {
         "プロジェクト別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
         "The project reports were made with this notebook instead of kpi_lib's own template",
     ),
+    # the combined PDF's title page (publishing/pdf.py, report.front_matter)
+    "print.contents": ("目次", "Contents"),
+    "print.translations": ("英訳について", "About the translations"),
     # outlook (kpi_lib/analysis/outlook.py): our analysis from the straight-line trend of the actuals, never the official grade
     "outlook.target_achieved": ("目標達成", "Target reached"),
     "outlook.on_track": (

@@ -42,12 +42,14 @@ def register_fonts() -> None:
     vlc.register_font_directory(str(FONT_DIR))
 
 
-def font_face_css(text: str) -> str:
-    """An @font-face rule with the chart font, subset to the characters of `text`."""
+def font_face_css(text: str, family: str = FONT_NAME) -> str:
+    """An @font-face rule naming IPAexGothic `family` (by default the chart font), subset to
+    the characters of `text`. A subset maps each glyph back to the one character asked for, so
+    a PDF's text layer reads 目 as 目, never as the radical ⽬ that shares its glyph."""
     chars = "".join(sorted(set(text) | set(_BASE_CHARS)))
     data = base64.b64encode(subset(chars)).decode("ascii")
     return (
-        f"@font-face{{font-family:'{FONT_NAME}';font-style:normal;font-weight:400;"
+        f"@font-face{{font-family:'{family}';font-style:normal;font-weight:400;"
         f"src:url(data:font/ttf;base64,{data}) format('truetype');}}"
     )
 
@@ -64,6 +66,7 @@ def subset_cache_name(chars: str) -> str:
         "fonttools": importlib.metadata.version("fonttools"),
         "subset": _SUBSET_OPTIONS,
         "font_options": _FONT_OPTIONS,
+        "unshared": 1,  # _unshare_glyphs, version 1
         "chars": chars,
     }
     return cache.entry_name("ipaexg", ".ttf", key)
@@ -83,8 +86,35 @@ def subset(chars: str) -> bytes:
     subsetter = ft_subset.Subsetter(ft_subset.Options(**copy.deepcopy(_SUBSET_OPTIONS)))  # fontTools may change them
     subsetter.populate(text=chars)
     subsetter.subset(font)
+    _unshare_glyphs(font)
     out = io.BytesIO()
     font.save(out)
     data = out.getvalue()
     cache.write(name, data, keep=SUBSETS_KEPT)
     return data
+
+
+def _unshare_glyphs(font) -> None:
+    """Give each character its own glyph: IPAexGothic draws some characters with one glyph (～
+    U+FF5E and 〜 U+301C, an ideograph and its radical), and a PDF maps a glyph back to one
+    character only, so a page with both would read one as the other. The copies are identical
+    outlines under new names."""
+    cmap = font.getBestCmap()
+    seen: dict[str, int] = {}
+    order = list(font.getGlyphOrder())
+    glyf = font["glyf"]
+    metrics = [font[tag] for tag in ("hmtx", "vmtx") if tag in font]
+    for code in sorted(cmap):
+        name = cmap[code]
+        if name not in seen:
+            seen[name] = code
+            continue
+        copy_name = f"{name}.u{code:04X}"
+        order.append(copy_name)
+        font.setGlyphOrder(order)
+        glyf[copy_name] = copy.deepcopy(glyf[name])
+        for table in metrics:
+            table[copy_name] = table[name]
+        for table in font["cmap"].tables:
+            if code in table.cmap:
+                table.cmap[code] = copy_name

@@ -451,13 +451,39 @@ def pdf_name(year: int, lang: str) -> str:
 
 
 def print_pdfs(folder: Path, year: int, lang: str, jobs: list[Job], dataset=None) -> dict[str, str]:
-    """<name>.pdf for each page and all of them in one PDF; returns page name -> file name
-    (and "all" -> the combined file)."""
-    from kpi_lib.publishing.pdf import combine, print_pages
+    """<name>.pdf for each page and all of them in one PDF (the overview first, then the
+    projects in order); returns page name -> file name (and "all" -> the combined file)."""
+    from kpi_lib.publishing.pdf import Part, print_combined, print_pages
 
-    print_pages([(folder / f"{j.name}.html", folder / f"{j.name}.pdf", j.title) for j in jobs])
-    combine([folder / f"{j.name}.pdf" for j in jobs], folder / pdf_name(year, lang), page_title(dataset, year, lang))
+    bodies = print_pages([(folder / f"{j.name}.html", folder / f"{j.name}.pdf", j.title) for j in jobs])
+    order = sorted(range(len(jobs)), key=lambda i: "project" in jobs[i].parameters)  # overview first
+    parts = [Part(jobs[i].heading or jobs[i].title, bodies[i]) for i in order]
+    print_combined(
+        parts,
+        folder / pdf_name(year, lang),
+        page_title(dataset, year, lang),
+        lang,
+        front_matter(dataset, year, lang),
+        text("print.contents", lang),
+    )
     return {j.name: f"{j.name}.pdf" for j in jobs} | {"all": pdf_name(year, lang)}
+
+
+def front_matter(dataset, year: int, lang: str) -> str:
+    """The combined PDF's title page: the strategy's title, the evaluation year, the source and
+    (in a translation) whose the translations are, from the dataset's metadata (escaped markup)."""
+    metadata = dataset.metadata if dataset is not None else {}
+    strategy = metadata.get(f"title_{lang}") or report_title(metadata, "title", lang)
+    rows = [(text("report.evaluation_year", lang), html.escape(fiscal_year_label(year, lang)))]
+    source = metadata.get("source") if isinstance(metadata.get("source"), dict) else {}
+    if source.get("title_ja"):  # the source's own title, in Japanese
+        publisher = source.get(f"publisher_{lang}") or source.get("publisher_ja") or ""
+        cited = f'<span lang="ja">{html.escape(source["title_ja"])}</span>'
+        rows.append((text("report.source", lang), f"{html.escape(publisher)} {cited}".strip()))
+    if lang != "ja" and metadata.get("translations"):
+        rows.append((text("print.translations", lang), html.escape(metadata["translations"])))
+    items = "".join(f"<dt>{html.escape(label)}</dt><dd>{markup}</dd>" for label, markup in rows)
+    return f'<h1 class="kpi-title">{html.escape(strategy)}</h1><dl>{items}</dl>'
 
 
 def take_snapshot(data_dir: str | Path | None, folder: Path, template: Path | None = None) -> str:
