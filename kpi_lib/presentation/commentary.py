@@ -97,6 +97,8 @@ def indicator_commentary(
     out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
         key = "published_rate" if f.figure == "progress_rate" else "published_grade"
+        if getattr(f, "reason", "") == "later_revision":
+            key = "published_rate_later_revision"
         out.append(
             _say(
                 key,
@@ -143,6 +145,10 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
     out = []
     if kind == "above_baseline" and round(gap, 9) == 0:
         out.append(_say("no_increase", lang, what=what))
+    elif _differs(rate, r.get("rate_shown", rate)):
+        # the rate shown is the published one: points from ours would contradict it (the check
+        # sentence below gives both)
+        out.append(_say("gap_no_points", lang, what=what, gap=_difference(gap, d, r, lang)))
     else:
         out.append(_say("gap", lang, what=what, gap=_difference(gap, d, r, lang), points=points))
     if kind in ("value", "cumulative"):
@@ -169,6 +175,12 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
     return out
 
 
+def _differs(a, b) -> bool:
+    if numbers.is_missing(a) or numbers.is_missing(b):
+        return numbers.is_missing(a) != numbers.is_missing(b)
+    return round(float(a) - float(b), 6) != 0
+
+
 def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
     """Where the scheme grades against the year's milestone (目安値) or expected value (期待値):
     the gap to that value, named as what it is and with its own year, never as the target."""
@@ -188,12 +200,19 @@ def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
 
 
 def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -> str:
-    grade = r["grade"]
+    # the grade shown (the published one where there is one); ours is said to be ours
+    shown = r.get("grade_shown", r["grade"])
+    grade = shown if shown else r["grade"]
     band = scheme.for_indicator(r["indicator"]).band(grade)
-    now = _say("grade", lang, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
-    if previous is None or not previous.get("grade"):
+    key = "grade_computed" if r.get("grade_source") == "computed" else "grade"
+    now = _say(key, lang, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
+    if key == "grade_computed":
+        now += text("commentary.sentence_gap", lang) + text(
+            f"commentary.computed_because.{r['published_grade_note']}", lang
+        )
+    if previous is None or not previous.get("grade_shown", previous.get("grade")):
         return now
-    old = previous["grade"]
+    old = previous.get("grade_shown", previous.get("grade"))
     move = scheme.compare(old, grade)
     key = (
         ("grade_unchanged" if old == grade else "grade_changed")
@@ -218,10 +237,19 @@ def project_commentary(
     # an indicator shared by several projects counts once and is named once, with its projects
     memberships = results.groupby("indicator", sort=False)["project"].agg(list)
     results = results.drop_duplicates("indicator")
-    counts = results["grade"].value_counts()
+    # the official record first: the published grades, and ours only where none is published,
+    # counted apart so a computed grade never passes for a published one
+    counts = results["grade_shown"].value_counts()
+    computed = results.loc[results["grade_source"] == "computed", "grade_shown"].value_counts()
+    all_computed = len(computed) and computed.sum() == counts.sum()
     order = [g for g in scheme.ranking if counts.get(g, 0)]
-    parts = [_say("count", lang, grade=g, n=counts[g]) for g in order]
-    ungraded = int((results["grade"] == "").sum())
+    parts = [
+        _say("count_computed", lang, grade=g, n=counts[g], computed=computed[g])
+        if computed.get(g, 0) and not all_computed
+        else _say("count", lang, grade=g, n=counts[g])
+        for g in order
+    ]
+    ungraded = int((results["grade_shown"] == "").sum())
     names_separator = text("commentary.names_separator", lang)
     out = [
         _say(
@@ -233,20 +261,26 @@ def project_commentary(
         )
     ]
     # data age: a grade for the year may rest on an older actual (none yet, or not measured)
-    older = results[(results["grade"] != "") & (results["latest_year"].astype(float) < year)]
+    older = results[(results["grade_shown"] != "") & (results["latest_year"].astype(float) < year)]
     if len(older):
         by_year = older["latest_year"].astype(int).value_counts().sort_index(ascending=False)
         years = text("commentary.counts_separator", lang).join(
             _say("older_actual_year", lang, year=_fy(y, lang), n=n) for y, n in by_year.items()
         )
         out.append(_say("older_actuals", lang, n=len(older), year=_fy(year, lang), years=years))
+    if len(computed):
+        why = results.loc[results["grade_source"] == "computed", "published_grade_note"].value_counts()
+        reasons = text("commentary.counts_separator", lang).join(
+            _say(f"computed_why.{note}", lang, n=why[note]) for note in ("not_given", "not_published") if why.get(note)
+        )
+        out.append(_say("computed_all" if all_computed else "computed_some", lang, n=computed.sum(), why=reasons))
     if ungraded:
         out.append(_say("ungraded", lang, n=ungraded))
     if scheme.ranking:
         worst = scheme.ranking[-1]
         names = [
             _with_projects(indicator_name(r, lang), memberships[r["indicator"]], lang)
-            for r in results[results["grade"] == worst].to_dict("records")
+            for r in results[results["grade_shown"] == worst].to_dict("records")
         ]
         if names:
             out.append(_say("worst", lang, grade=worst, names=names_separator.join(names)))
