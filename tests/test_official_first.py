@@ -148,3 +148,17 @@ def test_counts_keep_published_and_computed_apart(rows):
         computed = sum(1 for x, s in rows if x == g and s == "computed")
         assert cell == (f"{n} ({computed} computed)" if computed else str(n))
     assert cells[-1] == "1"
+
+
+def test_a_comparison_says_no_new_actual_instead_of_a_change(dataset):
+    from kpi_lib.analysis.changes import change_table, grade_changes
+
+    # 外国人観光客: H30 未 in the source, so its H30 grade stands on the H29 actual (279万人)
+    changes = grade_changes(dataset, "H29", "H30", include_unchanged=True).set_index(["project", "indicator"])
+    visitors = changes.loc[(4, "foreign_visitors")]
+    assert (visitors["latest_year_to"], bool(visitors["new_actual"])) == (2017, False)
+    exports = changes.loc[(3, "food_exports")]  # H30 774億円 printed: a new actual
+    assert (exports["latest_year_to"], bool(exports["new_actual"])) == (2018, True)
+    table = change_table(changes.reset_index(), "ja").set_index("設定項目")
+    assert table.loc["外国人観光客", "新しい実績値"] == "なし（前年度と同じ実績値による）"
+    assert table.loc["外国人観光客", "最新の実績値の年度"] == "H29"

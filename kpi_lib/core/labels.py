@@ -200,6 +200,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     # grade changes between two evaluation years (kpi changes)
     "col.grade_in": ("{year}の進捗", "Grade {year}"),
     "col.change": ("変化", "Change"),
+    "col.latest_actual": ("最新の実績値の年度", "Latest actual"),
+    "col.new_actual": ("新しい実績値", "New actual"),
+    "change.new_actual.True": ("あり", "yes"),
+    "change.new_actual.False": ("なし（前年度と同じ実績値による）", "none (the same actual as the year before)"),
     "change.improved": ("改善", "improved"),
     "change.worsened": ("悪化", "worsened"),
     "change.changed": ("変化", "changed"),

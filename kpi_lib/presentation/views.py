@@ -436,6 +436,8 @@ def show_changes(r: Report) -> None:
         c
         for c in table.columns
         if c
-        not in (text("col.project", lang), text("col.kind", lang), text("col.name", lang), text("col.change", lang))
+        not in {
+            text(f"col.{key}", lang) for key in ("project", "kind", "name", "change", "latest_actual", "new_actual")
+        }
     ]
     _display(head + _table(table, badge_columns=grade_columns, colours=r.colours))
