@@ -162,3 +162,17 @@ def test_a_comparison_says_no_new_actual_instead_of_a_change(dataset):
     table = change_table(changes.reset_index(), "ja").set_index("設定項目")
     assert table.loc["外国人観光客", "新しい実績値"] == "なし（前年度と同じ実績値による）"
     assert table.loc["外国人観光客", "最新の実績値の年度"] == "H29"
+
+
+def test_a_revised_target_is_said_raised_or_lowered_and_when_only_where_the_source_says():
+    import kpi_lib
+
+    # 道産木材の利用量: 490万m³ → 見直し後 447万m³; the source does not say when
+    timber = kpi_lib.indicator_commentary("timber_use", "H30", lang="ja")
+    assert "目標値は490万m³から447万m³に引き下げられています（見直しの時期は原資料に記載がありません）。" in timber
+    assert "見直し後の目標値（447万m³、令和元年度）を達成しています。" in timber
+    # 外国人観光客: 300万人 → 500万人, 「※H29に300万人から500万人に見直し」
+    visitors = kpi_lib.indicator_commentary("foreign_visitors", "H30", lang="en")
+    assert "The target was raised from 3 million persons to 5 million persons (revised in FY2017)." in visitors
+    # before H29 the revision was not known: no word of it
+    assert not any("raised" in s for s in kpi_lib.indicator_commentary("foreign_visitors", "H28", lang="en"))

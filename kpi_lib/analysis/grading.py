@@ -385,6 +385,9 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
             }
         )
     out = pd.DataFrame(rows)
+    if not out.empty:  # when a revised target was set, where the source says so (revisions.csv)
+        revised_in = dict(zip(dataset.revisions["indicator"], dataset.revisions["revised_in"]))
+        out["revised_in"] = [revised_in.get(i) for i in out["indicator"]]
     return _attach_published(out, dataset, year)
 
 

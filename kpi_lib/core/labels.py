@@ -293,6 +293,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.what.national": ("全国値（{reference}、{year}）", "the national value ({reference}, {year})"),
     "commentary.what.baseline": ("基準値（{reference}）", "the baseline ({reference})"),
     "commentary.what.target": ("目標値（{reference}、{year}）", "the target ({reference}, {year})"),
+    "commentary.what.revised_target": (
+        "見直し後の目標値（{reference}、{year}）",
+        "the revised target ({reference}, {year})",
+    ),
+    "commentary.revised_raised": (
+        "目標値は{original}から{revised}に引き上げられています（{when}）。",
+        "The target was raised from {original} to {revised} ({when}).",
+    ),
+    "commentary.revised_lowered": (
+        "目標値は{original}から{revised}に引き下げられています（{when}）。",
+        "The target was lowered from {original} to {revised} ({when}).",
+    ),
+    "commentary.revised_when": ("{year}に見直し", "revised in {year}"),
+    "commentary.revised_when_unknown": (
+        "見直しの時期は原資料に記載がありません",
+        "the source does not state when it was revised",
+    ),
     # schemes that grade against milestones.csv: the value for the actual's year, never "the target"
     "commentary.what.milestone": ("{year}の目安値（{reference}）", "the interim milestone for {year} ({reference})"),
     "commentary.what.expected_path": ("{year}の期待値（{reference}）", "the expected value for {year} ({reference})"),

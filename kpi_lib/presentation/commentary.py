@@ -93,6 +93,7 @@ def indicator_commentary(
                 total=_amount(total, d, r, lang),
             )
         )
+    out += _revision(r, lang)
     out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, lang)
     out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
@@ -112,6 +113,28 @@ def indicator_commentary(
     if r["national_provenance"] == "derived":
         out.append(_say("derived_national", lang))
     return out
+
+
+def _revision(r: dict, lang: str) -> list[str]:
+    """A revised target, raised or lowered, and when, where the source says (revisions.csv);
+    where it does not, that it does not, never a guessed year."""
+    if numbers.is_missing(r.get("revised_target")) or numbers.is_missing(r.get("target")):
+        return []
+    revised, original = float(r["revised_target"]), float(r["target"])
+    if revised == original:
+        return []
+    when = r.get("revised_in")
+    return [
+        _say(
+            "revised_raised" if revised > original else "revised_lowered",
+            lang,
+            original=_amount(original, r.get("target_decimals"), r, lang),
+            revised=_amount(revised, r.get("revised_target_decimals"), r, lang),
+            when=_say("revised_when", lang, year=_fy(when, lang))
+            if not numbers.is_missing(when)
+            else text("commentary.revised_when_unknown", lang),
+        )
+    ]
 
 
 def _gap_sentences(r: dict, lang: str) -> list[str]:
@@ -135,6 +158,8 @@ def _gap_sentences(r: dict, lang: str) -> list[str]:
             start=_fy(r["period_start"], lang),
             end=_fy(r["period_end"], lang),
         )
+    elif not numbers.is_missing(r.get("revised_target")):  # graded against the revised one: named so
+        what = _say("what.revised_target", lang, reference=ref_text, year=_fy(r["revised_target_year"], lang))
     else:
         what = _say("what.target", lang, reference=ref_text, year=_fy(r["target_year"], lang))
     if r["achieved"]:
