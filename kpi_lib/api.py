@@ -201,17 +201,17 @@ def indicator_commentary(
 
         kpi_lib.indicator_commentary("total_fertility_rate", "FY2018", lang="en")
     """
-    ds = _dataset(data_dir, dataset)
+    full = _dataset(data_dir, dataset)
     check_lang(lang)
-    fy = _year(ds, year)
-    ds = as_known_in(ds, fy)
+    fy = _year(full, year)
+    ds = as_known_in(full, fy)
     row = _row(ds, indicator_id, fy, project)
     previous = None
     if fy - 1 >= ds.years[0]:
         before = _row(ds, indicator_id, fy - 1, row["project"])
         previous = before | {"evaluation_year": fy - 1}
     graded = progress_table(ds)
-    findings = audit(ds, lang=lang)  # its arithmetic in the sentences' language
+    findings = audit(ds, lang=lang, full=full)  # its arithmetic in the sentences' language
     findings = findings[(findings["project"] == row["project"]) & (findings["indicator"] == indicator_id)]
     sentences = _commentary.indicator_commentary(row, graded, previous, findings, scheme_for(ds), lang)
     o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()

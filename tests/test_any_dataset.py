@@ -174,7 +174,7 @@ def test_override_shows_in_the_legend_and_commentary(five_grades):
     r = views.open_report(2017, "en", five_grades, project=1)
     row = r.results.set_index("indicator").loc["checkup_rate"].to_dict() | {"indicator": "checkup_rate"}
     sentences = commentary.indicator_commentary(row, r.graded, None, r.findings.iloc[0:0], r.scheme, "en")
-    assert "The grade is D: Below 95%." in sentences
+    assert "The grade is D: Below 95%, as kpi_lib computes it under the official rules." in sentences[-1]
 
 
 # --- colours, band lines -----------------------------------------------------------------------

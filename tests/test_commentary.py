@@ -57,7 +57,7 @@ def test_percent_differences_are_points(dataset):
 def test_published_disagreement_and_pace_of_the_cumulative_target(dataset):
     s = _sentences(dataset, "active_senior_trainees", "ja")
     assert (
-        "公表資料の平成30年度の進捗率（67.4%）は、再計算値（67.5%：7,086 ÷ 10,500 × 100 = 67.4857 → 67.5）と一致しません。"
+        "検算：公表資料の平成30年度の進捗率は67.4%で、本ツールの再計算値（67.5%：7,086 ÷ 10,500 × 100 = 67.4857 → 67.5）と一致しません。"
         in s
     )
     # H27–R1 is five years, four (80%) elapsed by H30: 7,086 ÷ (10,500 × 0.8 = 8,400) = 84.36% -> 84.4%

@@ -51,7 +51,9 @@ def test_the_index_counts_each_projects_grades_under_the_shared_badges(tmp_path,
         text("col.ungraded", "ja"),
     ]
     row = page.split('href="project_1.html"')[1].split("</tr>")[0]
-    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["0", "1", "5", "2", "0"]  # FY2018 (test_reports)
+    # FY2018, as the source prints it: A③ 4, B 2; the two grade cells lost in the extraction
+    # (住み続けたい A③, the unnamed KPI A②) computed and counted apart
+    assert re.findall(r'<td class="num">(.*?)</td>', row) == ["0", "1（うち算定1）", "5（うち算定1）", "2", "0"]
     overview = page.split('href="overview.html"')[1].split("</tr>")[0]
     assert f'<td colspan="{len(scheme.ranking) + 1}"></td>' in overview
     parsed = _parse(page)

@@ -144,8 +144,10 @@ def test_the_overview_counts_a_shared_indicator_once(dataset):
     assert len(res) == 22 and res["indicator"].nunique() == 21
     scheme = scheme_for(dataset)
     ja = commentary.project_commentary(res, None, scheme, "ja")
-    # H30 grades from the source's tables, the shared one once: A① 5, A② 2, A③ 8, B 6
-    assert ja[0] == "平成30年度の評価対象21指標のうち、A①が5、A②が2、A③が8、Bが6です。"
+    # H30 grades printed in the source's tables, the shared one once: A① 5, A② 1, A③ 7, B 6; the two
+    # project-1 rows whose grade cells were lost (住み続けたい, the unnamed KPI) are computed, A③ and
+    # A② (tests/test_official_first.py), and counted apart
+    assert ja[0] == "平成30年度の評価対象21指標のうち、A①が5、A②が2（うち算定1）、A③が8（うち算定1）、Bが6です。"
     worst = next(s for s in ja if s.startswith("Bの指標"))
     assert worst.count("道産食品輸出額") == 1 and "道産食品輸出額（プロジェクト3・4）" in worst
     shown = []

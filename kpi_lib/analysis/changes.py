@@ -30,6 +30,9 @@ COLUMNS = [
     "grade_to",
     "rate_from",
     "rate_to",
+    "latest_year_from",
+    "latest_year_to",
+    "new_actual",
     "change",
 ]
 
@@ -68,12 +71,23 @@ def compare_results(
 ) -> pd.DataFrame:
     """grade_changes for two evaluate() results a caller already has (the reports evaluate
     both years anyway)."""
+    # the grades and rates a report shows (the published ones where there are), and whether the
+    # later year brought a new actual at all: without one, a change is no news of the indicator
+    shown = {"grade_shown": "grade", "rate_shown": "progress_rate"}
+    before, after = (
+        f.drop(columns=list(shown.values())).rename(columns=shown) if "grade_shown" in f else f for f in (before, after)
+    )
     merged = after.merge(
-        before[["project", "indicator", "grade", "progress_rate"]], on=["project", "indicator"], suffixes=("", "_from")
+        before[["project", "indicator", "grade", "progress_rate", "latest_year"]],
+        on=["project", "indicator"],
+        suffixes=("", "_from"),
     )
     rows = []
     for r in merged.to_dict("records"):
         change = classify_change(scheme, r["grade_from"], r["grade"])
+        new_actual = not pd.isna(r["latest_year"]) and (
+            pd.isna(r["latest_year_from"]) or r["latest_year"] != r["latest_year_from"]
+        )
         if change == "unchanged" and not include_unchanged:
             continue
         rows.append(
@@ -91,6 +105,9 @@ def compare_results(
                 "grade_to": r["grade"],
                 "rate_from": r["progress_rate_from"],
                 "rate_to": r["progress_rate"],
+                "latest_year_from": r["latest_year_from"],
+                "latest_year_to": r["latest_year"],
+                "new_actual": new_actual,
                 "change": change,
             }
         )
@@ -125,6 +142,11 @@ def change_table(changes: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 text("col.grade_in", lang).format(year=short_label(r["from_year"], lang)): r["grade_from"],
                 text("col.grade_in", lang).format(year=short_label(r["to_year"], lang)): r["grade_to"],
                 text("col.change", lang): text(f"change.{r['change']}", lang),
+                # a grade that moved without a new actual (the source printed 未 or —): said so
+                text("col.latest_actual", lang): short_label(int(r["latest_year_to"]), lang)
+                if not pd.isna(r["latest_year_to"])
+                else "",
+                text("col.new_actual", lang): text(f"change.new_actual.{bool(r['new_actual'])}", lang),
             }
         )
     return pd.DataFrame(rows)

@@ -413,7 +413,9 @@ def evaluate(
     fiscal_year.parse_fiscal_year reads: 2018, "H30", "平成30年度", "FY2018" …).
 
     The grade uses the latest actual available up to `year`; an indicator with none has an
-    empty grade. Published figures sit beside the recomputed ones for comparison.
+    empty grade. Published figures sit beside the recomputed ones, and `rate_shown` /
+    `grade_shown` with `rate_source` / `grade_source` say which a report shows (the published
+    one where it exists).
     """
     year = parse_fiscal_year(year)
     scheme = scheme_for(dataset, scheme)
@@ -489,6 +491,9 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
             }
         )
     out = pd.DataFrame(rows)
+    if not out.empty:  # when a revised target was set, where the source says so (revisions.csv)
+        revised_in = dict(zip(dataset.revisions["indicator"], dataset.revisions["revised_in"]))
+        out["revised_in"] = [revised_in.get(i) for i in out["indicator"]]
     return _attach_published(out, dataset, year)
 
 
@@ -505,11 +510,20 @@ def _text(x) -> str:
 
 
 def _attach_published(out: pd.DataFrame, dataset, year: int) -> pd.DataFrame:
+    """The published rate and grade beside ours, and the figure a report shows with whose it is.
+
+    The official record first: where the source publishes a rate (for the latest actual's year)
+    or a grade (for the evaluation year), that is the one shown (`rate_shown`, `grade_shown`,
+    `*_source` = published); where it publishes none, ours under the official rules is shown
+    (`computed`); `missing` where there is neither. `published_grade_note` says why a grade
+    was not published: `not_given` (the source's cell is empty) or `not_published` (no grade
+    for the year at all).
+    """
     if out.empty:
         return out
     pr = dataset.published_rates.set_index(["project", "indicator", "year"]).to_dict("index")
     pg = dataset.published_grades.set_index(["project", "indicator", "year"]).to_dict("index")
-    rates, rate_states, grades = [], [], []
+    rates, rate_states, grades, grade_notes = [], [], [], []
     for r in out.itertuples():
         key = (r.project, r.indicator, r.latest_year)
         if r.latest_year is not None and key in pr:
@@ -520,7 +534,17 @@ def _attach_published(out: pd.DataFrame, dataset, year: int) -> pd.DataFrame:
             rate_states.append(numbers.BLANK)
         gkey = (r.project, r.indicator, year)
         grades.append(_text(pg[gkey]["grade"]) if gkey in pg else "")
+        grade_notes.append("" if grades[-1] else "not_given" if gkey in pg else "not_published")
     out["published_rate"] = rates
     out["published_rate_state"] = rate_states
     out["published_grade"] = grades
+    rate_published = out["published_rate_state"] != numbers.BLANK
+    out["rate_shown"] = pd.to_numeric(out["published_rate"].where(rate_published, out["progress_rate"]))
+    out["rate_source"] = np.where(
+        rate_published, "published", np.where(out["progress_rate"].isna(), "missing", "computed")
+    )
+    grade_published = out["published_grade"] != ""
+    out["grade_shown"] = out["published_grade"].where(grade_published, out["grade"])
+    out["grade_source"] = np.where(grade_published, "published", np.where(out["grade"] == "", "missing", "computed"))
+    out["published_grade_note"] = np.where(grade_published, "", grade_notes)
     return out

@@ -36,6 +36,20 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.actual": ("実績値", "Actual"),
     "col.progress_rate": ("進捗率", "Progress rate"),
     "col.grade": ("進捗", "Grade"),
+    # whose the shown figures are (tables.basis_text), and kpi_lib's check where it differs
+    "col.basis": ("出典", "Whose figures"),
+    "col.check": (
+        "検算（本ツールの再計算。公表値と異なる場合のみ）",
+        "Check: kpi_lib's recomputation (only where it differs)",
+    ),
+    "basis.published": ("公表値", "Published"),
+    "badge.computed": ("算定", "computed"),
+    "count.with_computed": ("{n}（うち算定{computed}）", "{n} ({computed} computed)"),
+    "basis.computed": ("公式の基準により本ツールが算定", "Computed by kpi_lib under the official rules"),
+    "basis.missing": ("なし", "none"),
+    "basis.why.not_given": ("（原資料に記載なし）", " (not given in the source)"),
+    "basis.why.not_published": ("（当該年度の公表なし）", " (none published for the year)"),
+    "basis.rate_and_grade": ("進捗率：{rate}、進捗：{grade}", "Rate: {rate}; grade: {grade}"),
     "col.published_rate": ("公表進捗率", "Published rate"),
     "col.published_grade": ("公表進捗", "Published grade"),
     "col.year": ("年度", "Year"),
@@ -68,6 +82,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "chart.heatmap_carried": (
         "* その年度の実績値がないため、それ以前の実績値による進捗（評価年度の評価と同じ扱い）",
         "* No actual for that year: the grade stands on the latest earlier actual (as the evaluation grades it)",
+    ),
+    "chart.heatmap_computed": (
+        "† 公表された進捗がないため、公式の基準により本ツールが算定した進捗",
+        "† No published grade: computed by kpi_lib under the official rules",
     ),
     "chart.actual_year": ("実績値の年度", "Year of the actual"),
     "chart.grade_counts": ("プロジェクト別の進捗区分", "Grades by project"),
@@ -103,8 +121,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "index.projects": ("プロジェクト別の報告", "Reports by project"),
     "index.all_pdf": ("全報告をまとめたPDF（A4）", "All reports in one PDF (A4)"),
     "index.counts_note": (
-        "進捗区分ごとの指標数（再計算値）。",
-        "Number of indicators per grade (recomputed).",
+        "進捗区分ごとの指標数。公表された進捗によるもので、「算定」は公表された進捗がないため公式の基準により本ツールが算定した数です。",
+        'Number of indicators per grade: the published grades; "computed" counts grades none was published for, '
+        "which kpi_lib computed under the official rules.",
     ),
     "col.ungraded": ("評価なし", "Not graded"),
     "provenance.derived": (
@@ -190,6 +209,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     # grade changes between two evaluation years (kpi changes)
     "col.grade_in": ("{year}の進捗", "Grade {year}"),
     "col.change": ("変化", "Change"),
+    "col.latest_actual": ("最新の実績値の年度", "Latest actual"),
+    "col.new_actual": ("新しい実績値", "New actual"),
+    "change.new_actual.True": ("あり", "yes"),
+    "change.new_actual.False": ("なし（前年度と同じ実績値による）", "none (the same actual as the year before)"),
     "change.improved": ("改善", "improved"),
     "change.worsened": ("悪化", "worsened"),
     "change.changed": ("変化", "changed"),
@@ -258,8 +281,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "commentary.points": ("{number}ポイント", "{number} percentage points"),
     "commentary.published_rate": (
-        "公表資料の{year}の進捗率（{published}%）は、再計算値（{recomputed}%：{arithmetic}）と一致しません。",
-        "The published {year} progress rate ({published}%) differs from the recomputed {recomputed}% ({arithmetic}).",
+        "検算：公表資料の{year}の進捗率は{published}%で、本ツールの再計算値（{recomputed}%：{arithmetic}）と一致しません。",
+        "Check: the published {year} progress rate is {published}%; kpi_lib's recomputation gives {recomputed}% ({arithmetic}).",
+    ),
+    "commentary.published_rate_later_revision": (
+        "検算：公表資料の{year}の進捗率は{published}%です。{arithmetic}。この報告は{year}に有効だった目標値で評価しており、本ツールの算定は{recomputed}%です。",
+        "Check: the published {year} progress rate is {published}%; {arithmetic}. This report grades against the "
+        "target in force in {year}, which gives {recomputed}%.",
     ),
     "commentary.published_grade": (
         "公表資料の{year}の進捗（{published}）は、凡例による再判定（{recomputed}）と一致しません。",
@@ -274,6 +302,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.what.national": ("全国値（{reference}、{year}）", "the national value ({reference}, {year})"),
     "commentary.what.baseline": ("基準値（{reference}）", "the baseline ({reference})"),
     "commentary.what.target": ("目標値（{reference}、{year}）", "the target ({reference}, {year})"),
+    "commentary.what.revised_target": (
+        "見直し後の目標値（{reference}、{year}）",
+        "the revised target ({reference}, {year})",
+    ),
+    "commentary.revised_raised": (
+        "目標値は{original}から{revised}に引き上げられています（{when}）。",
+        "The target was raised from {original} to {revised} ({when}).",
+    ),
+    "commentary.revised_lowered": (
+        "目標値は{original}から{revised}に引き下げられています（{when}）。",
+        "The target was lowered from {original} to {revised} ({when}).",
+    ),
+    "commentary.revised_when": ("{year}に見直し", "revised in {year}"),
+    "commentary.revised_when_unknown": (
+        "見直しの時期は原資料に記載がありません",
+        "the source does not state when it was revised",
+    ),
     # schemes that grade against milestones.csv: the value for the actual's year, never "the target"
     "commentary.what.milestone": ("{year}の目安値（{reference}）", "the interim milestone for {year} ({reference})"),
     "commentary.what.expected_path": ("{year}の期待値（{reference}）", "the expected value for {year} ({reference})"),
@@ -316,12 +361,36 @@ _LABELS: dict[str, tuple[str, str]] = {
         "The actual of the target year ({year}) is not yet available.",
     ),
     "commentary.grade": ("進捗は{grade}（{label}）です。", "The grade is {grade}: {label}."),
+    "commentary.grade_computed": (
+        "進捗は{grade}（{label}）で、公式の基準により本ツールが算定したものです。",
+        "The grade is {grade}: {label}, as kpi_lib computes it under the official rules.",
+    ),
+    "commentary.computed_because.not_given": (
+        "原資料にはこの年度の進捗が記載されていません。",
+        "The source does not give this year's grade.",
+    ),
+    "commentary.computed_because.not_published": (
+        "この年度の進捗は公表されていません。",
+        "No grade was published for this year.",
+    ),
+    "commentary.gap_no_points": ("{what}まであと{gap}です。", "It is {gap} short of {what}."),
     "commentary.grade_unchanged": ("{year}の評価（{old}）から変わっていません。", "Unchanged from {year} ({old})."),
     "commentary.grade_improved": ("{year}の評価（{old}）から改善しました。", "It improved from {old} in {year}."),
     "commentary.grade_fell": ("{year}の評価（{old}）から低下しました。", "It fell from {old} in {year}."),
     "commentary.grade_changed": ("{year}の評価（{old}）から変化しました。", "It changed from {old} in {year}."),
     "commentary.sentence_gap": ("", " "),  # between two sentences in one item
     "commentary.count": ("{grade}が{n}", "{n} {grade}"),
+    "commentary.count_computed": ("{grade}が{n}（うち算定{computed}）", "{n} {grade} ({computed} of them computed)"),
+    "commentary.computed_some": (
+        "「算定」の{n}指標は公表された進捗がないため（{why}）、公式の基準により本ツールが算定した進捗です。",
+        "The {n} computed grades are not published ({why}): kpi_lib computed them under the official rules.",
+    ),
+    "commentary.computed_all": (
+        "いずれの進捗も公表されていないため（{why}）、公式の基準により本ツールが算定した進捗です。",
+        "None of these grades is published ({why}): kpi_lib computed them all under the official rules.",
+    ),
+    "commentary.computed_why.not_given": ("原資料に記載なし{n}指標", "{n} not given in the source"),
+    "commentary.computed_why.not_published": ("当該年度の公表なし{n}指標", "{n} with none published for the year"),
     "commentary.counts_separator": ("、", ", "),
     "commentary.names_separator": ("、", "; "),
     "commentary.project_counts": (
@@ -419,6 +488,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "is unchanged).",
     ),
     # the arithmetic column of kpi audit (audit.py)
+    "audit.later_revision": (
+        "公表資料は{revised_in}に見直した目標値（{revised}）に対して計算しています：{arithmetic}",
+        "the publication computed it against the target revised in {revised_in} ({revised}): {arithmetic}",
+    ),
     "audit.national_value": ("（{year}年度の全国値）", " (national value {year})"),
     "audit.baseline": ("（基準値）", " (baseline)"),
     "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),

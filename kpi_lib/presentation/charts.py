@@ -292,24 +292,36 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
 
 
 def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
-    """Stacked bars: how many indicators of each project have each grade."""
-    graded = results[results["grade"] != ""]
-    counts = graded.groupby(["project", "grade"]).size().reset_index(name="count")
+    """Stacked bars: how many indicators of each project have each grade, the grades shown (the
+    published ones, and kpi_lib's where none is published, paler and named so in the legend)."""
+    graded = results[results["grade_shown"] != ""].drop(columns="grade").rename(columns={"grade_shown": "grade"})
+    counts = graded.groupby(["project", "grade", "grade_source"]).size().reset_index(name="count")
     counts["project_label"] = [f"{text('col.project', lang)} {p}" for p in counts["project"]]
-    counts["order"] = counts["grade"].map({g: i for i, g in enumerate(graded_order(scheme))})
+    counts["order"] = counts["grade"].map({g: i for i, g in enumerate(graded_order(scheme))}) * 2 + (
+        counts["grade_source"] == "computed"
+    )
+    counts["source_label"] = [text(f"basis.{s}", lang) for s in counts["grade_source"]]
     count_title = text("chart.count", lang)
+    sources = [text(f"basis.{s}", lang) for s in ("published", "computed") if s in set(counts["grade_source"])]
     base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
     bars = base.mark_bar(stroke="#333333", strokeWidth=0.5).encode(
         x=alt.X("count:Q", title=count_title, stack="zero"),
         color=_grade_colour(scheme, lang),
+        opacity=alt.Opacity(
+            "source_label:N",
+            title=text("col.basis", lang),
+            # paler where computed, beside published ones; full where every grade is of one kind
+            scale=alt.Scale(domain=sources, range=[1.0, 0.45][: len(sources)]),
+        ),
         tooltip=[
             alt.Tooltip("project_label:N", title=text("col.project", lang)),
             alt.Tooltip("grade:N", title=text("col.grade", lang)),
+            alt.Tooltip("source_label:N", title=text("col.basis", lang)),
             alt.Tooltip("count:Q", title=count_title),
         ],
     )
     labels = base.mark_text(dx=-8, align="right", fontSize=11).encode(
-        x=alt.X("count:Q", stack="zero"), detail=alt.Detail("grade:N"), text=alt.Text("grade:N")
+        x=alt.X("count:Q", stack="zero"), detail=alt.Detail("order:Q"), text=alt.Text("grade:N")
     )
     return _layered(
         bars,
@@ -321,10 +333,16 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
     )
 
 
-def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> pd.DataFrame:
+def heatmap_frame(
+    graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja", dataset=None
+) -> pd.DataFrame:
     """One cell per indicator and year up to the evaluation year: the grade and rate of that
     year's actual, or, where the year has none, the grade standing on the latest earlier actual
-    (marked with *, as evaluate() grades it); no cell before an indicator's first actual."""
+    (marked with *, as evaluate() grades it); no cell before an indicator's first actual.
+
+    With the `dataset`, the official record first: a published rate (for the actual's year) and
+    grade (for the cell's year) are shown where there are; a grade kpi_lib computed because
+    none is published is marked with †."""
     order = results.drop_duplicates("indicator")
     projects = results.groupby("indicator", sort=False)["project"].agg(list)
     separator = text("report.projects_separator", lang)
@@ -341,6 +359,14 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
     last_year = int(results["evaluation_year"].max()) if len(results) else int(g["year"].max())
     first_year = int(g["year"].min()) if len(g) else last_year
     text_colours = {grade: fg for grade, (_, fg) in grade_colours(scheme).items()}
+    published_rates, published_grades = {}, {}
+    if dataset is not None:
+        pr = dataset.published_rates
+        pr = pr[pr["progress_rate_state"] == numbers.VALUE]
+        published_rates = dict(zip(zip(pr["indicator"], pr["year"]), pr["progress_rate"]))
+        pg = dataset.published_grades
+        pg = pg[pg["grade"].fillna("") != ""]
+        published_grades = dict(zip(zip(pg["indicator"], pg["year"]), pg["grade"]))
     by_indicator = {i: rows.set_index("year") for i, rows in g.groupby("indicator", sort=False)}
     rows = []
     for indicator, name in names.items():
@@ -352,21 +378,28 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
             if earlier.empty:
                 continue
             cell = earlier.iloc[-1]
-            carried = int(earlier.index[-1]) != year
-            rate = format_rate(cell["progress_rate"], scheme.decimals)
+            actual_year = int(earlier.index[-1])
+            carried = actual_year != year
+            value = float(published_rates.get((indicator, actual_year), cell["progress_rate"]))
+            grade = published_grades.get((indicator, year), cell["grade"])
+            computed = dataset is not None and (indicator, year) not in published_grades
+            mark = ("*" if carried else "") + ("†" if computed else "")
+            rate = format_rate(value, scheme.decimals)
             rows.append(
                 {
                     "name": name,
                     "year_label": short_label(year, lang),
-                    "progress_rate": float(cell["progress_rate"]),
-                    "grade": cell["grade"],
-                    # the grade by its symbol as well as its colour; * where it stands on an earlier actual
-                    "label": f"{cell['grade']}*" if carried else f"{cell['grade']} {rate}",
+                    "progress_rate": value,
+                    "grade": grade,
+                    # the grade by its symbol as well as its colour; * where it stands on an earlier
+                    # actual, † where kpi_lib computed it (none published)
+                    "label": f"{grade}{mark}" if carried else f"{grade}{mark} {rate}",
                     "rate_text": rate,
                     "actual_year": short_label(int(earlier.index[-1]), lang),
                     "carried": carried,
                     # black or white, whichever contrasts more with the grade's colour (style.text_colour)
-                    "text_colour": text_colours.get(cell["grade"], "#000000"),
+                    "text_colour": text_colours.get(grade, "#000000"),
+                    "computed": computed,
                 }
             )
     columns = [
@@ -379,6 +412,7 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
         "actual_year",
         "carried",
         "text_colour",
+        "computed",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     frame.attrs["names"] = list(names.values())
@@ -386,10 +420,13 @@ def heatmap_frame(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
     return frame
 
 
-def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
+def heatmap_chart(
+    graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, lang: str = "ja", dataset=None
+) -> alt.LayerChart:
     """Indicator × year grades and progress rates (each project's indicators in table order; an
-    indicator of several projects once, named with its projects)."""
-    frame = heatmap_frame(graded, results, scheme, lang)
+    indicator of several projects once, named with its projects); the published figures first
+    where the `dataset` is given (heatmap_frame)."""
+    frame = heatmap_frame(graded, results, scheme, lang, dataset)
     names, year_domain = frame.attrs["names"], frame.attrs["years"]
     base = alt.Chart().encode(
         x=alt.X(
@@ -413,13 +450,16 @@ def heatmap_chart(graded: pd.DataFrame, results: pd.DataFrame, scheme: Scheme, l
     labels = base.mark_text(fontSize=10).encode(
         text=alt.Text("label:N"), color=alt.Color("text_colour:N", scale=None, legend=None)
     )
+    notes = [text("chart.heatmap_carried", lang)] if frame["carried"].any() else []
+    if frame["computed"].any():
+        notes.append(text("chart.heatmap_computed", lang))
     title = alt.Title(text("chart.heatmap", lang))
-    if frame["carried"].any():
-        title = alt.Title(text("chart.heatmap", lang), subtitle=text("chart.heatmap_carried", lang))
+    if notes:
+        title = alt.Title(text("chart.heatmap", lang), subtitle=notes if len(notes) > 1 else notes[0])
     return _layered(
         cells,
         labels,
-        data=frame.drop(columns=["carried"]),
+        data=frame.drop(columns=["carried", "computed"]),
         width=90 * len(year_domain),
         height=22 * len(names),
         title=title,

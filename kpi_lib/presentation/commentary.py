@@ -117,10 +117,13 @@ def indicator_commentary(
                 total=_amount(total, d, r, lang),
             )
         )
+    out += _revision(r, lang)
     out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, scheme, lang)
     out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
         key = "published_rate" if f.figure == "progress_rate" else "published_grade"
+        if getattr(f, "reason", "") == "later_revision":
+            key = "published_rate_later_revision"
         out.append(
             _say(
                 key,
@@ -134,6 +137,28 @@ def indicator_commentary(
     if r["national_provenance"] == "derived":
         out.append(_say("derived_national", lang))
     return out
+
+
+def _revision(r: dict, lang: str) -> list[str]:
+    """A revised target, raised or lowered, and when, where the source says (revisions.csv);
+    where it does not, that it does not, never a guessed year."""
+    if numbers.is_missing(r.get("revised_target")) or numbers.is_missing(r.get("target")):
+        return []
+    revised, original = float(r["revised_target"]), float(r["target"])
+    if revised == original:
+        return []
+    when = r.get("revised_in")
+    return [
+        _say(
+            "revised_raised" if revised > original else "revised_lowered",
+            lang,
+            original=_amount(original, r.get("target_decimals"), r, lang),
+            revised=_amount(revised, r.get("revised_target_decimals"), r, lang),
+            when=_say("revised_when", lang, year=_fy(when, lang))
+            if not numbers.is_missing(when)
+            else text("commentary.revised_when_unknown", lang),
+        )
+    ]
 
 
 def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
@@ -157,15 +182,22 @@ def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
             start=_fy(r["period_start"], lang),
             end=_fy(r["period_end"], lang),
         )
+    elif not numbers.is_missing(r.get("revised_target")):  # graded against the revised one: named so
+        what = _say("what.revised_target", lang, reference=ref_text, year=_fy(r["revised_target_year"], lang))
     else:
         what = _say("what.target", lang, reference=ref_text, year=_fy(r["target_year"], lang))
     if r["achieved"]:
         return [_say("reached", lang, what=what)]
     gap = abs(float(ref) - float(measured))
-    points = _points(r["progress_rate"], scheme)
+    rate = r["progress_rate"]
+    points = _points(rate, scheme)
     out = []
     if kind == "above_baseline" and round(gap, 9) == 0:
         out.append(_say("no_increase", lang, what=what))
+    elif _differs(rate, r.get("rate_shown", rate)):
+        # the rate shown is the published one: points from ours would contradict it (the check
+        # sentence below gives both)
+        out.append(_say("gap_no_points", lang, what=what, gap=_difference(gap, d, r, lang)))
     else:
         out.append(
             _say("gap" if points else "gap_only", lang, what=what, gap=_difference(gap, d, r, lang), points=points)
@@ -194,6 +226,12 @@ def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
     return out
 
 
+def _differs(a, b) -> bool:
+    if numbers.is_missing(a) or numbers.is_missing(b):
+        return numbers.is_missing(a) != numbers.is_missing(b)
+    return round(float(a) - float(b), 6) != 0
+
+
 def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
     """Where the scheme grades against the year's milestone (目安値) or expected value (期待値):
     the gap to that value, named as what it is and with its own year, never as the target."""
@@ -213,12 +251,19 @@ def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
 
 
 def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -> str:
-    grade = r["grade"]
+    # the grade shown (the published one where there is one); ours is said to be ours
+    shown = r.get("grade_shown", r["grade"])
+    grade = shown if shown else r["grade"]
     band = scheme.for_indicator(r["indicator"]).band(grade)
-    now = _say("grade", lang, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
-    if previous is None or not previous.get("grade"):
+    key = "grade_computed" if r.get("grade_source") == "computed" else "grade"
+    now = _say(key, lang, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
+    if key == "grade_computed":
+        now += text("commentary.sentence_gap", lang) + text(
+            f"commentary.computed_because.{r['published_grade_note']}", lang
+        )
+    if previous is None or not previous.get("grade_shown", previous.get("grade")):
         return now
-    old = previous["grade"]
+    old = previous.get("grade_shown", previous.get("grade"))
     move = scheme.compare(old, grade)
     key = (
         ("grade_unchanged" if old == grade else "grade_changed")
@@ -243,10 +288,19 @@ def project_commentary(
     # an indicator shared by several projects counts once and is named once, with its projects
     memberships = results.groupby("indicator", sort=False)["project"].agg(list)
     results = results.drop_duplicates("indicator")
-    counts = results["grade"].value_counts()
+    # the official record first: the published grades, and ours only where none is published,
+    # counted apart so a computed grade never passes for a published one
+    counts = results["grade_shown"].value_counts()
+    computed = results.loc[results["grade_source"] == "computed", "grade_shown"].value_counts()
+    all_computed = len(computed) and computed.sum() == counts.sum()
     order = [g for g in scheme.ranking if counts.get(g, 0)]
-    parts = [_say("count", lang, grade=g, n=counts[g]) for g in order]
-    ungraded = int((results["grade"] == "").sum())
+    parts = [
+        _say("count_computed", lang, grade=g, n=counts[g], computed=computed[g])
+        if computed.get(g, 0) and not all_computed
+        else _say("count", lang, grade=g, n=counts[g])
+        for g in order
+    ]
+    ungraded = int((results["grade_shown"] == "").sum())
     names_separator = text("commentary.names_separator", lang)
     if not parts:  # nothing graded yet: said so, not an empty list of counts
         return [_say("project_counts_none", lang, year=_fy(year, lang), n=len(results))]
@@ -260,20 +314,26 @@ def project_commentary(
         )
     ]
     # data age: a grade for the year may rest on an older actual (none yet, or not measured)
-    older = results[(results["grade"] != "") & (results["latest_year"].astype(float) < year)]
+    older = results[(results["grade_shown"] != "") & (results["latest_year"].astype(float) < year)]
     if len(older):
         by_year = older["latest_year"].astype(int).value_counts().sort_index(ascending=False)
         years = text("commentary.counts_separator", lang).join(
             _say("older_actual_year", lang, year=_fy(y, lang), n=n) for y, n in by_year.items()
         )
         out.append(_say("older_actuals", lang, n=len(older), year=_fy(year, lang), years=years))
+    if len(computed):
+        why = results.loc[results["grade_source"] == "computed", "published_grade_note"].value_counts()
+        reasons = text("commentary.counts_separator", lang).join(
+            _say(f"computed_why.{note}", lang, n=why[note]) for note in ("not_given", "not_published") if why.get(note)
+        )
+        out.append(_say("computed_all" if all_computed else "computed_some", lang, n=computed.sum(), why=reasons))
     if ungraded:
         out.append(_say("ungraded", lang, n=ungraded))
     if scheme.ranking:
         worst = scheme.ranking[-1]
         names = [
             _with_projects(indicator_name(r, lang), memberships[r["indicator"]], lang)
-            for r in results[results["grade"] == worst].to_dict("records")
+            for r in results[results["grade_shown"] == worst].to_dict("records")
         ]
         if names:
             out.append(_say("worst", lang, grade=worst, names=names_separator.join(names)))

@@ -81,14 +81,20 @@ def grade_colours(scheme) -> dict[str, tuple[str, str]]:
     return {g: (OKABE_ITO[p], text_colour(OKABE_ITO[p])) for g, p in zip(grades, picks)}
 
 
-def grade_badge(grade: str, colours: dict[str, tuple[str, str]]) -> str:
+def grade_badge(grade: str, colours: dict[str, tuple[str, str]], computed: str = "") -> str:
     """A grade as its symbol on its colour (`colours`: grade_colours of the scheme), as HTML: the
-    one badge of the report pages and the index page."""
+    one badge of the report pages and the index page.
+
+    `computed`: where the grade is not published but computed by kpi_lib, the words saying so;
+    the badge then gets a dashed outline and those words after it, so it never passes for a
+    published grade."""
     bg, fg = colours.get(grade, NO_GRADE_COLOURS)
-    return (
-        f'<span class="kpi-grade" style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;'
-        f'font-weight:bold;white-space:nowrap">{html.escape(grade or "—")}</span>'
+    outline = "outline:2px dashed #333333;outline-offset:1px;" if computed else ""
+    badge = (
+        f'<span class="kpi-grade{" kpi-grade-computed" if computed else ""}" style="background:{bg};color:{fg};'
+        f'padding:1px 6px;border-radius:3px;{outline}font-weight:bold;white-space:nowrap">{html.escape(grade or "—")}</span>'
     )
+    return badge + (f' <span class="kpi-computed-note">{html.escape(computed)}</span>' if computed else "")
 
 
 # Fonts: charts are laid out with IPAexGothic (vendored in kpi_lib/presentation/ipaexfont and embedded in each

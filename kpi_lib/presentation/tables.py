@@ -100,13 +100,44 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                     "col.revised_target", lang
                 ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
                 text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
-                text("col.progress_rate", lang): format_rate(r["progress_rate"], rate_decimals(r)),
-                text("col.grade", lang): r["grade"],
-                text("col.published_rate", lang): format_rate(r["published_rate"], rate_decimals(r)),
-                text("col.published_grade", lang): r["published_grade"],
+                # the official record first: the published figure where there is one
+                text("col.progress_rate", lang): format_rate(r["rate_shown"], rate_decimals(r)),
+                text("col.grade", lang): r["grade_shown"],
+                text("col.basis", lang): basis_text(r, lang),
+                text("col.check", lang): check_text(r, lang),
             }
         )
     return pd.DataFrame(rows)
+
+
+def basis_text(row, lang: str = "ja") -> str:
+    """Whose the shown rate and grade are: published, or computed by kpi_lib under the official
+    rules (and why: the source's cell is empty, or nothing was published for the year)."""
+    rate, grade = row["rate_source"], row["grade_source"]
+    why = "" if grade != "computed" else text(f"basis.why.{row['published_grade_note']}", lang)
+    if rate == grade == "published":
+        return text("basis.published", lang)
+    if grade == "missing":
+        return text("basis.published", lang) if rate == "published" else ""
+    if rate == grade or rate == "missing":
+        return text("basis.computed", lang) + why
+    return text("basis.rate_and_grade", lang).format(
+        rate=text(f"basis.{rate}", lang), grade=text(f"basis.{grade}", lang) + why
+    )
+
+
+def check_text(row, lang: str = "ja") -> str:
+    """kpi_lib's recomputation where it differs from the published figure shown; empty where it
+    agrees (or where the shown figure is ours already)."""
+    parts = []
+    ours = row["progress_rate"]
+    if row["rate_source"] == "published" and not numbers.is_missing(ours):
+        shown = row["rate_shown"]
+        if numbers.is_missing(shown) or round(float(ours) - float(shown), 6) != 0:
+            parts.append(format_rate(ours, rate_decimals(row)))
+    if row["grade_source"] == "published" and row["grade"] != row["grade_shown"]:
+        parts.append(row["grade"] or text("state.no_actual", lang))
+    return " ".join(parts)
 
 
 # The columns of the machine-readable grade table, in order: `kpi grades --format csv|json` and
@@ -140,6 +171,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "grade": ("text", "grade recomputed under the scheme (A① A② A③ B …); empty without an actual"),
     "published_rate": ("number", "progress rate as the source publishes it; empty where it gives none"),
     "published_grade": ("text", "grade as the source publishes it for the evaluation year"),
+    "rate_shown": ("number", "the rate a report shows: the published one where there is one, else ours"),
+    "rate_source": (
+        "text",
+        "whose rate_shown is: published, computed (by kpi_lib under the official rules) or missing",
+    ),
+    "grade_shown": ("text", "the grade a report shows: the published one where there is one, else ours"),
+    "grade_source": (
+        "text",
+        "whose grade_shown is: published, computed (by kpi_lib under the official rules) or missing",
+    ),
     "observed_cagr": ("number", "our analysis: compound annual growth from the base to the latest actual"),
     "required_cagr": ("number", "our analysis: compound annual growth needed from the base to the target"),
     "cagr_ratio": ("number", "our analysis: observed ÷ required growth, signed by direction (sdg-build)"),
@@ -193,6 +234,27 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 "grade": r["grade"],
                 "published_rate": rate_number(r["published_rate"], rate_decimals(r)),
                 "published_grade": r["published_grade"],
+                "rate_shown": "" if numbers.is_missing(r["rate_shown"]) else f"{r['rate_shown']:.1f}",
+                "rate_source": r["rate_source"],
+                "grade_shown": r["grade_shown"],
+                "grade_source": r["grade_source"],
             }
         )
     return pd.DataFrame(rows)
+
+
+def grade_count_cells(results: pd.DataFrame, ranking, lang: str = "ja") -> dict[int, list[str]]:
+    """Per project, the number of indicators with each grade shown (in `ranking` order), then the
+    number without a grade: published and computed kept apart ("5（うち算定1）")."""
+    out = {}
+    for project, rows in results.groupby("project", sort=True):
+        cells = []
+        for g in ranking:
+            mine = rows[rows["grade_shown"] == g]
+            computed = int((mine["grade_source"] == "computed").sum())
+            cells.append(
+                text("count.with_computed", lang).format(n=len(mine), computed=computed) if computed else str(len(mine))
+            )
+        cells.append(str(int((rows["grade_shown"] == "").sum())))
+        out[int(project)] = cells
+    return out

@@ -60,9 +60,9 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
     check_lang(lang)
     # every section is made from what was known for the year: the report for a year is the same
     # whether or not the data holds later years (apart from the data digest it names)
-    dataset = load_dataset(data_dir)
-    fy = check_year(dataset, year)
-    dataset = as_known_in(dataset, fy)
+    full = load_dataset(data_dir)
+    fy = check_year(full, year)
+    dataset = as_known_in(full, fy)
     projects = tuple(dataset.project_numbers) if project is None else (check_project(dataset, project),)
     has_previous = fy - 1 >= dataset.years[0]
     scheme = scheme_for(dataset)
@@ -79,7 +79,7 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
         previous,
         changes,
         progress_table(dataset, scheme),
-        audit(dataset, scheme, lang),
+        audit(dataset, scheme, lang, full=full),  # full: rates the publication computed on a later revision
         outlook(dataset, fy, scheme).set_index("indicator"),
     )
 
@@ -126,14 +126,16 @@ def _list(items: list[str], cls: str = "") -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
 
-def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table", colours=None) -> str:
+def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table", colours=None, computed=None) -> str:
+    """`computed`: per row, the words marking its grade (col.grade) as computed, or ""."""
     head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
     body = []
-    for row in frame.itertuples(index=False):
+    for i, row in enumerate(frame.itertuples(index=False)):
         cells = []
         for col, value in zip(frame.columns, row):
+            mark = computed[i] if computed is not None and col == badge_columns[0] else ""
             cells.append(
-                f"<td>{grade_badge(value, colours or {}) if col in badge_columns and value else _e(value)}</td>"
+                f"<td>{grade_badge(value, colours or {}, mark) if col in badge_columns and value else _e(value)}</td>"
             )
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
@@ -202,9 +204,14 @@ def _grade_table(r: Report, results: pd.DataFrame) -> pd.DataFrame:
             text(f"col.{r.scheme.reference}", lang),
             [tables.reference_text(row, lang) for row in results.to_dict("records")],
         )
-    if not r.has_published:
-        table = table.drop(columns=[text("col.published_rate", lang), text("col.published_grade", lang)])
+    if not r.has_published:  # nothing to check against: every figure is ours (the basis column says so)
+        table = table.drop(columns=[text("col.check", lang)])
     return table
+
+
+def _computed_marks(results: pd.DataFrame, lang: str) -> list[str]:
+    """Per row, the words that mark a grade kpi_lib computed (none published), or ""."""
+    return [text("badge.computed", lang) if s == "computed" else "" for s in results["grade_source"]]
 
 
 def show_grade_summary(r: Report) -> None:
@@ -216,7 +223,10 @@ def show_grade_summary(r: Report) -> None:
     _display(
         f"<h2>{_e(text('report.summary', r.lang))}</h2>"
         + _table(
-            table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
+            table,
+            badge_columns=(text("col.grade", r.lang),),
+            colours=r.colours,
+            computed=_computed_marks(r.results, r.lang),
         )
         + f'<p class="kpi-note kpi-analysis-note">{_e(text("outlook.method", r.lang))}</p>'
     )
@@ -234,11 +244,13 @@ def show_indicators(r: Report) -> None:
     for row in r.results.to_dict("records"):
         name = formatting.indicator_name(row, r.lang)
         kind = text(f"kind.{row['kind']}", r.lang)
-        grade = row["grade"]
-        rate = formatting.format_rate(row["progress_rate"], r.scheme.decimals)
+        # the official record first: the published grade and rate where there are, ours marked as computed
+        grade = row["grade_shown"]
+        rate = formatting.format_rate(row["rate_shown"], r.scheme.decimals)
+        mark = text("badge.computed", r.lang) if row["grade_source"] == "computed" else ""
         colon = "：" if r.lang == "ja" else ": "
         _display(
-            f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade, r.colours) if grade else ""} '
+            f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade, r.colours, mark) if grade else ""} '
             f'<span class="kpi-rate">{_e(rate)}</span></h3>'
         )
         o = r.outlook.loc[row["indicator"]].to_dict()
@@ -366,20 +378,24 @@ def show_overview_header(r: Report) -> None:
 
 def show_grade_counts(r: Report) -> None:
     lang = r.lang
-    graded = r.results[r.results["grade"] != ""]
+    graded = r.results[r.results["grade_shown"] != ""]
     if graded.empty:  # no actual up to the year yet: no chart of nothing
         _display(f"<p>{_e(text('report.no_grades', lang).format(year=fiscal_year_label(r.year, lang)))}</p>")
         return
-    counts = pd.crosstab(graded["project"], graded["grade"]).reindex(columns=list(r.scheme.ranking), fill_value=0)
-    counts = counts.loc[:, counts.sum() > 0]
-    counts.index = [f"{text('col.project', lang)} {p}" for p in counts.index]
-    table = counts.rename_axis(index=text("col.project", lang), columns=None).reset_index()
+    # the grades shown: published ones, and kpi_lib's where none is published, counted apart
+    cells = tables.grade_count_cells(r.results, r.scheme.ranking, lang)
+    table = pd.DataFrame(
+        [[f"{text('col.project', lang)} {p}", *row[:-1]] for p, row in cells.items()],
+        columns=[text("col.project", lang), *r.scheme.ranking],
+    )
+    used = [g for g in r.scheme.ranking if (r.results["grade_shown"] == g).any()]
+    table = table[[text("col.project", lang), *used]]
     _show_chart(charts.grade_counts_chart(r.results, r.scheme, lang), table, text("chart.grade_counts", lang), lang)
 
 
 def show_heatmap(r: Report) -> None:
     graded = r.graded[r.graded["year"] <= r.year]
-    frame = charts.heatmap_frame(graded, r.results, r.scheme, r.lang)
+    frame = charts.heatmap_frame(graded, r.results, r.scheme, r.lang, r.dataset)
     if frame.empty:  # no actual up to the year yet
         _display(f"<p>{_e(text('report.no_grades', r.lang).format(year=fiscal_year_label(r.year, r.lang)))}</p>")
         return
@@ -389,25 +405,21 @@ def show_heatmap(r: Report) -> None:
         "name", kind="stable"
     )
     table = _pivot(frame, "name", "year_label", "label", text("col.name", r.lang), frame.attrs["years"])
-    chart = charts.heatmap_chart(graded, r.results, r.scheme, r.lang)
+    chart = charts.heatmap_chart(graded, r.results, r.scheme, r.lang, r.dataset)
     _show_chart(chart, table, text("chart.heatmap", r.lang), r.lang)
 
 
 def show_lagging(r: Report) -> None:
     worst = r.scheme.ranking[-1] if r.scheme.ranking else r.scheme.grades[-1]
-    lag = r.results[r.results["grade"] == worst]
+    lag = r.results[r.results["grade_shown"] == worst]
     head = f"<h2>{_e(text('report.lagging', r.lang).format(grade=worst))}</h2>"
     if lag.empty:  # a good year: said in words, not an empty table
         _display(head + f"<p>{_e(text('report.no_lagging', r.lang).format(grade=worst))}</p>")
         return
     table = _grade_table(r, lag)
     table = _once_per_indicator(table, lag, r.lang)
-    _display(
-        head
-        + _table(
-            table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
-        )
-    )
+    marks = _computed_marks(lag[~lag["indicator"].duplicated()], r.lang)
+    _display(head + _table(table, badge_columns=(text("col.grade", r.lang),), colours=r.colours, computed=marks))
 
 
 def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -436,6 +448,8 @@ def show_changes(r: Report) -> None:
         c
         for c in table.columns
         if c
-        not in (text("col.project", lang), text("col.kind", lang), text("col.name", lang), text("col.change", lang))
+        not in {
+            text(f"col.{key}", lang) for key in ("project", "kind", "name", "change", "latest_actual", "new_actual")
+        }
     ]
     _display(head + _table(table, badge_columns=grade_columns, colours=r.colours))

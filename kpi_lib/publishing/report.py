@@ -342,10 +342,11 @@ def write_index(
     digest: str = "",
     template: Path | None = None,
 ) -> None:
-    """The index: every page by name, with each project's grade counts (recomputed) when the
+    """The index: every page by name, with each project's grade counts (as shown) when the
     dataset is given, and its PDFs when they were printed (`pdfs`: page name -> file name)."""
     from kpi_lib.analysis.grading import evaluate
     from kpi_lib.dataset.scheme import scheme_for
+    from kpi_lib.presentation.tables import grade_count_cells
 
     badges, counts = [], {}
     if dataset is not None:
@@ -353,10 +354,8 @@ def write_index(
         colours = grade_colours(scheme)
         badges = [grade_badge(g, colours) for g in scheme.ranking]
         projects = [j.parameters["project"] for j in jobs if "project" in j.parameters]
-        results = evaluate(dataset, year, scheme, projects) if projects else None
-        for p in projects:
-            grades = results.loc[results["project"] == p, "grade"]
-            counts[p] = [int((grades == g).sum()) for g in scheme.ranking] + [int((grades == "").sum())]
+        if projects:  # the grades shown: published, and computed ones counted apart
+            counts = grade_count_cells(evaluate(dataset, year, scheme, projects), scheme.ranking, lang)
     rows = [
         {"name": j.name, "heading": j.heading or j.title, "counts": counts.get(j.parameters.get("project"), [])}
         for j in jobs
