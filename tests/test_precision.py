@@ -21,6 +21,7 @@ from kpi_lib.analysis.audit import audit
 from kpi_lib.analysis.grading import evaluate, progress_table, round_rates
 from kpi_lib.analysis.outlook import outlook
 from kpi_lib.core.formatting import format_rate
+from kpi_lib.core.labels import text
 from kpi_lib.core.resources import SCHEME_DIR
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset, validate
 from kpi_lib.dataset.scheme import load_scheme
@@ -130,7 +131,13 @@ def test_no_sentence_states_zero_where_the_values_differ(tmp_path_factory, decim
     scale = Decimal(10) ** -decimals
     written = [format(Decimal(v) * scale, "f").rstrip("0").rstrip(".") if decimals else str(v) for v in values]
     years = range(2019 - len(values), 2019)
-    ind = {**synthetic.TFR, "baseline": written[0], "baseline_year": 2014, "target": "99", "decimals": decimals}
+    ind = {
+        **synthetic.TFR,
+        "baseline": written[0],
+        "baseline_year": 2014,
+        "target": "5000",
+        "decimals": decimals,
+    }  # above any baseline: higher is better
     data = synthetic.write_dataset(tmp_path_factory.mktemp("d"), [ind], [("tfr", y, w) for y, w in zip(years, written)])
     said = sentences(data, lang=lang)
     exact = [Fraction(v, 10**decimals) for v in values]
@@ -210,13 +217,15 @@ def test_a_two_decimal_scheme_shows_two_decimals_everywhere(kpi, monkeypatch, tm
     g = kpi_lib.grades("H30", dataset=ds).set_index("indicator")
     assert g.loc["pregnancy_consultations", "progress_rate"] == 28.67
     table = tables.grade_table(evaluate(ds, 2018, projects=[1]))
-    assert "28.67%" in table["進捗率"].tolist()
+    row = table[table["設定項目"] == "妊娠・出産に関する相談件数"].iloc[0]
+    # the official record first, with the precision it was printed with; ours, at two decimals, as the check
+    assert (row["進捗率"], row[text("col.check", "ja")]) == ("28.7%", "28.67%")
     graded = progress_table(ds)
     frame = charts.rate_frame(graded, "pregnancy_consultations", "ja", 2)
     assert frame.set_index("year").loc[2018, "rate_text"] == "28.67%"
     found = audit(ds, lang="ja").set_index(["indicator", "year", "figure"])
     row = found.loc[("pregnancy_consultations", 2018, "progress_rate")]
-    assert (row["published"], row["recomputed"]) == ("28.70", "28.67")  # the published 28.7 at two decimals
+    assert (row["published"], row["recomputed"]) == ("28.7", "28.67")  # the published figure as printed
     assert row["arithmetic"] == "172 ÷ 600 × 100 = 28.66667 → 28.67"
     book = tmp_path / "book.xlsx"
     assert kpi("export", "--xlsx", book, "--data", data).returncode == 0
@@ -376,7 +385,8 @@ def test_one_indicator_one_project_one_year(monkeypatch, tmp_path):
     assert "The data has no previous year (FY2017) to compare the grades with." in en["show_changes"]
     assert "平成30年度の評価対象は1指標で、A①が1です。" in ja["show_project_commentary"]
     assert "The one indicator evaluated for FY2018: 1 A①." in en["show_project_commentary"]
-    assert "公表" not in ja["show_grade_summary"]  # no published columns without published figures
+    # no published figures: nothing claims to be one, and the grades say they are computed
+    assert "公表値" not in ja["show_grade_summary"] and "算定" in ja["show_grade_summary"]
     assert "全国" not in " ".join(ja.values())
     # 125 ÷ 120 × 100 = 104.166… → 104.2, target reached: A①
     assert "125人 (H30) 104.2% A①" in ja["show_grade_summary"]
@@ -417,7 +427,8 @@ def test_two_indicators_without_names_stay_two_rows_of_the_heatmap(monkeypatch, 
         [("a", 2018, "12"), ("b", 2018, "14")],
     )
     heatmap = _sections(monkeypatch, data, "en")["show_heatmap"]
-    assert "1. (name unknown) B 60.0%" in heatmap and "1. (name unknown) (2) B 70.0%" in heatmap  # 12 ÷ 20, 14 ÷ 20
+    # 12 ÷ 20, 14 ÷ 20; † marks a grade computed under the scheme (none is published)
+    assert "1. (name unknown) B† 60.0%" in heatmap and "1. (name unknown) (2) B† 70.0%" in heatmap
 
 
 @pytest.mark.slow

@@ -118,7 +118,7 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
                 names,
                 p.year,
                 "progress_rate",
-                _fmt_rate(published, p.progress_rate_state, scheme.decimals),
+                _fmt_rate(published, p.progress_rate_state, int(p.progress_rate_decimals)),  # as printed
                 _fmt_rate(recomputed, None, scheme.decimals),
                 rate_arithmetic(g, p.year, scheme, lang) if g is not None else _say("no_actual_in_year", lang),
             )

@@ -523,15 +523,17 @@ def _attach_published(out: pd.DataFrame, dataset, year: int) -> pd.DataFrame:
         return out
     pr = dataset.published_rates.set_index(["project", "indicator", "year"]).to_dict("index")
     pg = dataset.published_grades.set_index(["project", "indicator", "year"]).to_dict("index")
-    rates, rate_states, grades, grade_notes = [], [], [], []
+    rates, rate_states, rate_decimals, grades, grade_notes = [], [], [], [], []
     for r in out.itertuples():
         key = (r.project, r.indicator, r.latest_year)
         if r.latest_year is not None and key in pr:
             rates.append(_num(pr[key]["progress_rate"]))
             rate_states.append(pr[key]["progress_rate_state"])
+            rate_decimals.append(pr[key]["progress_rate_decimals"])
         else:
             rates.append(None)
             rate_states.append(numbers.BLANK)
+            rate_decimals.append(r.rate_decimals)
         gkey = (r.project, r.indicator, year)
         grades.append(_text(pg[gkey]["grade"]) if gkey in pg else "")
         grade_notes.append("" if grades[-1] else "not_given" if gkey in pg else "not_published")
@@ -540,6 +542,8 @@ def _attach_published(out: pd.DataFrame, dataset, year: int) -> pd.DataFrame:
     out["published_grade"] = grades
     rate_published = out["published_rate_state"] != numbers.BLANK
     out["rate_shown"] = pd.to_numeric(out["published_rate"].where(rate_published, out["progress_rate"]))
+    # a published rate keeps the decimals it was printed with; ours, the scheme's
+    out["rate_shown_decimals"] = [int(d) for d in rate_decimals]
     out["rate_source"] = np.where(
         rate_published, "published", np.where(out["progress_rate"].isna(), "missing", "computed")
     )

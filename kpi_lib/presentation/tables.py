@@ -55,6 +55,12 @@ def rate_decimals(row) -> int:
     return 1 if numbers.is_missing(d) else int(d)
 
 
+def shown_rate_decimals(row) -> int:
+    """The decimals of the rate shown: a published rate's as printed, ours the scheme's."""
+    d = row.get("rate_shown_decimals")
+    return rate_decimals(row) if numbers.is_missing(d) else int(d)
+
+
 def _decimals(row, column: str):
     return row.get(f"{column}_decimals")
 
@@ -101,7 +107,7 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
                 text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
                 # the official record first: the published figure where there is one
-                text("col.progress_rate", lang): format_rate(r["rate_shown"], rate_decimals(r)),
+                text("col.progress_rate", lang): format_rate(r["rate_shown"], shown_rate_decimals(r)),
                 text("col.grade", lang): r["grade_shown"],
                 text("col.basis", lang): basis_text(r, lang),
                 text("col.check", lang): check_text(r, lang),
@@ -232,7 +238,7 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 "measured": plain_number(r["measured"]),
                 "progress_rate": rate_number(r["progress_rate"], rate_decimals(r)),
                 "grade": r["grade"],
-                "published_rate": rate_number(r["published_rate"], rate_decimals(r)),
+                "published_rate": rate_number(r["published_rate"], shown_rate_decimals(r)),
                 "published_grade": r["published_grade"],
                 "rate_shown": "" if numbers.is_missing(r["rate_shown"]) else f"{r['rate_shown']:.1f}",
                 "rate_source": r["rate_source"],

@@ -246,7 +246,7 @@ def show_indicators(r: Report) -> None:
         kind = text(f"kind.{row['kind']}", r.lang)
         # the official record first: the published grade and rate where there are, ours marked as computed
         grade = row["grade_shown"]
-        rate = formatting.format_rate(row["rate_shown"], r.scheme.decimals)
+        rate = formatting.format_rate(row["rate_shown"], tables.shown_rate_decimals(row))
         mark = text("badge.computed", r.lang) if row["grade_source"] == "computed" else ""
         colon = "：" if r.lang == "ja" else ": "
         _display(
