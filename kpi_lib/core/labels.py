@@ -54,9 +54,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.national": ("全国", "National"),
     "series.reference": ("目標水準", "Target level"),
     "series.projection": (
-        "直線の傾向（参考・独自分析、予測ではない）",
-        "Straight-line trend (our analysis, not a forecast)",
+        "傾向（参考・独自分析、予測ではない）",
+        "Trend (our analysis, not a forecast)",
     ),
+    "series.projection_low": ("傾向の信頼区間の下限", "Trend, low end of its interval"),
+    "series.projection_high": ("傾向の信頼区間の上限", "Trend, high end of its interval"),
+    "series.national_projection": ("全国値の傾向（参考・独自分析）", "National trend (our analysis)"),
     "series.milestone": ("目安値", "Milestone (目安値)"),
     "series.expected_path": ("期待値", "Expected path (期待値)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),
@@ -153,27 +156,41 @@ _LABELS: dict[str, tuple[str, str]] = {
         "プロジェクト別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
         "The project reports were made with this notebook instead of kpi_lib's own template",
     ),
-    # outlook (kpi_lib/analysis/outlook.py): our analysis from the straight-line trend of the actuals, never the official grade
+    # outlook (kpi_lib/analysis/outlook.py): our analysis from the trend of the actuals, never the official grade
     "outlook.target_achieved": ("目標達成", "Target reached"),
-    "outlook.on_track": (
-        "直線の傾向では目標年度までに到達",
-        "On the straight-line trend, reached by the target year",
-    ),
-    "outlook.behind": (
-        "直線の傾向では目標年度までに届かない",
-        "On the straight-line trend, not reached by the target year",
-    ),
+    "outlook.on_track": ("傾向では目標年度までに到達", "On its trend, reached by the target year"),
+    "outlook.uncertain": ("傾向からは判断できない", "The trend cannot tell"),
+    "outlook.behind": ("傾向では目標年度までに届かない", "On its trend, not reached by the target year"),
     "outlook.not_approaching": ("目標に近づいていない（横ばい・悪化）", "Not moving toward the target (flat or worse)"),
     "outlook.not_achieved": ("目標年度の実績値で未達成", "Not reached in the target year"),
     "outlook.not_assessable": ("見通しを示せない", "No outlook"),
     "col.outlook": ("見通し（参考・独自分析）", "Outlook (our analysis, not the official grade)"),
     "outlook.heading": ("参考・独自分析（公式の進捗区分ではありません）", "Our analysis, not the official grade"),
+    # the one method paragraph of a report (views.show_grade_summary); docs/grading.md says the same
     "outlook.method": (
-        "見通しの方法：実績値（3点以上）に最小二乗法で当てはめた直線の傾きを、最新の実績値から目標年度まで延ばし、"
-        "目標値に届くかを見ています。予測ではなく、公式の進捗区分でもありません。",
-        "How the outlook is made: the slope of a straight line fitted by least squares to the actuals (at least "
-        "three) is continued from the latest actual to the target year and compared with the target. It is not "
-        "a forecast and not the official grade.",
+        "見通し（参考・独自分析）の方法：公式の進捗区分は最新の実績値の水準を目標値と比べたもの、見通しは実績値の傾向を見たもので、"
+        "別のものです（進捗区分がAでも、傾向は目標に向かっていないことがあります）。"
+        "基準値を除く実績値が{min}点以上ある指標について、Theil–Sen法（2点ずつの傾きの中央値。一度の跳ね上がりや外れ値に引きずられにくい）で"
+        "直線の傾きとその{confidence}信頼区間を求め、最新の実績値からその傾きで目標年度まで延ばします。"
+        "区間のうち目標に最も不利な傾きでも届く場合に「到達」、最も有利な傾きでも届かない場合に「届かない」、"
+        "区間全体が横ばいか目標から離れる向きの場合に「近づいていない」とし、区間が届く傾きと届かない傾きの両方を含む場合は"
+        "「判断できない」とします。実績値が{min}点未満の指標には見通しを示しません。"
+        "全国値を目標とする指標は、全国値を最新の値に固定せず、全国値の推移にも同じ方法を当てはめ、両者の差の傾向で判断します。"
+        "累計目標は、累計値ではなく各年度の上積みの傾向で判断します（上積みが負になった年度がなければ、負の上積みは見込みません）。"
+        "最新の変化が当てはめた傾向と逆向きの場合は、その旨を記します。予測ではありません。",
+        "How the outlook is made (our analysis): the official grade compares the level of the latest actual with "
+        "the target; the outlook looks at the trend of the actuals. They are different things (a grade of A can sit "
+        "beside a trend that is not moving toward the target). For indicators with at least {min} actuals (never "
+        "counting the baseline), the Theil–Sen method (the median of the slopes between every two points, which one "
+        "jump or outlier does not drive) gives a straight-line slope and its {confidence} confidence interval; the "
+        "latest actual is continued at that slope to the target year. The outlook says reached when even the end of "
+        "the interval least favourable to the target reaches it, not reached when even the most favourable end does "
+        "not, not moving toward the target when the whole interval is flat or points away, and that the trend cannot "
+        "tell when the interval holds slopes of both kinds. Indicators with fewer than {min} actuals get no outlook. "
+        "For a target set at the national level, the national value is not held at its latest figure: its series "
+        "gets the same fit and the outlook follows the gap between the two. For a cumulative target, the trend is "
+        "that of each year's addition, not of the running total (a year never adds less than nothing where no year "
+        "so far has). Where the latest change runs against the fitted trend, the outlook says so. It is not a forecast.",
     ),
     # the reference a milestone scheme grades against, in the grade table
     "col.milestone": ("目安値", "Milestone (目安値)"),
@@ -328,38 +345,107 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.changes": ("{year}から進捗が変わった指標：{items}。", "Grades changed since {year}: {items}."),
     "commentary.no_changes": ("{year}から進捗が変わった指標はありません。", "No grade changed since {year}."),
     "commentary.outlook": ("見通し（参考・独自分析）：{label}。", "Outlook (our analysis): {label}."),
-    "commentary.projection": (
-        "実績値{n}点に当てはめた直線の傾きは年{slope}の{change}で、この傾きで最新の実績値から延ばすと{year}の値は{projected}となり、{when}",
-        "A straight line fitted to the {n} actuals changes by {slope} a year ({change}); continued from the latest "
-        "actual at that slope, the value in {year} would be {projected}, and {when}",
-    ),
-    "commentary.projection_running_total": (
-        "各年度までの累計値{n}点に当てはめた直線の傾きは年{slope}の{change}で、この傾きで最新の累計値から延ばすと{year}の累計は{projected}となり、{when}",
-        "A straight line fitted to the {n} running totals (one for each year) changes by {slope} a year "
-        "({change}); continued from the latest running total at that slope, the total in {year} would be "
-        "{projected}, and {when}",
-    ),
     "commentary.running_total": (
         "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
         "The running total from {start}, when the cumulative target's period began, up to {latest_year} is "
         "{total}; the progress rate is worked out on this total.",
     ),
-    "commentary.projection_never": ("目標値には届きません。", "the target would never be reached."),
-    "commentary.projection_in_time": (
-        "目標年度までに目標値に届きます。",
-        "the target would be reached by the target year.",
+    # the outlook's trend (commentary.outlook_commentary); {slope}, {low}, {high}: commentary.per_year
+    "commentary.per_year": ("年{amount}の{change}", "{article} {change} of {amount} a year"),
+    "commentary.per_year_flat": ("横ばい（年0）", "no change"),
+    "commentary.gap_change.increase": ("拡大", "widening"),
+    "commentary.gap_change.decrease": ("縮小", "narrowing"),
+    "commentary.trend": (
+        "実績値{n}点（{first}～{last}）に頑健な直線（Theil–Sen法）を当てはめると、傾きは{slope}"
+        "（{confidence}信頼区間：{low}から{high}まで）で、この傾きで最新の実績値から延ばすと{year}の値は{projected}です。",
+        "A robust straight line (Theil–Sen) fitted to the {n} actuals ({first}–{last}) shows {slope} ({confidence} "
+        "confidence interval: from {low} to {high}); continued from the latest actual at that slope, the value in "
+        "{year} would be {projected}.",
     ),
-    "commentary.projection_late": (
-        "目標値に届くのは{year}で、目標年度より後です。",
-        "the target would be reached only in {year}, after the target year.",
+    "commentary.trend_additions": (
+        "各年度の実績（累計への上積み）は{additions}です。これに頑健な直線（Theil–Sen法）を当てはめると、傾きは{slope}"
+        "（{confidence}信頼区間：{low}から{high}まで）で、この傾きで{year}まで上積みすると累計は{projected}です。",
+        "The annual figures (each year's addition to the running total) are {additions}. A robust straight line "
+        "(Theil–Sen) fitted to them shows {slope} ({confidence} confidence interval: from {low} to {high}); adding "
+        "at that slope up to {year}, the total would be {projected}.",
     ),
-    "commentary.projection_is": (
-        "これは実績値の直線的な傾向を延ばしたもので、予測ではなく、公式の進捗区分でもありません。",
-        "This only extends the straight-line trend of the actuals: it is not a forecast and not the official grade.",
+    "commentary.additions_separator": ("、", ", "),
+    "commentary.addition_item": ("{year}{amount}", "{amount} ({year})"),
+    "commentary.needed_beyond_any_year": (
+        "{year}までに目標値に届くには年平均{required}の上積みが必要で、これまでのどの年度の上積み（最大は{most_year}の{most}）よりも多い量です。",
+        "Reaching the target by {year} needs {required} a year, more than any year so far has added (at most "
+        "{most}, in {most_year}).",
     ),
+    "commentary.additions_floored": (
+        "この傾きでは上積みが負になる年度があり、これまで累計が減った年度はないため、その年度の上積みは0として計算しています。",
+        "At that slope some year's addition would be below zero; as no year so far has taken anything off, it is "
+        "counted as zero.",
+    ),
+    "commentary.trend_national": (
+        "全国値も動いているため、全国値を最新の値に固定せず、両者の傾向を比べています。頑健な直線（Theil–Sen法）の傾きは、"
+        "実績値{n}点で{slope}、全国値{n_national}点で{national_slope}で、この傾きで延ばすと{year}の値はそれぞれ{projected}、"
+        "{national_projected}です。全国値との差（{gap_year}：{gap}）の傾きは{gap_slope}（{confidence}信頼区間：{low}から{high}まで）で、{gap_change}",
+        "The national value moves too, so it is not held at its latest figure: the two trends are compared. A robust "
+        "straight line (Theil–Sen) shows {slope} through the {n} actuals and {national_slope} through the "
+        "{n_national} national values; continued at those slopes, the values in {year} would be {projected} and "
+        "{national_projected}. The gap to the national value ({gap} in {gap_year}) shows {gap_slope} ({confidence} "
+        "confidence interval: from {low} to {high}): {gap_change}",
+    ),
+    "commentary.gap_is.narrowing": ("差は縮まる傾向です。", "the gap is narrowing."),
+    "commentary.gap_is.widening": ("差は広がる傾向です。", "the gap is widening."),
+    "commentary.gap_is.unclear": (
+        "差が縮まっているか広がっているかは、この区間からは言えません。",
+        "whether it narrows or widens, this interval cannot tell.",
+    ),
+    "commentary.verdict.on_track": (
+        "区間のうち目標に最も不利な傾きでも、{year}までに目標値に届きます。",
+        "Even at the end of the interval least favourable to the target, it is reached by {year}.",
+    ),
+    "commentary.verdict.behind": (
+        "区間のうち目標に最も有利な傾きでも、{year}までに目標値には届きません。",
+        "Even at the end of the interval most favourable to the target, it is not reached by {year}.",
+    ),
+    "commentary.verdict.not_approaching": (
+        "区間全体が横ばいか目標から離れる向きで、目標値に近づいているとは言えません。",
+        "The whole interval is flat or points away from the target: it is not moving toward it.",
+    ),
+    "commentary.verdict.uncertain": (
+        "区間には{year}までに目標値に届く傾きも届かない傾きも含まれ、{n}点のデータからはどちらとも言えません。",
+        "The interval holds slopes that reach the target by {year} and slopes that do not: {n} points cannot tell which.",
+    ),
+    "commentary.verdict_gap.on_track": (
+        "区間のうち最も不利な傾きでも、{year}までに全国値との差は解消します。",
+        "Even at the end of the interval least favourable to closing it, the gap closes by {year}.",
+    ),
+    "commentary.verdict_gap.behind": (
+        "区間のうち最も有利な傾きでも、{year}までに全国値との差は解消しません。",
+        "Even at the end of the interval most favourable to closing it, the gap does not close by {year}.",
+    ),
+    "commentary.verdict_gap.not_approaching": (
+        "区間全体で差は縮まっておらず、全国値に近づいているとは言えません。",
+        "Nowhere in the interval does the gap narrow: the indicator is not moving toward the national level.",
+    ),
+    "commentary.verdict_gap.uncertain": (
+        "区間には{year}までに差が解消する傾きもしない傾きも含まれ、{n}点のデータからはどちらとも言えません。",
+        "The interval holds slopes that close the gap by {year} and slopes that do not: {n} points cannot tell which.",
+    ),
+    "commentary.against_trend": (
+        "ただし、{what}の{previous_year}から{latest_year}への変化（{change}）は、当てはめた傾向と逆向きです。",
+        "However, the latest change in {what}, from {previous_year} to {latest_year} ({change}), runs against the "
+        "fitted trend.",
+    ),
+    "commentary.series.actual": ("実績値", "the actuals"),
+    "commentary.series.annual_addition": ("各年度の上積み", "the annual figures"),
+    "commentary.series.gap_to_national": ("全国値との差", "the gap to the national value"),
     "commentary.projection_too_few": (
-        "実績値が{n}点しかないため（3点以上が必要）、直線の傾向による見通しは示しません。",
-        "There are only {n} actual(s) (three are needed), so no straight-line outlook is given.",
+        "{what}が{n}点しかないため（{min}点以上が必要）、傾向による見通しは示しません。",
+        "There are only {n} {what} ({min} are needed), so no outlook from the trend is given.",
+    ),
+    "commentary.too_few.actual": ("実績値", "actual(s)"),
+    "commentary.too_few.annual_addition": ("各年度の上積み", "annual figure(s)"),
+    "commentary.too_few.gap_to_national": (
+        "実績値と全国値がそろう年度",
+        "year(s) with both an actual and a national value",
     ),
     "commentary.projection_no_final_total": (
         "この累計目標の最終目標値は公表されていないため、見通しは示しません（進捗区分は年度ごとの値に対して判定しています）。",
@@ -382,18 +468,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     # the pace disagrees with the trend outlook: the outlook is the judgement, the pace is explained
     "commentary.pace_ahead_but_trend_behind": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を上回っています。ただし、見通しは直近までの直線の傾向によるもので、その傾きでは目標年度までに届きません（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate:.1f}%, so the total so far is ahead of that share. The outlook, however, follows the "
-        "straight-line trend, and at that slope the target is not reached by the target year (the official "
-        "grade is unchanged).",
+        "trend of the annual additions, and on that trend the target is not reached by the target year (the "
+        "official grade is unchanged).",
     ),
     "commentary.pace_behind_but_trend_on_track": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を下回っています。ただし、見通しは直近までの直線の傾向によるもので、その傾きなら目標年度までに届きます（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate:.1f}%, so the total so far is behind that share. The outlook, however, follows the "
-        "straight-line trend, and at that slope the target is reached by the target year (the official grade "
-        "is unchanged).",
+        "trend of the annual additions, and on that trend the target is reached by the target year (the "
+        "official grade is unchanged).",
     ),
     # the arithmetic column of kpi audit (audit.py)
     "audit.national_value": ("（{year}年度の全国値）", " (national value {year})"),

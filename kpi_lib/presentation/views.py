@@ -215,7 +215,7 @@ def show_grade_summary(r: Report) -> None:
         + _table(
             table, badge_columns=(text("col.grade", r.lang), text("col.published_grade", r.lang)), colours=r.colours
         )
-        + f'<p class="kpi-note kpi-analysis-note">{_e(text("outlook.method", r.lang))}</p>'
+        + f'<p class="kpi-note kpi-analysis-note">{_e(commentary.outlook_method(r.lang))}</p>'
     )
 
 
