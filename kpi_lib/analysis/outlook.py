@@ -301,7 +301,9 @@ def _trend(ind: dict, obs: pd.DataFrame, national: pd.DataFrame, target, target_
     out["trend_years"], out["trend_values"] = tuple(int(y) for y in years), tuple(float(v) for v in values)
     if series == "gap_to_national":
         out.update(_national(national, target_year))
-        if len(obs) >= MIN_POINTS > len(years):  # enough actuals, too few national values beside them
+        if len(obs) < MIN_POINTS:  # too few actuals, whatever the national series has
+            return out | {"trend_series": "actual", "trend_points": len(obs)}
+        if len(years) < MIN_POINTS:  # enough actuals, too few national values beside them
             return out | {"outlook_note": "too_few_national"}
     if len(years) < MIN_POINTS:
         return out
@@ -414,7 +416,10 @@ GRADE_COLUMNS = [
     "ratio_basis",
     "outlook",
     "outlook_label",
+    "trend_series",
     "trend_slope",
+    "trend_slope_low",
+    "trend_slope_high",
     "projected_value",
     "projected_year_reached",
     "elapsed_share",
@@ -443,7 +448,10 @@ def with_outlook(
                 "ratio_basis": _text(r["ratio_basis"]),
                 "outlook": r["outlook"],
                 "outlook_label": outlook_label(r["outlook"], lang),
+                "trend_series": _text(r["trend_series"]),
                 "trend_slope": plain_number(r["trend_slope"], 6),
+                "trend_slope_low": plain_number(r["trend_slope_low"], 6),
+                "trend_slope_high": plain_number(r["trend_slope_high"], 6),
                 "projected_value": plain_number(r["projected_value"], 3),
                 "projected_year_reached": plain_number(r["projected_year_reached"], 0),
                 "elapsed_share": plain_number(r["elapsed_share"], 4),
