@@ -450,9 +450,9 @@ def test_a_cumulative_target_shows_the_running_total_it_is_graded_on(lang):
     said = " ".join(commentary.outlook_commentary(row, r.outlook.loc["new_businesses"].to_dict(), lang))
     # the trend is that of the annual figures (a running total rises whatever happens), said as such
     assert {
-        "ja": "各年度の実績（累計への上積み）は平成27年度180件、平成28年度230件、平成29年度150件、平成30年度100件です。",
-        "en": "The annual figures (each year's addition to the running total) are 180 cases (FY2015), 230 cases "
-        "(FY2016), 150 cases (FY2017), 100 cases (FY2018).",
+        "ja": "各年度の上積みは平成27年度180件、平成28年度230件、平成29年度150件、平成30年度100件で、",
+        "en": "Annual additions to the running total: 180 cases (FY2015), 230 cases (FY2016), 150 cases (FY2017), "
+        "100 cases (FY2018).",
     }[lang] in said
     # the chart draws the running totals beside the annual actuals, and the projection (the annual
     # figures' trend added up) starts at the latest running total, not at the year's actual

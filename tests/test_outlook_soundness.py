@@ -44,9 +44,9 @@ def test_a_national_target_is_not_held_still(dataset):
     assert o["projected_year_reached"] != o["projected_year_reached"] or o["projected_year_reached"] is None
     joined = "".join(ja)
     assert "令和3年度" not in joined
-    assert "全国値も動いているため、全国値を最新の値に固定せず、両者の傾向を比べています。" in joined
-    assert "実績値4点で年1.2ポイントの増加、全国値4点で年1.82ポイントの増加" in joined
-    assert "区間のうち最も有利な傾きでも、令和元年度までに全国値との差は解消しません。" in ja
+    assert "全国値も動いているため固定せず、両者の傾向を比べます。" in joined
+    assert "実績値4点で年+1.2ポイント、全国値4点で年+1.82ポイントで、令和元年度はそれぞれ75.7%、79.4%です。" in joined
+    assert "区間の最も有利な端でも、令和元年度までに全国値との差は解消しません。" in ja
     # the latest change of the gap (4.3 → 3.1: narrower) runs against its fitted widening: said
     assert (
         "ただし、全国値との差の平成29年度から平成30年度への変化（年1.2ポイントの縮小）は、当てはめた傾向と逆向きです。"
@@ -77,10 +77,7 @@ def test_one_early_jump_makes_no_trend_and_no_flip(dataset):
     assert o18["outlook"] == "uncertain"
     _, _, en = _ours(dataset, "p1_kpi3", 2018, "en")
     assert "5,327.4" not in " ".join(en)
-    assert (
-        "The interval holds slopes that reach the target by FY2019 and slopes that do not: 4 points cannot tell which."
-        in en
-    )
+    assert "The interval holds slopes that reach the target by FY2019 and slopes that do not." in en
 
 
 def test_the_grade_and_the_outlook_are_told_apart(dataset):
@@ -89,8 +86,8 @@ def test_the_grade_and_the_outlook_are_told_apart(dataset):
     for band in scheme.bands:
         assert "on track" not in band.label_en.lower()
         if band.grade.startswith("A"):
-            assert band.label_en.startswith("Progressing toward the target")
-    for lang, words in (("ja", "別のもの"), ("en", "different things")):
+            assert band.label_en.startswith("Progressing: ")
+    for lang, words in (("ja", "別のもの"), ("en", "a different thing")):
         method = commentary.outlook_method(lang)
         assert words in method and "Theil–Sen" in method and str(MIN_POINTS) in method
     # 外国人観光客 and the other grade-A indicators carry the A label, the outlook its own words
@@ -103,10 +100,7 @@ def test_a_cumulative_target_says_what_the_annual_figures_show(dataset):
     row, o, ja = _ours(dataset, "active_senior_trainees", 2018, "ja")
     assert o["outlook"] == "behind"
     assert any("平成27年度2,658人、平成28年度2,060人、平成29年度1,851人、平成30年度517人" in s for s in ja)
-    assert (
-        "令和元年度までに目標値に届くには年平均3,414人の上積みが必要で、これまでのどの年度の上積み（最大は平成27年度の2,658人）"
-        "よりも多い量です。" in ja
-    )
+    assert "必要な年平均3,414人は、これまでのどの年度の上積み（最大は平成27年度の2,658人）よりも多い量です。" in ja
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -172,13 +166,13 @@ def test_generated_series_outlook_invariants(scheme, series, target, shift):
             assert o["outlook"] in ("on_track", "uncertain", "behind", "not_approaching")
             # the outlook never contradicts the direction of the trend it states
             if o["outlook"] == "on_track":
-                assert o["trend_slope"] > 0 and "an increase of" in ours[1]
+                assert o["trend_slope"] > 0 and "): +" in ours[1]
             if o["outlook"] == "not_approaching":
-                assert o["trend_slope_high"] <= 0 and "an increase of" not in ours[1].split("(")[0]
+                assert o["trend_slope_high"] <= 0 and "): +" not in ours[1]
             # a latest rise with a falling trend (or the reverse) is said
             rose, fell = series[-1] > series[-2], series[-1] < series[-2]
             if (rose and o["trend_slope"] < 0) or (fell and o["trend_slope"] > 0):
-                assert any("runs against the fitted trend" in s for s in ours)
+                assert any(s.startswith(text("commentary.against_trend", "en").split("{")[0]) for s in ours)
         # adding a constant to every value and the target changes nothing in the outlook
         shifted, _, _ = _generated(Path(tmp) / "b", scheme, series, target, "higher", shift)
         for key in ("outlook", "trend_slope", "trend_slope_low", "trend_slope_high", "projected_year_reached"):

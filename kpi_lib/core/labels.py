@@ -168,29 +168,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "outlook.heading": ("参考・独自分析（公式の進捗区分ではありません）", "Our analysis, not the official grade"),
     # the one method paragraph of a report (views.show_grade_summary); docs/grading.md says the same
     "outlook.method": (
-        "見通し（参考・独自分析）の方法：公式の進捗区分は最新の実績値の水準を目標値と比べたもの、見通しは実績値の傾向を見たもので、"
-        "別のものです（進捗区分がAでも、傾向は目標に向かっていないことがあります）。"
-        "基準値を除く実績値が{min}点以上ある指標について、Theil–Sen法（2点ずつの傾きの中央値。一度の跳ね上がりや外れ値に引きずられにくい）で"
-        "直線の傾きとその{confidence}信頼区間を求め、最新の実績値からその傾きで目標年度まで延ばします。"
-        "区間のうち目標に最も不利な傾きでも届く場合に「到達」、最も有利な傾きでも届かない場合に「届かない」、"
-        "区間全体が横ばいか目標から離れる向きの場合に「近づいていない」とし、区間が届く傾きと届かない傾きの両方を含む場合は"
-        "「判断できない」とします。実績値が{min}点未満の指標には見通しを示しません。"
-        "全国値を目標とする指標は、全国値を最新の値に固定せず、全国値の推移にも同じ方法を当てはめ、両者の差の傾向で判断します。"
-        "累計目標は、累計値ではなく各年度の上積みの傾向で判断します（上積みが負になった年度がなければ、負の上積みは見込みません）。"
-        "最新の変化が当てはめた傾向と逆向きの場合は、その旨を記します。予測ではありません。",
-        "How the outlook is made (our analysis): the official grade compares the level of the latest actual with "
-        "the target; the outlook looks at the trend of the actuals. They are different things (a grade of A can sit "
-        "beside a trend that is not moving toward the target). For indicators with at least {min} actuals (never "
-        "counting the baseline), the Theil–Sen method (the median of the slopes between every two points, which one "
-        "jump or outlier does not drive) gives a straight-line slope and its {confidence} confidence interval; the "
-        "latest actual is continued at that slope to the target year. The outlook says reached when even the end of "
-        "the interval least favourable to the target reaches it, not reached when even the most favourable end does "
-        "not, not moving toward the target when the whole interval is flat or points away, and that the trend cannot "
-        "tell when the interval holds slopes of both kinds. Indicators with fewer than {min} actuals get no outlook. "
-        "For a target set at the national level, the national value is not held at its latest figure: its series "
-        "gets the same fit and the outlook follows the gap between the two. For a cumulative target, the trend is "
-        "that of each year's addition, not of the running total (a year never adds less than nothing where no year "
-        "so far has). Where the latest change runs against the fitted trend, the outlook says so. It is not a forecast.",
+        "見通し（参考・独自分析）の方法：公式の進捗区分は最新の実績値を目標値と比べたもの、見通しは実績値の傾向を見たもので、別のものです（Aでも傾向は目標に向かっていないことがあります）。実績値（基準値は含めない）が{min}点以上ある指標について、Theil–Sen法（2点ずつの傾きの中央値。一度の跳ね上がりや外れ値に引きずられにくい）で傾きとその{confidence}信頼区間を求め、最新の実績値から目標年度まで延ばします。区間のうち最も不利な端でも届けば「到達」、最も有利な端でも届かなければ「届かない」、区間全体が横ばいか逆向きなら「近づいていない」、それ以外は「判断できない」とします。全国値を目標とする指標は、全国値を固定せず同じ方法で延ばし、両者の差の傾向で判断します。累計目標は累計値ではなく各年度の上積みの傾向で判断します（上積みが負になった年度がなければ、負の上積みは見込みません）。最新の変化が傾向と逆向きの場合はその旨を記します。予測ではありません。",
+        "How the outlook is made (our analysis): the official grade compares the latest actual with the target; the outlook looks at the trend, a different thing (a grade of A can sit beside a trend not moving toward the target). With at least {min} actuals (never the baseline), the Theil–Sen method (the median of the slopes between every two points, which one jump cannot drive) gives a slope and its {confidence} confidence interval, continued from the latest actual to the target year. Reached: even the interval's least favourable end gets there; not reached: even its most favourable end does not; not moving toward the target: the whole interval is flat or points away; otherwise the trend cannot tell. A national value is not held still: it gets the same fit, and the gap decides. A cumulative target is judged on each year's addition, never below zero where no year has been. A latest change against the trend is said. Not a forecast.",
     ),
     # the reference a milestone scheme grades against, in the grade table
     "col.milestone": ("目安値", "Milestone (目安値)"),
@@ -353,86 +332,80 @@ _LABELS: dict[str, tuple[str, str]] = {
     # the outlook's trend (commentary.outlook_commentary); {slope}, {low}, {high}: commentary.per_year
     "commentary.per_year": ("年{amount}の{change}", "{article} {change} of {amount} a year"),
     "commentary.per_year_flat": ("横ばい（年0）", "no change"),
+    # a confidence interval of a slope, signed: 年−555日～+17,869日 / −555 to +17,869 days a year
+    "commentary.interval": ("年{low}～{high}", "{low} to {high} a year"),
+    "commentary.slope": ("年{amount}", "{amount} a year"),
     "commentary.gap_change.increase": ("拡大", "widening"),
     "commentary.gap_change.decrease": ("縮小", "narrowing"),
     "commentary.trend": (
-        "実績値{n}点（{first}～{last}）に頑健な直線（Theil–Sen法）を当てはめると、傾きは{slope}"
-        "（{confidence}信頼区間：{low}から{high}まで）で、この傾きで最新の実績値から延ばすと{year}の値は{projected}です。",
-        "A robust straight line (Theil–Sen) fitted to the {n} actuals ({first}–{last}) shows {slope} ({confidence} "
-        "confidence interval: from {low} to {high}); continued from the latest actual at that slope, the value in "
-        "{year} would be {projected}.",
+        "実績値{n}点（{first}～{last}）のTheil–Sen法による傾きは{slope}（{confidence}信頼区間：{interval}）で、この傾きなら{year}は{projected}です。",
+        "Theil–Sen trend of the {n} actuals ({first}–{last}): {slope} ({confidence} interval: {interval}); at that slope, {projected} in {year}.",
     ),
     "commentary.trend_additions": (
-        "各年度の実績（累計への上積み）は{additions}です。これに頑健な直線（Theil–Sen法）を当てはめると、傾きは{slope}"
-        "（{confidence}信頼区間：{low}から{high}まで）で、この傾きで{year}まで上積みすると累計は{projected}です。",
-        "The annual figures (each year's addition to the running total) are {additions}. A robust straight line "
-        "(Theil–Sen) fitted to them shows {slope} ({confidence} confidence interval: from {low} to {high}); adding "
-        "at that slope up to {year}, the total would be {projected}.",
+        "各年度の上積みは{additions}で、そのTheil–Sen法による傾きは{slope}（{confidence}信頼区間：{interval}）、この傾きで上積みすると{floor}{year}の累計は{projected}です。",
+        "Annual additions to the running total: {additions}. Their Theil–Sen trend: {slope} ({confidence} interval: {interval}); adding at that slope{floor}, a total of {projected} in {year}.",
     ),
     "commentary.additions_separator": ("、", ", "),
     "commentary.addition_item": ("{year}{amount}", "{amount} ({year})"),
     "commentary.needed_beyond_any_year": (
-        "{year}までに目標値に届くには年平均{required}の上積みが必要で、これまでのどの年度の上積み（最大は{most_year}の{most}）よりも多い量です。",
-        "Reaching the target by {year} needs {required} a year, more than any year so far has added (at most "
-        "{most}, in {most_year}).",
+        "必要な年平均{required}は、これまでのどの年度の上積み（最大は{most_year}の{most}）よりも多い量です。",
+        "It needs {required} a year, more than any year so far ({most} at most, {most_year}).",
     ),
     "commentary.additions_floored": (
-        "この傾きでは上積みが負になる年度があり、これまで累計が減った年度はないため、その年度の上積みは0として計算しています。",
-        "At that slope some year's addition would be below zero; as no year so far has taken anything off, it is "
-        "counted as zero.",
+        "（これまで上積みが負の年度はないため、負の上積みは0とします）",
+        " (none below zero, as so far)",
     ),
     "commentary.trend_national": (
-        "全国値も動いているため、全国値を最新の値に固定せず、両者の傾向を比べています。頑健な直線（Theil–Sen法）の傾きは、"
-        "実績値{n}点で{slope}、全国値{n_national}点で{national_slope}で、この傾きで延ばすと{year}の値はそれぞれ{projected}、"
-        "{national_projected}です。全国値との差（{gap_year}：{gap}）の傾きは{gap_slope}（{confidence}信頼区間：{low}から{high}まで）で、{gap_change}",
-        "The national value moves too, so it is not held at its latest figure: the two trends are compared. A robust "
-        "straight line (Theil–Sen) shows {slope} through the {n} actuals and {national_slope} through the "
-        "{n_national} national values; continued at those slopes, the values in {year} would be {projected} and "
-        "{national_projected}. The gap to the national value ({gap} in {gap_year}) shows {gap_slope} ({confidence} "
-        "confidence interval: from {low} to {high}): {gap_change}",
+        "全国値も動いているため固定せず、両者の傾向を比べます。Theil–Sen法による傾きは実績値{n}点で{slope}、全国値{n_national}点で{national_slope}で、{year}はそれぞれ{projected}、{national_projected}です。全国値との差（{gap_year}：{gap}）の傾きは{gap_slope}（{confidence}信頼区間：{interval}、＋は拡大）で、{gap_change}",
+        "The national value moves too, so it is not held still. Theil–Sen trends: {slope} for the {n} actuals, {national_slope} for the {n_national} national values ({year}: {projected} against {national_projected}); the gap ({gap} in {gap_year}) moves {gap_slope} ({confidence} interval: {interval}; + widens), so {gap_change}",
     ),
-    "commentary.gap_is.narrowing": ("差は縮まる傾向です。", "the gap is narrowing."),
-    "commentary.gap_is.widening": ("差は広がる傾向です。", "the gap is widening."),
+    "commentary.gap_is.narrowing": (
+        "差は縮まる傾向です。",
+        "it is narrowing.",
+    ),
+    "commentary.gap_is.widening": (
+        "差は広がる傾向です。",
+        "it is widening.",
+    ),
     "commentary.gap_is.unclear": (
-        "差が縮まっているか広がっているかは、この区間からは言えません。",
-        "whether it narrows or widens, this interval cannot tell.",
+        "縮まるか広がるかはこの区間からは言えません。",
+        "whether it narrows or widens cannot be told.",
     ),
     "commentary.verdict.on_track": (
-        "区間のうち目標に最も不利な傾きでも、{year}までに目標値に届きます。",
-        "Even at the end of the interval least favourable to the target, it is reached by {year}.",
+        "区間の最も不利な端でも、{year}までに目標値に届きます。",
+        "Even the least favourable end of the interval reaches the target by {year}.",
     ),
     "commentary.verdict.behind": (
-        "区間のうち目標に最も有利な傾きでも、{year}までに目標値には届きません。",
-        "Even at the end of the interval most favourable to the target, it is not reached by {year}.",
+        "区間の最も有利な端でも、{year}までに目標値に届きません。",
+        "Even the most favourable end of the interval does not reach the target by {year}.",
     ),
     "commentary.verdict.not_approaching": (
-        "区間全体が横ばいか目標から離れる向きで、目標値に近づいているとは言えません。",
-        "The whole interval is flat or points away from the target: it is not moving toward it.",
+        "区間全体が横ばいか目標から離れる向きです。",
+        "The whole interval is flat or points away from the target.",
     ),
     "commentary.verdict.uncertain": (
-        "区間には{year}までに目標値に届く傾きも届かない傾きも含まれ、{n}点のデータからはどちらとも言えません。",
-        "The interval holds slopes that reach the target by {year} and slopes that do not: {n} points cannot tell which.",
+        "区間には{year}までに届く傾きも届かない傾きも含まれ、{n}点からはどちらとも言えません。",
+        "The interval holds slopes that reach the target by {year} and slopes that do not.",
     ),
     "commentary.verdict_gap.on_track": (
-        "区間のうち最も不利な傾きでも、{year}までに全国値との差は解消します。",
-        "Even at the end of the interval least favourable to closing it, the gap closes by {year}.",
+        "区間の最も不利な端でも、{year}までに全国値との差は解消します。",
+        "Even the least favourable end of the interval closes the gap by {year}.",
     ),
     "commentary.verdict_gap.behind": (
-        "区間のうち最も有利な傾きでも、{year}までに全国値との差は解消しません。",
-        "Even at the end of the interval most favourable to closing it, the gap does not close by {year}.",
+        "区間の最も有利な端でも、{year}までに全国値との差は解消しません。",
+        "Even the most favourable end of the interval does not close the gap by {year}.",
     ),
     "commentary.verdict_gap.not_approaching": (
-        "区間全体で差は縮まっておらず、全国値に近づいているとは言えません。",
-        "Nowhere in the interval does the gap narrow: the indicator is not moving toward the national level.",
+        "区間全体で差は縮まっていません。",
+        "Nowhere in the interval does the gap narrow.",
     ),
     "commentary.verdict_gap.uncertain": (
-        "区間には{year}までに差が解消する傾きもしない傾きも含まれ、{n}点のデータからはどちらとも言えません。",
-        "The interval holds slopes that close the gap by {year} and slopes that do not: {n} points cannot tell which.",
+        "区間には{year}までに差が解消する傾きもしない傾きも含まれ、{n}点からはどちらとも言えません。",
+        "The interval holds slopes that close the gap by {year} and slopes that do not.",
     ),
     "commentary.against_trend": (
         "ただし、{what}の{previous_year}から{latest_year}への変化（{change}）は、当てはめた傾向と逆向きです。",
-        "However, the latest change in {what}, from {previous_year} to {latest_year} ({change}), runs against the "
-        "fitted trend.",
+        "However, the latest change in {what} ({previous_year} to {latest_year}: {change}) runs against the trend.",
     ),
     "commentary.series.actual": ("実績値", "the actuals"),
     "commentary.series.annual_addition": ("各年度の上積み", "the annual figures"),

@@ -281,6 +281,23 @@ def _per_year(value, decimals, r, lang: str, words: str = "change") -> str:
     return _say("per_year", lang, amount=_difference(shown, None, r, lang), change=change, article=article)
 
 
+def _signed(x, decimals, r, lang: str) -> str:
+    """A change a year, signed (+ up, − down), to one decimal more than the actuals (a slope of
+    0.012 is not rounded to 0)."""
+    shown = numbers.round_half_up(abs(float(x)), decimals + 1)
+    sign = "" if shown == 0 else "+" if x > 0 else "−"
+    return sign + _difference(shown, None, r, lang)
+
+
+def _slope(x, decimals, r, lang: str) -> str:
+    return _say("slope", lang, amount=_signed(x, decimals, r, lang))
+
+
+def _interval(low, high, decimals, r, lang: str) -> str:
+    """A slope's confidence interval: 年−555日～+17,869日 / −555 days to +17,869 days a year."""
+    return _say("interval", lang, low=_signed(low, decimals, r, lang), high=_signed(high, decimals, r, lang))
+
+
 def outlook_method(lang: str = "ja") -> str:
     """The one paragraph a report gives on how the outlook is made (and how it differs from the grade)."""
     from kpi_lib.analysis.outlook import CONFIDENCE, MIN_POINTS
@@ -334,9 +351,8 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
     years, values = list(o["trend_years"]), list(o["trend_values"])
     target_year = _fy(o["target_year"], lang)
     words = "gap_change" if series == "gap_to_national" else "change"
-    slope, low, high = (
-        _per_year(o[k], d, r, lang, words) for k in ("trend_slope", "trend_slope_low", "trend_slope_high")
-    )
+    slope = _slope(o["trend_slope"], d, r, lang)
+    interval = _interval(o["trend_slope_low"], o["trend_slope_high"], d, r, lang)
     projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
     if series == "gap_to_national":
         out = [
@@ -344,9 +360,9 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                 "trend_national",
                 lang,
                 n=int(o["trend_points"]),
-                slope=_per_year(o["actual_slope"], d, r, lang),
+                slope=_slope(o["actual_slope"], d, r, lang),
                 n_national=int(o["national_points"]),
-                national_slope=_per_year(o["national_slope"], d, r, lang),
+                national_slope=_slope(o["national_slope"], d, r, lang),
                 year=target_year,
                 projected=projected,
                 national_projected=_amount(numbers.round_half_up(float(o["national_projected"]), d), d, r, lang),
@@ -354,8 +370,7 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                 gap=_difference(float(o["gap_latest"]), d, r, lang),
                 gap_slope=slope,
                 confidence=confidence,
-                low=low,
-                high=high,
+                interval=interval,
                 gap_change=text(f"commentary.gap_is.{o['gap_change']}", lang),
             ),
             _say(f"verdict_gap.{code}", lang, year=target_year, n=len(years)),
@@ -369,17 +384,15 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                 "trend_additions",
                 lang,
                 additions=text("commentary.additions_separator", lang).join(items),
+                floor=text("commentary.additions_floored", lang) if o.get("additions_floored") else "",
                 slope=slope,
                 confidence=confidence,
-                low=low,
-                high=high,
+                interval=interval,
                 year=target_year,
                 projected=projected,
             ),
             _say(f"verdict.{code}", lang, year=target_year, n=len(years)),
         ]
-        if o.get("additions_floored"):
-            out.insert(1, _say("additions_floored", lang))
         required = float(o["required_annual_change_from_latest"])
         most = max(range(len(values)), key=lambda i: values[i] * (1 if r["direction"] != "lower" else -1))
         if (required - values[most]) * (1 if r["direction"] != "lower" else -1) > 0:
@@ -390,7 +403,6 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                     required=_amount(required, d, r, lang),
                     most=_amount(values[most], d, r, lang),
                     most_year=_fy(years[most], lang),
-                    year=target_year,
                 )
             )
     else:
@@ -403,8 +415,7 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                 last=_fy(years[-1], lang),
                 slope=slope,
                 confidence=confidence,
-                low=low,
-                high=high,
+                interval=interval,
                 year=target_year,
                 projected=projected,
             ),
