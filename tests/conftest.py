@@ -163,6 +163,8 @@ def report_set(tmp_path_factory) -> Path:
 # kernels, JupyterLab) inherit it; removed when the session ends.
 _TEST_CACHE_DIR = tempfile.mkdtemp(prefix="kpi-test-cache-")
 os.environ["KPI_CACHE_DIR"] = _TEST_CACHE_DIR
+# Hypothesis keeps its example database there too, not in .hypothesis/ of the source tree
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(_TEST_CACHE_DIR, "hypothesis"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -448,9 +448,14 @@ def test_a_cumulative_target_shows_the_running_total_it_is_graded_on(lang):
         "en": "from FY2015, when the cumulative target's period began, up to FY2018 is 660 cases",
     }[lang] in said
     said = " ".join(commentary.outlook_commentary(row, r.outlook.loc["new_businesses"].to_dict(), lang))
-    assert {"ja": "累計値4点", "en": "4 running totals"}[lang] in said
-    # the chart draws the running totals beside the annual actuals, and the projection (fitted to
-    # the running totals) starts at the latest running total, not at the year's actual
+    # the trend is that of the annual figures (a running total rises whatever happens), said as such
+    assert {
+        "ja": "各年度の上積みは平成27年度180件、平成28年度230件、平成29年度150件、平成30年度100件で、",
+        "en": "Annual additions to the running total: 180 cases (FY2015), 230 cases (FY2016), 150 cases (FY2017), "
+        "100 cases (FY2018).",
+    }[lang] in said
+    # the chart draws the running totals beside the annual actuals, and the projection (the annual
+    # figures' trend added up) starts at the latest running total, not at the year's actual
     frame = charts.trend_frame(r.dataset, row, lang, r.outlook.loc["new_businesses"].to_dict(), r.scheme)
 
     def points(series):

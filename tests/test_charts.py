@@ -93,14 +93,36 @@ def test_rate_chart_frame_has_each_years_rate_and_grade(dataset):
 def test_trend_projection_runs_from_the_latest_actual_to_the_target_year(dataset):
     from kpi_lib.analysis.outlook import outlook
 
-    o = outlook(dataset, 2018).set_index("indicator").loc["foreign_visitors"].to_dict()
-    frame = charts.trend_frame(dataset, _row(dataset, "foreign_visitors"), "ja", o)
-    projection = frame[frame["series"] == "projection"]
-    # least squares through the actuals only, (H27 208), (H28 230), (H29 279): slope 35.5 a year, continued
-    # from 279 in H29: R2 (2020) 279 + 3 × 35.5 = 385.5 -> 386万人 as printed (no decimals)
-    assert projection["year"].tolist() == [2017, 2020]
-    assert projection["value"].tolist() == [279.0, 386.0]
-    assert projection["point"].tolist() == [False, True]
+    o = outlook(dataset, 2018).set_index("indicator").loc["p1_kpi3"].to_dict()
+    frame = charts.trend_frame(dataset, _row(dataset, "p1_kpi3"), "ja", o)
+
+    def line(series):
+        rows = frame[frame["series"] == series]
+        return list(zip(rows["year"], rows["value"]))
+
+    # the commentary's numbers: 69,574, 87,443, 86,888, 87,517日 (H27-H30); Theil–Sen slope 3,305 a year
+    # (median of 17,869, 8,657, 5,981, −555, 37, 629), interval −555 … 17,869, from 87,517 in H30 to R1
+    assert line("projection") == [(2018, 87517), (2019, 90822)]
+    assert line("projection_low") == [(2018, 87517), (2019, 86962)]
+    assert line("projection_high") == [(2018, 87517), (2019, 105386)]
+    assert frame.loc[frame["series"] == "projection", "point"].tolist() == [False, True]
+
+
+def test_a_national_target_draws_the_national_trend_too(dataset):
+    # issue 16: 女性（25～34歳）の就業率 against 全国平均値: the national value is not held at 77.6.
+    # National 72.1, 73.9, 75.7, 77.6 (H27-H30): slopes 1.8, 1.8, 1.833, 1.8, 1.85, 1.9, median 1.817;
+    # R1: 77.6 + 1.817 = 79.4. Hokkaido 70.6, 70.3, 71.4, 74.5: median slope 1.2; R1: 75.7
+    from kpi_lib.analysis.outlook import outlook
+
+    o = outlook(dataset, 2018).set_index("indicator").loc["female_employment_25_34"].to_dict()
+    frame = charts.trend_frame(dataset, _row(dataset, "female_employment_25_34"), "en", o)
+    rows = frame[frame["series"].isin(["projection", "national_projection"])]
+    assert list(zip(rows["series"], rows["year"], rows["value"])) == [
+        ("projection", 2018, 74.5),
+        ("projection", 2019, 75.7),
+        ("national_projection", 2018, 77.6),
+        ("national_projection", 2019, 79.4),
+    ]
 
 
 @pytest.mark.parametrize("year", [2015, 2016, 2017, 2018])
@@ -117,8 +139,8 @@ def test_every_trend_line_layer_has_points(dataset, year):
 def test_trend_chart_layers_the_series_over_the_trend_data(dataset):
     from kpi_lib.analysis.outlook import outlook
 
-    row = _row(dataset, "foreign_visitors")
-    o = outlook(dataset, 2018).set_index("indicator").loc["foreign_visitors"].to_dict()
+    row = _row(dataset, "p1_kpi3")
+    o = outlook(dataset, 2018).set_index("indicator").loc["p1_kpi3"].to_dict()
     spec = charts.trend_chart(dataset, row, "en", o).to_dict()
     frame = charts.trend_frame(dataset, row, "en", o)
     data = spec["datasets"]
@@ -132,16 +154,27 @@ def test_trend_chart_layers_the_series_over_the_trend_data(dataset):
     assert marks == [
         ("line", [1, 0], [{"filter": {"field": "series", "oneOf": ["actual"]}}]),
         ("line", [5, 3], [{"filter": {"field": "series", "oneOf": ["projection"]}}]),  # no national series
+        # the ends of the trend's confidence interval, dotted
+        ("line", [2, 3], [{"filter": {"field": "series", "oneOf": ["projection_low", "projection_high"]}}]),
         ("point", None, [{"filter": "datum.point"}]),  # not the projection's start, the actual's marker
         ("rule", [6, 4], None),
     ]
-    assert records(layers[3]) == [{"value": 500.0, "label": "Target level"}]  # the revised target in force
-    colour = layers[2]["encoding"]["color"]
+    assert records(layers[4]) == [{"value": 95000.0, "label": "Target level"}]  # the revised target in force
+    colour = layers[3]["encoding"]["color"]
     assert colour["field"] == "series_label"
     assert colour["scale"]["domain"] == [
-        text(f"series.{s}", "en") for s in ("actual", "baseline", "target", "revised_target", "projection")
+        text(f"series.{s}", "en")
+        for s in (
+            "actual",
+            "baseline",
+            "target",
+            "revised_target",
+            "projection",
+            "projection_low",
+            "projection_high",
+        )
     ]
-    assert [t["field"] for t in layers[2]["encoding"]["tooltip"]] == ["series_label", "year_label", "value_text"]
-    assert layers[0]["encoding"]["x"]["scale"]["domain"] == [f"FY{y}" for y in range(2014, 2021)]
-    assert spec["title"] == {"text": text("chart.trend", "en"), "subtitle": "Foreign visitors"}
+    assert [t["field"] for t in layers[3]["encoding"]["tooltip"]] == ["series_label", "year_label", "value_text"]
+    assert layers[0]["encoding"]["x"]["scale"]["domain"] == [f"FY{y}" for y in range(2014, 2020)]
+    assert spec["title"]["text"] == text("chart.trend", "en")
     assert (spec["width"], spec["height"]) == (charts.WIDTH, charts.HEIGHT)

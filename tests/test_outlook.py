@@ -1,4 +1,4 @@
-"""Outlook (the straight-line trend of the actuals), sdg-build's growth ratios as data, pace for cumulative targets.
+"""Outlook (the Theil–Sen trend of the actuals and its interval), sdg-build's growth ratios as data, pace for cumulative targets.
 
 Every expected figure is worked out by hand in the comments.
 """
@@ -62,65 +62,72 @@ def test_lower_is_better_flips_the_direction(tmp_path):
     assert r["cagr_ratio"] == pytest.approx(1.0)  # (−1) × (−10%) ÷ 10%
     r = one(tmp_path / "b", ind, [(2016, 110.25)], 2016)  # √1.1025 − 1 = +5%: the wrong way
     assert r["cagr_ratio"] == pytest.approx(-0.5)
-    # three actuals falling 10 a year (95, 85, 75 in 2015-2017): 75 − 10 = 65 ≤ 65.61 in 2018: on track
-    r = one(tmp_path / "c", ind, [(2015, 95), (2016, 85), (2017, 75)], 2017)
-    assert (r["trend_slope"], r["projected_value"], r["outlook"]) == (-10, 65, "on_track")
-    # rising 5 a year (110, 115, 120): moving away from a lower target
-    r = one(tmp_path / "d", ind, [(2015, 110), (2016, 115), (2017, 120)], 2017)
+    # four actuals falling 10 a year (105, 95, 85, 75 in 2015-2018): every slope between two of them is
+    # −10, so the interval is −10 … −10; 75 − 10 = 65 ≤ 65.61 in 2019 (target year 2018 moved on: see below)
+    ind2019 = {**ind, "target_year": 2019}
+    r = one(tmp_path / "c", ind2019, [(2015, 105), (2016, 95), (2017, 85), (2018, 75)], 2018)
+    assert (r["trend_slope"], r["trend_slope_low"], r["trend_slope_high"]) == (-10, -10, -10)
+    assert (r["projected_value"], r["outlook"]) == (65, "on_track")
+    # rising 5 a year (105, 110, 115, 120): moving away from a lower target
+    r = one(tmp_path / "d", ind2019, [(2015, 105), (2016, 110), (2017, 115), (2018, 120)], 2018)
     assert (r["trend_slope"], r["outlook"]) == (5, "not_approaching")
 
 
+# target 150 in 2020; four actuals 2015-2018, two years left
+TARGET_150 = {"baseline": 100, "baseline_year": 2014, "target": 150, "target_year": 2020}
+
+
 @pytest.mark.parametrize(
-    "actuals, slope, projected, reached, category",
+    "values, slope, low, high, projected, category",
     [
-        # target 146.41 in 2018; three actuals 2015-2017, latest 130 in 2017, one year left (16.41 needed)
-        ([(2015, 110), (2016, 120), (2017, 130)], 10, 140, 2019, "behind"),  # 130 + 10 = 140 < 146.41; 2 years
-        ([(2015, 90), (2016, 110), (2017, 130)], 20, 150, 2018, "on_track"),  # 130 + 20 = 150 ≥ 146.41
-        ([(2015, 130), (2016, 130), (2017, 130)], 0, 130, None, "not_approaching"),  # flat
-        ([(2015, 140), (2016, 135), (2017, 130)], -5, 125, None, "not_approaching"),  # falling
+        # +10 between every two years: the interval is 10 … 10; 130 + 2 × 10 = 150: reached, just
+        ([100, 110, 120, 130], 10, 10, 10, 150, "on_track"),
+        # +5: 115 + 10 = 125 < 150 even at the interval's top
+        ([100, 105, 110, 115], 5, 5, 5, 125, "behind"),
+        ([130, 130, 130, 130], 0, 0, 0, 130, "not_approaching"),  # flat
+        ([140, 135, 130, 125], -5, -5, -5, 115, "not_approaching"),  # falling
+        # one early jump, then flat (the shape of issue 16's unnamed KPI): the slopes between two
+        # points are 30, 15, 10, 0, 0, 0, median (0 + 10) ÷ 2 = 5 (least squares would say 9 and
+        # "not reached": 130 + 18 = 148); the interval 0 … 30 holds 10 a year, the change needed
+        ([100, 130, 130, 130], 5, 0, 30, 140, "uncertain"),
     ],
 )
-def test_the_outlook_is_the_straight_line_through_the_actuals_only(
-    tmp_path, actuals, slope, projected, reached, category
+def test_the_outlook_is_the_robust_trend_of_the_actuals_and_its_interval(
+    tmp_path, values, slope, low, high, projected, category
 ):
-    # the baseline 100 (2014) is never part of the line: with it, the falling series would rise
-    r = one(tmp_path, TEN_PERCENT, actuals, 2017)
-    assert (r["trend_points"], r["trend_slope"], r["projected_value"]) == (3, slope, projected)
-    assert r["outlook"] == category
-    assert (None if r["projected_year_reached"] != r["projected_year_reached"] else r["projected_year_reached"]) == (
-        reached
-    )
-    # the one measure: on track exactly when the slope is at least the annual change still needed
-    assert r["required_annual_change_from_latest"] == pytest.approx(16.41)
-    assert (r["outlook"] == "on_track") == (r["trend_slope"] >= r["required_annual_change_from_latest"])
+    # the baseline 100 (2014) is never one of the points
+    r = one(tmp_path, TARGET_150, list(zip(range(2015, 2019), values)), 2018)
+    assert (r["trend_series"], r["trend_points"]) == ("actual", 4)
+    assert (r["trend_slope"], r["trend_slope_low"], r["trend_slope_high"]) == (slope, low, high)
+    assert (r["projected_value"], r["outlook"]) == (projected, category)
+    assert r["required_annual_change_from_latest"] == pytest.approx((150 - values[-1]) / 2)
 
 
-def test_two_actuals_are_no_trend(tmp_path):
-    r = one(tmp_path, TEN_PERCENT, [(2015, 110), (2016, 120)], 2016)
-    assert (r["outlook"], r["outlook_note"], r["trend_points"]) == ("not_assessable", "too_few_actuals", 2)
+def test_three_actuals_are_no_trend(tmp_path):
+    # issue 16: a V of three points (76.6, 70.5, 75.8) is no trend; the minimum is four
+    r = one(tmp_path, TARGET_150, [(2016, 110), (2017, 120), (2018, 130)], 2018)
+    assert (r["outlook"], r["outlook_note"], r["trend_points"]) == ("not_assessable", "too_few_actuals", 3)
+    assert r["trend_slope"] is None or r["trend_slope"] != r["trend_slope"]
 
 
 def test_hokkaido_series_named_in_issue_10(dataset):
     o = outlook(dataset, 2018).set_index("indicator")
-    f = o.loc["total_fertility_rate"]
-    # 1.31, 1.29, 1.29, 1.27 (H27-H30; the source's 上段): mean year 2016.5, Σ(dev × value) =
-    # −1.5×1.31 − 0.5×1.29 + 0.5×1.29 + 1.5×1.27 = −0.06, ÷ Σdev² 5 = −0.012 a year: never upward
-    assert f["trend_points"] == 4 and f["trend_slope"] == pytest.approx(-0.012)
-    assert f["projected_value"] == pytest.approx(1.258)  # 1.27 − 0.012, R1
-    assert f["outlook"] == "not_approaching" and f["projected_year_reached"] != f["projected_year_reached"]
-    m = o.loc["manufacturing_productivity"]
-    # 1,029 → 989 → 965万円 (H27-H29; H30 未): slope (965 − 1,029) ÷ 2 = −32; R1: 965 − 2 × 32 = 901 < 1,280
-    assert (m["trend_points"], m["trend_slope"], m["projected_value"]) == (3, -32, 901)
-    assert m["outlook"] == "not_approaching" and m["projected_year_reached"] != m["projected_year_reached"]
-    p = o.loc["physicians_per_100k"]  # —, 238.3人, —, 未: one actual, no line
-    assert (p["trend_points"], p["outlook"], p["outlook_note"]) == (1, "not_assessable", "too_few_actuals")
-    assert p["projected_value"] != p["projected_value"]
-    v = o.loc["foreign_visitors"]
-    # 208, 230, 279万人 (H27-H29): slope (279 − 208) ÷ 2 = 35.5; R2: 279 + 3 × 35.5 = 385.5 < the revised 500;
-    # 221 ÷ 35.5 = 6.2 → 7 years → FY2024; 73.7万人 a year needed
-    assert (v["trend_slope"], v["projected_value"], v["projected_year_reached"]) == (35.5, 385.5, 2024)
-    assert v["required_annual_change_from_latest"] == pytest.approx(221 / 3)
-    assert v["outlook"] == "behind"  # not 順調: B at 55.8% officially
+    p = o.loc["pregnancy_consultations"]
+    # 497, 301, 293, 172件 (H27-H30): slopes between two years −196, −102, −108.3, −8, −64.5, −121;
+    # median (−108.3 − 102) ÷ 2 = −105.17; the interval −196 … −8 never rises: not approaching 600
+    assert (p["trend_slope_low"], p["trend_slope_high"]) == (-196, -8)
+    assert p["trend_slope"] == pytest.approx(-105.1667, abs=1e-4)
+    assert p["outlook"] == "not_approaching"
+    for name in ("manufacturing_productivity", "foreign_visitors", "multigenerational_welfare_hubs"):
+        # three actuals (H30 未 or H27 —): no outlook
+        assert (o.loc[name, "trend_points"], o.loc[name, "outlook"]) == (3, "not_assessable"), name
+    ph = o.loc["physicians_per_100k"]  # —, 238.3人, —, 未: one actual, no line
+    assert (ph["outlook"], ph["outlook_note"]) == ("not_assessable", "too_few_actuals")
+    a = o.loc["partnership_areas"]
+    # 17, 19, 23, 24地域: slopes 2, 3, 2.33, 4, 2.5, 1; median (2.33 + 2.5) ÷ 2 = 2.42; interval 1 … 4;
+    # one more 地域 is needed by R1 (25): even 1 a year gets there
+    assert (a["trend_slope_low"], a["trend_slope_high"], a["outlook"]) == (1, 4, "on_track")
+    assert a["projected_year_reached"] == 2019
     e = o.loc["food_exports"]  # target 1,000億円 in H30, 774 in H30: the target year's actual is in
     assert e["outlook"] == "not_achieved"
 
@@ -133,10 +140,8 @@ def test_a_zero_target_and_a_negative_baseline_use_straight_line_change():
     assert w["observed_annual_change"] == pytest.approx(-17)  # (52 − 120) ÷ 4
     assert w["required_annual_change"] == pytest.approx(-24)  # (0 − 120) ÷ 5
     assert w["ratio"] == pytest.approx(17 / 24)  # (−1) × (−17) ÷ 24 = 0.7083
-    # least squares through the actuals (2016, 88), (2017, 58), (2018, 52) (not the baseline): slope
-    # (52 − 88) ÷ 2 = −18; 2019: 52 − 18 = 34 > 0; 52 ÷ 18 = 2.9 → 3 years → FY2021: behind
-    assert w["projected_value"] == pytest.approx(34.0)
-    assert w["projected_year_reached"] == 2021 and w["outlook"] == "behind"
+    # three actuals (2016-2018): no trend, no outlook
+    assert (w["trend_points"], w["outlook"]) == (3, "not_assessable")
     n = o.loc["net_migration"]  # −3,703 (2014) → −3,900 (2018), target 0 (2019)
     assert n["ratio"] == pytest.approx(-49.25 / 740.6)  # (−197 ÷ 4) ÷ (3,703 ÷ 5)
     assert n["ratio_basis"] == "linear"
@@ -168,13 +173,7 @@ def test_no_baseline_uses_the_first_actual(dataset):
     assert r["observed_cagr"] == pytest.approx(0.04328, abs=1e-5)
     assert r["required_cagr"] == pytest.approx(0.06785, abs=1e-5)
     assert r["cagr_ratio"] == pytest.approx(0.6379, abs=1e-4)
-    # 147, 150, 160: slope 6.5 a year; 2019: 166.5 < 179; 19 ÷ 6.5 = 2.9 → FY2021
-    assert (r["trend_slope"], r["projected_value"], r["projected_year_reached"], r["outlook"]) == (
-        6.5,
-        166.5,
-        2021,
-        "behind",
-    )
+    assert (r["trend_points"], r["outlook"]) == (3, "not_assessable")  # 147, 150, 160: too few for a trend
 
 
 def test_a_single_data_point_is_not_assessable(tmp_path):
@@ -196,11 +195,13 @@ def test_benchmark_relative_targets(dataset):
     o = outlook(dataset, 2018).set_index("indicator")
     f = o.loc["total_fertility_rate"]  # 1.27 (2014) → 1.27 (2018); national 1.42 (latest, FY2018) held to 2019
     assert (f["target_value"], f["target_source"]) == (1.42, "national_latest")
+    assert f["trend_series"] == "gap_to_national"  # the outlook follows the gap, never 1.42 held still
     assert f["observed_cagr"] == 0 and f["required_cagr"] == pytest.approx(0.022579, abs=1e-6)  # (1.42 ÷ 1.27)^⅕ − 1
     w = o.loc["wish_to_stay_rate"]  # 基準値より増加: the target is the baseline 76.2 itself; 75.8 is below it
     assert (w["target_value"], w["note"]) == (76.2, "target_equals_base")
-    # 76.6, 70.5, 75.8 (H28-H30): slope (75.8 − 76.6) ÷ 2 = −0.4: not approaching
-    assert w["trend_slope"] == pytest.approx(-0.4) and w["outlook"] == "not_approaching"
+    # 76.6, 70.5, 75.8 (H28-H30): a V of three points, no trend (issue 16: it read "not approaching"
+    # right after "up 5.3 points")
+    assert (w["trend_points"], w["outlook"]) == (3, "not_assessable")
     assert o.loc["agricultural_output"]["outlook"] == "target_achieved"  # 現状値以上 and above it
 
 
@@ -212,11 +213,18 @@ def test_cumulative_target_pace(dataset):
     assert a["pace_adjusted_rate"] == 84.4  # 7,086 ÷ 8,400 = 84.357…%
     assert a["ratio"] == pytest.approx(7086 / 8400)
     assert (a["ratio_basis"], a["note"], a["base_year"], a["base_value"]) == ("linear", "cumulative", 2014, 0)
-    # least squares through the actuals (2015, 2,658), (2016, 4,718), (2017, 6,569), (2018, 7,086):
-    # Σ(dev × value) = −3,987 − 2,359 + 3,284.5 + 10,629 = 7,567.5, ÷ 5 = 1,513.5 a year;
-    # 2019: 7,086 + 1,513.5 = 8,599.5; 3,414 ÷ 1,513.5 = 2.3 → 3 years → FY2021
-    assert a["trend_slope"] == pytest.approx(1513.5) and a["projected_value"] == pytest.approx(8599.5)
-    assert a["projected_year_reached"] == 2021 and a["outlook"] == "behind"
+    # issue 16: the running total hides that the yearly completions fell. The trend is fitted to the
+    # annual additions 2,658, 4,718 − 2,658 = 2,060, 6,569 − 4,718 = 1,851, 7,086 − 6,569 = 517: slopes
+    # between two years −598, −403.5, −713.7, −209, −771.5, −1,334; median (−713.7 − 598) ÷ 2 = −655.8;
+    # even the interval's top (−209) gives 517 − 209 = 308 in R1 against the 3,414 needed
+    assert a["trend_series"] == "annual_addition"
+    assert a["trend_values"] == (2658, 2060, 1851, 517)
+    assert a["trend_slope"] == pytest.approx(-655.8333, abs=1e-4)
+    assert (a["trend_slope_low"], a["trend_slope_high"]) == (-1334, -209)
+    assert a["required_annual_change_from_latest"] == 3414
+    assert a["outlook"] == "behind"
+    # at the fitted slope R1 would add 517 − 655.8 < 0: counted as 0, no year so far took any off
+    assert a["additions_floored"] and a["projected_value"] == 7086
     f = o.loc["foreign_investment_cases"]  # 12件 over H28～R1 (2016-2019), 12 by 2018: 3 of 4 years
     assert (f["elapsed_share"], f["pace_adjusted_rate"], f["outlook"]) == (0.75, 133.3, "target_achieved")  # 12 ÷ 9
 
@@ -225,9 +233,8 @@ def test_pace_one_year_earlier(dataset):
     a = outlook(dataset, 2017).set_index("indicator").loc["active_senior_trainees"]
     # 6,569 by 2017: 3 of 5 years, 10,500 × 3/5 = 6,300 expected: 6,569 ÷ 6,300 = 104.27% → ahead of pace
     assert (a["latest_year"], a["pace_adjusted_rate"]) == (2017, 104.3)
-    # but the trend (2,658 → 6,569 over two years: 1,955.5 a year) is short of the 1,965.5 a year still
-    # needed ((10,500 − 6,569) ÷ 2): 6,569 + 2 × 1,955.5 = 10,480 < 10,500 in R1
-    assert (a["projected_value"], a["outlook"]) == (10480, "behind")
+    # three annual figures (2,658, 2,060, 1,851) are too few for a trend
+    assert (a["trend_points"], a["outlook"]) == (3, "not_assessable")
 
 
 def test_the_grade_table_carries_the_outlook_without_changing_the_grade():
@@ -238,8 +245,11 @@ def test_the_grade_table_carries_the_outlook_without_changing_the_grade():
     a = rows["active_senior_trainees"]
     assert (a["progress_rate"], a["grade"]) == ("67.5", "B")  # the official figures stay
     assert (a["pace_adjusted_rate"], a["elapsed_share"], a["outlook"]) == ("84.4", "0.8", "behind")
-    assert a["outlook_label"] == "On the straight-line trend, not reached by the target year"
-    # p1_kpi3: least squares through the actuals 69,574 (2015), 87,443, 86,888, 87,517 (2018):
-    # Σ(dev × value) = 26,637, ÷ 5 = 5,327.4 a year; 7,483 short of the revised 95,000: 1.4 → 2 years → FY2020
-    assert (rows["p1_kpi3"]["trend_slope"], rows["p1_kpi3"]["projected_year_reached"]) == ("5327.4", "2020")
+    assert a["outlook_label"] == "On its trend, not reached by the target year"
+    # p1_kpi3: 69,574 (2015), 87,443, 86,888, 87,517 (2018): the slopes between two years are 17,869,
+    # 8,657, 5,981, −555, 37, 629; median (629 + 5,981) ÷ 2 = 3,305 (least squares: 5,327.4, from the
+    # one early jump); the interval −555 … 17,869 holds the 7,483 needed: no year is claimed
+    p = rows["p1_kpi3"]
+    assert (p["trend_slope"], p["trend_slope_low"], p["trend_slope_high"]) == ("3305", "-555", "17869")
+    assert (p["outlook"], p["projected_year_reached"]) == ("uncertain", "")
     assert rows["total_fertility_rate"]["required_cagr"] == "0.022579"

@@ -11,18 +11,30 @@ evaluation year Y, from the actuals up to Y (docs/grading.md, "Outlook", has the
 - These ratios are kept as data columns; they do not decide the outlook (see below).
 
 The outlook, the one measure that says "on track" (our analysis, never the official grade):
-- trend_slope: the slope of the least-squares line through the actuals up to Y (actuals only,
-  never the baseline; at least MIN_ACTUALS of them, else no trend and outlook_note says why);
-- projected_value = latest + trend_slope × (target_year − latest_year): that slope continued
-  from the latest actual to the target year; projected_year_reached: the first fiscal year it
-  reaches the target (empty when it runs the other way or not before 2100). Not a forecast.
-- required_annual_change_from_latest = (target − latest) ÷ (target_year − latest_year).
+- the trend: Theil–Sen's robust straight line (scipy.stats.theilslopes: the median of the slopes
+  between every two points, so one jump or outlier does not make the trend) fitted to the
+  actuals up to Y (never the baseline), with its CONFIDENCE confidence interval of the slope
+  (trend_slope_low … trend_slope_high); at least MIN_POINTS points, else no outlook and
+  outlook_note says why. What the line is fitted to (trend_series):
+  * actual: the actuals themselves;
+  * annual_addition: for a cumulative target, each year's addition to the running total (a
+    running total rises whatever happens, so its own trend says nothing about the pace);
+  * gap_to_national: for a national-level target, d · (national − actual) in the years both are
+    known: the national value moves too, so it is never held still; the national series gets
+    the same fit (national_slope, national_projected) and gap_change says whether the gap
+    narrows or widens (only where the whole interval agrees, else "unclear").
+- every projection starts from the latest point and goes on at a slope: projected_value at the
+  fitted slope; the decision is made at both ends of the interval. required_annual_change_from_latest
+  is the change a year the fitted series needs to reach the target by the target year.
 - outlook: target_achieved (the latest actual reaches the target); not_achieved (the target
-  year's actual is in and falls short); on_track (projected_value reaches the target, which is
-  the same as d · trend_slope ≥ d · required_annual_change_from_latest); behind (moving toward
-  the target, too slowly); not_approaching (flat or moving away); not_assessable (no target,
-  fewer than MIN_ACTUALS actuals). So the outlook, the projection and the required annual
-  change always agree.
+  year's actual is in and falls short); on_track (even the end of the interval least
+  favourable to the target reaches it by the target year); not_approaching (the whole
+  interval is flat or points away); behind (even the most favourable end does not reach it in
+  time); uncertain (the interval holds both: the data cannot tell); not_assessable (no target,
+  fewer than MIN_POINTS points). So no outlook flips on a change the fit cannot tell from noise.
+- against_trend: the latest change of the fitted series runs against its fitted slope.
+- projected_year_reached: the first fiscal year by which even the least favourable end of the
+  interval reaches the target (empty where that end does not move toward it).
 
 Where compound growth is undefined (a zero or a sign change among base, latest and target,
 e.g. a waiting list aimed at 0 or net migration rising from −3,703 to a positive target) and
@@ -37,7 +49,8 @@ pace-adjusted rate ÷ 100:
 
 The base is the baseline (基準値, its year); with none, the first actual (as sdg-build does when
 its base year has no data). The target is the target in force in its year (the revised one where
-there is one); a national-level target uses the latest national value up to Y, held constant;
+there is one); a national-level target's value is the latest national value up to Y (its
+outlook is the gap's trend, above);
 基準値より増加 / 現状値以上 use the baseline itself (the ratio is then undefined: the sign of the
 change decides).
 
@@ -45,10 +58,9 @@ change decides).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
+from scipy.stats import theilslopes
 
 from kpi_lib.analysis.grading import progress_table, reached, round_rates
 from kpi_lib.core import numbers
@@ -57,8 +69,12 @@ from kpi_lib.core.formatting import plain_number
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 
-# a straight line through fewer points says nothing about a trend
-MIN_ACTUALS = 3
+# Fewer points than this give no outlook: three points make a V look like a trend (76.6, 70.5,
+# 75.8), and with four the interval below is already as wide as the slopes between them.
+MIN_POINTS = 4
+# The slope's confidence interval (scipy's, after Sen 1968; an approximation for so few points):
+# 90% two-sided, so each one-sided claim ("reached", "not reached") is made at 95%.
+CONFIDENCE = 0.90
 
 COLUMNS = [
     "indicator",
@@ -84,11 +100,29 @@ COLUMNS = [
     "outlook",
     "outlook_note",
     "note",
+    "trend_series",
     "trend_points",
+    "trend_years",
+    "trend_values",
     "trend_slope",
+    "trend_slope_low",
+    "trend_slope_high",
+    "latest_change",
+    "against_trend",
     "required_annual_change_from_latest",
     "projected_value",
+    "projected_value_low",
+    "projected_value_high",
     "projected_year_reached",
+    "additions_floored",
+    "actual_slope",
+    "national_points",
+    "national_slope",
+    "national_latest_year",
+    "national_latest",
+    "national_projected",
+    "gap_latest",
+    "gap_change",
     "period_start",
     "period_end",
     "elapsed_years",
@@ -114,20 +148,22 @@ def _outlook(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
     rows = []
     for ind in dataset.indicators.to_dict("records"):
         national = bench[(bench["indicator"] == ind["indicator"]) & (bench["year"] <= year)].sort_values("year")
-        rows.append(
-            indicator_outlook(
-                ind, series.get(ind["indicator"]), year, scheme, national["value"].iloc[-1] if len(national) else None
-            )
-        )
+        rows.append(indicator_outlook(ind, series.get(ind["indicator"]), year, scheme, national[["year", "value"]]))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def indicator_outlook(ind: dict, obs: pd.DataFrame | None, year: int, scheme: Scheme, national_value=None) -> dict:
-    """The outlook of one indicator from its graded observations up to the evaluation year."""
+def indicator_outlook(
+    ind: dict, obs: pd.DataFrame | None, year: int, scheme: Scheme, national: pd.DataFrame | None = None
+) -> dict:
+    """The outlook of one indicator from its graded observations up to the evaluation year
+    (`national`: year, value of its national series up to that year, for a national-level target)."""
     d = -1 if ind["direction"] == "lower" else 1
     kind = ind["target_kind"]
     row = dict.fromkeys(COLUMNS)
     row.update(indicator=ind["indicator"], evaluation_year=year, target_kind=kind, direction=ind["direction"])
+    if national is None or kind != "national":
+        national = pd.DataFrame({"year": [], "value": []})
+    national_value = national["value"].iloc[-1] if len(national) else None
     target, target_year, target_source = _target(ind, national_value)
     row.update(target_value=target, target_year=target_year, target_source=target_source)
     if kind == "cumulative":
@@ -144,7 +180,8 @@ def indicator_outlook(ind: dict, obs: pd.DataFrame | None, year: int, scheme: Sc
     row.update(base_year=base_year, base_value=base, base_source=base_source)
     achieved = target is not None and bool(reached([latest], [target], [d < 0], [kind == "above_baseline"])[0])
     row["achieved"] = achieved
-    row.update(_trend(obs, target, target_year, latest_year, latest, achieved, d))
+    if target is not None and not achieved and target_year > latest_year:
+        row.update(_trend(ind, obs, national, target, target_year, d))
     if kind == "cumulative" and target is not None:
         row.update(_pace(row, ind, latest_year, latest, target, scheme, d))
     row.update(_ratios(kind, base_year, base, latest_year, latest, target, target_year, d))
@@ -182,29 +219,27 @@ def _ratios(kind, base_year, base, latest_year, latest, target, target_year, d) 
 
 
 def _decide(row: dict, reason: str, d: int = 1) -> dict:
-    """The outlook, from the straight-line trend of the actuals only (module docstring)."""
+    """The outlook, from the trend's confidence interval (module docstring)."""
     if reason:  # no actual to go on
         row.update(outlook="not_assessable", outlook_note=reason, note=reason)
         return row
-    target, latest_year, reached_in = row["target_value"], row["latest_year"], row["projected_year_reached"]
     if row["achieved"]:
         row["outlook"] = "target_achieved"
-    elif target is None:
+    elif row["target_value"] is None:
         row.update(outlook="not_assessable", outlook_note="no_target")
-    elif latest_year >= row["target_year"]:
+    elif row["latest_year"] >= row["target_year"]:
         row["outlook"] = "not_achieved"  # the target year's actual is in: nothing left to project
     elif row["trend_slope"] is None:
-        row.update(outlook="not_assessable", outlook_note="too_few_actuals")
-    elif reached_in is not None and reached_in <= row["target_year"]:
-        row["outlook"] = "on_track"
+        row.update(outlook="not_assessable", outlook_note=row["outlook_note"] or "too_few_actuals")
     else:
-        row["outlook"] = "behind" if d * row["trend_slope"] > 0 else "not_approaching"
+        row["outlook"] = row.pop("_verdict")
+    row.pop("_verdict", None)
     row["outlook_note"] = row["outlook_note"] or ""
     return row
 
 
 # every outlook code, best first
-OUTLOOKS = ("target_achieved", "on_track", "behind", "not_approaching", "not_achieved", "not_assessable")
+OUTLOOKS = ("target_achieved", "on_track", "uncertain", "behind", "not_approaching", "not_achieved", "not_assessable")
 
 
 def _target(ind: dict, national_value) -> tuple[float | None, int, str]:
@@ -230,27 +265,129 @@ def _base(ind: dict, obs: pd.DataFrame) -> tuple[int, float, str]:
     return int(obs["year"].iloc[0]), float(obs["measured"].iloc[0]), "first_actual"
 
 
-def _trend(obs, target, target_year, latest_year, latest, achieved, d) -> dict:
-    """Least squares through the actuals up to the evaluation year (never the baseline), its
-    slope continued from the latest actual to the target year."""
-    years = obs["year"].to_numpy(float)
+def _fit(years, values) -> tuple[float, float, float]:
+    """Theil–Sen slope and its confidence interval (scipy), without float noise (35.5, not 35.4999…)."""
+    fit = theilslopes(values, years, alpha=CONFIDENCE)
+    return tuple(round(float(x), 9) for x in (fit.slope, fit.low_slope, fit.high_slope))
+
+
+def _series(ind: dict, obs: pd.DataFrame, national: pd.DataFrame, d: int) -> tuple[str, np.ndarray, np.ndarray]:
+    """What the trend is fitted to: the actuals, a cumulative target's annual additions, or the
+    gap to the national series (module docstring)."""
+    years = obs["year"].to_numpy(int)
     values = obs["measured"].to_numpy(float)
-    out = {"trend_points": len(years)}
-    if target is not None and target_year > latest_year:
-        out["required_annual_change_from_latest"] = (target - latest) / (target_year - latest_year)
-    if len(years) < MIN_ACTUALS or target_year <= latest_year:
+    if ind["target_kind"] == "cumulative":
+        if ind["actual_basis"] == "annual":
+            return "annual_addition", years, obs["actual"].to_numpy(float)
+        # a printed running total: the addition of a year is its change from the year before
+        # (from 0 before the period); a year whose previous total is missing gives none
+        previous = dict(zip(years, values)) | {int(ind["period_start"]) - 1: 0.0}
+        keep = [y - 1 in previous for y in years]
+        additions = [round(v - previous[y - 1], 9) for y, v, k in zip(years, values, keep) if k]
+        return "annual_addition", years[keep], np.array(additions, dtype=float)
+    if ind["target_kind"] == "national":
+        both = pd.DataFrame({"year": years, "local": values}).merge(national.astype({"year": int}), on="year")
+        gap = (d * (both["value"].to_numpy(float) - both["local"].to_numpy(float))).round(9)
+        return "gap_to_national", both["year"].to_numpy(int), gap
+    return "actual", years, values
+
+
+def _trend(ind: dict, obs: pd.DataFrame, national: pd.DataFrame, target, target_year: int, d: int) -> dict:
+    """The trend of the fitted series and the outlook its interval gives (module docstring)."""
+    series, years, values = _series(ind, obs, national, d)
+    latest_year = int(obs["year"].iloc[-1])
+    latest = float(obs["measured"].iloc[-1])
+    out = {"trend_series": series, "trend_points": len(years)}
+    out["trend_years"], out["trend_values"] = tuple(int(y) for y in years), tuple(float(v) for v in values)
+    if series == "gap_to_national":
+        out.update(_national(national, target_year))
+        if len(obs) < MIN_POINTS:  # too few actuals, whatever the national series has
+            return out | {"trend_series": "actual", "trend_points": len(obs)}
+        if len(years) < MIN_POINTS:  # enough actuals, too few national values beside them
+            return out | {"outlook_note": "too_few_national"}
+    if len(years) < MIN_POINTS:
         return out
-    slope = round(float(np.polyfit(years - years.mean(), values, 1)[0]), 9)  # no float noise: 35.5, not 35.4999…
-    out.update(trend_slope=slope, projected_value=latest + slope * (target_year - latest_year))
-    if target is None:
+    slope, low, high = _fit(years, values)
+    if series == "gap_to_national":
+        # a gap closes downwards, to 0, from the latest year both values are known
+        start, goal, direction, last_year = float(values[-1]), 0.0, -1, int(years[-1])
+
+        def level(s, k):
+            return start + s * k
+
+        out.update(gap_latest=start, gap_change="narrowing" if high < 0 else "widening" if low > 0 else "unclear")
+    elif series == "annual_addition":
+        start, goal, direction, last_year = latest, float(target), d, latest_year
+        # never a falling running total where no year so far has taken anything off
+        floor = 0.0 if (values >= 0).all() else -np.inf
+        last = float(values[-1]) if years[-1] == latest_year else None
+
+        def level(s, k):
+            if last is None:  # the latest total has no addition of its own: the slope alone
+                return start + s * k
+            return start + float(np.maximum(last + s * np.arange(1, k + 1), floor).sum())
+
+        ahead = target_year - latest_year
+        out["additions_floored"] = bool(last is not None and (last + slope * np.arange(1, ahead + 1) < floor).any())
+
+    else:
+        start, goal, direction, last_year = latest, float(target), d, latest_year
+
+        def level(s, k):
+            return start + s * k
+
+    n = target_year - last_year
+    worst, best = (low, high) if direction > 0 else (high, low)
+    tolerance = 1e-9 * max(1.0, abs(goal), abs(start))  # float noise at the very boundary
+
+    def meets(s, k=n):
+        return direction * (level(s, k) - goal) >= -tolerance
+
+    def toward(s):
+        return direction * (level(s, n) - start) > tolerance
+
+    if meets(worst):
+        verdict = "on_track"
+    elif not toward(best):
+        verdict = "not_approaching"
+    elif not meets(best):
+        verdict = "behind"
+    else:
+        verdict = "uncertain"
+    change = round(float(values[-1] - values[-2]) / (int(years[-1]) - int(years[-2])), 9)
+    out.update(
+        trend_slope=slope,
+        trend_slope_low=low,
+        trend_slope_high=high,
+        latest_change=change,
+        against_trend=bool(slope != 0 and change != 0 and (slope > 0) != (change > 0)),
+        required_annual_change_from_latest=(goal - start) / n,
+        _verdict=verdict,
+    )
+    if series == "gap_to_national":  # the indicator itself, at its own fitted slope
+        out["actual_slope"] = _fit(obs["year"].to_numpy(int), obs["measured"].to_numpy(float))[0]
+        out["projected_value"] = latest + out["actual_slope"] * (target_year - latest_year)
+    else:
+        out.update(
+            projected_value=level(slope, n), projected_value_low=level(low, n), projected_value_high=level(high, n)
+        )
+    if toward(worst):  # a year only where the whole interval agrees it is reached by then
+        out["projected_year_reached"] = next(
+            (last_year + k for k in range(1, LAST_YEAR - last_year + 1) if meets(worst, k)), None
+        )
+    return out
+
+
+def _national(national: pd.DataFrame, target_year: int) -> dict:
+    """The national series' own trend (the same fit), continued to the target year."""
+    out = {"national_points": len(national)}
+    if not len(national):
         return out
-    if achieved:
-        out["projected_year_reached"] = latest_year
-    elif slope * d > 0:
-        # the whole years the slope needs to close the gap (a tolerance for float noise)
-        first = latest_year + max(math.ceil((target - latest) / slope - 1e-9), 1)
-        if first <= LAST_YEAR:
-            out["projected_year_reached"] = first
+    years, values = national["year"].to_numpy(int), national["value"].to_numpy(float)
+    out.update(national_latest_year=int(years[-1]), national_latest=float(values[-1]))
+    if len(years) >= MIN_POINTS:
+        slope = _fit(years, values)[0]
+        out.update(national_slope=slope, national_projected=float(values[-1]) + slope * (target_year - years[-1]))
     return out
 
 
@@ -279,7 +416,10 @@ GRADE_COLUMNS = [
     "ratio_basis",
     "outlook",
     "outlook_label",
+    "trend_series",
     "trend_slope",
+    "trend_slope_low",
+    "trend_slope_high",
     "projected_value",
     "projected_year_reached",
     "elapsed_share",
@@ -308,7 +448,10 @@ def with_outlook(
                 "ratio_basis": _text(r["ratio_basis"]),
                 "outlook": r["outlook"],
                 "outlook_label": outlook_label(r["outlook"], lang),
+                "trend_series": _text(r["trend_series"]),
                 "trend_slope": plain_number(r["trend_slope"], 6),
+                "trend_slope_low": plain_number(r["trend_slope_low"], 6),
+                "trend_slope_high": plain_number(r["trend_slope_high"], 6),
                 "projected_value": plain_number(r["projected_value"], 3),
                 "projected_year_reached": plain_number(r["projected_year_reached"], 0),
                 "elapsed_share": plain_number(r["elapsed_share"], 4),

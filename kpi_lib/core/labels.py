@@ -68,9 +68,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.national": ("全国", "National"),
     "series.reference": ("目標水準", "Target level"),
     "series.projection": (
-        "直線の傾向（参考・独自分析、予測ではない）",
-        "Straight-line trend (our analysis, not a forecast)",
+        "傾向（参考・独自分析、予測ではない）",
+        "Trend (our analysis, not a forecast)",
     ),
+    "series.projection_low": ("傾向の信頼区間の下限", "Trend, low end of its interval"),
+    "series.projection_high": ("傾向の信頼区間の上限", "Trend, high end of its interval"),
+    "series.national_projection": ("全国値の傾向（参考・独自分析）", "National trend (our analysis)"),
     "series.milestone": ("目安値", "Milestone (目安値)"),
     "series.expected_path": ("期待値", "Expected path (期待値)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),
@@ -181,27 +184,20 @@ _LABELS: dict[str, tuple[str, str]] = {
     # the combined PDF's title page (publishing/pdf.py, report.front_matter)
     "print.contents": ("目次", "Contents"),
     "print.translations": ("英訳について", "About the translations"),
-    # outlook (kpi_lib/analysis/outlook.py): our analysis from the straight-line trend of the actuals, never the official grade
+    # outlook (kpi_lib/analysis/outlook.py): our analysis from the trend of the actuals, never the official grade
     "outlook.target_achieved": ("目標達成", "Target reached"),
-    "outlook.on_track": (
-        "直線の傾向では目標年度までに到達",
-        "On the straight-line trend, reached by the target year",
-    ),
-    "outlook.behind": (
-        "直線の傾向では目標年度までに届かない",
-        "On the straight-line trend, not reached by the target year",
-    ),
+    "outlook.on_track": ("傾向では目標年度までに到達", "On its trend, reached by the target year"),
+    "outlook.uncertain": ("傾向からは判断できない", "The trend cannot tell"),
+    "outlook.behind": ("傾向では目標年度までに届かない", "On its trend, not reached by the target year"),
     "outlook.not_approaching": ("目標に近づいていない（横ばい・悪化）", "Not moving toward the target (flat or worse)"),
     "outlook.not_achieved": ("目標年度の実績値で未達成", "Not reached in the target year"),
     "outlook.not_assessable": ("見通しを示せない", "No outlook"),
     "col.outlook": ("見通し（参考・独自分析）", "Outlook (our analysis, not the official grade)"),
     "outlook.heading": ("参考・独自分析（公式の進捗区分ではありません）", "Our analysis, not the official grade"),
+    # the one method paragraph of a report (views.show_grade_summary); docs/grading.md says the same
     "outlook.method": (
-        "見通しの方法：実績値（3点以上）に最小二乗法で当てはめた直線の傾きを、最新の実績値から目標年度まで延ばし、"
-        "目標値に届くかを見ています。予測ではなく、公式の進捗区分でもありません。",
-        "How the outlook is made: the slope of a straight line fitted by least squares to the actuals (at least "
-        "three) is continued from the latest actual to the target year and compared with the target. It is not "
-        "a forecast and not the official grade.",
+        "見通し（参考・独自分析）の方法：公式の進捗区分は最新の実績値を目標値と比べたもの、見通しは実績値の傾向を見たもので、別のものです（Aでも傾向は目標に向かっていないことがあります）。実績値（基準値は含めない）が{min}点以上ある指標について、Theil–Sen法（2点ずつの傾きの中央値。一度の跳ね上がりや外れ値に引きずられにくい）で傾きとその{confidence}信頼区間を求め、最新の実績値から目標年度まで延ばします。区間のうち最も不利な端でも届けば「到達」、最も有利な端でも届かなければ「届かない」、区間全体が横ばいか逆向きなら「近づいていない」、それ以外は「判断できない」とします。全国値を目標とする指標は、全国値を固定せず同じ方法で延ばし、両者の差の傾向で判断します。累計目標は累計値ではなく各年度の上積みの傾向で判断します（上積みが負になった年度がなければ、負の上積みは見込みません）。最新の変化が傾向と逆向きの場合はその旨を記します。予測ではありません。",
+        "How the outlook is made (our analysis): the official grade compares the latest actual with the target; the outlook looks at the trend, a different thing (a grade of A can sit beside a trend not moving toward the target). With at least {min} actuals (never the baseline), the Theil–Sen method (the median of the slopes between every two points, which one jump cannot drive) gives a slope and its {confidence} confidence interval, continued from the latest actual to the target year. Reached: even the interval's least favourable end gets there; not reached: even its most favourable end does not; not moving toward the target: the whole interval is flat or points away; otherwise the trend cannot tell. A national value is not held still: it gets the same fit, and the gap decides. A cumulative target is judged on each year's addition, never below zero where no year has been. A latest change against the trend is said. Not a forecast.",
     ),
     # the reference a milestone scheme grades against, in the grade table
     "col.milestone": ("目安値", "Milestone (目安値)"),
@@ -420,38 +416,101 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.changes": ("{year}から進捗が変わった指標：{items}。", "Grades changed since {year}: {items}."),
     "commentary.no_changes": ("{year}から進捗が変わった指標はありません。", "No grade changed since {year}."),
     "commentary.outlook": ("見通し（参考・独自分析）：{label}。", "Outlook (our analysis): {label}."),
-    "commentary.projection": (
-        "実績値{n}点に当てはめた直線の傾きは年{slope}の{change}で、この傾きで最新の実績値から延ばすと{year}の値は{projected}となり、{when}",
-        "A straight line fitted to the {n} actuals changes by {slope} a year ({change}); continued from the latest "
-        "actual at that slope, the value in {year} would be {projected}, and {when}",
-    ),
-    "commentary.projection_running_total": (
-        "各年度までの累計値{n}点に当てはめた直線の傾きは年{slope}の{change}で、この傾きで最新の累計値から延ばすと{year}の累計は{projected}となり、{when}",
-        "A straight line fitted to the {n} running totals (one for each year) changes by {slope} a year "
-        "({change}); continued from the latest running total at that slope, the total in {year} would be "
-        "{projected}, and {when}",
-    ),
     "commentary.running_total": (
         "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
         "The running total from {start}, when the cumulative target's period began, up to {latest_year} is "
         "{total}; the progress rate is worked out on this total.",
     ),
-    "commentary.projection_never": ("目標値には届きません。", "the target would never be reached."),
-    "commentary.projection_in_time": (
-        "目標年度までに目標値に届きます。",
-        "the target would be reached by the target year.",
+    # the outlook's trend (commentary.outlook_commentary); {slope}, {low}, {high}: commentary.per_year
+    "commentary.per_year": ("年{amount}の{change}", "{article} {change} of {amount} a year"),
+    "commentary.per_year_flat": ("横ばい（年0）", "no change"),
+    # a confidence interval of a slope, signed: 年−555日～+17,869日 / −555 to +17,869 days a year
+    "commentary.interval": ("年{low}～{high}", "{low} to {high} a year"),
+    "commentary.slope": ("年{amount}", "{amount} a year"),
+    "commentary.gap_change.increase": ("拡大", "widening"),
+    "commentary.gap_change.decrease": ("縮小", "narrowing"),
+    "commentary.trend": (
+        "実績値{n}点（{first}～{last}）のTheil–Sen法による傾きは{slope}（{confidence}信頼区間：{interval}）で、この傾きなら{year}は{projected}です。",
+        "Theil–Sen trend of the {n} actuals ({first}–{last}): {slope} ({confidence} interval: {interval}); at that slope, {projected} in {year}.",
     ),
-    "commentary.projection_late": (
-        "目標値に届くのは{year}で、目標年度より後です。",
-        "the target would be reached only in {year}, after the target year.",
+    "commentary.trend_additions": (
+        "各年度の上積みは{additions}で、そのTheil–Sen法による傾きは{slope}（{confidence}信頼区間：{interval}）、この傾きで上積みすると{floor}{year}の累計は{projected}です。",
+        "Annual additions to the running total: {additions}. Their Theil–Sen trend: {slope} ({confidence} interval: {interval}); adding at that slope{floor}, a total of {projected} in {year}.",
     ),
-    "commentary.projection_is": (
-        "これは実績値の直線的な傾向を延ばしたもので、予測ではなく、公式の進捗区分でもありません。",
-        "This only extends the straight-line trend of the actuals: it is not a forecast and not the official grade.",
+    "commentary.additions_separator": ("、", ", "),
+    "commentary.addition_item": ("{year}{amount}", "{amount} ({year})"),
+    "commentary.needed_beyond_any_year": (
+        "必要な年平均{required}は、これまでのどの年度の上積み（最大は{most_year}の{most}）よりも多い量です。",
+        "It needs {required} a year, more than any year so far ({most} at most, {most_year}).",
     ),
+    "commentary.additions_floored": (
+        "（これまで上積みが負の年度はないため、負の上積みは0とします）",
+        " (none below zero, as so far)",
+    ),
+    "commentary.trend_national": (
+        "全国値も動いているため固定せず、両者の傾向を比べます。Theil–Sen法による傾きは実績値{n}点で{slope}、全国値{n_national}点で{national_slope}で、{year}はそれぞれ{projected}、{national_projected}です。全国値との差（{gap_year}：{gap}）の傾きは{gap_slope}（{confidence}信頼区間：{interval}、＋は拡大）で、{gap_change}",
+        "The national value moves too, so it is not held still. Theil–Sen trends: {slope} for the {n} actuals, {national_slope} for the {n_national} national values ({year}: {projected} against {national_projected}); the gap ({gap} in {gap_year}) moves {gap_slope} ({confidence} interval: {interval}; + widens), so {gap_change}",
+    ),
+    "commentary.gap_is.narrowing": (
+        "差は縮まる傾向です。",
+        "it is narrowing.",
+    ),
+    "commentary.gap_is.widening": (
+        "差は広がる傾向です。",
+        "it is widening.",
+    ),
+    "commentary.gap_is.unclear": (
+        "縮まるか広がるかはこの区間からは言えません。",
+        "whether it narrows or widens cannot be told.",
+    ),
+    "commentary.verdict.on_track": (
+        "区間の最も不利な端でも、{year}までに目標値に届きます。",
+        "Even the least favourable end of the interval reaches the target by {year}.",
+    ),
+    "commentary.verdict.behind": (
+        "区間の最も有利な端でも、{year}までに目標値に届きません。",
+        "Even the most favourable end of the interval does not reach the target by {year}.",
+    ),
+    "commentary.verdict.not_approaching": (
+        "区間全体が横ばいか目標から離れる向きです。",
+        "The whole interval is flat or points away from the target.",
+    ),
+    "commentary.verdict.uncertain": (
+        "区間には{year}までに届く傾きも届かない傾きも含まれ、{n}点からはどちらとも言えません。",
+        "The interval holds slopes that reach the target by {year} and slopes that do not.",
+    ),
+    "commentary.verdict_gap.on_track": (
+        "区間の最も不利な端でも、{year}までに全国値との差は解消します。",
+        "Even the least favourable end of the interval closes the gap by {year}.",
+    ),
+    "commentary.verdict_gap.behind": (
+        "区間の最も有利な端でも、{year}までに全国値との差は解消しません。",
+        "Even the most favourable end of the interval does not close the gap by {year}.",
+    ),
+    "commentary.verdict_gap.not_approaching": (
+        "区間全体で差は縮まっていません。",
+        "Nowhere in the interval does the gap narrow.",
+    ),
+    "commentary.verdict_gap.uncertain": (
+        "区間には{year}までに差が解消する傾きもしない傾きも含まれ、{n}点からはどちらとも言えません。",
+        "The interval holds slopes that close the gap by {year} and slopes that do not.",
+    ),
+    "commentary.against_trend": (
+        "ただし、{what}の{previous_year}から{latest_year}への変化（{change}）は、当てはめた傾向と逆向きです。",
+        "However, the latest change in {what} ({previous_year} to {latest_year}: {change}) runs against the trend.",
+    ),
+    "commentary.series.actual": ("実績値", "the actuals"),
+    "commentary.series.annual_addition": ("各年度の上積み", "the annual figures"),
+    "commentary.series.gap_to_national": ("全国値との差", "the gap to the national value"),
     "commentary.projection_too_few": (
-        "実績値が{n}点しかないため（3点以上が必要）、直線の傾向による見通しは示しません。",
-        "There are only {n} actual(s) (three are needed), so no straight-line outlook is given.",
+        "{what}が{n}点しかないため（{min}点以上が必要）、傾向による見通しは示しません。",
+        "There are only {n} {what} ({min} are needed), so no outlook from the trend is given.",
+    ),
+    "commentary.too_few.actual": ("実績値", "actual(s)"),
+    "commentary.too_few.annual_addition": ("各年度の上積み", "annual figure(s)"),
+    "commentary.too_few.gap_to_national": (
+        "実績値と全国値がそろう年度",
+        "year(s) with both an actual and a national value",
     ),
     "commentary.projection_no_final_total": (
         "この累計目標の最終目標値は公表されていないため、見通しは示しません（進捗区分は年度ごとの値に対して判定しています）。",
@@ -474,18 +533,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     # the pace disagrees with the trend outlook: the outlook is the judgement, the pace is explained
     "commentary.pace_ahead_but_trend_behind": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を上回っています。ただし、見通しは直近までの直線の傾向によるもので、その傾きでは目標年度までに届きません（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate:.1f}%, so the total so far is ahead of that share. The outlook, however, follows the "
-        "straight-line trend, and at that slope the target is not reached by the target year (the official "
-        "grade is unchanged).",
+        "trend of the annual additions, and on that trend the target is not reached by the target year (the "
+        "official grade is unchanged).",
     ),
     "commentary.pace_behind_but_trend_on_track": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を下回っています。ただし、見通しは直近までの直線の傾向によるもので、その傾きなら目標年度までに届きます（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate:.1f}%, so the total so far is behind that share. The outlook, however, follows the "
-        "straight-line trend, and at that slope the target is reached by the target year (the official grade "
-        "is unchanged).",
+        "trend of the annual additions, and on that trend the target is reached by the target year (the "
+        "official grade is unchanged).",
     ),
     # the arithmetic column of kpi audit (audit.py)
     "audit.later_revision": (

@@ -21,7 +21,19 @@ from kpi_lib.dataset.scheme import Scheme
 from kpi_lib.presentation.style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
 
 WIDTH, HEIGHT = 440, 230
-_SERIES = ("actual", "running_total", "national", "milestone", "baseline", "target", "revised_target", "projection")
+_SERIES = (
+    "actual",
+    "running_total",
+    "national",
+    "milestone",
+    "baseline",
+    "target",
+    "revised_target",
+    "projection",
+    "projection_low",
+    "projection_high",
+    "national_projection",
+)
 _SHAPES = {
     "actual": "circle",
     "running_total": "triangle-right",
@@ -30,6 +42,9 @@ _SHAPES = {
     "target": "square",
     "revised_target": "cross",
     "projection": "circle",
+    "projection_low": "stroke",
+    "projection_high": "stroke",
+    "national_projection": "triangle-up",
     "milestone": "triangle-down",
 }
 
@@ -60,8 +75,8 @@ def trend_frame(
 ) -> pd.DataFrame:
     """Tidy points of one indicator's trend chart: series, year, value, with display texts.
 
-    With an `outlook_row` (outlook.outlook), the linear projection runs from the latest actual
-    to the target year. With a `scheme` that grades against milestones.csv, the interim
+    With an `outlook_row` (outlook.outlook), the outlook's trend runs from the latest actual
+    to the target year, with the ends of its confidence interval. With a `scheme` that grades against milestones.csv, the interim
     milestones (目安値) or the expected path (期待値) are a series of their own.
     """
     r = result_row
@@ -107,15 +122,32 @@ def trend_frame(
     o = outlook_row or {}
     projected, latest = o.get("projected_value"), r.get("latest_year")
     if not numbers.is_missing(projected) and not numbers.is_missing(latest) and int(o["target_year"]) > int(latest):
-        decimals = r.get("actual_decimals")
-        # starts at the marker of what is graded: the actual, or a cumulative target's running total
-        add("projection", r["latest_year"], r["measured"], decimals, point=False)
-        add(
-            "projection",
-            o["target_year"],
-            numbers.round_half_up(float(o["projected_value"]), int(decimals or 0)),
-            decimals,
-        )
+        # the outlook's trend (outlook.py, the same numbers the commentary states), from the marker of
+        # what is graded (the actual, or a cumulative target's running total) to the target year, with
+        # the ends of its confidence interval; a national target's national series goes on at its own slope
+        decimals = int(r.get("actual_decimals") or 0)
+        for series, key in (
+            ("projection", "projected_value"),
+            ("projection_low", "projected_value_low"),
+            ("projection_high", "projected_value_high"),
+        ):
+            if not numbers.is_missing(o.get(key)):
+                add(series, r["latest_year"], r["measured"], decimals, point=False)
+                add(
+                    series,
+                    o["target_year"],
+                    numbers.round_half_up(float(o[key]), decimals),
+                    decimals,
+                    point=series == "projection",
+                )
+        if not numbers.is_missing(o.get("national_projected")) and not numbers.is_missing(o.get("trend_slope")):
+            add("national_projection", o["national_latest_year"], o["national_latest"], None, point=False)
+            add(
+                "national_projection",
+                o["target_year"],
+                numbers.round_half_up(float(o["national_projected"]), decimals),
+                decimals,
+            )
     return pd.DataFrame(
         rows, columns=["series", "series_label", "year", "year_label", "value", "value_text", "note", "point"]
     )
@@ -136,8 +168,8 @@ def trend_chart(
     dataset, result_row: dict, lang: str = "ja", outlook_row: dict | None = None, scheme: Scheme | None = None
 ) -> alt.LayerChart:
     """Actuals by year with baseline, target, revised target, the national series, the
-    milestones or expected path the scheme grades against, and the linear projection to the
-    target year (dashed)."""
+    milestones or expected path the scheme grades against, and the outlook's trend to the
+    target year (dashed; the ends of its confidence interval dotted)."""
     r = result_row
     frame = trend_frame(dataset, r, lang, outlook_row, scheme)
     years = list(frame["year"]) + [int(r["target_year"])]
@@ -166,12 +198,13 @@ def trend_chart(
     # solid for actuals, dashed for the national series, the milestones and the projection; a line
     # layer with no points would leave Vega an empty scale extent, so only present series get one
     solid = [s for s in ("actual", "running_total") if s in present]
-    dashed = [s for s in ("national", "milestone", "projection") if s in present]
+    dashed = [s for s in ("national", "milestone", "projection", "national_projection") if s in present]
+    dotted = [s for s in ("projection_low", "projection_high") if s in present]  # the interval's ends
     layers = [
-        base.mark_line(strokeWidth=2, strokeDash=dash)
+        base.mark_line(strokeWidth=width, strokeDash=dash)
         .encode(detail=alt.Detail("series:N"))
         .transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=series))
-        for series, dash in ((solid, [1, 0]), (dashed, [5, 3]))
+        for series, dash, width in ((solid, [1, 0], 2), (dashed, [5, 3], 2), (dotted, [2, 3], 1))
         if series
     ]
     layers.append(

@@ -365,17 +365,54 @@ def _with_projects(name: str, projects: list[int], lang: str) -> str:
     )
 
 
+def _per_year(value, decimals, r, lang: str, words: str = "change") -> str:
+    """A slope in words: 年3,305日の増加 / an increase of 3,305 days a year (shown to one more
+    decimal than the actuals, so a slope of 0.012 is not rounded to 0)."""
+    shown = numbers.round_half_up(abs(float(value)), decimals + 1)
+    if shown == 0:
+        return text("commentary.per_year_flat", lang)
+    change = text(f"commentary.{words}.{'increase' if value > 0 else 'decrease'}", lang)
+    article = "an" if change[:1] in "aeiou" else "a"
+    return _say("per_year", lang, amount=_difference(shown, None, r, lang), change=change, article=article)
+
+
+def _signed(x, decimals, r, lang: str) -> str:
+    """A change a year, signed (+ up, − down), to one decimal more than the actuals (a slope of
+    0.012 is not rounded to 0)."""
+    shown = numbers.round_half_up(abs(float(x)), decimals + 1)
+    sign = "" if shown == 0 else "+" if x > 0 else "−"
+    return sign + _difference(shown, None, r, lang)
+
+
+def _slope(x, decimals, r, lang: str) -> str:
+    return _say("slope", lang, amount=_signed(x, decimals, r, lang))
+
+
+def _interval(low, high, decimals, r, lang: str) -> str:
+    """A slope's confidence interval: 年−555日～+17,869日 / −555 days to +17,869 days a year."""
+    return _say("interval", lang, low=_signed(low, decimals, r, lang), high=_signed(high, decimals, r, lang))
+
+
+def outlook_method(lang: str = "ja") -> str:
+    """The one paragraph a report gives on how the outlook is made (and how it differs from the grade)."""
+    from kpi_lib.analysis.outlook import CONFIDENCE, MIN_POINTS
+
+    return text("outlook.method", lang).format(min=MIN_POINTS, confidence=f"{CONFIDENCE:.0%}")
+
+
 def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
-    """Our analysis (outlook.outlook) in words, never the official grade: the outlook, the
-    straight-line trend it rests on (or why there is none), the pace of a cumulative target.
-    Empty where the target is reached or there is no actual."""
-    from kpi_lib.analysis.outlook import outlook_label
+    """Our analysis (outlook.outlook) in words, never the official grade: the outlook, the trend
+    it rests on (or why there is none), the pace of a cumulative target. Empty where the target
+    is reached or there is no actual. How the outlook is made is said once per report
+    (outlook_method), not here."""
+    from kpi_lib.analysis.outlook import CONFIDENCE, MIN_POINTS, outlook_label
 
     code = o.get("outlook")
     if not code or code == "target_achieved" or numbers.is_missing(r.get("latest_year")):
         return []
     out = [_say("outlook", lang, label=outlook_label(code, lang))]
     d = _decimals(r)
+    series = o.get("trend_series")
     if code == "not_achieved":
         out.append(_say("outlook_not_achieved", lang, year=_fy(o["target_year"], lang)))
     elif o.get("outlook_note") == "no_target" and r["target_kind"] == "cumulative":
@@ -384,38 +421,15 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
         out.append(_say("projection_no_target", lang))
     elif numbers.is_missing(o.get("trend_slope")):
         points = o.get("trend_points")  # none: no actual within a cumulative target's period yet
-        out.append(_say("projection_too_few", lang, n=0 if numbers.is_missing(points) else int(points)))
+        what = text(f"commentary.too_few.{series if isinstance(series, str) else 'actual'}", lang)
+        n = 0 if numbers.is_missing(points) else int(points)
+        out.append(_say("projection_too_few", lang, what=what, n=n, min=MIN_POINTS))
     else:
-        slope = float(o["trend_slope"])
-        projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
-        if code == "on_track":
-            when = _say("projection_in_time", lang)
-        elif code == "behind" and not numbers.is_missing(o.get("projected_year_reached")):
-            when = _say("projection_late", lang, year=_fy(o["projected_year_reached"], lang))
-        else:
-            when = _say("projection_never", lang)
-        # one decimal more than the figures; a slope that is not zero keeps its first digit (0.0004)
-        places = visible_decimals(slope, d + 1)
-        shown = numbers.round_half_up(abs(slope), places)
-        change = "flat" if numbers.round_half_up(abs(slope), d + 1) == 0 else ("increase" if slope > 0 else "decrease")
-        out.append(
-            _say(
-                # a cumulative target's trend is fitted to its running totals (outlook.py)
-                "projection_running_total" if r["target_kind"] == "cumulative" else "projection",
-                lang,
-                n=int(o["trend_points"]),
-                slope=_difference(shown, None, r, lang),
-                change=text(f"commentary.change.{change}", lang),
-                year=_fy(o["target_year"], lang),
-                projected=projected,
-                when=when,
-            )
-        )
-        out.append(_say("projection_is", lang))
+        out += _trend_sentences(r, o, d, lang, f"{CONFIDENCE:.0%}")
     pace = o.get("pace_adjusted_rate")
     if not numbers.is_missing(pace):
-        # the straight-line outlook is the one judgement of "on track"; a pace that points the
-        # other way is said together with why the outlook differs
+        # the trend outlook is the one judgement of "on track"; a pace that points the other way
+        # is said together with why the outlook differs
         ahead = float(pace) >= 100
         key = "pace_adjusted"
         if ahead and code in ("behind", "not_approaching"):
@@ -423,4 +437,94 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
         elif not ahead and code == "on_track":
             key = "pace_behind_but_trend_on_track"
         out.append(_say(key, lang, share=float(o["elapsed_share"]), rate=float(pace)))
+    return out
+
+
+def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> list[str]:
+    """The fitted trend, its interval, the outlook it gives, and a latest change against it."""
+    code, series = o["outlook"], o["trend_series"]
+    years, values = list(o["trend_years"]), list(o["trend_values"])
+    target_year = _fy(o["target_year"], lang)
+    words = "gap_change" if series == "gap_to_national" else "change"
+    slope = _slope(o["trend_slope"], d, r, lang)
+    interval = _interval(o["trend_slope_low"], o["trend_slope_high"], d, r, lang)
+    projected = _amount(numbers.round_half_up(float(o["projected_value"]), d), d, r, lang)
+    if series == "gap_to_national":
+        out = [
+            _say(
+                "trend_national",
+                lang,
+                n=int(o["trend_points"]),
+                slope=_slope(o["actual_slope"], d, r, lang),
+                n_national=int(o["national_points"]),
+                national_slope=_slope(o["national_slope"], d, r, lang),
+                year=target_year,
+                projected=projected,
+                national_projected=_amount(numbers.round_half_up(float(o["national_projected"]), d), d, r, lang),
+                gap_year=_fy(years[-1], lang),
+                gap=_difference(float(o["gap_latest"]), d, r, lang),
+                gap_slope=slope,
+                confidence=confidence,
+                interval=interval,
+                gap_change=text(f"commentary.gap_is.{o['gap_change']}", lang),
+            ),
+            _say(f"verdict_gap.{code}", lang, year=target_year, n=len(years)),
+        ]
+    elif series == "annual_addition":
+        items = [
+            _say("addition_item", lang, year=_fy(y, lang), amount=_amount(v, d, r, lang)) for y, v in zip(years, values)
+        ]
+        out = [
+            _say(
+                "trend_additions",
+                lang,
+                additions=text("commentary.additions_separator", lang).join(items),
+                floor=text("commentary.additions_floored", lang) if o.get("additions_floored") else "",
+                slope=slope,
+                confidence=confidence,
+                interval=interval,
+                year=target_year,
+                projected=projected,
+            ),
+            _say(f"verdict.{code}", lang, year=target_year, n=len(years)),
+        ]
+        required = float(o["required_annual_change_from_latest"])
+        most = max(range(len(values)), key=lambda i: values[i] * (1 if r["direction"] != "lower" else -1))
+        if (required - values[most]) * (1 if r["direction"] != "lower" else -1) > 0:
+            out.append(
+                _say(
+                    "needed_beyond_any_year",
+                    lang,
+                    required=_amount(required, d, r, lang),
+                    most=_amount(values[most], d, r, lang),
+                    most_year=_fy(years[most], lang),
+                )
+            )
+    else:
+        out = [
+            _say(
+                "trend",
+                lang,
+                n=len(years),
+                first=_fy(years[0], lang),
+                last=_fy(years[-1], lang),
+                slope=slope,
+                confidence=confidence,
+                interval=interval,
+                year=target_year,
+                projected=projected,
+            ),
+            _say(f"verdict.{code}", lang, year=target_year, n=len(years)),
+        ]
+    if o.get("against_trend"):
+        out.append(
+            _say(
+                "against_trend",
+                lang,
+                what=text(f"commentary.series.{series}", lang),
+                previous_year=_fy(years[-2], lang),
+                latest_year=_fy(years[-1], lang),
+                change=_per_year(o["latest_change"], d, r, lang, words),
+            )
+        )
     return out

@@ -194,12 +194,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "ratio_basis": ("text", "our analysis: cagr or linear: which ratio `ratio` is"),
     "outlook": (
         "text",
-        "our analysis: target_achieved, on_track, behind, not_approaching, not_achieved or not_assessable",
+        "our analysis: target_achieved, on_track, uncertain, behind, not_approaching, not_achieved or not_assessable",
     ),
     "outlook_label": ("text", "the outlook in words, in the chosen language"),
-    "trend_slope": ("number", "our analysis: slope a year of the least-squares line through the actuals (3 or more)"),
-    "projected_value": ("number", "our analysis: that slope continued from the latest actual, at the target year"),
-    "projected_year_reached": ("number", "our analysis: first fiscal year that line reaches the target"),
+    "trend_series": (
+        "text",
+        "our analysis: what the trend is fitted to: actual, annual_addition (cumulative) or gap_to_national",
+    ),
+    "trend_slope": ("number", "our analysis: Theil–Sen slope a year of that series (4 points or more)"),
+    "trend_slope_low": ("number", "our analysis: low end of the slope's 90% confidence interval"),
+    "trend_slope_high": ("number", "our analysis: high end of the slope's 90% confidence interval"),
+    "projected_value": ("number", "our analysis: the indicator at the target year, continued from its latest actual"),
+    "projected_year_reached": (
+        "number",
+        "our analysis: first fiscal year by which even the interval's least favourable end reaches the target",
+    ),
     "elapsed_share": ("number", "our analysis: share of a cumulative target's period elapsed"),
     "pace_adjusted_rate": ("number", "our analysis: cumulative actual against the pro-rata target (%)"),
 }
