@@ -90,6 +90,9 @@ def test_the_grade_and_the_outlook_are_told_apart(dataset):
     for lang, words in (("ja", "別のもの"), ("en", "a different thing")):
         method = commentary.outlook_method(lang)
         assert words in method and "Theil–Sen" in method and str(MIN_POINTS) in method
+        # national and cumulative targets are explained only in a report that has them
+        national = commentary.outlook_method(lang, ["value", "national"])
+        assert text("outlook.method_national", lang) not in method and text("outlook.method_national", lang) in national
     # 外国人観光客 and the other grade-A indicators carry the A label, the outlook its own words
     assert text("outlook.not_approaching", "en") == "Not moving toward the target (flat or worse)"
 

@@ -81,19 +81,20 @@ def test_a_declared_precision_pads_values_no_figure_shows(tmp_path):
 
 
 def test_the_trend_chart_keeps_the_precision(tmp_path):
-    """0.90, 0.95, 1.00 (the last stored as 1): the line through them rises 0.05 a year, so from
-    1.00 in FY2018 it reaches 1.00 + 2 × 0.05 = 1.10 in FY2020, drawn and labelled so (not 1, flat)."""
+    """0.85, 0.90, 0.95, 1.00 (the last stored as 1; four points, the outlook's minimum): every
+    slope between two of them is 0.05 a year, so from 1.00 in FY2018 the trend reaches
+    1.00 + 2 × 0.05 = 1.10 in FY2020, drawn and labelled so (not 1, flat)."""
     data = synthetic.write_dataset(
         tmp_path / "d",
         [{**synthetic.TFR, "decimals": 2}],
-        [("tfr", 2016, "0.9"), ("tfr", 2017, "0.95"), ("tfr", 2018, "1")],
+        [("tfr", 2015, "0.85"), ("tfr", 2016, "0.9"), ("tfr", 2017, "0.95"), ("tfr", 2018, "1")],
     )
     ds = load_dataset(data)
     row = evaluate(ds, 2018).iloc[0].to_dict()
     o = outlook(ds, 2018).set_index("indicator").loc["tfr"].to_dict()
     frame = charts.trend_frame(ds, row, "ja", o)
     actual = frame[frame["series"] == "actual"]
-    assert actual["value_text"].tolist() == ["0.90", "0.95", "1.00"]
+    assert actual["value_text"].tolist() == ["0.85", "0.90", "0.95", "1.00"]
     projection = frame[frame["series"] == "projection"]
     assert projection["value"].tolist() == [1.0, 1.1] and projection["value_text"].tolist() == ["1.00", "1.10"]
 
@@ -146,12 +147,13 @@ def test_no_sentence_states_zero_where_the_values_differ(tmp_path_factory, decim
     assert bool(same) == (latest == previous), said  # "the same" only for equal values
     if latest != previous:
         assert stated_numbers(said, ["difference"]) == [pytest.approx(float(abs(latest - previous)))], said
-    if latest != 99:  # the target
+    if latest != 5000:  # the target
         assert all(n != 0 for n in stated_numbers(said, ["gap", "pace"])), said
-    years = list(range(len(exact)))
-    mean_x, mean_y = Fraction(sum(years), len(years)), sum(exact) / len(exact)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(years, exact))
-    if slope != 0:  # the least-squares slope (its numerator) is not zero: neither is the stated one
+    # the outlook's Theil–Sen slope, exactly: the median of the slopes between every two points
+    pairs = sorted((exact[j] - exact[i]) / (j - i) for i in range(len(exact)) for j in range(i + 1, len(exact)))
+    middle = len(pairs) // 2
+    slope = pairs[middle] if len(pairs) % 2 else (pairs[middle - 1] + pairs[middle]) / 2
+    if slope != 0:  # the slope is not zero: neither is the stated one
         assert all(n != 0 for n in stated_numbers(said, ["slope"])), said
 
 

@@ -219,6 +219,10 @@ def test_our_analysis_is_labelled_and_its_method_named(dataset):
         views.show_indicators(r)
     page = "".join(shown)
     assert html.escape(text("col.outlook", "en")) in page  # Outlook (our analysis, not the official grade)
-    method = html.escape(commentary.outlook_method("en"))
+    method = html.escape(commentary.outlook_method("en", r.results["target_kind"]))
     assert page.count(method) == 1  # once per report, not after every indicator (issue 16)
+    # project 4 has a cumulative target (海外からの投資件数) and no national one: the paragraph
+    # explains the one and says nothing of the other
+    assert set(r.results["target_kind"]) >= {"cumulative"} and "national" not in set(r.results["target_kind"])
+    assert "each year&#x27;s addition" in method and "A national value" not in method
     assert page.count(html.escape(text("outlook.heading", "en"))) >= 1

@@ -196,8 +196,19 @@ _LABELS: dict[str, tuple[str, str]] = {
     "outlook.heading": ("参考・独自分析（公式の進捗区分ではありません）", "Our analysis, not the official grade"),
     # the one method paragraph of a report (views.show_grade_summary); docs/grading.md says the same
     "outlook.method": (
-        "見通し（参考・独自分析）の方法：公式の進捗区分は最新の実績値を目標値と比べたもの、見通しは実績値の傾向を見たもので、別のものです（Aでも傾向は目標に向かっていないことがあります）。実績値（基準値は含めない）が{min}点以上ある指標について、Theil–Sen法（2点ずつの傾きの中央値。一度の跳ね上がりや外れ値に引きずられにくい）で傾きとその{confidence}信頼区間を求め、最新の実績値から目標年度まで延ばします。区間のうち最も不利な端でも届けば「到達」、最も有利な端でも届かなければ「届かない」、区間全体が横ばいか逆向きなら「近づいていない」、それ以外は「判断できない」とします。全国値を目標とする指標は、全国値を固定せず同じ方法で延ばし、両者の差の傾向で判断します。累計目標は累計値ではなく各年度の上積みの傾向で判断します（上積みが負になった年度がなければ、負の上積みは見込みません）。最新の変化が傾向と逆向きの場合はその旨を記します。予測ではありません。",
-        "How the outlook is made (our analysis): the official grade compares the latest actual with the target; the outlook looks at the trend, a different thing (a grade of A can sit beside a trend not moving toward the target). With at least {min} actuals (never the baseline), the Theil–Sen method (the median of the slopes between every two points, which one jump cannot drive) gives a slope and its {confidence} confidence interval, continued from the latest actual to the target year. Reached: even the interval's least favourable end gets there; not reached: even its most favourable end does not; not moving toward the target: the whole interval is flat or points away; otherwise the trend cannot tell. A national value is not held still: it gets the same fit, and the gap decides. A cumulative target is judged on each year's addition, never below zero where no year has been. A latest change against the trend is said. Not a forecast.",
+        "見通し（参考・独自分析）の方法：公式の進捗区分は最新の実績値を目標値と比べたもの、見通しは実績値の傾向を見たもので、別のものです（Aでも傾向は目標に向かっていないことがあります）。実績値（基準値は含めない）が{min}点以上ある指標について、Theil–Sen法（2点ずつの傾きの中央値。一度の跳ね上がりや外れ値に引きずられにくい）で傾きとその{confidence}信頼区間を求め、最新の実績値から目標年度まで延ばします。区間のうち最も不利な端でも届けば「到達」、最も有利な端でも届かなければ「届かない」、区間全体が横ばいか逆向きなら「近づいていない」、それ以外は「判断できない」とします。最新の変化が傾向と逆向きの場合はその旨を記します。予測ではありません。",
+        "How the outlook is made (our analysis): the official grade compares the latest actual with the target; the outlook looks at the trend, a different thing (a grade of A can sit beside a trend not moving toward the target). With at least {min} actuals (never the baseline), the Theil–Sen method (the median of the slopes between every two points, which one jump cannot drive) gives a slope and its {confidence} confidence interval, continued from the latest actual to the target year. Reached: even the interval's least favourable end gets there; not reached: even its most favourable end does not; not moving toward the target: the whole interval is flat or points away; otherwise the trend cannot tell. A latest change against the trend is said. Not a forecast.",
+    ),
+    # where outlook.method's closing sentences start: the two below go before them
+    "outlook.method_close": ("最新の変化が傾向と逆向きの場合", "A latest change against the trend"),
+    # said only where the report has such indicators (views.show_grade_summary)
+    "outlook.method_national": (
+        "全国値を目標とする指標は、全国値を固定せず同じ方法で延ばし、両者の差の傾向で判断します。",
+        "A national value is not held still: it gets the same fit, and the gap decides.",
+    ),
+    "outlook.method_cumulative": (
+        "累計目標は累計値ではなく各年度の上積みの傾向で判断します（上積みが負になった年度がなければ、負の上積みは見込みません）。",
+        "A cumulative target is judged on each year's addition, never below zero where no year has been.",
     ),
     # the reference a milestone scheme grades against, in the grade table
     "col.milestone": ("目安値", "Milestone (目安値)"),

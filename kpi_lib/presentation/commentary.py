@@ -393,11 +393,18 @@ def _interval(low, high, decimals, r, lang: str) -> str:
     return _say("interval", lang, low=_signed(low, decimals, r, lang), high=_signed(high, decimals, r, lang))
 
 
-def outlook_method(lang: str = "ja") -> str:
-    """The one paragraph a report gives on how the outlook is made (and how it differs from the grade)."""
+def outlook_method(lang: str = "ja", kinds=()) -> str:
+    """The one paragraph a report gives on how the outlook is made (and how it differs from the
+    grade); what it does with national and cumulative targets only where `kinds` (the report's
+    target kinds) has them: a report says nothing about a kind of indicator it does not hold."""
     from kpi_lib.analysis.outlook import CONFIDENCE, MIN_POINTS
 
-    return text("outlook.method", lang).format(min=MIN_POINTS, confidence=f"{CONFIDENCE:.0%}")
+    paragraph = text("outlook.method", lang).format(min=MIN_POINTS, confidence=f"{CONFIDENCE:.0%}")
+    extra = "".join(text(f"outlook.method_{k}", lang) for k in ("national", "cumulative") if k in set(kinds))
+    if not extra:
+        return paragraph
+    cut = paragraph.index(text("outlook.method_close", lang))  # before its closing sentences
+    return paragraph[:cut] + (extra if lang == "ja" else extra + " ") + paragraph[cut:]
 
 
 def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:

@@ -228,7 +228,7 @@ def show_grade_summary(r: Report) -> None:
             colours=r.colours,
             computed=_computed_marks(r.results, r.lang),
         )
-        + f'<p class="kpi-note kpi-analysis-note">{_e(commentary.outlook_method(r.lang))}</p>'
+        + f'<p class="kpi-note kpi-analysis-note">{_e(commentary.outlook_method(r.lang, r.results["target_kind"]))}</p>'
     )
 
 
