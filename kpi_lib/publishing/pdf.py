@@ -56,6 +56,27 @@ _PRINT_LAYOUT = """() => {
     area.appendChild(grid);
   });
 }"""
+# The small multiples' trend charts drawn again at print size from the page's own specs: lower,
+# narrower (the column is ~90 mm), without the subtitle (the indicator's heading names it), the
+# legend in two columns with its labels whole. Resolves when every one is drawn.
+PRINT_CHART = {"width": 300, "height": 105, "legend_columns": 2}
+_PRINT_CHARTS = """(size) => Promise.all(Array.from(document.querySelectorAll('.kpi-print-indicator'))
+    .map(block => block.querySelector('.kpi-chart')).filter(box => box).map(box => {
+  const spec = JSON.parse(box.querySelector('script[type="application/json"]').textContent);
+  spec.width = size.width;
+  spec.height = size.height;
+  if (spec.title && spec.title.subtitle) spec.title = spec.title.text;
+  spec.config = spec.config || {};
+  spec.config.legend = Object.assign({}, spec.config.legend, {columns: size.legend_columns, labelLimit: 0});
+  const old = box.querySelector('.vega-embed');
+  const target = document.createElement('div');
+  return vegaEmbed(target, spec, {mode: 'vega-lite', renderer: 'svg', actions: false, loader: kpiOfflineLoader})
+    .then(() => {
+      const svg = target.querySelector('svg');
+      if (svg && spec.description) { svg.setAttribute('role', 'img'); svg.setAttribute('aria-label', spec.description); }
+      old.replaceWith(target);
+    });
+}))"""
 # A printed page's content as static markup: the drawn SVGs stay, scripts and the folded data
 # tables go; ids (Vega's clip paths, headings) take a prefix so that parts joined in one
 # document keep their own.
@@ -152,6 +173,7 @@ def print_pages(pages: list[tuple[Path, Path, str]], timeout_ms: int = 60_000) -
                     if page.evaluate(_CHARTS_FAILED):
                         raise PdfError(f"{Path(html_path).name}: a chart failed to draw; no PDF written")
                     page.evaluate(_PRINT_LAYOUT)
+                    page.evaluate(_PRINT_CHARTS, PRINT_CHART)
                     characters = page.evaluate("() => document.title + document.body.textContent")
                     page.add_style_tag(content=print_css(characters, title))
                     page.evaluate("() => document.fonts.ready")
