@@ -56,18 +56,28 @@ _PRINT_LAYOUT = """() => {
     area.appendChild(grid);
   });
 }"""
-# The small multiples' trend charts drawn again at print size from the page's own specs: lower,
-# narrower (the column is ~90 mm), without the subtitle (the indicator's heading names it), the
-# legend in two columns with its labels whole. Resolves when every one is drawn.
-PRINT_CHART = {"width": 300, "height": 105, "legend_columns": 2}
-_PRINT_CHARTS = """(size) => Promise.all(Array.from(document.querySelectorAll('.kpi-print-indicator'))
-    .map(block => block.querySelector('.kpi-chart')).filter(box => box).map(box => {
+# The charts drawn again for paper from the page's own specs: the small multiples' trend charts
+# lower and narrower (the column is ~90 mm) without a title (the indicator's heading above names
+# it; the description stays the SVG's label); the others (overview) at `other_height` of their height; every legend whole (no label
+# cut short), its title beside its entries, in small type. Resolves when every one is drawn.
+PRINT_CHART = {"width": 300, "height": 80, "legend_columns": 2, "other_height": 0.72}
+_PRINT_CHARTS = """(size) => Promise.all(Array.from(document.querySelectorAll('main .kpi-chart')).map(box => {
   const spec = JSON.parse(box.querySelector('script[type="application/json"]').textContent);
-  spec.width = size.width;
-  spec.height = size.height;
-  if (spec.title && spec.title.subtitle) spec.title = spec.title.text;
+  const block = box.closest('.kpi-print-indicator');
+  if (block && block.querySelector('.kpi-chart') !== box) return null;  // the rate chart stays on screen
   spec.config = spec.config || {};
-  spec.config.legend = Object.assign({}, spec.config.legend, {columns: size.legend_columns, labelLimit: 0});
+  if (block) {
+    spec.width = size.width;
+    spec.height = size.height;
+    delete spec.title;
+    spec.config.legend = Object.assign({}, spec.config.legend, {columns: size.legend_columns});
+  } else if (typeof spec.height === 'number') {
+    spec.height = Math.round(spec.height * size.other_height);
+    spec.config.axis = Object.assign({}, spec.config.axis, {labelFontSize: 9.5, titleFontSize: 9.5});
+    spec.config.text = Object.assign({}, spec.config.text, {fontSize: 9.5});
+  }
+  spec.config.legend = Object.assign({}, spec.config.legend, {labelLimit: 0, labelFontSize: 9.5, titleFontSize: 9.5,
+    titleOrient: 'left', symbolSize: 50, rowPadding: 1, padding: 2});
   const old = box.querySelector('.vega-embed');
   const target = document.createElement('div');
   return vegaEmbed(target, spec, {mode: 'vega-lite', renderer: 'svg', actions: false, loader: kpiOfflineLoader})
