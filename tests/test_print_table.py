@@ -54,3 +54,14 @@ def test_every_year_up_to_the_evaluation_year_and_no_later(dataset):
     results = evaluate(dataset, 2016, projects=[1])
     t = yearly_table(results, dataset.actuals, progress_table(dataset), dataset.published_rates, "ja")
     assert [c for c in t.columns if c.startswith("H")] == ["H27", "H28"]
+
+
+def test_count_axes_tick_whole_numbers_and_legends_are_whole(dataset):
+    from kpi_lib.dataset.scheme import scheme_for
+    from kpi_lib.presentation.charts import grade_counts_chart
+
+    results = evaluate(dataset, 2018, projects=[2])  # few indicators: a short count axis
+    spec = grade_counts_chart(results, scheme_for(dataset), "ja").to_dict(validate=False)
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["tickMinStep"] == 1 and axis["format"] == "d"
+    assert spec["config"]["legend"]["labelLimit"] == 0  # Vega's default cuts labels at 160 px
