@@ -65,3 +65,10 @@ def test_count_axes_tick_whole_numbers_and_legends_are_whole(dataset):
     axis = spec["layer"][0]["encoding"]["x"]["axis"]
     assert axis["tickMinStep"] == 1 and axis["format"] == "d"
     assert spec["config"]["legend"]["labelLimit"] == 0  # Vega's default cuts labels at 160 px
+
+
+def test_a_dataset_without_published_figures_is_not_marked_throughout(dataset):
+    results = evaluate(dataset, 2018, projects=[1])
+    t = yearly_table(results, dataset.actuals, progress_table(dataset), dataset.published_rates.iloc[0:0], "ja", False)
+    grades = set(t[text("col.grade", "ja")])
+    assert grades and not any(text("print.computed_mark", "ja") in g for g in grades)

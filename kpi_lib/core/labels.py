@@ -50,6 +50,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "print.not_yet": ("未", "not yet"),
     "print.computed_mark": ("＊", "*"),
     "print.recomputed": ("（再計算{value}）", " (recomputed {value})"),
+    "print.all_computed": (
+        "進捗率と進捗は、採点基準により計算した値です。",
+        "Progress rates and grades are computed under the grading scheme.",
+    ),
     "print.computed_note": (
         "＊：原資料に公表値がないため、採点基準により再計算した値（独自分析）。「再計算」は公表値と異なる再計算値。",
         '*: not published in the source; recomputed under the grading scheme (our analysis). "Recomputed": our figure where it differs from the published one.',

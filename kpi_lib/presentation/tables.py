@@ -199,12 +199,18 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
 
 
 def yearly_table(
-    results: pd.DataFrame, actuals: pd.DataFrame, graded: pd.DataFrame, published_rates: pd.DataFrame, lang: str = "ja"
+    results: pd.DataFrame,
+    actuals: pd.DataFrame,
+    graded: pd.DataFrame,
+    published_rates: pd.DataFrame,
+    lang: str = "ja",
+    marked: bool = True,
 ) -> pd.DataFrame:
     """The source's table, two lines per indicator (実績値, 進捗率): baseline, targets, the actual
     and progress rate of every year up to the evaluation year, and the grade. The official record
     first: a rate or grade shows as published; our recomputation is added where it differs, and
-    stands alone, marked, only where the source publishes none (print.computed_note)."""
+    stands alone, marked, only where the source publishes none (print.computed_note). Not
+    `marked`: the data records no published figures at all, and every rate and grade is ours."""
     if results.empty:
         return pd.DataFrame()
     year = int(results["evaluation_year"].iloc[0])
@@ -249,22 +255,26 @@ def yearly_table(
                 else ""
             )
             rates[short_label(y, lang)] = _official_first(
-                published.get((r["project"], r["indicator"], y)), computed.get((r["indicator"], y)), decimals, lang
+                published.get((r["project"], r["indicator"], y)),
+                computed.get((r["indicator"], y)),
+                decimals,
+                lang,
+                marked,
             )
-        grade = _official_first(r["published_grade"] or None, r["grade"] or None, None, lang)
+        grade = _official_first(r["published_grade"] or None, r["grade"] or None, None, lang, marked)
         rows.append(head | {text("col.figure", lang): line} | values | {text("col.grade", lang): grade})
         rows.append(head | {text("col.figure", lang): rate_line} | rates | {text("col.grade", lang): grade})
     return pd.DataFrame(rows)
 
 
-def _official_first(official, ours, decimals: int | None, lang: str) -> str:
+def _official_first(official, ours, decimals: int | None, lang: str, marked: bool = True) -> str:
     """A published rate (decimals) or grade (None) as published, our figure beside it where it
     differs, or ours alone, marked, where nothing is published."""
     show = (lambda x: format_rate(x, decimals)) if decimals is not None else str
     if numbers.is_missing(ours):
         return "" if numbers.is_missing(official) else show(official)
     if numbers.is_missing(official):
-        return show(ours) + text("print.computed_mark", lang)
+        return show(ours) + (text("print.computed_mark", lang) if marked else "")
     if show(official) == show(ours):
         return show(official)
     return show(official) + text("print.recomputed", lang).format(value=show(ours))

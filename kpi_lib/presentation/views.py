@@ -226,7 +226,9 @@ def show_grade_summary(r: Report) -> None:
 def _yearly_table(r: Report) -> str:
     """The source's table of every year, for print (report.css shows it in place of the summary
     table): each indicator on two lines, actuals and progress rates, its other cells spanning both."""
-    table = tables.yearly_table(r.results, r.dataset.actuals, r.graded, r.dataset.published_rates, r.lang)
+    table = tables.yearly_table(
+        r.results, r.dataset.actuals, r.graded, r.dataset.published_rates, r.lang, marked=r.has_published
+    )
     if table.empty:
         return ""
     columns = list(table.columns)
@@ -255,7 +257,7 @@ def _yearly_table(r: Report) -> str:
         f'<div class="kpi-print-only kpi-yearly"><table class="kpi-table kpi-yearly-table">'
         f"<caption>{_e(text('print.yearly', r.lang))}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
-        f'<p class="kpi-note">{_e(text("print.computed_note", r.lang))}</p></div>'
+        f'<p class="kpi-note">{_e(text("print.computed_note" if r.has_published else "print.all_computed", r.lang))}</p></div>'
     )
 
 
