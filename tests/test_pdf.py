@@ -73,33 +73,38 @@ def test_reports_print_on_a4_in_few_pages_with_running_title_and_page_numbers(pr
         assert len(images) == counts[name]  # every page renders
         if name.startswith("project_"):
             # the first page is filled, not two-thirds empty (its lower half carries content);
-            # the overview's first page is not: its heat map is a page tall and moves to page 2
+            # (the overview's first page may end early: its heat map is kept whole)
             assert _ink(images[0], 0.5, 0.95) > 0.01, name
         texts = _pages_text(pdf)
         strategy = dataset.metadata[f"title_{lang}"]
         for number, lines in enumerate(texts, start=1):
             assert f"{number} / {counts[name]}" in lines, (name, number)  # page numbers at the foot
             assert strategy in " ".join(lines), (name, number)  # the running title, as written
-    # issue 12: project 1 fits in about six pages, the overview in two or three
-    assert counts["project_1"] <= 8, counts
-    assert 2 <= counts["overview"] <= 3, counts
-    # the combined file: a title page with the contents, then each report from a new page
+    # issue 18: project 1 on at most three pages, the overview on two
+    assert counts["project_1"] <= 3, counts
+    assert counts["overview"] == 2, counts
+    # the combined file: a title page with the contents, then the reports following on (never
+    # longer than the reports printed apart)
     combined = PdfReader(printed / lang / pdf_name(2018, lang))
-    assert len(combined.pages) == 1 + sum(counts.values())
+    assert len(combined.pages) <= 1 + sum(counts.values())
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_chart_is_split_across_pages(printed, lang):
-    """A chart's SVG prints its legend, then its title: a chart cut by a page break would leave
-    its title on one page and its legend on another, so on every page they pair up."""
-    pairs = [("chart.trend", "chart.series")]  # in print, the rate chart is left to the screen
+    """In print an indicator is its heading ("KPI：…"), its trend chart (no title of its own: the
+    heading names it) and the chart's legend ("系列"): one cut by a page break would leave the
+    heading on one page and the legend on another, so on every page they pair up."""
+    legend = text("chart.series", lang)  # in print, the rate chart is left to the screen
+    colon = "：" if lang == "ja" else ": "
+    kinds = tuple(text(f"kind.{k}", lang) + colon for k in ("数値目標", "KPI"))
     for name in PAGES[:-1]:
         pages = _pages_text(printed / lang / f"{name}.pdf")
-        for title_key, legend_key in pairs:
-            title, legend = text(title_key, lang), text(legend_key, lang)
-            per_page = [(lines.count(title), lines.count(legend)) for lines in pages]
-            assert all(t == g for t, g in per_page), (name, title, per_page)
-            assert sum(t for t, _ in per_page) > 0, (name, title)  # the charts are there at all
+        # the legend's title sits left of its entries: its text line ends with it
+        per_page = [
+            (sum(x.startswith(kinds) for x in lines), sum(x.endswith(legend) for x in lines)) for lines in pages
+        ]
+        assert all(h == g for h, g in per_page), (name, per_page)
+        assert sum(h for h, _ in per_page) > 0, name  # the charts are there at all
 
 
 def test_the_index_links_the_pdfs(printed):
@@ -221,7 +226,6 @@ def test_the_combined_pdf_is_one_numbered_document_with_contents_and_bookmarks(p
         assert not (len(_flat(last)) > 1 and _flat(title).endswith(_flat(last))), (page, title)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: the page budget is not met yet (see the issue note)")
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_printed_set_keeps_to_its_page_budget(printed, lang):
     from pypdf import PdfReader

@@ -56,6 +56,22 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.published": ("公表値", "Published"),
     "col.recomputed": ("再計算値", "Recomputed"),
     "col.figure": ("項目", "Figure"),
+    # the printed report's table of every year (tables.yearly_table, views.show_yearly_table)
+    "print.yearly": (
+        "数値目標及びKPIの進捗（年度別の実績値と進捗率）",
+        "Numeric targets and KPIs: actuals and progress rates by year",
+    ),
+    "print.not_yet": ("未", "not yet"),
+    "print.computed_mark": ("＊", "*"),
+    "print.recomputed": ("（再計算{value}）", " (recomputed {value})"),
+    "print.all_computed": (
+        "進捗率と進捗は、採点基準により計算した値です。",
+        "Progress rates and grades are computed under the grading scheme.",
+    ),
+    "print.computed_note": (
+        "＊：原資料に公表値がないため、採点基準により再計算した値（独自分析）。「再計算」は公表値と異なる再計算値。",
+        '*: not published in the source; recomputed under the grading scheme (our analysis). "Recomputed": our figure where it differs from the published one.',
+    ),
     "col.arithmetic": ("計算", "Arithmetic"),
     "figure.progress_rate": ("進捗率", "progress rate"),
     "figure.grade": ("進捗", "grade"),

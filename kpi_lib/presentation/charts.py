@@ -56,7 +56,8 @@ CONFIG = alt.Config(
     font=FONT_STACK,
     view=alt.ViewConfig(stroke=None),
     axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
-    legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom"),
+    # labelLimit=0: legend labels whole («直線の傾向（参考・独自分析、予測ではない）», not cut with …)
+    legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom", labelLimit=0),
     title=alt.TitleConfig(fontSize=13, anchor="start"),
 )
 
@@ -338,7 +339,8 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
     sources = [text(f"basis.{s}", lang) for s in ("published", "computed") if s in set(counts["grade_source"])]
     base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
     bars = base.mark_bar(stroke="#333333", strokeWidth=0.5).encode(
-        x=alt.X("count:Q", title=count_title, stack="zero"),
+        # a count: whole-number ticks only (no 0.2 indicators on a small dataset)
+        x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
         color=_grade_colour(scheme, lang),
         opacity=alt.Opacity(
             "source_label:N",

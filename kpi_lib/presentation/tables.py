@@ -273,3 +273,85 @@ def grade_count_cells(results: pd.DataFrame, ranking, lang: str = "ja") -> dict[
         cells.append(str(int((rows["grade_shown"] == "").sum())))
         out[int(project)] = cells
     return out
+
+
+def yearly_table(
+    results: pd.DataFrame,
+    actuals: pd.DataFrame,
+    graded: pd.DataFrame,
+    published_rates: pd.DataFrame,
+    lang: str = "ja",
+    marked: bool = True,
+) -> pd.DataFrame:
+    """The source's table, two lines per indicator (実績値, 進捗率): baseline, targets, the actual
+    and progress rate of every year up to the evaluation year, and the grade. The official record
+    first: a rate or grade shows as published; our recomputation is added where it differs, and
+    stands alone, marked, only where the source publishes none (print.computed_note). Not
+    `marked`: the data records no published figures at all, and every rate and grade is ours."""
+    if results.empty:
+        return pd.DataFrame()
+    year = int(results["evaluation_year"].iloc[0])
+    shown = actuals[actuals["actual_state"] == numbers.VALUE]
+    first = int(shown["year"].min()) if not shown.empty else year
+    years = list(range(min(first, year), year + 1))
+    states = {(r["indicator"], int(r["year"])): r for r in actuals.to_dict("records")}
+    computed = {(r["indicator"], int(r["year"])): r["progress_rate"] for r in graded.to_dict("records")}
+    published = {
+        (int(r["project"]), r["indicator"], int(r["year"])): r["progress_rate"]
+        for r in published_rates.to_dict("records")
+        if r["progress_rate_state"] == numbers.VALUE
+    }
+    line, rate_line = text("col.actual", lang), text("col.progress_rate", lang)
+    rows = []
+    for r in results.to_dict("records"):
+        decimals = rate_decimals(r)
+        head = {
+            text("col.kind", lang): kind_label(r["kind"], lang),
+            text("col.name", lang): indicator_name(r, lang),
+            text(
+                "col.baseline", lang
+            ): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
+            text("col.target", lang): target_text(r, lang)
+            if r["target_kind"] == "cumulative"
+            else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
+            text(
+                "col.revised_target", lang
+            ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
+        }
+        values, rates = {}, {}
+        for y in years:
+            a = states.get((r["indicator"], y))
+            state = a["actual_state"] if a is not None else numbers.BLANK
+            values[short_label(y, lang)] = (
+                format_quantity(a["actual"], a["actual_decimals"], unit(r, lang), lang)
+                if state == numbers.VALUE
+                else text("print.not_yet", lang)
+                if state == numbers.NOT_YET
+                else numbers.NOT_MEASURED_MARK
+                if state == numbers.NOT_MEASURED
+                else ""
+            )
+            rates[short_label(y, lang)] = _official_first(
+                published.get((r["project"], r["indicator"], y)),
+                computed.get((r["indicator"], y)),
+                decimals,
+                lang,
+                marked,
+            )
+        grade = _official_first(r["published_grade"] or None, r["grade"] or None, None, lang, marked)
+        rows.append(head | {text("col.figure", lang): line} | values | {text("col.grade", lang): grade})
+        rows.append(head | {text("col.figure", lang): rate_line} | rates | {text("col.grade", lang): grade})
+    return pd.DataFrame(rows)
+
+
+def _official_first(official, ours, decimals: int | None, lang: str, marked: bool = True) -> str:
+    """A published rate (decimals) or grade (None) as published, our figure beside it where it
+    differs, or ours alone, marked, where nothing is published."""
+    show = (lambda x: format_rate(x, decimals)) if decimals is not None else str
+    if numbers.is_missing(ours):
+        return "" if numbers.is_missing(official) else show(official)
+    if numbers.is_missing(official):
+        return show(ours) + (text("print.computed_mark", lang) if marked else "")
+    if show(official) == show(ours):
+        return show(official)
+    return show(official) + text("print.recomputed", lang).format(value=show(ours))

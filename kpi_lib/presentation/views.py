@@ -228,7 +228,46 @@ def show_grade_summary(r: Report) -> None:
             colours=r.colours,
             computed=_computed_marks(r.results, r.lang),
         )
+        + _yearly_table(r)
         + f'<p class="kpi-note kpi-analysis-note">{_e(commentary.outlook_method(r.lang, r.results["target_kind"]))}</p>'
+    )
+
+
+def _yearly_table(r: Report) -> str:
+    """The source's table of every year, for print (report.css shows it in place of the summary
+    table): each indicator on two lines, actuals and progress rates, its other cells spanning both."""
+    table = tables.yearly_table(
+        r.results, r.dataset.actuals, r.graded, r.dataset.published_rates, r.lang, marked=r.has_published
+    )
+    if table.empty:
+        return ""
+    columns = list(table.columns)
+    figure = columns.index(text("col.figure", r.lang))
+    spanning = set(columns[:figure]) | {text("col.grade", r.lang)}
+    numeric = columns[figure + 1 : -1]
+    head = "".join(f'<th scope="col"{" class=num" if c in numeric else ""}>{_e(c)}</th>' for c in columns)
+    body = []
+    for i, row in enumerate(table.to_dict("records")):
+        cells = []
+        for c in columns:
+            if c in spanning and i % 2:
+                continue
+            value = row[c]
+            if c == text("col.grade", r.lang):
+                grade = value.split("（")[0].split(" ")[0].rstrip("＊*")
+                content = grade_badge(grade, r.colours) + _e(value[len(grade) :]) if grade else ""
+            else:
+                content = _e(value)
+            attrs = ' rowspan="2"' if c in spanning else ' class="num"' if c in numeric else ' class="kpi-figure"'
+            tag = "th" if c == text("col.name", r.lang) else "td"
+            scope = ' scope="rowgroup"' if tag == "th" else ""
+            cells.append(f"<{tag}{scope}{attrs}>{content}</{tag}>")
+        body.append(f'<tr class="{"kpi-rate-line" if i % 2 else "kpi-actual-line"}">' + "".join(cells) + "</tr>")
+    return (
+        f'<div class="kpi-print-only kpi-yearly"><table class="kpi-table kpi-yearly-table">'
+        f"<caption>{_e(text('print.yearly', r.lang))}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<p class="kpi-note">{_e(text("print.computed_note" if r.has_published else "print.all_computed", r.lang))}</p></div>'
     )
 
 

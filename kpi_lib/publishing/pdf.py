@@ -56,6 +56,37 @@ _PRINT_LAYOUT = """() => {
     area.appendChild(grid);
   });
 }"""
+# The charts drawn again for paper from the page's own specs: the small multiples' trend charts
+# lower and narrower (the column is ~90 mm) without a title (the indicator's heading above names
+# it; the description stays the SVG's label); the others (overview) at `other_height` of their height; every legend whole (no label
+# cut short), its title beside its entries, in small type. Resolves when every one is drawn.
+PRINT_CHART = {"width": 300, "height": 80, "legend_columns": 2, "other_height": 0.72}
+_PRINT_CHARTS = """(size) => Promise.all(Array.from(document.querySelectorAll('main .kpi-chart')).map(box => {
+  const spec = JSON.parse(box.querySelector('script[type="application/json"]').textContent);
+  const block = box.closest('.kpi-print-indicator');
+  if (block && block.querySelector('.kpi-chart') !== box) return null;  // the rate chart stays on screen
+  spec.config = spec.config || {};
+  if (block) {
+    spec.width = size.width;
+    spec.height = size.height;
+    delete spec.title;
+    spec.config.legend = Object.assign({}, spec.config.legend, {columns: size.legend_columns});
+  } else if (typeof spec.height === 'number') {
+    spec.height = Math.round(spec.height * size.other_height);
+    spec.config.axis = Object.assign({}, spec.config.axis, {labelFontSize: 9.5, titleFontSize: 9.5});
+    spec.config.text = Object.assign({}, spec.config.text, {fontSize: 9.5});
+  }
+  spec.config.legend = Object.assign({}, spec.config.legend, {labelLimit: 0, labelFontSize: 9.5, titleFontSize: 9.5,
+    titleOrient: 'left', symbolSize: 50, rowPadding: 1, padding: 2});
+  const old = box.querySelector('.vega-embed');
+  const target = document.createElement('div');
+  return vegaEmbed(target, spec, {mode: 'vega-lite', renderer: 'svg', actions: false, loader: kpiOfflineLoader})
+    .then(() => {
+      const svg = target.querySelector('svg');
+      if (svg && spec.description) { svg.setAttribute('role', 'img'); svg.setAttribute('aria-label', spec.description); }
+      old.replaceWith(target);
+    });
+}))"""
 # A printed page's content as static markup: the drawn SVGs stay, scripts and the folded data
 # tables go; ids (Vega's clip paths, headings) take a prefix so that parts joined in one
 # document keep their own.
@@ -152,6 +183,7 @@ def print_pages(pages: list[tuple[Path, Path, str]], timeout_ms: int = 60_000) -
                     if page.evaluate(_CHARTS_FAILED):
                         raise PdfError(f"{Path(html_path).name}: a chart failed to draw; no PDF written")
                     page.evaluate(_PRINT_LAYOUT)
+                    page.evaluate(_PRINT_CHARTS, PRINT_CHART)
                     characters = page.evaluate("() => document.title + document.body.textContent")
                     page.add_style_tag(content=print_css(characters, title))
                     page.evaluate("() => document.fonts.ready")
