@@ -47,6 +47,7 @@ from kpi_lib.workbook.excel_layout import (
     COL_NAME,
     COL_TARGET,
     COL_YEAR0,
+    CONTENT_DIGEST,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
     KEY_HEADER,
@@ -58,6 +59,7 @@ from kpi_lib.workbook.excel_layout import (
     MAX_UNPACKED_BYTES,
     META_SHEET,
     cell_key,
+    content_digest,
     fixed_cells,
     rows_of,
     same_value,
@@ -120,6 +122,55 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
     except OSError as e:
         raise KpiError(f"cannot write {actuals}: {e.strerror or e}; nothing was changed") from None
     return changes
+
+
+def check_overwrite(path: str | Path, dataset: Dataset) -> None:
+    """Before `kpi export` replaces `path`: refuse (KpiError naming the file and a cell) when it
+    holds 実績値 typed since it was exported that the data does not hold (never imported, perhaps
+    refused as stale), or when it is not an export at all (kpi new's template, another workbook).
+    An export that is unedited (the digest of its cells), or whose every 実績値 is in the data, may
+    be replaced."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return
+    keep = "it was not overwritten: give the export another name, or move the file away"
+    try:
+        book = _open_workbook(path)
+    except KpiError:
+        raise KpiError(f"{path} exists and is not a workbook written by kpi export: {keep}") from None
+    if is_template(book.values):
+        raise KpiError(f"{path} is the template kpi new wrote: {keep}")
+    wb = book.values
+    meta = {}
+    if META_SHEET in wb.sheetnames:
+        ws = wb[META_SHEET]
+        meta = {str(ws.cell(row=r, column=1).value): ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    if meta.get("format") != FORMAT_ID:
+        raise KpiError(f"{path} exists and is not a workbook written by kpi export: {keep}")
+    if meta.get(CONTENT_DIGEST) == content_digest(wb):
+        return  # unedited since it was written
+    problems: list[Problem] = []
+    try:
+        lang = meta.get("lang") if meta.get("lang") in ("ja", "en") else "ja"
+        year = parse_fiscal_year(meta.get("year"))
+        years = [parse_fiscal_year(y) for y in str(meta.get("years")).split(",")]
+        entries = _read_sheets(book, path, dataset, lang, year, years, problems)
+        changes = _changes(entries, dataset, lang, [])
+    except KpiError:
+        problems.append(Problem(path.name, None, None, "unreadable"))
+    if problems:
+        raise KpiError(
+            f"{path} was edited since it was exported and its cells no longer read as an export "
+            f"({problems[0]}), so kpi cannot tell whether it holds values never imported: {keep}"
+        )
+    if changes:
+        first = changes[0]
+        more = f" and {len(changes) - 1} more" if len(changes) > 1 else ""
+        raise KpiError(
+            f"{path} holds values typed since it was exported that are not in the data ({first.cells[0]}: "
+            f"{first.new}{more}): {keep}; or import it first (kpi import {path}), and if the import refuses it "
+            "because the data changed since, type them again into the new export"
+        )
 
 
 class _Book:
