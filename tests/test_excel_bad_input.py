@@ -559,7 +559,10 @@ def _beside(wb):
 @pytest.mark.parametrize(
     "change, pattern",
     [
-        (_in_rate_row, rf"{P1}!J\d+: 300 is not read by kpi import: the 進捗率 row is computed; type the actual in J\d+"),
+        (
+            _in_rate_row,
+            rf"{P1}!J\d+: 300 is not read by kpi import: the 進捗率 row is computed; type the actual in J\d+",
+        ),
         (_between_tables, rf"{P1}!J\d+: 42 is not read by kpi import: it is outside the indicators' rows"),
         (_own_sheet, r"メモ!B2: 7 is on sheet 'メモ', which kpi import does not read"),
         (_beside, rf"{P1}!Z3: 'x' is not read by kpi import"),

@@ -182,6 +182,19 @@ class _Book:
         self.values = _load(content, name, data_only=True)
         self._formulas = None
 
+    def shown_rows(self, ws) -> list[tuple]:
+        """The values of a sheet's rows, with a formula's text where it has no computed value
+        (typed, but never calculated: still something typed)."""
+        if self._formulas is None:
+            self._formulas = _load(self.content, self.name, data_only=False)
+        formulas = self._formulas[ws.title].iter_rows(values_only=True)
+        out = []
+        for row, frow in zip(ws.iter_rows(values_only=True), formulas):
+            out.append(
+                tuple(f if v is None and isinstance(f, str) and f.startswith("=") else v for v, f in zip(row, frow))
+            )
+        return out
+
     def formula(self, ws, row: int, col: int):
         """The formula in a cell (text starting with =), or None."""
         if self._formulas is None:
@@ -505,7 +518,7 @@ def _read_header(ws, row: int, lang: str, exported_years: list[int], problem) ->
 
 
 def _refuse_unread(book: _Book, dataset: Dataset, lang: str, year: int) -> None:
-    problems = unread_cells(book.values, dataset, lang, year)
+    problems = unread_cells(book, dataset, lang, year)
     if problems:
         raise DataError(problems)
 
@@ -513,7 +526,7 @@ def _refuse_unread(book: _Book, dataset: Dataset, lang: str, year: int) -> None:
 MAX_UNREAD_SHOWN = 10  # cells named one by one; more are counted in one line
 
 
-def unread_cells(wb, dataset: Dataset, lang: str, year: int) -> list[Problem]:
+def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Problem]:
     """Every cell holding something that an import would not read: a value typed outside the 実績値
     cells (in a 進捗率 row, the 進捗 column, an inserted row, beside or below the tables, on a sheet
     of one's own) or text changed. The workbook is compared with what the export writes from the
@@ -523,13 +536,15 @@ def unread_cells(wb, dataset: Dataset, lang: str, year: int) -> list[Problem]:
     sizes = {r["indicator"]: rows_of(r) for r in ctx.results.to_dict("records")}
     inputs = range(COL_YEAR0, COL_YEAR0 + len(ctx.years))
     found: list[Problem] = []
+    wb = book.values
     for ws in wb.worksheets:
         if ws.title == META_SHEET:
             continue
+        rows = book.shown_rows(ws)
         if ws.title in pristine.sheetnames:
-            found += _unread_on_sheet(ws, pristine[ws.title], sizes, inputs, COL_YEAR0 + len(ctx.years))
+            found += _unread_on_sheet(ws, rows, pristine[ws.title], sizes, inputs, COL_YEAR0 + len(ctx.years))
             continue
-        first = next(((r, c, v) for r, c, v in _values(ws) if cell_key(v) is not None), None)
+        first = next(((r, c, v) for r, c, v in _values(rows) if cell_key(v) is not None), None)
         if first is not None:
             r, c, v = first
             found.append(
@@ -547,8 +562,8 @@ def unread_cells(wb, dataset: Dataset, lang: str, year: int) -> list[Problem]:
     return found
 
 
-def _values(ws):
-    for r, row in enumerate(ws.iter_rows(values_only=True), 1):
+def _values(rows: list[tuple]):
+    for r, row in enumerate(rows, 1):
         for c, v in enumerate(row, 1):
             yield r, c, v
 
@@ -574,8 +589,7 @@ def _blocks(rows: list[tuple], sizes: dict[str, int]) -> tuple[dict, list[int]]:
     return blocks, free
 
 
-def _unread_on_sheet(ws, pristine_ws, sizes: dict, inputs: range, grade_col: int) -> list[Problem]:
-    rows = list(ws.iter_rows(values_only=True))
+def _unread_on_sheet(ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: range, grade_col: int) -> list[Problem]:
     want = list(pristine_ws.iter_rows(values_only=True))
     got_blocks, got_free = _blocks(rows, sizes)
     want_blocks, want_free = _blocks(want, sizes)
