@@ -173,7 +173,7 @@ def test_a_stale_workbook_is_refused(kpi, tmp_path, exported, change, data_chang
     run = Run(kpi, tmp_path, exported, change, data_change=data_change)
     run.refused(
         rf"edited\.xlsx|default\.xlsx: the data changed since this workbook was exported \({changed} in .*\); "
-        r"importing it would undo those changes, so nothing was imported: export again"
+        r"importing it would undo those changes, so nothing was imported: export to a new file \(kpi export --xlsx NEW.xlsx\)"
     )
 
 
