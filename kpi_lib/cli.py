@@ -406,8 +406,11 @@ def cmd_refresh_notebooks(args) -> int:
 
 def cmd_export(args) -> int:
     from kpi_lib.workbook.excel_export import export_workbook
+    from kpi_lib.workbook.excel_import import check_overwrite
 
-    print(export_workbook(_load(args), args.xlsx, year=args.year, lang=args.lang))
+    dataset = _load(args)
+    check_overwrite(args.xlsx, dataset)  # never replace typed values that were not imported
+    print(export_workbook(dataset, args.xlsx, year=args.year, lang=args.lang))
     return 0
 
 

@@ -16,7 +16,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from test_excel import actual_cell, edit, key_row, snapshot, year_column
+from test_excel import actual_cell, edit, key_row, rate_row, snapshot, year_column
 
 from kpi_lib.cli import main
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR
@@ -173,7 +173,7 @@ def test_a_stale_workbook_is_refused(kpi, tmp_path, exported, change, data_chang
     run = Run(kpi, tmp_path, exported, change, data_change=data_change)
     run.refused(
         rf"edited\.xlsx|default\.xlsx: the data changed since this workbook was exported \({changed} in .*\); "
-        r"importing it would undo those changes, so nothing was imported: export again"
+        r"importing it would undo those changes, so nothing was imported: export to a new file \(kpi export --xlsx NEW.xlsx\)"
     )
 
 
@@ -418,20 +418,20 @@ def test_a_zip_bomb_is_refused_at_once(kpi, tmp_path, exported):
 
 
 def test_too_many_cells_are_refused_before_parsing(kpi, tmp_path, exported):
-    cells = b"".join(b'<c r="A%d"><v>1</v></c>' % i for i in range(1, 250_001))
+    cells = b"".join(b'<c r="A%d"><v>1</v></c>' % i for i in range(1, 500_002))
     sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
     path = _zip_with(
         tmp_path,
         exported[1]["default"],
         {"xl/worksheets/sheet99.xml": sheet + cells + b"</row></sheetData></worksheet>"},
     )
-    Run(kpi, tmp_path, exported, path=path).refused(r"big\.xlsx: the sheets have more cells than 200,000")
+    Run(kpi, tmp_path, exported, path=path).refused(r"big\.xlsx: the sheets have more cells than 500,000")
 
 
 @pytest.mark.parametrize(
     "where, pattern",
     [
-        ("A20000", r"sheet 'notes' has rows up to 20,000, more than an import reads \(10,000\)"),
+        ("A200000", r"sheet 'notes' has rows up to 200,000, more than an import reads \(100,000\)"),
         ("XFD1", r"sheet 'notes' has columns up to 16,384, more than an import reads \(500\)"),
     ],
     ids=["rows", "columns"],
@@ -532,3 +532,70 @@ def test_the_limits_are_documented():
     section = doc.split("## Excel workbooks (kpi import)")[1].split("\n## ")[0]
     for limit in ("FILE_BYTES", "UNPACKED_BYTES", "PARTS", "CELLS", "ROWS", "COLUMNS", "CELL_TEXT"):
         assert f"| {getattr(layout, 'MAX_' + limit):,} " in section, limit
+
+
+# --- every typed value is read, or refused naming its cell (issue 21) ---------------------------
+
+
+def _in_rate_row(wb):  # an actual typed one row down, in the computed 進捗率 row
+    ws = wb[P1]
+    actual = actual_cell(ws, "pregnancy_consultations", "H29")
+    ws.cell(row=rate_row(ws, "pregnancy_consultations"), column=actual.column).value = 300
+
+
+def _between_tables(wb):  # the blank row between the 数値目標 and KPI tables, as an inserted row would be
+    ws = wb[P1]
+    second_header = [c.row for c in ws["A"] if c.value == "key"][1]
+    ws.cell(row=second_header - 1, column=10).value = 42
+
+
+def _own_sheet(wb):
+    wb.create_sheet("メモ")["B2"] = 7
+
+
+def _beside(wb):
+    wb[P1]["Z3"] = "x"
+
+
+@pytest.mark.parametrize(
+    "change, pattern",
+    [
+        (
+            _in_rate_row,
+            rf"{P1}!J\d+: 300 is not read by kpi import: the 進捗率 row is computed; type the actual in J\d+",
+        ),
+        (_between_tables, rf"{P1}!J\d+: 42 is not read by kpi import: it is outside the indicators' rows"),
+        (_own_sheet, r"メモ!B2: 7 is on sheet 'メモ', which kpi import does not read"),
+        (_beside, rf"{P1}!Z3: 'x' is not read by kpi import"),
+    ],
+    ids=["rate row", "between the tables", "own sheet", "beside the table"],
+)
+def test_a_value_typed_where_nothing_is_read_is_refused_at_its_cell(kpi, tmp_path, exported, change, pattern):
+    Run(kpi, tmp_path, exported, change).refused(pattern)
+
+
+def test_export_never_replaces_typed_values_that_were_not_imported(kpi, tmp_path, exported):
+    """The stale-workbook message said "export again", and that export overwrote what was typed."""
+    data = shutil.copytree(exported[0], tmp_path / "data")
+    book = tmp_path / "book.xlsx"
+    assert kpi("export", "--xlsx", book, "--data", data, "--year", "R1").returncode == 0
+    assert kpi("export", "--xlsx", book, "--data", data, "--year", "R1").returncode == 0  # unedited: replaced
+    typed = edit(book, book, set_cell("pregnancy_consultations", "R1", 400))
+    before = typed.read_bytes()
+    (data / "metadata.json").write_text((data / "metadata.json").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    stale = kpi("import", typed, "--data", data)
+    assert stale.returncode == 1 and "kpi export --xlsx NEW.xlsx" in stale.stderr
+    again = kpi("export", "--xlsx", book, "--data", data, "--year", "R1")
+    assert again.returncode == 1 and len(again.stderr.splitlines()) == 1
+    assert re.search(rf"{re.escape(str(book))} holds values typed since it was exported .*{P1}!L\d+: 400", again.stderr)
+    assert book.read_bytes() == before
+    # following the message works: a new file
+    assert kpi("export", "--xlsx", tmp_path / "new.xlsx", "--data", data, "--year", "R1").returncode == 0
+
+
+def test_export_never_replaces_a_file_that_is_not_an_export(kpi, tmp_path, exported):
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(b"someone's own file")
+    r = kpi("export", "--xlsx", other, "--data", exported[0])
+    assert r.returncode == 1 and "is not a workbook written by kpi export: it was not overwritten" in r.stderr
+    assert other.read_bytes() == b"someone's own file"

@@ -290,9 +290,12 @@ def test_the_city_is_built_through_the_workbook(city, kpi, tmp_path):
     assert (city / "projects.csv").read_text(encoding="utf-8").splitlines()[1] == (
         "1,しごとをつくる,Creating jobs,,,稼ぐ力を高める,Earning more"
     )
-    # the template was for the empty dataset: importing it again would undo nothing, it is refused
+    # the template was for the empty dataset: imported again it is refused, saying what to do
+    # instead (not "export again", which answered "import the template"), and that advice works
     again = kpi("import", city / WORKBOOK_NAME, "--data", city)
-    assert again.returncode == 1 and "the data changed since this workbook was exported" in again.stderr
+    assert again.returncode == 1 and len(again.stderr.splitlines()) == 1
+    assert "already holds 5 indicator(s), so this template was imported already" in again.stderr
+    assert f"kpi export --xlsx FILE --data {city} and kpi import FILE" in again.stderr
     # kpi export → kpi import round-trips
     out = tmp_path / "city.xlsx"
     assert kpi("export", "--xlsx", out, "--data", city).returncode == 0
@@ -417,3 +420,141 @@ def test_a_scheme_without_milestones_has_no_milestone_row(tmp_path, kpi):
     r = kpi("grades", "--year", "R4", "--format", "json", "--data", data)
     [g] = json.loads(r.stdout)
     assert (g["indicator"], g["progress_rate"]) == ("p1_t01", "90.0")  # hokkaido's ratio: 135 ÷ 150
+
+
+# --- every typed value is read, or the import refuses naming its cell (issue 21) -----------------
+
+
+def _rate_row(wb):  # an actual typed one row down, in the computed 進捗率 row
+    ws = wb["プロジェクト1"]
+    row = slot(ws, "p1_k01")
+    return ws.cell(row=row + 2, column=column(ws, row, "R5", 1), value=140)
+
+
+def _copied_sheet(wb):  # a project sheet copied (Excel names the copy "プロジェクト1 (2)") and filled in
+    ws = wb.copy_worksheet(wb["プロジェクト2"])
+    ws.title = "プロジェクト2 (2)"
+    return ws.cell(row=2, column=4, value="三つ目のプロジェクト")
+
+
+def _inserted_rows(wb):  # two rows inserted under an indicator for another one
+    ws = wb["プロジェクト1"]
+    row = slot(ws, "p1_k01") + 3
+    ws.insert_rows(row, 2)
+    ws.cell(row=row, column=3, value="新しい指標")
+    return ws.cell(row=row, column=7)  # the row label that is no longer where kpi new wrote it
+
+
+def _blank_id(wb):
+    ws = wb["プロジェクト1"]
+    cell = ws.cell(row=slot(ws, "p1_k01"), column=1)
+    cell.value = None  # (ws.cell(value=None) would leave it as it is)
+    return cell
+
+
+def _id_key(wb):
+    ws = wb["プロジェクト1"]
+    return ws.cell(row=slot(ws, "p1_k02"), column=1, value="key")
+
+
+def _formula_kind(wb):  # an uncomputed formula is not the default "value"
+    ws = wb["プロジェクト1"]
+    row = slot(ws, "p1_k01")
+    return ws.cell(row=row, column=column(ws, row, "目標の種類"), value='=IF(D2="","value","cumulative")')
+
+
+def _formula_unit(wb):
+    ws = wb["プロジェクト1"]
+    row = slot(ws, "p1_k01")
+    return ws.cell(row=row, column=column(ws, row, "単位"), value="=D2")
+
+
+def _relabelled_heading(wb):  # 2020's heading relabelled H31: a value under it would be stored as 2020
+    ws = wb["プロジェクト1"]
+    header = next(c.row for c in ws["A"] if c.value == "key") + 1
+    return ws.cell(row=header, column=COL_YEAR0, value="H31")
+
+
+def _swapped_headings(wb):
+    ws = wb["プロジェクト2"]
+    header = next(c.row for c in ws["A"] if c.value == "key") + 1
+    a, b = ws.cell(row=header, column=COL_YEAR0), ws.cell(row=header, column=COL_YEAR0 + 1)
+    a.value, b.value = b.value, a.value
+    return a
+
+
+def _beside_the_table(wb):
+    return wb["プロジェクト2"].cell(row=40, column=30, value="メモ")
+
+
+def _period_start_not_cumulative(wb):  # read only for a cumulative target: typed for another kind
+    ws = wb["プロジェクト1"]
+    row = slot(ws, "p1_k01")
+    return ws.cell(row=row + 1, column=column(ws, row, "目標の種類"), value="R2")
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (_rate_row, "140 is not read by kpi import: the 進捗率 row is computed"),
+        (_copied_sheet, "is not a project sheet of the template"),
+        (_inserted_rows, "an empty cell where the template has '実績値': kpi import reads the template by position"),
+        (_blank_id, "the indicator id of this filled slot (the hidden column A) is empty: type an id such as p1_k01"),
+        (_id_key, "is 'key', the word that marks a table's headings"),
+        (_formula_kind, "Target kind: a formula with no computed value"),
+        (_formula_unit, "a formula with no computed value (=D2)"),
+        (_relabelled_heading, "'H31' where the template has 'R2'"),
+        (_swapped_headings, "'R3' where the template has 'R2'"),
+        (_beside_the_table, "'メモ' is not read by kpi import: it is not one of the template's input cells"),
+        (_period_start_not_cumulative, "the first year of a period is read only for a target kind of cumulative"),
+    ],
+    ids=lambda v: v.__name__.strip("_") if callable(v) else None,
+)
+def test_a_value_the_template_import_would_not_read_is_refused_at_its_cell(tmp_path, kpi, change, fragment):
+    data = tmp_path / "city"
+    new(kpi, data)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    book = fill(data / WORKBOOK_NAME, out=tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(book)
+    cell = change(wb)
+    wb.save(book)
+    r = kpi("import", book, "--data", data)
+    assert r.returncode == 1 and r.stdout == ""
+    first = r.stderr.splitlines()[0]
+    assert first.startswith(f"kpi: error: [filled.xlsx]{cell.parent.title}!{cell.coordinate}: "), r.stderr
+    assert fragment in first, r.stderr
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_metadata_edited_before_the_first_import_is_fine(tmp_path, kpi):
+    """docs/input.md says to fill in metadata.json's source: the template still imports."""
+    data = tmp_path / "city"
+    new(kpi, data)
+    meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))
+    meta["source"] = {"title_ja": "架空市総合戦略", "publisher_ja": "架空市"}
+    (data / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    r = kpi("import", fill(data / WORKBOOK_NAME), "--data", data)
+    assert r.returncode == 0, r.stderr
+    assert "5 indicator(s)" in r.stdout
+
+
+def test_a_template_into_another_filled_dataset_says_what_to_do(tmp_path, kpi, city):
+    other = tmp_path / "other"
+    new(kpi, other)
+    r = kpi("import", fill(other / WORKBOOK_NAME), "--data", city)
+    assert r.returncode == 1 and len(r.stderr.splitlines()) == 1
+    assert "already holds 5 indicator(s)" in r.stderr and "kpi new into a new folder" in r.stderr
+
+
+def test_a_year_with_a_superscript_digit_is_refused(tmp_path, kpi):
+    r = new(kpi, tmp_path / "city", "--last-year", "R6¹")
+    assert r.returncode != 0 and "invalid fiscal year 'R6¹'" in r.stderr
+    assert not (tmp_path / "city").exists()
+
+
+def test_kpi_new_at_its_maxima_fits_the_import_limits_and_beyond_them_refuses():
+    from kpi_lib.workbook.new_dataset import MAX_PROJECTS, MAX_SLOTS, check_template_size
+
+    check_template_size(MAX_PROJECTS, MAX_SLOTS, 10)  # within MAX_CELLS: no error
+    with pytest.raises(Exception, match="more than kpi import reads"):
+        check_template_size(MAX_PROJECTS, MAX_SLOTS, 60)

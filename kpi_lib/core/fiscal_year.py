@@ -30,6 +30,9 @@ _WESTERN = re.compile(r"^(?:FY)?(\d{4})(?:年度?)?$", re.IGNORECASE)
 _ERA = re.compile(r"^(H|R|平成|令和)(\d{1,2}|元)(?:年度?)?$", re.IGNORECASE)
 
 
+_LOOK_ALIKES = ("<super>", "<sub>", "<circle>", "<fraction>", "<font>")
+
+
 def parse_fiscal_year(text: object) -> int:
     """Return the fiscal year as an int, or raise KpiError with a one-line message."""
     if isinstance(text, bool):
@@ -37,6 +40,9 @@ def parse_fiscal_year(text: object) -> int:
     if isinstance(text, int):
         return _check_range(text, str(text))
     raw = "" if text is None else str(text)
+    # NFKC reads full-width digits as digits, but also ¹ ₆ ① 𝟔 (R6¹ would be R61): refuse those
+    if any(unicodedata.decomposition(ch).startswith(_LOOK_ALIKES) for ch in raw):
+        raise KpiError(f"invalid fiscal year {raw!r}: write it as 2018, H30, 平成30年度, R1 or 令和元年度")
     s = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     if not s:
         raise KpiError("empty fiscal year: write it as 2018, H30, 平成30年度, R1 or 令和元年度")

@@ -180,12 +180,13 @@ def check_not_stale(path: Path, dataset: Dataset, meta: dict) -> None:
     if not recorded:
         raise KpiError(
             f"{path.name}: the record of the data it was exported from is missing from the hidden sheet "
-            f"{META_SHEET!r}; export again (kpi export) and make the edits in the new workbook"
+            f"{META_SHEET!r}; export to a new file (kpi export --xlsx NEW.xlsx) and type the edits into it"
         )
     changed = [name for name, digest in current.items() if recorded.get(name) != digest]
     if changed:
         raise KpiError(
             f"{path.name}: the data changed since this workbook was exported ({', '.join(changed)} in "
             f"{dataset.data_dir}); importing it would undo those changes, so nothing was imported: "
-            "export again (kpi export) and make the edits in the new workbook"
+            "export to a new file (kpi export --xlsx NEW.xlsx) and type the edits into it (an export never "
+            "replaces a workbook holding values that were not imported)"
         )

@@ -58,11 +58,14 @@ from kpi_lib.workbook.excel_layout import (
     COL_REVISED,
     COL_TARGET,
     COL_YEAR0,
+    CONTENT_DIGEST,
     CONTROL_CHARACTERS,
     DIGEST_PREFIX,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
     META_SHEET,
+    check_within_limits,
+    content_digest,
     data_digests,
     data_files,
     fixed_cells,
@@ -114,21 +117,31 @@ def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None,
     if problems:
         raise DataError(problems)
     digests = data_digests(dataset.data_dir)
+    wb, ctx = build_workbook(dataset, year, lang)
+    check_within_limits(wb, "the export")
+    meta = wb.create_sheet(META_SHEET)
+    for row in (("format", FORMAT_ID), ("lang", lang), ("year", ctx.year), ("years", ",".join(map(str, ctx.years)))):
+        meta.append(row)
+    for name, digest in digests.items():
+        meta.append((DIGEST_PREFIX + name, digest))
+    # what the sheets held when written: a later export may replace the file only while it is unedited
+    meta.append((CONTENT_DIGEST, content_digest(wb)))
+    meta.sheet_state = "hidden"
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def build_workbook(dataset: Dataset, year: int | None = None, lang: str = "ja") -> tuple[Workbook, _Context]:
+    """The project sheets and the audit sheet as the export writes them (no meta sheet), in memory:
+    the export saves them; an import compares a workbook's cells with them."""
     ctx = _context(dataset, year, lang)
     wb = Workbook()
     wb.remove(wb.active)
     for project in dataset.project_numbers:
         _project_sheet(wb.create_sheet(sheet_name(project, lang)), ctx, project)
     _audit_sheet(wb.create_sheet(word("audit_sheet", lang)), ctx)
-    meta = wb.create_sheet(META_SHEET)
-    for row in (("format", FORMAT_ID), ("lang", lang), ("year", ctx.year), ("years", ",".join(map(str, ctx.years)))):
-        meta.append(row)
-    for name, digest in digests.items():
-        meta.append((DIGEST_PREFIX + name, digest))
-    meta.sheet_state = "hidden"
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
-    return path
+    return wb, ctx
 
 
 def control_characters(root: Path) -> list[Problem]:

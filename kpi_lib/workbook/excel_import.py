@@ -39,6 +39,7 @@ from kpi_lib.core.labels import text
 from kpi_lib.dataset.loading import Dataset, load_dataset, resolve_data_dir, validate
 from kpi_lib.dataset.scheme import scheme_for
 from kpi_lib.workbook.excel_cells import cell_text, check_not_stale, read_actual
+from kpi_lib.workbook.excel_export import build_workbook
 from kpi_lib.workbook.excel_layout import (
     COL_BASE,
     COL_KEY,
@@ -46,6 +47,7 @@ from kpi_lib.workbook.excel_layout import (
     COL_NAME,
     COL_TARGET,
     COL_YEAR0,
+    CONTENT_DIGEST,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
     KEY_HEADER,
@@ -56,7 +58,11 @@ from kpi_lib.workbook.excel_layout import (
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
     META_SHEET,
+    cell_key,
+    content_digest,
     fixed_cells,
+    rows_of,
+    same_value,
     sheet_name,
     shown,
     word,
@@ -100,6 +106,7 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
     if problems:
         raise DataError(problems)
     if not changes:
+        _refuse_unread(book, dataset, lang, year)
         return []
     actuals = root / "actuals.csv"
     if not (os.access(root, os.W_OK) and os.access(actuals, os.W_OK)):
@@ -109,11 +116,61 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
         original, {(c.indicator, c.year): c.new for c in changes}, list(dataset.indicators["indicator"])
     )
     _check_copy(root, {"actuals.csv": patched}, {lines[(c.indicator, c.year)]: c for c in changes})
+    _refuse_unread(book, dataset, lang, year)
     try:
         write_atomically(actuals, patched)
     except OSError as e:
         raise KpiError(f"cannot write {actuals}: {e.strerror or e}; nothing was changed") from None
     return changes
+
+
+def check_overwrite(path: str | Path, dataset: Dataset) -> None:
+    """Before `kpi export` replaces `path`: refuse (KpiError naming the file and a cell) when it
+    holds 実績値 typed since it was exported that the data does not hold (never imported, perhaps
+    refused as stale), or when it is not an export at all (kpi new's template, another workbook).
+    An export that is unedited (the digest of its cells), or whose every 実績値 is in the data, may
+    be replaced."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return
+    keep = "it was not overwritten: give the export another name, or move the file away"
+    try:
+        book = _open_workbook(path)
+    except KpiError:
+        raise KpiError(f"{path} exists and is not a workbook written by kpi export: {keep}") from None
+    if is_template(book.values):
+        raise KpiError(f"{path} is the template kpi new wrote: {keep}")
+    wb = book.values
+    meta = {}
+    if META_SHEET in wb.sheetnames:
+        ws = wb[META_SHEET]
+        meta = {str(ws.cell(row=r, column=1).value): ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    if meta.get("format") != FORMAT_ID:
+        raise KpiError(f"{path} exists and is not a workbook written by kpi export: {keep}")
+    if meta.get(CONTENT_DIGEST) == content_digest(wb):
+        return  # unedited since it was written
+    problems: list[Problem] = []
+    try:
+        lang = meta.get("lang") if meta.get("lang") in ("ja", "en") else "ja"
+        year = parse_fiscal_year(meta.get("year"))
+        years = [parse_fiscal_year(y) for y in str(meta.get("years")).split(",")]
+        entries = _read_sheets(book, path, dataset, lang, year, years, problems)
+        changes = _changes(entries, dataset, lang, [])
+    except KpiError:
+        problems.append(Problem(path.name, None, None, "unreadable"))
+    if problems:
+        raise KpiError(
+            f"{path} was edited since it was exported and its cells no longer read as an export "
+            f"({problems[0]}), so kpi cannot tell whether it holds values never imported: {keep}"
+        )
+    if changes:
+        first = changes[0]
+        more = f" and {len(changes) - 1} more" if len(changes) > 1 else ""
+        raise KpiError(
+            f"{path} holds values typed since it was exported that are not in the data ({first.cells[0]}: "
+            f"{first.new}{more}): {keep}; or import it first (kpi import {path}), and if the import refuses it "
+            "because the data changed since, type them again into the new export"
+        )
 
 
 class _Book:
@@ -124,6 +181,19 @@ class _Book:
         self.content, self.name = content, name
         self.values = _load(content, name, data_only=True)
         self._formulas = None
+
+    def shown_rows(self, ws) -> list[tuple]:
+        """The values of a sheet's rows, with a formula's text where it has no computed value
+        (typed, but never calculated: still something typed)."""
+        if self._formulas is None:
+            self._formulas = _load(self.content, self.name, data_only=False)
+        formulas = self._formulas[ws.title].iter_rows(values_only=True)
+        out = []
+        for row, frow in zip(ws.iter_rows(values_only=True), formulas):
+            out.append(
+                tuple(f if v is None and isinstance(f, str) and f.startswith("=") else v for v, f in zip(row, frow))
+            )
+        return out
 
     def formula(self, ws, row: int, col: int):
         """The formula in a cell (text starting with =), or None."""
@@ -445,6 +515,156 @@ def _read_header(ws, row: int, lang: str, exported_years: list[int], problem) ->
             )
             ok = False
     return years if ok else None
+
+
+def _refuse_unread(book: _Book, dataset: Dataset, lang: str, year: int) -> None:
+    problems = unread_cells(book, dataset, lang, year)
+    if problems:
+        raise DataError(problems)
+
+
+MAX_UNREAD_SHOWN = 10  # cells named one by one; more are counted in one line
+
+
+def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Problem]:
+    """Every cell holding something that an import would not read: a value typed outside the 実績値
+    cells (in a 進捗率 row, the 進捗 column, an inserted row, beside or below the tables, on a sheet
+    of one's own) or text changed. The workbook is compared with what the export writes from the
+    same data (which the digests guarantee): indicator rows by their key, the other rows in order
+    (empty rows inserted or deleted do not matter), so exporting again shows every value typed."""
+    pristine, ctx = build_workbook(dataset, year, lang)
+    sizes = {r["indicator"]: rows_of(r) for r in ctx.results.to_dict("records")}
+    inputs = range(COL_YEAR0, COL_YEAR0 + len(ctx.years))
+    found: list[Problem] = []
+    wb = book.values
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        rows = book.shown_rows(ws)
+        if ws.title in pristine.sheetnames:
+            found += _unread_on_sheet(ws, rows, pristine[ws.title], sizes, inputs, COL_YEAR0 + len(ctx.years))
+            continue
+        first = next(((r, c, v) for r, c, v in _values(rows) if cell_key(v) is not None), None)
+        if first is not None:
+            r, c, v = first
+            found.append(
+                Problem(
+                    _ref(ws, r, c),
+                    None,
+                    None,
+                    f"{v!r} is on sheet {ws.title!r}, which kpi import does not read (only the project sheets): "
+                    "move it to a file of your own or delete the sheet, then import",
+                )
+            )
+    if len(found) > MAX_UNREAD_SHOWN:
+        more = len(found) - MAX_UNREAD_SHOWN
+        found = found[:MAX_UNREAD_SHOWN] + [Problem(found[-1].file, None, None, f"and {more:,} more cells not read")]
+    return found
+
+
+def _values(rows: list[tuple]):
+    for r, row in enumerate(rows, 1):
+        for c, v in enumerate(row, 1):
+            yield r, c, v
+
+
+def _blocks(rows: list[tuple], sizes: dict[str, int]) -> tuple[dict, list[int]]:
+    """{("header", n) or ("indicator", key): first row index} of a sheet's tables, and the indexes
+    of the rows outside them (titles, blank rows, notes, rows inserted by hand)."""
+    blocks, free, i, headers = {}, [], 0, 0
+    while i < len(rows):
+        key = rows[i][COL_KEY - 1] if rows[i] else None
+        key = "" if key is None else str(key).strip()
+        if key == KEY_HEADER:
+            ident, size = ("header", headers), 2
+            headers += 1
+        elif key in sizes:
+            ident, size = ("indicator", key), sizes[key]
+        else:
+            free.append(i)
+            i += 1
+            continue
+        blocks.setdefault(ident, i)
+        i += size
+    return blocks, free
+
+
+def _unread_on_sheet(ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: range, grade_col: int) -> list[Problem]:
+    want = list(pristine_ws.iter_rows(values_only=True))
+    got_blocks, got_free = _blocks(rows, sizes)
+    want_blocks, want_free = _blocks(want, sizes)
+
+    def at(table, i, c):
+        return table[i][c - 1] if 0 <= i < len(table) and c - 1 < len(table[i]) else None
+
+    found = []
+
+    def unread(i, c, why):
+        v = at(rows, i, c)
+        found.append(Problem(_ref(ws, i + 1, c), None, None, f"{v!r} is not read by kpi import: {why}"))
+
+    width = ws.max_column
+    for ident, i in got_blocks.items():
+        j = want_blocks.get(ident)
+        size = 2 if ident[0] == "header" else sizes[ident[1]]
+        for dr in range(size):
+            for c in range(COL_KEY + 1, width + 1):
+                v = at(rows, i + dr, c)
+                if cell_key(v) is None or (ident[0] == "indicator" and dr == 0 and c in inputs):
+                    continue
+                if j is not None and same_value(v, at(want, j + dr, c)):
+                    continue
+                if ident[0] == "header" and dr == 1 and c in inputs and j is not None:
+                    if _same_year(v, at(want, j + dr, c)):  # 2015 for H27: read as the same year
+                        continue
+                if ident[0] == "indicator" and dr == size - 1 and c in inputs:
+                    why = (
+                        f"the {text('col.progress_rate', 'ja')} row is computed; type the actual in "
+                        f"{get_column_letter(c)}{i + dr + 2 - size}"
+                    )
+                elif c == grade_col:
+                    why = f"the {text('col.grade', 'ja')} column is computed from the actuals"
+                elif c > grade_col:
+                    why = "it is beside the table (only the 実績値 cells are read); delete it, then import"
+                else:
+                    why = "only the 実績値 cells are read (a heading, name or figure of the data is changed in the data files)"
+                unread(i + dr, c, why)
+    # the rows outside the tables, in order: each must be one the export wrote (or be empty)
+    k = 0
+    wanted = [j for j in want_free if any(cell_key(v) is not None for v in want[j])]
+    for i in got_free:
+        if all(cell_key(v) is None for v in rows[i]):
+            continue
+        match = next(
+            (
+                n
+                for n in range(k, len(wanted))
+                if all(cell_key(v) is None or same_value(v, at(want, wanted[n], c)) for c, v in enumerate(rows[i], 1))
+            ),
+            None,
+        )
+        if match is not None:
+            k = match + 1
+            continue
+        j = wanted[k] if k < len(wanted) else None
+        c = next(
+            c
+            for c, v in enumerate(rows[i], 1)
+            if cell_key(v) is not None and (j is None or not same_value(v, at(want, j, c)))
+        )
+        unread(
+            i,
+            c,
+            "it is outside the indicators' rows (a row inserted, or a note or title edited); only the 実績値 cells are read",
+        )
+    return found
+
+
+def _same_year(got, want) -> bool:
+    try:
+        return parse_fiscal_year(got) == parse_fiscal_year(want)
+    except KpiError:
+        return False
 
 
 def _same_value(got, want) -> bool:

@@ -6,11 +6,13 @@ and number formats. See excel_export.py for the layout as a whole.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpi_lib.core import formatting, numbers
+from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import short_label
 from kpi_lib.core.formatting import format_number, name_with_unit, year_in_brackets
 from kpi_lib.core.labels import text
@@ -21,15 +23,18 @@ FORMAT_ID = "kpi_lib workbook 2"
 META_SHEET = "_kpi"
 KEY_HEADER = "key"
 DIGEST_PREFIX = "sha256 "  # meta rows "sha256 actuals.csv" | hex digest ("-" for a file that is absent)
+CONTENT_DIGEST = "content sha256"  # meta row: digest of every cell the sheets held when written
 
-# What an import reads at most, checked before the workbook is parsed (an export is ~0.1 MB and
-# ~2,000 cells): the .xlsx file, the unpacked size of all its parts, the cells of all its sheets,
-# rows and columns of one sheet, and the text of one 実績値 cell.
+# What an import reads at most, checked before the workbook is parsed (Hokkaido's export is ~0.1 MB
+# and ~2,000 cells; kpi new's largest template, 50 projects × 50 rows over 5 years, ~1 MB and
+# 265,000 cells, which openpyxl reads in ~20 s and ~180 MB): the .xlsx file, the unpacked size of
+# all its parts, the cells of all its sheets, rows and columns of one sheet, and the text of one
+# 実績値 cell. Export and kpi new refuse to write a workbook beyond them.
 MAX_FILE_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 50_000_000
 MAX_PARTS = 1_000
-MAX_CELLS = 200_000
-MAX_ROWS = 10_000
+MAX_CELLS = 500_000
+MAX_ROWS = 100_000
 MAX_COLUMNS = 500
 MAX_CELL_TEXT = 100
 
@@ -70,6 +75,58 @@ def data_digests(root: Path) -> dict[str, str]:
         path = root / name
         digests[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
     return digests
+
+
+def cell_key(value) -> str | None:
+    """A cell's value as compared between a workbook and what kpi wrote: numbers by value (Excel
+    saves 7829.0 as 7829), text as typed (line breaks as \\n), empty and blank text alike."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return f"bool {value}"
+    if isinstance(value, (int, float)):
+        return f"number {float(value)!r}"
+    if isinstance(value, str):
+        return "text " + value.replace("\r\n", "\n").strip()
+    return f"{type(value).__name__} {value}"
+
+
+def same_value(got, want) -> bool:
+    """Whether a cell read from a workbook holds what kpi wrote there (numbers within 1e-12)."""
+    if isinstance(got, (int, float)) and isinstance(want, (int, float)) and not isinstance(got, bool):
+        return not isinstance(want, bool) and math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+    return cell_key(got) == cell_key(want)
+
+
+def content_digest(wb) -> str:
+    """sha256 of every non-empty cell of every sheet but the meta sheet: equal for a saved workbook
+    read back, different once anything was typed."""
+    h = hashlib.sha256()
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                key = cell_key(c.value)
+                if key is not None:
+                    h.update(f"{ws.title}\t{c.coordinate}\t{key}\n".encode())
+    return h.hexdigest()
+
+
+def check_within_limits(wb, what: str) -> None:
+    """Refuse to write a workbook that kpi import would refuse to read (the limits above)."""
+    cells = 0
+    for ws in wb.worksheets:
+        if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
+            raise KpiError(
+                f"{what} would have {ws.max_row:,} rows and {ws.max_column:,} columns in sheet {ws.title!r}, more "
+                f"than kpi import reads ({MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns): nothing was written"
+            )
+        cells += ws.max_row * ws.max_column
+    if cells > MAX_CELLS:
+        raise KpiError(
+            f"{what} would have up to {cells:,} cells, more than kpi import reads ({MAX_CELLS:,}): nothing was written"
+        )
 
 
 def is_percent_format(fmt: str | None) -> bool:

@@ -50,7 +50,6 @@ from kpi_lib.workbook.excel_cells import (
     HEADER_FILL,
     UNLOCKED,
     cell_text,
-    check_not_stale,
     print_landscape_a4,
     put_value,
     read_actual,
@@ -68,8 +67,12 @@ from kpi_lib.workbook.excel_layout import (
     COL_YEAR0,
     DIGEST_PREFIX,
     KEY_HEADER,
+    MAX_CELLS,
+    MAX_COLUMNS,
     META_SHEET,
+    cell_key,
     data_digests,
+    same_value,
     sheet_name,
 )
 
@@ -169,6 +172,7 @@ def new_dataset(
         raise KpiError(f"--projects must be from 1 to {MAX_PROJECTS}")
     if not 1 <= rows <= MAX_SLOTS:
         raise KpiError(f"--rows must be from 1 to {MAX_SLOTS}")
+    check_template_size(projects, rows, last_year - first_year + 1)
     for option, title in (("--title-ja", title_ja), ("--title-en", title_en)):
         if not title.strip():
             raise KpiError(f"{option} is empty: the reports name the strategy by it")
@@ -201,6 +205,24 @@ def new_dataset(
     return target / WORKBOOK_NAME
 
 
+def block_row(block: int, rows: int, n: int) -> int:
+    """The first header row of the block-th table (数値目標 0, KPI 1) of a template sheet."""
+    return BLOCK_ROW + block * (2 + rows * n + 1)
+
+
+def check_template_size(projects: int, rows: int, years: int) -> None:
+    """Refuse options whose template kpi import could not read (excel_layout's limits): the widest
+    slot has 3 rows (a scheme with milestones)."""
+    height = block_row(len(KINDS), rows, 3) - 1
+    width = Columns(tuple(range(years))).actual_basis
+    if width > MAX_COLUMNS or projects * height * width > MAX_CELLS:
+        raise KpiError(
+            f"a template of {projects} project(s) × {rows} rows over {years} years would have up to "
+            f"{projects * height * width:,} cells in {width} columns, more than kpi import reads ({MAX_CELLS:,} "
+            f"cells, {MAX_COLUMNS} columns): give fewer --projects or --rows, or a shorter period"
+        )
+
+
 def write_template(
     root: Path, path: Path, scheme: Scheme, lang: str, projects: int, rows: int, first: int, last: int
 ) -> None:
@@ -215,6 +237,8 @@ def write_template(
         ("lang", lang),
         ("years", ",".join(map(str, cols.years))),
         ("projects", projects),
+        ("rows", rows),
+        ("slot_rows", slot_rows(scheme)),
     ):
         meta.append(row)
     for name, digest in data_digests(root).items():
@@ -342,8 +366,9 @@ def is_template(values_workbook) -> bool:
 def import_template(book, path: Path, root: Path, dataset) -> Created:
     """Read a filled-in template into the (empty) dataset at `root`: projects.csv, indicators.csv,
     project_indicators.csv, actuals.csv and milestones.csv. Every bad cell is a problem naming
-    workbook, sheet and cell; the tables are validated as a whole (every rule of `kpi validate`)
-    in a copy before anything is written."""
+    workbook, sheet and cell, and so is every cell holding something that is not read (a value in
+    a 進捗率 row, an inserted row, a copied sheet …): the template is read by position. The tables
+    are validated as a whole (every rule of `kpi validate`) in a copy before anything is written."""
     wb = book.values
     meta_ws = wb[META_SHEET]
     meta = {
@@ -351,26 +376,37 @@ def import_template(book, path: Path, root: Path, dataset) -> Created:
         for r in range(1, meta_ws.max_row + 1)
         if meta_ws.cell(row=r, column=1).value is not None
     }
-    check_not_stale(path, dataset, meta)
-    reader = _TemplateReader(book, path, dataset.scheme)
+    check_template_target(path, dataset, meta)
     try:
         lang = check_lang(str(meta.get("lang")))
         years = tuple(parse_fiscal_year(y) for y in str(meta.get("years")).split(","))
-        count = int(meta.get("projects"))
+        rows = int(meta["rows"]) if meta.get("rows") is not None else None
     except (KpiError, TypeError, ValueError):
         raise KpiError(f"{path.name}: the hidden sheet {META_SHEET!r} was edited: run kpi new again") from None
     cols = Columns(years)
-    for project in range(1, count + 1):
-        name = sheet_name(project, lang)
-        if name not in wb.sheetnames:
-            reader.problems.append(Problem(f"[{path.name}]", None, None, f"sheet {name!r} is missing (renamed?)"))
-            continue
-        reader.read_sheet(wb[name], project, cols)
-    if not reader.problems and not reader.tables["projects"]:
-        raise KpiError(f"{path.name}: no project is filled in (type a project's names and its indicators)")
+    n = slot_rows(dataset.scheme)
+    project_of = {sheet_name(p, lang): p for p in range(1, MAX_PROJECTS + 1)}
+    sheets = sorted((project_of[ws.title], ws) for ws in wb.worksheets if ws.title in project_of)
+    if rows is None:  # a template written before the record of its rows: the gap between the two tables
+        rows = _rows_between_tables(sheets[0][1], n) if sheets else DEFAULT_ROWS
+    if not 1 <= rows <= MAX_SLOTS:
+        raise KpiError(f"{path.name}: the hidden sheet {META_SHEET!r} was edited: run kpi new again")
+    reader = _TemplateReader(book, path, dataset.scheme)
+    # first the layout (headings and row labels where kpi new wrote them: the slots are read by
+    # position), then the cells, then anything typed where nothing is read
+    moved = _unread_template_cells(book, reader, dataset.scheme, lang, cols, rows, project_of, layout=True)
+    if moved:
+        raise DataError(moved)
+    for project, ws in sheets:
+        reader.read_sheet(ws, project, cols, rows)
     if reader.problems:
         raise DataError(reader.problems)
-    files = {f"{name}.csv": _csv(name, rows) for name, rows in reader.tables.items()}
+    unread = _unread_template_cells(book, reader, dataset.scheme, lang, cols, rows, project_of)
+    if unread:
+        raise DataError(unread)
+    if not reader.tables["projects"]:
+        raise KpiError(f"{path.name}: no project is filled in (type a project's names and its indicators)")
+    files = {f"{name}.csv": _csv(name, records) for name, records in reader.tables.items()}
     _validate_copy(root, files, reader.cells, reader.ids)
     for name, data in files.items():
         try:
@@ -379,6 +415,143 @@ def import_template(book, path: Path, root: Path, dataset) -> Created:
             raise KpiError(f"cannot write {root / name}: {e.strerror or e}") from None
     t = reader.tables
     return Created(root, len(t["projects"]), len(t["indicators"]), len(t["actuals"]), len(t["milestones"]))
+
+
+def check_template_target(path: Path, dataset, meta: dict) -> None:
+    """A template fills in the empty tables kpi new wrote: refuse it, saying what to do, when the
+    data folder already holds tables (imported once already, or another dataset). metadata.json
+    may have been edited since (its source filled in, as docs/input.md says), as long as the
+    template's slots still fit the scheme."""
+    recorded = {k[len(DIGEST_PREFIX) :]: v for k, v in meta.items() if k.startswith(DIGEST_PREFIX)}
+    current = data_digests(dataset.data_dir)
+    changed = [name for name, digest in current.items() if name != METADATA_FILE and recorded.get(name) != digest]
+    root = dataset.data_dir
+    if not dataset.indicators.empty or not dataset.projects.empty:
+        raise KpiError(
+            f"{path.name}: {root} already holds {len(dataset.indicators)} indicator(s), so this template was "
+            "imported already (or belongs to another folder) and nothing was imported: to add or correct "
+            f"actuals, kpi export --xlsx FILE --data {root} and kpi import FILE; to start again, kpi new into a new folder"
+        )
+    if changed:
+        raise KpiError(
+            f"{path.name}: {', '.join(changed)} in {root} are not the empty tables kpi new wrote with this "
+            "template, so nothing was imported: run kpi new again into a new folder"
+        )
+    if meta.get("slot_rows") not in (None, slot_rows(dataset.scheme)):
+        uses = "uses" if dataset.scheme.uses_milestones else "does not use"
+        raise KpiError(
+            f"{path.name}: metadata.json's scheme was changed since kpi new to one that {uses} milestones, "
+            "so the template's rows do not fit it and nothing was imported: set the scheme back, or run kpi new again"
+        )
+
+
+def _rows_between_tables(ws, n: int) -> int:
+    headers = [r for r in range(BLOCK_ROW, ws.max_row + 1) if ws.cell(row=r, column=COL_KEY).value == KEY_HEADER]
+    if len(headers) < 2 or (headers[1] - headers[0] - 3) % n:
+        return DEFAULT_ROWS
+    return (headers[1] - headers[0] - 3) // n
+
+
+def slot_inputs(cols: Columns, n: int) -> list[tuple[int, int]]:
+    """(row offset, column) of a slot's input cells: the unlocked cells of _template_sheet."""
+    first = [
+        COL_NAME,
+        COL_BASE,
+        COL_TARGET,
+        COL_REVISED,
+        cols.unit,
+        cols.direction,
+        cols.target_kind,
+        cols.actual_basis,
+    ]
+    second = [COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, cols.unit, cols.target_kind]
+    years = [cols.year_col(i) for i in range(len(cols.years))]
+    return [(0, c) for c in first + years] + [(1, c) for c in second + (years if n == 3 else [])]
+
+
+def _unread_template_cells(
+    book, reader, scheme: Scheme, lang: str, cols: Columns, rows: int, project_of, layout: bool = False
+) -> list:
+    """Every cell of the workbook holding something kpi import did not read (or, with `layout`,
+    every heading or row label that is not where kpi new wrote it: the template is read by
+    position), compared with the template kpi new writes: one problem per cell (one per sheet
+    that is not a project sheet), at most 10 and a count."""
+    n = slot_rows(scheme)
+    pristine = Workbook()
+    found: list[Problem] = []
+    headers = {block_row(b, rows, n) + dr for b in range(len(KINDS)) for dr in (0, 1)}
+    for ws in book.values.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        own = ws.title in project_of
+        want = pristine.create_sheet()
+        _template_sheet(want, project_of.get(ws.title, 1), scheme, lang, cols, rows)
+        got_rows = list(ws.iter_rows(values_only=True))
+        want_rows = list(want.iter_rows(values_only=True))
+        if layout and not own:
+            continue
+        before = len(found)
+        for r in range(1, max(len(got_rows), len(want_rows)) + 1):
+            if not own and len(found) > before:
+                break  # one line for a sheet that is not read at all
+            got_row = got_rows[r - 1] if r <= len(got_rows) else ()
+            want_row = want_rows[r - 1] if r <= len(want_rows) else ()
+            for c in range(1, max(len(got_row), len(want_row)) + 1):
+                if own and (ws.title, r, c) in reader.read:
+                    continue
+                if not own and len(found) > before:
+                    break
+                v = got_row[c - 1] if c <= len(got_row) else None
+                w = want_row[c - 1] if c <= len(want_row) else None
+                if v is None:
+                    v = book.formula(ws, r, c) if c <= len(got_row) else None
+                if not own and c == COL_KEY:
+                    continue  # a copied sheet's slot ids
+                anchor = own and cell_key(w) is not None and (r in headers or (c == COL_LABEL and r > BLOCK_ROW))
+                if anchor and not (same_value(v, w) or (r - 1 in headers and _same_year(v, w))):
+                    found.append(
+                        Problem(
+                            reader.ref(ws, r, c),
+                            None,
+                            None,
+                            f"{'an empty cell' if v is None else repr(v)} where the template has {w!r}: kpi import reads the template by position, so its rows, "
+                            "columns and headings must stay as kpi new wrote them (undo the inserted, deleted or moved "
+                            "rows or columns; for more indicators run kpi new with a larger --rows)",
+                        )
+                    )
+                elif not layout and not anchor and cell_key(v) is not None and not same_value(v, w):
+                    found.append(Problem(reader.ref(ws, r, c), None, None, _why_unread(v, r, c, own, ws, cols, lang)))
+    if len(found) > 10:
+        found = found[:10] + [Problem(found[-1].file, None, None, f"and {len(found) - 10:,} more cells not read")]
+    return found
+
+
+def _same_year(got, want) -> bool:
+    try:
+        return parse_fiscal_year(got) == parse_fiscal_year(want)
+    except KpiError:
+        return False
+
+
+def _why_unread(v, r: int, c: int, own: bool, ws, cols: Columns, lang: str) -> str:
+    what = f"{v!r} is not read by kpi import"
+    if not own:
+        return (
+            f"{what}: sheet {ws.title!r} is not a project sheet of the template (they are named "
+            f"{sheet_name(1, lang)}, {sheet_name(2, lang)} … {sheet_name(MAX_PROJECTS, lang)}): rename it "
+            "to add a project (and give its slots their own ids in the hidden column A), or delete it"
+        )
+    label = ws.cell(row=r, column=COL_LABEL).value
+    if label == text("col.progress_rate", lang) and COL_YEAR0 <= c < cols.grade:
+        return f"{what}: the {label} row is computed; type the actual in the 実績値 row above it"
+    if c == cols.grade:
+        return f"{what}: the {text('col.grade', lang)} column is computed"
+    if c == cols.target_kind:
+        return f"{what}: the first year of a period is read only for a target kind of cumulative"
+    return (
+        f"{what}: it is not one of the template's input cells (rows inserted? kpi import reads each "
+        "slot by position; for more indicators run kpi new with a larger --rows)"
+    )
 
 
 def _csv(table: str, rows: list[dict]) -> str:
@@ -400,6 +573,7 @@ class _TemplateReader:
         }
         self.cells: dict[tuple[str, int, str | None], str] = {}  # (file, line, column) -> workbook cell
         self.ids: dict[str, str] = {}  # indicator id -> the workbook cell of its slot
+        self.read: set[tuple[str, int, int]] = set()  # (sheet, row, column) of every cell read
 
     def ref(self, ws, row: int, col: int) -> str:
         return f"[{self.path.name}]{ws.title}!{get_column_letter(col)}{row}"
@@ -415,8 +589,26 @@ class _TemplateReader:
         for column, (ws, row, col) in cells.items():
             self.cells[(f"{table}.csv", line, column)] = self.ref(ws, row, col)
 
-    def text_cell(self, ws, row: int, col: int) -> str:
+    def plain(self, ws, row: int, col: int, what: str = ""):
+        """A cell's value, recorded as read; None (with a problem) for a formula without a value."""
+        self.read.add((ws.title, row, col))
         v = ws.cell(row=row, column=col).value
+        if v is None or (isinstance(v, str) and v.startswith("#")):
+            formula = self.book.formula(ws, row, col)
+            if formula is not None:
+                result = "no computed value" if v is None else f"the result {v}"
+                self.problem(
+                    ws,
+                    row,
+                    col,
+                    f"{what + ': ' if what else ''}a formula with {result} ({formula}): open and save the "
+                    "workbook in Excel or LibreOffice, or type the value",
+                )
+                return None
+        return v
+
+    def text_cell(self, ws, row: int, col: int, what: str = "") -> str:
+        v = self.plain(ws, row, col, what)
         if v is None:
             return ""
         s = unicodedata.normalize("NFC", str(v)).strip()
@@ -426,6 +618,7 @@ class _TemplateReader:
         return s
 
     def number_cell(self, ws, row: int, col: int, unit: str, what: str, states: bool = False) -> str:
+        self.read.add((ws.title, row, col))
         cell = ws.cell(row=row, column=col)
         formula = self.book.formula(ws, row, col) if cell.value is None or isinstance(cell.value, str) else None
         try:
@@ -441,7 +634,7 @@ class _TemplateReader:
         return cell_text(value)
 
     def year_cell(self, ws, row: int, col: int, what: str) -> str:
-        v = ws.cell(row=row, column=col).value
+        v = self.plain(ws, row, col, what)
         if v is None or (isinstance(v, str) and not v.strip()):
             return ""
         if isinstance(v, float) and v.is_integer():
@@ -455,7 +648,7 @@ class _TemplateReader:
             return ""
 
     def choice_cell(self, ws, row: int, col: int, choices: tuple[str, ...], default: str | None, what: str) -> str:
-        s = unicodedata.normalize("NFKC", self.text_cell(ws, row, col)).lower()
+        s = unicodedata.normalize("NFKC", self.text_cell(ws, row, col, what)).lower()
         if not s and default is not None:
             return default
         if s not in choices:
@@ -464,23 +657,19 @@ class _TemplateReader:
             return ""
         return s
 
-    def read_sheet(self, ws, project: int, cols: Columns) -> None:
+    def read_sheet(self, ws, project: int, cols: Columns, rows: int) -> None:
+        """A project sheet, by position: the project's fields, then every slot of both tables (a slot
+        with any input cell filled is an indicator; its id is the hidden column A's)."""
         n = slot_rows(self.scheme)
         fields = {f: self.text_cell(ws, FIELD_ROW0 + i, COL_BASE) for i, f in enumerate(PROJECT_FIELDS)}
-        slots, kind_no = [], -1
-        for row in range(BLOCK_ROW, ws.max_row + 1):
-            key = ws.cell(row=row, column=COL_KEY).value
-            if key == KEY_HEADER:
-                kind_no += 1
-            elif key is not None and str(key).strip() and 0 <= kind_no < len(KINDS):
-                slots.append((KINDS[kind_no], row, str(key).strip()))
-        inputs = [COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, cols.unit, cols.direction, cols.target_kind]
-        inputs += [cols.actual_basis, *(cols.year_col(i) for i in range(len(cols.years)))]
-        filled = [
-            s
-            for s in slots
-            if any(ws.cell(row=s[1] + dr, column=c).value not in (None, "") for dr in (0, 1) for c in inputs)
-        ]
+        inputs = slot_inputs(cols, n)
+        filled = []
+        for b, kind in enumerate(KINDS):
+            for i in range(rows):
+                row = block_row(b, rows, n) + 2 + i * n
+                self.read.add((ws.title, row, COL_KEY))
+                if any(self.has(ws, row + dr, c) for dr, c in inputs):
+                    filled.append((kind, row))
         if not filled and not any(fields.values()):
             return  # a sheet left empty: no project
         if not filled:
@@ -493,9 +682,25 @@ class _TemplateReader:
                     ws, FIELD_ROW0 + i, COL_BASE, f"{text(_field_label(f), 'en')} is empty (projects.csv needs it)"
                 )
         positions = dict.fromkeys(KINDS, 0)
-        for kind, row, key in filled:
+        for kind, row in filled:
             positions[kind] += 1
+            key = self.text_cell(ws, row, COL_KEY)
+            if not key or key == KEY_HEADER:
+                why = "is empty" if not key else f"is {KEY_HEADER!r}, the word that marks a table's headings"
+                self.problem(
+                    ws,
+                    row,
+                    COL_KEY,
+                    f"the indicator id of this filled slot (the hidden column A) {why}: type an id such as "
+                    f"{slot_id(project, kind, positions[kind])}",
+                )
+                continue
             self.read_slot(ws, project, kind, positions[kind], row, key, cols, n)
+
+    def has(self, ws, row: int, col: int) -> bool:
+        """Whether a cell holds anything: a value, or a formula (computed or not)."""
+        v = ws.cell(row=row, column=col).value
+        return cell_key(v) is not None or (v is None and self.book.formula(ws, row, col) is not None)
 
     def read_slot(self, ws, project: int, kind: str, position: int, row: int, key: str, cols: Columns, n: int) -> None:
         if key in self.ids:
