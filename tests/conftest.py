@@ -160,3 +160,14 @@ os.environ["KPI_CACHE_DIR"] = _TEST_CACHE_DIR
 def _test_cache_dir():
     yield Path(_TEST_CACHE_DIR)
     shutil.rmtree(_TEST_CACHE_DIR, ignore_errors=True)
+
+
+# --- Hypothesis: its example database and caches in the session's temporary folder ---------------
+# (by default it writes .hypothesis/ in the working directory: the source tree, which
+# pytest_sessionfinish checks is left as git saw it)
+try:
+    from hypothesis.configuration import set_hypothesis_home_dir
+except ImportError:  # the test extra of an older checkout
+    pass
+else:
+    set_hypothesis_home_dir(Path(_TEST_CACHE_DIR) / "hypothesis")

@@ -42,7 +42,7 @@ from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
 from kpi_lib.core.files import new_dir_mode, write_atomically
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.labels import check_lang, kind_label, text
-from kpi_lib.dataset.loading import load_dataset, validate
+from kpi_lib.dataset.loading import copy_data_files, load_dataset, validate
 from kpi_lib.dataset.schema import ACTUAL_BASES, DIRECTIONS, KINDS, METADATA_FILE, TABLES, TARGET_KINDS
 from kpi_lib.dataset.scheme import Scheme, load_scheme
 from kpi_lib.workbook.excel_cells import (
@@ -579,8 +579,7 @@ def _validate_copy(root: Path, files: dict[str, str], cells: dict, slots: dict[s
     the workbook cell behind each problem (or the file's line where no cell is behind it)."""
     with tempfile.TemporaryDirectory(prefix="kpi-import-") as tmp:
         copy = Path(tmp) / "data"
-        shutil.copytree(root, copy, copy_function=shutil.copyfile)
-        copy.chmod(0o700)
+        copy_data_files(root, copy)  # only the data files: never a pipe, a device or a link to one there
         for name, data in files.items():
             (copy / name).unlink(missing_ok=True)
             (copy / name).write_text(data, encoding="utf-8")
