@@ -290,3 +290,239 @@ def test_out_naming_a_file_or_a_path_below_one_is_one_line(tmp_path, two_data, b
     with pytest.raises(KpiError, match="give --out a folder"):
         report.run_reports(YEAR, ["ja"], [1], out, data_dir=str(two_data["a"]), progress=False)
     assert afile.read_text(encoding="utf-8") == "x"
+
+
+# --- every input a user points at: a regular file within its limit, or one line -----------------
+
+
+def _special(tmp_path: Path, kind: str) -> Path:
+    """A path of the given kind, none of which is a regular file."""
+    import socket
+
+    path = tmp_path / kind
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        s = socket.socket(socket.AF_UNIX)
+        s.bind(str(path))
+        s.close()
+    elif kind == "dangling":
+        os.symlink(tmp_path / "nothing", path)
+    elif kind == "loop":
+        os.symlink(tmp_path / "loop2", path)
+        os.symlink(path, tmp_path / "loop2")
+    elif kind == "zero":
+        os.symlink("/dev/zero", path)
+    elif kind == "folder":
+        path.mkdir()
+    return path
+
+
+SPECIAL = ["fifo", "socket", "dangling", "loop", "zero", "folder"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(SPECIAL), limit=st.integers(0, 10), size=st.integers(0, 12))
+def test_an_input_file_is_read_only_when_regular_and_within_its_limit(tmp_path_factory, kind, limit, size):
+    from kpi_lib.core.errors import InputFileError
+    from kpi_lib.core.files import read_input_file
+
+    folder = tmp_path_factory.mktemp("inputs")
+    with pytest.raises(InputFileError):
+        read_input_file(_special(folder, kind), limit)
+    regular = folder / "file.csv"
+    regular.write_bytes(b"x" * size)
+    if size <= limit:
+        assert read_input_file(regular, limit) == b"x" * size
+    else:
+        with pytest.raises(InputFileError, match="too large"):
+            read_input_file(regular, limit)
+
+
+def test_a_data_table_over_its_limit_is_one_problem_without_reading_it(tmp_path, monkeypatch):
+    from kpi_lib.core import files
+    from kpi_lib.dataset import loading
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    monkeypatch.setattr(loading, "MAX_TABLE_BYTES", 1_000)  # measures.csv is 51 kB
+    problems = loading.validate(data)
+    assert [str(p) for p in problems if p.file == "measures.csv"] == [
+        "measures.csv: " + files.too_big((data / "measures.csv").stat().st_size, 1_000)
+    ]
+
+
+def test_a_scheme_outside_the_data_folder_reaches_the_report_snapshot(tmp_path):
+    import json
+
+    from kpi_lib.dataset.loading import load_dataset
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    shutil.copyfile(
+        DEFAULT_DATA_DIR.parent / "kpi_lib" / "dataset" / "schemes" / "hokkaido.toml", tmp_path / "shared.toml"
+    )
+    meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))
+    (data / "metadata.json").write_text(json.dumps({**meta, "scheme": "../shared.toml"}), encoding="utf-8")
+    assert load_dataset(data).scheme.name  # kpi grades reads it
+    report.take_snapshot(str(data), tmp_path / "snap")
+    assert load_dataset(tmp_path / "snap" / report.SNAPSHOT_DATA).scheme.name  # and so does the report's copy
+
+
+# --- the issue's tracebacks, through the real command: one line, or the right result -------------
+
+
+def _one_line_error(r) -> None:
+    assert r.returncode == 1, (r.returncode, r.stdout[-500:], r.stderr[-2000:])
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr[-2000:]
+    assert r.stderr.startswith("kpi: error: ")
+
+
+NEW = [
+    "--scheme",
+    "hokkaido",
+    "--title-ja",
+    "架空戦略",
+    "--title-en",
+    "A strategy",
+    "--first-year",
+    "R2",
+    "--last-year",
+    "R6",
+]
+
+
+def test_kpi_new_into_the_current_empty_folder_and_a_linked_one(tmp_path, kpi_process):
+    here = tmp_path / "here"
+    here.mkdir()
+    r = kpi_process("new", ".", *NEW, cwd=here)
+    assert r.returncode == 0, r.stderr
+    assert (here / "metadata.json").is_file() and (here / "workbook.xlsx").is_file()
+    assert not [p for p in here.iterdir() if p.name.startswith(".")]
+    real = tmp_path / "real"
+    real.mkdir()
+    os.symlink(real, tmp_path / "link")
+    r = kpi_process("new", "link", *NEW, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "link").is_symlink() and (real / "workbook.xlsx").is_file()
+    r = kpi_process("new", "link", *NEW, cwd=tmp_path)  # no longer empty
+    _one_line_error(r)
+
+
+def test_names_near_the_length_limit_are_not_made_too_long_by_a_temporary_suffix(tmp_path, kpi_process):
+    long = "x" * 250  # 255 bytes is the limit of a name
+    r = kpi_process("new", long, *NEW, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = kpi_process("export", "--xlsx", "あ" * 80 + ".xlsx", cwd=tmp_path)  # 245 bytes
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("case", ["out_file", "out_below_file", "fifo", "zero", "empty_project", "timeout"])
+def test_kpi_report_refuses_in_one_line(tmp_path, kpi_process, case):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    args = ["report", "--lang", "ja", "--project", "1", "--no-progress", "--out", "out"]
+    if case == "out_file":
+        args[-1] = "afile"
+    elif case == "out_below_file":
+        args[-1] = "afile/sub"
+    elif case in ("fifo", "zero"):
+        args += ["--template", str(_special(tmp_path, case))]
+    elif case == "empty_project":
+        data = tmp_path / "data"
+        shutil.copytree(DEFAULT_DATA_DIR, data)
+        with open(data / "projects.csv", "a", encoding="utf-8") as f:
+            f.write("6,空のプロジェクト,Empty project,1,,ねらい,aim\n")
+        args = ["report", "--lang", "ja", "--no-progress", "--out", "out", "--data", str(data)]
+    elif case == "timeout":
+        args += ["--timeout", "0"]
+    r = kpi_process(*args, cwd=tmp_path)
+    _one_line_error(r)
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_import_reads_only_the_data_files_of_a_folder_holding_pipes_sockets_and_links(tmp_path, kpi_process):
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    import openpyxl
+
+    assert kpi_process("export", "--xlsx", "book.xlsx", "--year", "R1", "--data", data, cwd=tmp_path).returncode == 0
+    wb = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    ws = wb.worksheets[0]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "wish_to_stay_rate")
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(5, c).value == "R1")
+    ws.cell(row, col).value = 76.0  # a new actual: the import validates a copy of the data folder
+    wb.save(tmp_path / "book.xlsx")
+    for kind in SPECIAL:
+        _special(data, kind)
+    r = kpi_process("validate", "--data", data)
+    assert r.returncode == 0, r.stderr
+    r = kpi_process("import", "book.xlsx", "--data", data, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "wish_to_stay_rate,2019,76" in (data / "actuals.csv").read_text(encoding="utf-8")
+
+
+def test_a_template_whose_hidden_project_count_was_edited_is_one_line(tmp_path, kpi_process):
+    import openpyxl
+
+    assert kpi_process("new", "city", *NEW, cwd=tmp_path).returncode == 0
+    book = tmp_path / "city" / "workbook.xlsx"
+    wb = openpyxl.load_workbook(book)
+    meta = wb["_kpi"]
+    row = next(r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "projects")
+    meta.cell(row, 2).value = 10**7
+    wb.save(book)
+    r = kpi_process("import", book, "--data", tmp_path / "city", cwd=tmp_path)
+    _one_line_error(r)
+    assert len(r.stdout) < 1_000
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda k: k.grades("H30", projects=1), "projects"),
+        (lambda k: k.grades("H30", projects=["1"]), "projects"),
+        (lambda k: k.grades("H30", dataset="data"), "dataset"),
+        (lambda k: k.open_dataset(123), "data_dir"),
+        (lambda k: k.trend_chart("total_fertility_rate", project="1"), "project"),
+        (lambda k: k.series(5), "indicator_id"),
+    ],
+)
+def test_the_api_given_a_wrong_type_raises_a_kpi_error_naming_the_argument(call, named):
+    import kpi_lib
+
+    with pytest.raises(KpiError, match=rf"^{named} must"):
+        call(kpi_lib)
+
+
+@pytest.mark.slow
+def test_a_template_that_never_ends_is_stopped_by_the_timeout_in_one_line(tmp_path, kpi_process):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(
+        cells=[
+            new_code_cell("year = 2018\nlang = 'ja'\nproject = 1\ndata_dir = None", metadata={"tags": ["parameters"]}),
+            new_code_cell("while True:\n    pass"),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(tmp_path / "endless.ipynb"))
+    r = kpi_process(
+        "report",
+        "--project",
+        "1",
+        "--lang",
+        "ja",
+        "--template",
+        "endless.ipynb",
+        "--timeout",
+        "3",
+        "--no-progress",
+        "--out",
+        "out",
+        cwd=tmp_path,
+    )
+    _one_line_error(r)
+    assert "longer than 3 seconds" in r.stderr and "--timeout" in r.stderr
+    assert not any((tmp_path / "out").iterdir())

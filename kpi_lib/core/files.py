@@ -21,9 +21,9 @@ PROC_STATUS = Path("/proc/self/status")  # Linux: shows the umask ("Umask:\t0022
 # (255 bytes) must not become too long only because of the temporary prefix and suffix.
 TEMP_NAME_CHARS = 40
 
-# The largest input files kpi_lib reads (docs/input.md, "Limits"): a data table is parsed into
-# some eight times its size in memory; a national dataset's actuals (1,788 bodies x 40 indicators
-# x 10 years: 715,200 rows) are a few tens of MB.
+# The largest input files kpi_lib reads (docs/input.md, "Files"): a data table is parsed into
+# several times its size in memory; 64 MB hold a national dataset's 715,200 actuals (1,788 bodies
+# x 40 indicators x 10 years) at up to 89 bytes a row.
 MAX_TABLE_BYTES = 64_000_000  # a CSV table of a data folder
 MAX_TEXT_FILE_BYTES = 1_000_000  # metadata.json, a scheme .toml
 MAX_NOTEBOOK_BYTES = 20_000_000  # kpi report --template FILE

@@ -482,6 +482,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{pages} were printed by an earlier run and show older versions of pages this run rebuilds; nothing was "
         "changed: run with --pdf, or remove them",
     ),
+    "run.empty_project": (
+        "プロジェクト {projects} には指標がなく、レポートに載せるものがありません: 指標を追加するか、--project で他のプロジェクトを指定してください",
+        "project {projects} has no indicators, so its report would have nothing to show: add its indicators, or "
+        "name the other projects with --project",
+    ),
     "run.what.symlink": ("シンボリックリンク", "a symbolic link"),
     "run.what.folder": ("フォルダ", "a folder"),
     "run.what.special": ("通常のファイルではないもの", "not a regular file"),

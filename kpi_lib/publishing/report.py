@@ -434,6 +434,9 @@ def run_reports(
         # directory during the run (an import) cannot give one report old and another new figures.
         digest = take_snapshot(data_dir, staging / SNAPSHOT, template)
         dataset = load_dataset(staging / SNAPSHOT / SNAPSHOT_DATA)  # names for titles, counts for the index
+        empty = sorted(set(projects) - set(dataset.project_indicators["project"]))
+        if empty:  # its report would have nothing to show (its notebook fails on an empty table)
+            raise KpiError(_both("run.empty_project", projects=", ".join(map(str, empty))))
         target = out_dir / str(year)
         written = {lang: _page_names(projects, with_overview) for lang in langs}
         kept = survey(target, written, digest, pdf)  # before minutes of notebooks: refuse now

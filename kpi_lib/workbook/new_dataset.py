@@ -39,7 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi_lib.core import numbers
 from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
-from kpi_lib.core.files import new_dir_mode, write_atomically
+from kpi_lib.core.files import new_dir_mode, temp_prefix, write_atomically
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.labels import check_lang, kind_label, text
 from kpi_lib.dataset.loading import copy_data_files, load_dataset, validate
@@ -157,12 +157,14 @@ def new_dataset(
     """Write an empty, valid dataset and its workbook template into `directory` (a new or empty
     folder); return the workbook's path. KpiError (one line) on any problem, with nothing written."""
     check_lang(lang)
-    target = Path(directory)
+    shown = directory
+    target = Path(directory).absolute()  # "." has no name and no parent of its own
     if target.exists() or target.is_symlink():
         if not target.is_dir() or any(target.iterdir()):
-            raise KpiError(f"{target} already exists and is not an empty folder: kpi new writes only a new dataset")
+            raise KpiError(f"{shown} already exists and is not an empty folder: kpi new writes only a new dataset")
+        target = target.resolve()  # an empty folder, or a link to one: written into, never replaced
     if not target.parent.is_dir():
-        raise KpiError(f"cannot create {target}: folder {target.parent} does not exist")
+        raise KpiError(f"cannot create {shown}: folder {target.parent} does not exist")
     if first_year > last_year:
         raise KpiError(f"the strategy period ends (FY{last_year}) before it starts (FY{first_year})")
     if not 1 <= projects <= MAX_PROJECTS:
@@ -181,7 +183,10 @@ def new_dataset(
         "scheme": scheme_file.name if scheme_file else str(scheme),
         "period": {"first": first_year, "last": last_year},
     }
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
+    except OSError as e:
+        raise KpiError(f"cannot create {shown}: {e.strerror or e.__class__.__name__}") from None
     try:
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for table in TABLES.values():
@@ -192,9 +197,19 @@ def new_dataset(
         load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
         write_template(tmp, tmp / WORKBOOK_NAME, loaded, lang, projects, rows, first_year, last_year)
         tmp.chmod(new_dir_mode())  # mkdtemp's folder is private; a dataset folder is not
-        if target.exists():
-            target.rmdir()
-        os.rename(tmp, target)
+        if target.is_dir():  # the empty folder stays (a shell may be in it): the files move in
+            moved = []
+            try:
+                for entry in sorted(tmp.iterdir()):
+                    os.rename(entry, target / entry.name)
+                    moved.append(target / entry.name)
+            except BaseException:
+                for path in moved:
+                    path.unlink(missing_ok=True)
+                raise
+            tmp.rmdir()
+        else:
+            os.rename(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -357,6 +372,8 @@ def import_template(book, path: Path, root: Path, dataset) -> Created:
         lang = check_lang(str(meta.get("lang")))
         years = tuple(parse_fiscal_year(y) for y in str(meta.get("years")).split(","))
         count = int(meta.get("projects"))
+        if not 1 <= count <= MAX_PROJECTS:  # kpi new writes at most that many sheets
+            raise ValueError(count)
     except (KpiError, TypeError, ValueError):
         raise KpiError(f"{path.name}: the hidden sheet {META_SHEET!r} was edited: run kpi new again") from None
     cols = Columns(years)
