@@ -373,7 +373,7 @@ def _template(name: str | None) -> Path | None:
     try:
         nbformat.reads(read_template(path).decode("utf-8"), as_version=4)
     except InputFileError as e:  # missing, a pipe, a device, too large ...
-        raise KpiError(f"--template {name}: {e}") from None
+        raise KpiError(f"--template {name}: not a readable notebook: {e}") from None
     except (UnicodeDecodeError, ValueError) as e:  # not a notebook (nbformat raises ValueErrors)
         raise KpiError(f"--template {name}: not a readable notebook ({e.__class__.__name__}: {e})") from None
     return path.resolve()
