@@ -9,9 +9,11 @@ with `.save("chart.html")`. docs/api.md lists this API with examples (tests run 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from kpi_lib.analysis.audit import audit
@@ -47,13 +49,61 @@ def open_dataset(data_dir: str | Path | None = None) -> Dataset:
         ds = kpi_lib.open_dataset()
         ds.latest_year, ds.project_numbers  # (2018, [1, 2, 3, 4, 5]) for the shipped data
     """
-    return load_dataset(data_dir)
+    return load_dataset(_data_dir(data_dir))
+
+
+# --- arguments of the wrong type: a KpiError naming the argument, never a TypeError deep inside ---
+
+
+def _shown(value) -> str:
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def _data_dir(data_dir):
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise KpiError(f"data_dir must be a data directory's path (str or pathlib.Path), not {_shown(data_dir)}")
+    return data_dir
+
+
+def _projects(projects) -> list[int] | None:
+    """None, or a list (tuple, set) of project numbers as ints."""
+    if projects is None:
+        return None
+    if isinstance(projects, (str, bytes)) or not isinstance(projects, (list, tuple, set, frozenset)):
+        raise KpiError(f"projects must be a list of project numbers such as [1, 2], not {_shown(projects)}")
+    for p in projects:
+        _project(p, "projects")
+    return list(projects)
+
+
+def _project(project, name: str = "project") -> int | None:
+    is_number = isinstance(project, (int, np.integer)) and not isinstance(project, (bool, np.bool_))
+    if project is not None and not is_number:
+        what = "a project number (int) such as 1" if name == "project" else "project numbers (int) such as [1, 2]"
+        raise KpiError(
+            f"{name} must be {what}, not {_shown(project)}"
+            if name == "project"
+            else f"{name} must hold {what}, not {_shown(project)}"
+        )
+    return None if project is None else int(project)
+
+
+def _indicator(indicator_id) -> str:
+    if not isinstance(indicator_id, str):
+        raise KpiError(
+            f"indicator_id must be an indicator's id (str) such as 'total_fertility_rate', not {_shown(indicator_id)}"
+        )
+    return indicator_id
 
 
 def _dataset(data_dir, dataset) -> Dataset:
     if dataset is not None and data_dir is not None:
         raise KpiError("give either data_dir or dataset, not both")
-    return dataset if dataset is not None else load_dataset(data_dir)
+    if dataset is not None and not isinstance(dataset, Dataset):
+        raise KpiError(
+            f"dataset must be a Dataset from kpi_lib.open_dataset(), not {_shown(dataset)} (a data directory goes in data_dir)"
+        )
+    return dataset if dataset is not None else load_dataset(_data_dir(data_dir))
 
 
 def _year(ds: Dataset, year) -> int:
@@ -80,7 +130,7 @@ def grades(
     ds = _dataset(data_dir, dataset)
     check_lang(lang)
     fy = _year(ds, year)
-    frame = grades_table(ds, fy, lang, projects)
+    frame = grades_table(ds, fy, lang, _projects(projects))
     for column, (kind, _) in COLUMNS.items():
         if kind == "number":
             frame[column] = pd.to_numeric(frame[column].replace("", None))
@@ -96,6 +146,7 @@ def grades_table(ds: Dataset, year: int, lang: str = "ja", projects: list[int] |
 
 def _row(ds: Dataset, indicator_id: str, year: int, project: int | None) -> dict:
     """The evaluate() row of an indicator (of its first project, unless `project` is given)."""
+    indicator_id, project = _indicator(indicator_id), _project(project)
     results = evaluate(ds, year, projects=None if project is None else [project])
     rows = results[results["indicator"] == indicator_id]
     if rows.empty:
@@ -114,6 +165,7 @@ def series(indicator_id: str, data_dir: str | Path | None = None, *, dataset: Da
         kpi_lib.series("total_fertility_rate")[["year", "actual", "progress_rate", "grade"]]
     """
     ds = _dataset(data_dir, dataset)
+    _indicator(indicator_id)
     if indicator_id not in set(ds.indicators["indicator"]):
         _row(ds, indicator_id, ds.latest_year, None)  # raises: unknown indicator
     a = ds.actuals[ds.actuals["indicator"] == indicator_id]

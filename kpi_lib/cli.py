@@ -119,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a project-report notebook of your own to run instead of kpi_lib's (named on the index page)",
     )
     r.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds a notebook cell may run before the run stops with an error (default: 600)",
+    )
+    r.add_argument(
         "--pdf",
         action="store_true",
         help="also print each report on A4 and the whole year into one PDF per language (needs kpi_lib[pdf])",
@@ -335,6 +342,9 @@ def _quiet_papermill() -> None:
     """papermill (and nbclient through it) logs what our one-line errors already say, and the
     kernels a stopped run kills; with no logging set up, Python would print that on stderr."""
     logging.getLogger("papermill").addHandler(logging.NullHandler())
+    # a cell stopped by --timeout leaves nbclient's output-polling task pending when its loop
+    # closes, which asyncio reports as "Task was destroyed but it is pending!"
+    logging.getLogger("asyncio").addHandler(logging.NullHandler())
 
 
 def cmd_report(args) -> int:
@@ -348,6 +358,8 @@ def cmd_report(args) -> int:
     projects = [check_project(dataset, p) for p in args.project] if args.project else dataset.project_numbers
     if args.jobs < 1:
         raise KpiError("--jobs must be at least 1")
+    if args.timeout is not None and not 0 < args.timeout < float("inf"):
+        raise KpiError("--timeout must be a number of seconds above 0")
     template = _template(args.template)
     _warn_changed_notebooks(check_project_notebook=template is None and bool(projects), check_overview=not args.project)
     folders = run_reports(
@@ -361,6 +373,7 @@ def cmd_report(args) -> int:
         progress=not args.no_progress,
         template=template,
         pdf=args.pdf,
+        **({} if args.timeout is None else {"timeout": args.timeout}),
     )
     for folder in folders:
         print(folder / "index.html")
@@ -372,10 +385,15 @@ def _template(name: str | None) -> Path | None:
         return None
     import nbformat
 
+    from kpi_lib.core.errors import InputFileError
+    from kpi_lib.publishing.report import read_template
+
     path = Path(name)
     try:
-        nbformat.read(str(path), as_version=4)
-    except (OSError, ValueError) as e:  # missing, unreadable, or not a notebook (nbformat raises ValueErrors)
+        nbformat.reads(read_template(path).decode("utf-8"), as_version=4)
+    except InputFileError as e:  # missing, a pipe, a device, too large ...
+        raise KpiError(f"--template {name}: not a readable notebook: {e}") from None
+    except (UnicodeDecodeError, ValueError) as e:  # not a notebook (nbformat raises ValueErrors)
         raise KpiError(f"--template {name}: not a readable notebook ({e.__class__.__name__}: {e})") from None
     return path.resolve()
 

@@ -21,15 +21,6 @@ SLOW_FIXTURES = {"report_set", "chromium", "report"}
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: runs reports, a browser, JupyterLab or a wheel build (not in --fast)")
-    # Hypothesis keeps no example database, and its other files (a cache of constants) go to the
-    # temporary folder: by default both are written to .hypothesis/ in the source tree
-    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "kpi_lib-hypothesis"))
-    try:
-        from hypothesis import settings
-    except ImportError:
-        return
-    settings.register_profile("kpi_lib", database=None, derandomize=True)
-    settings.load_profile("kpi_lib")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -17,6 +17,16 @@ from pathlib import Path
 from kpi_lib.core.errors import InputFileError
 
 PROC_STATUS = Path("/proc/self/status")  # Linux: shows the umask ("Umask:\t0022")
+# A temporary name keeps this much of the name it stands for: a name near the file system's limit
+# (255 bytes) must not become too long only because of the temporary prefix and suffix.
+TEMP_NAME_CHARS = 40
+
+# The largest input files kpi_lib reads (docs/input.md, "Files"): a data table is parsed into
+# several times its size in memory; 64 MB hold a national dataset's 715,200 actuals (1,788 bodies
+# x 40 indicators x 10 years) at up to 89 bytes a row.
+MAX_TABLE_BYTES = 64_000_000  # a CSV table of a data folder
+MAX_TEXT_FILE_BYTES = 1_000_000  # metadata.json, a scheme .toml
+MAX_NOTEBOOK_BYTES = 20_000_000  # kpi report --template FILE
 _UMASK_LINE = re.compile(rb"^Umask:\s*([0-7]+)$", re.M)
 
 
@@ -46,7 +56,7 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
     error it replaces `path`, and when it raises it is deleted. The file gets the permissions of
     the one it replaces (a new file: what open() would give, 0o666 less the umask)."""
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -56,6 +66,11 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def temp_prefix(name: str) -> str:
+    """The prefix of a temporary file or folder standing for `name`: hidden, recognisable, short."""
+    return f".{name[:TEMP_NAME_CHARS]}."
 
 
 def write_atomically(path: str | Path, data: bytes | str) -> Path:
@@ -68,9 +83,11 @@ def write_atomically(path: str | Path, data: bytes | str) -> Path:
     return path
 
 
-def read_input_file(path: str | Path) -> bytes:
+def read_input_file(path: str | Path, max_bytes: int | None = None) -> bytes:
     """The bytes of a regular file; InputFileError for a missing file, a symbolic-link loop, a
-    directory, a named pipe (reading one would block until something writes to it) or a device.
+    directory, a named pipe (reading one would block until something writes to it) or a device,
+    and for a file of more than `max_bytes` bytes (refused before reading it, and never read past
+    the limit if it grows meanwhile).
 
     Opened without blocking and checked on the open file, so nothing swapped in between a check
     and the read can make a run hang."""
@@ -96,7 +113,17 @@ def read_input_file(path: str | Path) -> bytes:
         kind = next((name for test, name in kinds.items() if test(mode)), "a device")
         raise InputFileError(f"cannot be read ({kind}, not a regular file)")
     with os.fdopen(fd, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if max_bytes is not None and size > max_bytes:
+            raise InputFileError(too_big(size, max_bytes))
         try:
-            return f.read()
+            data = f.read() if max_bytes is None else f.read(max_bytes + 1)
         except OSError as e:
             raise InputFileError(f"cannot be read ({e.strerror or e.__class__.__name__})") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputFileError(too_big(len(data), max_bytes))
+    return data
+
+
+def too_big(size: int, limit: int) -> str:
+    return f"too large ({size:,} bytes, more than the {limit:,} bytes kpi_lib reads; see docs/input.md)"

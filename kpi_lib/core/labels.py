@@ -642,6 +642,39 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "pins.package": ("{package} {installed}（固定版 {pinned}）", "{package} {installed} (pinned {pinned})"),
     "pins.not_installed": ("未インストール", "not installed"),
+    # kpi report: an output folder it refuses to write into (each printed as "ja / en", one line)
+    "run.not_a_folder": (
+        "{path} にレポートを書けません（{what}）: --out にフォルダを指定してください",
+        "cannot write reports into {path} ({what}): give --out a folder",
+    ),
+    "run.not_replaced": (
+        "{path} は{what}で、kpi report が書くファイルではないため置き換えません: 削除するか、別の --out を指定してください",
+        "{path} is {what}, not a file kpi report writes, so it is not replaced: remove it or choose another --out",
+    ),
+    "run.other_data": (
+        "{folder} には今回作り直さないページがあり、別のデータ（{digests}）から作られています: {pages}。"
+        "残すと一つのレポートに二つのデータが混ざるため、何も変更していません。--project と --lang を付けずに全体を作り直すか、"
+        "それらを削除するか、別の --out を指定してください",
+        "{folder} holds pages this run does not rebuild that were made from other data ({digests}): {pages}; "
+        "keeping them would mix two data versions in one report set, so nothing was changed: rebuild the whole set "
+        "(no --project or --lang), remove them, or choose another --out",
+    ),
+    "run.stale_pdf": (
+        "{pages} は以前の実行で印刷したもので、今回作り直すページの古い内容です。何も変更していません: --pdf を付けて実行するか、削除してください",
+        "{pages} were printed by an earlier run and show older versions of pages this run rebuilds; nothing was "
+        "changed: run with --pdf, or remove them",
+    ),
+    "run.empty_project": (
+        "プロジェクト {projects} には指標がなく、レポートに載せるものがありません: 指標を追加するか、--project で他のプロジェクトを指定してください",
+        "project {projects} has no indicators, so its report would have nothing to show: add its indicators, or "
+        "name the other projects with --project",
+    ),
+    "run.what.symlink": ("シンボリックリンク", "a symbolic link"),
+    "run.what.folder": ("フォルダ", "a folder"),
+    "run.what.special": ("通常のファイルではないもの", "not a regular file"),
+    "run.what.file": ("ファイル", "a file"),
+    "run.what.below_file": ("ファイルの下のパス", "a path below a file"),
+    "run.no_digest": ("データの digest なし", "no data digest"),
 }
 
 

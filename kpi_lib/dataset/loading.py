@@ -21,7 +21,7 @@ import pandas as pd
 
 from kpi_lib.core import numbers, resources
 from kpi_lib.core.errors import DataError, InputFileError, KpiError, Problem
-from kpi_lib.core.files import read_input_file
+from kpi_lib.core.files import MAX_TABLE_BYTES, MAX_TEXT_FILE_BYTES, read_input_file
 from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
 from kpi_lib.dataset.schema import METADATA, METADATA_FILE, METADATA_KEYS, TABLES, Table
 from kpi_lib.dataset.scheme import Scheme, load_scheme
@@ -222,7 +222,7 @@ def data_files(root: Path) -> dict[str, Path]:
     names = [METADATA_FILE, *(t.file for t in TABLES.values())]
     files = {name: root / name for name in names if (root / name).exists() or (root / name).is_symlink()}
     try:
-        scheme = json.loads(read_input_file(root / METADATA_FILE).decode("utf-8-sig")).get("scheme")
+        scheme = json.loads(read_data_file(root / METADATA_FILE).decode("utf-8-sig")).get("scheme")
     except (InputFileError, ValueError, AttributeError):
         scheme = None
     if isinstance(scheme, str) and scheme.endswith(".toml"):
@@ -232,20 +232,49 @@ def data_files(root: Path) -> dict[str, Path]:
     return files
 
 
+def copy_data_files(root: Path, target: Path) -> None:
+    """Copy what a data folder's dataset is read from (data_files) into the new folder `target`,
+    and nothing else: each file read as read_data_file reads it, so a pipe, a device, a socket or a
+    link to one in the folder is never opened, and other files there are never read. A scheme
+    outside the folder (`../shared.toml`) is copied beside the rest and the copy's metadata.json
+    names it there."""
+    target.mkdir(parents=True)
+    files = data_files(root)
+    for name, path in files.items():
+        try:
+            data = read_data_file(path)
+        except InputFileError as e:
+            raise KpiError(f"{path}: {e}") from None
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(data)
+    scheme = next((name for name in files if name.endswith(".toml")), None)
+    meta_path = target / METADATA_FILE
+    if scheme is not None:
+        meta = json.loads(meta_path.read_bytes().decode("utf-8-sig"))
+        if meta.get("scheme") != scheme:
+            meta_path.write_text(json.dumps({**meta, "scheme": scheme}, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def data_digest(root: Path) -> str:
     """What a report says it was made from: the first 12 hex digits of a SHA-256 over the data
     files (data_files), sorted by name, each as its name and its bytes."""
     h = hashlib.sha256()
     for name, path in sorted(data_files(root).items()):
-        data = read_input_file(path)
+        data = read_data_file(path)
         h.update(f"{name}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()[:12]
 
 
+def read_data_file(path: Path) -> bytes:
+    """A data folder's file (a regular file, within its limit: MAX_TABLE_BYTES for a table,
+    MAX_TEXT_FILE_BYTES for metadata.json and a scheme); InputFileError otherwise."""
+    return read_input_file(path, MAX_TABLE_BYTES if Path(path).suffix == ".csv" else MAX_TEXT_FILE_BYTES)
+
+
 def _read_metadata(root: Path, out: _Collector) -> dict:
     try:
-        data = read_input_file(root / METADATA_FILE)
+        data = read_data_file(root / METADATA_FILE)
     except InputFileError as e:
         out.add(METADATA_FILE, None, None, str(e))
         return {}
@@ -339,7 +368,7 @@ def _read_table(root: Path, table: Table, out: _Collector) -> list[tuple[int, di
             out.add(table.file, None, None, "file is missing")
         return None
     try:
-        data = read_input_file(path)
+        data = read_data_file(path)
     except InputFileError as e:
         out.add(table.file, None, None, str(e))
         return None

@@ -15,7 +15,7 @@ import numpy as np
 
 from kpi_lib.core import resources
 from kpi_lib.core.errors import InputFileError, KpiError
-from kpi_lib.core.files import read_input_file
+from kpi_lib.core.files import MAX_TEXT_FILE_BYTES, read_input_file
 
 SCHEME_DIR = resources.SCHEME_DIR
 DEFINITIONS = ("ratio", "improvement")
@@ -116,7 +116,7 @@ def load_scheme(name_or_path: str | Path = "hokkaido", base: str | Path | None =
     """A scheme by name or by path; a one-line KpiError naming the file and key when invalid."""
     path = scheme_path(name_or_path, base)
     try:
-        raw = tomllib.loads(read_input_file(path).decode("utf-8"))
+        raw = tomllib.loads(read_input_file(path, MAX_TEXT_FILE_BYTES).decode("utf-8"))
     except InputFileError as e:
         raise KpiError(f"{path.name}: {e}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import html
 import itertools
-import json
 import os
 import re
 import shutil
@@ -61,6 +60,9 @@ RUN_PREFIX = "kpi-report-"  # + "<pid>-<random>": the kernels' folder; with a le
 SNAPSHOT = "snapshot"  # in the staging folder: the notebooks and the copy of the data they read
 SNAPSHOT_DATA = "data"  # the copy, relative to the notebooks
 OLD_SET = "previous-set"  # in the staging folder: the year folder replaced by swap_in
+# Seconds a cell of a report notebook may run (papermill's execution_timeout; `kpi report --timeout`):
+# a report's cells take a few seconds, so this only ends a notebook that would never finish.
+DEFAULT_TIMEOUT = 600
 _LEFTOVER = re.compile(r"^\.?" + re.escape(RUN_PREFIX) + r"(\d+)-")
 
 
@@ -72,6 +74,7 @@ class Job:
     title: str  # the page's <title> and the PDF's running title: strategy, page, year
     heading: str = ""  # the page's name in links: "1. <project name>", or the overview's
     nav: str = ""  # links to the index, the previous and next page, the other language
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds a cell may run
 
 
 def plan(
@@ -275,15 +278,18 @@ def _is_running(pid: int) -> bool:
     return True
 
 
-def execute(input_path: Path, output_path: Path, parameters: dict, kernel_folder: str):
-    """Run one notebook with papermill and save it; raise ReportError naming the failing cell.
+def execute(
+    input_path: Path, output_path: Path, parameters: dict, kernel_folder: str, timeout: float | None = DEFAULT_TIMEOUT
+):
+    """Run one notebook with papermill and save it; raise ReportError naming the failing cell
+    (also a cell that ran longer than `timeout` seconds).
 
     The kernel starts in the notebook's folder (the working directory of the process is left
     alone: papermill's `cwd` would move every thread of a parallel run). Returns the executed
     notebook.
     """
     import papermill
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     input_path = Path(input_path).resolve()
@@ -295,6 +301,7 @@ def execute(input_path: Path, output_path: Path, parameters: dict, kernel_folder
             kernel_name=KERNEL,
             progress_bar=False,
             start_timeout=60,
+            execution_timeout=timeout,
             # the rest goes to nbclient: the kernel, its working directory, no timing metadata
             kernel_manager_class=ReportKernelManager,
             config=Config({"ReportKernelManager": {"kernel_folder": kernel_folder}}),
@@ -305,6 +312,11 @@ def execute(input_path: Path, output_path: Path, parameters: dict, kernel_folder
     except PapermillExecutionError as e:
         raise ReportError(
             f"{input_path.name} {_describe(parameters)} failed in cell {e.exec_count}: {e.ename}: {e.evalue}"
+        ) from None
+    except CellTimeoutError:
+        raise ReportError(
+            f"{input_path.name} {_describe(parameters)}: a cell ran longer than {timeout:g} seconds and was stopped "
+            "(kpi report --timeout SECONDS)"
         ) from None
     except DeadKernelError as e:
         raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel died while running ({e})") from None
@@ -320,7 +332,7 @@ def _describe(parameters: dict) -> str:
 
 
 def _execute_job(job: Job, folder: Path, kernel_folder: str):
-    return execute(job.notebook, folder / f"{job.name}.ipynb", job.parameters, kernel_folder)
+    return execute(job.notebook, folder / f"{job.name}.ipynb", job.parameters, kernel_folder, job.timeout)
 
 
 def _convert_job(job: Job, folder: Path, lang: str, nb) -> None:
@@ -398,20 +410,22 @@ def run_reports(
     progress: bool = True,
     template: Path | None = None,
     pdf: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[Path]:
     """Run every report of `year` for each language into out_dir/<year>/<lang>/; return the folders.
 
     `template`: a notebook of the office's own to run instead of the project-report notebook
     (it gets the same parameters); the index page names it. With `pdf`, also print each report
     on A4 (<name>.pdf) and all of a language's reports into one file (see pdf_name), before
-    anything is moved into place.
+    anything is moved into place. `timeout`: seconds a notebook's cell may run before the run
+    stops with a ReportError (None: no limit).
     """
     if pdf:
         from kpi_lib.publishing import pdf as pdf_module
 
         pdf_module.check_installed()  # before minutes of notebooks, not after
     out_dir = Path(out_dir).resolve()  # threads and kernels must not depend on the working directory
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_output_folder(out_dir)
     remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{RUN_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
@@ -419,29 +433,207 @@ def run_reports(
         # directory during the run (an import) cannot give one report old and another new figures.
         digest = take_snapshot(data_dir, staging / SNAPSHOT, template)
         dataset = load_dataset(staging / SNAPSHOT / SNAPSHOT_DATA)  # names for titles, counts for the index
+        empty = sorted(set(projects) - set(dataset.project_indicators["project"]))
+        if empty:  # its report would have nothing to show (its notebook fails on an empty table)
+            raise KpiError(_both("run.empty_project", projects=", ".join(map(str, empty))))
+        target = out_dir / str(year)
+        written = {lang: _page_names(projects, with_overview) for lang in langs}
+        kept = survey(target, written, digest, pdf)  # before minutes of notebooks: refuse now
+        layout = _layout(year, written, kept, template, dataset)
         planned = {
-            lang: [replace(job, notebook=str(staging / SNAPSHOT / job.notebook)) for job in js]
+            lang: [
+                replace(
+                    job,
+                    notebook=str(staging / SNAPSHOT / job.notebook),
+                    timeout=timeout,
+                    nav=navigation(layout, lang, job.name),
+                )
+                for job in js
+            ]
             for lang, js in plan(year, langs, projects, with_overview, SNAPSHOT_DATA, template, dataset).items()
         }
         new_year = staging / str(year)
         folders = {lang: new_year / lang for lang in planned}
         for folder in folders.values():
             folder.mkdir(parents=True)
-        _run_all([(job, lang) for lang, js in planned.items() for job in js], folders, jobs, progress, _execute_job)
+        _run_all(
+            [(job, lang) for lang, js in planned.items() for job in js],
+            folders,
+            jobs,
+            progress,
+            _execute_job,
+            _convert_job,
+        )
         for lang, js in planned.items():
             pdfs = print_pdfs(folders[lang], year, lang, js, dataset) if pdf else None
             write_index(
-                folders[lang], year, lang, js, dataset, navigation(planned, lang, "index"), pdfs, digest, template
+                folders[lang],
+                year,
+                lang,
+                layout[lang],
+                dataset,
+                navigation(layout, lang, "index"),
+                pdfs,
+                digest,
+                template,
             )
-        target = out_dir / str(year)
-        if target.is_dir():  # the languages not run this time stay as they are
-            for old in target.iterdir():
-                if not (new_year / old.name).exists() and not old.name.startswith("."):
-                    (shutil.copytree if old.is_dir() else shutil.copy2)(old, new_year / old.name)
+        survey(target, written, digest, pdf)  # again: what was put there during the run
+        keep_the_rest(target, new_year)
         swap_in(new_year, target, staging / OLD_SET)
         return [target / lang for lang in planned]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+# --- what a run writes, and everything else in the year folder, kept as it is ------------------
+#
+# A run writes, in each language folder it runs, the pages it rebuilds (<page>.html, .ipynb, with
+# --pdf .pdf and the language's combined PDF) and index.html. Everything else in the year folder
+# is kept as it was: the same files (hard links), symbolic links as links, dotfiles, other
+# languages. A page of a report set (index, overview, project_N in ja/ or en/) that the run does
+# not rebuild is kept only when it shows the run's data digest; otherwise the run refuses before
+# any notebook runs, so a set never mixes two versions of the data and no link leads to a page
+# that was deleted or made from other data.
+
+_PAGE_HTML = re.compile(r"^(?:index|overview|project_\d+)\.html$")
+_DIGEST_SHOWN = re.compile(r'class="kpi-(?:footer kpi-)?digest">[^<]*<code>([0-9a-f]+)</code>')
+
+
+def _page_names(projects: list[int], with_overview: bool) -> list[str]:
+    return [f"project_{p}" for p in sorted(set(projects))] + ["overview"] * with_overview
+
+
+def _both(key: str, what: str | None = None, **values) -> str:
+    """A refusal in one line, in Japanese and English."""
+
+    def one(lang: str) -> str:
+        extra = {"what": text(f"run.what.{what}", lang)} if what else {}
+        return text(key, lang).format(**values, **extra)
+
+    return f"{one('ja')} / {one('en')}"
+
+
+def _make_output_folder(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise KpiError(_both("run.not_a_folder", path=out_dir, what="file")) from None
+    except NotADirectoryError:
+        raise KpiError(_both("run.not_a_folder", path=out_dir, what="below_file")) from None
+    except OSError as e:
+        raise KpiError(f"cannot write reports into {out_dir}: {e.strerror or e.__class__.__name__}") from None
+
+
+def _kind(path: Path) -> str:
+    """What is at `path`, in the words of run.what.*."""
+    if path.is_symlink():
+        return "symlink"
+    if path.is_dir():
+        return "folder"
+    return "file" if path.is_file() else "special"
+
+
+def page_digest(path: Path) -> str | None:
+    """The data digest a page of a report set shows (None: none, or more than one)."""
+    from kpi_lib.core.errors import InputFileError
+    from kpi_lib.core.files import MAX_NOTEBOOK_BYTES, read_input_file
+
+    try:
+        shown = set(_DIGEST_SHOWN.findall(read_input_file(path, MAX_NOTEBOOK_BYTES).decode("utf-8", "replace")))
+    except InputFileError:
+        return None
+    return shown.pop() if len(shown) == 1 else None
+
+
+def survey(target: Path, written: dict[str, list[str]], digest: str, pdf: bool) -> dict[str, list[str]]:
+    """The pages of the year folder `target` that a run writing `written` (language -> page
+    names) keeps, by language: those showing `digest`. Raises KpiError (one line, ja / en) when
+    the run would replace something that is not a file it writes (a link, a folder), or keep a
+    page made from other data, or a PDF of a page it rebuilds without printing it."""
+    from kpi_lib.core.labels import LANGS
+
+    if (target.exists() or target.is_symlink()) and _kind(target) != "folder":
+        raise KpiError(_both("run.not_replaced", path=target, what=_kind(target)))
+    kept: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    others, stale = [], []
+    for lang in LANGS:
+        folder = target / lang
+        names = written.get(lang)
+        if names is not None:
+            if (folder.exists() or folder.is_symlink()) and _kind(folder) != "folder":
+                raise KpiError(_both("run.not_replaced", path=folder, what=_kind(folder)))
+            mine = [f"{n}.{x}" for n in names for x in ("html", "ipynb")] + ["index.html"]
+            if pdf:
+                mine += [f"{n}.pdf" for n in names] + [f"reports_{target.name}_{lang}.pdf"]
+            for name in mine:
+                path = folder / name
+                if path.is_symlink() or ((path.exists()) and not path.is_file()):
+                    raise KpiError(_both("run.not_replaced", path=path, what=_kind(path)))
+            if not pdf:
+                stale += [
+                    folder / name
+                    for name in [f"{n}.pdf" for n in names] + [f"reports_{target.name}_{lang}.pdf"]
+                    if (folder / name).exists() or (folder / name).is_symlink()
+                ]
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            name = path.name.removesuffix(".html")
+            if not _PAGE_HTML.match(path.name) or (names is not None and (name in names or name == "index")):
+                continue
+            if page_digest(path) == digest:
+                kept[lang].append(name)
+            else:
+                others.append(path)
+    if others:
+        digests = sorted({page_digest(p) or text("run.no_digest", "en") for p in others})
+        raise KpiError(_both("run.other_data", folder=target, digests=", ".join(digests), pages=_some(others, target)))
+    if stale:
+        raise KpiError(_both("run.stale_pdf", pages=_some(stale, target)))
+    return kept
+
+
+def _some(paths: list[Path], folder: Path, most: int = 6) -> str:
+    shown = ", ".join(str(p.relative_to(folder)) for p in paths[:most])
+    return shown + (f" (+{len(paths) - most})" if len(paths) > most else "")
+
+
+def _layout(
+    year: int, written: dict[str, list[str]], kept: dict[str, list[str]], template, dataset
+) -> dict[str, list[Job]]:
+    """The pages of each language after the run (rebuilt and kept), in order, for the links
+    between pages and the index; a language not run is linked to only where its index is kept."""
+    layout = {}
+    for lang, names in kept.items():
+        if lang not in written and "index" not in names:
+            continue
+        every = set(names) | set(written.get(lang, []))
+        projects = sorted(int(n.removeprefix("project_")) for n in every if n.startswith("project_"))
+        layout |= plan(year, [lang], projects, "overview" in every, SNAPSHOT_DATA, template, dataset)
+    return {lang: [replace(j, nav="") for j in jobs] for lang, jobs in layout.items()}
+
+
+def keep_the_rest(target: Path, new: Path) -> None:
+    """Put into the new year folder `new` everything of `target` that the run did not write,
+    as it is: files as hard links to the same files (a copy where a hard link is impossible),
+    symbolic links as links with the same text (never a copy of what they point at), folders
+    with their permissions."""
+    if not target.is_dir():
+        return
+    shutil.copystat(target, new, follow_symlinks=False)
+    for entry in os.scandir(target):
+        there = new / entry.name
+        if entry.is_symlink():
+            if not there.is_symlink() and not there.exists():
+                os.symlink(os.readlink(entry.path), there)
+        elif entry.is_dir(follow_symlinks=False):
+            there.mkdir(exist_ok=True)
+            keep_the_rest(Path(entry.path), there)
+        elif not there.exists():
+            try:
+                os.link(entry.path, there, follow_symlinks=False)
+            except OSError:  # another file system below the year folder, or links not allowed
+                shutil.copy2(entry.path, there, follow_symlinks=False)
 
 
 def pdf_name(year: int, lang: str) -> str:
@@ -489,29 +681,26 @@ def take_snapshot(data_dir: str | Path | None, folder: Path, template: Path | No
     """Copy the data files (loading.data_files) to folder/data and the notebooks to folder (so
     they name the data by the relative path "data", the same in every run), `template` as
     CUSTOM_TEMPLATE; return the data's digest."""
-    from kpi_lib.core.files import read_input_file
-    from kpi_lib.dataset.loading import METADATA_FILE, data_digest, data_files, resolve_data_dir
+    from kpi_lib.dataset.loading import copy_data_files, data_digest, resolve_data_dir
 
     root = resolve_data_dir(data_dir)
     if not root.is_dir():
         raise KpiError(f"data directory not found: {root}")
     target = folder / SNAPSHOT_DATA
-    target.mkdir(parents=True)
-    files = data_files(root)
-    for name, path in files.items():
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        (target / name).write_bytes(read_input_file(path))
-    scheme = next((name for name in files if name.endswith(".toml")), None)
-    meta_path = target / METADATA_FILE
-    if scheme is not None and scheme not in meta_path.read_text(encoding="utf-8-sig"):
-        # a scheme file outside the data directory: the copy's metadata names the copied file
-        meta = json.loads(meta_path.read_text(encoding="utf-8-sig"))
-        meta_path.write_text(json.dumps({**meta, "scheme": scheme}, ensure_ascii=False, indent=1), encoding="utf-8")
+    copy_data_files(root, target)
     for notebook in (PROJECT_NOTEBOOK, OVERVIEW_NOTEBOOK):
         shutil.copyfile(NOTEBOOK_DIR / notebook, folder / notebook)
     if template is not None:
-        shutil.copyfile(template, folder / CUSTOM_TEMPLATE)
+        (folder / CUSTOM_TEMPLATE).write_bytes(read_template(template))
     return data_digest(target)
+
+
+def read_template(path: Path) -> bytes:
+    """The bytes of a --template notebook: a regular file of at most MAX_NOTEBOOK_BYTES (never a
+    pipe or a device, which would block or never end)."""
+    from kpi_lib.core.files import MAX_NOTEBOOK_BYTES, read_input_file
+
+    return read_input_file(path, MAX_NOTEBOOK_BYTES)
 
 
 def _run_all(work, folders, jobs: int, progress: bool, run=_execute_job, convert=_convert_job) -> None:

@@ -17,7 +17,6 @@ import io
 import math
 import os
 import re
-import shutil
 import stat
 import tempfile
 import zipfile
@@ -36,7 +35,7 @@ from kpi_lib.core.files import write_atomically
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.formatting import name_with_unit
 from kpi_lib.core.labels import text
-from kpi_lib.dataset.loading import Dataset, load_dataset, resolve_data_dir, validate
+from kpi_lib.dataset.loading import Dataset, copy_data_files, load_dataset, read_data_file, resolve_data_dir, validate
 from kpi_lib.dataset.scheme import scheme_for
 from kpi_lib.workbook.excel_cells import cell_text, check_not_stale, read_actual
 from kpi_lib.workbook.excel_export import build_workbook
@@ -111,7 +110,7 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
     actuals = root / "actuals.csv"
     if not (os.access(root, os.W_OK) and os.access(actuals, os.W_OK)):
         raise KpiError(f"cannot write {actuals}: the data folder or the file is read-only; nothing was changed")
-    original = actuals.read_bytes()
+    original = read_data_file(actuals)
     patched, lines = patch_actuals(
         original, {(c.indicator, c.year): c.new for c in changes}, list(dataset.indicators["indicator"])
     )
@@ -850,8 +849,7 @@ def _check_copy(root: Path, files: dict[str, bytes], changed_lines: dict[int, Ch
     valid, naming the workbook cells behind each bad actuals.csv row."""
     with tempfile.TemporaryDirectory(prefix="kpi-import-") as tmp:
         copy = Path(tmp) / "data"
-        shutil.copytree(root, copy, copy_function=shutil.copyfile)  # contents only: a read-only data folder
-        copy.chmod(0o700)  # gives a writable copy
+        copy_data_files(root, copy)  # only the data files: never a pipe, a device or a link to one there
         for name, data in files.items():
             (copy / name).unlink(missing_ok=True)
             (copy / name).write_bytes(data)

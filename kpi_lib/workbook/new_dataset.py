@@ -39,10 +39,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi_lib.core import numbers
 from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
-from kpi_lib.core.files import new_dir_mode, write_atomically
+from kpi_lib.core.files import new_dir_mode, temp_prefix, write_atomically
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.labels import check_lang, kind_label, text
-from kpi_lib.dataset.loading import load_dataset, validate
+from kpi_lib.dataset.loading import copy_data_files, load_dataset, validate
 from kpi_lib.dataset.schema import ACTUAL_BASES, DIRECTIONS, KINDS, METADATA_FILE, TABLES, TARGET_KINDS
 from kpi_lib.dataset.scheme import Scheme, load_scheme
 from kpi_lib.workbook.excel_cells import (
@@ -160,12 +160,14 @@ def new_dataset(
     """Write an empty, valid dataset and its workbook template into `directory` (a new or empty
     folder); return the workbook's path. KpiError (one line) on any problem, with nothing written."""
     check_lang(lang)
-    target = Path(directory)
+    shown = directory
+    target = Path(directory).absolute()  # "." has no name and no parent of its own
     if target.exists() or target.is_symlink():
         if not target.is_dir() or any(target.iterdir()):
-            raise KpiError(f"{target} already exists and is not an empty folder: kpi new writes only a new dataset")
+            raise KpiError(f"{shown} already exists and is not an empty folder: kpi new writes only a new dataset")
+        target = target.resolve()  # an empty folder, or a link to one: written into, never replaced
     if not target.parent.is_dir():
-        raise KpiError(f"cannot create {target}: folder {target.parent} does not exist")
+        raise KpiError(f"cannot create {shown}: folder {target.parent} does not exist")
     if first_year > last_year:
         raise KpiError(f"the strategy period ends (FY{last_year}) before it starts (FY{first_year})")
     if not 1 <= projects <= MAX_PROJECTS:
@@ -185,7 +187,10 @@ def new_dataset(
         "scheme": scheme_file.name if scheme_file else str(scheme),
         "period": {"first": first_year, "last": last_year},
     }
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
+    except OSError as e:
+        raise KpiError(f"cannot create {shown}: {e.strerror or e.__class__.__name__}") from None
     try:
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for table in TABLES.values():
@@ -196,9 +201,19 @@ def new_dataset(
         load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
         write_template(tmp, tmp / WORKBOOK_NAME, loaded, lang, projects, rows, first_year, last_year)
         tmp.chmod(new_dir_mode())  # mkdtemp's folder is private; a dataset folder is not
-        if target.exists():
-            target.rmdir()
-        os.rename(tmp, target)
+        if target.is_dir():  # the empty folder stays (a shell may be in it): the files move in
+            moved = []
+            try:
+                for entry in sorted(tmp.iterdir()):
+                    os.rename(entry, target / entry.name)
+                    moved.append(target / entry.name)
+            except BaseException:
+                for path in moved:
+                    path.unlink(missing_ok=True)
+                raise
+            tmp.rmdir()
+        else:
+            os.rename(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -784,8 +799,7 @@ def _validate_copy(root: Path, files: dict[str, str], cells: dict, slots: dict[s
     the workbook cell behind each problem (or the file's line where no cell is behind it)."""
     with tempfile.TemporaryDirectory(prefix="kpi-import-") as tmp:
         copy = Path(tmp) / "data"
-        shutil.copytree(root, copy, copy_function=shutil.copyfile)
-        copy.chmod(0o700)
+        copy_data_files(root, copy)  # only the data files: never a pipe, a device or a link to one there
         for name, data in files.items():
             (copy / name).unlink(missing_ok=True)
             (copy / name).write_text(data, encoding="utf-8")
