@@ -107,6 +107,9 @@ def indicator_commentary(
     else:
         out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
     total = running_total(r)
+    if total_unknown(r):
+        # a year of the period without a value: the sum is unknown, so no total, rate or grade is stated
+        return out + [_total_unknown_sentence(r, graded, lang), *_finding_sentences(findings, lang)]
     if total is not None:
         out.append(
             _say(
@@ -119,21 +122,48 @@ def indicator_commentary(
         )
     out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, scheme, lang)
     out.append(_grade_sentence(r, previous, scheme, lang))
-    for f in findings.itertuples():
-        key = "published_rate" if f.figure == "progress_rate" else "published_grade"
-        out.append(
-            _say(
-                key,
-                lang,
-                year=_fy(f.year, lang),
-                published=f.published,
-                recomputed=f.recomputed,
-                arithmetic=f.arithmetic,
-            )
-        )
+    out += _finding_sentences(findings, lang)
     if r["national_provenance"] == "derived":
         out.append(_say("derived_national", lang))
     return out
+
+
+def _finding_sentences(findings: pd.DataFrame, lang: str) -> list[str]:
+    """The audit's disagreements about this indicator, one sentence each."""
+    return [
+        _say(
+            "published_rate" if f.figure == "progress_rate" else "published_grade",
+            lang,
+            year=_fy(f.year, lang),
+            published=f.published,
+            recomputed=f.recomputed,
+            arithmetic=f.arithmetic,
+        )
+        for f in findings.itertuples()
+    ]
+
+
+def total_unknown(r: dict) -> bool:
+    """A cumulative target whose running total is unknown: an actual, but no measured total
+    (grading.py leaves it empty once a year of the period has no value)."""
+    return (
+        r.get("target_kind") == "cumulative"
+        and not numbers.is_missing(r.get("actual"))
+        and numbers.is_missing(r.get("measured"))
+    )
+
+
+def _total_unknown_sentence(r: dict, graded: pd.DataFrame, lang: str) -> str:
+    start, latest_year = int(r["period_start"]), int(r["latest_year"])
+    given = set(graded.loc[graded["indicator"] == r["indicator"], "year"].astype(int))
+    missing = [y for y in range(start, min(latest_year, int(r["period_end"])) + 1) if y not in given]
+    return _say(
+        "running_total_unknown",
+        lang,
+        missing=text("commentary.counts_separator", lang).join(_fy(y, lang) for y in missing),
+        start=_fy(start, lang),
+        latest_year=_fy(latest_year, lang),
+    )
 
 
 def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
@@ -246,7 +276,8 @@ def project_commentary(
     counts = results["grade"].value_counts()
     order = [g for g in scheme.ranking if counts.get(g, 0)]
     parts = [_say("count", lang, grade=g, n=counts[g]) for g in order]
-    ungraded = int((results["grade"] == "").sum())
+    unknown_total = results.apply(lambda x: total_unknown(x.to_dict()), axis=1).astype(bool)
+    ungraded = int(((results["grade"] == "") & ~unknown_total).sum())
     names_separator = text("commentary.names_separator", lang)
     if not parts:  # nothing graded yet: said so, not an empty list of counts
         return [_say("project_counts_none", lang, year=_fy(year, lang), n=len(results))]
@@ -269,6 +300,8 @@ def project_commentary(
         out.append(_say("older_actuals", lang, n=len(older), year=_fy(year, lang), years=years))
     if ungraded:
         out.append(_say("ungraded", lang, n=ungraded))
+    if unknown_total.any():
+        out.append(_say("ungraded_total_unknown", lang, n=int(unknown_total.sum())))
     if scheme.ranking:
         worst = scheme.ranking[-1]
         names = [
@@ -318,6 +351,8 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
     d = _decimals(r)
     if code == "not_achieved":
         out.append(_say("outlook_not_achieved", lang, year=_fy(o["target_year"], lang)))
+    elif o.get("outlook_note") == "total_unknown":
+        out.append(_say("projection_total_unknown", lang))
     elif o.get("outlook_note") == "no_target" and r["target_kind"] == "cumulative":
         out.append(_say("projection_no_final_total", lang))
     elif o.get("outlook_note") == "no_target":
