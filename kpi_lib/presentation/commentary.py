@@ -63,6 +63,30 @@ def _points(rate, scheme: Scheme) -> str:
     return "" if shown == 0 else format_number(shown, scheme.decimals)
 
 
+def total_unknown(r) -> bool:
+    """A cumulative target whose running total is unknown: an actual, but no measured total
+    (grading.py leaves it empty once a year of the period has no value)."""
+    return (
+        r.get("target_kind") == "cumulative"
+        and not numbers.is_missing(r.get("actual"))
+        and numbers.is_missing(r.get("measured"))
+    )
+
+
+def _total_unknown_sentence(r: dict, graded: pd.DataFrame, lang: str) -> str:
+    """Which years of the period have no value, and that the total up to the latest is unknown."""
+    start, latest_year = int(r["period_start"]), int(r["latest_year"])
+    given = set(graded.loc[graded["indicator"] == r["indicator"], "year"].astype(int))
+    missing = [y for y in range(start, min(latest_year, int(r["period_end"])) + 1) if y not in given]
+    return _say(
+        "running_total_unknown",
+        lang,
+        missing=text("commentary.counts_separator", lang).join(_fy(y, lang) for y in missing),
+        start=_fy(start, lang),
+        latest_year=_fy(latest_year, lang),
+    )
+
+
 def indicator_commentary(
     r: dict, graded: pd.DataFrame, previous: dict | None, findings: pd.DataFrame, scheme: Scheme, lang: str = "ja"
 ) -> list[str]:
@@ -107,10 +131,9 @@ def indicator_commentary(
     else:
         out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
     total = running_total(r)
-    if total_unknown(r):
-        # a year of the period without a value: the sum is unknown, so no total, rate or grade is stated
-        return out + [_total_unknown_sentence(r, graded, lang), *_finding_sentences(findings, lang)]
-    if total is not None:
+    if total_unknown(r):  # a year of the period without a value: no sum is stated, nor a gap from it
+        out.append(_total_unknown_sentence(r, graded, lang))
+    elif total is not None:
         out.append(
             _say(
                 "running_total",
@@ -121,52 +144,28 @@ def indicator_commentary(
             )
         )
     out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, scheme, lang)
-    out.append(_grade_sentence(r, previous, scheme, lang))
-    out += _finding_sentences(findings, lang)
+    if not (total_unknown(r) and not r.get("grade_shown", r["grade"])):  # a grade to state
+        out.append(_grade_sentence(r, previous, scheme, lang))
+    for f in findings.itertuples():
+        key = "published_rate" if f.figure == "progress_rate" else "published_grade"
+        out.append(
+            _say(
+                key,
+                lang,
+                year=_fy(f.year, lang),
+                published=f.published,
+                recomputed=f.recomputed,
+                arithmetic=f.arithmetic,
+            )
+        )
     if r["national_provenance"] == "derived":
         out.append(_say("derived_national", lang))
     return out
 
 
-def _finding_sentences(findings: pd.DataFrame, lang: str) -> list[str]:
-    """The audit's disagreements about this indicator, one sentence each."""
-    return [
-        _say(
-            "published_rate" if f.figure == "progress_rate" else "published_grade",
-            lang,
-            year=_fy(f.year, lang),
-            published=f.published,
-            recomputed=f.recomputed,
-            arithmetic=f.arithmetic,
-        )
-        for f in findings.itertuples()
-    ]
-
-
-def total_unknown(r: dict) -> bool:
-    """A cumulative target whose running total is unknown: an actual, but no measured total
-    (grading.py leaves it empty once a year of the period has no value)."""
-    return (
-        r.get("target_kind") == "cumulative"
-        and not numbers.is_missing(r.get("actual"))
-        and numbers.is_missing(r.get("measured"))
-    )
-
-
-def _total_unknown_sentence(r: dict, graded: pd.DataFrame, lang: str) -> str:
-    start, latest_year = int(r["period_start"]), int(r["latest_year"])
-    given = set(graded.loc[graded["indicator"] == r["indicator"], "year"].astype(int))
-    missing = [y for y in range(start, min(latest_year, int(r["period_end"])) + 1) if y not in given]
-    return _say(
-        "running_total_unknown",
-        lang,
-        missing=text("commentary.counts_separator", lang).join(_fy(y, lang) for y in missing),
-        start=_fy(start, lang),
-        latest_year=_fy(latest_year, lang),
-    )
-
-
 def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
+    if total_unknown(r):
+        return []
     d = _decimals(r)
     kind = r["target_kind"]
     ref, measured = r["reference"], r["measured"]
@@ -227,6 +226,8 @@ def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
 def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
     """Where the scheme grades against the year's milestone (目安値) or expected value (期待値):
     the gap to that value, named as what it is and with its own year, never as the target."""
+    if total_unknown(r):
+        return []
     ref = r["reference"]
     if numbers.is_missing(ref):
         return []
@@ -276,8 +277,7 @@ def project_commentary(
     counts = results["grade"].value_counts()
     order = [g for g in scheme.ranking if counts.get(g, 0)]
     parts = [_say("count", lang, grade=g, n=counts[g]) for g in order]
-    unknown_total = results.apply(lambda x: total_unknown(x.to_dict()), axis=1).astype(bool)
-    ungraded = int(((results["grade"] == "") & ~unknown_total).sum())
+    ungraded = int((results["grade"] == "").sum())
     names_separator = text("commentary.names_separator", lang)
     if not parts:  # nothing graded yet: said so, not an empty list of counts
         return [_say("project_counts_none", lang, year=_fy(year, lang), n=len(results))]
@@ -299,9 +299,13 @@ def project_commentary(
         )
         out.append(_say("older_actuals", lang, n=len(older), year=_fy(year, lang), years=years))
     if ungraded:
-        out.append(_say("ungraded", lang, n=ungraded))
-    if unknown_total.any():
-        out.append(_say("ungraded_total_unknown", lang, n=int(unknown_total.sum())))
+        # an actual whose running total is unknown is not "without an actual": said apart
+        shown = results["grade_shown"] if "grade_shown" in results else results["grade"]
+        unknown = int(sum(total_unknown(x) for x in results[shown == ""].to_dict("records")))
+        if ungraded > unknown:
+            out.append(_say("ungraded", lang, n=ungraded - unknown))
+        if unknown:
+            out.append(_say("ungraded_total_unknown", lang, n=unknown))
     if scheme.ranking:
         worst = scheme.ranking[-1]
         names = [
