@@ -351,6 +351,15 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{n} indicator(s) whose running total is unknown (a year of the cumulative target's period has no "
         "actual) are not graded.",
     ),
+    "commentary.running_total_unknown": (
+        "累計目標の期間のうち{missing}の実績値がないため、{start}から{latest_year}までの累計は分からず、進捗率と進捗区分は算出していません。",
+        "There is no actual for {missing}, within the cumulative target's period, so the running total from "
+        "{start} to {latest_year} is unknown and no progress rate or grade is worked out.",
+    ),
+    "commentary.projection_total_unknown": (
+        "累計が分からないため、直線の傾向による見通しは示しません。",
+        "The running total is unknown, so no straight-line outlook is given.",
+    ),
     "commentary.worst": ("{grade}の指標：{names}。", "Graded {grade}: {names}."),
     "commentary.shared_name": ("{name}（プロジェクト{projects}）", "{name} (projects {projects})"),
     "commentary.change_item": ("{name}（{old}→{new}）", "{name} ({old} → {new})"),
@@ -367,15 +376,6 @@ _LABELS: dict[str, tuple[str, str]] = {
         "A straight line fitted to the {n} running totals (one for each year) changes by {slope} a year "
         "({change}); continued from the latest running total at that slope, the total in {year} would be "
         "{projected}, and {when}",
-    ),
-    "commentary.running_total_unknown": (
-        "累計目標の期間のうち{missing}の実績値がないため、{start}から{latest_year}までの累計は分からず、進捗率と進捗区分は算出していません。",
-        "There is no actual for {missing}, within the cumulative target's period, so the running total from "
-        "{start} to {latest_year} is unknown and no progress rate or grade is worked out.",
-    ),
-    "commentary.projection_total_unknown": (
-        "累計が分からないため、直線の傾向による見通しは示しません。",
-        "The running total is unknown, so no straight-line outlook is given.",
     ),
     "commentary.running_total": (
         "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
