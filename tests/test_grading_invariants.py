@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from grading_reference import grade_row, rate_of
-from hypothesis import event, example, given
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from kpi_lib.analysis.grading import grade_arrays
@@ -198,7 +198,8 @@ def datasets(draw):
                 "target_year": 2020,
                 "revised_target": _written(revised),
                 "revised_target_year": 2019 if revised is not None else None,
-                "period_start": 2016 if kind == "cumulative" else None,
+                # the period starts with the one actual: an earlier year without one leaves the total unknown
+                "period_start": EVALUATION_YEAR if kind == "cumulative" else None,
                 "period_end": 2020 if kind == "cumulative" else None,
                 "unit_ja": "人",
             }
@@ -403,3 +404,155 @@ def test_a_full_width_percent_unit_gives_differences_in_points(tmp_path, percent
     r = evaluate(ds, 2018).to_dict("records")[0]
     said = indicator_commentary(r, progress_table(ds), None, pd.DataFrame(), scheme_for(ds), "ja")
     assert "2.9ポイント減少しました。" in said[0], said
+
+
+# ---------------------------------------------------------------------------------------------
+# A running total is known only when every year of its period up to the year has a value
+
+PERIOD = (2015, 2019)
+YEARS = range(2015, 2019)  # the years with actuals; the period runs on to 2019
+# a cell of actuals.csv: a value, 未, —, or no row at all (None; an empty cell is refused)
+cumulative_cells = st.one_of(
+    st.builds(lambda m, e: format(Decimal(m).scaleb(e), "f"), st.integers(0, 99_999), st.integers(-1, 0)),
+    st.sampled_from(["未", "—", None]),
+)
+
+
+def _cumulative_dataset(root, scheme: str, cells: list) -> Path:
+    """Indicator x: a cumulative target of 10,000 over 2015–2019 with annual actuals `cells`
+    (2015–2018), baseline 0; y: a plain target with an actual every year, so the data has actuals
+    for 2015–2018 whatever x has. Milestones for every year, for the schemes that use them."""
+    from synthetic import _write, write_dataset
+
+    x = {
+        "indicator": "x",
+        "baseline": "0",
+        "baseline_year": 2014,
+        "target_kind": "cumulative",
+        "target": "10000",
+        "period_start": PERIOD[0],
+        "period_end": PERIOD[1],
+    }
+    y = {"indicator": "y", "baseline": "10", "baseline_year": 2014, "target": "100"}
+    actuals = [("x", year, cell) for year, cell in zip(YEARS, cells) if cell is not None]
+    actuals += [("y", year, "50") for year in YEARS]
+    write_dataset(root, [x, y], actuals, scheme=scheme)
+    if scheme != "hokkaido":
+        expected = [("x", year, str(2000 * (year - 2014))) for year in YEARS] + [("y", year, "60") for year in YEARS]
+        _write(root, "milestones", [{"indicator": i, "year": yr, "value": v} for i, yr, v in expected])
+    return root
+
+
+@settings(max_examples=25)  # each example loads a dataset, grades four years and words one: ~0.3 s
+@given(st.sampled_from(sorted(SHIPPED)), st.lists(cumulative_cells, min_size=len(YEARS), max_size=len(YEARS)))
+# issue 21: H27 1,520, H28 1,806, H29 未, H30 1,700 was stated as 「H27からH30までの累計は5,026人」
+@example("hokkaido", ["1520", "1806", "未", "1700"])
+# the gap as a missing row, as —, and in the period's first year
+@example("expected_path", ["180", "230", None, "100"])
+@example("milestone_improvement", ["180", "—", "150", "100"])
+@example("hokkaido", ["—", "230", "150", "100"])
+def test_a_running_total_with_a_year_missing_is_unknown(tmp_path_factory, scheme, cells):
+    """For every evaluation year: where every year of the period up to the latest actual has a
+    value, the measured total is their exact sum and is graded; once a year has none (未, —, empty
+    or no row), the total, the rate and the grade are unknown, the outlook is not assessable, the
+    chart's running totals stop before the gap, and no sentence or table cell states a sum."""
+    import re
+
+    import kpi_lib
+    from kpi_lib.analysis.grading import running_totals
+    from kpi_lib.dataset.loading import load_dataset
+
+    ds = load_dataset(_cumulative_dataset(tmp_path_factory.mktemp("r"), scheme, cells))
+    values = {year: Decimal(c) for year, c in zip(YEARS, cells) if c not in (None, "", "未", "—")}
+    gap = next((year for year in YEARS if year not in values), None)
+    drawn = running_totals(ds, "x")
+    assert gap is None or (drawn["year"] < gap).all()
+    for year in YEARS:
+        with_actual = [y for y in values if y <= year]
+        row = kpi_lib.grades(year, dataset=ds).set_index("indicator").loc["x"]
+        if not with_actual:
+            assert row["grade"] == "" and math.isnan(row["measured"])
+            continue
+        latest = max(with_actual)
+        # the sentences of the last year only: each call recomputes the audit and the outlook
+        last = year == YEARS[-1]
+        said = {
+            lang: kpi_lib.indicator_commentary("x", year, dataset=ds, lang=lang) if last else []
+            for lang in ("ja", "en")
+        }
+        if gap is None or gap > latest:  # every year up to the latest has its value
+            total = sum(values[y] for y in range(PERIOD[0], latest + 1))
+            assert Decimal(repr(float(row["measured"]))) == total, (year, cells)
+            assert row["grade"] in SHIPPED[scheme].grades and not math.isnan(row["progress_rate"])
+            assert drawn.set_index("year").loc[latest, "running_total"] == float(total)
+        else:
+            assert math.isnan(row["measured"]) and math.isnan(row["progress_rate"]) and row["grade"] == ""
+            assert row["outlook"] == "not_assessable"
+            assert row["actual"] == float(values[latest])
+            assert not re.search(r"累計は[-0-9]|（累計[-0-9]", " ".join(said["ja"])), said["ja"]
+            assert not re.search(r"running total[^.]* is [-0-9]|\([-0-9][^)]* in total\)", " ".join(said["en"]))
+            assert not last or any("累計は分からず" in s for s in said["ja"]), said["ja"]
+            assert not last or any(f"{gap}" in s and "unknown" in s for s in said["en"]), said["en"]
+
+
+# ---------------------------------------------------------------------------------------------
+# validate's verdict on published grades: each is one the scheme defines, or one line saying which
+# scheme the published grades need
+
+ALL_GRADES = sorted({g for s in SHIPPED.values() for g in s.grades})
+# every shipped scheme's grades, their full-width forms (read as the ASCII ones) and labels no
+# shipped scheme has
+published_labels = st.sampled_from([*ALL_GRADES, "Ａ③", "Ｂ", "S", "D", "A+", "優"])
+
+
+def _fold(g: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", g).upper()
+
+
+@given(st.sampled_from(sorted(SHIPPED)), st.lists(published_labels, min_size=1, max_size=6))
+@example("mine", ["A③", "B", "A①", "A②"])  # issue 21: Hokkaido's grades under a scheme of other labels
+@example("expected_path", ["A③", "B"])  # B is expected_path's too: only A③ is foreign
+@example("hokkaido", ["Ａ③", "Ｂ"])  # full width: Hokkaido's own grades
+def test_published_grades_are_the_schemes_or_one_line_names_the_scheme_they_need(tmp_path_factory, scheme, labels):
+    from kpi_lib.dataset.loading import validate
+
+    from synthetic import _write
+
+    root = tmp_path_factory.mktemp("p")
+    if scheme == "mine":  # Hokkaido's scheme with its A grades renamed S, A, B+
+        text = (SCHEMES_DIR / "hokkaido.toml").read_text(encoding="utf-8")
+        for old, new in (("A①", "S"), ("A②", "A"), ("A③", "B+"), ('name = "hokkaido"', 'name = "mine"')):
+            text = text.replace(old, new)
+        (root / "mine.toml").write_text(text, encoding="utf-8")
+        own = ("S", "A", "B+", "B")
+        _cumulative_dataset(root, "mine.toml", ["100"] * len(YEARS))
+    else:
+        own = SHIPPED[scheme].grades
+        _cumulative_dataset(root, scheme, ["100"] * len(YEARS))
+    rows = [{"project": 1, "indicator": i, "year": y, "grade": g} for (i, y), g in zip(_slots(), labels)]
+    _write(root, "published_grades", rows)
+    problems = validate(root)
+    foreign = list(dict.fromkeys(g for g in labels if _fold(g) not in {_fold(o) for o in own}))
+    if not foreign:
+        assert problems == []
+        return
+    # one line, at the first foreign grade, naming the scheme, each foreign label and what fits
+    assert len(problems) == 1, problems
+    p = problems[0]
+    first = next(n for n, g in enumerate(labels) if g in foreign)
+    assert (p.file, p.line, p.column) == ("published_grades.csv", first + 2, "grade")
+    assert "\n" not in p.message and (f"'{scheme}" in p.message)
+    assert all(g in p.message for g in foreign)
+    fits = [n for n, s in SHIPPED.items() if {_fold(g) for g in labels} <= {_fold(g) for g in s.grades}]
+    if fits:
+        need = p.message.split("need the shipped scheme", 1)[1]
+        assert [n for n in SHIPPED if f"'{n}'" in need] == fits, p.message
+    else:
+        assert "not all defined by any shipped scheme" in p.message, p.message
+
+
+def _slots():
+    """(indicator, year) keys for published grades: each once."""
+    return [(i, y) for y in YEARS for i in ("x", "y")]

@@ -136,3 +136,35 @@ def test_an_invisible_character_in_a_grade_is_refused(tmp_path, mark):
     problems = validate(root)
     assert [(p.file, p.line, p.column) for p in problems] == [("published_grades.csv", 2, "grade")]
     assert f"U+{ord(mark):04X}" in problems[0].message
+
+
+def _metadata_texts() -> list[str]:
+    from kpi_lib.dataset.schema import METADATA
+
+    return [k.key for k in METADATA if k.type in ("text", "text list") and k.key != "scheme"]
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x00", "\x7f", "\x9b", "\n"])
+@pytest.mark.parametrize("key", _metadata_texts())
+def test_control_characters_in_metadata_are_refused_at_the_door(tmp_path, key, char):
+    # the tables' rule for metadata.json too, naming the key; line breaks and tabs only in the notes
+    import json
+
+    root = _dataset(tmp_path / "d", "name", "name", "note")
+    meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+    meta.setdefault("report", {})
+    value = f"a{char}b"
+    *parents, last = key.split(".")
+    table = meta
+    for p in parents:
+        table = table.setdefault(p, {})
+    table[last] = [value] if key == "source.extraction_notes" else value
+    (root / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    problems = validate(root)
+    if char == "\n" and key in ("source.note", "source.extraction_notes"):
+        assert problems == []
+        return
+    assert [(p.file, p.column) for p in problems] == [("metadata.json", None)]
+    assert problems[0].message.startswith(f"key '{key}': control character U+{ord(char):04X}")
+    status, out = _run("grades", "--year", "2018", "--data", root)
+    assert status == 1 and char not in out

@@ -120,7 +120,11 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
                 "progress_rate",
                 _fmt_rate(published, p.progress_rate_state, int(p.progress_rate_decimals)),  # as printed
                 _fmt_rate(recomputed, None, scheme.decimals),
-                rate_arithmetic(g, p.year, scheme, lang) if g is not None else _say("no_actual_in_year", lang),
+                _say("no_actual_in_year", lang)
+                if g is None
+                else _say("total_unknown", lang)
+                if pd.isna(g["measured"])
+                else rate_arithmetic(g, p.year, scheme, lang),
             )
         )
     for year in sorted(set(dataset.published_grades["year"])):
@@ -222,6 +226,8 @@ def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:
     """Why the scheme gives the recomputed grade."""
     if r["latest_year"] is None or pd.isna(r["latest_year"]):
         return _say("no_actual_up_to", lang)
+    if pd.isna(r["measured"]):  # a cumulative target whose running total is unknown (grading.py)
+        return _say("total_unknown", lang)
     band = scheme.band(r["grade"]) if r["grade"] else None
     reason = _say("reason", lang, rate=rate_number(r["progress_rate"], scheme.decimals), year=int(r["latest_year"]))
     if band is not None and band.rate_below is not None:

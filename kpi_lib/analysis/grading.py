@@ -13,7 +13,8 @@ A scheme (scheme.py: schemes/*.toml, or a file a dataset names; docs/grading.md 
 
 Rules every scheme shares:
 - measured: the actual, or for a cumulative target with annual actuals the sum of the actuals
-  within the period up to the year.
+  within the period up to the year; unknown (no rate, no grade) once a year of the period has
+  no value (未, —, empty).
 - achieved: measured >= reference (lower-is-better: <=); judged on unrounded figures. Against the
   final target, above_baseline (基準値より増加) needs measured > baseline (equal is no increase).
 - original_achieved: the target was revised upwards and the measured figure reaches the original.
@@ -317,7 +318,7 @@ def build_observations(
 
 def running_totals(dataset, indicator: str) -> pd.DataFrame | None:
     """year, running_total: what a cumulative target with annual actuals is graded on in each year
-    with an actual (the same sums as evaluate()); None for any other indicator."""
+    whose total is known (the same sums as evaluate()); None for any other indicator."""
     ind = dataset.indicators.set_index("indicator").loc[indicator]
     if ind["target_kind"] != "cumulative" or ind["actual_basis"] != "annual":
         return None
@@ -325,18 +326,27 @@ def running_totals(dataset, indicator: str) -> pd.DataFrame | None:
     obs = a[(a["indicator"] == indicator) & (a["actual_state"] == numbers.VALUE)].sort_values("year")
     obs = obs.assign(period_start=ind["period_start"], period_end=ind["period_end"]).reset_index(drop=True)
     totals = _running_totals(obs, np.zeros(len(obs), dtype=np.int64))
-    return pd.DataFrame({"year": obs["year"].astype(int), "running_total": totals})
+    known = ~np.isnan(totals)  # a year of the period without a value: no total from then on
+    return pd.DataFrame({"year": obs["year"].astype(int)[known], "running_total": totals[known]}).reset_index(drop=True)
 
 
 def _running_totals(obs: pd.DataFrame, at: np.ndarray) -> np.ndarray:
     """Cumulative targets with annual actuals: the sum of the actuals within the period up to each
-    year, rounded back to the decimals the actuals are printed with (250.9, not 250.89999999999998)."""
+    year, rounded back to the decimals the actuals are printed with (250.9, not 250.89999999999998).
+
+    `obs` holds only years with a value, one row per indicator and year. A total is known only when
+    every year of the period up to that year has one: where a year is 未, — or missing, the total is
+    NaN from then on (counting it as 0 would state a sum nobody knows)."""
     year = obs["year"].to_numpy(float)
-    in_period = (year >= obs["period_start"].to_numpy(float)) & (year <= obs["period_end"].to_numpy(float))
+    start, end = obs["period_start"].to_numpy(float), obs["period_end"].to_numpy(float)
+    in_period = (year >= start) & (year <= end)
     totals = pd.Series(np.where(in_period, obs["actual"].to_numpy(float), 0.0)).groupby(at).cumsum().to_numpy()
     decimals = pd.Series(obs["actual_decimals"].to_numpy(np.int64)).groupby(at).transform("max").to_numpy()
     scale = 10.0 ** np.minimum(decimals, 12)
-    return np.round(totals * scale) / scale
+    # years of the period up to this one, against how many of them have a value
+    due = np.clip(np.minimum(year, end) - start + 1, 0, None)
+    given = pd.Series(in_period.astype(np.int64)).groupby(at).cumsum().to_numpy()
+    return np.where(given == due, np.round(totals * scale) / scale, np.nan)
 
 
 def _lookup(

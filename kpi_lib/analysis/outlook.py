@@ -174,6 +174,8 @@ def indicator_outlook(
         obs = obs[obs["year"] >= ind["period_start"]]
         if obs.empty:
             return _decide(row, "before_period")
+        if np.isnan(float(obs["measured"].iloc[-1])):  # a year of the period has no value (grading.py)
+            return _decide(row, "total_unknown")
     latest_year, latest = int(obs["year"].iloc[-1]), float(obs["measured"].iloc[-1])
     row.update(latest_year=latest_year, latest_value=latest)
     base_year, base, base_source = _base(ind, obs)

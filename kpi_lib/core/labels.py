@@ -22,6 +22,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     # cell states
     "state.no_actual": ("実績なし", "no actual yet"),
     "state.running_total": ("（累計{total}）", " ({total} in total)"),
+    "state.running_total_unknown": ("（累計不明）", " (total unknown)"),
     "label.missing": ("（名称不明）", "(name unknown)"),  # why is a data note (indicators.csv note)
     # table headings
     "col.project": ("プロジェクト", "Project"),
@@ -437,6 +438,20 @@ _LABELS: dict[str, tuple[str, str]] = {
         "実績値のない{n}指標は評価していません。",
         "{n} indicator(s) without an actual value are not graded.",
     ),
+    "commentary.ungraded_total_unknown": (
+        "累計目標の期間に実績値のない年度があり累計が分からない{n}指標は評価していません。",
+        "{n} indicator(s) whose running total is unknown (a year of the cumulative target's period has no "
+        "actual) are not graded.",
+    ),
+    "commentary.running_total_unknown": (
+        "累計目標の期間のうち{missing}の実績値がないため、{start}から{latest_year}までの累計は分からず、進捗率と進捗区分は算出していません。",
+        "There is no actual for {missing}, within the cumulative target's period, so the running total from "
+        "{start} to {latest_year} is unknown and no progress rate or grade is worked out.",
+    ),
+    "commentary.projection_total_unknown": (
+        "累計が分からないため、直線の傾向による見通しは示しません。",
+        "The running total is unknown, so no straight-line outlook is given.",
+    ),
     "commentary.worst": ("{grade}の指標：{names}。", "Graded {grade}: {names}."),
     "commentary.shared_name": ("{name}（プロジェクト{projects}）", "{name} (projects {projects})"),
     "commentary.change_item": ("{name}（{old}→{new}）", "{name} ({old} → {new})"),
@@ -583,6 +598,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),
     "audit.no_actual_in_year": ("この年度の実績値はありません", "no actual value for this year"),
     "audit.no_actual_up_to": ("この年度までの実績値はありません", "no actual value up to this year"),
+    "audit.total_unknown": (
+        "累計目標の期間に実績値のない年度があるため累計は不明（進捗率・進捗区分は算出できません）",
+        "running total unknown: a year of the cumulative target's period has no actual (no rate or grade)",
+    ),
     "audit.reason": ("進捗率{rate}%（{year}年度の実績値）", "rate {rate}% (actual of {year})"),
     "audit.below": ("{reason}は{limit}%未満 → {grade}", "{reason} is below {limit}% → {grade}"),
     "audit.state": ("{reason}、{state} → {grade}", "{reason}, {state} → {grade}"),

@@ -207,6 +207,7 @@ def _load(root: Path) -> Dataset:
         _check_precision(frames, out, flagged)
         if scheme is not None:
             _normalise_grades(frames["published_grades"], scheme)
+            _check_published_grades(frames["published_grades"], scheme, metadata, out, flagged)
     if out.problems:
         raise DataError(out.problems)
     _apply_precision(frames)
@@ -325,6 +326,10 @@ _METADATA_TYPE_WORDS = {
 }
 
 
+# metadata.json's texts that may hold line breaks and tabs, as the tables' notes may
+_METADATA_LONG_TEXTS = ("source.note", "source.extraction_notes")
+
+
 def _check_metadata_types(meta: dict, out: _Collector) -> dict:
     """Every key of metadata.json against schema.METADATA: unknown keys and wrong types are one
     problem each, naming the key; the keys that fail are dropped so nothing later uses them."""
@@ -347,6 +352,14 @@ def _check_metadata_types(meta: dict, out: _Collector) -> dict:
                     f"key '{dotted}' must be {words}, not {json.dumps(value, ensure_ascii=False)}",
                 )
                 bad.add(dotted)
+            elif spec[dotted].type in ("text", "text list"):
+                # the tables' rule at the door: no control character (the notes may break lines)
+                texts = [value] if isinstance(value, str) else value
+                long_text = dotted in _METADATA_LONG_TEXTS
+                problem = next(filter(None, (_invisible(t, long_text) for t in texts)), None)
+                if problem:
+                    out.add(METADATA_FILE, None, None, f"key '{dotted}': {problem}")
+                    bad.add(dotted)
             elif spec[dotted].type == "object" and dotted != "period":  # period: one message below
                 walk(value, f"{dotted}.")
                 for k in spec.values():
@@ -492,13 +505,21 @@ def _is_long_text(name: str) -> bool:
 def _refuse_invisible(col, raw: str) -> None:
     """One rule for every cell of every table, at the door: no control character (long texts may
     hold line breaks and tabs), and no zero-width or direction mark in a grade."""
-    found = (_CONTROL_IN_LONG_TEXT if _is_long_text(col.name) else _CONTROL).search(raw)
-    if found is None and col.name == "grade":
+    problem = _invisible(raw, long_text=_is_long_text(col.name), grade=col.name == "grade")
+    if problem:
+        raise KpiError(problem)
+
+
+def _invisible(raw: str, long_text: bool, grade: bool = False) -> str | None:
+    """What is wrong with a text a terminal or a workbook would act on or hide; None when nothing."""
+    found = (_CONTROL_IN_LONG_TEXT if long_text else _CONTROL).search(raw)
+    if found is None and grade:
         found = _ZERO_WIDTH.search(raw)
-    if found is not None:
-        c = found.group()
-        what = f"control character U+{ord(c):04X}" if _CONTROL.match(c) else numbers.describe_char(c)
-        raise KpiError(f"{what} in {raw!r}: a terminal or a workbook would act on it or hide it (remove it)")
+    if found is None:
+        return None
+    c = found.group()
+    what = f"control character U+{ord(c):04X}" if _CONTROL.match(c) else numbers.describe_char(c)
+    return f"{what} in {raw!r}: a terminal or a workbook would act on it or hide it (remove it)"
 
 
 def _parse_value(col, raw: str, rec: dict) -> None:
@@ -830,6 +851,39 @@ def _normalise_grades(grades: pd.DataFrame, scheme: Scheme) -> None:
     grades["grade"] = [
         spelled.get(_fold(g), g) if isinstance(g, str) and g not in scheme.grades else g for g in grades["grade"]
     ]
+
+
+def _check_published_grades(
+    grades: pd.DataFrame, scheme: Scheme, metadata: dict, out: _Collector, flagged: set
+) -> None:
+    """Every published grade is one the scheme defines; otherwise one problem naming the scheme,
+    the labels found and the shipped schemes that define them all (the published grades were given
+    under another legend: comparing them with this scheme's would make every one a disagreement)."""
+    rows = [
+        (int(line), g)
+        for line, g in zip(grades["_line"], grades["grade"])
+        if isinstance(g, str) and g and ("published_grades.csv", int(line)) not in flagged
+    ]
+    unknown = list(dict.fromkeys(g for _, g in rows if g not in scheme.grades))
+    if not unknown:
+        return
+    found = list(dict.fromkeys(g for _, g in rows))
+    first = next(line for line, g in rows if g not in scheme.grades)
+    shipped = sorted(p.stem for p in resources.SCHEME_DIR.glob("*.toml"))
+    fits = [name for name in shipped if {_fold(g) for g in found} <= {_fold(g) for g in load_scheme(name).grades}]
+    need = (
+        f"need the shipped scheme {' or '.join(repr(n) for n in fits)} (metadata.json's scheme)"
+        if fits
+        else "are not all defined by any shipped scheme: name a scheme file that defines them (docs/grading.md)"
+    )
+    own = scheme.ranking if set(scheme.ranking) == set(scheme.grades) else scheme.grades
+    out.add(
+        "published_grades.csv",
+        first,
+        "grade",
+        f"{', '.join(unknown)} {'is not a grade' if len(unknown) == 1 else 'are not grades'} of the scheme "
+        f"{metadata.get('scheme')!r} (its grades: {', '.join(own)}); the published grades ({', '.join(found)}) {need}",
+    )
 
 
 def _fold(text: str) -> str:

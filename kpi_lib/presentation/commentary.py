@@ -63,6 +63,30 @@ def _points(rate, scheme: Scheme) -> str:
     return "" if shown == 0 else format_number(shown, scheme.decimals)
 
 
+def total_unknown(r) -> bool:
+    """A cumulative target whose running total is unknown: an actual, but no measured total
+    (grading.py leaves it empty once a year of the period has no value)."""
+    return (
+        r.get("target_kind") == "cumulative"
+        and not numbers.is_missing(r.get("actual"))
+        and numbers.is_missing(r.get("measured"))
+    )
+
+
+def _total_unknown_sentence(r: dict, graded: pd.DataFrame, lang: str) -> str:
+    """Which years of the period have no value, and that the total up to the latest is unknown."""
+    start, latest_year = int(r["period_start"]), int(r["latest_year"])
+    given = set(graded.loc[graded["indicator"] == r["indicator"], "year"].astype(int))
+    missing = [y for y in range(start, min(latest_year, int(r["period_end"])) + 1) if y not in given]
+    return _say(
+        "running_total_unknown",
+        lang,
+        missing=text("commentary.counts_separator", lang).join(_fy(y, lang) for y in missing),
+        start=_fy(start, lang),
+        latest_year=_fy(latest_year, lang),
+    )
+
+
 def indicator_commentary(
     r: dict, graded: pd.DataFrame, previous: dict | None, findings: pd.DataFrame, scheme: Scheme, lang: str = "ja"
 ) -> list[str]:
@@ -107,7 +131,9 @@ def indicator_commentary(
     else:
         out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
     total = running_total(r)
-    if total is not None:
+    if total_unknown(r):  # a year of the period without a value: no sum is stated, nor a gap from it
+        out.append(_total_unknown_sentence(r, graded, lang))
+    elif total is not None:
         out.append(
             _say(
                 "running_total",
@@ -119,7 +145,8 @@ def indicator_commentary(
         )
     out += _revision(r, lang)
     out += _reference_gap(r, scheme, lang) if scheme.uses_milestones else _gap_sentences(r, scheme, lang)
-    out.append(_grade_sentence(r, previous, scheme, lang))
+    if not (total_unknown(r) and not r.get("grade_shown", r["grade"])):  # a grade to state
+        out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
         key = "published_rate" if f.figure == "progress_rate" else "published_grade"
         if getattr(f, "reason", "") == "later_revision":
@@ -162,6 +189,8 @@ def _revision(r: dict, lang: str) -> list[str]:
 
 
 def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
+    if total_unknown(r):
+        return []
     d = _decimals(r)
     kind = r["target_kind"]
     ref, measured = r["reference"], r["measured"]
@@ -235,6 +264,8 @@ def _differs(a, b) -> bool:
 def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
     """Where the scheme grades against the year's milestone (目安値) or expected value (期待値):
     the gap to that value, named as what it is and with its own year, never as the target."""
+    if total_unknown(r):
+        return []
     ref = r["reference"]
     if numbers.is_missing(ref):
         return []
@@ -328,7 +359,13 @@ def project_commentary(
         )
         out.append(_say("computed_all" if all_computed else "computed_some", lang, n=computed.sum(), why=reasons))
     if ungraded:
-        out.append(_say("ungraded", lang, n=ungraded))
+        # an actual whose running total is unknown is not "without an actual": said apart
+        shown = results["grade_shown"] if "grade_shown" in results else results["grade"]
+        unknown = int(sum(total_unknown(x) for x in results[shown == ""].to_dict("records")))
+        if ungraded > unknown:
+            out.append(_say("ungraded", lang, n=ungraded - unknown))
+        if unknown:
+            out.append(_say("ungraded_total_unknown", lang, n=unknown))
     if scheme.ranking:
         worst = scheme.ranking[-1]
         names = [
@@ -422,6 +459,8 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
     series = o.get("trend_series")
     if code == "not_achieved":
         out.append(_say("outlook_not_achieved", lang, year=_fy(o["target_year"], lang)))
+    elif o.get("outlook_note") == "total_unknown":
+        out.append(_say("projection_total_unknown", lang))
     elif o.get("outlook_note") == "no_target" and r["target_kind"] == "cumulative":
         out.append(_say("projection_no_final_total", lang))
     elif o.get("outlook_note") == "no_target":

@@ -72,6 +72,8 @@ def actual_text(row, lang: str = "ja") -> str:
         return text("state.no_actual", lang)
     shown = format_quantity(row["actual"], row["actual_decimals"], unit(row, lang), lang)
     total = running_total(row)
+    if row.get("target_kind") == "cumulative" and numbers.is_missing(row.get("measured")):
+        return shown + text("state.running_total_unknown", lang)  # a year of its period has no value
     if total is None:
         return shown
     total_text = format_quantity(total, row["actual_decimals"], unit(row, lang), lang)
