@@ -88,16 +88,23 @@ def test_the_heatmap_shows_published_rates_and_marks_computed_grades(dataset):
     assert cells[(name, "FY2017")] == "B† 62.6%"  # the source prints no H29 grade: ours, marked
 
 
-def test_a_rate_the_publication_computed_on_a_later_revision_is_attributed_to_it():
-    for year, published, ours in ((2015, "41.6", "69.3"), (2016, "46.0", "76.7")):
+def test_a_rate_published_on_a_later_revision_is_not_known_before_it():
+    """外国人観光客: the source prints 41.6% for H27 and 46.0% for H28, computed on the target of
+    500万人 set in H29 (208 ÷ 500, 230 ÷ 500). The FY2015 and FY2016 reports cannot have known
+    those figures: they show ours on the target then in force (300万人), labelled computed,
+    and accuse the source of nothing."""
+    for year, ours in ((2015, 69.3), (2016, 76.7)):  # 208 ÷ 300, 230 ÷ 300
         r = views.open_report(year, "ja")
-        f = r.findings[(r.findings["indicator"] == "foreign_visitors") & (r.findings["year"] == year)].iloc[0]
-        assert (f["reason"], f["published"], f["recomputed"]) == ("later_revision", published, ours)
-        assert f["arithmetic"].startswith("公表資料は平成29年度に見直した目標値（500万人）に対して計算しています")
-    # with all the data known, the source's own arithmetic holds: no finding at all
+        row = r.results[r.results["indicator"] == "foreign_visitors"].iloc[0]
+        assert (row["rate_shown"], row["rate_source"]) == (ours, "computed")
+        assert not (r.findings["indicator"] == "foreign_visitors").any()
+    # from FY2017 on the revision is known, and the source's own arithmetic holds: no finding at all
     from kpi_lib.analysis.audit import audit
 
     assert not (audit(load_dataset())["indicator"] == "foreign_visitors").any()
+    r = views.open_report(2017, "ja")
+    row = r.results[r.results["indicator"] == "foreign_visitors"].iloc[0]
+    assert (row["rate_shown"], row["rate_source"]) == (55.8, "published")  # 279 ÷ 500 (the source, H29)
 
 
 def _example_with_published_grades(tmp_path: Path) -> Path:

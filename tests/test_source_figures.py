@@ -9,9 +9,11 @@ import csv
 import io
 from contextlib import redirect_stdout
 
+import pandas as pd
 import pytest
 
 from kpi_lib.cli import main
+from kpi_lib.core.resources import DATA_DIR
 
 # project, indicator, H27, H28, H29, H30 (進捗率 %), 進捗 (grade printed in the H30 report; · = lost in extraction)
 SOURCE = """
@@ -72,6 +74,12 @@ def test_every_project_indicator_of_the_source_is_listed():
     assert len(rows) == 22
 
 
+def _published_rate_in_data(project: int, indicator: str, year: int) -> str:
+    rows = pd.read_csv(DATA_DIR / "published_rates.csv", dtype=str)
+    match = rows[(rows["project"] == str(project)) & (rows["indicator"] == indicator) & (rows["year"] == str(year))]
+    return match["progress_rate"].iloc[0]
+
+
 @pytest.mark.parametrize("year", YEARS)
 def test_printed_progress_rates_are_reproduced(year):
     rows = _grades_csv(year)
@@ -84,7 +92,13 @@ def test_printed_progress_rates_are_reproduced(year):
             assert row["latest_year"] != str(year)
             continue
         assert row["latest_year"] == str(year), (project, indicator)
-        assert row["published_rate"] == printed
+        if (project, indicator, year) in BEFORE_REVISION:
+            # printed on a target revised later: not yet known to that year's report (no hindsight);
+            # the transcription itself is checked in the data
+            assert row["published_rate"] == ""
+            assert _published_rate_in_data(project, indicator, year) == printed
+        else:
+            assert row["published_rate"] == printed
         expected = KNOWN_DISAGREEMENTS.get((project, indicator, year), (printed, printed))[1]
         expected = BEFORE_REVISION.get((project, indicator, year), expected)
         assert row["progress_rate"] == expected, (project, indicator, year)

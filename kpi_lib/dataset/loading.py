@@ -105,6 +105,11 @@ def as_known_in(dataset: Dataset, year: int) -> Dataset:
         unknown = indicators["indicator"].isin(later["indicator"])
         for column in ("revised_target", "revised_target_decimals", "revised_target_year"):
             indicators[column] = indicators[column].mask(unknown)
+        # a rate published for an indicator whose target was revised after `year` was published
+        # after the revision (the source computes every year's rate on the target in force when it
+        # printed them: 41.6% for H27 is 208 ÷ 500): it was not known for `year`
+        rates = tables["published_rates"]
+        tables["published_rates"] = rates[~rates["indicator"].isin(later["indicator"])].reset_index(drop=True)
     revisions = dataset.revisions[dataset.revisions["revised_in"] <= year].reset_index(drop=True)
     return replace(dataset, indicators=indicators, revisions=revisions, **tables)
 
