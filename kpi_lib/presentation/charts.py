@@ -338,12 +338,15 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
     count_title = text("chart.count", lang)
     sources = [text(f"basis.{s}", lang) for s in ("published", "computed") if s in set(counts["grade_source"])]
     base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
-    bars = base.mark_bar(stroke="#333333", strokeWidth=0.5).encode(
+    bars = base.mark_bar(
+        stroke="#333333", strokeWidth=0.5
+    ).encode(
         # a count: whole-number ticks only (no 0.2 indicators on a small dataset)
         x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
         color=_grade_colour(scheme, lang),
         opacity=alt.Opacity(
-            "source_label:N",
+            "source_label:O",
+            sort=sources,  # published, then computed (Vega warns on an unsorted discrete opacity)
             title=text("col.basis", lang),
             # paler where computed, beside published ones; full where every grade is of one kind
             scale=alt.Scale(domain=sources, range=[1.0, 0.45][: len(sources)]),
