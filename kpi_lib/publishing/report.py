@@ -433,8 +433,11 @@ def run_reports(
         # directory during the run (an import) cannot give one report old and another new figures.
         digest = take_snapshot(data_dir, staging / SNAPSHOT, template)
         dataset = load_dataset(staging / SNAPSHOT / SNAPSHOT_DATA)  # names for titles, counts for the index
-        empty = sorted(set(projects) - set(dataset.project_indicators["project"]))
-        if empty:  # its report would have nothing to show (its notebook fails on an empty table)
+        # a project of the data without indicators: its report would have nothing to show (its
+        # notebook fails on an empty table); an unknown project is the notebook's own error
+        known = set(dataset.projects["project"].astype(int))
+        empty = sorted((set(projects) & known) - set(dataset.project_indicators["project"].astype(int)))
+        if empty:
             raise KpiError(_both("run.empty_project", projects=", ".join(map(str, empty))))
         target = out_dir / str(year)
         written = {lang: _page_names(projects, with_overview) for lang in langs}
