@@ -88,6 +88,23 @@ def reference_text(row, lang: str = "ja") -> str:
     return f"{amount} {year_in_brackets(row['latest_year'], lang)}".strip()
 
 
+def definition_cells(r, lang: str = "ja") -> dict[str, str]:
+    """An indicator's kind, name, baseline and targets as the source's tables print them: the
+    first columns of the grade table and of the print table (yearly_table)."""
+    return {
+        text("col.kind", lang): kind_label(r["kind"], lang),
+        text("col.name", lang): indicator_name(r, lang),
+        text("col.baseline", lang): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
+        # a cumulative target's period already names its last year
+        text("col.target", lang): target_text(r, lang)
+        if r["target_kind"] == "cumulative"
+        else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
+        text(
+            "col.revised_target", lang
+        ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
+    }
+
+
 def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The grade summary as people read it: localised headings, source-style numbers."""
     rows = []
@@ -95,18 +112,7 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
         rows.append(
             {
                 text("col.project", lang): r["project"],
-                text("col.kind", lang): kind_label(r["kind"], lang),
-                text("col.name", lang): indicator_name(r, lang),
-                text(
-                    "col.baseline", lang
-                ): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
-                # a cumulative target's period already names its last year
-                text("col.target", lang): target_text(r, lang)
-                if r["target_kind"] == "cumulative"
-                else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
-                text(
-                    "col.revised_target", lang
-                ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
+                **definition_cells(r, lang),
                 text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
                 # the official record first: the published figure where there is one
                 text("col.progress_rate", lang): format_rate(r["rate_shown"], shown_rate_decimals(r)),
@@ -307,19 +313,7 @@ def yearly_table(
     rows = []
     for r in results.to_dict("records"):
         decimals = rate_decimals(r)
-        head = {
-            text("col.kind", lang): kind_label(r["kind"], lang),
-            text("col.name", lang): indicator_name(r, lang),
-            text(
-                "col.baseline", lang
-            ): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
-            text("col.target", lang): target_text(r, lang)
-            if r["target_kind"] == "cumulative"
-            else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
-            text(
-                "col.revised_target", lang
-            ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
-        }
+        head = definition_cells(r, lang)
         values, rates = {}, {}
         for y in years:
             a = states.get((r["indicator"], y))
