@@ -263,7 +263,7 @@ def indicator_commentary(
         before = _row(ds, indicator_id, fy - 1, row["project"])
         previous = before | {"evaluation_year": fy - 1}
     graded = progress_table(ds)
-    findings = audit(ds, lang=lang, full=full)  # its arithmetic in the sentences' language
+    findings = audit(ds, lang=lang)  # its arithmetic in the sentences' language
     findings = findings[(findings["project"] == row["project"]) & (findings["indicator"] == indicator_id)]
     sentences = _commentary.indicator_commentary(row, graded, previous, findings, scheme_for(ds), lang)
     o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()

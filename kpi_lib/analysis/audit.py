@@ -13,8 +13,7 @@ import pandas as pd
 
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.core import numbers
-from kpi_lib.core.fiscal_year import fiscal_year_label
-from kpi_lib.core.formatting import format_number, format_quantity, rate_number
+from kpi_lib.core.formatting import format_number, rate_number
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import TABLES
 from kpi_lib.dataset.scheme import Scheme, scheme_for
@@ -32,46 +31,11 @@ AUDIT_COLUMNS = [
 ]
 
 
-def audit(dataset, scheme: Scheme | str | None = None, lang: str = "en", full=None) -> pd.DataFrame:
+def audit(dataset, scheme: Scheme | str | None = None, lang: str = "en") -> pd.DataFrame:
     """One row per published progress rate or grade that the recomputation does not reproduce;
-    the arithmetic column is in `lang`.
-
-    `full`: the whole dataset where `dataset` is it as known in a year (loading.as_known_in).
-    A published rate that the target revised after that year reproduces is then no
-    disagreement of the source: its `reason` is `later_revision` and its arithmetic says the
-    publication computed it against that revised target (otherwise `reason` is `arithmetic`)."""
+    the arithmetic column is in `lang`."""
     scheme = scheme_for(dataset, scheme)
-    findings = _audit(dataset, scheme, lang)
-    findings["reason"] = "arithmetic"
-    if full is not None and len(findings):
-        _attribute_later_revisions(findings, dataset, full, scheme, lang)
-    return findings
-
-
-def _attribute_later_revisions(findings: pd.DataFrame, known, full, scheme: Scheme, lang: str) -> None:
-    """Rewrite, in place, the rate findings the full data's revised targets explain."""
-    later = set(full.revisions["indicator"]) - set(known.revisions["indicator"])
-    if not later:
-        return
-    graded = progress_table(full, scheme).set_index(["indicator", "year"])
-    revisions = full.revisions.set_index("indicator")
-    targets = full.indicators.set_index("indicator")
-    for i in findings.index[(findings["figure"] == "progress_rate") & findings["indicator"].isin(later)]:
-        f = findings.loc[i]
-        key = (f["indicator"], f["year"])
-        if key not in graded.index or _fmt_rate(graded.loc[key, "progress_rate"], None) != f["published"]:
-            continue
-        t = targets.loc[f["indicator"]]
-        unit = t["unit_ja"] if lang == "ja" else t["unit_en"]
-        unit = "" if not isinstance(unit, str) else unit
-        findings.loc[i, "reason"] = "later_revision"
-        findings.loc[i, "arithmetic"] = _say(
-            "later_revision",
-            lang,
-            revised_in=fiscal_year_label(int(revisions.loc[f["indicator"], "revised_in"]), lang),
-            revised=format_quantity(t["revised_target"], t.get("revised_target_decimals"), unit, lang),
-            arithmetic=rate_arithmetic(graded.loc[key], f["year"], scheme, lang),
-        )
+    return _audit(dataset, scheme, lang)
 
 
 NOTE_COLUMNS = ["file", "key", "column", "note"]

@@ -308,11 +308,6 @@ _LABELS: dict[str, tuple[str, str]] = {
         "検算：公表資料の{year}の進捗率は{published}%で、本ツールの再計算値（{recomputed}%：{arithmetic}）と一致しません。",
         "Check: the published {year} progress rate is {published}%; kpi_lib's recomputation gives {recomputed}% ({arithmetic}).",
     ),
-    "commentary.published_rate_later_revision": (
-        "検算：公表資料の{year}の進捗率は{published}%です。{arithmetic}。この報告は{year}に有効だった目標値で評価しており、本ツールの算定は{recomputed}%です。",
-        "Check: the published {year} progress rate is {published}%; {arithmetic}. This report grades against the "
-        "target in force in {year}, which gives {recomputed}%.",
-    ),
     "commentary.published_grade": (
         "公表資料の{year}の進捗（{published}）は、凡例による再判定（{recomputed}）と一致しません。",
         "The published {year} grade ({published}) differs from the legend's result ({recomputed}).",
@@ -589,10 +584,6 @@ _LABELS: dict[str, tuple[str, str]] = {
         "official grade is unchanged).",
     ),
     # the arithmetic column of kpi audit (audit.py)
-    "audit.later_revision": (
-        "公表資料は{revised_in}に見直した目標値（{revised}）に対して計算しています：{arithmetic}",
-        "the publication computed it against the target revised in {revised_in} ({revised}): {arithmetic}",
-    ),
     "audit.national_value": ("（{year}年度の全国値）", " (national value {year})"),
     "audit.baseline": ("（基準値）", " (baseline)"),
     "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),

@@ -149,8 +149,6 @@ def indicator_commentary(
         out.append(_grade_sentence(r, previous, scheme, lang))
     for f in findings.itertuples():
         key = "published_rate" if f.figure == "progress_rate" else "published_grade"
-        if getattr(f, "reason", "") == "later_revision":
-            key = "published_rate_later_revision"
         out.append(
             _say(
                 key,

@@ -79,7 +79,7 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
         previous,
         changes,
         progress_table(dataset, scheme),
-        audit(dataset, scheme, lang, full=full),  # full: rates the publication computed on a later revision
+        audit(dataset, scheme, lang),
         outlook(dataset, fy, scheme).set_index("indicator"),
     )
 
