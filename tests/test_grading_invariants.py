@@ -94,9 +94,10 @@ def near_boundaries(draw):
     return scheme, _as_read(written), reference, baseline, lower
 
 
-def _rates(scheme, actual, reference, baseline, lower):
+def _graded(scheme, actual, reference, baseline, lower):
+    """grade_arrays on plain rows: not strict, no original reference, no upward revision."""
     n = len(actual)
-    rate, *_ = grade_arrays(
+    return grade_arrays(
         scheme,
         actual=actual,
         reference=reference,
@@ -106,6 +107,10 @@ def _rates(scheme, actual, reference, baseline, lower):
         upward_revised=[False] * n,
         baseline=baseline,
     )
+
+
+def _rates(scheme, actual, reference, baseline, lower):
+    rate, *_ = _graded(scheme, actual, reference, baseline, lower)
     return [None if np.isnan(r) else float(r) for r in rate]
 
 
@@ -132,18 +137,8 @@ def test_vectorised_grading_is_the_per_row_reference(scheme, rows):
     """Many rows at once (the float path and its exact fallback side by side): every rate,
     achieved flag and grade is the per-row reference's."""
     actual, reference, baseline, lower = (list(c) for c in zip(*rows))
-    n = len(rows)
-    rate, achieved, original, grade = grade_arrays(
-        scheme,
-        actual=actual,
-        reference=reference,
-        lower=lower,
-        strict=[False] * n,
-        original_reference=[np.nan] * n,
-        upward_revised=[False] * n,
-        baseline=baseline,
-    )
-    for i in range(n):
+    rate, achieved, original, grade = _graded(scheme, actual, reference, baseline, lower)
+    for i in range(len(rows)):
         want = grade_row(scheme, actual[i], reference[i], lower[i], False, np.nan, False, baseline[i])
         got = (None if np.isnan(rate[i]) else float(rate[i]), bool(achieved[i]), bool(original[i]), str(grade[i]))
         assert got == want, rows[i]
