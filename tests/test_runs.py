@@ -282,6 +282,56 @@ def test_a_printed_pdf_a_run_would_leave_stale_is_refused(tmp_path, two_data, fa
     assert (out / "2018" / "ja" / "project_1.pdf").read_bytes() == b"%PDF- an earlier print"
 
 
+@pytest.fixture
+def fake_printing(monkeypatch) -> list[dict]:
+    """kpi_lib.publishing.pdf's printing faked: each page's PDF holds the text of the HTML it was
+    printed from; each combined PDF is recorded (its parts' headings and bodies)."""
+    from kpi_lib.publishing import pdf
+
+    combined = []
+
+    def print_pages(pages, timeout_ms=60_000):
+        for html_path, pdf_path, _title in pages:
+            Path(pdf_path).write_bytes(b"%PDF- " + Path(html_path).read_bytes())
+        return [Path(html_path).read_text(encoding="utf-8") for html_path, _, _ in pages]
+
+    def print_combined(parts, out_path, title, lang, front, contents_label):
+        combined.append(
+            {"file": Path(out_path).name, "headings": [p.heading for p in parts], "bodies": [p.body for p in parts]}
+        )
+        Path(out_path).write_bytes(b"%PDF- combined")
+        return Path(out_path)
+
+    monkeypatch.setattr(pdf, "check_installed", lambda: None)
+    monkeypatch.setattr(pdf, "print_pages", print_pages)
+    monkeypatch.setattr(pdf, "print_combined", print_combined)
+    return combined
+
+
+def test_a_partial_pdf_run_prints_the_whole_set_into_the_combined_pdf(
+    tmp_path, two_data, fake_notebooks, fake_printing
+):
+    out = tmp_path / "reports"
+    report.run_reports(YEAR, list(LANGS), PROJECTS, out, data_dir=str(two_data["a"]), progress=False, pdf=True)
+    full = fake_printing[-1]
+    assert full["file"] == "reports_2018_en.pdf" and len(full["headings"]) == 1 + len(PROJECTS)
+    fake_printing.clear()
+    kept_html = (out / "2018" / "ja" / "project_2.html").read_text(encoding="utf-8")
+    report.run_reports(
+        YEAR, ["ja"], [1], out, data_dir=str(two_data["a"]), with_overview=False, progress=False, pdf=True
+    )
+    [partial] = fake_printing
+    # the combined PDF of a one-page run still holds every page: the overview first, then projects 1-5
+    assert partial["file"] == "reports_2018_ja.pdf"
+    assert len(partial["headings"]) == 1 + len(PROJECTS)
+    assert partial["bodies"][2] == kept_html  # project 2, printed from the page the run kept
+    folder = out / "2018" / "ja"
+    assert all((folder / f"project_{p}.pdf").read_bytes().startswith(b"%PDF- ") for p in PROJECTS)
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="project_{p}.pdf"' in index for p in PROJECTS) and 'href="reports_2018_ja.pdf"' in index
+    _check_consistent(out)
+
+
 @pytest.mark.parametrize("below", [False, True])
 def test_out_naming_a_file_or_a_path_below_one_is_one_line(tmp_path, two_data, below):
     afile = tmp_path / "afile"

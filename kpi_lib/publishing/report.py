@@ -468,7 +468,14 @@ def run_reports(
             _convert_job,
         )
         for lang, js in planned.items():
-            pdfs = print_pdfs(folders[lang], year, lang, js, dataset) if pdf else None
+            pdfs = None
+            if pdf:  # every page of the final set, the kept ones printed from their kept HTML
+                rebuilt = {j.name for j in js}
+                pages = [
+                    (j, (folders[lang] if j.name in rebuilt else target / lang) / f"{j.name}.html")
+                    for j in layout[lang]
+                ]
+                pdfs = print_pdfs(folders[lang], year, lang, pages, dataset)
             write_index(
                 folders[lang],
                 year,
@@ -490,8 +497,9 @@ def run_reports(
 
 # --- what a run writes, and everything else in the year folder, kept as it is ------------------
 #
-# A run writes, in each language folder it runs, the pages it rebuilds (<page>.html, .ipynb, with
-# --pdf .pdf and the language's combined PDF) and index.html. Everything else in the year folder
+# A run writes, in each language folder it runs, the pages it rebuilds (<page>.html, .ipynb) and
+# index.html; with --pdf also the .pdf of every page of the final set (a kept page printed from its
+# kept HTML) and the language's combined PDF, so that PDF always holds the whole set. Everything else in the year folder
 # is kept as it was: the same files (hard links), symbolic links as links, dotfiles, other
 # languages. A page of a report set (index, overview, project_N in ja/ or en/) that the run does
 # not rebuild is kept only when it shows the run's data digest; otherwise the run refuses before
@@ -588,6 +596,12 @@ def survey(target: Path, written: dict[str, list[str]], digest: str, pdf: bool) 
                 kept[lang].append(name)
             else:
                 others.append(path)
+    if pdf:  # a --pdf run prints the kept pages too (the combined PDF holds the whole set)
+        for lang, names in kept.items():
+            if lang in written:
+                for path in (target / lang / f"{n}.pdf" for n in names if n != "index"):
+                    if path.is_symlink() or (path.exists() and not path.is_file()):
+                        raise KpiError(_both("run.not_replaced", path=path, what=_kind(path)))
     if others:
         digests = sorted({page_digest(p) or text("run.no_digest", "en") for p in others})
         raise KpiError(_both("run.other_data", folder=target, digests=", ".join(digests), pages=_some(others, target)))
@@ -644,12 +658,14 @@ def pdf_name(year: int, lang: str) -> str:
     return f"reports_{year}_{lang}.pdf"
 
 
-def print_pdfs(folder: Path, year: int, lang: str, jobs: list[Job], dataset=None) -> dict[str, str]:
-    """<name>.pdf for each page and all of them in one PDF (the overview first, then the
-    projects in order); returns page name -> file name (and "all" -> the combined file)."""
+def print_pdfs(folder: Path, year: int, lang: str, pages: list[tuple[Job, Path]], dataset=None) -> dict[str, str]:
+    """folder/<name>.pdf for each (job, its HTML file) of a language's whole final set, and all
+    of them in one PDF (the overview first, then the projects in order); returns page name ->
+    file name (and "all" -> the combined file)."""
     from kpi_lib.publishing.pdf import Part, print_combined, print_pages
 
-    bodies = print_pages([(folder / f"{j.name}.html", folder / f"{j.name}.pdf", j.title) for j in jobs])
+    jobs = [j for j, _ in pages]
+    bodies = print_pages([(source, folder / f"{j.name}.pdf", j.title) for j, source in pages])
     order = sorted(range(len(jobs)), key=lambda i: "project" in jobs[i].parameters)  # overview first
     parts = [Part(jobs[i].heading or jobs[i].title, bodies[i]) for i in order]
     print_combined(
