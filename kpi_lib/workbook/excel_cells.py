@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from kpi_lib.core import numbers
@@ -61,19 +61,34 @@ def write_cell(
     color: str | None = None,
     border=True,
 ):
-    c = put_value(ws.cell(row=row, column=col), value)
-    if fmt:
-        c.number_format = fmt
-    if bold or italic or color:
-        c.font = Font(bold=bold, italic=italic, color=color)
-    if fill is not None:
-        c.fill = fill
     if align is None:
         align = "right" if isinstance(value, (int, float)) or fmt else "center"
-    c.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
-    if border:
-        c.border = BORDER
-    return c
+    c = ws.cell(row=row, column=col)
+    c.style = cell_style(ws.parent, fmt, bold, italic, color, fill, align, wrap, border)
+    return put_value(c, value)  # after the style, which would reset a quote prefix
+
+
+def cell_style(wb, fmt, bold, italic, color, fill, align, wrap, border) -> str:
+    """The name of the workbook's named style with these properties, added on first use.
+
+    A named style is set on a cell as one assignment, where setting font, fill, alignment and
+    border one by one makes openpyxl compare each with every style the workbook holds: on a
+    large export that took most of the time. Excel lists these styles as "kpi …" (custom styles)."""
+    parts = [fmt or "", "bold" if bold else "", "italic" if italic else "", color or ""]
+    parts += [fill.fgColor.rgb if fill is not None else "", align, "wrap" if wrap else "", "" if border else "no border"]
+    name = " ".join(["kpi", *(p for p in parts if p)])
+    if name not in wb.named_styles:
+        style = NamedStyle(name=name, alignment=Alignment(horizontal=align, vertical="center", wrap_text=wrap))
+        if fmt:
+            style.number_format = fmt
+        if bold or italic or color:
+            style.font = Font(bold=bold, italic=italic, color=color)
+        if fill is not None:
+            style.fill = fill
+        if border:
+            style.border = BORDER
+        wb.add_named_style(style)
+    return name
 
 
 def put_value(c, value):
