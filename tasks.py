@@ -130,8 +130,14 @@ def cmd_test(args: list[str]) -> int:
         rc = run(lint)
         if rc:
             return rc
-    selection = ["-o", "addopts=", "-m", "not slow", "tests"] if fast else []
-    rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *selection, *args])
+    selection = []
+    env = dict(os.environ)
+    if fast:
+        # on every core (pytest-xdist; give -n N to choose), with a quarter of the generated
+        # examples (the Hypothesis profile "dev", tests/hypothesis_budget.py): the same tests
+        selection = ["-o", "addopts=", "-m", "not slow", *([] if "-n" in args else ["-n", "auto"]), "tests"]
+        env.setdefault("KPI_HYPOTHESIS_PROFILE", "dev")
+    rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *selection, *args], env=env)
     if rc == 5:
         print("tasks.py: pytest collected no tests: failing on purpose", file=sys.stderr)
         return 1

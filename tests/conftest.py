@@ -42,8 +42,14 @@ def _tree_state() -> set[str]:
     return {line for line in r.stdout.splitlines() if "__pycache__/" not in line and ".venv/" not in line}
 
 
+def _is_xdist_worker(config) -> bool:
+    # with pytest-xdist (-n), the controller checks the tree once, around all of its workers
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session):
-    session.config.stash[_TREE] = _tree_state() if (ROOT / ".git").exists() else None
+    checked = (ROOT / ".git").exists() and not _is_xdist_worker(session.config)
+    session.config.stash[_TREE] = _tree_state() if checked else None
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -175,7 +181,8 @@ def _test_cache_dir():
 
 # Hypothesis (property-based tests, tests/test_*invariants*.py): the same examples on every run and
 # machine (derandomize), no example database written into the source tree, no per-example deadline
-# (a shared CI machine is slow at times); KPI_HYPOTHESIS_PROFILE=thorough for a longer search.
+# (a shared CI machine is slow at times); KPI_HYPOTHESIS_PROFILE=dev (the fast loop's, a quarter
+# of the examples: tests/hypothesis_budget.py) or thorough (fifty times as many, not derandomized).
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile(
@@ -187,5 +194,6 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=25)  # the fast loop
 settings.register_profile("thorough", parent=settings.get_profile("ci"), derandomize=False, max_examples=5000)
 settings.load_profile(os.environ.get("KPI_HYPOTHESIS_PROFILE", "ci"))

@@ -16,6 +16,7 @@ import pytest
 from grading_reference import grade_row, rate_of
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from kpi_lib.analysis.grading import grade_arrays
 from kpi_lib.core import numbers, resources
@@ -438,7 +439,7 @@ def _cumulative_dataset(root, scheme: str, cells: list) -> Path:
     return root
 
 
-@settings(max_examples=25)  # each example loads a dataset, grades four years and words one: ~0.3 s
+@settings(max_examples=examples(25))  # each example loads a dataset, grades four years and words one: ~0.3 s
 @given(st.sampled_from(sorted(SHIPPED)), st.lists(cumulative_cells, min_size=len(YEARS), max_size=len(YEARS)))
 # issue 21: H27 1,520, H28 1,806, H29 未, H30 1,700 was stated as 「H27からH30までの累計は5,026人」
 @example("hokkaido", ["1520", "1806", "未", "1700"])

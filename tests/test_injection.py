@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from kpi_lib import cli
 from kpi_lib.dataset.loading import validate
@@ -85,7 +86,9 @@ def _dataset(root, name_ja: str, name_en: str, note: str, unit_ja: str = "人"):
     return root
 
 
-@settings(max_examples=15, phases=[Phase.explicit, Phase.generate])  # shrinking runs the kpi command hundreds of times
+@settings(
+    max_examples=examples(15), phases=[Phase.explicit, Phase.generate]
+)  # shrinking runs the kpi command hundreds of times
 @given(formula_text, formula_text, formula_text)
 def test_every_kpi_csv_neutralises_formulas_from_the_data(tmp_path_factory, name_ja, name_en, note):
     """kpi grades|audit|changes --format csv and kpi audit --notes --format csv: no cell starts like

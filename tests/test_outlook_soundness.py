@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.analysis.outlook import MIN_POINTS, outlook
@@ -152,7 +153,7 @@ def _generated(root: Path, scheme: str, series: list[int], target: int, directio
     return o, said, commentary.outlook_commentary(row, o, "en")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     scheme=st.sampled_from(SCHEMES),
     series=st.lists(values, min_size=1, max_size=5),

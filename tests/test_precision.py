@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 import kpi_lib
 from kpi_lib.analysis.audit import audit
@@ -125,7 +126,7 @@ def test_the_shipped_data_leaves_the_column_out_and_infers_it():
     values=st.lists(st.integers(-3000, 3000), min_size=2, max_size=4),
     lang=st.sampled_from(["ja", "en"]),
 )
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_sentence_states_zero_where_the_values_differ(tmp_path_factory, decimals, values, lang):
     """Any actuals at the indicator's precision, written as a spreadsheet stores them (1.40 as
     1.4): a stated difference, gap, pace or slope is 0 only where the values it compares are equal."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from kpi_lib.core.errors import KpiError
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, data_digest
@@ -206,7 +207,7 @@ def _one_run(out: Path, run: dict, data: dict[str, Path]) -> None:
     assert not [p for p in out.iterdir() if p.name.startswith(".kpi-report-")]  # no staging left
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     extras=st.sets(st.sampled_from(EXTRAS)) | st.sets(st.sampled_from(EXTRAS + RARE)),
     earlier=st.lists(runs, max_size=2),
@@ -371,7 +372,7 @@ def _special(tmp_path: Path, kind: str) -> Path:
 SPECIAL = ["fifo", "socket", "dangling", "loop", "zero", "folder"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(SPECIAL), limit=st.integers(0, 10), size=st.integers(0, 12))
 def test_an_input_file_is_read_only_when_regular_and_within_its_limit(tmp_path_factory, kind, limit, size):
     from kpi_lib.core.errors import InputFileError

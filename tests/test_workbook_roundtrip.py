@@ -10,6 +10,7 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis_budget import examples
 from openpyxl.utils import get_column_letter
 
 from kpi_lib.cli import main
@@ -19,7 +20,7 @@ from synthetic import write_dataset
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="kpi-hypothesis-"))  # never .hypothesis/ in the tree
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     derandomize=True,  # the same examples on every run: CI results do not depend on luck
     database=None,
