@@ -75,7 +75,12 @@ def cell_style(wb, fmt, bold, italic, color, fill, align, wrap, border) -> str:
     border one by one makes openpyxl compare each with every style the workbook holds: on a
     large export that took most of the time. Excel lists these styles as "kpi …" (custom styles)."""
     parts = [fmt or "", "bold" if bold else "", "italic" if italic else "", color or ""]
-    parts += [fill.fgColor.rgb if fill is not None else "", align, "wrap" if wrap else "", "" if border else "no border"]
+    parts += [
+        fill.fgColor.rgb if fill is not None else "",
+        align,
+        "wrap" if wrap else "",
+        "" if border else "no border",
+    ]
     name = " ".join(["kpi", *(p for p in parts if p)])
     if name not in wb.named_styles:
         style = NamedStyle(name=name, alignment=Alignment(horizontal=align, vertical="center", wrap_text=wrap))
