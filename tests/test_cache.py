@@ -174,3 +174,23 @@ def test_the_vega_bundle_is_keyed_on_vl_convert_and_vega_lite_versions(cache_fol
         assert len(list(cache_folder.glob("vega-bundle-*.js"))) == 3
     finally:
         html_export.vega_bundle.cache_clear()
+
+
+def test_a_truncated_cached_vega_bundle_is_rebuilt(cache_folder, monkeypatch):
+    """A bundle cut short in the cache (a full disk, a kill while copying) is not used: the next
+    process builds it again, stores it whole, and gets the same script."""
+    built = []
+    monkeypatch.setattr(vlc, "javascript_bundle", lambda vl_version: built.append(vl_version) or "x" * 200_000)
+    html_export.vega_bundle.cache_clear()
+    try:
+        first = html_export.vega_bundle("5.20")
+        [bundle] = cache_folder.glob("vega-bundle-*.js")
+        whole = bundle.read_bytes()
+        bundle.write_bytes(whole[: len(whole) // 2])
+        assert cache.read(bundle.name) is None  # not used
+        html_export.vega_bundle.cache_clear()  # a new process
+        assert html_export.vega_bundle("5.20") == first
+        assert bundle.read_bytes() == whole  # rebuilt and stored again
+        assert built == ["5.20", "5.20"]
+    finally:
+        html_export.vega_bundle.cache_clear()

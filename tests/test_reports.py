@@ -43,8 +43,7 @@ def reports(report_set):
 def inspected(reports, chromium) -> dict[Path, dict]:
     """Every page of the latest year's report set (FY2018: projects, overview and index, ja and
     en) loaded once offline in Chromium: check_page's findings (charts drawn, requests, console)
-    and axe-core's audit with the page's structure. FY2017's pages come from the same templates
-    and are checked for content only (the browser is most of the suite's time). No screenshots
+    and axe-core's audit with the page's structure (the browser is most of the suite's time). No screenshots
     (a third of the time): tests/test_rendering.py keeps one of a whole report."""
     from browser import check_page
 
@@ -584,27 +583,6 @@ def test_a_run_for_one_language_keeps_the_others_and_swaps_the_year_at_once(tmp_
     assert (out / "2018" / "en" / "index.html").read_text(encoding="utf-8").endswith("</p> en")
     assert (out / "2018" / "ja" / "project_2.html").is_file()
     assert sorted(p.name for p in out.iterdir()) == ["2018"]
-
-
-def test_a_truncated_cached_vega_bundle_is_rebuilt(tmp_path, monkeypatch):
-    from kpi_lib.core import cache
-    from kpi_lib.publishing import html_export
-
-    monkeypatch.setenv("KPI_CACHE_DIR", str(tmp_path / "cache"))
-    html_export.vega_bundle.cache_clear()
-    try:
-        first = report.run_reports(2018, ["ja"], [2], tmp_path / "a", jobs=1, with_overview=False, progress=False)[0]
-        [bundle] = cache.cache_dir().glob("vega-bundle-*.js")
-        whole = bundle.read_bytes()
-        assert len(whole) > 100_000 and whole.decode("utf-8") in (first / "project_2.html").read_text(encoding="utf-8")
-        bundle.write_bytes(whole[: len(whole) // 2])  # a full disk, a kill while copying ...
-        assert cache.read(bundle.name) is None  # not used
-        html_export.vega_bundle.cache_clear()  # a new process
-        again = report.run_reports(2018, ["ja"], [2], tmp_path / "b", jobs=1, with_overview=False, progress=False)[0]
-        assert bundle.read_bytes() == whole  # rebuilt and stored again
-        assert (again / "project_2.html").read_bytes() == (first / "project_2.html").read_bytes()
-    finally:
-        html_export.vega_bundle.cache_clear()
 
 
 @needs_chromium
