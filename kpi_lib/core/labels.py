@@ -564,22 +564,22 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "commentary.change.flat": ("横ばい", "flat"),
     "commentary.pace_adjusted": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%です（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}です（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate:.1f}% (the official grade is unchanged).",
+        "rate is {rate} (the official grade is unchanged).",
     ),
     # the pace disagrees with the trend outlook: the outlook is the judgement, the pace is explained
     "commentary.pace_ahead_but_trend_behind": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate:.1f}%, so the total so far is ahead of that share. The outlook, however, follows the "
+        "rate is {rate}, so the total so far is ahead of that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is not reached by the target year (the "
         "official grade is unchanged).",
     ),
     "commentary.pace_behind_but_trend_on_track": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate:.1f}%, so the total so far is behind that share. The outlook, however, follows the "
+        "rate is {rate}, so the total so far is behind that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is reached by the target year (the "
         "official grade is unchanged).",
     ),

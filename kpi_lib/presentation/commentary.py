@@ -16,6 +16,7 @@ from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.formatting import (
     format_number,
     format_quantity,
+    format_rate,
     indicator_name,
     running_total,
     unit,
@@ -480,7 +481,9 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
             key = "pace_ahead_but_trend_behind"
         elif not ahead and code == "on_track":
             key = "pace_behind_but_trend_on_track"
-        out.append(_say(key, lang, share=float(o["elapsed_share"]), rate=float(pace)))
+        # a rate like every other: the scheme's decimals (outlook rounds it as the scheme does)
+        rate = format_rate(float(pace), int(r.get("rate_decimals", 1)))
+        out.append(_say(key, lang, share=float(o["elapsed_share"]), rate=rate))
     return out
 
 

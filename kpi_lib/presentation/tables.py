@@ -257,7 +257,7 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 "grade": r["grade"],
                 "published_rate": rate_number(r["published_rate"], shown_rate_decimals(r)),
                 "published_grade": r["published_grade"],
-                "rate_shown": "" if numbers.is_missing(r["rate_shown"]) else f"{r['rate_shown']:.1f}",
+                "rate_shown": rate_number(r["rate_shown"], shown_rate_decimals(r)),
                 "rate_source": r["rate_source"],
                 "grade_shown": r["grade_shown"],
                 "grade_source": r["grade_source"],
