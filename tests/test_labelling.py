@@ -11,6 +11,7 @@ import shutil
 
 import kpi_lib
 from kpi_lib.analysis.grading import evaluate
+from kpi_lib.core.labels import text
 from kpi_lib.core.resources import SCHEME_DIR
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
 from kpi_lib.presentation import tables
@@ -62,3 +63,66 @@ def test_the_rate_shown_in_the_grade_table_has_the_schemes_decimals(tmp_path):
     assert records["rate_shown"].tolist() == ["99.25"]
     published = tables.grades_records(evaluate(load_dataset(data), 2018, projects=[1])).set_index("indicator")
     assert published.loc["pregnancy_consultations", "rate_shown"] == "28.7"  # as printed
+
+
+# --- national values worked back from a published rate are estimates, in the legend too ----------
+
+
+def _trend_spec(data, indicator, lang):
+    spec = kpi_lib.trend_chart(indicator, "H30", data_dir=data, lang=lang).to_dict()
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    rows = next(iter(spec["datasets"].values()))
+    return points["encoding"]["color"]["scale"]["domain"], rows
+
+
+def test_estimated_national_values_are_named_estimates_in_the_legend_and_tooltips():
+    """女性（25～34歳）の就業率: the source's national row was lost, and benchmarks.csv works its
+    values back from the published rates (provenance derived): the legend and every tooltip say
+    estimate, never just 全国. 合計特殊出生率's national values are 人口動態統計's (official): 全国."""
+    for lang, official, estimated in (
+        ("ja", "全国", "全国（推計：公表進捗率から逆算）"),
+        ("en", "National", "National (estimated from the published rate)"),
+    ):
+        legend, rows = _trend_spec(None, "female_employment_25_34", lang)
+        assert estimated in legend and official not in legend, legend
+        national = [r for r in rows if r["series"].startswith("national")]
+        assert {r["series_label"] for r in national if r["series"] == "national_derived"} == {estimated}
+        assert {r["year"] for r in national if r["series"] == "national_derived"} == {2015, 2016, 2017, 2018}
+        assert all(r["series_label"] != official for r in national)  # the trend of them is of estimates too
+        legend, rows = _trend_spec(None, "total_fertility_rate", lang)
+        assert official in legend and estimated not in legend, legend
+
+
+def test_official_and_estimated_national_values_of_one_indicator_are_two_series(tmp_path):
+    """Another dataset: a national-level target whose H27–H28 national values are official and
+    H29–H30 ones worked back from published rates; only the latter are named estimates."""
+    data = synthetic.write_dataset(
+        tmp_path / "d",
+        [
+            dict(
+                indicator="rate",
+                name_ja="就業率",
+                unit_ja="%",
+                unit_en="%",
+                baseline="60",
+                baseline_year=2014,
+                target_kind="national",
+                target_text_ja="全国水準",
+            )
+        ],
+        [("rate", 2015, "61"), ("rate", 2016, "62"), ("rate", 2017, "63"), ("rate", 2018, "64")],
+    )
+    (data / "benchmarks.csv").write_text(
+        "indicator,year,value,provenance,source\n"
+        "rate,2015,70,official,test statistic\n"
+        "rate,2016,71,official,test statistic\n"
+        "rate,2017,72,derived,worked back from the published rate\n"
+        "rate,2018,73,derived,worked back from the published rate\n",
+        encoding="utf-8",
+    )
+    for lang in ("ja", "en"):
+        legend, rows = _trend_spec(data, "rate", lang)
+        labels = {r["year"]: r["series_label"] for r in rows if r["series"] in ("national", "national_derived")}
+        official, estimated = text("series.national", lang), text("series.national_derived", lang)
+        assert labels == {2015: official, 2016: official, 2017: estimated, 2018: estimated}
+        assert official in legend and estimated in legend

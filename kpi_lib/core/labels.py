@@ -83,6 +83,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.target": ("目標値（戦略策定時）", "Target (original)"),
     "series.revised_target": ("目標値（見直し後）", "Target (revised)"),
     "series.national": ("全国", "National"),
+    # benchmarks.csv provenance `derived`: not an official statistic, an estimate (never just 「全国」)
+    "series.national_derived": ("全国（推計：公表進捗率から逆算）", "National (estimated from the published rate)"),
     "series.reference": ("目標水準", "Target level"),
     "series.projection": (
         "傾向（参考・独自分析、予測ではない）",
@@ -91,6 +93,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.projection_low": ("傾向の信頼区間の下限", "Trend, low end of its interval"),
     "series.projection_high": ("傾向の信頼区間の上限", "Trend, high end of its interval"),
     "series.national_projection": ("全国値の傾向（参考・独自分析）", "National trend (our analysis)"),
+    "series.national_projection_derived": (
+        "全国値（推計）の傾向（参考・独自分析）",
+        "Trend of the estimated national values (our analysis)",
+    ),
     "series.milestone": ("目安値", "Milestone (目安値)"),
     "series.expected_path": ("期待値", "Expected path (期待値)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),

@@ -25,6 +25,7 @@ _SERIES = (
     "actual",
     "running_total",
     "national",
+    "national_derived",
     "milestone",
     "baseline",
     "target",
@@ -33,11 +34,22 @@ _SERIES = (
     "projection_low",
     "projection_high",
     "national_projection",
+    "national_projection_derived",
+)
+# drawn dashed: series that are not the actuals (national values, milestones, trends)
+_DASHED = (
+    "national",
+    "national_derived",
+    "milestone",
+    "projection",
+    "national_projection",
+    "national_projection_derived",
 )
 _SHAPES = {
     "actual": "circle",
     "running_total": "triangle-right",
     "national": "triangle-up",
+    "national_derived": "triangle-left",
     "baseline": "diamond",
     "target": "square",
     "revised_target": "cross",
@@ -45,6 +57,7 @@ _SHAPES = {
     "projection_low": "stroke",
     "projection_high": "stroke",
     "national_projection": "triangle-up",
+    "national_projection_derived": "triangle-left",
     "milestone": "triangle-down",
 }
 
@@ -107,10 +120,13 @@ def trend_frame(
     if totals is not None:
         for x in totals.itertuples():
             add("running_total", x.year, x.running_total, r.get("actual_decimals"))
+    derived = False  # a national value worked back from a published rate: an estimate, named so
     if r["target_kind"] == "national":
         b = dataset.benchmarks
         for x in b[b["indicator"] == r["indicator"]].itertuples():
-            add("national", x.year, x.value, None, text(f"provenance.{x.provenance}", lang))
+            series = "national_derived" if x.provenance == "derived" else "national"
+            derived = derived or x.provenance == "derived"
+            add(series, x.year, x.value, None, text(f"provenance.{x.provenance}", lang))
     milestones = dataset.tables.get("milestones")
     if scheme is not None and scheme.uses_milestones and milestones is not None:
         for x in milestones[milestones["indicator"] == r["indicator"]].itertuples():
@@ -142,9 +158,11 @@ def trend_frame(
                     point=series == "projection",
                 )
         if not numbers.is_missing(o.get("national_projected")) and not numbers.is_missing(o.get("trend_slope")):
-            add("national_projection", o["national_latest_year"], o["national_latest"], None, point=False)
+            # fitted to estimates where any national value is one
+            series = "national_projection_derived" if derived else "national_projection"
+            add(series, o["national_latest_year"], o["national_latest"], None, point=False)
             add(
-                "national_projection",
+                series,
                 o["target_year"],
                 numbers.round_half_up(float(o["national_projected"]), decimals),
                 decimals,
@@ -199,7 +217,7 @@ def trend_chart(
     # solid for actuals, dashed for the national series, the milestones and the projection; a line
     # layer with no points would leave Vega an empty scale extent, so only present series get one
     solid = [s for s in ("actual", "running_total") if s in present]
-    dashed = [s for s in ("national", "milestone", "projection", "national_projection") if s in present]
+    dashed = [s for s in _DASHED if s in present]
     dotted = [s for s in ("projection_low", "projection_high") if s in present]  # the interval's ends
     layers = [
         base.mark_line(strokeWidth=width, strokeDash=dash)
