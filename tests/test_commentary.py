@@ -49,6 +49,7 @@ def test_manufacturing_uses_the_h29_actual_and_english_units(dataset):
 
 def test_percent_differences_are_points(dataset):
     s = _sentences(dataset, "wish_to_stay_rate", "ja")
+    assert s.pop(0).startswith("この指標名（※）は")  # its name is taken from the analysis text (test_labelling)
     # 75.8% vs 70.5%: +5.3 points; baseline 76.2% (基準値より増加) − 75.8% = 0.4 points
     assert s[0] == "平成30年度の実績値は75.8%で、前回（平成29年度：70.5%）から5.3ポイント増加しました。"
     assert s[1] == "基準値（76.2%）まであと0.4ポイント（進捗率で0.5ポイント）です。"

@@ -6,15 +6,18 @@ the small datasets the tests write (tests/synthetic.py), worked out by hand in e
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
+
+import pytest
 
 import kpi_lib
 from kpi_lib.analysis.grading import evaluate
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import SCHEME_DIR
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
-from kpi_lib.presentation import tables
+from kpi_lib.presentation import tables, views
 
 import synthetic
 
@@ -126,3 +129,90 @@ def test_official_and_estimated_national_values_of_one_indicator_are_two_series(
         official, estimated = text("series.national", lang), text("series.national_derived", lang)
         assert labels == {2015: official, 2016: official, 2017: estimated, 2018: estimated}
         assert official in legend and estimated in legend
+
+
+# --- a name taken from the analysis text is marked as such wherever a report names it -----------
+
+
+def _shown(monkeypatch, data, lang, project=None, year=2018):
+    """Each section's text (markup dropped) and the charts it shows, as a report shows them."""
+    out, charts_shown = [], []
+    monkeypatch.setattr(views, "_display", out.append)
+    monkeypatch.setattr(
+        views,
+        "_show_chart",
+        lambda chart, frame, *a: (charts_shown.append(chart.to_dict()), out.append(views._table(frame))),
+    )
+    r = views.open_report(year, lang, data, project)
+    shown = {}
+    for name in SECTIONS:
+        out.clear()
+        getattr(views, name)(r)
+        shown[name] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", " ".join(out)))).strip()
+    return shown, charts_shown
+
+
+SECTIONS = [
+    "show_grade_summary",
+    "show_project_commentary",
+    "show_indicators",
+    "show_heatmap",
+    "show_lagging",
+    "show_changes",
+]
+WISH = "できれば今と同じ市町村に住んでいたいと考える人の割合増加"
+WISH_EN = "Increase in the share of people who would like to keep living in their current municipality if possible"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_name_taken_from_the_analysis_text_is_marked_in_the_report(monkeypatch, lang):
+    """Project 1's 数値目標 whose table label was lost: data/indicators.csv takes its name from the
+    分析と課題 (「…割合増加」, name_source analysis_text). The summary table, the print table,
+    the indicator's heading and commentary and the overview's heat map mark it and say why; the
+    KPI whose name is unknown (name_source missing) stays （名称不明）, and no other name is marked."""
+    mark = "※" if lang == "ja" else "§"
+    name = (WISH if lang == "ja" else WISH_EN) + mark
+    note = text("note.name_from_analysis_text", lang)
+    shown, _ = _shown(monkeypatch, None, lang, project=1)
+    summary = shown["show_grade_summary"]
+    assert summary.count(name) == 2 and summary.count(note) == 2  # the screen's table and the print table
+    assert summary.count(mark) == 2 + 2  # the two names and the two notes: nothing else is marked
+    assert text("label.missing", lang) in summary
+    indicators = shown["show_indicators"]
+    assert f"{text('kind.数値目標', lang)}{'：' if lang == 'ja' else ': '}{name}" in indicators  # its heading
+    assert text("commentary.name_from_analysis_text", lang) in indicators
+    assert text("commentary.name_missing", lang) in indicators  # the unknown name, said as before
+    table = tables.grade_table(evaluate(load_dataset(), 2018, projects=[1]), lang)
+    names = table[text("col.name", lang)].tolist()
+    assert [n for n in names if n.endswith(mark)] == [name]
+    overview, charts_shown = _shown(monkeypatch, None, lang)
+    heatmap = next(c for c in charts_shown if c["title"]["text"] == text("chart.heatmap", lang))
+    assert note in heatmap["title"]["subtitle"]
+    assert f"1. {name}" in {row["name"] for rows in heatmap["datasets"].values() for row in rows}
+
+
+def test_a_marked_name_is_explained_wherever_the_overview_names_it(kpi, monkeypatch, tmp_path):
+    """examples/expected_path with 待機児童数 named from an analysis text: graded C in FY2018 (the
+    worst) after B in FY2017, it is named by the project commentary, the table of laggards and
+    the table of changes: each marks it and explains the mark."""
+    data = shutil.copytree(synthetic.EXAMPLES / "expected_path", tmp_path / "d")
+    path = data / "indicators.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "待機児童数,Children on nursery waiting lists,table",
+            "待機児童数,Children on nursery waiting lists,analysis_text",
+        ),
+        encoding="utf-8",
+    )
+    for lang, name in (("ja", "待機児童数※"), ("en", "Children on nursery waiting lists§")):
+        shown, _ = _shown(monkeypatch, data, lang)
+        note = text("note.name_from_analysis_text", lang)
+        for section in ("show_project_commentary", "show_lagging", "show_changes"):
+            assert name in shown[section] and shown[section].endswith(note), (section, shown[section])
+    r = kpi("changes", "--from", "2017", "--to", "2018", "--data", data)
+    assert "待機児童数※" in r.stdout and r.stdout.rstrip().endswith(text("note.name_from_analysis_text", "ja"))
+    r = kpi("grades", "--year", "2018", "--data", data, "--lang", "en")
+    assert "Children on nursery waiting lists§" in r.stdout
+    assert r.stdout.rstrip().endswith(text("note.name_from_analysis_text", "en"))
+    unmarked, _ = _shown(monkeypatch, synthetic.EXAMPLES / "expected_path", "ja")
+    assert not any("※" in s for s in unmarked.values())  # as shipped: every name printed in its table

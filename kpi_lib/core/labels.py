@@ -24,6 +24,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "state.running_total": ("（累計{total}）", " ({total} in total)"),
     "state.running_total_unknown": ("（累計不明）", " (total unknown)"),
     "label.missing": ("（名称不明）", "(name unknown)"),  # why is a data note (indicators.csv note)
+    # a name taken from the analysis text (indicators.csv name_source analysis_text): marked after
+    # the name wherever a report shows it, and the mark explained under what shows it
+    "label.from_analysis_text": ("※", "§"),
+    "note.name_from_analysis_text": (
+        "※ 表の設定項目（指標名）が失われているため、分析と課題の文言から採った名称です。",
+        "§ The table's label is lost: the name is taken from the analysis text (分析と課題).",
+    ),
     # table headings
     "col.project": ("プロジェクト", "Project"),
     "col.kind": ("区分", "Kind"),
@@ -287,6 +294,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "この指標の名称はデータにありません（原資料から読み取れなかったため。kpi audit のデータ注記を参照）。",
         "This indicator's name is not in the data (it could not be read from the source; see the data notes of "
         "kpi audit).",
+    ),
+    "commentary.name_from_analysis_text": (
+        "この指標名（※）は、表の設定項目が失われているため、分析と課題の文言から採ったものです。",
+        "This indicator's name (§) is taken from the analysis text (分析と課題): the table's label is lost.",
     ),
     "commentary.no_actual": ("{year}までの実績値はまだありません。", "There is no actual value up to {year} yet."),
     "commentary.earlier_actual": (

@@ -15,7 +15,7 @@ import pandas as pd
 from kpi_lib.analysis.grading import running_totals
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import short_label
-from kpi_lib.core.formatting import format_quantity, format_rate, indicator_name, unit
+from kpi_lib.core.formatting import format_quantity, format_rate, indicator_name, name_notes, unit
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 from kpi_lib.presentation.style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
@@ -509,6 +509,7 @@ def heatmap_chart(
     notes = [text("chart.heatmap_carried", lang)] if frame["carried"].any() else []
     if frame["computed"].any():
         notes.append(text("chart.heatmap_computed", lang))
+    notes += name_notes(results["name_source"], lang)  # a name taken from the analysis text, marked
     title = alt.Title(text("chart.heatmap", lang))
     if notes:
         title = alt.Title(text("chart.heatmap", lang), subtitle=notes if len(notes) > 1 else notes[0])

@@ -18,6 +18,7 @@ from kpi_lib.core.formatting import (
     format_quantity,
     format_rate,
     indicator_name,
+    name_notes,
     running_total,
     unit,
     visible_decimals,
@@ -95,6 +96,8 @@ def indicator_commentary(
     out: list[str] = []
     if r["name_source"] == "missing":
         out.append(_say("name_missing", lang))
+    elif r["name_source"] == "analysis_text":  # its mark (※ / §) explained, as the tables do under them
+        out.append(_say("name_from_analysis_text", lang))
     year = int(r["evaluation_year"])
     if numbers.is_missing(r["latest_year"]):
         out.append(_say("no_actual", lang, year=_fy(year, lang)))
@@ -365,8 +368,10 @@ def project_commentary(
             out.append(_say("ungraded", lang, n=ungraded - unknown))
         if unknown:
             out.append(_say("ungraded_total_unknown", lang, n=unknown))
+    named = []  # the name sources of the indicators the sentences name: a marked name is explained
     if scheme.ranking:
         worst = scheme.ranking[-1]
+        named += list(results.loc[results["grade_shown"] == worst, "name_source"])
         names = [
             _with_projects(indicator_name(r, lang), memberships[r["indicator"]], lang)
             for r in results[results["grade_shown"] == worst].to_dict("records")
@@ -387,9 +392,10 @@ def project_commentary(
                 for r in changes.drop_duplicates("indicator").to_dict("records")
             ]
             out.append(_say("changes", lang, year=py, items=names_separator.join(items)))
+            named += list(changes["name_source"])
         else:
             out.append(_say("no_changes", lang, year=py))
-    return out
+    return out + name_notes(named, lang)
 
 
 def _with_projects(name: str, projects: list[int], lang: str) -> str:
