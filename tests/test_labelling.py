@@ -16,7 +16,7 @@ import kpi_lib
 from kpi_lib.analysis.grading import evaluate
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import SCHEME_DIR
-from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
+from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset, validate
 from kpi_lib.presentation import tables, views
 
 import synthetic
@@ -216,3 +216,69 @@ def test_a_marked_name_is_explained_wherever_the_overview_names_it(kpi, monkeypa
     assert r.stdout.rstrip().endswith(text("note.name_from_analysis_text", "en"))
     unmarked, _ = _shown(monkeypatch, synthetic.EXAMPLES / "expected_path", "ja")
     assert not any("※" in s for s in unmarked.values())  # as shipped: every name printed in its table
+
+
+# --- a cumulative total that counts a year before its period: followed, and said ---------------
+
+
+def test_the_investment_total_that_counts_h27_is_followed_and_said_so():
+    """道の施策により創出する海外からの投資件数: target 12件 over H28～R1 (the source's 「H28～R1累計」),
+    but the source prints running totals from H27 on (3, 6, 9, 12件) and rates 25.0%, 50.0%, 75.0%,
+    100.0% on them. data/indicators.csv records counted_from = H27: the figures stay as printed
+    and the table and the commentary say the totals count from H27."""
+    ds = load_dataset()
+    assert ds.indicators.set_index("indicator").loc["foreign_investment_cases", "counted_from"] == 2015
+    g = kpi_lib.grades("H30").set_index("indicator")
+    assert (g.loc["foreign_investment_cases", "actual"], g.loc["foreign_investment_cases", "rate_shown"]) == (12, 100.0)
+    for lang, target, said in (
+        ("ja", "累計12件 (H28～R1、実績値はH27からの累計)", "平成27年度から数えたもの"),
+        ("en", "12 cases cumulative (FY2016～FY2019; the actuals count from FY2015)", "count from FY2015"),
+    ):
+        table = tables.grade_table(evaluate(ds, 2018, projects=[4]), lang).set_index(text("col.name", lang))
+        name = (
+            "道の施策により創出する海外からの投資件数"
+            if lang == "ja"
+            else "Investments from overseas created by Hokkaido's measures"
+        )
+        assert table.loc[name, text("col.target", lang)] == target
+        for year in ("H27", "H30"):  # also in the report for H27, before the period begins
+            sentences = kpi_lib.indicator_commentary("foreign_investment_cases", year, lang=lang)
+            assert sum(said in s for s in sentences) == 1, sentences
+    # no other indicator of the shipped data says so
+    others = ds.indicators[ds.indicators["indicator"] != "foreign_investment_cases"]
+    assert others["counted_from"].isna().all()
+
+
+def test_counted_from_on_another_dataset_and_its_rules(tmp_path):
+    """A made-up cumulative target of 20 over FY2016–FY2019 whose printed totals count from
+    FY2015 (2, 6, 11): 11 ÷ 20 = 55.0% in FY2017, graded on the total as printed, and said."""
+    row = dict(
+        indicator="inv",
+        name_ja="誘致件数",
+        unit_ja="件",
+        unit_en="cases",
+        target_kind="cumulative",
+        target="20",
+        period_start=2016,
+        period_end=2019,
+        actual_basis="cumulative_to_date",
+        counted_from=2015,
+    )
+    actuals = [("inv", 2015, "2"), ("inv", 2016, "6"), ("inv", 2017, "11")]
+    data = synthetic.write_dataset(tmp_path / "d", [row], actuals)
+    assert kpi_lib.grades(2017, data)["progress_rate"].tolist() == [55.0]
+    said = kpi_lib.indicator_commentary("inv", 2017, data_dir=data, lang="en")
+    assert "The source's running totals count from FY2015, before the target's period (FY2016–FY2019) begins" in (
+        " ".join(said)
+    )
+    for change, message in (
+        (dict(counted_from=2016), "2016 is not before period_start 2016"),
+        (dict(actual_basis="annual"), "only printed running totals"),
+    ):
+        bad = synthetic.write_dataset(tmp_path / str(len(change) + len(message)), [{**row, **change}], actuals)
+        problems = [str(p) for p in validate(bad)]
+        assert len(problems) == 1 and "column 'counted_from'" in problems[0] and message in problems[0], problems
+    # examples/ leave the column out: it is optional
+    for example in ("expected_path", "milestone_improvement"):
+        header = (synthetic.EXAMPLES / example / "indicators.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert "counted_from" not in header and validate(synthetic.EXAMPLES / example) == []

@@ -19,6 +19,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "target.at_least_baseline": ("現状値以上", "At least the baseline"),
     "target.total_not_published": ("累計（最終目標値は未公表）", "cumulative, final total not published"),
     "target.cumulative": ("累計", "Cumulative"),
+    # indicators.csv counted_from: printed running totals that count a year before the target's period
+    "target.counted_from": ("、実績値は{year}からの累計", "; the actuals count from {year}"),
     # cell states
     "state.no_actual": ("実績なし", "no actual yet"),
     "state.running_total": ("（累計{total}）", " ({total} in total)"),
@@ -470,6 +472,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.changes": ("{year}から進捗が変わった指標：{items}。", "Grades changed since {year}: {items}."),
     "commentary.no_changes": ("{year}から進捗が変わった指標はありません。", "No grade changed since {year}."),
     "commentary.outlook": ("見通し（参考・独自分析）：{label}。", "Outlook (our analysis): {label}."),
+    "commentary.counted_from": (
+        "原資料の実績値（累計）は、目標の期間（{start}～{end}）が始まる前の{first}から数えたもので、進捗率も原資料のとおりこの累計で計算しています。",
+        "The source's running totals count from {first}, before the target's period ({start}–{end}) begins; as in "
+        "the source, the progress rate is worked out on them.",
+    ),
     "commentary.running_total": (
         "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
         "The running total from {start}, when the cumulative target's period began, up to {latest_year} is "

@@ -139,6 +139,17 @@ TABLES: dict[str, Table] = {
                 ),
                 _c("note", "text", required=False),
                 _c(
+                    "counted_from",
+                    "year",
+                    required=False,
+                    in_every_file=False,
+                    doc=(
+                        "printed running totals (cumulative_to_date) only: the first year they count, where it is "
+                        "before period_start (the source counts a year before its target's period); the reports "
+                        "follow the printed totals and say so. The column may be left out"
+                    ),
+                ),
+                _c(
                     "decimals",
                     "int",
                     required=False,

@@ -134,6 +134,16 @@ def indicator_commentary(
             )
     else:
         out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
+    if not numbers.is_missing(r.get("counted_from")):  # indicators.csv counted_from: followed, and said
+        out.append(
+            _say(
+                "counted_from",
+                lang,
+                first=_fy(r["counted_from"], lang),
+                start=_fy(r["period_start"], lang),
+                end=_fy(r["period_end"], lang),
+            )
+        )
     total = running_total(r)
     if total_unknown(r):  # a year of the period without a value: no sum is stated, nor a gap from it
         out.append(_total_unknown_sentence(r, graded, lang))

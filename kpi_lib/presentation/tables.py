@@ -35,6 +35,8 @@ def target_text(row, lang: str = "ja") -> str:
     if kind != "cumulative":
         return format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
     period = f"{short_label(int(row['period_start']), lang)}～{short_label(int(row['period_end']), lang)}"
+    if not numbers.is_missing(row.get("counted_from")):  # the printed totals count an earlier year too
+        period += text("target.counted_from", lang).format(year=short_label(int(row["counted_from"]), lang))
     if numbers.is_missing(row["target"]):  # graded on its path (milestones.csv); the total is not published
         return f"{text('target.total_not_published', lang)} ({period})"
     amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
