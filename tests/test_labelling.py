@@ -11,9 +11,11 @@ import re
 import shutil
 
 import pytest
+from openpyxl.utils import get_column_letter
 
 import kpi_lib
-from kpi_lib.analysis.grading import evaluate
+from kpi_lib.analysis.grading import evaluate, progress_table
+from kpi_lib.core.fiscal_year import parse_fiscal_year
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import SCHEME_DIR
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset, validate
@@ -231,8 +233,8 @@ def test_the_investment_total_that_counts_h27_is_followed_and_said_so():
     g = kpi_lib.grades("H30").set_index("indicator")
     assert (g.loc["foreign_investment_cases", "actual"], g.loc["foreign_investment_cases", "rate_shown"]) == (12, 100.0)
     for lang, target, said in (
-        ("ja", "累計12件 (H28～R1、実績値はH27からの累計)", "平成27年度から数えたもの"),
-        ("en", "12 cases cumulative (FY2016～FY2019; the actuals count from FY2015)", "count from FY2015"),
+        ("ja", "累計12件 (H28～R1、実績値はH27からの累計)", "前のH27から数えたもの"),
+        ("en", "12 cases cumulative (2016～2019; the actuals count from 2015)", "count from 2015"),
     ):
         table = tables.grade_table(evaluate(ds, 2018, projects=[4]), lang).set_index(text("col.name", lang))
         name = (
@@ -268,7 +270,7 @@ def test_counted_from_on_another_dataset_and_its_rules(tmp_path):
     data = synthetic.write_dataset(tmp_path / "d", [row], actuals)
     assert kpi_lib.grades(2017, data)["progress_rate"].tolist() == [55.0]
     said = kpi_lib.indicator_commentary("inv", 2017, data_dir=data, lang="en")
-    assert "The source's running totals count from FY2015, before the target's period (FY2016–FY2019) begins" in (
+    assert "The source's running totals count from 2015, before the target's period (2016–2019) begins" in (
         " ".join(said)
     )
     for change, message in (
@@ -282,3 +284,136 @@ def test_counted_from_on_another_dataset_and_its_rules(tmp_path):
     for example in ("expected_path", "milestone_improvement"):
         header = (synthetic.EXAMPLES / example / "indicators.csv").read_text(encoding="utf-8").splitlines()[0]
         assert "counted_from" not in header and validate(synthetic.EXAMPLES / example) == []
+
+
+# --- what a year of an indicator is: fiscal, calendar, or not stated ---------------------------
+
+ERA_FISCAL = re.compile(r"(?:平成|令和)(?:\d+|元)年度")
+EN_FISCAL = re.compile(r"FY(\d{4})")
+
+
+def _fiscal_years_said(sentences) -> set[int]:
+    """The fiscal years the sentences name (平成30年度, 令和元年度, FY2018), as numbers."""
+    found = set()
+    for s in sentences:
+        found |= {parse_fiscal_year(m) for m in ERA_FISCAL.findall(s)}
+        found |= {int(m) for m in EN_FISCAL.findall(s)}
+    return found
+
+
+@pytest.mark.parametrize(
+    "data", [None, synthetic.EXAMPLES / "expected_path", synthetic.EXAMPLES / "milestone_improvement"]
+)
+def test_no_sentence_calls_a_year_of_figures_a_fiscal_year_unless_the_data_says_so(data):
+    """Every indicator of every report (all years, ja and en) whose year basis is not fiscal: the
+    only fiscal years its sentences name are the previous evaluation year (its grade then) and
+    the year its target was revised in; its own figures' years are never 平成30年度 / FY2018."""
+    ds = load_dataset(data)
+    bases = ds.indicators.set_index("indicator")["year_basis"]
+    assert "fiscal" not in set(bases)  # no shipped dataset states fiscal-year figures
+    revised = dict(zip(ds.revisions["indicator"], ds.revisions["revised_in"]))
+    for year in ds.years:
+        for indicator in ds.indicators["indicator"]:
+            allowed = {year - 1} | ({int(revised[indicator])} if indicator in revised else set())
+            for lang in ("ja", "en"):
+                said = kpi_lib.indicator_commentary(indicator, year, dataset=ds, lang=lang)
+                assert _fiscal_years_said(said) <= allowed, (indicator, year, lang, said)
+
+
+def test_calendar_year_figures_are_labelled_so_in_the_hokkaido_report(monkeypatch):
+    """合計特殊出生率 and 道産食品輸出額 are calendar-year figures (data/indicators.csv year_basis,
+    evidence in note: 「道産食品輸出額（道内港）は平成30年に過去最高額」): their years are 平成30年 /
+    2018, the commentary and the tables say 暦年, and their charts' years are not FY."""
+    ds = load_dataset()
+    bases = ds.indicators.set_index("indicator")["year_basis"]
+    assert {i for i, b in bases.items() if b == "calendar"} == {"total_fertility_rate", "food_exports"}
+    ja = kpi_lib.indicator_commentary("total_fertility_rate", "H30", lang="ja")
+    assert ja[0] == "平成30年の実績値は1.27で、前回（平成29年：1.29）から0.02減少しました。"
+    assert ja[1] == "実績値は暦年（1月～12月）の値です。"
+    assert "全国値（1.42、平成30年）まであと0.15（進捗率で10.6ポイント）です。" in ja
+    en = kpi_lib.indicator_commentary("food_exports", "H30", lang="en", project=3)
+    assert en[:2] == [
+        "The latest actual is 77.4 billion yen (2018), up 10 billion yen from 67.4 billion yen in 2017.",
+        "The actuals are calendar-year figures (January to December).",
+    ]
+    for lang, cell in (("ja", "774億円 (H30・暦年)"), ("en", "77.4 billion yen (2018, calendar year)")):
+        table = tables.grade_table(evaluate(ds, 2018, projects=[3]), lang)
+        assert table[text("col.actual", lang)].tolist()[0] == cell  # 道産食品輸出額, project 3's first row
+        yearly = tables.yearly_table(
+            evaluate(ds, 2018, projects=[3]), ds.actuals, progress_table(ds), ds.published_rates, lang
+        )
+        figures = yearly[text("col.figure", lang)].tolist()
+        assert figures[0] == text("col.actual_calendar", lang) and figures[2] == text("col.actual", lang)
+    legend_years = kpi_lib.trend_chart("total_fertility_rate", "H30", lang="en").to_dict()
+    points = next(layer for layer in legend_years["layer"] if layer["mark"]["type"] == "point")
+    assert legend_years["layer"][0]["encoding"]["x"]["scale"]["domain"] == [str(y) for y in range(2014, 2020)]
+    tooltip = {t["field"]: t["title"] for t in points["encoding"]["tooltip"]}
+    assert tooltip["year_label"] == "Year"
+    ja_chart = kpi_lib.trend_chart("total_fertility_rate", "H30", lang="ja").to_dict()
+    points = next(layer for layer in ja_chart["layer"] if layer["mark"]["type"] == "point")
+    assert {t["field"]: t["title"] for t in points["encoding"]["tooltip"]}["year_label"] == "年"
+    # the project report: its heading, table, commentary and chart data say so, the others do not
+    shown, _ = _shown(monkeypatch, None, "ja", project=1)
+    assert "1.27 (H30・暦年)" in shown["show_grade_summary"]
+    assert shown["show_grade_summary"].count("暦年") == 2  # the summary table's cell, the print table's line
+    assert "平成30年度の実績値" not in " ".join(shown.values())
+
+
+def test_a_dataset_that_states_fiscal_years_keeps_them(tmp_path):
+    """examples/expected_path with year_basis = fiscal for every indicator: 平成30年度 / FY2018, as
+    stated; left out (as shipped), H30 / 2018."""
+    data = shutil.copytree(synthetic.EXAMPLES / "expected_path", tmp_path / "d")
+    path = data / "indicators.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",year_basis"] + [line + ",fiscal" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ja = kpi_lib.indicator_commentary("waiting_list", 2018, data_dir=data, lang="ja")
+    assert ja[0] == "平成30年度の実績値は90人で、前回（平成29年度：70人）から20人増加しました。"
+    en = kpi_lib.indicator_commentary("waiting_list", 2018, data_dir=data, lang="en")
+    assert en[0] == "The latest actual is 90 persons (FY2018), up 20 persons from 70 persons in FY2017."
+    table = tables.grade_table(evaluate(load_dataset(data), 2018), "en")
+    assert table[text("col.actual", "en")].tolist()[1] == "90 persons (FY2018)"
+    shipped = kpi_lib.indicator_commentary("waiting_list", 2018, data_dir=synthetic.EXAMPLES / "expected_path")
+    assert shipped[0] == "H30の実績値は90人で、前回（H29：70人）から20人増加しました。"
+    path.write_text(path.read_text(encoding="utf-8").replace(",fiscal\n", ",yearly\n", 1), encoding="utf-8")
+    problems = [str(p) for p in validate(data)]
+    assert len(problems) == 1 and "column 'year_basis'" in problems[0] and "fiscal, calendar, not_stated" in problems[0]
+
+
+def test_kpi_new_takes_the_year_basis_under_the_actual_basis(kpi, tmp_path):
+    """The template's second row under 実績値の種類 is the year basis: typed, it is imported;
+    left empty, not_stated; anything else, one line naming the cell."""
+    from openpyxl import load_workbook
+
+    from kpi_lib.workbook.new_dataset import WORKBOOK_NAME
+
+    def template(name):
+        data = tmp_path / name
+        args = ["--scheme", "hokkaido", "--title-ja", "市", "--title-en", "City", "--projects", "1", "--rows", "2"]
+        assert kpi("new", data, *args, "--first-year", "2020", "--last-year", "2022").returncode == 0
+        wb = load_workbook(data / WORKBOOK_NAME)
+        ws = wb.worksheets[0]
+        ws["D2"], ws["D3"], ws["D4"], ws["D5"] = "事業", "Project", "ねらい", "Aim"
+        row = next(c.row for c in ws["A"] if c.value == "p1_k01")
+        heading = {ws.cell(row=row - 2, column=c).value: c for c in range(1, ws.max_column + 1)}
+        ws.cell(row=row, column=heading["設定項目"]).value = "件数"
+        ws.cell(row=row, column=heading["基準値"]).value = 10
+        ws.cell(row=row + 1, column=heading["基準値"]).value = 2019
+        ws.cell(row=row, column=heading["目標値"]).value = 20
+        ws.cell(row=row + 1, column=heading["目標値"]).value = 2022
+        ws.cell(row=row, column=heading["方向"]).value = "higher"
+        return data, wb, ws, row + 1, heading["実績値の種類"]
+
+    for name, typed, expected in (("cal", "calendar", "calendar"), ("empty", None, "not_stated")):
+        data, wb, ws, row, col = template(name)
+        ws.cell(row=row, column=col).value = typed
+        wb.save(data / WORKBOOK_NAME)
+        r = kpi("import", data / WORKBOOK_NAME, "--data", data)
+        assert r.returncode == 0, r.stderr
+        assert load_dataset(data).indicators["year_basis"].tolist() == [expected]
+    data, wb, ws, row, col = template("bad")
+    ws.cell(row=row, column=col).value = "年度"
+    wb.save(data / WORKBOOK_NAME)
+    r = kpi("import", data / WORKBOOK_NAME, "--data", data)
+    assert r.returncode != 0 and "write one of fiscal, calendar, not_stated" in r.stderr, r.stderr
+    assert f"!{get_column_letter(col)}{row}" in r.stderr and "Traceback" not in r.stderr

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpi_lib.core.fiscal_year import short_label
+from kpi_lib.core.fiscal_year import year_short_label
 from kpi_lib.core.labels import text
 from kpi_lib.core.numbers import MAX_DECIMALS, is_missing, round_half_up
 
@@ -113,9 +113,10 @@ def name_with_unit(row, lang: str = "ja") -> str:
     return f"{name} ({u})" if lang == "en" and u and u != "%" else name
 
 
-def year_in_brackets(year, lang: str = "ja") -> str:
-    """(H30), (FY2018): a year beside a figure; "" when there is none."""
-    return "" if is_missing(year) else f"({short_label(int(year), lang)})"
+def year_in_brackets(year, lang: str = "ja", basis: str = "fiscal") -> str:
+    """(H30), (FY2018): a year beside a figure, named as its year `basis` allows (year_short_label:
+    (2018), not (FY2018), for a series not stated to be fiscal-year); "" when there is none."""
+    return "" if is_missing(year) else f"({year_short_label(int(year), lang, basis)})"
 
 
 def running_total(row) -> float | None:

@@ -44,6 +44,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.revised_target": ("目標値（見直し後）", "Target (revised)"),
     "col.target_year": ("目標年", "Target year"),
     "col.actual": ("実績値", "Actual"),
+    "col.actual_calendar": ("実績値（暦年）", "Actual (calendar year)"),
+    # a year of a calendar-year series beside its figure (tables.actual_year_text): (H30・暦年)
+    "year.calendar_note": ("{year}・暦年", "{year}, calendar year"),
+    # the heading of a column of years of one indicator's figures, by its year basis
+    "year.heading.fiscal": ("年度", "Year"),
+    "year.heading.calendar": ("年", "Year"),
+    "year.heading.not_stated": ("年（度）", "Year"),
+    # the commentary of a calendar-year series (the report's own year is a fiscal one)
+    "commentary.calendar_year": (
+        "実績値は暦年（1月～12月）の値です。",
+        "The actuals are calendar-year figures (January to December).",
+    ),
     "col.progress_rate": ("進捗率", "Progress rate"),
     "col.grade": ("進捗", "Grade"),
     # whose the shown figures are (tables.basis_text), and kpi_lib's check where it differs
@@ -122,7 +134,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "† 公表された進捗がないため、公式の基準により本ツールが算定した進捗",
         "† No published grade: computed by kpi_lib under the official rules",
     ),
-    "chart.actual_year": ("実績値の年度", "Year of the actual"),
+    "chart.actual_year": ("実績値の年（度）", "Year of the actual"),  # of indicators of any year basis
     "chart.grade_counts": ("プロジェクト別の進捗区分", "Grades by project"),
     "chart.count": ("指標数", "Indicators"),
     # chart descriptions (the SVG's aria-label) and the data table under each chart
@@ -248,7 +260,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     # grade changes between two evaluation years (kpi changes)
     "col.grade_in": ("{year}の進捗", "Grade {year}"),
     "col.change": ("変化", "Change"),
-    "col.latest_actual": ("最新の実績値の年度", "Latest actual"),
+    "col.latest_actual": ("最新の実績値の年（度）", "Latest actual"),  # of indicators of any year basis
     "col.new_actual": ("新しい実績値", "New actual"),
     "change.new_actual.True": ("あり", "yes"),
     "change.new_actual.False": ("なし（前年度と同じ実績値による）", "none (the same actual as the year before)"),
@@ -387,15 +399,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.change.decrease": ("減少", "decrease"),
     "commentary.change.addition": ("上積み", "addition"),
     "commentary.target_year_passed": (
-        "目標年度（{year}）を過ぎ、目標値は達成されませんでした。",
+        "目標年（{year}）を過ぎ、目標値は達成されませんでした。",
         "The target year ({year}) has passed without the target being reached.",
     ),
     "commentary.target_year_missed": (
-        "目標年度（{year}）の実績値は目標値に達しませんでした。",
+        "目標年（{year}）の実績値は目標値に達しませんでした。",
         "The actual of the target year ({year}) did not reach the target.",
     ),
     "commentary.target_year_pending": (
-        "目標年度（{year}）の実績値はまだありません。",
+        "目標年（{year}）の実績値はまだありません。",
         "The actual of the target year ({year}) is not yet available.",
     ),
     "commentary.grade": ("進捗は{grade}（{label}）です。", "The grade is {grade}: {label}."),
@@ -499,7 +511,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Annual additions to the running total: {additions}. Their Theil–Sen trend: {slope} ({confidence} interval: {interval}); adding at that slope{floor}, a total of {projected} in {year}.",
     ),
     "commentary.additions_separator": ("、", ", "),
-    "commentary.addition_item": ("{year}{amount}", "{amount} ({year})"),
+    "commentary.addition_item": ("{year}：{amount}", "{amount} ({year})"),
     "commentary.needed_beyond_any_year": (
         "必要な年平均{required}は、これまでのどの年度の上積み（最大は{most_year}の{most}）よりも多い量です。",
         "It needs {required} a year, more than any year so far ({most} at most, {most_year}).",
@@ -583,7 +595,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "There is no target value to compare with, so no outlook is given.",
     ),
     "commentary.outlook_not_achieved": (
-        "目標年度（{year}）の実績値が出ており、目標値に届いていないため、見通しではなく未達成です。",
+        "目標年（{year}）の実績値が出ており、目標値に届いていないため、見通しではなく未達成です。",
         "The target year's ({year}) actual is in and short of the target: not an outlook but not reached.",
     ),
     "commentary.change.flat": ("横ばい", "flat"),
@@ -608,7 +620,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "official grade is unchanged).",
     ),
     # the arithmetic column of kpi audit (audit.py)
-    "audit.national_value": ("（{year}年度の全国値）", " (national value {year})"),
+    "audit.national_value": ("（{year}の全国値）", " (national value {year})"),
     "audit.baseline": ("（基準値）", " (baseline)"),
     "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),
     "audit.no_actual_in_year": ("この年度の実績値はありません", "no actual value for this year"),
@@ -617,7 +629,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "累計目標の期間に実績値のない年度があるため累計は不明（進捗率・進捗区分は算出できません）",
         "running total unknown: a year of the cumulative target's period has no actual (no rate or grade)",
     ),
-    "audit.reason": ("進捗率{rate}%（{year}年度の実績値）", "rate {rate}% (actual of {year})"),
+    "audit.reason": ("進捗率{rate}%（{year}の実績値）", "rate {rate}% (actual of {year})"),
     "audit.below": ("{reason}は{limit}%未満 → {grade}", "{reason} is below {limit}% → {grade}"),
     "audit.state": ("{reason}、{state} → {grade}", "{reason}, {state} → {grade}"),
     "audit.achieved": ("目標値を達成", "target achieved"),
@@ -667,6 +679,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "new.direction": ("方向", "Direction"),
     "new.target_kind": ("目標の種類", "Target kind"),
     "new.actual_basis": ("実績値の種類", "Actuals are"),
+    # the second row under 実績値の種類: what the year of the figures is (indicators.csv year_basis)
+    "new.year_basis": ("年の基準", "Year basis"),
+    "new.year_basis_prompt": (
+        "実績値の年の基準：fiscal（年度）、calendar（暦年）。空欄は not_stated（原資料に記載なし）。"
+        "原資料が示す場合だけ記入し、根拠は indicators.csv の note に記してください。",
+        "What the actuals' years are: fiscal (April to March) or calendar (January to December); empty: "
+        "not_stated. Fill it in only where the source says so, and give the evidence in indicators.csv's note.",
+    ),
     # kpi refresh-notebooks: the installed packages differ from the pins the committed outputs were made with
     "pins.differ": (
         "インストールされている版が {file} の固定版と違います: {packages}。このまま実行するとコミット済みノートブックの出力が変わるので、"

@@ -216,6 +216,8 @@ def _load(root: Path) -> Dataset:
     if out.problems:
         raise DataError(out.problems)
     _apply_precision(frames)
+    # a year basis the data does not state is not stated (older files leave the column out)
+    frames["indicators"]["year_basis"] = frames["indicators"]["year_basis"].fillna("not_stated")
     tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
     return Dataset(root, metadata, scheme, **tables, digest=data_digest(root))
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from kpi_lib.analysis.grading import running_totals
 from kpi_lib.core import numbers
-from kpi_lib.core.fiscal_year import short_label
+from kpi_lib.core.fiscal_year import short_label, year_short_label
 from kpi_lib.core.formatting import format_quantity, format_rate, indicator_name, name_notes, unit
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
@@ -95,6 +95,7 @@ def trend_frame(
     """
     r = result_row
     u = unit(r, lang)
+    basis = _basis(r)  # every year here is a year of the indicator's figures
     rows = []
 
     def add(series, year, value, decimals=None, note="", point=True):
@@ -105,7 +106,7 @@ def trend_frame(
                 "series": series,
                 "series_label": series_label(series, scheme, lang),
                 "year": int(year),
-                "year_label": short_label(int(year), lang),
+                "year_label": year_short_label(int(year), lang, basis),
                 "value": float(value),
                 "value_text": format_quantity(value, decimals, u, lang),
                 "note": note,
@@ -179,8 +180,19 @@ def series_label(series: str, scheme: Scheme | None, lang: str) -> str:
     return text(f"series.{series}", lang)
 
 
-def _year_domain(years: list[int], lang: str) -> list[str]:
-    return [short_label(y, lang) for y in range(min(years), max(years) + 1)]
+def _year_domain(years: list[int], lang: str, basis: str = "fiscal") -> list[str]:
+    return [year_short_label(y, lang, basis) for y in range(min(years), max(years) + 1)]
+
+
+def _basis(row) -> str:
+    """The year basis of the row's indicator (indicators.csv year_basis; not stated where the row
+    does not say): its years are labelled as it allows (fiscal_year.year_short_label)."""
+    return row.get("year_basis") or "not_stated"
+
+
+def year_title(basis: str, lang: str) -> str:
+    """The heading of a column of years of one indicator's figures: 年度, 年 or 年（度）."""
+    return text(f"year.heading.{basis}", lang)
 
 
 def trend_chart(
@@ -191,6 +203,7 @@ def trend_chart(
     target year (dashed; the ends of its confidence interval dotted)."""
     r = result_row
     frame = trend_frame(dataset, r, lang, outlook_row, scheme)
+    basis = _basis(r)
     years = list(frame["year"]) + [int(r["target_year"])]
     present = [s for s in _SERIES if s in set(frame["series"])]
     labels = [series_label(s, scheme, lang) for s in present]
@@ -201,14 +214,17 @@ def trend_chart(
     )
     base = alt.Chart().encode(
         x=alt.X(
-            "year_label:O", title=None, scale=alt.Scale(domain=_year_domain(years, lang)), axis=alt.Axis(labelAngle=0)
+            "year_label:O",
+            title=None,
+            scale=alt.Scale(domain=_year_domain(years, lang, basis)),
+            axis=alt.Axis(labelAngle=0),
         ),
         y=alt.Y("value:Q", title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}", scale=alt.Scale(zero=False)),
         color=colour,
     )
     tooltip = [
         alt.Tooltip("series_label:N", title=series_title),
-        alt.Tooltip("year_label:N", title=text("col.year", lang)),
+        alt.Tooltip("year_label:N", title=year_title(basis, lang)),
         alt.Tooltip("value_text:N", title=text("chart.value", lang)),
     ]
     if (frame["note"] != "").any():
@@ -257,8 +273,8 @@ def trend_chart(
     others = "、" if lang == "ja" else ", "
     description = text("chart.trend_description", lang).format(
         name=indicator_name(r, lang),
-        first=short_label(ys[0], lang) if ys else "—",
-        last=short_label(ys[-1], lang) if ys else "—",
+        first=year_short_label(ys[0], lang, basis) if ys else "—",
+        last=year_short_label(ys[-1], lang, basis) if ys else "—",
         series=others.join(label for s, label in zip(present, labels) if s != "actual") or "—",
     )
     return _layered(
@@ -269,14 +285,16 @@ def trend_chart(
     )
 
 
-def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja", decimals: int = 1) -> pd.DataFrame:
+def rate_frame(
+    graded: pd.DataFrame, indicator: str, lang: str = "ja", decimals: int = 1, basis: str = "not_stated"
+) -> pd.DataFrame:
     """Progress rate of each year's actual, with the grade that actual gives (rates shown with
-    the scheme's `decimals`)."""
+    the scheme's `decimals`; years named as the indicator's year `basis` allows)."""
     g = graded[(graded["indicator"] == indicator) & graded["progress_rate"].notna()]
     return pd.DataFrame(
         {
             "year": g["year"].astype(int),
-            "year_label": [short_label(int(y), lang) for y in g["year"]],
+            "year_label": [year_short_label(int(y), lang, basis) for y in g["year"]],
             "progress_rate": g["progress_rate"].astype(float),
             "rate_text": [format_rate(v, decimals) for v in g["progress_rate"]],
             "grade": g["grade"],
@@ -305,8 +323,9 @@ def band_lines(scheme: Scheme) -> list[float]:
 
 def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
     """Progress rate by year against the scheme's band lines, coloured and labelled by grade."""
-    frame = rate_frame(graded, result_row["indicator"], lang, scheme.decimals)
-    domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang)
+    basis = _basis(result_row)
+    frame = rate_frame(graded, result_row["indicator"], lang, scheme.decimals, basis)
+    domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang, basis)
     levels = band_lines(scheme)
     top = max([120.0, *(x + 20 for x in levels), *frame["progress_rate"]])
     bottom = min([0.0, *frame["progress_rate"]])
@@ -327,7 +346,7 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
     points = base.mark_point(size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5).encode(
         color=_grade_colour(scheme, lang),
         tooltip=[
-            alt.Tooltip("year_label:N", title=text("col.year", lang)),
+            alt.Tooltip("year_label:N", title=year_title(basis, lang)),
             alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
             alt.Tooltip("grade:N", title=text("col.grade", lang)),
         ],
@@ -406,6 +425,7 @@ def heatmap_frame(
         r["indicator"]: f"{separator.join(map(str, projects[r['indicator']]))}. {indicator_name(r, lang)}"
         for r in order.to_dict("records")
     }
+    bases = {r["indicator"]: _basis(r) for r in order.to_dict("records")}  # of each one's actuals
     seen: dict[str, int] = {}
     for indicator, name in names.items():  # two unnamed indicators (name lost) stay two rows
         seen[name] = seen.get(name, 0) + 1
@@ -451,7 +471,7 @@ def heatmap_frame(
                     # actual, † where kpi_lib computed it (none published)
                     "label": f"{grade}{mark}" if carried else f"{grade}{mark} {rate}",
                     "rate_text": rate,
-                    "actual_year": short_label(int(earlier.index[-1]), lang),
+                    "actual_year": year_short_label(int(earlier.index[-1]), lang, bases[indicator]),
                     "carried": carried,
                     # black or white, whichever contrasts more with the grade's colour (style.text_colour)
                     "text_colour": text_colours.get(grade, "#000000"),

@@ -301,19 +301,20 @@ def show_indicators(r: Report) -> None:
             f'<span class="kpi-rate">{_e(rate)}</span></h3>'
         )
         o = r.outlook.loc[row["indicator"]].to_dict()
+        basis = row["year_basis"]  # what the years of its figures are: their columns are headed so
         trend = charts.trend_frame(r.dataset, row, r.lang, o, r.scheme).sort_values("year", kind="stable")
         _show_chart(
             charts.trend_chart(r.dataset, row, r.lang, o, r.scheme),
-            _pivot(trend, "year_label", "series_label", "value_text", text("col.year", r.lang)),
+            _pivot(trend, "year_label", "series_label", "value_text", charts.year_title(basis, r.lang)),
             f"{text('chart.trend', r.lang)} — {name}",
             r.lang,
         )
-        rates = charts.rate_frame(r.graded, row["indicator"], r.lang, r.scheme.decimals)
+        rates = charts.rate_frame(r.graded, row["indicator"], r.lang, r.scheme.decimals, basis)
         _show_chart(
             charts.rate_chart(r.graded, row, r.scheme, r.lang),
             pd.DataFrame(
                 {
-                    text("col.year", r.lang): rates["year_label"],
+                    charts.year_title(basis, r.lang): rates["year_label"],
                     text("col.progress_rate", r.lang): rates["rate_text"],
                     text("col.grade", r.lang): rates["grade"],
                 }
