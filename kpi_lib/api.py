@@ -156,7 +156,8 @@ def _row(ds: Dataset, indicator_id: str, year: int, project: int | None) -> dict
 
 
 def series(indicator_id: str, data_dir: str | Path | None = None, *, dataset: Dataset | None = None) -> pd.DataFrame:
-    """The time series of one indicator: one row per fiscal year in the data, with the actual
+    """The time series of one indicator: one row per year in the data (the source table's year;
+    indicators.csv year_basis says whether it is a fiscal or a calendar year), with the actual
     (実績値; NaN where there is none, `actual_state` says why), and the progress rate and grade
     that year's actual gives on its own (our recomputation).
 

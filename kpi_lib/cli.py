@@ -205,6 +205,7 @@ def _load(args):
 def cmd_grades(args) -> int:
     from kpi_lib.analysis.grading import evaluate
     from kpi_lib.analysis.outlook import with_outlook
+    from kpi_lib.core.formatting import name_notes
     from kpi_lib.dataset.loading import check_year
     from kpi_lib.presentation.tables import grade_table, grades_records
 
@@ -214,6 +215,8 @@ def cmd_grades(args) -> int:
     results = evaluate(dataset, year, projects=args.project)
     if args.format == "table":
         print(render_text_table(grade_table(results, args.lang)))
+        for note in name_notes(results["name_source"], args.lang):  # a marked name explained
+            print(note)
     else:
         records = with_outlook(grades_records(results, args.lang), dataset, year, args.lang)
         _write(records, args.format)
@@ -222,6 +225,7 @@ def cmd_grades(args) -> int:
 
 def cmd_changes(args) -> int:
     from kpi_lib.analysis.changes import change_table, grade_changes
+    from kpi_lib.core.formatting import name_notes
 
     changes = grade_changes(_load(args), args.from_year, args.to_year, projects=args.project)
     if args.format == "csv":
@@ -234,6 +238,8 @@ def cmd_changes(args) -> int:
         )
     else:
         print(render_text_table(change_table(changes, args.lang)))
+        for note in name_notes(changes["name_source"], args.lang):
+            print(note)
     return 0
 
 

@@ -437,22 +437,23 @@ def test_a_cumulative_target_shows_the_running_total_it_is_graded_on(lang):
     r = views.open_report(2018, lang, EXAMPLES / "expected_path", project=1)
     row = r.results.set_index("indicator").loc["new_businesses"]
     assert (row["actual"], row["measured"], row["progress_rate"]) == (100, 660, 82.5)
-    actual_column = {"ja": "100件（累計660件） (H30)", "en": "100 cases (660 cases in total) (FY2018)"}[lang]
+    # its years are not stated to be fiscal ones: 2018, not FY2018 (indicators.csv year_basis)
+    actual_column = {"ja": "100件（累計660件） (H30)", "en": "100 cases (660 cases in total) (2018)"}[lang]
     assert actual_column in list(tables.grade_table(r.results, lang).iloc[0])
     row = r.results.iloc[0].to_dict()
     assert row["indicator"] == "new_businesses"
     f = r.findings.iloc[0:0]
     said = " ".join(commentary.indicator_commentary(row, r.graded, None, f, r.scheme, lang))
     assert {
-        "ja": "平成27年度から平成30年度までの累計は660件",
-        "en": "from FY2015, when the cumulative target's period began, up to FY2018 is 660 cases",
+        "ja": "H27からH30までの累計は660件",
+        "en": "from 2015, when the cumulative target's period began, up to 2018 is 660 cases",
     }[lang] in said
     said = " ".join(commentary.outlook_commentary(row, r.outlook.loc["new_businesses"].to_dict(), lang))
     # the trend is that of the annual figures (a running total rises whatever happens), said as such
     assert {
-        "ja": "各年度の上積みは平成27年度180件、平成28年度230件、平成29年度150件、平成30年度100件で、",
-        "en": "Annual additions to the running total: 180 cases (FY2015), 230 cases (FY2016), 150 cases (FY2017), "
-        "100 cases (FY2018).",
+        "ja": "各年度の上積みはH27：180件、H28：230件、H29：150件、H30：100件で、",
+        "en": "Annual additions to the running total: 180 cases (2015), 230 cases (2016), 150 cases (2017), "
+        "100 cases (2018).",
     }[lang] in said
     # the chart draws the running totals beside the annual actuals, and the projection (the annual
     # figures' trend added up) starts at the latest running total, not at the year's actual
@@ -487,7 +488,7 @@ def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
     from kpi_lib.presentation import commentary, tables
 
     table = tables.grade_table(r.results, "en").iloc[0]
-    assert "cumulative, final total not published (FY2015～FY2019)" in list(table)
+    assert "cumulative, final total not published (2015～2019)" in list(table)
     o = r.outlook.loc["new_businesses"].to_dict()
     said = commentary.outlook_commentary(r.results.iloc[0].to_dict(), o, "en")
     assert "The final total of this cumulative target is not published, so no outlook is given" in " ".join(said)

@@ -44,8 +44,11 @@ def test_every_example_in_docs_api_runs(monkeypatch, capsys):
             exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102
     finally:
         alt.renderers.enable(renderer)
-    # the commentary example printed the report's English sentences
-    assert "The latest actual is 1.27 (FY2018), down 0.02 from 1.29 in FY2017." in capsys.readouterr().out
+    # the commentary example printed the report's English sentences (合計特殊出生率: calendar-year
+    # figures, indicators.csv year_basis: 2018, not FY2018)
+    out = capsys.readouterr().out
+    assert "The latest actual is 1.27 (2018), down 0.02 from 1.29 in 2017." in out
+    assert "The actuals are calendar-year figures (January to December)." in out
 
 
 def test_every_api_function_has_a_docstring_example_and_is_on_the_page():

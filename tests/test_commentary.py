@@ -1,4 +1,9 @@
-"""Generated commentary on real data; every figure worked out by hand from the source's tables."""
+"""Generated commentary on real data; every figure worked out by hand from the source's tables.
+
+A year of an indicator's figures is named as its year basis allows (indicators.csv year_basis):
+H30 / 2018 where the source does not say whether they are fiscal- or calendar-year figures (the
+source table's own heading), 平成30年 / 2018 for a calendar-year series; the evaluation year is
+the report's fiscal year (平成29年度の評価)."""
 
 from kpi_lib.analysis.audit import audit
 from kpi_lib.analysis.grading import evaluate, progress_table
@@ -27,9 +32,9 @@ def test_pregnancy_consultations_in_japanese(dataset):
     s = _sentences(dataset, "pregnancy_consultations", "ja")
     # 172件 in H30 against 293件 in H29: down 121件; 600 − 172 = 428件 short, 100 − 28.7 = 71.3 points;
     # one year left to R1: 428件 a year
-    assert s[0] == "平成30年度の実績値は172件で、前回（平成29年度：293件）から121件減少しました。"
-    assert s[1] == "目標値（600件、令和元年度）まであと428件（進捗率で71.3ポイント）です。"
-    assert s[2] == "令和元年度の目標達成には、年平均428件の増加が必要です。"
+    assert s[0] == "H30の実績値は172件で、前回（H29：293件）から121件減少しました。"
+    assert s[1] == "目標値（600件、R1）まであと428件（進捗率で71.3ポイント）です。"
+    assert s[2] == "R1の目標達成には、年平均428件の増加が必要です。"
     assert s[3].startswith("進捗はB（") and s[3].endswith("平成29年度の評価（B）から変わっていません。")
 
 
@@ -37,27 +42,24 @@ def test_manufacturing_uses_the_h29_actual_and_english_units(dataset):
     s = _sentences(dataset, "manufacturing_productivity", "en")
     # H30 is 未: the H29 actual 965万円 is used; 1,280 − 965 = 315万円 = 3.15 million yen;
     # two years to R1: 157.5万円 a year, printed without decimals as 158万円 = 1.58 million yen
-    assert s[0] == "The FY2018 actual is not yet available (未), so the evaluation uses the FY2017 actual."
-    assert (
-        s[1] == "The latest actual is 9.65 million yen (FY2017), down 0.24 million yen from 9.89 million yen in FY2016."
-    )
-    assert (
-        s[2] == "It is 3.15 million yen short of the target (12.8 million yen, FY2019) (24.6 points of progress rate)."
-    )
-    assert s[3] == "Reaching it in FY2019 needs an average increase of 1.58 million yen a year."
+    assert s[0] == "The 2018 actual is not yet available (未), so the evaluation uses the 2017 actual."
+    assert s[1] == "The latest actual is 9.65 million yen (2017), down 0.24 million yen from 9.89 million yen in 2016."
+    assert s[2] == "It is 3.15 million yen short of the target (12.8 million yen, 2019) (24.6 points of progress rate)."
+    assert s[3] == "Reaching it in 2019 needs an average increase of 1.58 million yen a year."
 
 
 def test_percent_differences_are_points(dataset):
     s = _sentences(dataset, "wish_to_stay_rate", "ja")
+    assert s.pop(0).startswith("この指標名（※）は")  # its name is taken from the analysis text (test_labelling)
     # 75.8% vs 70.5%: +5.3 points; baseline 76.2% (基準値より増加) − 75.8% = 0.4 points
-    assert s[0] == "平成30年度の実績値は75.8%で、前回（平成29年度：70.5%）から5.3ポイント増加しました。"
+    assert s[0] == "H30の実績値は75.8%で、前回（H29：70.5%）から5.3ポイント増加しました。"
     assert s[1] == "基準値（76.2%）まであと0.4ポイント（進捗率で0.5ポイント）です。"
 
 
 def test_published_disagreement_and_pace_of_the_cumulative_target(dataset):
     s = _sentences(dataset, "active_senior_trainees", "ja")
     assert (
-        "検算：公表資料の平成30年度の進捗率は67.4%で、本ツールの再計算値（67.5%：7,086 ÷ 10,500 × 100 = 67.4857 → 67.5）と一致しません。"
+        "検算：公表資料のH30の進捗率は67.4%で、本ツールの再計算値（67.5%：7,086 ÷ 10,500 × 100 = 67.4857 → 67.5）と一致しません。"
         in s
     )
     # H27–R1 is five years, four (80%) elapsed by H30: 7,086 ÷ (10,500 × 0.8 = 8,400) = 84.36% -> 84.4%
@@ -69,14 +71,15 @@ def test_published_disagreement_and_pace_of_the_cumulative_target(dataset):
 
 def test_target_year_passed(dataset):
     s = _sentences(dataset, "food_exports", "en", project=3)
-    # target 1,000億円 in H30, 774億円 in H30: 226億円 = 22.6 billion yen short, and H30 is the target year
-    assert "It is 22.6 billion yen short of the target (100 billion yen, FY2018) (22.6 points of progress rate)." in s
+    # target 1,000億円 in H30, 774億円 in H30: 226億円 = 22.6 billion yen short, and H30 is the target
+    # year; calendar-year figures (「平成30年に過去最高額」, project 3's 分析と課題): 2018, not FY2018
+    assert "It is 22.6 billion yen short of the target (100 billion yen, 2018) (22.6 points of progress rate)." in s
     # in the target year itself the year has not passed: its actual fell short
-    assert "The actual of the target year (FY2018) did not reach the target." in s
+    assert "The actual of the target year (2018) did not reach the target." in s
     assert not any("has passed" in x for x in s)
     assert "Outlook (our analysis): Not reached in the target year." in s
     ja = _sentences(dataset, "food_exports", "ja", project=3)
-    assert "目標年度（平成30年度）の実績値は目標値に達しませんでした。" in ja
+    assert "目標年（平成30年）の実績値は目標値に達しませんでした。" in ja
     assert not any("過ぎ" in x or "進捗は限定的" in x for x in ja)
 
 
@@ -87,8 +90,8 @@ def test_falling_series_are_not_projected_to_rise(dataset):
     s = _sentences(dataset, "pregnancy_consultations", "ja")
     assert "見通し（参考・独自分析）：目標に近づいていない（横ばい・悪化）。" in s
     assert (
-        "実績値4点（平成27年度～平成30年度）のTheil–Sen法による傾きは年−105.2件（90%信頼区間：年−196件～−8件）で、"
-        "この傾きなら令和元年度は67件です。" in s
+        "実績値4点（H27～H30）のTheil–Sen法による傾きは年−105.2件（90%信頼区間：年−196件～−8件）で、"
+        "この傾きならR1は67件です。" in s
     )
     assert "区間全体が横ばいか目標から離れる向きです。" in s
     # the method is said once per report (views.show_grade_summary), not after every indicator
@@ -106,8 +109,8 @@ def test_foreign_visitors_are_not_called_on_track(dataset):
     # B at 55.8% (279万人 in H29 against the revised 500万人 by R2): (500 − 279) ÷ 3 = 73.7万人 a year needed;
     # three actuals (208, 230, 279; H30 未) are too few for a trend, so no outlook and no year is claimed
     assert (
-        "令和2年度の目標達成には、年平均73.7万人の増加が必要です。" in s
-        or "令和2年度の目標達成には、年平均74万人の増加が必要です。" in s
+        "R2の目標達成には、年平均73.7万人の増加が必要です。" in s
+        or "R2の目標達成には、年平均74万人の増加が必要です。" in s
     )
     assert "見通し（参考・独自分析）：見通しを示せない。" in s
     assert "実績値が3点しかないため（4点以上が必要）、傾向による見通しは示しません。" in s

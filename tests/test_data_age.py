@@ -27,15 +27,15 @@ def _summary(ds, year, lang, projects=None):
 def test_hokkaido_h30_summary_counts_the_grades_on_older_actuals(dataset):
     ja = _summary(dataset, 2018, "ja")
     assert ja[1] == (
-        "このうち9指標は平成30年度の実績値がなく、それ以前の実績値による評価です"
-        "（平成29年度の実績値による8指標、平成28年度の実績値による1指標）。"
+        "このうち9指標はH30の実績値がなく、それ以前の実績値による評価です"
+        "（H29の実績値による8指標、H28の実績値による1指標）。"
     )
     en = _summary(dataset, 2018, "en")
     assert en[1] == (
-        "Based on an earlier actual, as there is none for FY2018: 9 of these grades (8 on FY2017 actuals, 1 on FY2016 actuals)."
+        "Based on an earlier actual, as there is none for 2018: 9 of these grades (8 on 2017 actuals, 1 on 2016 actuals)."
     )
     # project 1: only 医師数 (H28)
-    assert "平成28年度の実績値による1指標" in _summary(dataset, 2018, "ja", [1])[1]
+    assert "H28の実績値による1指標" in _summary(dataset, 2018, "ja", [1])[1]
 
 
 def test_no_such_sentence_where_every_grade_rests_on_the_years_actual():
@@ -58,6 +58,6 @@ def test_other_schemes_count_a_missing_actual(example, tmp_path):
     ds = load_dataset(root)
     n = len(evaluate(ds, 2018))
     en = _summary(ds, 2018, "en")
-    assert en[1] == "Based on an earlier actual, as there is none for FY2018: 1 of these grades (1 on FY2017 actuals)."
+    assert en[1] == "Based on an earlier actual, as there is none for 2018: 1 of these grades (1 on 2017 actuals)."
     assert f"Of the {n} indicators" in en[0]
-    assert "このうち1指標は平成30年度の実績値がなく" in _summary(ds, 2018, "ja")[1]
+    assert "このうち1指標はH30の実績値がなく" in _summary(ds, 2018, "ja")[1]

@@ -170,7 +170,7 @@ def test_a_negative_lower_is_better_actual_beyond_its_target_is_achieved(tmp_pat
     row = _row(kpi, root, "H30")
     assert (row["progress_rate"], row["grade"]) == ("", "A①")
     said = kpi_lib.indicator_commentary("x", "H30", data_dir=root)
-    assert said[1] == "目標値（100人、令和元年度）を達成しています。"
+    assert said[1] == "目標値（100人、R1）を達成しています。"
     assert said[2].startswith("進捗はA①（目標値達成に向けて進捗している：現時点で目標値を達成している）")
 
 
@@ -211,7 +211,7 @@ def test_a_year_missing_inside_a_cumulative_period_leaves_the_total_unknown(tmp_
         assert not any("5,026" in s for s in said), said
     said = kpi_lib.indicator_commentary("x", "H30", data_dir=root)
     assert (
-        "累計目標の期間のうち平成29年度の実績値がないため、平成27年度から平成30年度までの累計は分からず、"
+        "累計目標の期間のうちH29の実績値がないため、H27からH30までの累計は分からず、"
         "進捗率と進捗区分は算出していません。"
     ) in said
     assert not any(s.startswith("進捗は") for s in said)  # no grade sentence

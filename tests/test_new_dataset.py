@@ -80,7 +80,10 @@ PROJECTS = {
 
 # the template's words in English (kpi new --lang en)
 ENGLISH = {"プロジェクト1": "Project 1", "プロジェクト2": "Project 2", "設定項目": "Indicator", "基準値": "Baseline",
-           "目標値": "Target", "単位": "Unit", "方向": "Direction", "目標の種類": "Target kind"}  # fmt: skip
+           "目標値": "Target", "単位": "Unit", "方向": "Direction", "目標の種類": "Target kind",
+           "実績値の種類": "Actuals are"}  # fmt: skip
+# the year basis typed under 実績値の種類 (indicators.csv year_basis); the others are left empty
+YEAR_BASIS = {"p1_k01": "calendar"}
 
 
 def fill(path, out=None, lang="ja"):
@@ -112,6 +115,8 @@ def fill(path, out=None, lang="ja"):
         if kind:
             ws.cell(row=row, column=column(ws, row, w("目標の種類"))).value = kind
             ws.cell(row=row + 1, column=column(ws, row, w("目標の種類"))).value = start
+        if key in YEAR_BASIS:
+            ws.cell(row=row + 1, column=column(ws, row, w("実績値の種類"))).value = YEAR_BASIS[key]
         for label, value in actuals.items():
             cell = ws.cell(row=row, column=column(ws, row, year(label), 1))
             if unit_ja == "%":  # typed as 63.5% in a spreadsheet: stored 0.635, shown as a percentage
@@ -275,13 +280,14 @@ def test_a_scheme_file_is_copied_in(tmp_path, kpi):
 def test_the_city_is_built_through_the_workbook(city, kpi, tmp_path):
     assert kpi("validate", "--data", city).returncode == 0
     indicators = (city / "indicators.csv").read_text(encoding="utf-8").splitlines()
-    # the last column, decimals (display precision), is left empty: inferred from the figures
+    # the year basis typed under 実績値の種類 (calendar), not_stated where it was left empty; the
+    # last columns, counted_from and decimals (display precision), are left empty: decimals inferred
     assert indicators[1:] == [
-        "p1_t01,創業件数,New businesses,table,件,businesses,higher,0,2019,cumulative,500,,2024,2020,2024,,,annual,,",
-        'p1_k01,観光入込客数,Visitors,table,万人,"10,000 people",higher,120,2019,value,150,,2024,,,,,annual,,',
-        "p1_k02,就業率,Employment rate,table,%,%,higher,60,2019,value,65,,2024,,,,,annual,,",
-        "p2_t01,待機児童数,Children on waiting lists,table,人,children,lower,50,2019,value,0,,2024,,,,,annual,,",
-        "p2_k01,図書館利用者数,Library users,table,人,users,higher,1000,2019,value,1500,,2024,,,,,annual,,",
+        "p1_t01,創業件数,New businesses,table,件,businesses,higher,0,2019,cumulative,500,,2024,2020,2024,,,annual,not_stated,,,",
+        'p1_k01,観光入込客数,Visitors,table,万人,"10,000 people",higher,120,2019,value,150,,2024,,,,,annual,calendar,,,',
+        "p1_k02,就業率,Employment rate,table,%,%,higher,60,2019,value,65,,2024,,,,,annual,not_stated,,,",
+        "p2_t01,待機児童数,Children on waiting lists,table,人,children,lower,50,2019,value,0,,2024,,,,,annual,not_stated,,,",
+        "p2_k01,図書館利用者数,Library users,table,人,users,higher,1000,2019,value,1500,,2024,,,,,annual,not_stated,,,",
     ]
     assert (city / "project_indicators.csv").read_text(encoding="utf-8").splitlines()[1:] == [
         "1,数値目標,1,p1_t01", "1,KPI,1,p1_k01", "1,KPI,2,p1_k02", "2,数値目標,1,p2_t01", "2,KPI,1,p2_k01",

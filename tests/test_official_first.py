@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi_lib.analysis.grading import evaluate
+from kpi_lib.core.labels import text
 from kpi_lib.dataset.loading import load_dataset
 from kpi_lib.presentation import charts, commentary, tables, views
 
@@ -168,7 +169,7 @@ def test_a_comparison_says_no_new_actual_instead_of_a_change(dataset):
     assert (exports["latest_year_to"], bool(exports["new_actual"])) == (2018, True)
     table = change_table(changes.reset_index(), "ja").set_index("設定項目")
     assert table.loc["外国人観光客", "新しい実績値"] == "なし（前年度と同じ実績値による）"
-    assert table.loc["外国人観光客", "最新の実績値の年度"] == "H29"
+    assert table.loc["外国人観光客", text("col.latest_actual", "ja")] == "H29"
 
 
 def test_a_revised_target_is_said_raised_or_lowered_and_when_only_where_the_source_says():
@@ -177,7 +178,7 @@ def test_a_revised_target_is_said_raised_or_lowered_and_when_only_where_the_sour
     # 道産木材の利用量: 490万m³ → 見直し後 447万m³; the source does not say when
     timber = kpi_lib.indicator_commentary("timber_use", "H30", lang="ja")
     assert "目標値は490万m³から447万m³に引き下げられています（見直しの時期は原資料に記載がありません）。" in timber
-    assert "見直し後の目標値（447万m³、令和元年度）を達成しています。" in timber
+    assert "見直し後の目標値（447万m³、R1）を達成しています。" in timber
     # 外国人観光客: 300万人 → 500万人, 「※H29に300万人から500万人に見直し」
     visitors = kpi_lib.indicator_commentary("foreign_visitors", "H30", lang="en")
     assert "The target was raised from 3 million persons to 5 million persons (revised in FY2017)." in visitors

@@ -58,12 +58,12 @@ def test_a_workbook_that_dropped_trailing_zeros_keeps_two_decimals(tmp_path, sch
     data = synthetic.printed_decimals(tmp_path / "d", scheme)
     assert load_dataset(data).indicators.set_index("indicator").loc["tfr", "decimals"] == 2  # from 1.11
     ja, en = sentences(data), sentences(data, lang="en")
-    assert "平成30年度の実績値は1.00で、前回（平成29年度：1.11）から0.11減少しました。" in ja
-    assert "The latest actual is 1.00 (FY2018), down 0.11 from 1.11 in FY2017." in en
+    assert "H30の実績値は1.00で、前回（H29：1.11）から0.11減少しました。" in ja
+    assert "The latest actual is 1.00 (2018), down 0.11 from 1.11 in 2017." in en
     assert all(n != 0 for n in stated_numbers(ja + en)), ja + en  # the values all differ
     if scheme == "hokkaido":  # target 1.8 in FY2020: 1.8 − 1.00 = 0.80 short, 0.80 ÷ 2 years = 0.40 a year
-        assert "目標値（1.8、令和2年度）まであと0.80（進捗率で44.4ポイント）です。" in ja
-        assert "令和2年度の目標達成には、年平均0.40の増加が必要です。" in ja
+        assert "目標値（1.8、R2）まであと0.80（進捗率で44.4ポイント）です。" in ja
+        assert "R2の目標達成には、年平均0.40の増加が必要です。" in ja
     else:  # the FY2018 milestone / expected value 1.45: 0.45 short
         assert any("まであと0.45" in s for s in ja), ja
 
@@ -73,9 +73,9 @@ def test_a_declared_precision_pads_values_no_figure_shows(tmp_path):
     actuals = [("tfr", 2015, "0.9"), ("tfr", 2016, "1.4"), ("tfr", 2017, "1.2"), ("tfr", 2018, "1")]
     declared = synthetic.write_dataset(tmp_path / "declared", [{**synthetic.TFR, "decimals": 2}], actuals)
     inferred = synthetic.write_dataset(tmp_path / "inferred", [synthetic.TFR], actuals)
-    assert "平成30年度の実績値は1.00で、前回（平成29年度：1.20）から0.20減少しました。" in sentences(declared)
+    assert "H30の実績値は1.00で、前回（H29：1.20）から0.20減少しました。" in sentences(declared)
     # without a declaration the precision is the most decimals written (1.29: two)
-    assert "平成30年度の実績値は1.00で、前回（平成29年度：1.20）から0.20減少しました。" in sentences(inferred)
+    assert "H30の実績値は1.00で、前回（H29：1.20）から0.20減少しました。" in sentences(inferred)
     g = kpi_lib.grades(2018, declared)
     assert tables.grade_table(evaluate(load_dataset(declared), 2018))["実績値"].tolist() == ["1.00 (H30)"]
     assert g["actual"].tolist() == [1.0]
@@ -321,7 +321,8 @@ def test_japanese_commentary_has_japanese_arithmetic(tmp_path):
         data, "published_rates", [{"project": 1, "indicator": "tfr", "year": 2018, "progress_rate": "90.0"}]
     )
     ja = " ".join(kpi_lib.indicator_commentary("tfr", 2018, data_dir=data, lang="ja"))
-    assert "1.27 ÷ 1.42（2018年度の全国値） × 100" in ja and "national value" not in ja
+    # its year basis is not stated: H30, which claims neither 年 nor 年度 (indicators.csv year_basis)
+    assert "1.27 ÷ 1.42（H30の全国値） × 100" in ja and "national value" not in ja
     en = " ".join(kpi_lib.indicator_commentary("tfr", 2018, data_dir=data, lang="en"))
     assert "1.27 ÷ 1.42 (national value 2018) × 100" in en
 
@@ -408,7 +409,7 @@ def test_a_year_with_nothing_graded_yet_says_so(monkeypatch, tmp_path):
     )
     (data / "indicators.csv").write_text(
         (data / "indicators.csv").read_text(encoding="utf-8")
-        + "later,後の指標,Later,table,人,persons,higher,—,,value,10,,2019,,,,,annual,,\n",
+        + "later,後の指標,Later,table,人,persons,higher,—,,value,10,,2019,,,,,annual,,,,\n",
         encoding="utf-8",
     )
     (data / "project_indicators.csv").write_text(

@@ -45,8 +45,11 @@ def test_food_exports_in_projects_3_and_4(dataset, lang):
     name = dataset.indicators.set_index("indicator").loc["food_exports", f"name_{lang}"]
     for project in (3, 4):
         actual, rate = _lines(_table(dataset, project, lang), name, lang)
-        first = "H27" if lang == "ja" else "FY2015"
+        # the table's year columns hold actuals of every year basis: 2015, not FY2015 (their headings
+        # claim no basis); its calendar-year actuals say so on their line (indicators.csv year_basis)
+        first = "H27" if lang == "ja" else "2015"
         assert actual[first] == ("773億円" if lang == "ja" else "77.3 billion yen")
+        assert actual[text("col.figure", lang)] == text("col.actual_calendar", lang)
         assert rate[text("col.grade", lang)] == "B"
 
 

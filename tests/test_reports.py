@@ -111,9 +111,10 @@ def test_project_reports_show_every_indicator_grade_chart_and_text(reports, data
 def test_reports_surface_the_published_disagreement(reports):
     page = (reports / "2018" / "ja" / "project_1.html").read_text(encoding="utf-8")
     # the official figure first; ours only as the check where it differs (issue 16)
-    assert "検算：公表資料の平成30年度の進捗率は67.4%で、本ツールの再計算値（67.5%" in page
+    # its year basis is not stated (indicators.csv year_basis): H30 / 2018, the source table's heading
+    assert "検算：公表資料のH30の進捗率は67.4%で、本ツールの再計算値（67.5%" in page
     en = (reports / "2018" / "en" / "project_1.html").read_text(encoding="utf-8")
-    assert "Check: the published FY2018 progress rate is 67.4%; kpi_lib" in en and "recomputation gives 67.5%" in en
+    assert "Check: the published 2018 progress rate is 67.4%; kpi_lib" in en and "recomputation gives 67.5%" in en
 
 
 def test_trend_charts_carry_the_projection(reports):

@@ -179,7 +179,11 @@ def test_the_heatmap_marks_grades_standing_on_an_earlier_actual(dataset):
     assert cells.loc[("1. 全道の医療施設に従事する医師数 (人口10万人当たり)", "H30"), "label"] == "A③*"
     assert ("3・4. 道産食品輸出額", "H30") in cells.index  # once, with both projects
     spec = charts.heatmap_chart(progress_table(dataset), evaluate(dataset, 2018), scheme_for(dataset), "ja").to_dict()
-    assert spec["title"]["subtitle"] == text("chart.heatmap_carried", "ja")
+    # and project 1's name taken from the analysis text, marked ※ (tests/test_labelling.py)
+    assert spec["title"]["subtitle"] == [
+        text("chart.heatmap_carried", "ja"),
+        text("note.name_from_analysis_text", "ja"),
+    ]
     enc = spec["layer"][0]["encoding"]
     assert enc["x"]["axis"]["grid"] is False and enc["y"]["axis"]["grid"] is False
     # every indicator with an actual has a cell in every year from its first actual on: no blank

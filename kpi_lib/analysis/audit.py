@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.core import numbers
+from kpi_lib.core.fiscal_year import year_label
 from kpi_lib.core.formatting import format_number, rate_number
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import TABLES
@@ -67,6 +68,7 @@ def _say(key: str, lang: str, **values) -> str:
 def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
     graded = progress_table(dataset, scheme).set_index(["indicator", "year"])
     names = dataset.indicators.set_index("indicator")[["name_ja", "name_en"]]
+    bases = dict(zip(dataset.indicators["indicator"], dataset.indicators["year_basis"]))
     rows = []
     for p in dataset.published_rates.itertuples():
         key = (p.indicator, p.year)
@@ -88,7 +90,7 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
                 if g is None
                 else _say("total_unknown", lang)
                 if pd.isna(g["measured"])
-                else rate_arithmetic(g, p.year, scheme, lang),
+                else rate_arithmetic(g, p.year, scheme, lang, bases.get(p.indicator, "not_stated")),
             )
         )
     for year in sorted(set(dataset.published_grades["year"])):
@@ -141,13 +143,14 @@ def _fmt_rate(x, state, decimals: int = 1) -> str:
     return rate_number(x, decimals)
 
 
-def rate_arithmetic(g, year: int, scheme: Scheme, lang: str = "en") -> str:
+def rate_arithmetic(g, year: int, scheme: Scheme, lang: str = "en", basis: str = "not_stated") -> str:
     """How a rate is computed under the scheme, with the exact quotient:
-    7,086 ÷ 10,500 × 100 = 67.4857 → 67.5, or (actual − baseline) ÷ (reference − baseline) × 100."""
+    7,086 ÷ 10,500 × 100 = 67.4857 → 67.5, or (actual − baseline) ÷ (reference − baseline) × 100.
+    A national value's year is named as the indicator's year `basis` allows (year_label)."""
     measured, reference = Decimal(repr(float(g["measured"]))), Decimal(repr(float(g["reference"])))
     kind = g["target_kind"]
     what = (
-        _say("national_value", lang, year=int(year))
+        _say("national_value", lang, year=year_label(int(year), lang, basis))
         if kind == "national"
         else (_say("baseline", lang) if kind in ("above_baseline", "at_least_baseline") else "")
     )
@@ -193,7 +196,8 @@ def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:
     if pd.isna(r["measured"]):  # a cumulative target whose running total is unknown (grading.py)
         return _say("total_unknown", lang)
     band = scheme.band(r["grade"]) if r["grade"] else None
-    reason = _say("reason", lang, rate=rate_number(r["progress_rate"], scheme.decimals), year=int(r["latest_year"]))
+    year = year_label(int(r["latest_year"]), lang, r.get("year_basis") or "not_stated")
+    reason = _say("reason", lang, rate=rate_number(r["progress_rate"], scheme.decimals), year=year)
     if band is not None and band.rate_below is not None:
         return _say("below", lang, reason=reason, limit=f"{band.rate_below:g}", grade=band.grade)
     state = "achieved" if r["achieved"] else ("original_achieved" if r["original_achieved"] else "not_achieved")

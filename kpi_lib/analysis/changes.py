@@ -32,6 +32,7 @@ COLUMNS = [
     "rate_to",
     "latest_year_from",
     "latest_year_to",
+    "year_basis",
     "new_actual",
     "change",
 ]
@@ -107,6 +108,7 @@ def compare_results(
                 "rate_to": r["progress_rate"],
                 "latest_year_from": r["latest_year_from"],
                 "latest_year_to": r["latest_year"],
+                "year_basis": r.get("year_basis") or "not_stated",  # what those years are
                 "new_actual": new_actual,
                 "change": change,
             }
@@ -128,7 +130,7 @@ def classify_change(scheme: Scheme, old: str, new: str) -> str:
 
 def change_table(changes: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """The changes as people read them: localised headings, the move in words."""
-    from kpi_lib.core.fiscal_year import short_label
+    from kpi_lib.core.fiscal_year import short_label, year_short_label
     from kpi_lib.core.formatting import indicator_name
     from kpi_lib.core.labels import kind_label, text
 
@@ -143,7 +145,7 @@ def change_table(changes: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 text("col.grade_in", lang).format(year=short_label(r["to_year"], lang)): r["grade_to"],
                 text("col.change", lang): text(f"change.{r['change']}", lang),
                 # a grade that moved without a new actual (the source printed 未 or —): said so
-                text("col.latest_actual", lang): short_label(int(r["latest_year_to"]), lang)
+                text("col.latest_actual", lang): year_short_label(int(r["latest_year_to"]), lang, r["year_basis"])
                 if not pd.isna(r["latest_year_to"])
                 else "",
                 text("col.new_actual", lang): text(f"change.new_actual.{bool(r['new_actual'])}", lang),

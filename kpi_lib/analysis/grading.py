@@ -478,6 +478,8 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
                 "revised_target_year": i["revised_target_year"],
                 "period_start": i["period_start"],
                 "period_end": i["period_end"],
+                "counted_from": None if pd.isna(i.get("counted_from")) else int(i["counted_from"]),
+                "year_basis": i["year_basis"],
                 "decimals": int(i["decimals"]) if "decimals" in i and pd.notna(i["decimals"]) else 0,
                 "evaluation_year": year,
                 "rate_decimals": scheme.decimals,  # how its rates are rounded and shown

@@ -65,7 +65,7 @@ from scipy.stats import theilslopes
 from kpi_lib.analysis.grading import progress_table, reached, round_rates
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import LAST_YEAR, parse_fiscal_year
-from kpi_lib.core.formatting import plain_number
+from kpi_lib.core.formatting import plain_number, rate_number
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 
@@ -437,6 +437,7 @@ def with_outlook(
     records: pd.DataFrame, dataset, year: int, lang: str = "ja", scheme: Scheme | str | None = None
 ) -> pd.DataFrame:
     """The machine-readable grade table with the outlook and pace columns appended (by indicator)."""
+    scheme = scheme_for(dataset, scheme)
     o = outlook(dataset, year, scheme).set_index("indicator")
     extra = []
     for indicator in records["indicator"]:
@@ -457,9 +458,8 @@ def with_outlook(
                 "projected_value": plain_number(r["projected_value"], 3),
                 "projected_year_reached": plain_number(r["projected_year_reached"], 0),
                 "elapsed_share": plain_number(r["elapsed_share"], 4),
-                "pace_adjusted_rate": ""
-                if numbers.is_missing(_float(r["pace_adjusted_rate"]))
-                else f"{float(r['pace_adjusted_rate']):.1f}",
+                # a rate like every other: the scheme's decimals (rounded by it already, round_rates)
+                "pace_adjusted_rate": rate_number(_float(r["pace_adjusted_rate"]), scheme.decimals),
             }
         )
     return pd.concat([records.reset_index(drop=True), pd.DataFrame(extra, columns=GRADE_COLUMNS)], axis=1)

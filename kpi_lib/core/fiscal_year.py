@@ -11,7 +11,9 @@ Heisei beyond 31: plans written before May 2019 counted 平成 on (平成32年�
 H31, H32, ... are accepted and mean the same Western year as R1, R2, ... (H32 = 2020).
 Reiwa 0 and Heisei 0 do not exist and are rejected, as is anything outside 1989-2100.
 Display: years up to 2018 as 平成 (H30 / 平成30年度), from 2019 as 令和 (R1 / 令和元年度),
-which is how the source labels FY2019 even though Reiwa began in May 2019.
+which is how the source labels FY2019 even though Reiwa began in May 2019. A year of an
+indicator's figures is named as its year basis allows (year_label): 平成30年度 only for a
+fiscal-year series, 平成30年 for a calendar-year one, H30 where the source does not say.
 """
 
 from __future__ import annotations
@@ -88,3 +90,33 @@ def fiscal_year_label(year: int, lang: str = "ja") -> str:
 def short_label(year: int, lang: str = "ja") -> str:
     """The compact form for table columns and chart axes: H30 (ja) or FY2018 (en)."""
     return era_short(year) if lang == "ja" else f"FY{year}"
+
+
+# What the year of an indicator's figures is (indicators.csv year_basis): a fiscal year (年度,
+# April to March), a calendar year (年), or not stated by the source. The data's year column is
+# the source table's year (its H30 column holds a calendar-year series' 2018 figure).
+YEAR_BASES = ("fiscal", "calendar", "not_stated")
+
+
+def year_label(year: int, lang: str = "ja", basis: str = "fiscal") -> str:
+    """A year of an indicator's figures in words, claiming no more than its basis: fiscal
+    平成30年度 / FY2018; calendar 平成30年 / 2018; not stated H30 (the source table's heading) /
+    2018, which say neither."""
+    if basis == "fiscal":
+        return fiscal_year_label(year, lang)
+    if lang == "en":
+        return str(year)
+    return era_long(year).removesuffix("度") if basis == "calendar" else era_short(year)
+
+
+def year_short_label(year: int, lang: str = "ja", basis: str = "fiscal") -> str:
+    """The compact form of year_label for tables and chart axes: H30 in Japanese whatever the
+    basis (the source's own heading, which names no basis); FY2018 or 2018 in English."""
+    return short_label(year, lang) if lang == "ja" or basis == "fiscal" else str(year)
+
+
+def common_basis(bases) -> str:
+    """The year basis that holds for all of `bases` (years of several indicators in one list or
+    table): theirs where they share one, else not_stated (words that claim neither)."""
+    found = set(bases)
+    return found.pop() if len(found) == 1 else "not_stated"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpi_lib.core.fiscal_year import short_label
+from kpi_lib.core.fiscal_year import year_short_label
 from kpi_lib.core.labels import text
 from kpi_lib.core.numbers import MAX_DECIMALS, is_missing, round_half_up
 
@@ -87,22 +87,36 @@ def unit(row, lang: str = "ja") -> str:
     return "" if is_missing(u) else str(u)
 
 
-def indicator_name(row, lang: str = "ja") -> str:
-    """The indicator's name in `lang`, or a marker where the source lost it."""
+def indicator_name(row, lang: str = "ja", marked: bool = True) -> str:
+    """The indicator's name in `lang`, or a marker where the source lost it; `marked`, a name
+    taken from the analysis text (name_source analysis_text) carries a mark (※ / §) that
+    name_notes explains under whatever shows it."""
     name = row["name_ja"] if lang == "ja" else row["name_en"]
-    return text("label.missing", lang) if is_missing(name) or name == "" else str(name)
+    if is_missing(name) or name == "":
+        return text("label.missing", lang)
+    if marked and row.get("name_source") == "analysis_text":
+        return f"{name}{text('label.from_analysis_text', lang)}"
+    return str(name)
+
+
+def name_notes(name_sources, lang: str = "ja") -> list[str]:
+    """The notes that explain the marks of indicator_name for names of these `name_sources`
+    (a column of them): one line, or none where no name is marked."""
+    return [text("note.name_from_analysis_text", lang)] if "analysis_text" in set(name_sources) else []
 
 
 def name_with_unit(row, lang: str = "ja") -> str:
     """The name, in English with the unit after it: a table that shows bare numbers (the Excel
-    workbook) names the unit once per indicator, as the source does in Japanese."""
-    name, u = indicator_name(row, lang), unit(row, lang)
+    workbook) names the unit once per indicator, as the source does in Japanese. Unmarked: the
+    workbook's name cells stay as exported before (kpi import compares them)."""
+    name, u = indicator_name(row, lang, marked=False), unit(row, lang)
     return f"{name} ({u})" if lang == "en" and u and u != "%" else name
 
 
-def year_in_brackets(year, lang: str = "ja") -> str:
-    """(H30), (FY2018): a year beside a figure; "" when there is none."""
-    return "" if is_missing(year) else f"({short_label(int(year), lang)})"
+def year_in_brackets(year, lang: str = "ja", basis: str = "fiscal") -> str:
+    """(H30), (FY2018): a year beside a figure, named as its year `basis` allows (year_short_label:
+    (2018), not (FY2018), for a series not stated to be fiscal-year); "" when there is none."""
+    return "" if is_missing(year) else f"({year_short_label(int(year), lang, basis)})"
 
 
 def running_total(row) -> float | None:

@@ -19,11 +19,20 @@ _LABELS: dict[str, tuple[str, str]] = {
     "target.at_least_baseline": ("現状値以上", "At least the baseline"),
     "target.total_not_published": ("累計（最終目標値は未公表）", "cumulative, final total not published"),
     "target.cumulative": ("累計", "Cumulative"),
+    # indicators.csv counted_from: printed running totals that count a year before the target's period
+    "target.counted_from": ("、実績値は{year}からの累計", "; the actuals count from {year}"),
     # cell states
     "state.no_actual": ("実績なし", "no actual yet"),
     "state.running_total": ("（累計{total}）", " ({total} in total)"),
     "state.running_total_unknown": ("（累計不明）", " (total unknown)"),
     "label.missing": ("（名称不明）", "(name unknown)"),  # why is a data note (indicators.csv note)
+    # a name taken from the analysis text (indicators.csv name_source analysis_text): marked after
+    # the name wherever a report shows it, and the mark explained under what shows it
+    "label.from_analysis_text": ("※", "§"),
+    "note.name_from_analysis_text": (
+        "※ 表の設定項目（指標名）が失われているため、分析と課題の文言から採った名称です。",
+        "§ The table's label is lost: the name is taken from the analysis text (分析と課題).",
+    ),
     # table headings
     "col.project": ("プロジェクト", "Project"),
     "col.kind": ("区分", "Kind"),
@@ -35,6 +44,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.revised_target": ("目標値（見直し後）", "Target (revised)"),
     "col.target_year": ("目標年", "Target year"),
     "col.actual": ("実績値", "Actual"),
+    "col.actual_calendar": ("実績値（暦年）", "Actual (calendar year)"),
+    # a year of a calendar-year series beside its figure (tables.actual_year_text): (H30・暦年)
+    "year.calendar_note": ("{year}・暦年", "{year}, calendar year"),
+    # the heading of a column of years of one indicator's figures, by its year basis
+    "year.heading.fiscal": ("年度", "Year"),
+    "year.heading.calendar": ("年", "Year"),
+    "year.heading.not_stated": ("年（度）", "Year"),
+    # the commentary of a calendar-year series (the report's own year is a fiscal one)
+    "commentary.calendar_year": (
+        "実績値は暦年（1月～12月）の値です。",
+        "The actuals are calendar-year figures (January to December).",
+    ),
     "col.progress_rate": ("進捗率", "Progress rate"),
     "col.grade": ("進捗", "Grade"),
     # whose the shown figures are (tables.basis_text), and kpi_lib's check where it differs
@@ -83,6 +104,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.target": ("目標値（戦略策定時）", "Target (original)"),
     "series.revised_target": ("目標値（見直し後）", "Target (revised)"),
     "series.national": ("全国", "National"),
+    # benchmarks.csv provenance `derived`: not an official statistic, an estimate (never just 「全国」)
+    "series.national_derived": ("全国（推計：公表進捗率から逆算）", "National (estimated from the published rate)"),
     "series.reference": ("目標水準", "Target level"),
     "series.projection": (
         "傾向（参考・独自分析、予測ではない）",
@@ -91,6 +114,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.projection_low": ("傾向の信頼区間の下限", "Trend, low end of its interval"),
     "series.projection_high": ("傾向の信頼区間の上限", "Trend, high end of its interval"),
     "series.national_projection": ("全国値の傾向（参考・独自分析）", "National trend (our analysis)"),
+    "series.national_projection_derived": (
+        "全国値（推計）の傾向（参考・独自分析）",
+        "Trend of the estimated national values (our analysis)",
+    ),
     "series.milestone": ("目安値", "Milestone (目安値)"),
     "series.expected_path": ("期待値", "Expected path (期待値)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),
@@ -107,7 +134,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "† 公表された進捗がないため、公式の基準により本ツールが算定した進捗",
         "† No published grade: computed by kpi_lib under the official rules",
     ),
-    "chart.actual_year": ("実績値の年度", "Year of the actual"),
+    "chart.actual_year": ("実績値の年（度）", "Year of the actual"),  # of indicators of any year basis
     "chart.grade_counts": ("プロジェクト別の進捗区分", "Grades by project"),
     "chart.count": ("指標数", "Indicators"),
     # chart descriptions (the SVG's aria-label) and the data table under each chart
@@ -233,7 +260,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     # grade changes between two evaluation years (kpi changes)
     "col.grade_in": ("{year}の進捗", "Grade {year}"),
     "col.change": ("変化", "Change"),
-    "col.latest_actual": ("最新の実績値の年度", "Latest actual"),
+    "col.latest_actual": ("最新の実績値の年（度）", "Latest actual"),  # of indicators of any year basis
     "col.new_actual": ("新しい実績値", "New actual"),
     "change.new_actual.True": ("あり", "yes"),
     "change.new_actual.False": ("なし（前年度と同じ実績値による）", "none (the same actual as the year before)"),
@@ -281,6 +308,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "この指標の名称はデータにありません（原資料から読み取れなかったため。kpi audit のデータ注記を参照）。",
         "This indicator's name is not in the data (it could not be read from the source; see the data notes of "
         "kpi audit).",
+    ),
+    "commentary.name_from_analysis_text": (
+        "この指標名（※）は、表の設定項目が失われているため、分析と課題の文言から採ったものです。",
+        "This indicator's name (§) is taken from the analysis text (分析と課題): the table's label is lost.",
     ),
     "commentary.no_actual": ("{year}までの実績値はまだありません。", "There is no actual value up to {year} yet."),
     "commentary.earlier_actual": (
@@ -368,15 +399,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.change.decrease": ("減少", "decrease"),
     "commentary.change.addition": ("上積み", "addition"),
     "commentary.target_year_passed": (
-        "目標年度（{year}）を過ぎ、目標値は達成されませんでした。",
+        "目標年（{year}）を過ぎ、目標値は達成されませんでした。",
         "The target year ({year}) has passed without the target being reached.",
     ),
     "commentary.target_year_missed": (
-        "目標年度（{year}）の実績値は目標値に達しませんでした。",
+        "目標年（{year}）の実績値は目標値に達しませんでした。",
         "The actual of the target year ({year}) did not reach the target.",
     ),
     "commentary.target_year_pending": (
-        "目標年度（{year}）の実績値はまだありません。",
+        "目標年（{year}）の実績値はまだありません。",
         "The actual of the target year ({year}) is not yet available.",
     ),
     "commentary.grade": ("進捗は{grade}（{label}）です。", "The grade is {grade}: {label}."),
@@ -453,6 +484,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.changes": ("{year}から進捗が変わった指標：{items}。", "Grades changed since {year}: {items}."),
     "commentary.no_changes": ("{year}から進捗が変わった指標はありません。", "No grade changed since {year}."),
     "commentary.outlook": ("見通し（参考・独自分析）：{label}。", "Outlook (our analysis): {label}."),
+    "commentary.counted_from": (
+        "原資料の実績値（累計）は、目標の期間（{start}～{end}）が始まる前の{first}から数えたもので、進捗率も原資料のとおりこの累計で計算しています。",
+        "The source's running totals count from {first}, before the target's period ({start}–{end}) begins; as in "
+        "the source, the progress rate is worked out on them.",
+    ),
     "commentary.running_total": (
         "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
         "The running total from {start}, when the cumulative target's period began, up to {latest_year} is "
@@ -475,7 +511,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Annual additions to the running total: {additions}. Their Theil–Sen trend: {slope} ({confidence} interval: {interval}); adding at that slope{floor}, a total of {projected} in {year}.",
     ),
     "commentary.additions_separator": ("、", ", "),
-    "commentary.addition_item": ("{year}{amount}", "{amount} ({year})"),
+    "commentary.addition_item": ("{year}：{amount}", "{amount} ({year})"),
     "commentary.needed_beyond_any_year": (
         "必要な年平均{required}は、これまでのどの年度の上積み（最大は{most_year}の{most}）よりも多い量です。",
         "It needs {required} a year, more than any year so far ({most} at most, {most_year}).",
@@ -559,32 +595,32 @@ _LABELS: dict[str, tuple[str, str]] = {
         "There is no target value to compare with, so no outlook is given.",
     ),
     "commentary.outlook_not_achieved": (
-        "目標年度（{year}）の実績値が出ており、目標値に届いていないため、見通しではなく未達成です。",
+        "目標年（{year}）の実績値が出ており、目標値に届いていないため、見通しではなく未達成です。",
         "The target year's ({year}) actual is in and short of the target: not an outlook but not reached.",
     ),
     "commentary.change.flat": ("横ばい", "flat"),
     "commentary.pace_adjusted": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%です（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}です（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate:.1f}% (the official grade is unchanged).",
+        "rate is {rate} (the official grade is unchanged).",
     ),
     # the pace disagrees with the trend outlook: the outlook is the judgement, the pace is explained
     "commentary.pace_ahead_but_trend_behind": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate:.1f}%, so the total so far is ahead of that share. The outlook, however, follows the "
+        "rate is {rate}, so the total so far is ahead of that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is not reached by the target year (the "
         "official grade is unchanged).",
     ),
     "commentary.pace_behind_but_trend_on_track": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate:.1f}%で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の進捗区分は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate:.1f}%, so the total so far is behind that share. The outlook, however, follows the "
+        "rate is {rate}, so the total so far is behind that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is reached by the target year (the "
         "official grade is unchanged).",
     ),
     # the arithmetic column of kpi audit (audit.py)
-    "audit.national_value": ("（{year}年度の全国値）", " (national value {year})"),
+    "audit.national_value": ("（{year}の全国値）", " (national value {year})"),
     "audit.baseline": ("（基準値）", " (baseline)"),
     "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),
     "audit.no_actual_in_year": ("この年度の実績値はありません", "no actual value for this year"),
@@ -593,7 +629,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "累計目標の期間に実績値のない年度があるため累計は不明（進捗率・進捗区分は算出できません）",
         "running total unknown: a year of the cumulative target's period has no actual (no rate or grade)",
     ),
-    "audit.reason": ("進捗率{rate}%（{year}年度の実績値）", "rate {rate}% (actual of {year})"),
+    "audit.reason": ("進捗率{rate}%（{year}の実績値）", "rate {rate}% (actual of {year})"),
     "audit.below": ("{reason}は{limit}%未満 → {grade}", "{reason} is below {limit}% → {grade}"),
     "audit.state": ("{reason}、{state} → {grade}", "{reason}, {state} → {grade}"),
     "audit.achieved": ("目標値を達成", "target achieved"),
@@ -643,6 +679,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "new.direction": ("方向", "Direction"),
     "new.target_kind": ("目標の種類", "Target kind"),
     "new.actual_basis": ("実績値の種類", "Actuals are"),
+    # the second row under 実績値の種類: what the year of the figures is (indicators.csv year_basis)
+    "new.year_basis": ("年の基準", "Year basis"),
+    "new.year_basis_prompt": (
+        "実績値の年の基準：fiscal（年度）、calendar（暦年）。空欄は not_stated（原資料に記載なし）。"
+        "原資料が示す場合だけ記入し、根拠は indicators.csv の note に記してください。",
+        "What the actuals' years are: fiscal (April to March) or calendar (January to December); empty: "
+        "not_stated. Fill it in only where the source says so, and give the evidence in indicators.csv's note.",
+    ),
     # kpi refresh-notebooks: the installed packages differ from the pins the committed outputs were made with
     "pins.differ": (
         "インストールされている版が {file} の固定版と違います: {packages}。このまま実行するとコミット済みノートブックの出力が変わるので、"

@@ -216,6 +216,8 @@ def _load(root: Path) -> Dataset:
     if out.problems:
         raise DataError(out.problems)
     _apply_precision(frames)
+    # a year basis the data does not state is not stated (older files leave the column out)
+    frames["indicators"]["year_basis"] = frames["indicators"]["year_basis"].fillna("not_stated")
     tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
     return Dataset(root, metadata, scheme, **tables, digest=data_digest(root))
 
@@ -808,6 +810,23 @@ def _check_indicator_rules(
                 out.add(file, line, "period_start", "only a cumulative target has a period")
             if r["actual_basis"] != "annual":
                 out.add(file, line, "actual_basis", "only a cumulative target can have cumulative_to_date actuals")
+        if has("counted_from"):
+            if kind != "cumulative" or r["actual_basis"] != "cumulative_to_date":
+                out.add(
+                    file,
+                    line,
+                    "counted_from",
+                    "only printed running totals (a cumulative target with cumulative_to_date actuals) "
+                    "have a first year they count",
+                )
+            elif has("period_start") and r["counted_from"] >= r["period_start"]:
+                out.add(
+                    file,
+                    line,
+                    "counted_from",
+                    f"{int(r['counted_from'])} is not before period_start {int(r['period_start'])}: "
+                    "leave it empty where the totals count from the period's start",
+                )
         if kind == "national" and bench_complete:
             missing = [y for y in value_years.get(r["indicator"], []) if (r["indicator"], y) not in bench_keys]
             if missing:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi_lib.core.fiscal_year import YEAR_BASES
+
 # Column types, checked by loading.py:
 #   int     whole number              year    fiscal year, any form fiscal_year accepts
 #   text    free text                 enum    one of `choices`
@@ -137,7 +139,31 @@ TABLES: dict[str, Table] = {
                     choices=ACTUAL_BASES,
                     doc="annual: each actual is that year's value; cumulative_to_date: printed running totals",
                 ),
+                _c(
+                    "year_basis",
+                    "enum",
+                    required=False,
+                    choices=YEAR_BASES,
+                    in_every_file=False,
+                    doc=(
+                        "what the year of the indicator's figures is: fiscal (年度), calendar (年) or not_stated "
+                        "(the default, also where the column is left out); set it only where the source (or the "
+                        "statistic it cites) says so, and give the evidence in note. Reports name its years "
+                        "平成30年度 / FY2018 only where fiscal, 平成30年 / 2018 where calendar, else H30 / 2018"
+                    ),
+                ),
                 _c("note", "text", required=False),
+                _c(
+                    "counted_from",
+                    "year",
+                    required=False,
+                    in_every_file=False,
+                    doc=(
+                        "printed running totals (cumulative_to_date) only: the first year they count, where it is "
+                        "before period_start (the source counts a year before its target's period); the reports "
+                        "follow the printed totals and say so. The column may be left out"
+                    ),
+                ),
                 _c(
                     "decimals",
                     "int",

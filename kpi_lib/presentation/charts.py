@@ -14,8 +14,8 @@ import pandas as pd
 
 from kpi_lib.analysis.grading import running_totals
 from kpi_lib.core import numbers
-from kpi_lib.core.fiscal_year import short_label
-from kpi_lib.core.formatting import format_quantity, format_rate, indicator_name, unit
+from kpi_lib.core.fiscal_year import short_label, year_short_label
+from kpi_lib.core.formatting import format_quantity, format_rate, indicator_name, name_notes, unit
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 from kpi_lib.presentation.style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
@@ -25,6 +25,7 @@ _SERIES = (
     "actual",
     "running_total",
     "national",
+    "national_derived",
     "milestone",
     "baseline",
     "target",
@@ -33,11 +34,22 @@ _SERIES = (
     "projection_low",
     "projection_high",
     "national_projection",
+    "national_projection_derived",
+)
+# drawn dashed: series that are not the actuals (national values, milestones, trends)
+_DASHED = (
+    "national",
+    "national_derived",
+    "milestone",
+    "projection",
+    "national_projection",
+    "national_projection_derived",
 )
 _SHAPES = {
     "actual": "circle",
     "running_total": "triangle-right",
     "national": "triangle-up",
+    "national_derived": "triangle-left",
     "baseline": "diamond",
     "target": "square",
     "revised_target": "cross",
@@ -45,6 +57,7 @@ _SHAPES = {
     "projection_low": "stroke",
     "projection_high": "stroke",
     "national_projection": "triangle-up",
+    "national_projection_derived": "triangle-left",
     "milestone": "triangle-down",
 }
 
@@ -82,6 +95,7 @@ def trend_frame(
     """
     r = result_row
     u = unit(r, lang)
+    basis = _basis(r)  # every year here is a year of the indicator's figures
     rows = []
 
     def add(series, year, value, decimals=None, note="", point=True):
@@ -92,7 +106,7 @@ def trend_frame(
                 "series": series,
                 "series_label": series_label(series, scheme, lang),
                 "year": int(year),
-                "year_label": short_label(int(year), lang),
+                "year_label": year_short_label(int(year), lang, basis),
                 "value": float(value),
                 "value_text": format_quantity(value, decimals, u, lang),
                 "note": note,
@@ -107,10 +121,13 @@ def trend_frame(
     if totals is not None:
         for x in totals.itertuples():
             add("running_total", x.year, x.running_total, r.get("actual_decimals"))
+    derived = False  # a national value worked back from a published rate: an estimate, named so
     if r["target_kind"] == "national":
         b = dataset.benchmarks
         for x in b[b["indicator"] == r["indicator"]].itertuples():
-            add("national", x.year, x.value, None, text(f"provenance.{x.provenance}", lang))
+            series = "national_derived" if x.provenance == "derived" else "national"
+            derived = derived or x.provenance == "derived"
+            add(series, x.year, x.value, None, text(f"provenance.{x.provenance}", lang))
     milestones = dataset.tables.get("milestones")
     if scheme is not None and scheme.uses_milestones and milestones is not None:
         for x in milestones[milestones["indicator"] == r["indicator"]].itertuples():
@@ -142,9 +159,11 @@ def trend_frame(
                     point=series == "projection",
                 )
         if not numbers.is_missing(o.get("national_projected")) and not numbers.is_missing(o.get("trend_slope")):
-            add("national_projection", o["national_latest_year"], o["national_latest"], None, point=False)
+            # fitted to estimates where any national value is one
+            series = "national_projection_derived" if derived else "national_projection"
+            add(series, o["national_latest_year"], o["national_latest"], None, point=False)
             add(
-                "national_projection",
+                series,
                 o["target_year"],
                 numbers.round_half_up(float(o["national_projected"]), decimals),
                 decimals,
@@ -161,8 +180,19 @@ def series_label(series: str, scheme: Scheme | None, lang: str) -> str:
     return text(f"series.{series}", lang)
 
 
-def _year_domain(years: list[int], lang: str) -> list[str]:
-    return [short_label(y, lang) for y in range(min(years), max(years) + 1)]
+def _year_domain(years: list[int], lang: str, basis: str = "fiscal") -> list[str]:
+    return [year_short_label(y, lang, basis) for y in range(min(years), max(years) + 1)]
+
+
+def _basis(row) -> str:
+    """The year basis of the row's indicator (indicators.csv year_basis; not stated where the row
+    does not say): its years are labelled as it allows (fiscal_year.year_short_label)."""
+    return row.get("year_basis") or "not_stated"
+
+
+def year_title(basis: str, lang: str) -> str:
+    """The heading of a column of years of one indicator's figures: 年度, 年 or 年（度）."""
+    return text(f"year.heading.{basis}", lang)
 
 
 def trend_chart(
@@ -173,6 +203,7 @@ def trend_chart(
     target year (dashed; the ends of its confidence interval dotted)."""
     r = result_row
     frame = trend_frame(dataset, r, lang, outlook_row, scheme)
+    basis = _basis(r)
     years = list(frame["year"]) + [int(r["target_year"])]
     present = [s for s in _SERIES if s in set(frame["series"])]
     labels = [series_label(s, scheme, lang) for s in present]
@@ -183,14 +214,17 @@ def trend_chart(
     )
     base = alt.Chart().encode(
         x=alt.X(
-            "year_label:O", title=None, scale=alt.Scale(domain=_year_domain(years, lang)), axis=alt.Axis(labelAngle=0)
+            "year_label:O",
+            title=None,
+            scale=alt.Scale(domain=_year_domain(years, lang, basis)),
+            axis=alt.Axis(labelAngle=0),
         ),
         y=alt.Y("value:Q", title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}", scale=alt.Scale(zero=False)),
         color=colour,
     )
     tooltip = [
         alt.Tooltip("series_label:N", title=series_title),
-        alt.Tooltip("year_label:N", title=text("col.year", lang)),
+        alt.Tooltip("year_label:N", title=year_title(basis, lang)),
         alt.Tooltip("value_text:N", title=text("chart.value", lang)),
     ]
     if (frame["note"] != "").any():
@@ -199,7 +233,7 @@ def trend_chart(
     # solid for actuals, dashed for the national series, the milestones and the projection; a line
     # layer with no points would leave Vega an empty scale extent, so only present series get one
     solid = [s for s in ("actual", "running_total") if s in present]
-    dashed = [s for s in ("national", "milestone", "projection", "national_projection") if s in present]
+    dashed = [s for s in _DASHED if s in present]
     dotted = [s for s in ("projection_low", "projection_high") if s in present]  # the interval's ends
     layers = [
         base.mark_line(strokeWidth=width, strokeDash=dash)
@@ -239,8 +273,8 @@ def trend_chart(
     others = "、" if lang == "ja" else ", "
     description = text("chart.trend_description", lang).format(
         name=indicator_name(r, lang),
-        first=short_label(ys[0], lang) if ys else "—",
-        last=short_label(ys[-1], lang) if ys else "—",
+        first=year_short_label(ys[0], lang, basis) if ys else "—",
+        last=year_short_label(ys[-1], lang, basis) if ys else "—",
         series=others.join(label for s, label in zip(present, labels) if s != "actual") or "—",
     )
     return _layered(
@@ -251,14 +285,16 @@ def trend_chart(
     )
 
 
-def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja", decimals: int = 1) -> pd.DataFrame:
+def rate_frame(
+    graded: pd.DataFrame, indicator: str, lang: str = "ja", decimals: int = 1, basis: str = "not_stated"
+) -> pd.DataFrame:
     """Progress rate of each year's actual, with the grade that actual gives (rates shown with
-    the scheme's `decimals`)."""
+    the scheme's `decimals`; years named as the indicator's year `basis` allows)."""
     g = graded[(graded["indicator"] == indicator) & graded["progress_rate"].notna()]
     return pd.DataFrame(
         {
             "year": g["year"].astype(int),
-            "year_label": [short_label(int(y), lang) for y in g["year"]],
+            "year_label": [year_short_label(int(y), lang, basis) for y in g["year"]],
             "progress_rate": g["progress_rate"].astype(float),
             "rate_text": [format_rate(v, decimals) for v in g["progress_rate"]],
             "grade": g["grade"],
@@ -287,8 +323,9 @@ def band_lines(scheme: Scheme) -> list[float]:
 
 def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
     """Progress rate by year against the scheme's band lines, coloured and labelled by grade."""
-    frame = rate_frame(graded, result_row["indicator"], lang, scheme.decimals)
-    domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang)
+    basis = _basis(result_row)
+    frame = rate_frame(graded, result_row["indicator"], lang, scheme.decimals, basis)
+    domain = _year_domain(list(frame["year"]) or [int(result_row["evaluation_year"])], lang, basis)
     levels = band_lines(scheme)
     top = max([120.0, *(x + 20 for x in levels), *frame["progress_rate"]])
     bottom = min([0.0, *frame["progress_rate"]])
@@ -309,7 +346,7 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
     points = base.mark_point(size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5).encode(
         color=_grade_colour(scheme, lang),
         tooltip=[
-            alt.Tooltip("year_label:N", title=text("col.year", lang)),
+            alt.Tooltip("year_label:N", title=year_title(basis, lang)),
             alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
             alt.Tooltip("grade:N", title=text("col.grade", lang)),
         ],
@@ -388,6 +425,7 @@ def heatmap_frame(
         r["indicator"]: f"{separator.join(map(str, projects[r['indicator']]))}. {indicator_name(r, lang)}"
         for r in order.to_dict("records")
     }
+    bases = {r["indicator"]: _basis(r) for r in order.to_dict("records")}  # of each one's actuals
     seen: dict[str, int] = {}
     for indicator, name in names.items():  # two unnamed indicators (name lost) stay two rows
         seen[name] = seen.get(name, 0) + 1
@@ -433,7 +471,7 @@ def heatmap_frame(
                     # actual, † where kpi_lib computed it (none published)
                     "label": f"{grade}{mark}" if carried else f"{grade}{mark} {rate}",
                     "rate_text": rate,
-                    "actual_year": short_label(int(earlier.index[-1]), lang),
+                    "actual_year": year_short_label(int(earlier.index[-1]), lang, bases[indicator]),
                     "carried": carried,
                     # black or white, whichever contrasts more with the grade's colour (style.text_colour)
                     "text_colour": text_colours.get(grade, "#000000"),
@@ -491,6 +529,7 @@ def heatmap_chart(
     notes = [text("chart.heatmap_carried", lang)] if frame["carried"].any() else []
     if frame["computed"].any():
         notes.append(text("chart.heatmap_computed", lang))
+    notes += name_notes(results["name_source"], lang)  # a name taken from the analysis text, marked
     title = alt.Title(text("chart.heatmap", lang))
     if notes:
         title = alt.Title(text("chart.heatmap", lang), subtitle=notes if len(notes) > 1 else notes[0])

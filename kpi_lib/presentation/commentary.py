@@ -12,11 +12,13 @@ import unicodedata
 import pandas as pd
 
 from kpi_lib.core import numbers
-from kpi_lib.core.fiscal_year import fiscal_year_label
+from kpi_lib.core.fiscal_year import common_basis, fiscal_year_label, year_label
 from kpi_lib.core.formatting import (
     format_number,
     format_quantity,
+    format_rate,
     indicator_name,
+    name_notes,
     running_total,
     unit,
     visible_decimals,
@@ -31,7 +33,16 @@ def _say(key: str, lang: str, **values) -> str:
 
 
 def _fy(year, lang: str) -> str:
+    """A fiscal year: the evaluation year (the report's), or when a target was revised."""
     return fiscal_year_label(int(year), lang)
+
+
+def _yr(year, r, lang: str) -> str:
+    """A year of the indicator's own figures (its actuals, baseline, targets, national values),
+    named as its year basis allows (indicators.csv year_basis): 平成30年度 only where the data
+    says its figures are fiscal-year ones, 平成30年 where calendar-year, else H30 (the source
+    table's heading), which claims neither."""
+    return year_label(int(year), lang, r.get("year_basis") or "not_stated")
 
 
 def _amount(value, decimals, r, lang: str) -> str:
@@ -81,9 +92,9 @@ def _total_unknown_sentence(r: dict, graded: pd.DataFrame, lang: str) -> str:
     return _say(
         "running_total_unknown",
         lang,
-        missing=text("commentary.counts_separator", lang).join(_fy(y, lang) for y in missing),
-        start=_fy(start, lang),
-        latest_year=_fy(latest_year, lang),
+        missing=text("commentary.counts_separator", lang).join(_yr(y, r, lang) for y in missing),
+        start=_yr(start, r, lang),
+        latest_year=_yr(latest_year, r, lang),
     )
 
 
@@ -94,16 +105,20 @@ def indicator_commentary(
     out: list[str] = []
     if r["name_source"] == "missing":
         out.append(_say("name_missing", lang))
+    elif r["name_source"] == "analysis_text":  # its mark (※ / §) explained, as the tables do under them
+        out.append(_say("name_from_analysis_text", lang))
     year = int(r["evaluation_year"])
     if numbers.is_missing(r["latest_year"]):
-        out.append(_say("no_actual", lang, year=_fy(year, lang)))
+        out.append(_say("no_actual", lang, year=_yr(year, r, lang)))
         return out
     d = _decimals(r)
     latest_year = int(r["latest_year"])
     if latest_year < year:
         state = r["actual_state_in_year"]
         why = text(f"commentary.why.{state if state in (numbers.NOT_YET, numbers.NOT_MEASURED) else 'not_given'}", lang)
-        out.append(_say("earlier_actual", lang, year=_fy(year, lang), why=why, latest_year=_fy(latest_year, lang)))
+        out.append(
+            _say("earlier_actual", lang, year=_yr(year, r, lang), why=why, latest_year=_yr(latest_year, r, lang))
+        )
     latest = _amount(r["actual"], d, r, lang)
     history = graded[(graded["indicator"] == r["indicator"]) & (graded["year"] < latest_year)]
     if len(history):
@@ -113,8 +128,8 @@ def indicator_commentary(
         same = numbers.round_half_up(change, max(d, int(prev["actual_decimals"]), 0)) == 0
         values = dict(
             latest=latest,
-            latest_year=_fy(latest_year, lang),
-            previous_year=_fy(prev["year"], lang),
+            latest_year=_yr(latest_year, r, lang),
+            previous_year=_yr(prev["year"], r, lang),
             previous=_amount(prev["actual"], prev["actual_decimals"], r, lang),
         )
         if same:
@@ -129,7 +144,19 @@ def indicator_commentary(
                 )
             )
     else:
-        out.append(_say("actual", lang, latest=latest, latest_year=_fy(latest_year, lang)))
+        out.append(_say("actual", lang, latest=latest, latest_year=_yr(latest_year, r, lang)))
+    if r.get("year_basis") == "calendar":  # the report's own year is a fiscal one: said once per indicator
+        out.append(_say("calendar_year", lang))
+    if not numbers.is_missing(r.get("counted_from")):  # indicators.csv counted_from: followed, and said
+        out.append(
+            _say(
+                "counted_from",
+                lang,
+                first=_yr(r["counted_from"], r, lang),
+                start=_yr(r["period_start"], r, lang),
+                end=_yr(r["period_end"], r, lang),
+            )
+        )
     total = running_total(r)
     if total_unknown(r):  # a year of the period without a value: no sum is stated, nor a gap from it
         out.append(_total_unknown_sentence(r, graded, lang))
@@ -138,8 +165,8 @@ def indicator_commentary(
             _say(
                 "running_total",
                 lang,
-                start=_fy(r["period_start"], lang),
-                latest_year=_fy(latest_year, lang),
+                start=_yr(r["period_start"], r, lang),
+                latest_year=_yr(latest_year, r, lang),
                 total=_amount(total, d, r, lang),
             )
         )
@@ -153,7 +180,7 @@ def indicator_commentary(
             _say(
                 key,
                 lang,
-                year=_fy(f.year, lang),
+                year=_yr(f.year, r, lang),
                 published=f.published,
                 recomputed=f.recomputed,
                 arithmetic=f.arithmetic,
@@ -197,7 +224,7 @@ def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
     lower = r["direction"] == "lower"
     ref_text = _amount(ref, None, r, lang)
     if kind == "national":
-        what = _say("what.national", lang, reference=ref_text, year=_fy(r["latest_year"], lang))
+        what = _say("what.national", lang, reference=ref_text, year=_yr(r["latest_year"], r, lang))
     elif kind in ("above_baseline", "at_least_baseline"):
         what = _say("what.baseline", lang, reference=ref_text)
     elif kind == "cumulative":
@@ -205,14 +232,14 @@ def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
             "what.cumulative",
             lang,
             reference=ref_text,
-            year=_fy(r["target_year"], lang),
-            start=_fy(r["period_start"], lang),
-            end=_fy(r["period_end"], lang),
+            year=_yr(r["target_year"], r, lang),
+            start=_yr(r["period_start"], r, lang),
+            end=_yr(r["period_end"], r, lang),
         )
     elif not numbers.is_missing(r.get("revised_target")):  # graded against the revised one: named so
-        what = _say("what.revised_target", lang, reference=ref_text, year=_fy(r["revised_target_year"], lang))
+        what = _say("what.revised_target", lang, reference=ref_text, year=_yr(r["revised_target_year"], r, lang))
     else:
-        what = _say("what.target", lang, reference=ref_text, year=_fy(r["target_year"], lang))
+        what = _say("what.target", lang, reference=ref_text, year=_yr(r["target_year"], r, lang))
     if r["achieved"]:
         return [_say("reached", lang, what=what)]
     gap = abs(float(ref) - float(measured))
@@ -234,21 +261,21 @@ def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
         latest_year = int(r["latest_year"])
         years_left = end - latest_year
         if years_left > 0 and int(r["evaluation_year"]) > end:
-            out.append(_say("target_year_pending", lang, year=_fy(end, lang)))
+            out.append(_say("target_year_pending", lang, year=_yr(end, r, lang)))
         elif years_left > 0:
             change = "addition" if kind == "cumulative" else "decrease" if lower else "increase"
             out.append(
                 _say(
                     "pace_needed",
                     lang,
-                    year=_fy(end, lang),
+                    year=_yr(end, r, lang),
                     pace=_difference(gap / years_left, d, r, lang),
                     change=text(f"commentary.change.{change}", lang),
                 )
             )
         else:  # in the target year itself the year has not passed: its actual fell short
             out.append(
-                _say("target_year_missed" if latest_year == end else "target_year_passed", lang, year=_fy(end, lang))
+                _say("target_year_missed" if latest_year == end else "target_year_passed", lang, year=_yr(end, r, lang))
             )
     return out
 
@@ -268,7 +295,7 @@ def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
     if numbers.is_missing(ref):
         return []
     what = _say(
-        f"what.{scheme.reference}", lang, reference=_amount(ref, None, r, lang), year=_fy(r["latest_year"], lang)
+        f"what.{scheme.reference}", lang, reference=_amount(ref, None, r, lang), year=_yr(r["latest_year"], r, lang)
     )
     out = [_say(f"graded_against.{scheme.reference}", lang)]
     if r["achieved"]:
@@ -346,10 +373,12 @@ def project_commentary(
     older = results[(results["grade_shown"] != "") & (results["latest_year"].astype(float) < year)]
     if len(older):
         by_year = older["latest_year"].astype(int).value_counts().sort_index(ascending=False)
+        # years of actuals of several indicators: named as their year bases all allow
+        basis = {"year_basis": common_basis(older.get("year_basis", ["not_stated"]))}
         years = text("commentary.counts_separator", lang).join(
-            _say("older_actual_year", lang, year=_fy(y, lang), n=n) for y, n in by_year.items()
+            _say("older_actual_year", lang, year=_yr(y, basis, lang), n=n) for y, n in by_year.items()
         )
-        out.append(_say("older_actuals", lang, n=len(older), year=_fy(year, lang), years=years))
+        out.append(_say("older_actuals", lang, n=len(older), year=_yr(year, basis, lang), years=years))
     if len(computed):
         why = results.loc[results["grade_source"] == "computed", "published_grade_note"].value_counts()
         reasons = text("commentary.counts_separator", lang).join(
@@ -364,8 +393,10 @@ def project_commentary(
             out.append(_say("ungraded", lang, n=ungraded - unknown))
         if unknown:
             out.append(_say("ungraded_total_unknown", lang, n=unknown))
+    named = []  # the name sources of the indicators the sentences name: a marked name is explained
     if scheme.ranking:
         worst = scheme.ranking[-1]
+        named += list(results.loc[results["grade_shown"] == worst, "name_source"])
         names = [
             _with_projects(indicator_name(r, lang), memberships[r["indicator"]], lang)
             for r in results[results["grade_shown"] == worst].to_dict("records")
@@ -386,9 +417,10 @@ def project_commentary(
                 for r in changes.drop_duplicates("indicator").to_dict("records")
             ]
             out.append(_say("changes", lang, year=py, items=names_separator.join(items)))
+            named += list(changes["name_source"])
         else:
             out.append(_say("no_changes", lang, year=py))
-    return out
+    return out + name_notes(named, lang)
 
 
 def _with_projects(name: str, projects: list[int], lang: str) -> str:
@@ -456,7 +488,7 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
     d = _decimals(r)
     series = o.get("trend_series")
     if code == "not_achieved":
-        out.append(_say("outlook_not_achieved", lang, year=_fy(o["target_year"], lang)))
+        out.append(_say("outlook_not_achieved", lang, year=_yr(o["target_year"], r, lang)))
     elif o.get("outlook_note") == "total_unknown":
         out.append(_say("projection_total_unknown", lang))
     elif o.get("outlook_note") == "no_target" and r["target_kind"] == "cumulative":
@@ -480,7 +512,9 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
             key = "pace_ahead_but_trend_behind"
         elif not ahead and code == "on_track":
             key = "pace_behind_but_trend_on_track"
-        out.append(_say(key, lang, share=float(o["elapsed_share"]), rate=float(pace)))
+        # a rate like every other: the scheme's decimals (outlook rounds it as the scheme does)
+        rate = format_rate(float(pace), int(r.get("rate_decimals", 1)))
+        out.append(_say(key, lang, share=float(o["elapsed_share"]), rate=rate))
     return out
 
 
@@ -488,7 +522,7 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
     """The fitted trend, its interval, the outlook it gives, and a latest change against it."""
     code, series = o["outlook"], o["trend_series"]
     years, values = list(o["trend_years"]), list(o["trend_values"])
-    target_year = _fy(o["target_year"], lang)
+    target_year = _yr(o["target_year"], r, lang)
     words = "gap_change" if series == "gap_to_national" else "change"
     slope = _slope(o["trend_slope"], d, r, lang)
     interval = _interval(o["trend_slope_low"], o["trend_slope_high"], d, r, lang)
@@ -505,7 +539,7 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                 year=target_year,
                 projected=projected,
                 national_projected=_amount(numbers.round_half_up(float(o["national_projected"]), d), d, r, lang),
-                gap_year=_fy(years[-1], lang),
+                gap_year=_yr(years[-1], r, lang),
                 gap=_difference(float(o["gap_latest"]), d, r, lang),
                 gap_slope=slope,
                 confidence=confidence,
@@ -516,7 +550,8 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
         ]
     elif series == "annual_addition":
         items = [
-            _say("addition_item", lang, year=_fy(y, lang), amount=_amount(v, d, r, lang)) for y, v in zip(years, values)
+            _say("addition_item", lang, year=_yr(y, r, lang), amount=_amount(v, d, r, lang))
+            for y, v in zip(years, values)
         ]
         out = [
             _say(
@@ -541,7 +576,7 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                     lang,
                     required=_amount(required, d, r, lang),
                     most=_amount(values[most], d, r, lang),
-                    most_year=_fy(years[most], lang),
+                    most_year=_yr(years[most], r, lang),
                 )
             )
     else:
@@ -550,8 +585,8 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                 "trend",
                 lang,
                 n=len(years),
-                first=_fy(years[0], lang),
-                last=_fy(years[-1], lang),
+                first=_yr(years[0], r, lang),
+                last=_yr(years[-1], r, lang),
                 slope=slope,
                 confidence=confidence,
                 interval=interval,
@@ -566,8 +601,8 @@ def _trend_sentences(r: dict, o: dict, d: int, lang: str, confidence: str) -> li
                 "against_trend",
                 lang,
                 what=text(f"commentary.series.{series}", lang),
-                previous_year=_fy(years[-2], lang),
-                latest_year=_fy(years[-1], lang),
+                previous_year=_yr(years[-2], r, lang),
+                latest_year=_yr(years[-1], r, lang),
                 change=_per_year(o["latest_change"], d, r, lang, words),
             )
         )

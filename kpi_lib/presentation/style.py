@@ -41,10 +41,12 @@ SERIES_COLOURS = {
     "target": "#D55E00",  # vermillion
     "revised_target": "#CC79A7",  # reddish purple
     "national": "#E69F00",  # orange
+    "national_derived": "#E69F00",  # orange too, its own marker: worked back from a published rate
     "projection": "#56B4E9",  # sky blue, dashed
     "projection_low": "#56B4E9",  # the ends of the trend's confidence interval, dotted
     "projection_high": "#56B4E9",
     "national_projection": "#E69F00",  # orange like the national series, dashed
+    "national_projection_derived": "#E69F00",
     "milestone": "#009E73",  # bluish green: the interim milestone (目安値) or expected path (期待値)
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi_lib.core import numbers
-from kpi_lib.core.fiscal_year import short_label
+from kpi_lib.core.fiscal_year import common_basis, year_short_label
 from kpi_lib.core.formatting import (
     format_quantity,
     format_rate,
@@ -34,7 +34,12 @@ def target_text(row, lang: str = "ja") -> str:
         return text(f"target.{kind}", lang)
     if kind != "cumulative":
         return format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
-    period = f"{short_label(int(row['period_start']), lang)}～{short_label(int(row['period_end']), lang)}"
+    b = year_basis(row)
+    period = (
+        f"{year_short_label(int(row['period_start']), lang, b)}～{year_short_label(int(row['period_end']), lang, b)}"
+    )
+    if not numbers.is_missing(row.get("counted_from")):  # the printed totals count an earlier year too
+        period += text("target.counted_from", lang).format(year=year_short_label(int(row["counted_from"]), lang, b))
     if numbers.is_missing(row["target"]):  # graded on its path (milestones.csv); the total is not published
         return f"{text('target.total_not_published', lang)} ({period})"
     amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
@@ -47,6 +52,21 @@ def revised_target_text(row, lang: str = "ja") -> str:
     if numbers.is_missing(row["revised_target"]):
         return numbers.NOT_MEASURED_MARK
     return format_quantity(row["revised_target"], _decimals(row, "revised_target"), unit(row, lang), lang)
+
+
+def year_basis(row) -> str:
+    """What the years of the row's indicator are (indicators.csv year_basis; not stated where the
+    row does not say)."""
+    return row.get("year_basis") or "not_stated"
+
+
+def actual_year_text(row, lang: str = "ja") -> str:
+    """(H30) beside the latest actual; for a calendar-year series, saying so: (H30・暦年) /
+    (2018, calendar year)."""
+    shown = year_in_brackets(row["latest_year"], lang, year_basis(row))
+    if shown and year_basis(row) == "calendar":
+        return f"({text('year.calendar_note', lang).format(year=shown[1:-1])})"
+    return shown
 
 
 def rate_decimals(row) -> int:
@@ -85,23 +105,25 @@ def reference_text(row, lang: str = "ja") -> str:
     if numbers.is_missing(row.get("reference")):
         return numbers.NOT_MEASURED_MARK
     amount = format_quantity(row["reference"], None, unit(row, lang), lang)
-    return f"{amount} {year_in_brackets(row['latest_year'], lang)}".strip()
+    return f"{amount} {year_in_brackets(row['latest_year'], lang, year_basis(row))}".strip()
 
 
 def definition_cells(r, lang: str = "ja") -> dict[str, str]:
     """An indicator's kind, name, baseline and targets as the source's tables print them: the
-    first columns of the grade table and of the print table (yearly_table)."""
+    first columns of the grade table and of the print table (yearly_table). Their years are years
+    of the indicator's figures, named as its year basis allows."""
+    b = year_basis(r)
     return {
         text("col.kind", lang): kind_label(r["kind"], lang),
         text("col.name", lang): indicator_name(r, lang),
-        text("col.baseline", lang): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
+        text("col.baseline", lang): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang, b)}".strip(),
         # a cumulative target's period already names its last year
         text("col.target", lang): target_text(r, lang)
         if r["target_kind"] == "cumulative"
-        else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
+        else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang, b)}".strip(),
         text(
             "col.revised_target", lang
-        ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
+        ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang, b)}".strip(),
     }
 
 
@@ -113,7 +135,7 @@ def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             {
                 text("col.project", lang): r["project"],
                 **definition_cells(r, lang),
-                text("col.actual", lang): f"{actual_text(r, lang)} {year_in_brackets(r['latest_year'], lang)}".strip(),
+                text("col.actual", lang): f"{actual_text(r, lang)} {actual_year_text(r, lang)}".strip(),
                 # the official record first: the published figure where there is one
                 text("col.progress_rate", lang): format_rate(r["rate_shown"], shown_rate_decimals(r)),
                 text("col.grade", lang): r["grade_shown"],
@@ -257,7 +279,7 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 "grade": r["grade"],
                 "published_rate": rate_number(r["published_rate"], shown_rate_decimals(r)),
                 "published_grade": r["published_grade"],
-                "rate_shown": "" if numbers.is_missing(r["rate_shown"]) else f"{r['rate_shown']:.1f}",
+                "rate_shown": rate_number(r["rate_shown"], shown_rate_decimals(r)),
                 "rate_source": r["rate_source"],
                 "grade_shown": r["grade_shown"],
                 "grade_source": r["grade_source"],
@@ -309,16 +331,21 @@ def yearly_table(
         for r in published_rates.to_dict("records")
         if r["progress_rate_state"] == numbers.VALUE
     }
-    line, rate_line = text("col.actual", lang), text("col.progress_rate", lang)
+    rate_line = text("col.progress_rate", lang)
+    # one column a year for indicators of every year basis: headed as all of theirs allow
+    basis = common_basis(results["year_basis"]) if "year_basis" in results else "not_stated"
+    column = {y: year_short_label(y, lang, basis) for y in years}
     rows = []
     for r in results.to_dict("records"):
         decimals = rate_decimals(r)
         head = definition_cells(r, lang)
+        # a calendar-year series says so on its line of actuals (実績値（暦年）)
+        line = text("col.actual_calendar" if year_basis(r) == "calendar" else "col.actual", lang)
         values, rates = {}, {}
         for y in years:
             a = states.get((r["indicator"], y))
             state = a["actual_state"] if a is not None else numbers.BLANK
-            values[short_label(y, lang)] = (
+            values[column[y]] = (
                 format_quantity(a["actual"], a["actual_decimals"], unit(r, lang), lang)
                 if state == numbers.VALUE
                 else text("print.not_yet", lang)
@@ -327,7 +354,7 @@ def yearly_table(
                 if state == numbers.NOT_MEASURED
                 else ""
             )
-            rates[short_label(y, lang)] = _official_first(
+            rates[column[y]] = _official_first(
                 published.get((r["project"], r["indicator"], y)),
                 computed.get((r["indicator"], y)),
                 decimals,

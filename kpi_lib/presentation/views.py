@@ -126,6 +126,11 @@ def _list(items: list[str], cls: str = "") -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
 
+def _notes(lines: list[str]) -> str:
+    """Notes under a table (the marks of its names explained, formatting.name_notes); "" for none."""
+    return "".join(f'<p class="kpi-note">{_e(line)}</p>' for line in lines)
+
+
 def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table", colours=None, computed=None) -> str:
     """`computed`: per row, the words marking its grade (col.grade) as computed, or ""."""
     head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
@@ -228,6 +233,7 @@ def show_grade_summary(r: Report) -> None:
             colours=r.colours,
             computed=_computed_marks(r.results, r.lang),
         )
+        + _notes(formatting.name_notes(r.results["name_source"], r.lang))
         + _yearly_table(r)
         + f'<p class="kpi-note kpi-analysis-note">{_e(commentary.outlook_method(r.lang, r.results["target_kind"]))}</p>'
     )
@@ -267,7 +273,9 @@ def _yearly_table(r: Report) -> str:
         f'<div class="kpi-print-only kpi-yearly"><table class="kpi-table kpi-yearly-table">'
         f"<caption>{_e(text('print.yearly', r.lang))}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
-        f'<p class="kpi-note">{_e(text("print.computed_note" if r.has_published else "print.all_computed", r.lang))}</p></div>'
+        f'<p class="kpi-note">{_e(text("print.computed_note" if r.has_published else "print.all_computed", r.lang))}</p>'
+        + _notes(formatting.name_notes(r.results["name_source"], r.lang))
+        + "</div>"
     )
 
 
@@ -293,19 +301,20 @@ def show_indicators(r: Report) -> None:
             f'<span class="kpi-rate">{_e(rate)}</span></h3>'
         )
         o = r.outlook.loc[row["indicator"]].to_dict()
+        basis = row["year_basis"]  # what the years of its figures are: their columns are headed so
         trend = charts.trend_frame(r.dataset, row, r.lang, o, r.scheme).sort_values("year", kind="stable")
         _show_chart(
             charts.trend_chart(r.dataset, row, r.lang, o, r.scheme),
-            _pivot(trend, "year_label", "series_label", "value_text", text("col.year", r.lang)),
+            _pivot(trend, "year_label", "series_label", "value_text", charts.year_title(basis, r.lang)),
             f"{text('chart.trend', r.lang)} — {name}",
             r.lang,
         )
-        rates = charts.rate_frame(r.graded, row["indicator"], r.lang, r.scheme.decimals)
+        rates = charts.rate_frame(r.graded, row["indicator"], r.lang, r.scheme.decimals, basis)
         _show_chart(
             charts.rate_chart(r.graded, row, r.scheme, r.lang),
             pd.DataFrame(
                 {
-                    text("col.year", r.lang): rates["year_label"],
+                    charts.year_title(basis, r.lang): rates["year_label"],
                     text("col.progress_rate", r.lang): rates["rate_text"],
                     text("col.grade", r.lang): rates["grade"],
                 }
@@ -458,7 +467,11 @@ def show_lagging(r: Report) -> None:
     table = _grade_table(r, lag)
     table = _once_per_indicator(table, lag, r.lang)
     marks = _computed_marks(lag[~lag["indicator"].duplicated()], r.lang)
-    _display(head + _table(table, badge_columns=(text("col.grade", r.lang),), colours=r.colours, computed=marks))
+    _display(
+        head
+        + _table(table, badge_columns=(text("col.grade", r.lang),), colours=r.colours, computed=marks)
+        + _notes(formatting.name_notes(lag["name_source"], r.lang))
+    )
 
 
 def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -491,4 +504,8 @@ def show_changes(r: Report) -> None:
             text(f"col.{key}", lang) for key in ("project", "kind", "name", "change", "latest_actual", "new_actual")
         }
     ]
-    _display(head + _table(table, badge_columns=grade_columns, colours=r.colours))
+    _display(
+        head
+        + _table(table, badge_columns=grade_columns, colours=r.colours)
+        + _notes(formatting.name_notes(r.changes["name_source"], lang))
+    )

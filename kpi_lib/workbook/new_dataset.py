@@ -12,7 +12,8 @@ project, a 数値目標 block and a KPI block with the columns 設定項目, 基
 target kind, actual basis. The project's names and catch lines are typed at the top of its sheet.
 Each indicator has an empty slot of rows: the first holds the Japanese name, the values, the
 actuals and the definitions; the second the English name, the years (and the unit in English,
-the first year of a cumulative period); for a scheme with milestones, the second row's year
+the first year of a cumulative period, the year basis of the figures under the actual basis:
+fiscal, calendar or, left empty, not_stated; a drop-down list says so); for a scheme with milestones, the second row's year
 cells hold the milestone (目安値) or expected value (期待値) of each year. Indicator ids are
 written in the hidden column A: p{project}_t{nn} for the n-th 数値目標 slot, p{project}_k{nn}
 for the n-th KPI slot (a user may change them there). Slots and sheets left empty are skipped.
@@ -40,7 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kpi_lib.core import numbers
 from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
 from kpi_lib.core.files import new_dir_mode, temp_prefix, write_atomically
-from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
+from kpi_lib.core.fiscal_year import YEAR_BASES, parse_fiscal_year, short_label
 from kpi_lib.core.labels import check_lang, kind_label, text
 from kpi_lib.dataset.loading import copy_data_files, load_dataset, validate
 from kpi_lib.dataset.schema import ACTUAL_BASES, DIRECTIONS, KINDS, METADATA_FILE, TABLES, TARGET_KINDS
@@ -292,6 +293,16 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
     lists = {
         col: DataValidation(type="list", formula1=f'"{",".join(c)}"', allow_blank=True) for col, c in choices.items()
     }
+    # under the actual basis, the year basis of the figures: a list whose prompt says what it is (a
+    # cell value there would not be read: older templates leave the cell empty, as kpi new writes it)
+    basis_list = DataValidation(
+        type="list",
+        formula1=f'"{",".join(YEAR_BASES)}"',
+        allow_blank=True,
+        showInputMessage=True,
+        promptTitle=text("new.year_basis", lang)[:32],
+        prompt=text("new.year_basis_prompt", lang),
+    )
     row = BLOCK_ROW
     for kind in KINDS:
         top = row
@@ -322,10 +333,11 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
             for col in (cols.unit, cols.direction, cols.target_kind, cols.actual_basis):
                 for dr in range(n):
                     c = write_cell(ws, row + dr, col, align="center")
-                    if dr == 0 or (dr == 1 and col in (cols.unit, cols.target_kind)):
+                    if dr == 0 or (dr == 1 and col in (cols.unit, cols.target_kind, cols.actual_basis)):
                         c.protection = UNLOCKED
                 if col in lists:
                     lists[col].add(ws.cell(row=row, column=col))
+            basis_list.add(ws.cell(row=row + 1, column=cols.actual_basis))
             row += n
         write_cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=HEADER_FILL)
         ws.cell(row=top, column=COL_KIND).alignment = Alignment(
@@ -335,7 +347,7 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
             write_cell(ws, rr, COL_KIND, fill=HEADER_FILL)
         ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
         row += 1
-    for dv in lists.values():
+    for dv in (*lists.values(), basis_list):
         ws.add_data_validation(dv)
     ws.column_dimensions[get_column_letter(COL_KEY)].hidden = True
     ws.column_dimensions[get_column_letter(COL_KIND)].width = 4.5 if lang == "ja" else 6
@@ -479,7 +491,7 @@ def slot_inputs(cols: Columns, n: int) -> list[tuple[int, int]]:
         cols.target_kind,
         cols.actual_basis,
     ]
-    second = [COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, cols.unit, cols.target_kind]
+    second = [COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, cols.unit, cols.target_kind, cols.actual_basis]
     years = [cols.year_col(i) for i in range(len(cols.years))]
     return [(0, c) for c in first + years] + [(1, c) for c in second + (years if n == 3 else [])]
 
@@ -748,6 +760,9 @@ class _TemplateReader:
             "actual_basis": self.choice_cell(
                 ws, row, cols.actual_basis, ACTUAL_BASES, "annual", text("new.actual_basis", "en")
             ),
+            "year_basis": self.choice_cell(
+                ws, row + 1, cols.actual_basis, YEAR_BASES, "not_stated", text("new.year_basis", "en")
+            ),
         }
         if not record["name_ja"]:
             self.problem(ws, row, COL_NAME, "the indicator's Japanese name is empty (the row has values: name it)")
@@ -768,6 +783,7 @@ class _TemplateReader:
             "revised_target": (row, COL_REVISED),
             "revised_target_year": (row + 1, COL_REVISED),
             "actual_basis": (row, cols.actual_basis),
+            "year_basis": (row + 1, cols.actual_basis),
         }
         self.add("indicators", record, {c: (ws, *rc) for c, rc in at.items()})
         self.add(
