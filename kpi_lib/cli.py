@@ -60,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def data_arg(sp):
-        sp.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
+        sp.add_argument(
+            "--data",
+            metavar="DIR",
+            help="data folder, or example:NAME for a shipped example (default: $KPI_DATA, else the current folder "
+            "or the nearest one above it holding metadata.json; inside kpi_lib's own checkout, its data/)",
+        )
 
     g = sub.add_parser("grades", help="progress rate and grade of every indicator for an evaluation year")
     g.add_argument(
@@ -157,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     data_arg(m)
 
     n = sub.add_parser(
-        "new", help="start a dataset: an empty, valid data folder and a workbook to fill in and 'kpi import'"
+        "new",
+        help="start a dataset: an empty, valid data folder and a workbook to fill in and 'kpi import'",
+        epilog=_examples_epilog(),
     )
     n.add_argument("dir", metavar="DIR", help="the data folder to create (new, or an empty folder)")
     n.add_argument(
@@ -174,6 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--projects", type=int, metavar="N", help="project sheets in the workbook")
     n.add_argument("--rows", type=int, metavar="N", help="empty indicator rows per table of a project")
     return p
+
+
+def _examples_epilog() -> str:
+    """The shipped datasets, to look at before starting one's own (`kpi new --help`)."""
+    from kpi_lib.core import resources
+
+    names = ", ".join(f"example:{name}" for name in resources.examples())
+    return (
+        f"Shipped examples, used only when named: --data {names} (e.g. kpi grades --year 2018 --data "
+        f"example:{resources.FIRST_EXAMPLE}). 同梱の例は名前で指定したときだけ使われます。"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -685,6 +685,17 @@ _LABELS: dict[str, tuple[str, str]] = {
     "run.what.file": ("ファイル", "a file"),
     "run.what.below_file": ("ファイルの下のパス", "a path below a file"),
     "run.no_digest": ("データの digest なし", "no data digest"),
+    # which data folder a command uses (dataset.loading.resolve_data_dir): none found, an unknown example
+    "data.none_found": (
+        "{folder} とその上のフォルダにはデータセット（metadata.json）がありません: kpi new DIR で新しく作るか、"
+        "--data DIR（Python では data_dir=）か環境変数 KPI_DATA でデータのフォルダを指定してください",
+        "no dataset here: neither {folder} nor a folder above it holds a metadata.json; start one with kpi new DIR, "
+        "or name a data folder with --data DIR (data_dir= in Python) or the environment variable KPI_DATA",
+    ),
+    "data.unknown_example": (
+        "{name} という同梱の例はありません: {names} のいずれかを指定してください",
+        "there is no shipped example {name}: name one of {names}",
+    ),
 }
 
 
