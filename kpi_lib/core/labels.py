@@ -734,6 +734,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "published_grades.csv の {year} の公表評価",
         "the published grade of {year}, published_grades.csv",
     ),
+    "import.published_sep": ("、", "; "),
     "import.published_changed": (
         "公表済みの数値の元になる実績値を変更（--change-published）: {cells}",
         "changes actuals behind published figures (--change-published): {cells}",
@@ -745,6 +746,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     # kpi restore (dataset.history)
     "history.before_import": ("{detail} の取り込み前（{when}）", "before the import of {detail} ({when})"),
     "history.before_restore": ("状態 {detail} への復元前（{when}）", "before the restore of state {detail} ({when})"),
+    "history.cannot_keep": (
+        "{folder} に置き換える前の表を保存できません（{why}）: 何も変更していません",
+        "cannot keep the replaced tables in {folder}: {why}; nothing was changed",
+    ),
+    "history.cannot_write": (
+        "{file} に書き込めません（{why}）: 何も変更していません",
+        "cannot write {file}: {why}; nothing was changed",
+    ),
     "history.latest": ("最新", "latest"),
     "history.none": (
         "{folder} に保存された状態はありません: 復元できるものはありません（kpi import は置き換える前の表をここに保存します）",

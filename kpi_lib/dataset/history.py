@@ -91,7 +91,7 @@ def current_files(root: Path, names) -> dict[str, bytes | None]:
     return out
 
 
-def write_tables(root: Path, files: dict[str, bytes | None], made_by: str, detail: str) -> State:
+def write_tables(root: Path, files: dict[str, bytes | None], made_by: str, detail: str, lang: str = "ja") -> State:
     """Keep the files that `files` replaces (a new state), then write each (None: delete it).
     A write that fails puts back what was written already and removes the state: KpiError, with
     the folder as it was."""
@@ -100,7 +100,7 @@ def write_tables(root: Path, files: dict[str, bytes | None], made_by: str, detai
     if unknown:
         raise KpiError(f"{', '.join(unknown)}: not a data table")
     old = current_files(root, files)
-    state = _keep(root, old, files, made_by, detail)
+    state = _keep(root, old, files, made_by, detail, lang)
     done: list[str] = []
     try:
         for name, data in files.items():
@@ -110,25 +110,29 @@ def write_tables(root: Path, files: dict[str, bytes | None], made_by: str, detai
                 write_atomically(root / name, data)
             done.append(name)
     except OSError as e:
-        for name in done:  # best effort: the state holds every original
-            if old[name] is None:
-                (root / name).unlink(missing_ok=True)
+        failed = root / name
+        for written in done:  # best effort: the state holds every original
+            if old[written] is None:
+                (root / written).unlink(missing_ok=True)
             else:
-                write_atomically(root / name, old[name])
+                write_atomically(root / written, old[written])
         shutil.rmtree(state.path, ignore_errors=True)
-        raise KpiError(f"cannot write {root / name}: {e.strerror or e}; nothing was changed") from None
+        _remove_if_empty(root / HISTORY_DIR)
+        raise KpiError(text("history.cannot_write", lang).format(file=failed, why=e.strerror or e)) from None
     _prune(root)
     return state
 
 
-def _keep(root: Path, old: dict[str, bytes | None], new: dict[str, bytes | None], made_by: str, detail: str) -> State:
+def _keep(
+    root: Path, old: dict[str, bytes | None], new: dict[str, bytes | None], made_by: str, detail: str, lang: str
+) -> State:
     folder = root / HISTORY_DIR
     made = not folder.exists()
     try:
         folder.mkdir(exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder))
     except OSError as e:
-        raise KpiError(f"cannot keep the replaced tables in {folder}: {e.strerror or e}; nothing was changed") from None
+        raise KpiError(text("history.cannot_keep", lang).format(folder=folder, why=e.strerror or e)) from None
     try:
         manifest = {"format": FORMAT, "made_by": made_by, "detail": detail, "files": {}}
         for name, data in old.items():
@@ -146,13 +150,18 @@ def _keep(root: Path, old: dict[str, bytes | None], new: dict[str, bytes | None]
     except BaseException as e:
         shutil.rmtree(tmp, ignore_errors=True)
         if made:  # the folder this call made, left empty: gone again
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove_if_empty(folder)
         if isinstance(e, OSError):
-            raise KpiError(
-                f"cannot keep the replaced tables in {folder}: {e.strerror or e}; nothing was changed"
-            ) from None
+            raise KpiError(text("history.cannot_keep", lang).format(folder=folder, why=e.strerror or e)) from None
         raise
     return State(target.name, target, made_by, detail, manifest["files"])
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()  # only an empty folder: never a state another run kept meanwhile
+    except OSError:
+        pass
 
 
 def _new_id(root: Path) -> str:
@@ -232,4 +241,4 @@ def restore(root: Path, plan: Restore, lang: str = "ja") -> State:
     if problems:
         more = text("history.more", lang).format(n=len(problems) - 1) if len(problems) > 1 else ""
         raise KpiError(text("history.invalid", lang).format(problem=problems[0], more=more))
-    return write_tables(root, plan.files, "restore", plan.state.id)
+    return write_tables(root, plan.files, "restore", plan.state.id, lang)

@@ -96,6 +96,7 @@ class ImportPlan:
     cells: dict[tuple[str, tuple], tuple[str, ...]]  # (file, key) -> the workbook cells of a row
     published: list[Problem]  # changed actuals behind published figures (refused without change_published)
     result: list[Change] | Created
+    lang: str = "ja"  # of the messages
 
 
 def plan_import(path: str | Path, data_dir: str | Path | None = None, lang: str = "ja") -> ImportPlan:
@@ -129,7 +130,7 @@ def plan_import(path: str | Path, data_dir: str | Path | None = None, lang: str 
             raise KpiError(f"cannot write {target}: the data folder or the file is read-only; nothing was changed")
     changes = table_changes(current_files(root, files), dict(files))
     published = published_changes(dataset, changes, cells, lang)
-    return ImportPlan(root, path.name, files, changes, cells, published, result)
+    return ImportPlan(root, path.name, files, changes, cells, published, result, lang)
 
 
 def apply_import(plan: ImportPlan, change_published: bool = False) -> State | None:
@@ -141,7 +142,7 @@ def apply_import(plan: ImportPlan, change_published: bool = False) -> State | No
         raise DataError(plan.published)
     if not plan.files:
         return None
-    return write_tables(plan.root, plan.files, "import", plan.workbook)
+    return write_tables(plan.root, plan.files, "import", plan.workbook, plan.lang)
 
 
 def import_workbook(
@@ -233,7 +234,7 @@ def published_changes(dataset: Dataset, changes: list[TableChange], cells: dict,
         message = text("import.published", lang).format(
             indicator=i,
             year=short_label(year, lang),
-            what=text("diff.sep", lang).join(what),
+            what=text("import.published_sep", lang).join(what),
             old=old if old else text("diff.empty", lang),
             new=new if new else text("diff.empty", lang),
         )
