@@ -140,3 +140,26 @@ def test_an_office_notebook_kernel_uses_its_folder(tmp_path, monkeypatch):
     (data / "notebooks").mkdir()
     monkeypatch.chdir(data / "notebooks")
     assert resolve_data_dir() == data
+
+
+def test_refreshed_notebooks_show_the_shipped_data_whatever_kpi_data_names(tmp_path, monkeypatch):
+    # kpi refresh-notebooks re-executes the committed notebooks (default parameters: data_dir None)
+    # with KPI_DATA=example:hokkaido for their kernels: a developer's own KPI_DATA never gets into them
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from kpi_lib.publishing import report
+
+    monkeypatch.setenv("KPI_DATA", str(city(tmp_path)))
+    source = tmp_path / "probe.ipynb"
+    nb = new_notebook(cells=[new_code_cell("import kpi_lib\nprint(kpi_lib.open_dataset().data_dir)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(source))
+    folder = report.start_kernels()
+    try:
+        env = {"KPI_DATA": "example:hokkaido"}
+        done = report.execute(source, tmp_path / "out.ipynb", {}, folder, env=env)
+    finally:
+        report.end_kernels(folder)
+    assert done.cells[0].outputs[0]["text"] == f"{resources.DATA_DIR}\n"
+    assert os.environ["KPI_DATA"] == str(tmp_path / "city")  # ours is left as it was
