@@ -496,9 +496,7 @@ def cmd_import(args) -> int:
         print(text("import.dry_run", lang))
         return 0
     state = apply_import(plan, change_published=args.change_published)
-    if not created:  # a new dataset's every field is listed only when asked (--dry-run)
-        print("\n".join(listing))
-    if created:
+    if created:  # a new dataset's every field is listed only when asked (--dry-run)
         r = plan.result
         print(
             text("import.created", lang).format(
@@ -506,6 +504,7 @@ def cmd_import(args) -> int:
             )
         )
     else:
+        print("\n".join(listing))
         print(text("import.updated", lang).format(folder=where, counts=change_counts(plan.changes, lang)))
     print(text("import.kept", lang).format(id=state.id, folder=where))
     return 0

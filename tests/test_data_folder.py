@@ -88,6 +88,15 @@ def test_kpi_data_names_a_folder_once_and_data_names_one_for_a_command(tmp_path)
     assert r.stdout == f"ok: {data} is valid\n"
     r = kpi("grades", "--year", "R2", cwd=elsewhere, KPI_DATA=str(data))
     assert "no indicators yet" in r.stderr and shows_no_hokkaido(r)
+    r = kpi("grades", "--year", "R2", cwd=elsewhere, KPI_DATA=str(tmp_path / "gone"))
+    [line] = r.stderr.splitlines()
+    assert r.returncode == 1 and line.startswith(
+        f"kpi: error: 環境変数 KPI_DATA が指すフォルダ {tmp_path / 'gone'} がありません"
+    )
+    assert line.endswith(
+        f" / the folder the environment variable KPI_DATA names, {tmp_path / 'gone'}, does not exist: "
+        + ("set KPI_DATA to a data folder, or unset it")
+    )
 
 
 def test_the_shipped_examples_work_anywhere_when_named(tmp_path):

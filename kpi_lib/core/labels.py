@@ -791,6 +791,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{folder} を状態 {id}（{what}）に戻しました。置き換えた状態は {kept} として保存しました（もう一度 kpi restore で元に戻せます）",
         "restored {folder} to state {id} ({what}); the state it replaced is kept as {kept} (kpi restore again undoes this)",
     ),
+    "data.env_missing": (
+        "環境変数 KPI_DATA が指すフォルダ {folder} がありません: KPI_DATA をデータのフォルダに設定し直すか、削除してください",
+        "the folder the environment variable KPI_DATA names, {folder}, does not exist: set KPI_DATA to a data folder, "
+        "or unset it",
+    ),
     "data.unknown_example": (
         "{name} という同梱の例はありません: {names} のいずれかを指定してください",
         "there is no shipped example {name}: name one of {names}",

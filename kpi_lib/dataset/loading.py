@@ -190,7 +190,10 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
     if data_dir is not None and str(data_dir) != "":
         return _named_data_dir(data_dir)
     if os.environ.get(DATA_ENV):
-        return _named_data_dir(os.environ[DATA_ENV])
+        named = _named_data_dir(os.environ[DATA_ENV])
+        if not named.is_dir():  # set once, perhaps long ago: say where the path came from
+            raise KpiError(_both("data.env_missing", folder=named))
+        return named
     try:
         here = Path.cwd()
     except OSError:  # the current folder was deleted
