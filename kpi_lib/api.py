@@ -1,7 +1,8 @@
 """The public API for notebooks and scripts: `import kpi_lib` and call these.
 
-Every function takes the data as `data_dir` (a data directory; None: the shipped dataset) or as
-an opened `dataset` (open_dataset(), to load it once), and years in any form the `kpi` command
+Every function takes the data as `data_dir` (a data directory, or "example:NAME" for a shipped
+example; None: the folder found as the `kpi` command finds it, docs/input.md "Which data folder")
+or as an opened `dataset` (open_dataset(), to load it once), and years in any form the `kpi` command
 accepts: 2018, "2018", "FY2018", "H30", "平成30年度", "R1", "令和元年度". Charts are Altair
 charts: change them with ordinary Altair (`.properties(width=600)`, `.encode(...)`), and save them
 with `.save("chart.html")`. docs/api.md lists this API with examples (tests run them).
@@ -42,11 +43,12 @@ __all__ = [
 
 
 def open_dataset(data_dir: str | Path | None = None) -> Dataset:
-    """Load and validate a data directory (None: the shipped dataset); a problem raises KpiError.
+    """Load and validate a data directory (None: $KPI_DATA, else the dataset of the current folder
+    or one above it, else inside kpi_lib's checkout its data/); a problem raises KpiError.
 
     Example::
 
-        ds = kpi_lib.open_dataset()
+        ds = kpi_lib.open_dataset("example:hokkaido")
         ds.latest_year, ds.project_numbers  # (2018, [1, 2, 3, 4, 5]) for the shipped data
     """
     return load_dataset(_data_dir(data_dir))

@@ -60,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def data_arg(sp):
-        sp.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
+        sp.add_argument(
+            "--data",
+            metavar="DIR",
+            help="data folder, or example:NAME for a shipped example (default: $KPI_DATA, else the current folder "
+            "or the nearest one above it holding metadata.json; inside kpi_lib's own checkout, its data/)",
+        )
 
     g = sub.add_parser("grades", help="progress rate and grade of every indicator for an evaluation year")
     g.add_argument(
@@ -154,10 +159,33 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="read the 実績値 of an exported workbook back into the data tables (all or nothing)"
     )
     m.add_argument("file", metavar="FILE", help="workbook written by 'kpi export' (or the template of 'kpi new')")
+    m.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check everything and list every change an import would make, writing nothing",
+    )
+    m.add_argument(
+        "--change-published",
+        action="store_true",
+        help="allow changing actuals that published rates or grades rest on (refused without it)",
+    )
+    m.add_argument("--lang", choices=LANGS, default="ja", help="language of the listing and messages (default: ja)")
     data_arg(m)
 
+    u = sub.add_parser(
+        "restore",
+        help="put back the tables as they were before the latest kpi import (or a kept state); undone by restoring again",
+    )
+    u.add_argument("state", nargs="?", metavar="STATE", help="a state kept (see --list; default: the latest)")
+    u.add_argument("--list", action="store_true", help="list the kept states, oldest first")
+    u.add_argument("--dry-run", action="store_true", help="list the changes a restore would make, writing nothing")
+    u.add_argument("--lang", choices=LANGS, default="ja", help="language of the listing and messages (default: ja)")
+    data_arg(u)
+
     n = sub.add_parser(
-        "new", help="start a dataset: an empty, valid data folder and a workbook to fill in and 'kpi import'"
+        "new",
+        help="start a dataset: an empty, valid data folder and a workbook to fill in and 'kpi import'",
+        epilog=_examples_epilog(),
     )
     n.add_argument("dir", metavar="DIR", help="the data folder to create (new, or an empty folder)")
     n.add_argument(
@@ -174,6 +202,17 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--projects", type=int, metavar="N", help="project sheets in the workbook")
     n.add_argument("--rows", type=int, metavar="N", help="empty indicator rows per table of a project")
     return p
+
+
+def _examples_epilog() -> str:
+    """The shipped datasets, to look at before starting one's own (`kpi new --help`)."""
+    from kpi_lib.core import resources
+
+    names = ", ".join(f"example:{name}" for name in resources.examples())
+    return (
+        f"Shipped examples, used only when named: --data {names} (e.g. kpi grades --year 2018 --data "
+        f"example:{resources.FIRST_EXAMPLE}). 同梱の例は名前で指定したときだけ使われます。"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -439,28 +478,73 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from kpi_lib.core.fiscal_year import short_label
-    from kpi_lib.dataset.loading import resolve_data_dir
-    from kpi_lib.workbook.excel_import import import_workbook
+    from kpi_lib.dataset.table_diff import change_counts, change_lines
+    from kpi_lib.workbook.excel_import import apply_import, plan_import
     from kpi_lib.workbook.new_dataset import Created
 
-    changes = import_workbook(args.file, args.data)
-    where = resolve_data_dir(args.data)
-    if isinstance(changes, Created):
-        print(
-            f"created the dataset in {where}: {changes.projects} project(s), {changes.indicators} indicator(s), "
-            f"{changes.actuals} actual(s), {changes.milestones} milestone(s); check it with kpi validate --data {where}"
-        )
+    lang = args.lang
+    plan = plan_import(args.file, args.data, lang)
+    where = plan.root
+    if not plan.files:
+        print(text("import.no_changes", lang).format(folder=where))
         return 0
-    if not changes:
-        print(f"no changes: the workbook holds the data of {where} as it is")
+    created = isinstance(plan.result, Created)
+    listing = change_lines(plan.changes, lang, plan.cells)
+    if args.dry_run:
+        print("\n".join(listing))
+        print(text("import.would_update", lang).format(folder=where, counts=change_counts(plan.changes, lang)))
+        if plan.published and not args.change_published:
+            for problem in plan.published:
+                print(f"kpi: error: {problem}", file=sys.stderr)
+            return 1
+        if plan.published:
+            print(text("import.published_changed", lang).format(cells=", ".join(p.file for p in plan.published)))
+        print(text("import.dry_run", lang))
         return 0
-    for c in changes:
+    state = apply_import(plan, change_published=args.change_published)
+    if created:  # a new dataset's every field is listed only when asked (--dry-run)
+        r = plan.result
         print(
-            f"{' '.join(c.cells)}  {c.indicator} {short_label(c.year)}: {c.old if c.old is not None else '(new)'} -> {c.new}"
+            text("import.created", lang).format(
+                folder=where, projects=r.projects, indicators=r.indicators, actuals=r.actuals, milestones=r.milestones
+            )
         )
-    added = sum(c.old is None for c in changes)
-    print(f"updated {where / 'actuals.csv'}: {len(changes) - added} changed, {added} added")
+    else:
+        print("\n".join(listing))
+        print(text("import.updated", lang).format(folder=where, counts=change_counts(plan.changes, lang)))
+    print(text("import.kept", lang).format(id=state.id, folder=where))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from kpi_lib.dataset import history
+    from kpi_lib.dataset.loading import resolve_data_dir
+    from kpi_lib.dataset.table_diff import change_lines
+
+    lang = args.lang
+    root = resolve_data_dir(args.data)
+    if not root.is_dir():
+        raise KpiError(f"data directory not found: {root}")
+    if args.list:
+        kept = history.states(root)
+        if not kept:
+            print(text("history.none", lang).format(folder=root / history.HISTORY_DIR))
+        for state in kept:
+            latest = f"  ({text('history.latest', lang)})" if state is kept[-1] else ""
+            print(f"{state.id}  {state.describe(lang)}: {', '.join(state.files)}{latest}")
+        return 0
+    plan = history.plan_restore(root, args.state, lang)
+    said = {"folder": root, "id": plan.state.id, "what": plan.state.describe(lang)}
+    if not plan.files:
+        print(text("history.same", lang).format(**said))
+        return 0
+    for line in change_lines(plan.changes, lang):
+        print(line)
+    if args.dry_run:
+        print(text("history.would_restore", lang).format(**said))
+        return 0
+    kept = history.restore(root, plan, lang)
+    print(text("history.restored", lang).format(**said, kept=kept.id))
     return 0
 
 
@@ -490,6 +574,7 @@ COMMANDS = {
     "refresh-notebooks": cmd_refresh_notebooks,
     "export": cmd_export,
     "import": cmd_import,
+    "restore": cmd_restore,
     "new": cmd_new,
 }
 

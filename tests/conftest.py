@@ -161,7 +161,7 @@ def report_set(tmp_path_factory) -> Path:
         pdf = ["--pdf"] if year == PDF_YEAR and CAN_PRINT else []
         r = subprocess.run(
             [sys.executable, "-m", "kpi_lib.cli", "report", "--year", str(year), "--out", str(out), "--jobs", "2"]
-            + ["--no-progress", *pdf],
+            + ["--no-progress", "--data", "example:hokkaido", *pdf],
             capture_output=True,
             text=True,
             cwd=tmp_path_factory.getbasetemp(),
@@ -170,6 +170,11 @@ def report_set(tmp_path_factory) -> Path:
         assert r.returncode == 0, r.stderr[-3000:]
         assert r.stdout.split() == [str(out / str(year) / lang / "index.html") for lang in ("ja", "en")]
     return out
+
+
+# --- which data folder: the tests run in this checkout, never on a developer's own KPI_DATA ---------
+# (resolve_data_dir: inside the checkout the shipped data/; a test that needs another folder says so)
+os.environ.pop("KPI_DATA", None)
 
 
 # --- kpi_lib's cache: a temporary folder for the whole session, never the user's own ------------

@@ -497,7 +497,7 @@ def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
     assert not [layer for layer in chart["layer"] if layer.get("mark", {}).get("type") == "rule"]  # no target line
     # the workbook carries it both ways
     assert kpi("export", "--xlsx", tmp_path / "w.xlsx", "--data", data).returncode == 0
-    r = kpi("import", tmp_path / "w.xlsx", "--data", data)
+    r = kpi("import", tmp_path / "w.xlsx", "--data", data, "--lang", "en")
     assert r.returncode == 0 and r.stdout.startswith("no changes"), r.stderr
     # a scheme that grades against the final target still needs it, and says when it may be empty
     meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))

@@ -18,8 +18,9 @@ import kpi_lib
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_grades_work_from_any_directory(tmp_path, kpi_process):
-    r = kpi_process("grades", "--year", "H30", "--format", "json", cwd=tmp_path)
+def test_grades_of_the_shipped_example_work_from_any_directory(tmp_path, kpi_process):
+    # outside the checkout the shipped dataset is used only when named (test_data_folder.py)
+    r = kpi_process("grades", "--year", "H30", "--format", "json", "--data", "example:hokkaido", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
     assert len(rows) == 22
@@ -28,6 +29,7 @@ def test_grades_work_from_any_directory(tmp_path, kpi_process):
 
 def test_project_filter_and_english_table(tmp_path, monkeypatch, kpi):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KPI_DATA", "example:hokkaido")  # the shipped data, named once
     r = kpi("grades", "--year", "2018", "--project", "5", "--lang", "en")
     assert r.returncode == 0
     assert "Areas engaged in national or Hokkaido wide-area partnership schemes" in r.stdout
@@ -38,6 +40,7 @@ def test_project_filter_and_english_table(tmp_path, monkeypatch, kpi):
 def test_a_later_year_of_the_period_is_graded_on_the_latest_actuals(tmp_path, monkeypatch, kpi):
     # R2 (FY2020) is the strategy period's last year: 合計特殊出生率 stands on its H30 actual, 1.27 (source)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KPI_DATA", "example:hokkaido")  # the shipped data, named once
     r = kpi("grades", "--year", "R2", "--format", "csv")
     assert r.returncode == 0, r.stderr
     row = next(line for line in r.stdout.splitlines() if ",total_fertility_rate," in line)
@@ -46,6 +49,7 @@ def test_a_later_year_of_the_period_is_graded_on_the_latest_actuals(tmp_path, mo
 
 def test_csv_has_the_documented_columns(tmp_path, monkeypatch, kpi):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KPI_DATA", "example:hokkaido")  # the shipped data, named once
     r = kpi("grades", "--year", "2018", "--format", "csv")
     header = r.stdout.splitlines()[0].split(",")
     documented = "project kind name_ja unit baseline target latest_year actual progress_rate grade"
@@ -55,6 +59,7 @@ def test_csv_has_the_documented_columns(tmp_path, monkeypatch, kpi):
 
 def test_validate_ok(tmp_path, monkeypatch, kpi):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KPI_DATA", "example:hokkaido")  # the shipped data, named once
     r = kpi("validate")
     assert r.returncode == 0 and r.stdout.startswith("ok:")
 
@@ -85,6 +90,7 @@ def _is_one_line_error(r, fragment):
 @pytest.mark.parametrize("args, fragment", USER_ERRORS)
 def test_user_errors_are_one_line_without_traceback(tmp_path, monkeypatch, kpi, args, fragment):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KPI_DATA", "example:hokkaido")  # the shipped data, named once
     assert _is_one_line_error(kpi(*args), fragment)
 
 
@@ -96,7 +102,7 @@ def test_user_errors_are_one_line_without_traceback(tmp_path, monkeypatch, kpi, 
     ],
 )
 def test_user_errors_in_a_real_process(tmp_path, kpi_process, args, fragment, status):
-    r = kpi_process(*args, cwd=tmp_path)
+    r = kpi_process(*args, "--data", "example:hokkaido", cwd=tmp_path)
     assert _is_one_line_error(r, fragment)
     assert r.returncode == status
 

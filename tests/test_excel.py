@@ -355,7 +355,7 @@ def test_export_then_import_without_edits_leaves_every_byte(capsys, tmp_path, ar
     data = data_copy(tmp_path)
     before = snapshot(data)
     path = export(capsys, tmp_path, data, *args)
-    code, out, err = kpi(capsys, "import", path, "--data", data)
+    code, out, err = kpi(capsys, "import", path, "--data", data, "--lang", "en")
     assert code == 0, err
     assert out.startswith("no changes")
     assert snapshot(data) == before
@@ -370,16 +370,20 @@ def test_a_corrected_actual_changes_exactly_that_line(capsys, tmp_path):
         tmp_path / "edited.xlsx",
         lambda wb: setattr(actual_cell(wb["プロジェクト1"], "pregnancy_consultations", "H29"), "value", 295),
     )
-    code, out, err = kpi(capsys, "import", edited, "--data", data)
+    code, out, err = kpi(capsys, "import", edited, "--data", data, "--change-published", "--lang", "en")
     assert code == 0, err
-    assert "pregnancy_consultations H29: 293 -> 295" in out
+    listed = "actuals.csv: changed indicator=pregnancy_consultations, year=2017: actual: 293 → 295  [プロジェクト1!J14]"
+    assert out.splitlines()[0] == listed
     after = (data / "actuals.csv").read_bytes().decode().splitlines(keepends=True)
     changed = [(a, b) for a, b in zip(before, after) if a != b]
     assert len(after) == len(before)
     assert changed == [("pregnancy_consultations,2017,293\n", "pregnancy_consultations,2017,295\n")]
-    others = {k: v for k, v in snapshot(data).items() if k != "actuals.csv"}
+    [kept] = (data / ".kpi-history").iterdir()  # the replaced actuals.csv, to restore (kpi restore)
+    assert (kept / "actuals.csv").read_bytes() == (DEFAULT_DATA_DIR / "actuals.csv").read_bytes()
+    others = {k: v for k, v in snapshot(data).items() if k != "actuals.csv" and not k.startswith(".kpi-history/")}
     assert others == {k: v for k, v in snapshot(DEFAULT_DATA_DIR).items() if k != "actuals.csv"}
-    assert not [p for p in data.iterdir() if p.name.startswith(".")]  # no temporary file left behind
+    assert [p.name for p in data.iterdir() if p.name.startswith(".")] == [".kpi-history"]  # no temporary file
+    assert sorted(p.name for p in kept.iterdir()) == ["actuals.csv", "manifest.json"]
 
 
 def test_typed_text_follows_the_loader_rules(capsys, tmp_path):
@@ -394,7 +398,9 @@ def test_typed_text_follows_the_loader_rules(capsys, tmp_path):
         actual_cell(ws, "multigenerational_welfare_hubs", "H30").value = "未"
         actual_cell(ws, "total_fertility_rate", "H30").value = 1.3  # in a 0.00 cell: 1.30, as displayed
 
-    code, out, err = kpi(capsys, "import", edit(path, tmp_path / "e.xlsx", change), "--data", data)
+    code, out, err = kpi(
+        capsys, "import", edit(path, tmp_path / "e.xlsx", change), "--data", data, "--change-published"
+    )
     assert code == 0, err
     lines = (data / "actuals.csv").read_text().splitlines()
     assert "pregnancy_consultations,2017,295" in lines
@@ -411,7 +417,7 @@ def test_one_sheet_edit_of_the_shared_indicator_applies(capsys, tmp_path):
         tmp_path / "e.xlsx",
         lambda wb: setattr(actual_cell(wb["プロジェクト4"], "food_exports", "H29"), "value", 675),
     )
-    code, out, err = kpi(capsys, "import", edited, "--data", data)
+    code, out, err = kpi(capsys, "import", edited, "--data", data, "--change-published")
     assert code == 0, err
     assert "food_exports,2017,675" in (data / "actuals.csv").read_text().splitlines()
 
@@ -512,7 +518,9 @@ def test_a_failing_import_is_one_line_and_changes_nothing(capsys, tmp_path, chan
     data = data_copy(tmp_path)
     before = snapshot(data)
     path = export(capsys, tmp_path, data, *(["--year", year] if year else []))
-    code, out, err = kpi(capsys, "import", edit(path, tmp_path / "edited.xlsx", change), "--data", data)
+    code, out, err = kpi(
+        capsys, "import", edit(path, tmp_path / "edited.xlsx", change), "--data", data, "--change-published"
+    )
     assert code == 1
     assert out == ""
     assert len(err.strip().splitlines()) == 1, err

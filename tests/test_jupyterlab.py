@@ -95,6 +95,9 @@ def lab(tmp_path_factory):
         "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),
         "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+        # the copies run outside the checkout: the kernels use the shipped data as an office's
+        # notebooks use its own, named once (docs/input.md, "Which data folder")
+        "KPI_DATA": "example:hokkaido",
     }
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"]
     cmd += [f"--ServerApp.token={token}", f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0"]

@@ -138,7 +138,7 @@ def city(tmp_path, kpi):
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     fill(data / WORKBOOK_NAME)
-    r = kpi("import", data / WORKBOOK_NAME, "--data", data)
+    r = kpi("import", data / WORKBOOK_NAME, "--data", data, "--lang", "en")
     assert r.returncode == 0, r.stderr
     assert "2 project(s), 5 indicator(s), 11 actual(s), 11 milestone(s)" in r.stdout
     return data
@@ -217,7 +217,7 @@ def test_indicators_without_actuals_are_not_yet_evaluated(tmp_path, kpi):
     assert kpi("export", "--xlsx", tmp_path / "x.xlsx", "--data", data).returncode == 1
     r = kpi("export", "--xlsx", tmp_path / "x.xlsx", "--year", "R2", "--data", data)
     assert r.returncode == 0, r.stderr
-    assert kpi("import", tmp_path / "x.xlsx", "--data", data).stdout.startswith("no changes")
+    assert kpi("import", tmp_path / "x.xlsx", "--data", data, "--lang", "en").stdout.startswith("no changes")
     wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
     ws = wb["プロジェクト1"]
     cell = ws.cell(row=slot(ws, "p1_k01"), column=COL_YEAR0)  # R2, the first year column
@@ -305,7 +305,7 @@ def test_the_city_is_built_through_the_workbook(city, kpi, tmp_path):
     # kpi export → kpi import round-trips
     out = tmp_path / "city.xlsx"
     assert kpi("export", "--xlsx", out, "--data", city).returncode == 0
-    r = kpi("import", out, "--data", city)
+    r = kpi("import", out, "--data", city, "--lang", "en")
     assert r.returncode == 0 and r.stdout.startswith("no changes"), r.stdout + r.stderr
 
 
@@ -539,7 +539,7 @@ def test_metadata_edited_before_the_first_import_is_fine(tmp_path, kpi):
     meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))
     meta["source"] = {"title_ja": "架空市総合戦略", "publisher_ja": "架空市"}
     (data / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    r = kpi("import", fill(data / WORKBOOK_NAME), "--data", data)
+    r = kpi("import", fill(data / WORKBOOK_NAME), "--data", data, "--lang", "en")
     assert r.returncode == 0, r.stderr
     assert "5 indicator(s)" in r.stdout
 

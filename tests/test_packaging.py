@@ -4,7 +4,8 @@ The wheel is built from this checkout (`pip wheel`, with the build backend of th
 so no download) and installed into a bare folder put first on PYTHONPATH; the commands then
 run from another directory. To show that the installed copy uses the notebooks and data it
 carries, and not this checkout's, the test marks both in the installed copy and looks for
-the marks in the output.
+the marks in the output. Run in a folder that is no dataset, without --data or KPI_DATA, the
+installed kpi says how to start one and shows nothing of the shipped dataset (issue 17).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def test_the_wheel_carries_notebooks_data_schemes_templates_and_font(wheel):
     expected = (
         {f"kpi_lib/notebooks/{n}" for n in _files(ROOT / "notebooks" / "reports", "*")}
         | {f"kpi_lib/data/{n}" for n in _files(ROOT / "data", "*")}
+        | {f"kpi_lib/examples/{n}" for n in _files(ROOT / "examples", "*/*")}
         | {f"kpi_lib/{n}" for n in _files(PACKAGE, "dataset/schemes/*.toml")}
         | {f"kpi_lib/{n}" for n in _files(PACKAGE, "publishing/templates/**/*")}
         | {
@@ -54,6 +56,7 @@ def test_the_wheel_carries_notebooks_data_schemes_templates_and_font(wheel):
         }
     )
     assert len(expected) > 25 and "kpi_lib/data/actuals.csv" in expected
+    assert "kpi_lib/examples/expected_path/metadata.json" in expected
     assert {"kpi_lib/notebooks/project_report.ipynb", "kpi_lib/notebooks/manifest.json"} <= expected
     assert expected <= names, sorted(expected - names)
     assert not [n for n in names if "workspace" in n or "explore" in n]  # the analysts' workspace stays out
@@ -82,9 +85,15 @@ def installed(wheel, tmp_path_factory) -> Path:
     return target
 
 
-def _kpi(installed: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(installed)}  # ahead of this checkout (an editable install)
-    return _run(sys.executable, installed / "bin" / "kpi", *args, cwd=cwd, env=env)
+def _kpi(installed: Path, *args, cwd: Path, ok: bool = True, **env) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k != "KPI_DATA"}
+    environ.update(env, PYTHONPATH=str(installed))  # ahead of this checkout (an editable install)
+    command = [sys.executable, installed / "bin" / "kpi", *args]
+    if ok:
+        return _run(*command, cwd=cwd, env=environ)
+    return subprocess.run(
+        [str(a) for a in command], capture_output=True, text=True, encoding="utf-8", timeout=600, cwd=cwd, env=environ
+    )
 
 
 def test_the_installed_copy_finds_its_own_files(installed, tmp_path):
@@ -93,22 +102,62 @@ def test_the_installed_copy_finds_its_own_files(installed, tmp_path):
         "import json, kpi_lib\n"
         "from kpi_lib.core import resources as r\nfrom kpi_lib.publishing import report\nfrom kpi_lib.dataset import loading\n"
         "print(json.dumps([kpi_lib.__file__, str(report.NOTEBOOK_DIR), str(loading.DEFAULT_DATA_DIR),\n"
-        "    *map(str, (r.DATA_DIR, r.NOTEBOOK_DIR, r.SCHEME_DIR, r.TEMPLATE_DIR, r.FONT_DIR))]))"
+        "    *map(str, (r.DATA_DIR, r.EXAMPLES_DIR, r.NOTEBOOK_DIR, r.SCHEME_DIR, r.TEMPLATE_DIR, r.FONT_DIR)),\n"
+        "    *map(str, r.examples().values()), r.CHECKOUT_DIR]))"
     )
-    paths = json.loads(_run(sys.executable, "-c", code, cwd=tmp_path, env=env).stdout)
+    *paths, checkout = json.loads(_run(sys.executable, "-c", code, cwd=tmp_path, env=env).stdout)
+    assert checkout is None  # an installed copy is no checkout: it never falls back to its data
+    assert len(paths) == 12  # three examples among them
     for path in paths:
         assert Path(path).is_relative_to(installed / "kpi_lib") and Path(path).exists(), path
 
 
+def test_installed_kpi_in_an_empty_folder_says_how_to_start_and_shows_no_shipped_data(installed, tmp_path):
+    for command in (["grades", "--year", "H30"], ["audit"], ["validate"], ["export", "--xlsx", "w.xlsx"]):
+        r = _kpi(installed, *command, cwd=tmp_path, ok=False)
+        assert r.returncode == 1 and r.stdout == "", r.stdout
+        assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+        assert "kpi new DIR" in r.stderr and "--data DIR" in r.stderr and "KPI_DATA" in r.stderr
+        assert "合計特殊出生率" not in r.stderr and "北海道" not in r.stderr and MARK not in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_installed_kpi_grades_runs_from_another_directory(installed, tmp_path):
-    r = _kpi(installed, "grades", "--year", "H30", cwd=tmp_path)
+    r = _kpi(installed, "grades", "--year", "H30", "--data", "example:hokkaido", cwd=tmp_path)
     assert f"合計特殊出生率{MARK}" in r.stdout  # the installed data, not this checkout's
     assert "A①" in r.stdout and "B" in r.stdout
+    assert _kpi(installed, "grades", "--year", "H30", cwd=tmp_path, KPI_DATA="example:hokkaido").stdout == r.stdout
+    r = _kpi(installed, "grades", "--year", "2018", "--data", "example:expected_path", cwd=tmp_path)
+    assert "創業件数" in r.stdout and MARK not in r.stdout
+
+
+def test_installed_kpi_uses_the_dataset_of_the_folder_it_runs_in(installed, tmp_path):
+    new = ["--scheme", "expected_path", "--title-ja", "架空市", "--title-en", "City", "--first-year", "R2"]
+    _kpi(installed, "new", "city", *new, "--last-year", "R6", cwd=tmp_path)
+    sub = tmp_path / "city" / "notes"
+    sub.mkdir()
+    for where in (tmp_path / "city", sub):  # the folder, or one below it (as git finds its repository)
+        r = _kpi(installed, "validate", cwd=where)
+        assert r.stdout == f"ok: {tmp_path / 'city'} is valid\n"
+        r = _kpi(installed, "grades", "--year", "R2", cwd=where, ok=False)
+        assert r.returncode == 1 and "no indicators yet" in r.stderr and "合計特殊出生率" not in r.stderr + r.stdout
 
 
 def test_installed_kpi_report_runs_from_another_directory(installed, tmp_path):
     out = tmp_path / "out"
-    args = ["--year", "2018", "--lang", "ja", "--project", "1", "--out", out, "--no-progress"]
+    args = [
+        "--year",
+        "2018",
+        "--lang",
+        "ja",
+        "--project",
+        "1",
+        "--out",
+        out,
+        "--no-progress",
+        "--data",
+        "example:hokkaido",
+    ]
     r = _kpi(installed, "report", *args, cwd=tmp_path)
     assert r.stdout.split() == [str(out / "2018" / "ja" / "index.html")]
     # the marked notebook differs from the one the wheel was built with: kpi report says so, naming it

@@ -245,6 +245,8 @@ def _start_report(out: Path, cwd: Path) -> subprocess.Popen:
             "--jobs",
             "2",
             "--no-progress",
+            "--data",
+            "example:hokkaido",
         ],
         cwd=cwd,
         stdout=subprocess.PIPE,
@@ -356,6 +358,8 @@ def test_parallel_run_with_a_relative_output_folder(tmp_path, monkeypatch, capsy
                 "--jobs",
                 "2",
                 "--no-progress",
+                "--data",
+                "example:hokkaido",
             ]
         )
         == 0

@@ -464,14 +464,14 @@ def test_names_near_the_length_limit_are_not_made_too_long_by_a_temporary_suffix
     long = "x" * 250  # 255 bytes is the limit of a name
     r = kpi_process("new", long, *NEW, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    r = kpi_process("export", "--xlsx", "あ" * 80 + ".xlsx", cwd=tmp_path)  # 245 bytes
+    r = kpi_process("export", "--xlsx", "あ" * 80 + ".xlsx", "--data", "example:hokkaido", cwd=tmp_path)  # 245 bytes
     assert r.returncode == 0, r.stderr
 
 
 @pytest.mark.parametrize("case", ["out_file", "out_below_file", "fifo", "zero", "empty_project", "timeout"])
 def test_kpi_report_refuses_in_one_line(tmp_path, kpi_process, case):
     (tmp_path / "afile").write_text("x", encoding="utf-8")
-    args = ["report", "--lang", "ja", "--project", "1", "--no-progress", "--out", "out"]
+    args = ["report", "--lang", "ja", "--project", "1", "--no-progress", "--data", "example:hokkaido", "--out", "out"]
     if case == "out_file":
         args[-1] = "afile"
     elif case == "out_below_file":
@@ -572,6 +572,8 @@ def test_a_template_that_never_ends_is_stopped_by_the_timeout_in_one_line(tmp_pa
         "--no-progress",
         "--out",
         "out",
+        "--data",
+        "example:hokkaido",
         cwd=tmp_path,
     )
     _one_line_error(r)

@@ -729,6 +729,121 @@ _LABELS: dict[str, tuple[str, str]] = {
     "run.what.file": ("ファイル", "a file"),
     "run.what.below_file": ("ファイルの下のパス", "a path below a file"),
     "run.no_digest": ("データの digest なし", "no data digest"),
+    # which data folder a command uses (dataset.loading.resolve_data_dir): none found, an unknown example
+    "data.none_found": (
+        "{folder} とその上のフォルダにはデータセット（metadata.json）がありません: kpi new DIR で新しく作るか、"
+        "--data DIR（Python では data_dir=）か環境変数 KPI_DATA でデータのフォルダを指定してください",
+        "no dataset here: neither {folder} nor a folder above it holds a metadata.json; start one with kpi new DIR, "
+        "or name a data folder with --data DIR (data_dir= in Python) or the environment variable KPI_DATA",
+    ),
+    # kpi import --dry-run and kpi restore: the rows a write changes (dataset.table_diff)
+    "diff.added": ("追加", "added"),
+    "diff.changed": ("変更", "changed"),
+    "diff.removed": ("削除", "removed"),
+    "diff.empty": ("（空）", "(empty)"),
+    "diff.count": ("{kind} {n} 行", "{n} {kind}"),
+    "diff.sep": ("、", ", "),
+    # kpi import (workbook.excel_import)
+    "import.dry_run": ("試行（--dry-run）: 何も書き込んでいません", "dry run: nothing was written"),
+    "import.no_changes": (
+        "変更なし: ブックの内容は {folder} のデータのとおりです",
+        "no changes: the workbook holds the data of {folder} as it is",
+    ),
+    "import.updated": ("{folder} を更新しました: {counts}", "updated {folder}: {counts}"),
+    "import.would_update": (
+        "取り込むと {folder} は次のとおり変わります: {counts}",
+        "an import would update {folder}: {counts}",
+    ),
+    "import.created": (
+        "{folder} にデータセットを作成しました: プロジェクト {projects}、指標 {indicators}、実績値 {actuals}、"
+        "目安値・期待値 {milestones}。kpi validate --data {folder} で確認してください",
+        "created the dataset in {folder}: {projects} project(s), {indicators} indicator(s), {actuals} actual(s), "
+        "{milestones} milestone(s); check it with kpi validate --data {folder}",
+    ),
+    "import.kept": (
+        "置き換える前の表を {id} として保存しました（kpi restore --data {folder} で取り込み前に戻せます）",
+        "the tables it replaced are kept as {id} (kpi restore --data {folder} undoes this import)",
+    ),
+    "import.published": (
+        "{indicator} {year} の実績値は公表済みの数値（{what}）の元になっています。{old} → {new} と変えると公表内容と"
+        "合わなくなるため、何も取り込んでいません: それでも変えるときは --change-published を付けて実行してください",
+        "the actual of {indicator} {year} is behind published figures ({what}): changing it ({old} → {new}) would "
+        "no longer match what was published, so nothing was imported; to change it anyway, run again with --change-published",
+    ),
+    "import.published_rate": (
+        "published_rates.csv の {year} の公表値",
+        "the published rate of {year}, published_rates.csv",
+    ),
+    "import.published_grade": (
+        "published_grades.csv の {year} の公表評価",
+        "the published grade of {year}, published_grades.csv",
+    ),
+    "import.published_sep": ("、", "; "),
+    "import.published_changed": (
+        "公表済みの数値の元になる実績値を変更（--change-published）: {cells}",
+        "changes actuals behind published figures (--change-published): {cells}",
+    ),
+    "import.shipped": (
+        "{folder} は kpi_lib に同梱の例なので書き換えません: フォルダをコピーして、コピーに取り込んでください",
+        "{folder} is an example shipped with kpi_lib and is not changed: copy the folder and import into the copy",
+    ),
+    # kpi restore (dataset.history)
+    "history.before_import": ("{detail} の取り込み前（{when}）", "before the import of {detail} ({when})"),
+    "history.before_restore": ("状態 {detail} への復元前（{when}）", "before the restore of state {detail} ({when})"),
+    "history.cannot_keep": (
+        "{folder} に置き換える前の表を保存できません（{why}）: 何も変更していません",
+        "cannot keep the replaced tables in {folder}: {why}; nothing was changed",
+    ),
+    "history.cannot_write": (
+        "{file} に書き込めません（{why}）: 何も変更していません",
+        "cannot write {file}: {why}; nothing was changed",
+    ),
+    "history.latest": ("最新", "latest"),
+    "history.none": (
+        "{folder} に保存された状態はありません: 復元できるものはありません（kpi import は置き換える前の表をここに保存します）",
+        "no kept state in {folder}: nothing to restore (kpi import keeps the tables it replaces there)",
+    ),
+    "history.unknown": (
+        "{folder} に状態 {id} はありません: 保存された状態は kpi restore --list で確認できます",
+        "{folder} has no kept state {id}: kpi restore --list shows the states kept",
+    ),
+    "history.damaged": (
+        "{file} は保存したときと内容が違います（変更または破損）: 何も復元していません",
+        "{file} is not what was kept (changed or damaged): nothing was restored",
+    ),
+    "history.not_ours": (
+        "{file} は状態 {id} にはなかったファイルで、kpi_lib が書いた後に変更されています。削除はしないため何も復元していません: "
+        "別の場所へ移してから実行してください",
+        "{file} did not exist in state {id} and was changed since kpi_lib wrote it; it is never deleted, so nothing "
+        "was restored: move it away first",
+    ),
+    "history.invalid": (
+        "復元したデータは検証に通りません（{problem}{more}）: 何も復元していません。手で直すか、別の状態を復元してください",
+        "the folder as restored would not be valid ({problem}{more}): nothing was restored; correct it by hand, or "
+        "restore another state",
+    ),
+    "history.more": ("、ほか {n} 件", "; and {n} more"),
+    "history.same": (
+        "{folder} はすでに状態 {id}（{what}）のとおりです: 変更はありません",
+        "{folder} is already as in state {id} ({what}): nothing changed",
+    ),
+    "history.would_restore": (
+        "試行（--dry-run）: {folder} を状態 {id}（{what}）に戻すと上のとおり変わります。何も書き込んでいません",
+        "dry run: restoring {folder} to state {id} ({what}) would make the changes above; nothing was written",
+    ),
+    "history.restored": (
+        "{folder} を状態 {id}（{what}）に戻しました。置き換えた状態は {kept} として保存しました（もう一度 kpi restore で元に戻せます）",
+        "restored {folder} to state {id} ({what}); the state it replaced is kept as {kept} (kpi restore again undoes this)",
+    ),
+    "data.env_missing": (
+        "環境変数 KPI_DATA が指すフォルダ {folder} がありません: KPI_DATA をデータのフォルダに設定し直すか、削除してください",
+        "the folder the environment variable KPI_DATA names, {folder}, does not exist: set KPI_DATA to a data folder, "
+        "or unset it",
+    ),
+    "data.unknown_example": (
+        "{name} という同梱の例はありません: {names} のいずれかを指定してください",
+        "there is no shipped example {name}: name one of {names}",
+    ),
 }
 
 

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -23,10 +24,14 @@ from kpi_lib.core import numbers, resources
 from kpi_lib.core.errors import DataError, InputFileError, KpiError, Problem
 from kpi_lib.core.files import MAX_TABLE_BYTES, MAX_TEXT_FILE_BYTES, read_input_file
 from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
+from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import METADATA, METADATA_FILE, METADATA_KEYS, TABLES, Table
 from kpi_lib.dataset.scheme import Scheme, load_scheme
 
+# The shipped dataset (example:hokkaido): the default only inside kpi_lib's own checkout (resolve_data_dir)
 DEFAULT_DATA_DIR = resources.DATA_DIR
+DATA_ENV = "KPI_DATA"  # the environment variable naming an office's data folder once
+EXAMPLE_PREFIX = "example:"  # --data example:NAME names a shipped dataset (resources.examples)
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,8 +173,55 @@ class _Collector:
         self.problems.append(Problem(file, line, column, message))
 
 
-def resolve_data_dir(data_dir: str | Path | None) -> Path:
-    return DEFAULT_DATA_DIR if data_dir in (None, "") else Path(data_dir)
+def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
+    """The data folder a command or an API call works on (docs/input.md, "Which data folder"):
+
+    1. `data_dir` (`--data DIR`, the API's `data_dir=`), when given;
+    2. else the environment variable KPI_DATA, when set;
+    3. else the current folder, or the nearest folder above it, that holds a metadata.json (as git
+       finds its repository: a command run in a subfolder of a dataset uses that dataset);
+    4. else, inside kpi_lib's own checkout (resources.CHECKOUT_DIR: the README's commands, the
+       notebooks' kernels), the shipped dataset data/;
+    5. else a one-line KpiError saying how to start a dataset or name one.
+
+    `example:NAME` (in 1 or 2) names a shipped dataset: example:hokkaido is data/, the others
+    are the folders of examples/. An installed kpi_lib never falls back to a shipped dataset.
+    """
+    if data_dir is not None and str(data_dir) != "":
+        return _named_data_dir(data_dir)
+    if os.environ.get(DATA_ENV):
+        named = _named_data_dir(os.environ[DATA_ENV])
+        if not named.is_dir():  # set once, perhaps long ago: say where the path came from
+            raise KpiError(_both("data.env_missing", folder=named))
+        return named
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was deleted
+        here = None
+    for folder in [here, *here.parents] if here is not None else []:
+        if (folder / METADATA_FILE).exists() or (folder / METADATA_FILE).is_symlink():
+            return folder
+    checkout = resources.CHECKOUT_DIR
+    if here is not None and checkout is not None and here.is_relative_to(checkout):
+        return DEFAULT_DATA_DIR
+    raise KpiError(_both("data.none_found", folder=here if here is not None else "."))
+
+
+def _named_data_dir(data_dir: str | Path) -> Path:
+    """A data folder's path, or a shipped dataset named example:NAME."""
+    if isinstance(data_dir, str) and data_dir.startswith(EXAMPLE_PREFIX):
+        shipped = resources.examples()
+        name = data_dir[len(EXAMPLE_PREFIX) :]
+        if name not in shipped:
+            names = ", ".join(EXAMPLE_PREFIX + n for n in shipped)
+            raise KpiError(_both("data.unknown_example", name=data_dir, names=names))
+        return shipped[name]
+    return Path(data_dir)
+
+
+def _both(key: str, **values) -> str:
+    """A message in one line, in Japanese and English (commands and the API share it)."""
+    return " / ".join(text(key, lang).format(**values) for lang in ("ja", "en"))
 
 
 def validate(data_dir: str | Path | None = None) -> list[Problem]:

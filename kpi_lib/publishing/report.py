@@ -37,14 +37,14 @@ import jinja2
 import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Unicode, default
+from traitlets import Dict, Unicode, default
 from traitlets.config import Config
 
 from kpi_lib.core.errors import KpiError, ReportError
 from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.labels import text
-from kpi_lib.core.resources import NOTEBOOK_DIR, TEMPLATE_DIR, WORKSPACE_DIR
-from kpi_lib.dataset.loading import load_dataset
+from kpi_lib.core.resources import FIRST_EXAMPLE, NOTEBOOK_DIR, TEMPLATE_DIR, WORKSPACE_DIR
+from kpi_lib.dataset.loading import DATA_ENV, EXAMPLE_PREFIX, load_dataset
 from kpi_lib.presentation.style import grade_badge, grade_colours
 from kpi_lib.presentation.texts import report_title
 from kpi_lib.publishing import pins
@@ -201,6 +201,7 @@ class ReportKernelManager(AsyncKernelManager):
     (parallel kernels cannot race for TCP ports), known to its run (see end_kernels)."""
 
     kernel_folder = Unicode("", config=True, help="the run's folder for connection files and IPC sockets")
+    extra_env = Dict(config=True, help="environment variables the kernel gets beside ours")
 
     @default("kernel_spec_manager")
     def _default_kernel_spec_manager(self) -> KernelSpecManager:
@@ -216,6 +217,8 @@ class ReportKernelManager(AsyncKernelManager):
         return os.path.join(self.kernel_folder, f"{next(_kernel_numbers)}.json")
 
     async def start_kernel(self, **kw) -> None:
+        if self.extra_env:
+            kw["env"] = {**kw.get("env", os.environ), **self.extra_env}
         await super().start_kernel(**kw)
         with _running_lock:
             kernels = _running.get(self.kernel_folder)
@@ -279,13 +282,19 @@ def _is_running(pid: int) -> bool:
 
 
 def execute(
-    input_path: Path, output_path: Path, parameters: dict, kernel_folder: str, timeout: float | None = DEFAULT_TIMEOUT
+    input_path: Path,
+    output_path: Path,
+    parameters: dict,
+    kernel_folder: str,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    env: dict[str, str] | None = None,
 ):
     """Run one notebook with papermill and save it; raise ReportError naming the failing cell
     (also a cell that ran longer than `timeout` seconds).
 
     The kernel starts in the notebook's folder (the working directory of the process is left
-    alone: papermill's `cwd` would move every thread of a parallel run). Returns the executed
+    alone: papermill's `cwd` would move every thread of a parallel run), with `env` added to its
+    environment. Returns the executed
     notebook.
     """
     import papermill
@@ -304,7 +313,7 @@ def execute(
             execution_timeout=timeout,
             # the rest goes to nbclient: the kernel, its working directory, no timing metadata
             kernel_manager_class=ReportKernelManager,
-            config=Config({"ReportKernelManager": {"kernel_folder": kernel_folder}}),
+            config=Config({"ReportKernelManager": {"kernel_folder": kernel_folder, "extra_env": env or {}}}),
             resources={"metadata": {"path": str(input_path.parent)}},
             record_timing=False,
             shutdown_kernel="immediate",
@@ -783,7 +792,8 @@ def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = W
         for path in paths:
             tmp = path.with_name(f".{path.name}.tmp")
             try:
-                nb = execute(path, tmp, {}, kernel_folder)
+                # the committed outputs show the shipped dataset, whatever KPI_DATA names here
+                nb = execute(path, tmp, {}, kernel_folder, env={DATA_ENV: f"{EXAMPLE_PREFIX}{FIRST_EXAMPLE}"})
                 # no Python version in the committed notebooks: it is the one thing the pins in
                 # constraints.txt cannot fix, and nothing reads it
                 nb.metadata.get("language_info", {}).pop("version", None)

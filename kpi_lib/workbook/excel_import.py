@@ -5,9 +5,13 @@ unpacked size, cells, rows, columns, cell text) and anything that is not a regul
 workbook whose data files changed since it was exported (the `_kpi` sheet records their digests),
 so that an old workbook cannot undo newer data. Reads the 実績値 cells back (a percent-formatted
 number in a % indicator is the percentage: 0.781 shown as 78.1% is 78.1; a formula counts by its
-computed value), checks every cell with the loader's rules (problems name sheet and cell), writes the changed actuals into a copy of the data directory, validates the copy with
-every data rule, and only then replaces actuals.csv. Unchanged rows keep their text byte for
-byte; new (indicator, year) rows go after the indicator's last row.
+computed value), checks every cell with the loader's rules (problems name sheet and cell), writes
+the changed actuals into a copy of the data directory and validates the copy with every data rule
+(plan_import: `kpi import --dry-run` stops here and lists the changes). A change of an actual that
+published figures rest on is refused unless asked for (--change-published). Only then
+(apply_import) is the actuals.csv it replaces kept (dataset.history: `kpi restore` puts it back)
+and the new one written. Unchanged rows keep their text byte for byte; new (indicator, year) rows
+go after the indicator's last row.
 """
 
 from __future__ import annotations
@@ -29,14 +33,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kpi_lib.analysis.grading import evaluate
-from kpi_lib.core import formatting, numbers
+from kpi_lib.core import formatting, numbers, resources
 from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
-from kpi_lib.core.files import write_atomically
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.formatting import name_with_unit
-from kpi_lib.core.labels import text
+from kpi_lib.core.labels import check_lang, text
+from kpi_lib.dataset.history import State, current_files, write_tables
 from kpi_lib.dataset.loading import Dataset, copy_data_files, load_dataset, read_data_file, resolve_data_dir, validate
 from kpi_lib.dataset.scheme import scheme_for
+from kpi_lib.dataset.table_diff import CHANGED, TableChange, table_changes
 from kpi_lib.workbook.excel_cells import cell_text, check_not_stale, read_actual
 from kpi_lib.workbook.excel_export import build_workbook
 from kpi_lib.workbook.excel_layout import (
@@ -80,22 +85,78 @@ class Change:
     new: str
 
 
-def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> list[Change] | Created:
-    """Read the 実績値 cells of an exported workbook into data_dir/actuals.csv; a template written
-    by `kpi new` instead creates the dataset's tables (new_dataset.import_template: returns Created).
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import writes, found with every check done and nothing written (plan_import)."""
 
-    Everything is checked before anything is written: the workbook's size and kind, whether the
-    data changed since the export, the workbook's cells (problems name sheet and cell), then the
-    data directory as it would be after the import (every rule of `kpi validate`). On any problem
-    a KpiError (DataError) is raised and data_dir is left as it was.
-    Returns the changes made (empty when the workbook holds the data as it is).
+    root: Path
+    workbook: str  # the workbook's file name, for the kept state's record
+    files: dict[str, bytes]  # the tables it replaces, as written (empty: no changes)
+    changes: list[TableChange]  # their rows that change, in the listing's order
+    cells: dict[tuple[str, tuple], tuple[str, ...]]  # (file, key) -> the workbook cells of a row
+    published: list[Problem]  # changed actuals behind published figures (refused without change_published)
+    result: list[Change] | Created
+    lang: str = "ja"  # of the messages
+
+
+def plan_import(path: str | Path, data_dir: str | Path | None = None, lang: str = "ja") -> ImportPlan:
+    """Everything an import of the workbook at `path` into data_dir checks, and what it would write.
+
+    An exported workbook's 実績値 cells go into actuals.csv; a template written by `kpi new` instead
+    creates the dataset's tables (new_dataset.import_template). Checked before anything is
+    written: the workbook's size and kind, whether the data changed since the export, the
+    workbook's cells (problems name sheet and cell), then the data directory as it would be after
+    the import (every rule of `kpi validate`); a problem raises KpiError (DataError). Changes of
+    actuals that published figures rest on are listed in `published` (apply_import refuses them
+    unless asked). Nothing is written: `kpi import --dry-run` prints this plan.
     """
+    check_lang(lang)
     path = Path(path)
     root = resolve_data_dir(data_dir)
     dataset = load_dataset(root)
+    if root.resolve().is_relative_to(resources.PACKAGE_DIR):  # an installed kpi_lib's own example
+        raise KpiError(text("import.shipped", lang).format(folder=root))
     book = _open_workbook(path)
+    cells: dict[tuple[str, tuple], tuple[str, ...]] = {}
     if is_template(book.values):  # written by kpi new: it defines the dataset's indicators
-        return import_template(book, path, root, dataset)
+        files, result = import_template(book, path, root, dataset)
+    else:
+        files, result = _plan_actuals(book, path, root, dataset)
+        for c in result:
+            cells[("actuals.csv", (("indicator", c.indicator), ("year", str(c.year))))] = c.cells
+    for name in files:
+        target = root / name
+        if not os.access(root, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+            raise KpiError(f"cannot write {target}: the data folder or the file is read-only; nothing was changed")
+    changes = table_changes(current_files(root, files), dict(files))
+    published = published_changes(dataset, changes, cells, lang)
+    return ImportPlan(root, path.name, files, changes, cells, published, result, lang)
+
+
+def apply_import(plan: ImportPlan, change_published: bool = False) -> State | None:
+    """Write a planned import: first keep the tables it replaces (dataset.history: `kpi restore`
+    puts them back), then write them. Refuses (DataError, one line per actual, nothing written)
+    a change of actuals behind published figures unless `change_published`. Returns the state
+    kept (None when there is nothing to write)."""
+    if plan.published and not change_published:
+        raise DataError(plan.published)
+    if not plan.files:
+        return None
+    return write_tables(plan.root, plan.files, "import", plan.workbook, plan.lang)
+
+
+def import_workbook(
+    path: str | Path, data_dir: str | Path | None = None, *, change_published: bool = False, lang: str = "ja"
+) -> list[Change] | Created:
+    """plan_import, then apply_import: returns the changes made (an exported workbook; empty when
+    it holds the data as it is) or what a template created."""
+    plan = plan_import(path, data_dir, lang)
+    apply_import(plan, change_published)
+    return plan.result
+
+
+def _plan_actuals(book: _Book, path: Path, root: Path, dataset: Dataset) -> tuple[dict[str, bytes], list[Change]]:
+    """An exported workbook's 実績値: the new actuals.csv (none when nothing changes) and the changes."""
     problems: list[Problem] = []
     lang, year, years = _read_meta(book, path, dataset, problems)
     if problems:
@@ -106,21 +167,87 @@ def import_workbook(path: str | Path, data_dir: str | Path | None = None) -> lis
         raise DataError(problems)
     if not changes:
         _refuse_unread(book, dataset, lang, year)
-        return []
+        return {}, []
     actuals = root / "actuals.csv"
-    if not (os.access(root, os.W_OK) and os.access(actuals, os.W_OK)):
-        raise KpiError(f"cannot write {actuals}: the data folder or the file is read-only; nothing was changed")
     original = read_data_file(actuals)
     patched, lines = patch_actuals(
         original, {(c.indicator, c.year): c.new for c in changes}, list(dataset.indicators["indicator"])
     )
     _check_copy(root, {"actuals.csv": patched}, {lines[(c.indicator, c.year)]: c for c in changes})
     _refuse_unread(book, dataset, lang, year)
+    return {"actuals.csv": patched}, changes
+
+
+def published_changes(dataset: Dataset, changes: list[TableChange], cells: dict, lang: str = "ja") -> list[Problem]:
+    """A problem (one line, `lang`) for each changed actual that figures already published rest on:
+
+    - the published rate of its year (published_rates.csv is keyed by the actual's year);
+    - the published grade of its year or of a later evaluation year graded on it, i.e. with no
+      actual value of its own in between, before or after the change (published_grades.csv is
+      keyed by the evaluation year, and a year without an actual is graded on the latest earlier
+      one);
+    - for a cumulative target summed from annual actuals, every later published rate and grade
+      (each year's total includes this year's actual).
+    A published grade row whose grade the source does not give (empty) is not counted."""
+    actual_rows = [
+        c
+        for c in changes
+        if c.file == "actuals.csv" and (c.kind != CHANGED or any(col == "actual" for col, _, _ in c.columns))
+    ]
+    if not actual_rows:
+        return []
+    a = dataset.actuals
+    before = {(i, int(y)) for i, y, st in zip(a["indicator"], a["year"], a["actual_state"]) if st == numbers.VALUE}
+    after = set(before)
+    edits = []
+    for c in actual_rows:
+        key = (c.value("indicator"), int(c.value("year")))
+        old, new = next(((o, n) for col, o, n in c.columns if col == "actual"), (None, None))
+        after.discard(key)
+        if new is not None and _is_value(new):
+            after.add(key)
+        edits.append((c, key, old, new))
+    rates: dict[str, list[int]] = {}
+    for i, y in zip(dataset.published_rates["indicator"], dataset.published_rates["year"]):
+        rates.setdefault(i, []).append(int(y))
+    grades: dict[str, list[int]] = {}
+    pg = dataset.published_grades
+    for i, y, g in zip(pg["indicator"], pg["year"], pg["grade"]):
+        if isinstance(g, str) and g.strip():
+            grades.setdefault(i, []).append(int(y))
+    ind = dataset.indicators.set_index("indicator")
+    problems = []
+    for c, (i, year), old, new in edits:
+        if i not in ind.index:
+            continue  # an indicator the import adds: nothing of it was published
+        running = ind.at[i, "target_kind"] == "cumulative" and ind.at[i, "actual_basis"] == "annual"
+
+        def own_actual_between(e, i=i, year=year):
+            return any((i, y) in before or (i, y) in after for y in range(year + 1, e + 1))
+
+        rate_years = sorted({y for y in rates.get(i, []) if y == year or (running and y > year)})
+        grade_years = sorted({e for e in grades.get(i, []) if e >= year and (running or not own_actual_between(e))})
+        if not rate_years and not grade_years:
+            continue
+        what = [text("import.published_rate", lang).format(year=short_label(y, lang)) for y in rate_years]
+        what += [text("import.published_grade", lang).format(year=short_label(e, lang)) for e in grade_years]
+        message = text("import.published", lang).format(
+            indicator=i,
+            year=short_label(year, lang),
+            what=text("import.published_sep", lang).join(what),
+            old=old if old else text("diff.empty", lang),
+            new=new if new else text("diff.empty", lang),
+        )
+        where = cells.get((c.file, c.key))
+        problems.append(Problem(" and ".join(where) if where else c.file, None, None, message))
+    return problems
+
+
+def _is_value(cell: str) -> bool:
     try:
-        write_atomically(actuals, patched)
-    except OSError as e:
-        raise KpiError(f"cannot write {actuals}: {e.strerror or e}; nothing was changed") from None
-    return changes
+        return numbers.parse_cell(cell).state == numbers.VALUE
+    except KpiError:
+        return False
 
 
 def check_overwrite(path: str | Path, dataset: Dataset) -> None:

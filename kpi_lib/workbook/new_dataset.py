@@ -1,5 +1,5 @@
 """`kpi new`: an empty, valid dataset and a workbook template to fill in; `kpi import` of that
-template (import_template) then writes the dataset's tables.
+template then reads the dataset's tables from it (import_template) and writes them.
 
 The dataset: metadata.json (the titles given, the scheme, the strategy period), the header of
 every required table (schema.py), milestones.csv's header for a scheme that measures actuals
@@ -40,7 +40,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi_lib.core import numbers
 from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
-from kpi_lib.core.files import new_dir_mode, temp_prefix, write_atomically
+from kpi_lib.core.files import new_dir_mode, temp_prefix
 from kpi_lib.core.fiscal_year import YEAR_BASES, parse_fiscal_year, short_label
 from kpi_lib.core.labels import check_lang, kind_label, text
 from kpi_lib.dataset.loading import copy_data_files, load_dataset, validate
@@ -390,12 +390,13 @@ def is_template(values_workbook) -> bool:
     return ws.cell(row=1, column=1).value == "format" and ws.cell(row=1, column=2).value == TEMPLATE_FORMAT_ID
 
 
-def import_template(book, path: Path, root: Path, dataset) -> Created:
-    """Read a filled-in template into the (empty) dataset at `root`: projects.csv, indicators.csv,
-    project_indicators.csv, actuals.csv and milestones.csv. Every bad cell is a problem naming
-    workbook, sheet and cell, and so is every cell holding something that is not read (a value in
-    a 進捗率 row, an inserted row, a copied sheet …): the template is read by position. The tables
-    are validated as a whole (every rule of `kpi validate`) in a copy before anything is written."""
+def import_template(book, path: Path, root: Path, dataset) -> tuple[dict[str, bytes], Created]:
+    """Read a filled-in template for the (empty) dataset at `root`: the bytes of projects.csv,
+    indicators.csv, project_indicators.csv, actuals.csv and milestones.csv, and what they hold.
+    Every bad cell is a problem naming workbook, sheet and cell, and so is every cell holding
+    something that is not read (a value in a 進捗率 row, an inserted row, a copied sheet …): the
+    template is read by position. The tables are validated as a whole (every rule of `kpi
+    validate`) in a copy; nothing is written here (excel_import.apply_import writes them)."""
     wb = book.values
     meta_ws = wb[META_SHEET]
     meta = {
@@ -435,13 +436,9 @@ def import_template(book, path: Path, root: Path, dataset) -> Created:
         raise KpiError(f"{path.name}: no project is filled in (type a project's names and its indicators)")
     files = {f"{name}.csv": _csv(name, records) for name, records in reader.tables.items()}
     _validate_copy(root, files, reader.cells, reader.ids)
-    for name, data in files.items():
-        try:
-            write_atomically(root / name, data)
-        except OSError as e:
-            raise KpiError(f"cannot write {root / name}: {e.strerror or e}") from None
     t = reader.tables
-    return Created(root, len(t["projects"]), len(t["indicators"]), len(t["actuals"]), len(t["milestones"]))
+    created = Created(root, len(t["projects"]), len(t["indicators"]), len(t["actuals"]), len(t["milestones"]))
+    return {name: data.encode("utf-8") for name, data in files.items()}, created
 
 
 def check_template_target(path: Path, dataset, meta: dict) -> None:
