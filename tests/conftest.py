@@ -23,7 +23,6 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: runs reports, a browser, JupyterLab or a wheel build (not in --fast)")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
@@ -31,12 +30,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         elif item.path.suffix == ".ipynb":  # nbval's cells: they run the committed notebooks
             item.add_marker(pytest.mark.slow)
-        # with pytest-xdist's --dist loadgroup (python3 tasks.py test), tests of one group run in
-        # one worker: a notebook's cells in order in one kernel, and the report set made once
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-        elif "report_set" in fixtures:
-            item.add_marker(pytest.mark.xdist_group("report_set"))
 
 
 def _tree_state() -> set[str]:
