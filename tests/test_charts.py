@@ -178,3 +178,47 @@ def test_trend_chart_layers_the_series_over_the_trend_data(dataset):
     assert layers[0]["encoding"]["x"]["scale"]["domain"] == [f"FY{y}" for y in range(2014, 2020)]
     assert spec["title"]["text"] == text("chart.trend", "en")
     assert (spec["width"], spec["height"]) == (charts.WIDTH, charts.HEIGHT)
+
+
+# --- issue 18: grades legible in black and white -----------------------------------------------
+
+
+@pytest.mark.parametrize("data_dir", [None, EXAMPLES / "expected_path", EXAMPLES / "milestone_improvement"])
+def test_each_grade_has_its_own_shape_and_lightness_in_the_rate_chart(data_dir):
+    from kpi_lib.presentation.style import grade_colours, grey_level
+
+    r = views.open_report(2018, "en", data_dir)
+    ranking = list(r.scheme.ranking)
+    spec = charts.rate_chart(r.graded, r.results.iloc[0].to_dict(), r.scheme, "en").to_dict()
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    shape, colour = points["encoding"]["shape"], points["encoding"]["color"]
+    # one legend: the grade's shape and its colour share the field and the title
+    assert (shape["field"], shape["title"]) == (colour["field"], colour["title"]) == ("grade", text("col.grade", "en"))
+    assert shape["scale"]["domain"] == colour["scale"]["domain"] == ranking
+    assert len(set(shape["scale"]["range"])) == len(ranking)  # a shape per grade, by its place in the ranking
+    greys = [grey_level(c) for c in colour["scale"]["range"]]
+    assert greys == sorted(greys) and min(b - a for a, b in zip(greys, greys[1:])) >= 0.12  # best darkest
+    assert colour["scale"]["range"] == [bg for bg, _ in grade_colours(r.scheme).values()]
+
+
+def test_grade_bars_mark_computed_grades_by_outline_and_label_every_segment(dataset):
+    from kpi_lib.dataset.scheme import scheme_for
+    from kpi_lib.presentation.style import grade_colours
+
+    scheme = scheme_for(dataset)
+    results = evaluate(dataset, 2018)  # two grades are computed (not given in the source)
+    spec = charts.grade_counts_chart(results, scheme, "ja").to_dict()
+    bars, labels = spec["layer"]
+    # computed grades dashed, as their badges are: never paler (lightness tells the grades apart)
+    assert "opacity" not in bars["encoding"]
+    dash = bars["encoding"]["strokeDash"]
+    assert dash["scale"]["domain"] == [text("basis.published", "ja"), text("basis.computed", "ja")]
+    assert dash["scale"]["range"][0] == [1, 0] and dash["scale"]["range"][1] != [1, 0]
+    # every segment says its grade, in black or white as contrasts more with the grade's colour
+    assert labels["encoding"]["text"]["field"] == "grade"
+    rows = spec["datasets"][spec["data"]["name"]]
+    colours = grade_colours(scheme)
+    assert all(row["text_colour"] == colours[row["grade"]][1] for row in rows)
+    assert colours["A①"][1] == "#ffffff"  # the darkest grade: white text
+    # the labels' colours are no scale of their own: the grade colours keep their legend
+    assert labels["encoding"]["color"]["scale"] is None and spec["resolve"]["scale"]["color"] == "independent"

@@ -63,11 +63,12 @@ CONFIG = alt.Config(
 
 
 def _layered(
-    *layers, data: pd.DataFrame, title, description: str, width: int = WIDTH, height: int = HEIGHT
+    *layers, data: pd.DataFrame, title, description: str, width: int = WIDTH, height: int = HEIGHT, resolve=None
 ) -> alt.LayerChart:
     """The chart's layers over `data`, in the report's look (CONFIG)."""
+    extra = {} if resolve is None else {"resolve": resolve}
     return alt.layer(
-        *layers, data=data, width=width, height=height, title=title, description=description, config=CONFIG
+        *layers, data=data, width=width, height=height, title=title, description=description, config=CONFIG, **extra
     )
 
 
@@ -267,12 +268,31 @@ def rate_frame(graded: pd.DataFrame, indicator: str, lang: str = "ja", decimals:
     )
 
 
+# A grade's mark in the progress-rate chart, by its place in the scheme's ranking (best first):
+# with its colour's lightness (style.grade_colours) and its symbol beside it, it reads in black and white.
+GRADE_SHAPES = ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "triangle-right")
+
+
 def _grade_colour(scheme: Scheme, lang: str) -> alt.Color:
     colours = grade_colours(scheme)
     return alt.Color(
         "grade:N",
         title=text("col.grade", lang),
         scale=alt.Scale(domain=list(colours), range=[bg for bg, _ in colours.values()]),
+    )
+
+
+def grade_shapes(scheme: Scheme) -> dict[str, str]:
+    """grade -> point shape, by the grade's place in the scheme's ranking (best first)."""
+    return dict(zip(graded_order(scheme), GRADE_SHAPES))
+
+
+def _grade_shape(scheme: Scheme, lang: str) -> alt.Shape:
+    shapes = grade_shapes(scheme)
+    return alt.Shape(
+        "grade:N",
+        title=text("col.grade", lang),
+        scale=alt.Scale(domain=list(shapes), range=list(shapes.values())),
     )
 
 
@@ -308,6 +328,7 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
     line = base.mark_line(color="#999999")
     points = base.mark_point(size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5).encode(
         color=_grade_colour(scheme, lang),
+        shape=_grade_shape(scheme, lang),  # one legend: the colour's and the shape's share field and title
         tooltip=[
             alt.Tooltip("year_label:N", title=text("col.year", lang)),
             alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
@@ -327,7 +348,8 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
 
 def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
     """Stacked bars: how many indicators of each project have each grade, the grades shown (the
-    published ones, and kpi_lib's where none is published, paler and named so in the legend)."""
+    published ones, and kpi_lib's where none is published, outlined dashed as their badges are
+    and named so in the legend), each segment labelled with its grade."""
     graded = results[results["grade_shown"] != ""].drop(columns="grade").rename(columns={"grade_shown": "grade"})
     counts = graded.groupby(["project", "grade", "grade_source"]).size().reset_index(name="count")
     counts["project_label"] = [f"{text('col.project', lang)} {p}" for p in counts["project"]]
@@ -335,21 +357,29 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
         counts["grade_source"] == "computed"
     )
     counts["source_label"] = [text(f"basis.{s}", lang) for s in counts["grade_source"]]
+    # black or white, whichever contrasts more with the grade's colour (style.text_colour)
+    text_colours = {grade: fg for grade, (_, fg) in grade_colours(scheme).items()}
+    counts["text_colour"] = [text_colours.get(g, "#000000") for g in counts["grade"]]
     count_title = text("chart.count", lang)
     sources = [text(f"basis.{s}", lang) for s in ("published", "computed") if s in set(counts["grade_source"])]
     base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
     bars = base.mark_bar(
-        stroke="#333333", strokeWidth=0.5
+        stroke="#333333", strokeWidth=1
     ).encode(
         # a count: whole-number ticks only (no 0.2 indicators on a small dataset)
         x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
         color=_grade_colour(scheme, lang),
-        opacity=alt.Opacity(
-            "source_label:O",
-            sort=sources,  # published, then computed (Vega warns on an unsorted discrete opacity)
+        # computed grades outlined dashed, as their badges are (not paler: their grade's lightness
+        # is what tells the grades apart in black and white); solid where every grade is of one kind
+        strokeDash=alt.StrokeDash(
+            "source_label:N",
+            sort=sources,  # published, then computed
             title=text("col.basis", lang),
-            # paler where computed, beside published ones; full where every grade is of one kind
-            scale=alt.Scale(domain=sources, range=[1.0, 0.45][: len(sources)]),
+            scale=alt.Scale(domain=sources, range=[[1, 0], [3, 2]][: len(sources)]),
+            # the legend draws the outline alone (an unfilled box), as a bar shows it
+            legend=alt.Legend(
+                symbolType="square", symbolFillColor="#ffffff", symbolStrokeColor="#333333", symbolStrokeWidth=1.5
+            ),
         ),
         tooltip=[
             alt.Tooltip("project_label:N", title=text("col.project", lang)),
@@ -359,7 +389,10 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
         ],
     )
     labels = base.mark_text(dx=-8, align="right", fontSize=11).encode(
-        x=alt.X("count:Q", stack="zero"), detail=alt.Detail("order:Q"), text=alt.Text("grade:N")
+        x=alt.X("count:Q", stack="zero"),
+        detail=alt.Detail("order:Q"),
+        text=alt.Text("grade:N"),
+        color=alt.Color("text_colour:N", scale=None, legend=None),
     )
     return _layered(
         bars,
@@ -368,6 +401,8 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
         height=30 * counts["project"].nunique() + 20,
         title=text("chart.grade_counts", lang),
         description=text("chart.grade_counts_description", lang),
+        # the labels' black or white is no scale of its own: the bars' grade colours keep their legend
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
     )
 
 
