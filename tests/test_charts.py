@@ -180,7 +180,7 @@ def test_trend_chart_layers_the_series_over_the_trend_data(dataset):
     assert (spec["width"], spec["height"]) == (charts.WIDTH, charts.HEIGHT)
 
 
-# --- issue 18: grades legible in black and white -----------------------------------------------
+# --- issue 18: grades legible in black and white, axes naming quantity and unit ------------------
 
 
 @pytest.mark.parametrize("data_dir", [None, EXAMPLES / "expected_path", EXAMPLES / "milestone_improvement"])
@@ -222,3 +222,51 @@ def test_grade_bars_mark_computed_grades_by_outline_and_label_every_segment(data
     assert colours["A①"][1] == "#ffffff"  # the darkest grade: white text
     # the labels' colours are no scale of their own: the grade colours keep their legend
     assert labels["encoding"]["color"]["scale"] is None and spec["resolve"]["scale"]["color"] == "independent"
+
+
+def test_the_value_axis_names_the_quantity_and_its_unit_in_words(dataset):
+    for indicator, ja, en in [
+        ("food_exports", "実績値（億円）", "Actual (billion yen)"),
+        ("foreign_visitors", "実績値（万人）", "Actual (million persons)"),
+        ("pregnancy_consultations", "実績値（件）", "Actual (cases)"),
+        ("female_employment_25_34", "実績値（%）", "Actual (%)"),
+        ("total_fertility_rate", "実績値", "Actual"),  # no unit: none in brackets
+    ]:
+        row = _row(dataset, indicator)
+        for lang, title in (("ja", ja), ("en", en)):
+            spec = charts.trend_chart(dataset, row, lang).to_dict()
+            assert spec["layer"][0]["encoding"]["y"]["title"] == title, (indicator, lang)
+
+
+def test_english_axes_read_the_numbers_the_text_says(dataset):
+    """Issue 18: the axis said "Value (100 million yen)" at 774 while the text said "77.4 billion
+    yen": the English chart is drawn in the unit the text writes (billion yen), its level lines too."""
+    from kpi_lib.presentation import commentary
+
+    row = _row(dataset, "food_exports")  # H30: 774億円, target 1,000億円 (as printed)
+    frame = charts.trend_frame(dataset, row, "en")
+    actual = frame[(frame["series"] == "actual") & (frame["year"] == 2018)].iloc[0]
+    assert (actual["value"], actual["value_text"]) == (77.4, "77.4 billion yen")
+    assert frame[frame["series"] == "target"]["value"].tolist() == [100.0]
+    spec = charts.trend_chart(dataset, row, "en").to_dict()
+    rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    assert spec["datasets"][rule["data"]["name"]][0]["value"] == 100.0  # the target level, in billion yen
+    said = " ".join(
+        commentary.indicator_commentary(row, progress_table(dataset), None, _no_findings(), _scheme(dataset), "en")
+    )
+    assert "77.4 billion yen" in said
+    # Japanese keeps the source's unit: 774 億円
+    ja = charts.trend_frame(dataset, row, "ja")
+    assert ja[(ja["series"] == "actual") & (ja["year"] == 2018)]["value"].tolist() == [774.0]
+
+
+def _scheme(dataset):
+    from kpi_lib.dataset.scheme import scheme_for
+
+    return scheme_for(dataset)
+
+
+def _no_findings():
+    import pandas as pd
+
+    return pd.DataFrame(columns=["project", "indicator", "figure", "year", "published", "recomputed", "arithmetic"])

@@ -60,19 +60,27 @@ def visible_decimals(x: float, decimals: int | None) -> int | None:
     return d
 
 
+def english_scale(unit_text: str) -> tuple[int, str]:
+    """How English writes figures in a unit of 万 or 億: (divisor, unit) — 774 in "100 million
+    yen" (億円) is 77.4 billion yen: (10, "billion yen"); (1, unit_text) for any other unit."""
+    for prefix, (divisor, word) in _ENGLISH_SCALES.items():
+        if unit_text.startswith(prefix):
+            return divisor, f"{word} {unit_text[len(prefix) :]}"
+    return 1, unit_text
+
+
 def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
     """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen)."""
     if is_missing(value):
         return ""
     d = None if is_missing(decimals) else int(decimals)
-    if lang == "en":
-        for prefix, (divisor, word) in _ENGLISH_SCALES.items():
-            if unit_text.startswith(prefix):
-                extra = len(str(divisor)) - 1
-                number = format_number(float(value) / divisor, None if d is None else d + extra)
-                if "." in number:
-                    number = number.rstrip("0").rstrip(".")
-                return f"{number} {word} {unit_text[len(prefix) :]}"
+    divisor, scaled_unit = english_scale(unit_text) if lang == "en" else (1, unit_text)
+    if divisor != 1:
+        extra = len(str(divisor)) - 1
+        number = format_number(float(value) / divisor, None if d is None else d + extra)
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        return f"{number} {scaled_unit}"
     number = format_number(float(value), d)
     if not unit_text:
         return number

@@ -96,6 +96,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "chart.trend": ("実績値の推移", "Trend of actuals"),
     "chart.rate": ("進捗率の推移", "Progress rate by year"),
     "chart.value": ("値", "Value"),
+    # the trend chart's value axis: the quantity and its unit in words (実績値（億円）)
+    "chart.axis_actual": ("実績値", "Actual"),
+    "chart.axis_with_unit": ("{quantity}（{unit}）", "{quantity} ({unit})"),
     "chart.series": ("系列", "Series"),
     "chart.note": ("注", "Note"),
     "chart.heatmap": ("指標別・年度別の進捗率", "Progress rate by indicator and year"),

@@ -15,7 +15,7 @@ import pandas as pd
 from kpi_lib.analysis.grading import running_totals
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import short_label
-from kpi_lib.core.formatting import format_quantity, format_rate, indicator_name, unit
+from kpi_lib.core.formatting import english_scale, format_quantity, format_rate, indicator_name, unit
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 from kpi_lib.presentation.style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
@@ -83,6 +83,7 @@ def trend_frame(
     """
     r = result_row
     u = unit(r, lang)
+    divisor, _ = plot_unit(r, lang)
     rows = []
 
     def add(series, year, value, decimals=None, note="", point=True):
@@ -94,7 +95,7 @@ def trend_frame(
                 "series_label": series_label(series, scheme, lang),
                 "year": int(year),
                 "year_label": short_label(int(year), lang),
-                "value": float(value),
+                "value": float(value) / divisor,  # in the axis's unit (plot_unit)
                 "value_text": format_quantity(value, decimals, u, lang),
                 "note": note,
                 "point": point,
@@ -155,6 +156,20 @@ def trend_frame(
     )
 
 
+def plot_unit(r, lang: str) -> tuple[int, str]:
+    """(divisor, unit) of the trend chart's value axis: the indicator's unit, written in English
+    as the text writes its figures (774 億円 is 77.4 billion yen: the axis is in billion yen, not
+    in 100 million yen), so the axis and the sentences beside it read the same numbers."""
+    u = unit(r, lang)
+    return english_scale(u) if lang == "en" else (1, u)
+
+
+def axis_title(r, lang: str) -> str:
+    """The value axis's title: the quantity and its unit in words (実績値（億円）, Actual (billion yen))."""
+    quantity, (_, u) = text("chart.axis_actual", lang), plot_unit(r, lang)
+    return text("chart.axis_with_unit", lang).format(quantity=quantity, unit=u) if u else quantity
+
+
 def series_label(series: str, scheme: Scheme | None, lang: str) -> str:
     """A series' legend label; the milestone series is named as the scheme names its reference."""
     if series == "milestone" and scheme is not None:
@@ -178,7 +193,7 @@ def trend_chart(
     present = [s for s in _SERIES if s in set(frame["series"])]
     labels = [series_label(s, scheme, lang) for s in present]
     series_title = text("chart.series", lang)
-    u = unit(r, lang)
+    divisor, _ = plot_unit(r, lang)
     colour = alt.Color(
         "series_label:N", title=series_title, scale=alt.Scale(domain=labels, range=[SERIES_COLOURS[s] for s in present])
     )
@@ -186,7 +201,7 @@ def trend_chart(
         x=alt.X(
             "year_label:O", title=None, scale=alt.Scale(domain=_year_domain(years, lang)), axis=alt.Axis(labelAngle=0)
         ),
-        y=alt.Y("value:Q", title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}", scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=axis_title(r, lang), scale=alt.Scale(zero=False)),
         color=colour,
     )
     tooltip = [
@@ -223,14 +238,18 @@ def trend_chart(
     )
     if r["target_kind"] in ("value", "cumulative") and not numbers.is_missing(r["target_in_force"]):
         # the target in force as a level line, so the gap to it reads at a glance
-        level = pd.DataFrame({"value": [float(r["target_in_force"])], "label": [text("series.reference", lang)]})
+        level = pd.DataFrame(
+            {"value": [float(r["target_in_force"]) / divisor], "label": [text("series.reference", lang)]}
+        )
         layers.append(
             alt.Chart(level)
             .mark_rule(strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"])
             .encode(y=alt.Y("value:Q"))
         )
     elif r["target_kind"] in ("above_baseline", "at_least_baseline") and r["baseline_state"] == numbers.VALUE:
-        level = pd.DataFrame({"value": [float(r["baseline"])], "label": [text(f"target.{r['target_kind']}", lang)]})
+        level = pd.DataFrame(
+            {"value": [float(r["baseline"]) / divisor], "label": [text(f"target.{r['target_kind']}", lang)]}
+        )
         layers.append(
             alt.Chart(level)
             .mark_rule(strokeDash=[6, 4], color=SERIES_COLOURS["target"])
