@@ -183,7 +183,7 @@ def test_override_shows_in_the_legend_and_commentary(five_grades):
     r = views.open_report(2017, "en", five_grades, project=1)
     row = r.results.set_index("indicator").loc["checkup_rate"].to_dict() | {"indicator": "checkup_rate"}
     sentences = commentary.indicator_commentary(row, r.graded, None, r.findings.iloc[0:0], r.scheme, "en")
-    assert "The grade is D: Below 95%, as kpi_lib computes it under the official rules." in sentences[-1]
+    assert 'The grade is D ("Below 95%"), as kpi_lib computes it under the official rules.' in sentences[-1]
 
 
 # --- colours, band lines -----------------------------------------------------------------------
@@ -533,7 +533,7 @@ def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
     from kpi_lib.presentation import commentary, tables
 
     table = tables.grade_table(r.results, "en").iloc[0]
-    assert "cumulative, final total not published (FY2015～FY2019)" in list(table)
+    assert "cumulative, final total not published (FY2015–FY2019)" in list(table)
     o = r.outlook.loc["new_businesses"].to_dict()
     said = commentary.outlook_commentary(r.results.iloc[0].to_dict(), o, "en")
     assert "The final total of this cumulative target is not published, so no outlook is given" in " ".join(said)

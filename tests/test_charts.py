@@ -229,6 +229,7 @@ def test_the_value_axis_names_the_quantity_and_its_unit_in_words(dataset):
         ("food_exports", "実績値（億円）", "Actual (billion yen)"),
         ("foreign_visitors", "実績値（万人）", "Actual (million persons)"),
         ("pregnancy_consultations", "実績値（件）", "Actual (cases)"),
+        ("physicians_per_100k", "実績値（人）", "Actual (per 100,000 population)"),
         ("female_employment_25_34", "実績値（%）", "Actual (%)"),
         ("total_fertility_rate", "実績値", "Actual"),  # no unit: none in brackets
     ]:

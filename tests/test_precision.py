@@ -407,7 +407,7 @@ def test_a_year_with_nothing_graded_yet_says_so(monkeypatch, tmp_path):
     )
     (data / "indicators.csv").write_text(
         (data / "indicators.csv").read_text(encoding="utf-8")
-        + "later,後の指標,Later,table,人,persons,higher,—,,value,10,,2019,,,,,annual,,\n",
+        + "later,後の指標,Later,table,人,persons,person,higher,—,,value,10,,2019,,,,,annual,,\n",
         encoding="utf-8",
     )
     (data / "project_indicators.csv").write_text(

@@ -69,8 +69,10 @@ def english_scale(unit_text: str) -> tuple[int, str]:
     return 1, unit_text
 
 
-def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
-    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen)."""
+def format_quantity(value, decimals, unit_text: str, lang: str = "ja", singular: str = "") -> str:
+    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen).
+    `singular`: the English unit after a figure written exactly 1 (1 area; 1.0 areas, 1 million
+    persons keep the plural), where it differs."""
     if is_missing(value):
         return ""
     d = None if is_missing(decimals) else int(decimals)
@@ -82,6 +84,8 @@ def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
             number = number.rstrip("0").rstrip(".")
         return f"{number} {scaled_unit}"
     number = format_number(float(value), d)
+    if lang == "en" and singular and number.lstrip("+-−") == "1":
+        unit_text = singular
     if not unit_text:
         return number
     if lang == "ja" or unit_text == "%":
@@ -95,6 +99,18 @@ def unit(row, lang: str = "ja") -> str:
     return "" if is_missing(u) else str(u)
 
 
+def unit_singular(row, lang: str = "ja") -> str:
+    """The English unit after exactly 1 where the data records one (indicators.csv
+    unit_en_singular: area for areas); "" otherwise, and in Japanese."""
+    u = row.get("unit_en_singular") if lang == "en" else None
+    return "" if is_missing(u) or not u else str(u)
+
+
+def quantity(row, value, decimals, lang: str = "ja") -> str:
+    """A figure of the indicator `row` with its unit (format_quantity): 1 area, 2 areas."""
+    return format_quantity(value, decimals, unit(row, lang), lang, unit_singular(row, lang))
+
+
 def indicator_name(row, lang: str = "ja") -> str:
     """The indicator's name in `lang`, or a marker where the source lost it."""
     name = row["name_ja"] if lang == "ja" else row["name_en"]
@@ -103,9 +119,10 @@ def indicator_name(row, lang: str = "ja") -> str:
 
 def name_with_unit(row, lang: str = "ja") -> str:
     """The name, in English with the unit after it: a table that shows bare numbers (the Excel
-    workbook) names the unit once per indicator, as the source does in Japanese."""
+    workbook) names the unit once per indicator, as the source does in Japanese; a name that
+    already says it (… (per 100,000 population)) is left as it is."""
     name, u = indicator_name(row, lang), unit(row, lang)
-    return f"{name} ({u})" if lang == "en" and u and u != "%" else name
+    return f"{name} ({u})" if lang == "en" and u and u != "%" and u not in name else name
 
 
 def year_in_brackets(year, lang: str = "ja") -> str:

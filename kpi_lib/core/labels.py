@@ -382,10 +382,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "目標年度（{year}）の実績値はまだありません。",
         "The actual of the target year ({year}) is not yet available.",
     ),
-    "commentary.grade": ("進捗は{grade}（{label}）です。", "The grade is {grade}: {label}."),
+    # the band's label quoted, not after a colon: a label has colons of its own ("Progressing: …")
+    "commentary.grade": ("進捗は{grade}（{label}）です。", 'The grade is {grade} ("{label}").'),
     "commentary.grade_computed": (
         "進捗は{grade}（{label}）で、公式の基準により本ツールが算定したものです。",
-        "The grade is {grade}: {label}, as kpi_lib computes it under the official rules.",
+        'The grade is {grade} ("{label}"), as kpi_lib computes it under the official rules.',
     ),
     "commentary.computed_because.not_given": (
         "原資料にはこの年度の進捗が記載されていません。",

@@ -107,6 +107,16 @@ TABLES: dict[str, Table] = {
                 ),
                 _c("unit_ja", "text", required=False),
                 _c("unit_en", "text", required=False),
+                _c(
+                    "unit_en_singular",
+                    "text",
+                    required=False,
+                    in_every_file=False,
+                    doc=(
+                        "unit_en as English writes it after exactly 1 (1 area, 2 areas: area); empty where "
+                        "it is the same (yen, %). The column may be left out"
+                    ),
+                ),
                 _c("direction", "enum", choices=DIRECTIONS, doc="higher or lower is better"),
                 _c("baseline", "cell", doc="基準値, or — where the source prints none"),
                 _c("baseline_year", "year", required=False),

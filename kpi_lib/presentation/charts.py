@@ -15,7 +15,7 @@ import pandas as pd
 from kpi_lib.analysis.grading import running_totals
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import short_label
-from kpi_lib.core.formatting import english_scale, format_quantity, format_rate, indicator_name, unit
+from kpi_lib.core.formatting import english_scale, format_rate, indicator_name, quantity, unit
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 from kpi_lib.presentation.style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
@@ -82,7 +82,6 @@ def trend_frame(
     milestones (目安値) or the expected path (期待値) are a series of their own.
     """
     r = result_row
-    u = unit(r, lang)
     divisor, _ = plot_unit(r, lang)
     rows = []
 
@@ -96,7 +95,7 @@ def trend_frame(
                 "year": int(year),
                 "year_label": short_label(int(year), lang),
                 "value": float(value) / divisor,  # in the axis's unit (plot_unit)
-                "value_text": format_quantity(value, decimals, u, lang),
+                "value_text": quantity(r, value, decimals, lang),
                 "note": note,
                 "point": point,
             }

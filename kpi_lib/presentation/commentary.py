@@ -15,8 +15,8 @@ from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.formatting import (
     format_number,
-    format_quantity,
     indicator_name,
+    quantity,
     running_total,
     unit,
     visible_decimals,
@@ -35,7 +35,7 @@ def _fy(year, lang: str) -> str:
 
 
 def _amount(value, decimals, r, lang: str) -> str:
-    return format_quantity(value, decimals, unit(r, lang), lang)
+    return quantity(r, value, decimals, lang)
 
 
 def _difference(value, decimals, r, lang: str) -> str:
@@ -45,7 +45,7 @@ def _difference(value, decimals, r, lang: str) -> str:
     decimals = visible_decimals(value, decimals)
     if unicodedata.normalize("NFKC", u).strip() == "%":  # ％ (full width) too: points, not percent
         return _say("points", lang, number=format_number(abs(value), decimals))
-    return format_quantity(abs(value), decimals, u, lang)
+    return quantity(r, abs(value), decimals, lang)
 
 
 def _decimals(r) -> int:

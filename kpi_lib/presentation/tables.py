@@ -7,10 +7,10 @@ import pandas as pd
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import short_label
 from kpi_lib.core.formatting import (
-    format_quantity,
     format_rate,
     indicator_name,
     plain_number,
+    quantity,
     rate_number,
     running_total,
     unit,
@@ -22,7 +22,7 @@ from kpi_lib.core.labels import kind_label, text
 def baseline_text(row, lang: str = "ja") -> str:
     if row["baseline_state"] == numbers.NOT_MEASURED:
         return numbers.NOT_MEASURED_MARK
-    return format_quantity(row["baseline"], _decimals(row, "baseline"), unit(row, lang), lang)
+    return quantity(row, row["baseline"], _decimals(row, "baseline"), lang)
 
 
 def target_text(row, lang: str = "ja") -> str:
@@ -33,11 +33,12 @@ def target_text(row, lang: str = "ja") -> str:
             return str(row["target_text_ja"])
         return text(f"target.{kind}", lang)
     if kind != "cumulative":
-        return format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
-    period = f"{short_label(int(row['period_start']), lang)}～{short_label(int(row['period_end']), lang)}"
+        return quantity(row, row["target"], _decimals(row, "target"), lang)
+    dash = "～" if lang == "ja" else "–"  # a range: a wave dash in Japanese, an en dash in English
+    period = f"{short_label(int(row['period_start']), lang)}{dash}{short_label(int(row['period_end']), lang)}"
     if numbers.is_missing(row["target"]):  # graded on its path (milestones.csv); the total is not published
         return f"{text('target.total_not_published', lang)} ({period})"
-    amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
+    amount = quantity(row, row["target"], _decimals(row, "target"), lang)
     return (
         f"{text('target.cumulative', lang)}{amount} ({period})" if lang == "ja" else f"{amount} cumulative ({period})"
     )
@@ -46,7 +47,7 @@ def target_text(row, lang: str = "ja") -> str:
 def revised_target_text(row, lang: str = "ja") -> str:
     if numbers.is_missing(row["revised_target"]):
         return numbers.NOT_MEASURED_MARK
-    return format_quantity(row["revised_target"], _decimals(row, "revised_target"), unit(row, lang), lang)
+    return quantity(row, row["revised_target"], _decimals(row, "revised_target"), lang)
 
 
 def rate_decimals(row) -> int:
@@ -70,13 +71,13 @@ def actual_text(row, lang: str = "ja") -> str:
     it is graded on (100件（累計660件）)."""
     if numbers.is_missing(row["actual"]):
         return text("state.no_actual", lang)
-    shown = format_quantity(row["actual"], row["actual_decimals"], unit(row, lang), lang)
+    shown = quantity(row, row["actual"], row["actual_decimals"], lang)
     total = running_total(row)
     if row.get("target_kind") == "cumulative" and numbers.is_missing(row.get("measured")):
         return shown + text("state.running_total_unknown", lang)  # a year of its period has no value
     if total is None:
         return shown
-    total_text = format_quantity(total, row["actual_decimals"], unit(row, lang), lang)
+    total_text = quantity(row, total, row["actual_decimals"], lang)
     return shown + text("state.running_total", lang).format(total=total_text)
 
 
@@ -84,7 +85,7 @@ def reference_text(row, lang: str = "ja") -> str:
     """The figure the grade was measured against (a milestone or expected value) with its year."""
     if numbers.is_missing(row.get("reference")):
         return numbers.NOT_MEASURED_MARK
-    amount = format_quantity(row["reference"], None, unit(row, lang), lang)
+    amount = quantity(row, row["reference"], None, lang)
     return f"{amount} {year_in_brackets(row['latest_year'], lang)}".strip()
 
 
@@ -319,7 +320,7 @@ def yearly_table(
             a = states.get((r["indicator"], y))
             state = a["actual_state"] if a is not None else numbers.BLANK
             values[short_label(y, lang)] = (
-                format_quantity(a["actual"], a["actual_decimals"], unit(r, lang), lang)
+                quantity(r, a["actual"], a["actual_decimals"], lang)
                 if state == numbers.VALUE
                 else text("print.not_yet", lang)
                 if state == numbers.NOT_YET
