@@ -16,7 +16,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def shown_charts(monkeypatch):
     """The charts a report's notebooks show, as views shows them (page text is dropped)."""
     shown = []
-    monkeypatch.setattr(views, "_show_chart", lambda chart, *table: shown.append(chart))
+    monkeypatch.setattr(views, "_show_chart", lambda chart, *table, **kw: shown.append(chart))
     monkeypatch.setattr(views, "_display", lambda markup: None)
 
     def of(year, lang, data_dir=None):

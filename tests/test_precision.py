@@ -349,7 +349,7 @@ def _sections(monkeypatch, data, lang, project=None, year=2018):
     """Each section's markup, with the charts' figures tables in place of the charts."""
     out: list[str] = []
     monkeypatch.setattr(views, "_display", out.append)
-    monkeypatch.setattr(views, "_show_chart", lambda chart, frame, caption, lang: out.append(views._table(frame)))
+    monkeypatch.setattr(views, "_show_chart", lambda chart, frame, caption, lang, **kw: out.append(views._table(frame)))
     r = views.open_report(year, lang, data, project)
     shown = {}
     for name in SECTIONS:

@@ -1,6 +1,10 @@
 """Issue 18: the source's table in print (tables.yearly_table): every year's actual and progress
 rate per indicator, as the source prints them (figures below are read from the source document)."""
 
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
 import pytest
 
 from kpi_lib.analysis.grading import evaluate, progress_table
@@ -72,3 +76,85 @@ def test_a_dataset_without_published_figures_is_not_marked_throughout(dataset):
     t = yearly_table(results, dataset.actuals, progress_table(dataset), dataset.published_rates.iloc[0:0], "ja", False)
     grades = set(t[text("col.grade", "ja")])
     assert grades and not any(text("print.computed_mark", "ja") in g for g in grades)
+
+
+# --- issue 18: numbers right-aligned, headings never broken inside a word --------------------------
+
+CSS = (Path(__file__).resolve().parent.parent / "kpi_lib/publishing/templates/kpi_report/static/report.css").read_text(
+    encoding="utf-8"
+)
+
+
+class _Tables(HTMLParser):
+    """Each <table>'s heading cells and body rows as (text, class) pairs; <wbr> kept as a mark."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.tables.append({"class": attrs.get("class", ""), "head": [], "rows": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag in ("th", "td") and self.tables:
+            self._cell = [tag, "", attrs.get("class") or ""]
+        elif tag == "wbr" and self._cell:
+            self._cell[1] += "|"
+
+    def handle_data(self, data):
+        if self._cell:
+            self._cell[1] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell:
+            self.tables[-1]["rows"][-1].append((self._cell[1], self._cell[2]))
+            self._cell = None
+
+
+def _shown(monkeypatch, section, lang, project=None):
+    from kpi_lib.presentation import views
+
+    out = []
+    monkeypatch.setattr(views, "_display", out.append)
+    monkeypatch.setattr(views, "_show_chart", lambda chart, frame, caption, lang, **kw: None)
+    getattr(views, section)(views.open_report(2018, lang, None, project))
+    parser = _Tables()
+    parser.feed("".join(out))
+    return parser.tables
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize(("section", "project"), [("show_grade_summary", 1), ("show_lagging", None)])
+def test_figures_are_right_aligned_in_tabular_digits(monkeypatch, section, project, lang):
+    table = _shown(monkeypatch, section, lang, project)[0]  # the grade table (project) or lagging table (overview)
+    head, *body = table["rows"]
+    classes = {text.replace("|", ""): cls for text, cls in head}
+    figures = [text(f"col.{k}", lang) for k in ("baseline", "target", "revised_target", "actual", "progress_rate")]
+    for column in figures:
+        assert "num" in classes[column].split(), column
+        i = list(classes).index(column)
+        assert all(row[i][1].split()[:1] == ["num"] for row in body), column
+    assert "num" not in classes[text("col.name", lang)].split()  # words stay left-aligned
+    # right-aligned in digits of one width (report.css), on screen and in print
+    assert re.search(r"td\.num, th\.num \{ text-align: right; font-variant-numeric: tabular-nums; \}", CSS)
+
+
+def test_headings_break_between_words_never_inside_one(monkeypatch):
+    """「数値目/標」, 「プロジ/ェクト」: short headings and the kind's words stay on one line, a long
+    heading breaks only before its bracket or after 、。 (<wbr>, shown here as |)."""
+    lagging = _shown(monkeypatch, "show_lagging", "ja")[0]
+    head = dict(lagging["rows"][0])
+    assert "kpi-unbroken" in head[text("col.project", "ja")]  # プロジェクト
+    assert "kpi-unbroken" in head[text("col.grade", "ja")]  # 進捗
+    assert "kpi-phrase" in head["目標値|（戦略策定時）"]
+    kind = list(head).index(text("col.kind", "ja"))
+    assert all("kpi-unbroken" in row[kind][1] for row in lagging["rows"][1:])  # 数値目標 on one line
+    yearly = next(t for t in _shown(monkeypatch, "show_grade_summary", "ja", 1) if "kpi-yearly-table" in t["class"])
+    assert "目標値|（見直し後）" in dict(yearly["rows"][0])
+    assert "th.kpi-phrase { word-break: keep-all; }" in CSS
+    assert "td.kpi-unbroken, th.kpi-unbroken { white-space: nowrap; }" in CSS
+    # English headings break at their spaces: no <wbr> needed there
+    english = dict(_shown(monkeypatch, "show_lagging", "en")[0]["rows"][0])
+    assert "Target (original)" in english
