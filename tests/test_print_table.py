@@ -47,11 +47,30 @@ def test_the_source_rows_of_project_1(dataset):
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_food_exports_in_projects_3_and_4(dataset, lang):
     name = dataset.indicators.set_index("indicator").loc["food_exports", f"name_{lang}"]
+    # English names the unit once, after the name, in the unit its text writes (773億円 = 77.3
+    # billion yen); Japanese writes it after every figure, as the source prints the table
+    shown = name if lang == "ja" else f"{name} (billion yen)"
     for project in (3, 4):
-        actual, rate = _lines(_table(dataset, project, lang), name, lang)
+        actual, rate = _lines(_table(dataset, project, lang), shown, lang)
         first = "H27" if lang == "ja" else "FY2015"
-        assert actual[first] == ("773億円" if lang == "ja" else "77.3 billion yen")
+        assert actual[first] == ("773億円" if lang == "ja" else "77.3")
+        assert actual[text("col.baseline", lang)] == ("663億円 (H26)" if lang == "ja" else "66.3 (FY2014)")
         assert rate[text("col.grade", lang)] == "B"
+
+
+def test_english_names_a_unit_once_and_keeps_percent_and_plain_units_on_the_figures(dataset):
+    t = _table(dataset, 1, "en")
+    names = list(t[text("col.name", "en")].unique())
+    # a count's unit after the name; the physicians' rate already names its unit (not repeated)
+    assert "Consultations on pregnancy and childbirth (cases)" in names
+    assert "Physicians working in medical facilities in Hokkaido (per 100,000 population)" in names
+    actual, _ = _lines(t, "Consultations on pregnancy and childbirth (cases)", "en")
+    assert (actual["FY2018"], actual[text("col.baseline", "en")]) == ("172", "455 (FY2014)")
+    actual, _ = _lines(t, "Employment rate of women aged 25 to 34", "en")  # %: on the figure
+    assert actual["FY2018"] == "74.5%"
+    # a cumulative target's period as a range: an en dash, never the Japanese 〜
+    actual, _ = _lines(t, "Completers of training sessions for active seniors and others (persons)", "en")
+    assert actual[text("col.target", "en")] == "10,500 cumulative (FY2015–FY2019)"
 
 
 def test_every_year_up_to_the_evaluation_year_and_no_later(dataset):

@@ -69,10 +69,13 @@ def english_scale(unit_text: str) -> tuple[int, str]:
     return 1, unit_text
 
 
-def format_quantity(value, decimals, unit_text: str, lang: str = "ja", singular: str = "") -> str:
+def format_quantity(
+    value, decimals, unit_text: str, lang: str = "ja", singular: str = "", with_unit: bool = True
+) -> str:
     """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen).
     `singular`: the English unit after a figure written exactly 1 (1 area; 1.0 areas, 1 million
-    persons keep the plural), where it differs."""
+    persons keep the plural), where it differs. Not `with_unit`: the figure alone, in the unit
+    its text would name (10.29 for 10.29 million yen), for a table naming the unit once."""
     if is_missing(value):
         return ""
     d = None if is_missing(decimals) else int(decimals)
@@ -82,8 +85,10 @@ def format_quantity(value, decimals, unit_text: str, lang: str = "ja", singular:
         number = format_number(float(value) / divisor, None if d is None else d + extra)
         if "." in number:
             number = number.rstrip("0").rstrip(".")
-        return f"{number} {scaled_unit}"
+        return f"{number} {scaled_unit}" if with_unit else number
     number = format_number(float(value), d)
+    if not with_unit:
+        return number
     if lang == "en" and singular and number.lstrip("+-−") == "1":
         unit_text = singular
     if not unit_text:
@@ -106,9 +111,21 @@ def unit_singular(row, lang: str = "ja") -> str:
     return "" if is_missing(u) or not u else str(u)
 
 
-def quantity(row, value, decimals, lang: str = "ja") -> str:
-    """A figure of the indicator `row` with its unit (format_quantity): 1 area, 2 areas."""
-    return format_quantity(value, decimals, unit(row, lang), lang, unit_singular(row, lang))
+def quantity(row, value, decimals, lang: str = "ja", with_unit: bool = True) -> str:
+    """A figure of the indicator `row` with its unit (format_quantity): 1 area, 2 areas; not
+    `with_unit`, the figure alone in the unit unit_once names."""
+    return format_quantity(value, decimals, unit(row, lang), lang, unit_singular(row, lang), with_unit)
+
+
+def unit_once(row, lang: str = "ja") -> str:
+    """The unit a table of English figures names once, after the indicator's name, its figures
+    then written bare: the unit as the text writes it (million persons for 10,000 persons). ""
+    where the figures keep their unit: in Japanese (the source writes 件 after every figure),
+    for % and for figures without a unit."""
+    if lang != "en":
+        return ""
+    shown = english_scale(unit(row, lang))[1]
+    return "" if shown in ("", "%") else shown
 
 
 def indicator_name(row, lang: str = "ja") -> str:

@@ -14,18 +14,19 @@ from kpi_lib.core.formatting import (
     rate_number,
     running_total,
     unit,
+    unit_once,
     year_in_brackets,
 )
 from kpi_lib.core.labels import kind_label, text
 
 
-def baseline_text(row, lang: str = "ja") -> str:
+def baseline_text(row, lang: str = "ja", with_unit: bool = True) -> str:
     if row["baseline_state"] == numbers.NOT_MEASURED:
         return numbers.NOT_MEASURED_MARK
-    return quantity(row, row["baseline"], _decimals(row, "baseline"), lang)
+    return quantity(row, row["baseline"], _decimals(row, "baseline"), lang, with_unit)
 
 
-def target_text(row, lang: str = "ja") -> str:
+def target_text(row, lang: str = "ja", with_unit: bool = True) -> str:
     """The original target in words where the source uses words (全国水準, 現状値以上 …)."""
     kind = row["target_kind"]
     if kind in ("national", "above_baseline", "at_least_baseline"):
@@ -33,21 +34,21 @@ def target_text(row, lang: str = "ja") -> str:
             return str(row["target_text_ja"])
         return text(f"target.{kind}", lang)
     if kind != "cumulative":
-        return quantity(row, row["target"], _decimals(row, "target"), lang)
+        return quantity(row, row["target"], _decimals(row, "target"), lang, with_unit)
     dash = "～" if lang == "ja" else "–"  # a range: a wave dash in Japanese, an en dash in English
     period = f"{short_label(int(row['period_start']), lang)}{dash}{short_label(int(row['period_end']), lang)}"
     if numbers.is_missing(row["target"]):  # graded on its path (milestones.csv); the total is not published
         return f"{text('target.total_not_published', lang)} ({period})"
-    amount = quantity(row, row["target"], _decimals(row, "target"), lang)
+    amount = quantity(row, row["target"], _decimals(row, "target"), lang, with_unit)
     return (
         f"{text('target.cumulative', lang)}{amount} ({period})" if lang == "ja" else f"{amount} cumulative ({period})"
     )
 
 
-def revised_target_text(row, lang: str = "ja") -> str:
+def revised_target_text(row, lang: str = "ja", with_unit: bool = True) -> str:
     if numbers.is_missing(row["revised_target"]):
         return numbers.NOT_MEASURED_MARK
-    return quantity(row, row["revised_target"], _decimals(row, "revised_target"), lang)
+    return quantity(row, row["revised_target"], _decimals(row, "revised_target"), lang, with_unit)
 
 
 def rate_decimals(row) -> int:
@@ -89,20 +90,26 @@ def reference_text(row, lang: str = "ja") -> str:
     return f"{amount} {year_in_brackets(row['latest_year'], lang)}".strip()
 
 
-def definition_cells(r, lang: str = "ja") -> dict[str, str]:
+def definition_cells(r, lang: str = "ja", unit_in_name: bool = False) -> dict[str, str]:
     """An indicator's kind, name, baseline and targets as the source's tables print them: the
-    first columns of the grade table and of the print table (yearly_table)."""
+    first columns of the grade table and of the print table (yearly_table). `unit_in_name`: the
+    unit named once after the name where unit_once gives one (English), the figures bare."""
+    u = unit_once(r, lang) if unit_in_name else ""
+    name = indicator_name(r, lang)
+    bare = not u
     return {
         text("col.kind", lang): kind_label(r["kind"], lang),
-        text("col.name", lang): indicator_name(r, lang),
-        text("col.baseline", lang): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
+        text("col.name", lang): f"{name} ({u})" if u and u not in name else name,
+        text(
+            "col.baseline", lang
+        ): f"{baseline_text(r, lang, bare)} {year_in_brackets(r['baseline_year'], lang)}".strip(),
         # a cumulative target's period already names its last year
-        text("col.target", lang): target_text(r, lang)
+        text("col.target", lang): target_text(r, lang, bare)
         if r["target_kind"] == "cumulative"
-        else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang)}".strip(),
+        else f"{target_text(r, lang, bare)} {year_in_brackets(r['target_year'], lang)}".strip(),
         text(
             "col.revised_target", lang
-        ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
+        ): f"{revised_target_text(r, lang, bare)} {year_in_brackets(r['revised_target_year'], lang)}".strip(),
     }
 
 
@@ -296,7 +303,8 @@ def yearly_table(
     and progress rate of every year up to the evaluation year, and the grade. The official record
     first: a rate or grade shows as published; our recomputation is added where it differs, and
     stands alone, marked, only where the source publishes none (print.computed_note). Not
-    `marked`: the data records no published figures at all, and every rate and grade is ours."""
+    `marked`: the data records no published figures at all, and every rate and grade is ours.
+    In English a unit other than % is named once, after the indicator's name (formatting.unit_once)."""
     if results.empty:
         return pd.DataFrame()
     year = int(results["evaluation_year"].iloc[0])
@@ -314,13 +322,16 @@ def yearly_table(
     rows = []
     for r in results.to_dict("records"):
         decimals = rate_decimals(r)
-        head = definition_cells(r, lang)
+        # English names a unit once, after the name (its figures bare: 2,658, not 2,658 persons in
+        # every cell); Japanese writes it after every figure, as the source prints the table
+        head = definition_cells(r, lang, unit_in_name=True)
+        bare = not unit_once(r, lang)
         values, rates = {}, {}
         for y in years:
             a = states.get((r["indicator"], y))
             state = a["actual_state"] if a is not None else numbers.BLANK
             values[short_label(y, lang)] = (
-                quantity(r, a["actual"], a["actual_decimals"], lang)
+                quantity(r, a["actual"], a["actual_decimals"], lang, bare)
                 if state == numbers.VALUE
                 else text("print.not_yet", lang)
                 if state == numbers.NOT_YET

@@ -386,14 +386,23 @@ def show_analysis(r: Report) -> None:
     if not ja_items:
         return
     body = f"<h2>{_e(text('report.analysis', r.lang))}</h2>"
-    if r.lang == "en":
-        body += f'<p class="kpi-label">{_e(text("report.official", "en"))}</p>'
-    # the official text is Japanese: marked so in the English report (screen readers switch voice)
     official = _list(ja_items, "kpi-official")
-    body += f'<div lang="ja">{official}</div>' if r.lang == "en" else official
-    if r.lang == "en" and en_items:
-        body += f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>' + _list(en_items, "kpi-unofficial")
-    _display(body)
+    if r.lang == "ja":
+        _display(body + official)
+        return
+    # the official text is Japanese: marked so in the English report (screen readers switch
+    # voice), the translation beside it (in print, side by side: report.css)
+    body += (
+        '<div class="kpi-bilingual">'
+        f'<div><p class="kpi-label">{_e(text("report.official", "en"))}</p><div lang="ja">{official}</div></div>'
+    )
+    if en_items:
+        body += (
+            f'<div><p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>'
+            + _list(en_items, "kpi-unofficial")
+            + "</div>"
+        )
+    _display(body + "</div>")
 
 
 def show_measures(r: Report) -> None:
@@ -404,6 +413,7 @@ def show_measures(r: Report) -> None:
     parts = [f"<h2>{_e(text('report.measures', lang))}</h2>"]
     if lang == "en":
         parts.append(f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>')
+    parts.append('<div class="kpi-measure-groups">')  # in print, all groups flow through one set of columns
     for _, group in m.groupby("group_no", sort=True):
         parts.append(f"<h3>{_e(group.iloc[0][f'group_{lang}'])}</h3><ul class='kpi-measures'>")
         for row in group.itertuples():
@@ -414,6 +424,7 @@ def show_measures(r: Report) -> None:
                 + "</li>"
             )
         parts.append("</ul>")
+    parts.append("</div>")
     _display("".join(parts))
 
 
@@ -434,7 +445,12 @@ def show_partnerships(r: Report) -> None:
     )
     counts = r.dataset.partnership_counts
     facts = [f"{row[f'name_{lang}']}: {texts.partnership_count(row, lang)}" for row in counts.to_dict("records")]
-    _display(f"<h2>{_e(title)}</h2>" + _table(frame) + _list(facts))
+    _display(
+        f'<div class="kpi-partnerships"><h2>{_e(title)}</h2>'
+        + _table(frame, cls="kpi-table kpi-partnership-table")
+        + _list(facts, "kpi-facts")
+        + "</div>"
+    )
 
 
 def show_footer(r: Report) -> None:
