@@ -255,6 +255,19 @@ def test_an_example_dataset_prints_with_a_true_text_layer(tmp_path, example):
         check_text_layer(tmp_path / "2018" / lang, data, lang, [1])
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_title_page_carries_the_sources_front_matter(printed, dataset, lang):
+    """Issue 18: the source's front matter (metadata.json front_matter, pillars.csv, aims.csv) on
+    the combined PDF's first page, beside its contents."""
+    first = _flat(" ".join(_pages_text(printed / lang / pdf_name(2018, lang))[0]))
+    front = dataset.metadata["front_matter"]
+    for piece in (front[f"heading_{lang}"], front[f"purpose_{lang}"], *front[f"viewpoints_{lang}"]):
+        assert _flat(piece) in first, piece
+    for name in (*dataset.pillars[f"name_{lang}"], *dataset.aims[f"text_{lang}"], *dataset.projects[f"catch_{lang}"]):
+        assert _flat(name) in first, name
+    assert _flat(text("print.contents", lang)) in first
+
+
 def _word_widths(pdf: Path, word: str) -> list[float]:
     """The printed width (pt) of every occurrence of `word` as a word of the PDF's text (pdftotext -bbox)."""
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

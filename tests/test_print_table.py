@@ -177,3 +177,86 @@ def test_headings_break_between_words_never_inside_one(monkeypatch):
     # English headings break at their spaces: no <wbr> needed there
     english = dict(_shown(monkeypatch, "show_lagging", "en")[0]["rows"][0])
     assert "Target (original)" in english
+
+
+# --- issue 18: the source's front matter on the combined PDF's title page ------------------------
+
+# The source's first page (shared/source/000_328f68cdd567978d.txt), as printed
+PURPOSE = (
+    "基本戦略に掲げる施策の中から、以下の着眼点や考え方に沿って、総合戦略の中核となる施策を絞り込むとともに"
+    "再構築を行い、戦略の推進期間を通じて政策資源を集中投入し、特に重点的に推進すべき施策群を設定"
+)
+VIEWPOINTS = [
+    "本道の強みや資源を最大限に活用し、北海道だからこそ可能なプロジェクト",
+    "既存の枠組みや発想にとらわれず大胆に挑戦するプロジェクト",
+    "国内外のモデルとなり、北海道創生を牽引するプロジェクト",
+]
+
+
+def _plain(markup: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "|", markup))
+
+
+def test_the_title_page_carries_the_sources_front_matter(dataset):
+    from kpi_lib.publishing.report import front_matter
+
+    ja = _plain(front_matter(dataset, 2018, "ja"))
+    assert "|重点戦略プロジェクト|" in ja and f"|{PURPOSE}|" in ja
+    assert "|プロジェクトの着眼点|" in ja and all(f"|{v}|" in ja for v in VIEWPOINTS)
+    # the pillars with their projects and catch lines (pillars.csv, projects.csv), then the aims (aims.csv)
+    for pillar, catch, project in [
+        ("北海道価値の磨き上げ", "暮らしの「質」を高める", "1. 安心のまち・暮らし「住まいる北海道」プロジェクト"),
+        (
+            "北海道産業の競争力強化",
+            "基幹産業の「成長力」を高める",
+            "3. 未来を拓く「攻めの農・林・水産業」確立プロジェクト",
+        ),
+    ]:
+        assert f"|{pillar}|" in ja and f"|{catch}|" in ja and f"|{project}|" in ja
+    assert ja.count("|北海道価値の磨き上げ|") == 1  # a pillar once, spanning its projects
+    assert "|人・資金を「増やし」「逃さず」「呼び込み」「定着させ」「価値を高める」|" in ja
+    assert "|人口減少・危機突破|" in ja
+    en = _plain(front_matter(dataset, 2018, "en"))
+    assert "|Viewpoints of the projects|" in en and "|Polishing Hokkaido's value|" in en
+    assert dataset.metadata["front_matter"]["purpose_en"] in en
+
+
+@pytest.mark.parametrize("example", ["expected_path", "milestone_improvement"])
+def test_a_dataset_without_front_matter_gets_no_section(example):
+    from pathlib import Path
+
+    from kpi_lib.dataset.loading import load_dataset
+    from kpi_lib.publishing.report import front_matter, source_front_matter
+
+    data = load_dataset(Path(__file__).resolve().parent.parent / "examples" / example)
+    assert source_front_matter(data, "ja") == source_front_matter(data, "en") == ""
+    assert "kpi-front-matter" not in front_matter(data, 2018, "en")
+
+
+def test_front_matter_in_japanese_only_is_shown_as_japanese_in_the_english_page(dataset, tmp_path):
+    import dataclasses
+
+    from kpi_lib.publishing.report import source_front_matter
+
+    given = {k: v for k, v in dataset.metadata["front_matter"].items() if not k.endswith("_en")}
+    only_ja = dataclasses.replace(dataset, metadata=dataset.metadata | {"front_matter": given})
+    markup = source_front_matter(only_ja, "en")
+    assert f"<p lang=ja>{PURPOSE}</p>" in markup  # marked, so screen readers switch voice
+
+
+def test_viewpoints_and_their_translations_pair_up(tmp_path):
+    import json
+    import shutil
+
+    from kpi_lib.dataset.loading import validate
+
+    data = tmp_path / "d"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
+    meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))
+    meta["front_matter"]["viewpoints_en"] = meta["front_matter"]["viewpoints_en"][:2]
+    (data / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    problems = validate(data)
+    assert [(p.file, p.column) for p in problems] == [("metadata.json", "front_matter.viewpoints_en")]
+    assert "has 2 items, front_matter.viewpoints_ja has 3" in problems[0].message

@@ -203,6 +203,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     # the combined PDF's title page (publishing/pdf.py, report.front_matter)
     "print.contents": ("目次", "Contents"),
+    # the combined PDF's title page: the source's front matter (report.source_front_matter)
+    "print.structure": ("プロジェクトの体系", "The projects under the strategy's pillars"),
+    "print.aims": ("全体の目標", "Overall aims"),
     "print.translations": ("英訳について", "About the translations"),
     # outlook (kpi_lib/analysis/outlook.py): our analysis from the trend of the actuals, never the official grade
     "outlook.target_achieved": ("目標達成", "Target reached"),

@@ -371,6 +371,21 @@ METADATA = (
     MetaKey("report.partnerships_project", "int", doc="the project whose report shows partnership_areas.csv"),
     MetaKey("report.partnerships_title_ja", "text", doc="heading of that section"),
     MetaKey("report.partnerships_title_en", "text", doc="unofficial English of report.partnerships_title_ja"),
+    MetaKey(
+        "front_matter",
+        "object",
+        doc="the source's front matter (what the projects are for, their viewpoints), transcribed as printed: "
+        "the combined PDF's title page shows it; without it, none",
+    ),
+    MetaKey("front_matter.heading_ja", "text", doc="its heading, as printed"),
+    MetaKey("front_matter.heading_en", "text", doc="unofficial English of front_matter.heading_ja"),
+    MetaKey("front_matter.purpose_ja", "text", doc="the paragraph saying what the projects are for, as printed"),
+    MetaKey("front_matter.purpose_en", "text", doc="unofficial English of front_matter.purpose_ja"),
+    MetaKey("front_matter.viewpoints_heading_ja", "text", doc="the heading of the viewpoints (着眼点), as printed"),
+    MetaKey("front_matter.viewpoints_heading_en", "text", doc="unofficial English of it"),
+    MetaKey("front_matter.viewpoints_ja", "text list", doc="the viewpoints, one item each, as printed"),
+    MetaKey("front_matter.viewpoints_en", "text list", doc="unofficial English of each, in the same order"),
+    MetaKey("front_matter.source_text", "text", doc="where the source prints these (provenance)"),
     MetaKey("translations", "text", doc="who translated the English texts (all unofficial)"),
     MetaKey("transcribed_by", "text", doc="who transcribed the data and how it was checked"),
 )
