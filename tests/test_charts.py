@@ -214,6 +214,10 @@ def test_grade_bars_mark_computed_grades_by_outline_and_label_every_segment(data
     dash = bars["encoding"]["strokeDash"]
     assert dash["scale"]["domain"] == [text("basis.published", "ja"), text("basis.computed", "ja")]
     assert dash["scale"]["range"][0] == [1, 0] and dash["scale"]["range"][1] != [1, 0]
+    # a dataset that publishes no grades (examples/): every bar is ours, every one dashed
+    r = views.open_report(2018, "ja", EXAMPLES / "expected_path")
+    ours = charts.grade_counts_chart(r.results, r.scheme, "ja").to_dict()["layer"][0]["encoding"]["strokeDash"]
+    assert ours["scale"] == {"domain": [text("basis.computed", "ja")], "range": [[3, 2]]}
     # every segment says its grade, in black or white as contrasts more with the grade's colour
     assert labels["encoding"]["text"]["field"] == "grade"
     rows = spec["datasets"][spec["data"]["name"]]

@@ -379,21 +379,20 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
     text_colours = {grade: fg for grade, (_, fg) in grade_colours(scheme).items()}
     counts["text_colour"] = [text_colours.get(g, "#000000") for g in counts["grade"]]
     count_title = text("chart.count", lang)
-    sources = [text(f"basis.{s}", lang) for s in ("published", "computed") if s in set(counts["grade_source"])]
+    kinds = [s for s in ("published", "computed") if s in set(counts["grade_source"])]
+    sources = [text(f"basis.{s}", lang) for s in kinds]
     base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
-    bars = base.mark_bar(
-        stroke="#333333", strokeWidth=1
-    ).encode(
+    bars = base.mark_bar(stroke="#333333", strokeWidth=1).encode(
         # a count: whole-number ticks only (no 0.2 indicators on a small dataset)
         x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
         color=_grade_colour(scheme, lang),
-        # computed grades outlined dashed, as their badges are (not paler: their grade's lightness
-        # is what tells the grades apart in black and white); solid where every grade is of one kind
+        # computed grades outlined dashed, as their badges are, also where every grade is computed
+        # (not paler: their grade's lightness is what tells the grades apart in black and white)
         strokeDash=alt.StrokeDash(
             "source_label:N",
             sort=sources,  # published, then computed
             title=text("col.basis", lang),
-            scale=alt.Scale(domain=sources, range=[[1, 0], [3, 2]][: len(sources)]),
+            scale=alt.Scale(domain=sources, range=[[1, 0] if k == "published" else [3, 2] for k in kinds]),
             # the legend draws the outline alone (an unfilled box), as a bar shows it
             legend=alt.Legend(
                 symbolType="square", symbolFillColor="#ffffff", symbolStrokeColor="#333333", symbolStrokeWidth=1.5
