@@ -170,9 +170,11 @@ def test_headings_break_between_words_never_inside_one(monkeypatch):
     assert "kpi-phrase" in head["目標値|（戦略策定時）"]
     kind = list(head).index(text("col.kind", "ja"))
     assert all("kpi-unbroken" in row[kind][1] for row in lagging["rows"][1:])  # 数値目標 on one line
+    basis = list(head).index(text("col.basis", "ja"))
+    assert all("kpi-unbroken" in row[basis][1] for row in lagging["rows"][1:])  # 公表値, never 公表/値
+    assert "th.kpi-phrase { word-break: keep-all; }" in CSS
     yearly = next(t for t in _shown(monkeypatch, "show_grade_summary", "ja", 1) if "kpi-yearly-table" in t["class"])
     assert "目標値|（見直し後）" in dict(yearly["rows"][0])
-    assert "th.kpi-phrase { word-break: keep-all; }" in CSS
     assert "td.kpi-unbroken, th.kpi-unbroken { white-space: nowrap; }" in CSS
     # English headings break at their spaces: no <wbr> needed there
     english = dict(_shown(monkeypatch, "show_lagging", "en")[0]["rows"][0])

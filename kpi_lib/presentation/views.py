@@ -129,19 +129,27 @@ def _list(items: list[str], cls: str = "") -> str:
 
 
 def _table(
-    frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table", colours=None, computed=None, numeric=(), unbroken=()
+    frame: pd.DataFrame,
+    badge_columns=(),
+    cls: str = "kpi-table",
+    colours=None,
+    computed=None,
+    numeric=(),
+    unbroken=(),
 ) -> str:
     """`computed`: per row, the words marking its grade (col.grade) as computed, or "".
     `numeric`: columns of figures, right-aligned in tabular digits (class num, report.css), each
-    figure with its own precision; `unbroken`: columns of short words never broken across lines."""
-    classes = {c: "num" if c in numeric else "kpi-unbroken" if c in unbroken else "" for c in frame.columns}
+    figure with its own precision; `unbroken`: columns whose short values (公表値, 数値目標: at most
+    _SHORT_HEADING characters) are never broken across lines; longer ones wrap as text does."""
+    classes = {c: "num" if c in numeric else "" for c in frame.columns}
     head = "".join(_heading_cell(c, classes[c]) for c in frame.columns)
     body = []
     for i, row in enumerate(frame.itertuples(index=False)):
         cells = []
         for col, value in zip(frame.columns, row):
             mark = computed[i] if computed is not None and col == badge_columns[0] else ""
-            attrs = f" class={classes[col]}" if classes[col] else ""
+            short = col in unbroken and len(str(value)) <= _SHORT_HEADING
+            attrs = f" class={classes[col] or 'kpi-unbroken'}" if classes[col] or short else ""
             cells.append(
                 f"<td{attrs}>{grade_badge(value, colours or {}, mark) if col in badge_columns and value else _e(value)}</td>"
             )
@@ -149,7 +157,7 @@ def _table(
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-_SHORT_HEADING = 6  # characters: a column heading this short stays on one line (進捗, プロジェクト)
+_SHORT_HEADING = 6  # characters: a heading or short value this long stays on one line (進捗, プロジェクト, 公表値)
 # where a long heading may break: before a bracket, after 。 and 、 (and at spaces), never inside a word
 _HEADING_BREAKS = re.compile(r"(?<=\S)(?=[（(])|(?<=[。、])(?=.)")
 
@@ -269,7 +277,7 @@ def show_grade_summary(r: Report) -> None:
             colours=r.colours,
             computed=_computed_marks(r.results, r.lang),
             numeric=_figure_columns(table, r.lang),
-            unbroken=(text("col.kind", r.lang),),
+            unbroken=(text("col.kind", r.lang), text("col.basis", r.lang)),
         )
         + _yearly_table(r)
         + f'<p class="kpi-note kpi-analysis-note">{_e(commentary.outlook_method(r.lang, r.results["target_kind"]))}</p>'
@@ -535,7 +543,7 @@ def show_lagging(r: Report) -> None:
             colours=r.colours,
             computed=marks,
             numeric=_figure_columns(table, r.lang),
-            unbroken=(text("col.kind", r.lang),),
+            unbroken=(text("col.kind", r.lang), text("col.basis", r.lang)),
         )
     )
 
