@@ -25,7 +25,16 @@ from kpi_lib.dataset.loading import load_dataset, validate
 from kpi_lib.dataset.schema import METADATA
 from kpi_lib.dataset.scheme import load_scheme
 from kpi_lib.presentation import charts, views
-from kpi_lib.presentation.style import MIN_CONTRAST, OKABE_ITO, contrast_ratio, grade_colours
+from kpi_lib.presentation.style import (
+    GRADE_LIGHTNESS,
+    MIN_CONTRAST,
+    OKABE_ITO,
+    contrast_ratio,
+    grade_colours,
+    grey_level,
+    lightness,
+    with_lightness,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -174,7 +183,7 @@ def test_override_shows_in_the_legend_and_commentary(five_grades):
     r = views.open_report(2017, "en", five_grades, project=1)
     row = r.results.set_index("indicator").loc["checkup_rate"].to_dict() | {"indicator": "checkup_rate"}
     sentences = commentary.indicator_commentary(row, r.graded, None, r.findings.iloc[0:0], r.scheme, "en")
-    assert "The grade is D: Below 95%, as kpi_lib computes it under the official rules." in sentences[-1]
+    assert 'The grade is D ("Below 95%"), as kpi_lib computes it under the official rules.' in sentences[-1]
 
 
 # --- colours, band lines -----------------------------------------------------------------------
@@ -185,17 +194,54 @@ def test_grade_colours_follow_the_schemes_ranking(name):
     scheme = load_scheme(name)
     colours = grade_colours(scheme)
     assert list(colours) == list(scheme.ranking)
-    assert colours[scheme.ranking[0]][0] == OKABE_ITO["bluish_green"]  # best
-    assert colours[scheme.ranking[-1]][0] == OKABE_ITO["vermillion"]  # worst
+    # best green, worst vermillion: the palette's hues, made as light as the grade's place says
+    best, worst = scheme.ranking[0], scheme.ranking[-1]
+    assert colours[best][0] == with_lightness(OKABE_ITO["bluish_green"], GRADE_LIGHTNESS[0])
+    assert colours[worst][0] == with_lightness(OKABE_ITO["vermillion"], GRADE_LIGHTNESS[1])
     assert len({bg for bg, _ in colours.values()}) == len(colours)
     for bg, fg in colours.values():
         assert contrast_ratio(bg, fg) >= MIN_CONTRAST
 
 
+@pytest.mark.parametrize("name", ["hokkaido", "milestone_improvement", "expected_path"])
+def test_grades_print_apart_in_black_and_white(name):
+    """Issue 18: on a greyscale print A① and B were the same grey (#009E73 and #D55E00). Each grade
+    of a shipped scheme is now lighter than the one before it by a step a reader sees, both in CIE
+    lightness and in the grey a greyscale printer (pdftoppm -gray) makes of it."""
+    colours = [bg for bg, _ in grade_colours(load_scheme(name)).values()]
+    lightnesses = [lightness(c) for c in colours]
+    greys = [grey_level(c) for c in colours]
+    assert all(b - a >= 15 for a, b in zip(lightnesses, lightnesses[1:])), lightnesses
+    assert all(b - a >= 0.12 for a, b in zip(greys, greys[1:])), greys
+
+
+def test_any_number_of_grades_prints_apart_in_black_and_white():
+    """Every ranking length a scheme may have (1 to MAX_GRADES): lightness in the ranking's order,
+    distinct greys, text that reads on its colour, and the shapes of the progress-rate chart distinct."""
+    from types import SimpleNamespace
+
+    from kpi_lib.dataset.scheme import MAX_GRADES
+
+    for n in range(1, MAX_GRADES + 1):
+        grades = [f"G{i}" for i in range(n)]
+        scheme = SimpleNamespace(ranking=tuple(grades), grades=tuple(grades))
+        colours = grade_colours(scheme)
+        backgrounds = [bg for bg, _ in colours.values()]
+        lightnesses = [lightness(c) for c in backgrounds]
+        greys = sorted(grey_level(c) for c in backgrounds)
+        assert all(b - a >= 7.5 for a, b in zip(lightnesses, lightnesses[1:])), (n, lightnesses)
+        assert all(b - a >= 0.07 for a, b in zip(greys, greys[1:])), (n, greys)
+        assert all(contrast_ratio(bg, fg) >= MIN_CONTRAST for bg, fg in colours.values()), n
+        assert len(set(charts.grade_shapes(scheme).values())) == n
+
+
 def test_five_grades_get_five_colours(five_grades):
     colours = grade_colours(load_scheme("five_grades.toml", base=five_grades))
     assert list(colours) == ["S", "A", "B", "C", "D"]
-    assert [bg for bg, _ in colours.values()] == ["#009E73", "#56B4E9", "#F0E442", "#E69F00", "#D55E00"]
+    picks = ["bluish_green", "blue", "sky_blue", "orange", "vermillion"]  # style.PALETTE_PICKS[5]
+    assert [bg for bg, _ in colours.values()] == [
+        with_lightness(OKABE_ITO[p], L) for p, L in zip(picks, (35.0, 47.5, 60.0, 72.5, 85.0))
+    ]
     assert all(contrast_ratio(bg, fg) >= MIN_CONTRAST for bg, fg in colours.values())
 
 
@@ -488,7 +534,7 @@ def test_a_cumulative_path_whose_final_total_is_not_published(tmp_path, kpi):
     from kpi_lib.presentation import commentary, tables
 
     table = tables.grade_table(r.results, "en").iloc[0]
-    assert "cumulative, final total not published (2015～2019)" in list(table)
+    assert "cumulative, final total not published (2015–2019)" in list(table)
     o = r.outlook.loc["new_businesses"].to_dict()
     said = commentary.outlook_commentary(r.results.iloc[0].to_dict(), o, "en")
     assert "The final total of this cumulative target is not published, so no outlook is given" in " ".join(said)

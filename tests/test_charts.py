@@ -16,7 +16,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def shown_charts(monkeypatch):
     """The charts a report's notebooks show, as views shows them (page text is dropped)."""
     shown = []
-    monkeypatch.setattr(views, "_show_chart", lambda chart, *table: shown.append(chart))
+    monkeypatch.setattr(views, "_show_chart", lambda chart, *table, **kw: shown.append(chart))
     monkeypatch.setattr(views, "_display", lambda markup: None)
 
     def of(year, lang, data_dir=None):
@@ -181,3 +181,100 @@ def test_trend_chart_layers_the_series_over_the_trend_data(dataset):
     assert layers[0]["encoding"]["x"]["scale"]["domain"] == [str(y) for y in range(2014, 2020)]
     assert spec["title"]["text"] == text("chart.trend", "en")
     assert (spec["width"], spec["height"]) == (charts.WIDTH, charts.HEIGHT)
+
+
+# --- issue 18: grades legible in black and white, axes naming quantity and unit ------------------
+
+
+@pytest.mark.parametrize("data_dir", [None, EXAMPLES / "expected_path", EXAMPLES / "milestone_improvement"])
+def test_each_grade_has_its_own_shape_and_lightness_in_the_rate_chart(data_dir):
+    from kpi_lib.presentation.style import grade_colours, grey_level
+
+    r = views.open_report(2018, "en", data_dir)
+    ranking = list(r.scheme.ranking)
+    spec = charts.rate_chart(r.graded, r.results.iloc[0].to_dict(), r.scheme, "en").to_dict()
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    shape, colour = points["encoding"]["shape"], points["encoding"]["color"]
+    # one legend: the grade's shape and its colour share the field and the title
+    assert (shape["field"], shape["title"]) == (colour["field"], colour["title"]) == ("grade", text("col.grade", "en"))
+    assert shape["scale"]["domain"] == colour["scale"]["domain"] == ranking
+    assert len(set(shape["scale"]["range"])) == len(ranking)  # a shape per grade, by its place in the ranking
+    greys = [grey_level(c) for c in colour["scale"]["range"]]
+    assert greys == sorted(greys) and min(b - a for a, b in zip(greys, greys[1:])) >= 0.12  # best darkest
+    assert colour["scale"]["range"] == [bg for bg, _ in grade_colours(r.scheme).values()]
+
+
+def test_grade_bars_mark_computed_grades_by_outline_and_label_every_segment(dataset):
+    from kpi_lib.dataset.scheme import scheme_for
+    from kpi_lib.presentation.style import grade_colours
+
+    scheme = scheme_for(dataset)
+    results = evaluate(dataset, 2018)  # two grades are computed (not given in the source)
+    spec = charts.grade_counts_chart(results, scheme, "ja").to_dict()
+    bars, labels = spec["layer"]
+    # computed grades dashed, as their badges are: never paler (lightness tells the grades apart)
+    assert "opacity" not in bars["encoding"]
+    dash = bars["encoding"]["strokeDash"]
+    assert dash["scale"]["domain"] == [text("basis.published", "ja"), text("basis.computed", "ja")]
+    assert dash["scale"]["range"][0] == [1, 0] and dash["scale"]["range"][1] != [1, 0]
+    # a dataset that publishes no grades (examples/): every bar is ours, every one dashed
+    r = views.open_report(2018, "ja", EXAMPLES / "expected_path")
+    ours = charts.grade_counts_chart(r.results, r.scheme, "ja").to_dict()["layer"][0]["encoding"]["strokeDash"]
+    assert ours["scale"] == {"domain": [text("basis.computed", "ja")], "range": [[3, 2]]}
+    # every segment says its grade, in black or white as contrasts more with the grade's colour
+    assert labels["encoding"]["text"]["field"] == "grade"
+    rows = spec["datasets"][spec["data"]["name"]]
+    colours = grade_colours(scheme)
+    assert all(row["text_colour"] == colours[row["grade"]][1] for row in rows)
+    assert colours["A①"][1] == "#ffffff"  # the darkest grade: white text
+    # the labels' colours are no scale of their own: the grade colours keep their legend
+    assert labels["encoding"]["color"]["scale"] is None and spec["resolve"]["scale"]["color"] == "independent"
+
+
+def test_the_value_axis_names_the_quantity_and_its_unit_in_words(dataset):
+    for indicator, ja, en in [
+        ("food_exports", "実績値（億円）", "Actual (billion yen)"),
+        ("foreign_visitors", "実績値（万人）", "Actual (million persons)"),
+        ("pregnancy_consultations", "実績値（件）", "Actual (cases)"),
+        ("physicians_per_100k", "実績値（人）", "Actual (per 100,000 population)"),
+        ("female_employment_25_34", "実績値（%）", "Actual (%)"),
+        ("total_fertility_rate", "実績値", "Actual"),  # no unit: none in brackets
+    ]:
+        row = _row(dataset, indicator)
+        for lang, title in (("ja", ja), ("en", en)):
+            spec = charts.trend_chart(dataset, row, lang).to_dict()
+            assert spec["layer"][0]["encoding"]["y"]["title"] == title, (indicator, lang)
+
+
+def test_english_axes_read_the_numbers_the_text_says(dataset):
+    """Issue 18: the axis said "Value (100 million yen)" at 774 while the text said "77.4 billion
+    yen": the English chart is drawn in the unit the text writes (billion yen), its level lines too."""
+    from kpi_lib.presentation import commentary
+
+    row = _row(dataset, "food_exports")  # H30: 774億円, target 1,000億円 (as printed)
+    frame = charts.trend_frame(dataset, row, "en")
+    actual = frame[(frame["series"] == "actual") & (frame["year"] == 2018)].iloc[0]
+    assert (actual["value"], actual["value_text"]) == (77.4, "77.4 billion yen")
+    assert frame[frame["series"] == "target"]["value"].tolist() == [100.0]
+    spec = charts.trend_chart(dataset, row, "en").to_dict()
+    rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    assert spec["datasets"][rule["data"]["name"]][0]["value"] == 100.0  # the target level, in billion yen
+    said = " ".join(
+        commentary.indicator_commentary(row, progress_table(dataset), None, _no_findings(), _scheme(dataset), "en")
+    )
+    assert "77.4 billion yen" in said
+    # Japanese keeps the source's unit: 774 億円
+    ja = charts.trend_frame(dataset, row, "ja")
+    assert ja[(ja["series"] == "actual") & (ja["year"] == 2018)]["value"].tolist() == [774.0]
+
+
+def _scheme(dataset):
+    from kpi_lib.dataset.scheme import scheme_for
+
+    return scheme_for(dataset)
+
+
+def _no_findings():
+    import pandas as pd
+
+    return pd.DataFrame(columns=["project", "indicator", "figure", "year", "published", "recomputed", "arithmetic"])

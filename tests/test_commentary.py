@@ -115,3 +115,88 @@ def test_foreign_visitors_are_not_called_on_track(dataset):
     assert "見通し（参考・独自分析）：見通しを示せない。" in s
     assert "実績値が3点しかないため（4点以上が必要）、傾向による見通しは示しません。" in s
     assert not any("順調" in x or "令和6年度" in x for x in s)
+
+
+# --- issue 18: English wording ----------------------------------------------------------------------
+
+
+def test_a_count_of_one_takes_the_singular(dataset):
+    # 国や道の広域連携制度に取り組む地域数: 23 地域 (H29) -> 24 地域 (H30): up 1; 25 − 24 = 1 short of
+    # the revised target; one year left to R1: 1 a year (indicators.csv unit_en_singular: area); its
+    # years are named 2018, not FY2018 (year_basis not stated)
+    s = _sentences(dataset, "partnership_areas", "en")
+    assert s[0] == "The latest actual is 24 areas (2018), up 1 area from 23 areas in 2017."
+    said = " ".join(s)
+    assert "It is 1 area short of the revised target (25 areas, 2019)" in said
+    assert "an average increase of 1 area a year" in said
+    assert " 1 areas" not in said and "+1 areas" not in said
+
+
+def test_a_rate_per_population_is_written_as_one(dataset):
+    # 全道の医療施設に従事する医師数 (人口10万人当たり): 238.3人 (H28) is 238.3 physicians per 100,000
+    # population, not "238.3 persons"; the national 240.1 (benchmarks.csv): 1.8 short
+    said = " ".join(_sentences(dataset, "physicians_per_100k", "en"))
+    assert "The latest actual is 238.3 per 100,000 population (2016)." in said
+    assert "It is 1.8 per 100,000 population short of the national value (240.1 per 100,000 population, 2016)" in said
+    assert "persons" not in said
+
+
+def test_the_grade_sentence_quotes_the_bands_label_with_one_colon(dataset):
+    # the label has a colon of its own ("Progressing: …"): never "The grade is A②: Progressing: …"
+    s = _sentences(dataset, "partnership_areas", "en")
+    grade = next(x for x in s if x.startswith("The grade is"))
+    assert grade.startswith(
+        'The grade is A② ("Progressing: the revised target is not achieved yet, but the original '
+        '(pre-upward-revision) target is").'
+    )
+
+
+def _english_pages(monkeypatch, dataset) -> list[dict[str, str]]:
+    """Every section of every English report for FY2018 (the overview, each project) as text,
+    the Japanese passages it quotes as printed (lang="ja": the official 分析と課題, names) left out."""
+    import re
+
+    from test_precision import SECTIONS
+
+    from kpi_lib.presentation import views
+
+    out: list[str] = []
+    monkeypatch.setattr(views, "_display", out.append)
+    monkeypatch.setattr(views, "_show_chart", lambda chart, frame, caption, lang, **kw: out.append(views._table(frame)))
+    pages = []
+    for project in (None, *dataset.project_numbers):
+        r = views.open_report(2018, "en", None, project)
+        page = {}
+        for name in SECTIONS:
+            out.clear()
+            getattr(views, name)(r)
+            markup = re.sub(r'<(\w+)[^>]*lang="ja"[^>]*>.*?</\1>', " ", " ".join(out), flags=re.S)
+            page[name] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)).strip()
+        pages.append(page)
+    return pages
+
+
+def test_english_report_text_has_no_japanese_range_mark_nor_double_colon(monkeypatch, dataset):
+    """No full-width ～ (an English range takes an en dash), no "::" and no label followed by a
+    second colon ("The grade is A①: Progressing: …"), no population figure without its thousands
+    separator (per 100000 population), and no count of one with a plural unit where the data
+    records the singular (up 1 areas)."""
+    import html
+    import re
+
+    singular = {
+        r["unit_en"]: r["unit_en_singular"]
+        for r in dataset.indicators.to_dict("records")
+        if isinstance(r.get("unit_en_singular"), str) and r["unit_en_singular"]
+    }
+    pages = _english_pages(monkeypatch, dataset)
+    assert len(pages) == 1 + len(dataset.project_numbers)
+    assert any("2015–2019" in html.unescape(" ".join(p.values())) for p in pages)  # a range is there
+    for page in pages:
+        for section, said in page.items():
+            said = html.unescape(said)
+            assert "～" not in said and "〜" not in said, (section, said)
+            assert "::" not in said and not re.search(r"\b(?:is|are) [^ ]+: [A-Z][a-z]+: ", said), section
+            assert not re.search(r"\b\d{5,} population", said), section
+            for plural in singular:
+                assert not re.search(rf"(?<![\d.,])[+−-]?1 {re.escape(plural)}\b", said), (section, plural)

@@ -161,7 +161,10 @@ def test_control_characters_in_metadata_are_refused_at_the_door(tmp_path, key, c
     table = meta
     for p in parents:
         table = table.setdefault(p, {})
-    table[last] = [value] if key == "source.extraction_notes" else value
+    from kpi_lib.dataset.schema import METADATA
+
+    lists = {k.key for k in METADATA if k.type == "text list"}
+    table[last] = [value] if key in lists else value
     (root / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     problems = validate(root)
     if char == "\n" and key in ("source.note", "source.extraction_notes"):

@@ -147,7 +147,7 @@ def _shown(monkeypatch, data, lang, project=None, year=2018):
     monkeypatch.setattr(
         views,
         "_show_chart",
-        lambda chart, frame, *a: (charts_shown.append(chart.to_dict()), out.append(views._table(frame))),
+        lambda chart, frame, *a, **kw: (charts_shown.append(chart.to_dict()), out.append(views._table(frame))),
     )
     r = views.open_report(year, lang, data, project)
     shown = {}
@@ -238,7 +238,7 @@ def test_the_investment_total_that_counts_h27_is_followed_and_said_so():
     assert (g.loc["foreign_investment_cases", "actual"], g.loc["foreign_investment_cases", "rate_shown"]) == (12, 100.0)
     for lang, target, said in (
         ("ja", "累計12件 (H28～R1、実績値はH27からの累計)", "前のH27から数えたもの"),
-        ("en", "12 cases cumulative (2016～2019; the actuals count from 2015)", "count from 2015"),
+        ("en", "12 cases cumulative (2016–2019; the actuals count from 2015)", "count from 2015"),
     ):
         table = tables.grade_table(evaluate(ds, 2018, projects=[4]), lang).set_index(text("col.name", lang))
         name = (

@@ -282,12 +282,14 @@ def test_the_city_is_built_through_the_workbook(city, kpi, tmp_path):
     indicators = (city / "indicators.csv").read_text(encoding="utf-8").splitlines()
     # the year basis typed under 実績値の種類 (calendar), not_stated where it was left empty; the
     # last columns, counted_from and decimals (display precision), are left empty: decimals inferred
+    # from the figures; so is unit_en_singular (the workbook does not ask for it: "1 businesses"
+    # until it is filled in)
     assert indicators[1:] == [
-        "p1_t01,創業件数,New businesses,table,件,businesses,higher,0,2019,cumulative,500,,2024,2020,2024,,,annual,not_stated,,,",
-        'p1_k01,観光入込客数,Visitors,table,万人,"10,000 people",higher,120,2019,value,150,,2024,,,,,annual,calendar,,,',
-        "p1_k02,就業率,Employment rate,table,%,%,higher,60,2019,value,65,,2024,,,,,annual,not_stated,,,",
-        "p2_t01,待機児童数,Children on waiting lists,table,人,children,lower,50,2019,value,0,,2024,,,,,annual,not_stated,,,",
-        "p2_k01,図書館利用者数,Library users,table,人,users,higher,1000,2019,value,1500,,2024,,,,,annual,not_stated,,,",
+        "p1_t01,創業件数,New businesses,table,件,businesses,,higher,0,2019,cumulative,500,,2024,2020,2024,,,annual,not_stated,,,",
+        'p1_k01,観光入込客数,Visitors,table,万人,"10,000 people",,higher,120,2019,value,150,,2024,,,,,annual,calendar,,,',
+        "p1_k02,就業率,Employment rate,table,%,%,,higher,60,2019,value,65,,2024,,,,,annual,not_stated,,,",
+        "p2_t01,待機児童数,Children on waiting lists,table,人,children,,lower,50,2019,value,0,,2024,,,,,annual,not_stated,,,",
+        "p2_k01,図書館利用者数,Library users,table,人,users,,higher,1000,2019,value,1500,,2024,,,,,annual,not_stated,,,",
     ]
     assert (city / "project_indicators.csv").read_text(encoding="utf-8").splitlines()[1:] == [
         "1,数値目標,1,p1_t01", "1,KPI,1,p1_k01", "1,KPI,2,p1_k02", "2,数値目標,1,p2_t01", "2,KPI,1,p2_k01",

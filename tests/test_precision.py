@@ -351,7 +351,7 @@ def _sections(monkeypatch, data, lang, project=None, year=2018):
     """Each section's markup, with the charts' figures tables in place of the charts."""
     out: list[str] = []
     monkeypatch.setattr(views, "_display", out.append)
-    monkeypatch.setattr(views, "_show_chart", lambda chart, frame, caption, lang: out.append(views._table(frame)))
+    monkeypatch.setattr(views, "_show_chart", lambda chart, frame, caption, lang, **kw: out.append(views._table(frame)))
     r = views.open_report(year, lang, data, project)
     shown = {}
     for name in SECTIONS:
@@ -409,7 +409,7 @@ def test_a_year_with_nothing_graded_yet_says_so(monkeypatch, tmp_path):
     )
     (data / "indicators.csv").write_text(
         (data / "indicators.csv").read_text(encoding="utf-8")
-        + "later,後の指標,Later,table,人,persons,higher,—,,value,10,,2019,,,,,annual,,,,\n",
+        + "later,後の指標,Later,table,人,persons,person,higher,—,,value,10,,2019,,,,,annual,,,,\n",
         encoding="utf-8",
     )
     (data / "project_indicators.csv").write_text(

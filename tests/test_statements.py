@@ -217,7 +217,7 @@ def test_our_analysis_is_labelled_and_its_method_named(dataset):
     shown = []
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(views, "_display", shown.append)
-        mp.setattr(views, "_show_chart", lambda chart, *table: None)
+        mp.setattr(views, "_show_chart", lambda chart, *table, **kw: None)
         r = views.open_report(2018, "en", project=4)
         views.show_grade_summary(r)
         views.show_indicators(r)

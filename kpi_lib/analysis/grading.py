@@ -463,6 +463,7 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
                 "name_source": i["name_source"],
                 "unit_ja": i["unit_ja"],
                 "unit_en": i["unit_en"],
+                "unit_en_singular": i.get("unit_en_singular"),
                 "direction": i["direction"],
                 "target_kind": i["target_kind"],
                 "target_text_ja": i["target_text_ja"],

@@ -60,20 +60,37 @@ def visible_decimals(x: float, decimals: int | None) -> int | None:
     return d
 
 
-def format_quantity(value, decimals, unit_text: str, lang: str = "ja") -> str:
-    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen)."""
+def english_scale(unit_text: str) -> tuple[int, str]:
+    """How English writes figures in a unit of 万 or 億: (divisor, unit) — 774 in "100 million
+    yen" (億円) is 77.4 billion yen: (10, "billion yen"); (1, unit_text) for any other unit."""
+    for prefix, (divisor, word) in _ENGLISH_SCALES.items():
+        if unit_text.startswith(prefix):
+            return divisor, f"{word} {unit_text[len(prefix) :]}"
+    return 1, unit_text
+
+
+def format_quantity(
+    value, decimals, unit_text: str, lang: str = "ja", singular: str = "", with_unit: bool = True
+) -> str:
+    """A value as the source prints it: 1,029万円, 76.6%, 386.8万m³ (en: 10.29 million yen).
+    `singular`: the English unit after a figure written exactly 1 (1 area; 1.0 areas, 1 million
+    persons keep the plural), where it differs. Not `with_unit`: the figure alone, in the unit
+    its text would name (10.29 for 10.29 million yen), for a table naming the unit once."""
     if is_missing(value):
         return ""
     d = None if is_missing(decimals) else int(decimals)
-    if lang == "en":
-        for prefix, (divisor, word) in _ENGLISH_SCALES.items():
-            if unit_text.startswith(prefix):
-                extra = len(str(divisor)) - 1
-                number = format_number(float(value) / divisor, None if d is None else d + extra)
-                if "." in number:
-                    number = number.rstrip("0").rstrip(".")
-                return f"{number} {word} {unit_text[len(prefix) :]}"
+    divisor, scaled_unit = english_scale(unit_text) if lang == "en" else (1, unit_text)
+    if divisor != 1:
+        extra = len(str(divisor)) - 1
+        number = format_number(float(value) / divisor, None if d is None else d + extra)
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        return f"{number} {scaled_unit}" if with_unit else number
     number = format_number(float(value), d)
+    if not with_unit:
+        return number
+    if lang == "en" and singular and number.lstrip("+-−") == "1":
+        unit_text = singular
     if not unit_text:
         return number
     if lang == "ja" or unit_text == "%":
@@ -85,6 +102,30 @@ def unit(row, lang: str = "ja") -> str:
     """The indicator's unit in `lang` ("" when it has none)."""
     u = row["unit_ja"] if lang == "ja" else row["unit_en"]
     return "" if is_missing(u) else str(u)
+
+
+def unit_singular(row, lang: str = "ja") -> str:
+    """The English unit after exactly 1 where the data records one (indicators.csv
+    unit_en_singular: area for areas); "" otherwise, and in Japanese."""
+    u = row.get("unit_en_singular") if lang == "en" else None
+    return "" if is_missing(u) or not u else str(u)
+
+
+def quantity(row, value, decimals, lang: str = "ja", with_unit: bool = True) -> str:
+    """A figure of the indicator `row` with its unit (format_quantity): 1 area, 2 areas; not
+    `with_unit`, the figure alone in the unit unit_once names."""
+    return format_quantity(value, decimals, unit(row, lang), lang, unit_singular(row, lang), with_unit)
+
+
+def unit_once(row, lang: str = "ja") -> str:
+    """The unit a table of English figures names once, after the indicator's name, its figures
+    then written bare: the unit as the text writes it (million persons for 10,000 persons). ""
+    where the figures keep their unit: in Japanese (the source writes 件 after every figure),
+    for % and for figures without a unit."""
+    if lang != "en":
+        return ""
+    shown = english_scale(unit(row, lang))[1]
+    return "" if shown in ("", "%") else shown
 
 
 def indicator_name(row, lang: str = "ja", marked: bool = True) -> str:
@@ -107,10 +148,11 @@ def name_notes(name_sources, lang: str = "ja") -> list[str]:
 
 def name_with_unit(row, lang: str = "ja") -> str:
     """The name, in English with the unit after it: a table that shows bare numbers (the Excel
-    workbook) names the unit once per indicator, as the source does in Japanese. Unmarked: the
-    workbook's name cells stay as exported before (kpi import compares them)."""
+    workbook) names the unit once per indicator, as the source does in Japanese; a name that
+    already says it (… (per 100,000 population)) is left as it is. Unmarked: the workbook's name
+    cells stay as exported before (kpi import compares them)."""
     name, u = indicator_name(row, lang, marked=False), unit(row, lang)
-    return f"{name} ({u})" if lang == "en" and u and u != "%" else name
+    return f"{name} ({u})" if lang == "en" and u and u != "%" and u not in name else name
 
 
 def year_in_brackets(year, lang: str = "ja", basis: str = "fiscal") -> str:

@@ -123,6 +123,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "chart.trend": ("実績値の推移", "Trend of actuals"),
     "chart.rate": ("進捗率の推移", "Progress rate by year"),
     "chart.value": ("値", "Value"),
+    # the trend chart's value axis: the quantity and its unit in words (実績値（億円）)
+    "chart.axis_actual": ("実績値", "Actual"),
+    "chart.axis_with_unit": ("{quantity}（{unit}）", "{quantity} ({unit})"),
     "chart.series": ("系列", "Series"),
     "chart.note": ("注", "Note"),
     "chart.heatmap": ("指標別・年度別の進捗率", "Progress rate by indicator and year"),
@@ -227,6 +230,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     # the combined PDF's title page (publishing/pdf.py, report.front_matter)
     "print.contents": ("目次", "Contents"),
+    # the combined PDF's title page: the source's front matter (report.source_front_matter)
+    "print.structure": ("プロジェクトの体系", "The projects under the strategy's pillars"),
+    "print.aims": ("全体の目標", "Overall aims"),
     "print.translations": ("英訳について", "About the translations"),
     # outlook (kpi_lib/analysis/outlook.py): our analysis from the trend of the actuals, never the official grade
     "outlook.target_achieved": ("目標達成", "Target reached"),
@@ -410,10 +416,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "目標年（{year}）の実績値はまだありません。",
         "The actual of the target year ({year}) is not yet available.",
     ),
-    "commentary.grade": ("進捗は{grade}（{label}）です。", "The grade is {grade}: {label}."),
+    # the band's label quoted, not after a colon: a label has colons of its own ("Progressing: …")
+    "commentary.grade": ("進捗は{grade}（{label}）です。", 'The grade is {grade} ("{label}").'),
     "commentary.grade_computed": (
         "進捗は{grade}（{label}）で、公式の基準により本ツールが算定したものです。",
-        "The grade is {grade}: {label}, as kpi_lib computes it under the official rules.",
+        'The grade is {grade} ("{label}"), as kpi_lib computes it under the official rules.',
     ),
     "commentary.computed_because.not_given": (
         "原資料にはこの年度の進捗が記載されていません。",

@@ -364,6 +364,17 @@ def _read_metadata(root: Path, out: _Collector) -> dict:
     elif years[0] > years[1]:
         out.add(METADATA_FILE, None, "period", f"the period ends ({years[1]}) before it starts ({years[0]})")
         meta = {k: v for k, v in meta.items() if k != "period"}
+    front = meta.get("front_matter")
+    if isinstance(front, dict) and "viewpoints_ja" in front and "viewpoints_en" in front:
+        ja, en = front["viewpoints_ja"], front["viewpoints_en"]
+        if len(ja) != len(en):  # each translation beside its item
+            out.add(
+                METADATA_FILE,
+                None,
+                "front_matter.viewpoints_en",
+                f"has {len(en)} items, front_matter.viewpoints_ja has {len(ja)}: one translation per item",
+            )
+            meta = meta | {"front_matter": {k: v for k, v in front.items() if k != "viewpoints_en"}}
     return meta
 
 
@@ -427,7 +438,7 @@ def _check_metadata_types(meta: dict, out: _Collector) -> dict:
 
     walk(meta, "")
     clean = {k: v for k, v in meta.items() if k not in bad}
-    for key in ("source", "report"):
+    for key in ("source", "report", "front_matter"):
         if isinstance(clean.get(key), dict):
             clean[key] = {k: v for k, v in clean[key].items() if f"{key}.{k}" not in bad}
     return clean

@@ -109,6 +109,16 @@ TABLES: dict[str, Table] = {
                 ),
                 _c("unit_ja", "text", required=False),
                 _c("unit_en", "text", required=False),
+                _c(
+                    "unit_en_singular",
+                    "text",
+                    required=False,
+                    in_every_file=False,
+                    doc=(
+                        "unit_en as English writes it after exactly 1 (1 area, 2 areas: area); empty where "
+                        "it is the same (yen, %). The column may be left out"
+                    ),
+                ),
                 _c("direction", "enum", choices=DIRECTIONS, doc="higher or lower is better"),
                 _c("baseline", "cell", doc="基準値, or — where the source prints none"),
                 _c("baseline_year", "year", required=False),
@@ -387,6 +397,21 @@ METADATA = (
     MetaKey("report.partnerships_project", "int", doc="the project whose report shows partnership_areas.csv"),
     MetaKey("report.partnerships_title_ja", "text", doc="heading of that section"),
     MetaKey("report.partnerships_title_en", "text", doc="unofficial English of report.partnerships_title_ja"),
+    MetaKey(
+        "front_matter",
+        "object",
+        doc="the source's front matter (what the projects are for, their viewpoints), transcribed as printed: "
+        "the combined PDF's title page shows it; without it, none",
+    ),
+    MetaKey("front_matter.heading_ja", "text", doc="its heading, as printed"),
+    MetaKey("front_matter.heading_en", "text", doc="unofficial English of front_matter.heading_ja"),
+    MetaKey("front_matter.purpose_ja", "text", doc="the paragraph saying what the projects are for, as printed"),
+    MetaKey("front_matter.purpose_en", "text", doc="unofficial English of front_matter.purpose_ja"),
+    MetaKey("front_matter.viewpoints_heading_ja", "text", doc="the heading of the viewpoints (着眼点), as printed"),
+    MetaKey("front_matter.viewpoints_heading_en", "text", doc="unofficial English of it"),
+    MetaKey("front_matter.viewpoints_ja", "text list", doc="the viewpoints, one item each, as printed"),
+    MetaKey("front_matter.viewpoints_en", "text list", doc="unofficial English of each, in the same order"),
+    MetaKey("front_matter.source_text", "text", doc="where the source prints these (provenance)"),
     MetaKey("translations", "text", doc="who translated the English texts (all unofficial)"),
     MetaKey("transcribed_by", "text", doc="who transcribed the data and how it was checked"),
 )

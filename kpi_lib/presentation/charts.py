@@ -15,7 +15,7 @@ import pandas as pd
 from kpi_lib.analysis.grading import running_totals
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import short_label, year_short_label
-from kpi_lib.core.formatting import format_quantity, format_rate, indicator_name, name_notes, unit
+from kpi_lib.core.formatting import english_scale, format_rate, indicator_name, name_notes, quantity, unit
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 from kpi_lib.presentation.style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
@@ -76,11 +76,12 @@ CONFIG = alt.Config(
 
 
 def _layered(
-    *layers, data: pd.DataFrame, title, description: str, width: int = WIDTH, height: int = HEIGHT
+    *layers, data: pd.DataFrame, title, description: str, width: int = WIDTH, height: int = HEIGHT, resolve=None
 ) -> alt.LayerChart:
     """The chart's layers over `data`, in the report's look (CONFIG)."""
+    extra = {} if resolve is None else {"resolve": resolve}
     return alt.layer(
-        *layers, data=data, width=width, height=height, title=title, description=description, config=CONFIG
+        *layers, data=data, width=width, height=height, title=title, description=description, config=CONFIG, **extra
     )
 
 
@@ -94,7 +95,7 @@ def trend_frame(
     milestones (目安値) or the expected path (期待値) are a series of their own.
     """
     r = result_row
-    u = unit(r, lang)
+    divisor, _ = plot_unit(r, lang)
     basis = _basis(r)  # every year here is a year of the indicator's figures
     rows = []
 
@@ -107,8 +108,8 @@ def trend_frame(
                 "series_label": series_label(series, scheme, lang),
                 "year": int(year),
                 "year_label": year_short_label(int(year), lang, basis),
-                "value": float(value),
-                "value_text": format_quantity(value, decimals, u, lang),
+                "value": float(value) / divisor,  # in the axis's unit (plot_unit)
+                "value_text": quantity(r, value, decimals, lang),
                 "note": note,
                 "point": point,
             }
@@ -173,6 +174,20 @@ def trend_frame(
     )
 
 
+def plot_unit(r, lang: str) -> tuple[int, str]:
+    """(divisor, unit) of the trend chart's value axis: the indicator's unit, written in English
+    as the text writes its figures (774 億円 is 77.4 billion yen: the axis is in billion yen, not
+    in 100 million yen), so the axis and the sentences beside it read the same numbers."""
+    u = unit(r, lang)
+    return english_scale(u) if lang == "en" else (1, u)
+
+
+def axis_title(r, lang: str) -> str:
+    """The value axis's title: the quantity and its unit in words (実績値（億円）, Actual (billion yen))."""
+    quantity, (_, u) = text("chart.axis_actual", lang), plot_unit(r, lang)
+    return text("chart.axis_with_unit", lang).format(quantity=quantity, unit=u) if u else quantity
+
+
 def series_label(series: str, scheme: Scheme | None, lang: str) -> str:
     """A series' legend label; the milestone series is named as the scheme names its reference."""
     if series == "milestone" and scheme is not None:
@@ -208,7 +223,7 @@ def trend_chart(
     present = [s for s in _SERIES if s in set(frame["series"])]
     labels = [series_label(s, scheme, lang) for s in present]
     series_title = text("chart.series", lang)
-    u = unit(r, lang)
+    divisor, _ = plot_unit(r, lang)
     colour = alt.Color(
         "series_label:N", title=series_title, scale=alt.Scale(domain=labels, range=[SERIES_COLOURS[s] for s in present])
     )
@@ -219,7 +234,7 @@ def trend_chart(
             scale=alt.Scale(domain=_year_domain(years, lang, basis)),
             axis=alt.Axis(labelAngle=0),
         ),
-        y=alt.Y("value:Q", title=f"{text('chart.value', lang)}{f' ({u})' if u else ''}", scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=axis_title(r, lang), scale=alt.Scale(zero=False)),
         color=colour,
     )
     tooltip = [
@@ -256,14 +271,18 @@ def trend_chart(
     )
     if r["target_kind"] in ("value", "cumulative") and not numbers.is_missing(r["target_in_force"]):
         # the target in force as a level line, so the gap to it reads at a glance
-        level = pd.DataFrame({"value": [float(r["target_in_force"])], "label": [text("series.reference", lang)]})
+        level = pd.DataFrame(
+            {"value": [float(r["target_in_force"]) / divisor], "label": [text("series.reference", lang)]}
+        )
         layers.append(
             alt.Chart(level)
             .mark_rule(strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"])
             .encode(y=alt.Y("value:Q"))
         )
     elif r["target_kind"] in ("above_baseline", "at_least_baseline") and r["baseline_state"] == numbers.VALUE:
-        level = pd.DataFrame({"value": [float(r["baseline"])], "label": [text(f"target.{r['target_kind']}", lang)]})
+        level = pd.DataFrame(
+            {"value": [float(r["baseline"]) / divisor], "label": [text(f"target.{r['target_kind']}", lang)]}
+        )
         layers.append(
             alt.Chart(level)
             .mark_rule(strokeDash=[6, 4], color=SERIES_COLOURS["target"])
@@ -303,12 +322,31 @@ def rate_frame(
     )
 
 
+# A grade's mark in the progress-rate chart, by its place in the scheme's ranking (best first):
+# with its colour's lightness (style.grade_colours) and its symbol beside it, it reads in black and white.
+GRADE_SHAPES = ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "triangle-right")
+
+
 def _grade_colour(scheme: Scheme, lang: str) -> alt.Color:
     colours = grade_colours(scheme)
     return alt.Color(
         "grade:N",
         title=text("col.grade", lang),
         scale=alt.Scale(domain=list(colours), range=[bg for bg, _ in colours.values()]),
+    )
+
+
+def grade_shapes(scheme: Scheme) -> dict[str, str]:
+    """grade -> point shape, by the grade's place in the scheme's ranking (best first)."""
+    return dict(zip(graded_order(scheme), GRADE_SHAPES))
+
+
+def _grade_shape(scheme: Scheme, lang: str) -> alt.Shape:
+    shapes = grade_shapes(scheme)
+    return alt.Shape(
+        "grade:N",
+        title=text("col.grade", lang),
+        scale=alt.Scale(domain=list(shapes), range=list(shapes.values())),
     )
 
 
@@ -345,6 +383,7 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
     line = base.mark_line(color="#999999")
     points = base.mark_point(size=110, filled=True, opacity=1, stroke="#333333", strokeWidth=0.5).encode(
         color=_grade_colour(scheme, lang),
+        shape=_grade_shape(scheme, lang),  # one legend: the colour's and the shape's share field and title
         tooltip=[
             alt.Tooltip("year_label:N", title=year_title(basis, lang)),
             alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
@@ -364,7 +403,8 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
 
 def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:
     """Stacked bars: how many indicators of each project have each grade, the grades shown (the
-    published ones, and kpi_lib's where none is published, paler and named so in the legend)."""
+    published ones, and kpi_lib's where none is published, outlined dashed as their badges are
+    and named so in the legend), each segment labelled with its grade."""
     graded = results[results["grade_shown"] != ""].drop(columns="grade").rename(columns={"grade_shown": "grade"})
     counts = graded.groupby(["project", "grade", "grade_source"]).size().reset_index(name="count")
     counts["project_label"] = [f"{text('col.project', lang)} {p}" for p in counts["project"]]
@@ -372,21 +412,28 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
         counts["grade_source"] == "computed"
     )
     counts["source_label"] = [text(f"basis.{s}", lang) for s in counts["grade_source"]]
+    # black or white, whichever contrasts more with the grade's colour (style.text_colour)
+    text_colours = {grade: fg for grade, (_, fg) in grade_colours(scheme).items()}
+    counts["text_colour"] = [text_colours.get(g, "#000000") for g in counts["grade"]]
     count_title = text("chart.count", lang)
-    sources = [text(f"basis.{s}", lang) for s in ("published", "computed") if s in set(counts["grade_source"])]
+    kinds = [s for s in ("published", "computed") if s in set(counts["grade_source"])]
+    sources = [text(f"basis.{s}", lang) for s in kinds]
     base = alt.Chart().encode(y=alt.Y("project_label:N", title=None), order=alt.Order("order:Q"))
-    bars = base.mark_bar(
-        stroke="#333333", strokeWidth=0.5
-    ).encode(
+    bars = base.mark_bar(stroke="#333333", strokeWidth=1).encode(
         # a count: whole-number ticks only (no 0.2 indicators on a small dataset)
         x=alt.X("count:Q", title=count_title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
         color=_grade_colour(scheme, lang),
-        opacity=alt.Opacity(
-            "source_label:O",
-            sort=sources,  # published, then computed (Vega warns on an unsorted discrete opacity)
+        # computed grades outlined dashed, as their badges are, also where every grade is computed
+        # (not paler: their grade's lightness is what tells the grades apart in black and white)
+        strokeDash=alt.StrokeDash(
+            "source_label:N",
+            sort=sources,  # published, then computed
             title=text("col.basis", lang),
-            # paler where computed, beside published ones; full where every grade is of one kind
-            scale=alt.Scale(domain=sources, range=[1.0, 0.45][: len(sources)]),
+            scale=alt.Scale(domain=sources, range=[[1, 0] if k == "published" else [3, 2] for k in kinds]),
+            # the legend draws the outline alone (an unfilled box), as a bar shows it
+            legend=alt.Legend(
+                symbolType="square", symbolFillColor="#ffffff", symbolStrokeColor="#333333", symbolStrokeWidth=1.5
+            ),
         ),
         tooltip=[
             alt.Tooltip("project_label:N", title=text("col.project", lang)),
@@ -396,7 +443,10 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
         ],
     )
     labels = base.mark_text(dx=-8, align="right", fontSize=11).encode(
-        x=alt.X("count:Q", stack="zero"), detail=alt.Detail("order:Q"), text=alt.Text("grade:N")
+        x=alt.X("count:Q", stack="zero"),
+        detail=alt.Detail("order:Q"),
+        text=alt.Text("grade:N"),
+        color=alt.Color("text_colour:N", scale=None, legend=None),
     )
     return _layered(
         bars,
@@ -405,6 +455,8 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
         height=30 * counts["project"].nunique() + 20,
         title=text("chart.grade_counts", lang),
         description=text("chart.grade_counts_description", lang),
+        # the labels' black or white is no scale of its own: the bars' grade colours keep their legend
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
     )
 
 

@@ -15,10 +15,10 @@ from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import common_basis, fiscal_year_label, year_label
 from kpi_lib.core.formatting import (
     format_number,
-    format_quantity,
     format_rate,
     indicator_name,
     name_notes,
+    quantity,
     running_total,
     unit,
     visible_decimals,
@@ -46,7 +46,7 @@ def _yr(year, r, lang: str) -> str:
 
 
 def _amount(value, decimals, r, lang: str) -> str:
-    return format_quantity(value, decimals, unit(r, lang), lang)
+    return quantity(r, value, decimals, lang)
 
 
 def _difference(value, decimals, r, lang: str) -> str:
@@ -56,7 +56,7 @@ def _difference(value, decimals, r, lang: str) -> str:
     decimals = visible_decimals(value, decimals)
     if unicodedata.normalize("NFKC", u).strip() == "%":  # ％ (full width) too: points, not percent
         return _say("points", lang, number=format_number(abs(value), decimals))
-    return format_quantity(abs(value), decimals, u, lang)
+    return quantity(r, abs(value), decimals, lang)
 
 
 def _decimals(r) -> int:

@@ -1,9 +1,12 @@
 """Colours and fonts shared by tables and charts (Okabe-Ito palette: safe for colour-blind readers).
 
 Grade colours come from the dataset's grading scheme: its ranking (best first) is mapped onto the
-palette from bluish green (best) to vermillion (worst). Grades are always shown as their symbol
-too, never by colour alone, and each grade's text colour is the one of black and white that
-contrasts more with it (every palette colour reaches WCAG's 4.5:1 with one of them).
+palette from bluish green (best) to vermillion (worst), and each grade's colour is then made as
+light as its place in the ranking says (GRADE_LIGHTNESS: the best darkest, the worst lightest,
+even steps between), so the grades stay apart and in order on a black-and-white print, where
+the palette's own green and vermillion are the same grey. Grades are always shown as their
+symbol too, never by colour alone, and each grade's text colour is the one of black and white
+that contrasts more with it (any colour reaches WCAG's 4.5:1 with one of them).
 """
 
 from __future__ import annotations
@@ -20,17 +23,21 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
     "blue": "#0072B2",
 }
-_BEST_TO_WORST = ("bluish_green", "sky_blue", "yellow", "orange", "vermillion")
-# spread out so the best is always green and the worst vermillion
+# Picked so that each colour's own lightness is near the lightness its place gives it (the
+# best is always green and the worst vermillion; between them the darker blues before the
+# lighter orange and yellow), so making them lighter or darker changes their hue little.
 PALETTE_PICKS = {
     1: ("bluish_green",),
     2: ("bluish_green", "vermillion"),
-    3: ("bluish_green", "yellow", "vermillion"),
-    4: ("bluish_green", "sky_blue", "yellow", "vermillion"),
-    5: _BEST_TO_WORST,
-    6: (*_BEST_TO_WORST, "reddish_purple"),
-    7: (*_BEST_TO_WORST, "reddish_purple", "blue"),
+    3: ("bluish_green", "sky_blue", "vermillion"),
+    4: ("bluish_green", "sky_blue", "orange", "vermillion"),
+    5: ("bluish_green", "blue", "sky_blue", "orange", "vermillion"),
+    6: ("bluish_green", "blue", "sky_blue", "orange", "yellow", "vermillion"),
+    7: ("bluish_green", "blue", "sky_blue", "orange", "yellow", "reddish_purple", "vermillion"),
 }
+# CIE lightness (L*, 0 black to 100 white) of the best and of the worst grade; the others are
+# spaced evenly between (4 grades: 35, 51.7, 68.3, 85), so neighbours differ by 8 L* or more.
+GRADE_LIGHTNESS = (35.0, 85.0)
 NO_GRADE_COLOURS = ("#dddddd", "#000000")
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
 
@@ -77,13 +84,57 @@ def graded_order(scheme) -> tuple[str, ...]:
     return (*scheme.ranking, *(g for g in scheme.grades if g not in scheme.ranking))
 
 
+def lightness(colour: str) -> float:
+    """CIE L* of a #rrggbb colour (0 black, 100 white): how light it prints in greyscale."""
+    y = relative_luminance(colour)
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else 24389 / 27 * y
+
+
+def grey_level(colour: str) -> float:
+    """The grey a #rrggbb colour prints as (0 black, 1 white), as greyscale printers and
+    `pdftoppm -gray` make it: 0.299 R + 0.587 G + 0.114 B of its sRGB values."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _mix(colour: str, toward: int, share: float) -> str:
+    """`colour` moved `share` of the way to white (toward 255) or black (toward 0)."""
+    rgb = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + share * (toward - c)):02X}" for c in rgb)
+
+
+def with_lightness(colour: str, target: float) -> str:
+    """`colour` mixed with white (to lighten) or black (to darken) until its L* is `target`
+    (to within the 8-bit steps), its hue kept."""
+    toward = 255 if lightness(colour) < target else 0
+    low, high = 0.0, 1.0
+    for _ in range(30):  # bisection on the share of white or black
+        share = (low + high) / 2
+        if (lightness(_mix(colour, toward, share)) < target) == (toward == 255):
+            low = share
+        else:
+            high = share
+    return _mix(colour, toward, (low + high) / 2)
+
+
+def grade_lightness(position: int, count: int) -> float:
+    """The L* of the grade at `position` (0 = best) of a ranking of `count` grades."""
+    darkest, lightest = GRADE_LIGHTNESS
+    return darkest if count == 1 else darkest + (lightest - darkest) * position / (count - 1)
+
+
 def grade_colours(scheme) -> dict[str, tuple[str, str]]:
-    """grade -> (background, text colour), from the scheme's ranking (best first)."""
+    """grade -> (background, text colour), from the scheme's ranking (best first): the palette's
+    pick for the grade's place, as light as that place says (grade_lightness)."""
     grades = graded_order(scheme)
     if len(grades) > len(PALETTE_PICKS):
         raise ValueError(f"a scheme with {len(grades)} grades: at most {len(PALETTE_PICKS)} have distinct colours")
     picks = PALETTE_PICKS[len(grades)]
-    return {g: (OKABE_ITO[p], text_colour(OKABE_ITO[p])) for g, p in zip(grades, picks)}
+    out = {}
+    for position, (grade, pick) in enumerate(zip(grades, picks)):
+        background = with_lightness(OKABE_ITO[pick], grade_lightness(position, len(grades)))
+        out[grade] = (background, text_colour(background))
+    return out
 
 
 def grade_badge(grade: str, colours: dict[str, tuple[str, str]], computed: str = "") -> str:

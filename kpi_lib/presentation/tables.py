@@ -7,25 +7,26 @@ import pandas as pd
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import common_basis, year_short_label
 from kpi_lib.core.formatting import (
-    format_quantity,
     format_rate,
     indicator_name,
     plain_number,
+    quantity,
     rate_number,
     running_total,
     unit,
+    unit_once,
     year_in_brackets,
 )
 from kpi_lib.core.labels import kind_label, text
 
 
-def baseline_text(row, lang: str = "ja") -> str:
+def baseline_text(row, lang: str = "ja", with_unit: bool = True) -> str:
     if row["baseline_state"] == numbers.NOT_MEASURED:
         return numbers.NOT_MEASURED_MARK
-    return format_quantity(row["baseline"], _decimals(row, "baseline"), unit(row, lang), lang)
+    return quantity(row, row["baseline"], _decimals(row, "baseline"), lang, with_unit)
 
 
-def target_text(row, lang: str = "ja") -> str:
+def target_text(row, lang: str = "ja", with_unit: bool = True) -> str:
     """The original target in words where the source uses words (全国水準, 現状値以上 …)."""
     kind = row["target_kind"]
     if kind in ("national", "above_baseline", "at_least_baseline"):
@@ -33,25 +34,24 @@ def target_text(row, lang: str = "ja") -> str:
             return str(row["target_text_ja"])
         return text(f"target.{kind}", lang)
     if kind != "cumulative":
-        return format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
+        return quantity(row, row["target"], _decimals(row, "target"), lang, with_unit)
     b = year_basis(row)
-    period = (
-        f"{year_short_label(int(row['period_start']), lang, b)}～{year_short_label(int(row['period_end']), lang, b)}"
-    )
+    dash = "～" if lang == "ja" else "–"  # a range: a wave dash in Japanese, an en dash in English
+    period = f"{year_short_label(int(row['period_start']), lang, b)}{dash}{year_short_label(int(row['period_end']), lang, b)}"
     if not numbers.is_missing(row.get("counted_from")):  # the printed totals count an earlier year too
         period += text("target.counted_from", lang).format(year=year_short_label(int(row["counted_from"]), lang, b))
     if numbers.is_missing(row["target"]):  # graded on its path (milestones.csv); the total is not published
         return f"{text('target.total_not_published', lang)} ({period})"
-    amount = format_quantity(row["target"], _decimals(row, "target"), unit(row, lang), lang)
+    amount = quantity(row, row["target"], _decimals(row, "target"), lang, with_unit)
     return (
         f"{text('target.cumulative', lang)}{amount} ({period})" if lang == "ja" else f"{amount} cumulative ({period})"
     )
 
 
-def revised_target_text(row, lang: str = "ja") -> str:
+def revised_target_text(row, lang: str = "ja", with_unit: bool = True) -> str:
     if numbers.is_missing(row["revised_target"]):
         return numbers.NOT_MEASURED_MARK
-    return format_quantity(row["revised_target"], _decimals(row, "revised_target"), unit(row, lang), lang)
+    return quantity(row, row["revised_target"], _decimals(row, "revised_target"), lang, with_unit)
 
 
 def year_basis(row) -> str:
@@ -90,13 +90,13 @@ def actual_text(row, lang: str = "ja") -> str:
     it is graded on (100件（累計660件）)."""
     if numbers.is_missing(row["actual"]):
         return text("state.no_actual", lang)
-    shown = format_quantity(row["actual"], row["actual_decimals"], unit(row, lang), lang)
+    shown = quantity(row, row["actual"], row["actual_decimals"], lang)
     total = running_total(row)
     if row.get("target_kind") == "cumulative" and numbers.is_missing(row.get("measured")):
         return shown + text("state.running_total_unknown", lang)  # a year of its period has no value
     if total is None:
         return shown
-    total_text = format_quantity(total, row["actual_decimals"], unit(row, lang), lang)
+    total_text = quantity(row, total, row["actual_decimals"], lang)
     return shown + text("state.running_total", lang).format(total=total_text)
 
 
@@ -104,26 +104,32 @@ def reference_text(row, lang: str = "ja") -> str:
     """The figure the grade was measured against (a milestone or expected value) with its year."""
     if numbers.is_missing(row.get("reference")):
         return numbers.NOT_MEASURED_MARK
-    amount = format_quantity(row["reference"], None, unit(row, lang), lang)
+    amount = quantity(row, row["reference"], None, lang)
     return f"{amount} {year_in_brackets(row['latest_year'], lang, year_basis(row))}".strip()
 
 
-def definition_cells(r, lang: str = "ja") -> dict[str, str]:
+def definition_cells(r, lang: str = "ja", unit_in_name: bool = False) -> dict[str, str]:
     """An indicator's kind, name, baseline and targets as the source's tables print them: the
     first columns of the grade table and of the print table (yearly_table). Their years are years
-    of the indicator's figures, named as its year basis allows."""
+    of the indicator's figures, named as its year basis allows. `unit_in_name`: the unit named
+    once after the name where unit_once gives one (English), the figures bare."""
     b = year_basis(r)
+    u = unit_once(r, lang) if unit_in_name else ""
+    name = indicator_name(r, lang)
+    bare = not u
     return {
         text("col.kind", lang): kind_label(r["kind"], lang),
-        text("col.name", lang): indicator_name(r, lang),
-        text("col.baseline", lang): f"{baseline_text(r, lang)} {year_in_brackets(r['baseline_year'], lang, b)}".strip(),
+        text("col.name", lang): f"{name} ({u})" if u and u not in name else name,
+        text(
+            "col.baseline", lang
+        ): f"{baseline_text(r, lang, bare)} {year_in_brackets(r['baseline_year'], lang, b)}".strip(),
         # a cumulative target's period already names its last year
-        text("col.target", lang): target_text(r, lang)
+        text("col.target", lang): target_text(r, lang, bare)
         if r["target_kind"] == "cumulative"
-        else f"{target_text(r, lang)} {year_in_brackets(r['target_year'], lang, b)}".strip(),
+        else f"{target_text(r, lang, bare)} {year_in_brackets(r['target_year'], lang, b)}".strip(),
         text(
             "col.revised_target", lang
-        ): f"{revised_target_text(r, lang)} {year_in_brackets(r['revised_target_year'], lang, b)}".strip(),
+        ): f"{revised_target_text(r, lang, bare)} {year_in_brackets(r['revised_target_year'], lang, b)}".strip(),
     }
 
 
@@ -317,7 +323,8 @@ def yearly_table(
     and progress rate of every year up to the evaluation year, and the grade. The official record
     first: a rate or grade shows as published; our recomputation is added where it differs, and
     stands alone, marked, only where the source publishes none (print.computed_note). Not
-    `marked`: the data records no published figures at all, and every rate and grade is ours."""
+    `marked`: the data records no published figures at all, and every rate and grade is ours.
+    In English a unit other than % is named once, after the indicator's name (formatting.unit_once)."""
     if results.empty:
         return pd.DataFrame()
     year = int(results["evaluation_year"].iloc[0])
@@ -338,7 +345,10 @@ def yearly_table(
     rows = []
     for r in results.to_dict("records"):
         decimals = rate_decimals(r)
-        head = definition_cells(r, lang)
+        # English names a unit once, after the name (its figures bare: 2,658, not 2,658 persons in
+        # every cell); Japanese writes it after every figure, as the source prints the table
+        head = definition_cells(r, lang, unit_in_name=True)
+        bare = not unit_once(r, lang)
         # a calendar-year series says so on its line of actuals (実績値（暦年）)
         line = text("col.actual_calendar" if year_basis(r) == "calendar" else "col.actual", lang)
         values, rates = {}, {}
@@ -346,7 +356,7 @@ def yearly_table(
             a = states.get((r["indicator"], y))
             state = a["actual_state"] if a is not None else numbers.BLANK
             values[column[y]] = (
-                format_quantity(a["actual"], a["actual_decimals"], unit(r, lang), lang)
+                quantity(r, a["actual"], a["actual_decimals"], lang, bare)
                 if state == numbers.VALUE
                 else text("print.not_yet", lang)
                 if state == numbers.NOT_YET

@@ -62,3 +62,43 @@ def report_title(metadata: dict, which: str, lang: str) -> str:
     if which == "title" and not named:
         named = metadata.get(f"title_{lang}")  # the strategy's own title
     return named if isinstance(named, str) and named.strip() else labels.text(f"report.{which}", lang)
+
+
+def front_matter(metadata: dict, lang: str = "ja") -> dict[str, tuple[object, str]]:
+    """The source's front matter (metadata.json front_matter): piece -> (its text, the language
+    it is in). In English a piece is the unofficial translation where the data has one, else the
+    Japanese as printed; pieces the data does not give are left out (none: {})."""
+    given = metadata.get("front_matter")
+    if not isinstance(given, dict):
+        return {}
+    out = {}
+    for piece in ("heading", "purpose", "viewpoints_heading", "viewpoints"):
+        for language in dict.fromkeys((lang, "ja")):
+            if given.get(f"{piece}_{language}"):
+                out[piece] = (given[f"{piece}_{language}"], language)
+                break
+    return out
+
+
+def project_structure(dataset, lang: str = "ja") -> pd.DataFrame:
+    """The projects under the strategy's pillars, as the source's diagram draws them: one row per
+    project (pillar, catch line, "1. name") in project order; empty where the data has no pillars."""
+    pillars = dataset.pillars
+    if pillars.empty:
+        return pd.DataFrame(columns=["pillar", "catch", "project"])
+    names = dict(zip(pillars["pillar"], pillars[f"name_{lang}"]))
+    p = dataset.projects.sort_values("project")
+    return pd.DataFrame(
+        {
+            # a project the source leaves without a pillar is shown so (the why is a data note)
+            "pillar": [names.get(x, labels.text("report.pillar_unknown", lang)) for x in p["pillar"]],
+            "catch": list(p[f"catch_{lang}"]),
+            "project": [f"{n}. {name}" for n, name in zip(p["project"], p[f"name_{lang}"])],
+        }
+    )
+
+
+def aims(dataset, lang: str = "ja") -> list[str]:
+    """The overall aims printed around the projects' diagram (aims.csv), in order."""
+    a = dataset.aims.sort_values("aim") if not dataset.aims.empty else dataset.aims
+    return [] if a.empty else [str(x) for x in a[f"text_{lang}"]]

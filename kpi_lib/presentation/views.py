@@ -7,6 +7,7 @@ All text from data is HTML-escaped here, so markup in data never reaches the pag
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -84,18 +85,19 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
     )
 
 
-def _show_chart(chart, data: pd.DataFrame, caption: str, lang: str) -> None:
+def _show_chart(chart, data: pd.DataFrame, caption: str, lang: str, numeric=()) -> None:
     """Display a chart with its figures as a table (its text alternative, with the spec's
     `description`): the offline HTML shows both, JupyterLab the chart.
 
     The spec is not re-validated against the Vega-Lite schema: that takes ~0.1 s a chart in
-    every report run, and tests/test_charts.py validates every chart."""
+    every report run, and tests/test_charts.py validates every chart. `numeric`: the table's
+    columns of figures (right-aligned)."""
     from IPython.display import display
 
     bundle = rendering.chart_mimebundle(chart.to_dict(validate=False))
     bundle[rendering.CHART_DATA_MIMETYPE] = (
         f'<details class="kpi-chart-data"><summary>{_e(text("chart.data_table", lang))}: {_e(caption)}</summary>'
-        + _table(data, cls="kpi-table kpi-data-table")
+        + _table(data, cls="kpi-table kpi-data-table", numeric=numeric)
         + "</details>"
     )
     display(bundle, raw=True)
@@ -131,19 +133,48 @@ def _notes(lines: list[str]) -> str:
     return "".join(f'<p class="kpi-note">{_e(line)}</p>' for line in lines)
 
 
-def _table(frame: pd.DataFrame, badge_columns=(), cls: str = "kpi-table", colours=None, computed=None) -> str:
-    """`computed`: per row, the words marking its grade (col.grade) as computed, or ""."""
-    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
+def _table(
+    frame: pd.DataFrame,
+    badge_columns=(),
+    cls: str = "kpi-table",
+    colours=None,
+    computed=None,
+    numeric=(),
+    unbroken=(),
+) -> str:
+    """`computed`: per row, the words marking its grade (col.grade) as computed, or "".
+    `numeric`: columns of figures, right-aligned in tabular digits (class num, report.css), each
+    figure with its own precision; `unbroken`: columns whose short values (公表値, 数値目標: at most
+    _SHORT_HEADING characters) are never broken across lines; longer ones wrap as text does."""
+    classes = {c: "num" if c in numeric else "" for c in frame.columns}
+    head = "".join(_heading_cell(c, classes[c]) for c in frame.columns)
     body = []
     for i, row in enumerate(frame.itertuples(index=False)):
         cells = []
         for col, value in zip(frame.columns, row):
             mark = computed[i] if computed is not None and col == badge_columns[0] else ""
+            short = col in unbroken and len(str(value)) <= _SHORT_HEADING
+            attrs = f" class={classes[col] or 'kpi-unbroken'}" if classes[col] or short else ""
             cells.append(
-                f"<td>{grade_badge(value, colours or {}, mark) if col in badge_columns and value else _e(value)}</td>"
+                f"<td{attrs}>{grade_badge(value, colours or {}, mark) if col in badge_columns and value else _e(value)}</td>"
             )
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+_SHORT_HEADING = 6  # characters: a heading or short value this long stays on one line (進捗, プロジェクト, 公表値)
+# where a long heading may break: before a bracket, after 。 and 、 (and at spaces), never inside a word
+_HEADING_BREAKS = re.compile(r"(?<=\S)(?=[（(])|(?<=[。、])(?=.)")
+
+
+def _heading_cell(column, cls: str = "") -> str:
+    """A column heading that breaks between words, never inside one (「数値目/標」): a short one
+    is kept on one line, a long one breaks only where _HEADING_BREAKS allows (report.css keeps
+    the rest of it whole: word-break: keep-all)."""
+    label = str(column)
+    classes = " ".join(filter(None, (cls, "kpi-unbroken" if len(label) <= _SHORT_HEADING else "kpi-phrase")))
+    markup = "<wbr>".join(_e(part) for part in _HEADING_BREAKS.split(label) if part)
+    return f'<th scope="col" class="{classes}">{markup}</th>'
 
 
 # --- project report -------------------------------------------------------------------------
@@ -214,6 +245,24 @@ def _grade_table(r: Report, results: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+# The grade table's columns of figures (each indicator's figures with their own precision, rates
+# with the scheme's): right-aligned; and its column of short words kept on one line.
+_FIGURE_COLUMNS = (
+    "baseline",
+    "target",
+    "revised_target",
+    "actual",
+    "milestone",
+    "expected_path",
+    "progress_rate",
+    "check",
+)
+
+
+def _figure_columns(table: pd.DataFrame, lang: str) -> list[str]:
+    return [c for c in (text(f"col.{k}", lang) for k in _FIGURE_COLUMNS) if c in table.columns]
+
+
 def _computed_marks(results: pd.DataFrame, lang: str) -> list[str]:
     """Per row, the words that mark a grade kpi_lib computed (none published), or ""."""
     return [text("badge.computed", lang) if s == "computed" else "" for s in results["grade_source"]]
@@ -232,6 +281,8 @@ def show_grade_summary(r: Report) -> None:
             badge_columns=(text("col.grade", r.lang),),
             colours=r.colours,
             computed=_computed_marks(r.results, r.lang),
+            numeric=_figure_columns(table, r.lang),
+            unbroken=(text("col.kind", r.lang), text("col.basis", r.lang)),
         )
         + _notes(formatting.name_notes(r.results["name_source"], r.lang))
         + _yearly_table(r)
@@ -251,7 +302,7 @@ def _yearly_table(r: Report) -> str:
     figure = columns.index(text("col.figure", r.lang))
     spanning = set(columns[:figure]) | {text("col.grade", r.lang)}
     numeric = columns[figure + 1 : -1]
-    head = "".join(f'<th scope="col"{" class=num" if c in numeric else ""}>{_e(c)}</th>' for c in columns)
+    head = "".join(_heading_cell(c, "num" if c in numeric else "") for c in columns)
     body = []
     for i, row in enumerate(table.to_dict("records")):
         cells = []
@@ -303,11 +354,13 @@ def show_indicators(r: Report) -> None:
         o = r.outlook.loc[row["indicator"]].to_dict()
         basis = row["year_basis"]  # what the years of its figures are: their columns are headed so
         trend = charts.trend_frame(r.dataset, row, r.lang, o, r.scheme).sort_values("year", kind="stable")
+        trend_table = _pivot(trend, "year_label", "series_label", "value_text", charts.year_title(basis, r.lang))
         _show_chart(
             charts.trend_chart(r.dataset, row, r.lang, o, r.scheme),
-            _pivot(trend, "year_label", "series_label", "value_text", charts.year_title(basis, r.lang)),
+            trend_table,
             f"{text('chart.trend', r.lang)} — {name}",
             r.lang,
+            numeric=list(trend_table.columns[1:]),  # a column per series, after the year
         )
         rates = charts.rate_frame(r.graded, row["indicator"], r.lang, r.scheme.decimals, basis)
         _show_chart(
@@ -321,6 +374,7 @@ def show_indicators(r: Report) -> None:
             ),
             f"{text('chart.rate', r.lang)} — {name}",
             r.lang,
+            numeric=[text("col.progress_rate", r.lang)],
         )
         key = (row["project"], row["indicator"])
         prev = (
@@ -349,14 +403,23 @@ def show_analysis(r: Report) -> None:
     if not ja_items:
         return
     body = f"<h2>{_e(text('report.analysis', r.lang))}</h2>"
-    if r.lang == "en":
-        body += f'<p class="kpi-label">{_e(text("report.official", "en"))}</p>'
-    # the official text is Japanese: marked so in the English report (screen readers switch voice)
     official = _list(ja_items, "kpi-official")
-    body += f'<div lang="ja">{official}</div>' if r.lang == "en" else official
-    if r.lang == "en" and en_items:
-        body += f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>' + _list(en_items, "kpi-unofficial")
-    _display(body)
+    if r.lang == "ja":
+        _display(body + official)
+        return
+    # the official text is Japanese: marked so in the English report (screen readers switch
+    # voice), the translation beside it (in print, side by side: report.css)
+    body += (
+        '<div class="kpi-bilingual">'
+        f'<div><p class="kpi-label">{_e(text("report.official", "en"))}</p><div lang="ja">{official}</div></div>'
+    )
+    if en_items:
+        body += (
+            f'<div><p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>'
+            + _list(en_items, "kpi-unofficial")
+            + "</div>"
+        )
+    _display(body + "</div>")
 
 
 def show_measures(r: Report) -> None:
@@ -367,6 +430,7 @@ def show_measures(r: Report) -> None:
     parts = [f"<h2>{_e(text('report.measures', lang))}</h2>"]
     if lang == "en":
         parts.append(f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>')
+    parts.append('<div class="kpi-measure-groups">')  # in print, all groups flow through one set of columns
     for _, group in m.groupby("group_no", sort=True):
         parts.append(f"<h3>{_e(group.iloc[0][f'group_{lang}'])}</h3><ul class='kpi-measures'>")
         for row in group.itertuples():
@@ -377,6 +441,7 @@ def show_measures(r: Report) -> None:
                 + "</li>"
             )
         parts.append("</ul>")
+    parts.append("</div>")
     _display("".join(parts))
 
 
@@ -397,7 +462,12 @@ def show_partnerships(r: Report) -> None:
     )
     counts = r.dataset.partnership_counts
     facts = [f"{row[f'name_{lang}']}: {texts.partnership_count(row, lang)}" for row in counts.to_dict("records")]
-    _display(f"<h2>{_e(title)}</h2>" + _table(frame) + _list(facts))
+    _display(
+        f'<div class="kpi-partnerships"><h2>{_e(title)}</h2>'
+        + _table(frame, cls="kpi-table kpi-partnership-table")
+        + _list(facts, "kpi-facts")
+        + "</div>"
+    )
 
 
 def show_footer(r: Report) -> None:
@@ -438,7 +508,13 @@ def show_grade_counts(r: Report) -> None:
     )
     used = [g for g in r.scheme.ranking if (r.results["grade_shown"] == g).any()]
     table = table[[text("col.project", lang), *used]]
-    _show_chart(charts.grade_counts_chart(r.results, r.scheme, lang), table, text("chart.grade_counts", lang), lang)
+    _show_chart(
+        charts.grade_counts_chart(r.results, r.scheme, lang),
+        table,
+        text("chart.grade_counts", lang),
+        lang,
+        numeric=used,  # a count per grade
+    )
 
 
 def show_heatmap(r: Report) -> None:
@@ -454,7 +530,8 @@ def show_heatmap(r: Report) -> None:
     )
     table = _pivot(frame, "name", "year_label", "label", text("col.name", r.lang), frame.attrs["years"])
     chart = charts.heatmap_chart(graded, r.results, r.scheme, r.lang, r.dataset)
-    _show_chart(chart, table, text("chart.heatmap", r.lang), r.lang)
+    # each year's cells end with their rate: right-aligned, the rates line up
+    _show_chart(chart, table, text("chart.heatmap", r.lang), r.lang, numeric=list(table.columns[1:]))
 
 
 def show_lagging(r: Report) -> None:
@@ -469,7 +546,14 @@ def show_lagging(r: Report) -> None:
     marks = _computed_marks(lag[~lag["indicator"].duplicated()], r.lang)
     _display(
         head
-        + _table(table, badge_columns=(text("col.grade", r.lang),), colours=r.colours, computed=marks)
+        + _table(
+            table,
+            badge_columns=(text("col.grade", r.lang),),
+            colours=r.colours,
+            computed=marks,
+            numeric=_figure_columns(table, r.lang),
+            unbroken=(text("col.kind", r.lang), text("col.basis", r.lang)),
+        )
         + _notes(formatting.name_notes(lag["name_source"], r.lang))
     )
 
@@ -506,6 +590,6 @@ def show_changes(r: Report) -> None:
     ]
     _display(
         head
-        + _table(table, badge_columns=grade_columns, colours=r.colours)
+        + _table(table, badge_columns=grade_columns, colours=r.colours, unbroken=(text("col.kind", lang),))
         + _notes(formatting.name_notes(r.changes["name_source"], lang))
     )

@@ -60,7 +60,7 @@ _PRINT_LAYOUT = """() => {
 # lower and narrower (the column is ~90 mm) without a title (the indicator's heading above names
 # it; the description stays the SVG's label); the others (overview) at `other_height` of their height; every legend whole (no label
 # cut short), its title beside its entries, in small type. Resolves when every one is drawn.
-PRINT_CHART = {"width": 300, "height": 80, "legend_columns": 2, "other_height": 0.72}
+PRINT_CHART = {"width": 300, "height": 72, "legend_columns": 2, "other_height": 0.72}
 _PRINT_CHARTS = """(size) => Promise.all(Array.from(document.querySelectorAll('main .kpi-chart')).map(box => {
   const spec = JSON.parse(box.querySelector('script[type="application/json"]').textContent);
   const block = box.closest('.kpi-print-indicator');

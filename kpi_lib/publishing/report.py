@@ -45,6 +45,7 @@ from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import FIRST_EXAMPLE, NOTEBOOK_DIR, TEMPLATE_DIR, WORKSPACE_DIR
 from kpi_lib.dataset.loading import DATA_ENV, EXAMPLE_PREFIX, load_dataset
+from kpi_lib.presentation import texts
 from kpi_lib.presentation.style import grade_badge, grade_colours
 from kpi_lib.presentation.texts import report_title
 from kpi_lib.publishing import pins
@@ -690,7 +691,8 @@ def print_pdfs(folder: Path, year: int, lang: str, pages: list[tuple[Job, Path]]
 
 def front_matter(dataset, year: int, lang: str) -> str:
     """The combined PDF's title page: the strategy's title, the evaluation year, the source and
-    (in a translation) whose the translations are, from the dataset's metadata (escaped markup)."""
+    (in a translation) whose the translations are, from the dataset's metadata, then the
+    source's own front matter where the data has it (source_front_matter); escaped markup."""
     metadata = dataset.metadata if dataset is not None else {}
     strategy = metadata.get(f"title_{lang}") or report_title(metadata, "title", lang)
     rows = [(text("report.evaluation_year", lang), html.escape(fiscal_year_label(year, lang)))]
@@ -702,7 +704,60 @@ def front_matter(dataset, year: int, lang: str) -> str:
     if lang != "ja" and metadata.get("translations"):
         rows.append((text("print.translations", lang), html.escape(metadata["translations"])))
     items = "".join(f"<dt>{html.escape(label)}</dt><dd>{markup}</dd>" for label, markup in rows)
-    return f'<h1 class="kpi-title">{html.escape(strategy)}</h1><dl>{items}</dl>'
+    source_front = source_front_matter(dataset, lang) if dataset is not None else ""
+    return f'<h1 class="kpi-title">{html.escape(strategy)}</h1><dl>{items}</dl>{source_front}'
+
+
+def source_front_matter(dataset, lang: str) -> str:
+    """What the source prints before its projects, as far as the data has it: what the projects
+    are for and their viewpoints (metadata.json front_matter), the projects under the strategy's
+    pillars with their catch lines (pillars.csv, projects.csv) and the overall aims (aims.csv).
+    "" for a dataset with none of these: no empty section."""
+    e = html.escape
+    given = texts.front_matter(dataset.metadata, lang)
+
+    def tagged(piece: str, tag: str) -> str:  # a Japanese original in the English page says so
+        value, language = given[piece]
+        return f"<{tag}{f' lang={language}' if language != lang else ''}>{e(value)}</{tag}>"
+
+    parts = []
+    sub = "h3" if "heading" in given else "h2"
+    if "heading" in given:
+        parts.append(tagged("heading", "h2"))
+    if "purpose" in given:
+        parts.append(tagged("purpose", "p"))
+    if "viewpoints" in given:
+        if "viewpoints_heading" in given:
+            parts.append(tagged("viewpoints_heading", sub))
+        items, language = given["viewpoints"]
+        attr = f" lang={language}" if language != lang else ""
+        parts.append(f"<ul{attr}>" + "".join(f"<li>{e(v)}</li>" for v in items) + "</ul>")
+    structure = texts.project_structure(dataset, lang)
+    if not structure.empty:
+        head = "".join(
+            f'<th scope="col">{e(text(k, lang))}</th>' for k in ("report.pillar", "report.catch", "col.project")
+        )
+        rows = []
+        for i, row in enumerate(structure.to_dict("records")):
+            # a pillar once, beside all its projects (they follow one another, as in the source's diagram)
+            span = 1
+            while i + span < len(structure) and structure["pillar"].iloc[i + span] == row["pillar"]:
+                span += 1
+            first = i == 0 or structure["pillar"].iloc[i - 1] != row["pillar"]
+            pillar = f'<th scope="rowgroup" rowspan="{span}">{e(row["pillar"])}</th>' if first else ""
+            rows.append(f"<tr>{pillar}<td>{e(row['catch'])}</td><td>{e(row['project'])}</td></tr>")
+        parts.append(
+            f"<{sub}>{e(text('print.structure', lang))}</{sub}>"
+            f'<table class="kpi-table kpi-structure"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        )
+    aims = texts.aims(dataset, lang)
+    if aims:
+        parts.append(
+            f'<div class="kpi-aims"><p>{e(text("print.aims", lang))}</p><ul>'
+            + "".join(f"<li>{e(a)}</li>" for a in aims)
+            + "</ul></div>"
+        )
+    return f'<section class="kpi-front-matter">{"".join(parts)}</section>' if parts else ""
 
 
 def take_snapshot(data_dir: str | Path | None, folder: Path, template: Path | None = None) -> str:
