@@ -149,27 +149,8 @@ CAN_PRINT = bool(os.environ.get("CI")) or (Path("/usr/bin/chromium").exists() an
 @pytest.fixture(scope="session")
 def report_set(tmp_path_factory) -> Path:
     """`kpi report --year Y --jobs 2` for each REPORT_YEARS into one output folder, as the yearly
-    batch runs it (a new process, from another working directory); returns the folder.
-
-    Under pytest-xdist (python3 tasks.py test runs on both cores) the workers share one set: the
-    first to need it makes it while holding a lock, the others wait and read it (the recipe of
-    pytest-xdist's documentation, "Making session-scoped fixtures execute only once")."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return _make_report_set(tmp_path_factory.mktemp("reports"), tmp_path_factory.getbasetemp())
-    from filelock import FileLock
-
-    shared = tmp_path_factory.getbasetemp().parent  # the session's folder, above each worker's own
-    out, done = shared / "report_set", shared / "report_set.done"
-    with FileLock(str(shared / "report_set.lock")):
-        if not done.exists():
-            shutil.rmtree(out, ignore_errors=True)  # a worker that failed half-way
-            _make_report_set(out, shared)
-            done.touch()
-    return out
-
-
-def _make_report_set(out: Path, cwd: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
+    batch runs it (a new process, from another working directory); returns the folder."""
+    out = tmp_path_factory.mktemp("reports")
     for year in REPORT_YEARS:
         pdf = ["--pdf"] if year == PDF_YEAR and CAN_PRINT else []
         r = subprocess.run(
@@ -177,7 +158,7 @@ def _make_report_set(out: Path, cwd: Path) -> Path:
             + ["--no-progress", "--data", "example:hokkaido", *pdf],
             capture_output=True,
             text=True,
-            cwd=cwd,
+            cwd=tmp_path_factory.getbasetemp(),
             timeout=900,
         )
         assert r.returncode == 0, r.stderr[-3000:]
