@@ -257,7 +257,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     n = sub.add_parser(
         "new",
         help=h("start a dataset: an empty, valid data folder and a workbook to fill in and 'kpi import'"),
-        epilog=_examples_epilog(),
+        epilog=_examples_epilog(lang),
     )
     n.add_argument("dir", metavar="DIR", help=h("the data folder to create (new, or an empty folder)"))
     n.add_argument(
@@ -280,14 +280,15 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     return p
 
 
-def _examples_epilog() -> str:
+def _examples_epilog(lang: str) -> str:
     """The shipped datasets, to look at before starting one's own (`kpi new --help`)."""
     from kpi_lib.core import resources
 
     names = ", ".join(f"example:{name}" for name in resources.examples())
-    return (
+    return messages.translate(
         f"Shipped examples, used only when named: --data {names} (e.g. kpi grades --year 2018 --data "
-        f"example:{resources.FIRST_EXAMPLE}). 同梱の例は名前で指定したときだけ使われます。"
+        f"example:{resources.FIRST_EXAMPLE}).",
+        lang,
     )
 
 

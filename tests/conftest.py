@@ -8,9 +8,22 @@ from pathlib import Path
 import pytest
 
 from kpi_lib import cli
+from kpi_lib.core import messages
 from kpi_lib.dataset.loading import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The tests read the command's English messages unless they choose a language (--lang, KPI_LANG):
+# the same on a machine with a Japanese locale (the processes the tests start inherit this).
+os.environ[messages.LANG_ENV] = "en"
+
+
+def untranslated_lines(stderr: str) -> list[str]:
+    """The error and warning lines of the command whose message kpi_lib/core/messages.py cannot
+    say in Japanese (tests/test_messages.py explains how to add one)."""
+    prefixes = ("kpi: error: ", "kpi: warning: ")
+    lines = [line.split(": ", 2)[2] for line in stderr.splitlines() if line.startswith(prefixes)]
+    return [line for line in lines if messages.untranslated(line)]
 
 # The fast loop (`python3 tasks.py test --fast`, README "Tests and CI") leaves out what starts
 # report runs, browsers, JupyterLab or builds a wheel: it is `pytest -m "not slow"`. A test is slow
@@ -106,6 +119,8 @@ def kpi(capsys):
         except SystemExit as e:  # argparse's usage errors
             status = e.code
         out, err = capsys.readouterr()
+        # every message a test sees exists in Japanese too
+        assert not untranslated_lines(err), f"no Japanese in core/messages.py for: {untranslated_lines(err)}"
         return subprocess.CompletedProcess(["kpi", *args], status, out, err)
 
     return run

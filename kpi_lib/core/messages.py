@@ -713,6 +713,9 @@ _add(
         "the workbook's language (default: ja) and of messages (default: $KPI_LANG, else the locale)": (
             "ブックの言語（既定: ja）とメッセージの言語（既定: $KPI_LANG、なければロケール）"
         ),
+        "Shipped examples, used only when named: --data {names} (e.g. kpi grades --year 2018 --data {example}).": (
+            "同梱の例は名前で指定したときだけ使われます: --data {names}（例: kpi grades --year 2018 --data {example}）。"
+        ),
         "project sheets in the workbook": "ブックの事業のシートの数",
         "empty indicator rows per table of a project": "事業の表ごとの空の指標の行数",
     }
