@@ -25,6 +25,7 @@ def untranslated_lines(stderr: str) -> list[str]:
     lines = [line.split(": ", 2)[2] for line in stderr.splitlines() if line.startswith(prefixes)]
     return [line for line in lines if messages.untranslated(line)]
 
+
 # The fast loop (`python3 tasks.py test --fast`, README "Tests and CI") leaves out what starts
 # report runs, browsers, JupyterLab or builds a wheel: it is `pytest -m "not slow"`. A test is slow
 # when it sits in one of these files, uses one of these fixtures, or says so (@pytest.mark.slow).
