@@ -138,7 +138,7 @@ _add(
             "年度 {year} は {i} の基準年度 {baseline}（indicators.csv {line} 行目）より前です"
         ),
         "must be empty exactly when name_source is 'missing'": (
-            "name_source が 'missing' のときだけ空でなければなりません（そのときは必ず空）"
+            "name_source が 'missing' のときは空に、それ以外のときは空でないようにしてください"
         ),
         "a baseline cannot be 未": "基準値を 未 にはできません",
         "a baseline value needs its year": "基準値にはその年度が必要です",
@@ -159,7 +159,10 @@ _add(
         "file is missing: the {name} scheme measures every actual against an {what} (one row per indicator and year)": (
             "ファイルがありません: {name} 方式はすべての実績値を {what} と比べます（指標と年度ごとに 1 行）"
         ),
-        "unknown {what} {value}": "不明な {what} {value} です",
+        "unknown {what} {value}": "不明な{what} {value} です",
+        "pillar": "柱",
+        "project": "事業",
+        "indicator": "指標",
         "indicator {i} is not listed for project {p} in project_indicators.csv": (
             "指標 {i} は project_indicators.csv で事業 {p} に載っていません"
         ),
