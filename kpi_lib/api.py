@@ -17,7 +17,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from kpi_lib.analysis.audit import audit
+from kpi_lib.analysis import audit as _audit
+from kpi_lib.analysis.changes import grade_changes
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.analysis.outlook import outlook, with_outlook
 from kpi_lib.core import numbers
@@ -29,10 +30,15 @@ from kpi_lib.presentation import charts
 from kpi_lib.presentation import commentary as _commentary
 from kpi_lib.presentation.notebook import setup_notebook
 from kpi_lib.presentation.tables import COLUMNS, grades_records
+from kpi_lib.workbook.excel_import import export_unless_edited
 
 __all__ = [
     "open_dataset",
     "grades",
+    "changes",
+    "audit",
+    "data_notes",
+    "export_workbook",
     "series",
     "trend_chart",
     "rate_chart",
@@ -266,8 +272,77 @@ def indicator_commentary(
         before = _row(ds, indicator_id, fy - 1, row["project"])
         previous = before | {"evaluation_year": fy - 1}
     graded = progress_table(ds)
-    findings = audit(ds, lang=lang)  # its arithmetic in the sentences' language
+    findings = _audit.audit(ds, lang=lang)  # its arithmetic in the sentences' language
     findings = findings[(findings["project"] == row["project"]) & (findings["indicator"] == indicator_id)]
     sentences = _commentary.indicator_commentary(row, graded, previous, findings, scheme_for(ds), lang)
     o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()
     return sentences + _commentary.outlook_commentary(row, o, lang)
+
+
+def changes(
+    from_year,
+    to_year,
+    data_dir: str | Path | None = None,
+    *,
+    dataset: Dataset | None = None,
+    projects: list[int] | None = None,
+    include_unchanged: bool = False,
+) -> pd.DataFrame:
+    """The indicators whose grade changed between two evaluation years: the table `kpi changes
+    --format csv` writes (kpi_lib.analysis.changes.grade_changes, the same code), one row per
+    project and indicator; `change` says how (improved, worsened, changed, graded, ungraded).
+    `include_unchanged=True` keeps the others too (change "unchanged").
+
+    Example::
+
+        kpi_lib.changes("H29", "H30")[["indicator", "grade_from", "grade_to", "change"]]
+    """
+    ds = _dataset(data_dir, dataset)
+    return grade_changes(ds, from_year, to_year, projects=_projects(projects), include_unchanged=include_unchanged)
+
+
+def audit(data_dir: str | Path | None = None, *, dataset: Dataset | None = None, lang: str = "ja") -> pd.DataFrame:
+    """The published progress rates and grades that the recomputation does not reproduce: the
+    table `kpi audit --format csv` writes (kpi_lib.analysis.audit.audit, the same code), with the
+    arithmetic in `lang`. Empty: every published figure is reproduced.
+
+    Example::
+
+        kpi_lib.audit(lang="en")[["indicator", "year", "figure", "published", "recomputed"]]
+    """
+    ds = _dataset(data_dir, dataset)
+    check_lang(lang)
+    return _audit.audit(ds, lang=lang)
+
+
+def data_notes(data_dir: str | Path | None = None, *, dataset: Dataset | None = None) -> pd.DataFrame:
+    """The data's own notes (`kpi audit --notes --format csv`): file, the row's key, column, note.
+
+    Example::
+
+        kpi_lib.data_notes().query("file == 'indicators.csv'")
+    """
+    return _audit.data_notes(_dataset(data_dir, dataset))
+
+
+def export_workbook(
+    path: str | Path,
+    year=None,
+    data_dir: str | Path | None = None,
+    *,
+    dataset: Dataset | None = None,
+    lang: str = "ja",
+) -> Path:
+    """Write the data as the official-layout Excel workbook (one sheet per project, as `kpi export
+    --xlsx PATH` writes it, the same code) and return its path. Like `kpi export`, it refuses to
+    replace a workbook holding typed 実績値 the data does not hold (import them first with `kpi import`).
+
+    Example::
+
+        kpi_lib.export_workbook("exports/kpi_H30.xlsx", "H30")
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise KpiError(f"path must be the workbook's path (str or pathlib.Path), not {_shown(path)}")
+    ds = _dataset(data_dir, dataset)
+    check_lang(lang)
+    return export_unless_edited(ds, path, year=year, lang=lang)

@@ -468,12 +468,10 @@ def cmd_refresh_notebooks(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kpi_lib.workbook.excel_export import export_workbook
-    from kpi_lib.workbook.excel_import import check_overwrite
+    from kpi_lib.workbook.excel_import import export_unless_edited
 
-    dataset = _load(args)
-    check_overwrite(args.xlsx, dataset)  # never replace typed values that were not imported
-    print(export_workbook(dataset, args.xlsx, year=args.year, lang=args.lang))
+    # never replaces typed values that were not imported; kpi_lib.export_workbook calls the same
+    print(export_unless_edited(_load(args), args.xlsx, year=args.year, lang=args.lang))
     return 0
 
 

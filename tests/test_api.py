@@ -78,6 +78,67 @@ def test_grades_is_the_cli_csv_as_a_dataframe(kpi):
             assert list(g[column]) == list(csv[column]), column
 
 
+def _as_cli_csv(frame: pd.DataFrame) -> str:
+    from kpi_lib.cli import csv_safe
+
+    return frame.map(csv_safe).to_csv(index=False, lineterminator="\n")
+
+
+def test_changes_and_audit_are_the_cli_csv_as_dataframes(kpi, dataset):
+    r = kpi("changes", "--from", "H29", "--to", "H30", "--format", "csv")
+    c = kpi_lib.changes("平成29年度", "FY2018", dataset=dataset)
+    assert _as_cli_csv(c) == r.stdout
+    # source, H29 -> H30: 海外からの投資件数 25.0% B -> 100.0% A①; 新たな職域開拓… 20.0% B -> 100.0% A①
+    assert c[["project", "indicator", "grade_from", "grade_to", "change"]].values.tolist() == [
+        [4, "foreign_investment_cases", "B", "A①", "improved"],
+        [5, "welfare_industry_fields", "B", "A①", "improved"],
+    ]
+    every = kpi_lib.changes("H29", "H30", dataset=dataset, include_unchanged=True, projects=[4])
+    assert set(every["change"]) == {"improved", "unchanged"} and set(every["project"]) == {4}
+    for lang in ("ja", "en"):
+        r = kpi("audit", "--format", "csv", "--lang", lang)
+        a = kpi_lib.audit(dataset=dataset, lang=lang)
+        assert _as_cli_csv(a) == r.stdout
+    # source, H30: アクティブ・シニア等の研修会の修了者 7,086人 / 10,500人 printed 67.4%, computed 67.5%
+    assert a[["indicator", "year", "published", "recomputed"]].values.tolist() == [
+        ["active_senior_trainees", 2018, "67.4", "67.5"]
+    ]
+    r = kpi("audit", "--notes", "--format", "csv")
+    assert _as_cli_csv(kpi_lib.data_notes(dataset=dataset)) == r.stdout
+
+
+def test_export_workbook_writes_what_kpi_export_writes(kpi, dataset, tmp_path):
+    from openpyxl import load_workbook
+
+    ours = kpi_lib.export_workbook(tmp_path / "api.xlsx", "H30", dataset=dataset, lang="en")
+    assert ours == tmp_path / "api.xlsx"
+    assert kpi("export", "--xlsx", tmp_path / "cli.xlsx", "--year", "H30", "--lang", "en").returncode == 0
+    a, b = load_workbook(ours), load_workbook(tmp_path / "cli.xlsx")
+    assert a.sheetnames == b.sheetnames and len(a.sheetnames) >= 5
+    for name in a.sheetnames:
+        assert [[c.value for c in row] for row in a[name].iter_rows()] == [
+            [c.value for c in row] for row in b[name].iter_rows()
+        ], name
+    # as kpi export: an unedited export may be replaced, a file that is not an export may not
+    kpi_lib.export_workbook(ours, "H30", dataset=dataset, lang="en")
+    other = tmp_path / "mine.xlsx"
+    other.write_bytes(b"not a workbook")
+    with pytest.raises(KpiError, match=r"mine.xlsx exists and is not a workbook written by kpi export"):
+        kpi_lib.export_workbook(other, dataset=dataset)
+    assert other.read_bytes() == b"not a workbook"
+    with pytest.raises(KpiError, match=r"^path must be the workbook's path"):
+        kpi_lib.export_workbook(3, dataset=dataset)
+
+
+def test_the_other_examples_through_changes_and_audit():
+    folder = ROOT / "examples" / "milestone_improvement"
+    ds = kpi_lib.open_dataset(folder)
+    years = ds.years
+    c = kpi_lib.changes(years[-2], years[-1], data_dir=folder, include_unchanged=True)
+    assert set(c["from_year"]) == {years[-2]} and set(c["to_year"]) == {years[-1]}
+    assert kpi_lib.audit(dataset=ds).columns.tolist() == kpi_lib.audit("example:hokkaido").columns.tolist()
+
+
 def test_grades_reproduce_the_source(dataset):
     # source table of project 1, H30: 合計特殊出生率 1.27, 進捗率 89.4%, A③; 妊娠・出産に関する相談件数 … B
     g = kpi_lib.grades("H30", dataset=dataset).set_index(["project", "indicator"])
