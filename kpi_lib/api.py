@@ -10,7 +10,9 @@ with `.save("chart.html")`. docs/api.md lists this API with examples (tests run 
 
 from __future__ import annotations
 
+import difflib
 import os
+import unicodedata
 from pathlib import Path
 
 import altair as alt
@@ -99,9 +101,43 @@ def _project(project, name: str = "project") -> int | None:
 def _indicator(indicator_id) -> str:
     if not isinstance(indicator_id, str):
         raise KpiError(
-            f"indicator_id must be an indicator's id (str) such as 'total_fertility_rate', not {_shown(indicator_id)}"
+            f"indicator_id must be an indicator's id or name (str) such as 'total_fertility_rate', not {_shown(indicator_id)}"
         )
     return indicator_id
+
+
+def _key(name) -> str:
+    """A name as typed and as printed compare equal: full-width forms, spaces and case set aside."""
+    return "".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
+
+
+def _find_indicator(ds: Dataset, name) -> str:
+    """The id of the indicator `name` names: its id, or its Japanese or English name (full-width
+    and half-width forms, spaces and case aside). Anything else raises KpiError suggesting the
+    nearest ids and names (difflib)."""
+    _indicator(name)
+    table = ds.indicators
+    if name in set(table["indicator"]):
+        return name
+    by_key: dict[str, set[str]] = {}
+    for column in ("indicator", "name_ja", "name_en"):
+        for key, ind in zip(table[column], table["indicator"], strict=True):
+            if not numbers.is_missing(key) and str(key).strip():
+                by_key.setdefault(_key(key), set()).add(ind)
+    found = by_key.get(_key(name), set())
+    if len(found) == 1:
+        return found.pop()
+    if len(found) > 1:
+        raise KpiError(f"indicator {name!r} names several indicators: {', '.join(sorted(found))}; give the id")
+    close = difflib.get_close_matches(_key(name), list(by_key), n=3, cutoff=0.5)
+    names = table.set_index("indicator")["name_ja"]
+    suggestions = list(dict.fromkeys(ind for key in close for ind in sorted(by_key[key])))
+    if not suggestions:
+        raise KpiError(
+            f"unknown indicator {name!r}: no indicator's id or name is close (kpi_lib.open_dataset().indicators lists them)"
+        )
+    said = ", ".join(f"{ind} ({names[ind]})" if not numbers.is_missing(names[ind]) else ind for ind in suggestions)
+    raise KpiError(f"unknown indicator {name!r}: did you mean {said}?")
 
 
 def _dataset(data_dir, dataset) -> Dataset:
@@ -138,28 +174,57 @@ def grades(
     ds = _dataset(data_dir, dataset)
     check_lang(lang)
     fy = _year(ds, year)
-    frame = grades_table(ds, fy, lang, _projects(projects))
+    return typed(grades_table(ds, fy, lang, _projects(projects)))
+
+
+# the "number" columns of the grade table that hold whole numbers (numbers, years, positions)
+WHOLE_NUMBER_COLUMNS = (
+    "project",
+    "position",
+    "baseline_year",
+    "target_year",
+    "evaluation_year",
+    "latest_year",
+    "projected_year_reached",
+)
+
+
+def typed(records: pd.DataFrame) -> pd.DataFrame:
+    """The grade table as `kpi grades --format csv` writes it, with its "number" columns as
+    pandas' nullable numbers (Int64 for WHOLE_NUMBER_COLUMNS, else Float64; <NA> where the CSV
+    is empty) and its text columns as text."""
+    frame = records.copy()
     for column, (kind, _) in COLUMNS.items():
         if kind == "number":
-            frame[column] = pd.to_numeric(frame[column].replace("", None))
+            values = frame[column].astype(str)
+            numeric = pd.to_numeric(values.where(values != ""), errors="raise")
+            frame[column] = numeric.astype("Int64" if column in WHOLE_NUMBER_COLUMNS else "Float64")
     return frame
 
 
 def grades_table(ds: Dataset, year: int, lang: str = "ja", projects: list[int] | None = None) -> pd.DataFrame:
     """The grade table as `kpi grades --format csv` writes it (every value as text)."""
     ds = as_known_in(ds, year)  # nothing a later year brought
-    records = with_outlook(grades_records(evaluate(ds, year, projects=projects), lang), ds, year, lang)
+    records = with_outlook(grades_records(evaluate(ds, year, projects=projects), lang, ds.projects), ds, year, lang)
     return records[list(COLUMNS)]
 
 
 def _row(ds: Dataset, indicator_id: str, year: int, project: int | None) -> dict:
     """The evaluate() row of an indicator (of its first project, unless `project` is given)."""
-    indicator_id, project = _indicator(indicator_id), _project(project)
-    results = evaluate(ds, year, projects=None if project is None else [project])
+    indicator_id, project = _find_indicator(ds, indicator_id), _project(project)
+    results = evaluate(ds, year)
     rows = results[results["indicator"] == indicator_id]
+    if project is not None and project not in set(rows["project"]):
+        links = ds.project_indicators
+        where = sorted({int(p) for p in links.loc[links["indicator"] == indicator_id, "project"]})
+        listed = ", ".join(map(str, where))
+        raise KpiError(
+            f"indicator {indicator_id} is not in project {project}: it is in project{'s' if len(where) > 1 else ''} {listed}"
+        )
+    if project is not None:
+        rows = rows[rows["project"] == project]
     if rows.empty:
-        known = ", ".join(sorted(ds.indicators["indicator"])[:5])
-        raise KpiError(f"unknown indicator {indicator_id!r}: the data has indicators such as {known}")
+        raise KpiError(f"indicator {indicator_id} is in no project's table (project_indicators.csv)")
     return rows.iloc[0].to_dict()
 
 
@@ -174,14 +239,14 @@ def series(indicator_id: str, data_dir: str | Path | None = None, *, dataset: Da
         kpi_lib.series("total_fertility_rate")[["year", "actual", "progress_rate", "grade"]]
     """
     ds = _dataset(data_dir, dataset)
-    _indicator(indicator_id)
-    if indicator_id not in set(ds.indicators["indicator"]):
-        _row(ds, indicator_id, ds.latest_year, None)  # raises: unknown indicator
+    indicator_id = _find_indicator(ds, indicator_id)
     a = ds.actuals[ds.actuals["indicator"] == indicator_id]
     graded = progress_table(ds)
     graded = graded.loc[graded["indicator"] == indicator_id, ["year", "progress_rate", "grade"]]
     frame = a[["indicator", "year", "actual_state", "actual"]].merge(graded, on="year", how="left")
-    frame["actual"] = frame["actual"].where(frame["actual_state"] == numbers.VALUE)
+    frame["actual"] = frame["actual"].where(frame["actual_state"] == numbers.VALUE).astype("Float64")
+    frame["progress_rate"] = frame["progress_rate"].astype("Float64")
+    frame["year"] = frame["year"].astype("Int64")
     frame["grade"] = frame["grade"].fillna("")
     return frame.sort_values("year").reset_index(drop=True)
 
@@ -206,7 +271,7 @@ def trend_chart(
     fy = _year(ds, year)
     ds = as_known_in(ds, fy)
     row = _row(ds, indicator_id, fy, project)
-    o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()
+    o = outlook(ds, fy).set_index("indicator").loc[row["indicator"]].to_dict()
     return charts.trend_chart(ds, row, lang, o, scheme_for(ds))
 
 
@@ -267,6 +332,7 @@ def indicator_commentary(
     fy = _year(full, year)
     ds = as_known_in(full, fy)
     row = _row(ds, indicator_id, fy, project)
+    indicator_id = row["indicator"]
     previous = None
     if fy - 1 >= ds.years[0]:
         before = _row(ds, indicator_id, fy - 1, row["project"])

@@ -257,7 +257,7 @@ def cmd_grades(args) -> int:
         for note in name_notes(results["name_source"], args.lang):  # a marked name explained
             print(note)
     else:
-        records = with_outlook(grades_records(results, args.lang), dataset, year, args.lang)
+        records = with_outlook(grades_records(results, args.lang, dataset.projects), dataset, year, args.lang)
         _write(records, args.format)
     return 0
 

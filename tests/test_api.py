@@ -72,10 +72,75 @@ def test_grades_is_the_cli_csv_as_a_dataframe(kpi):
     assert list(g.columns) == list(COLUMNS) and len(g) == len(csv) == 22
     for column, (kind, _) in COLUMNS.items():
         if kind == "number":
-            assert pd.api.types.is_numeric_dtype(g[column]), column
-            assert g[column].equals(pd.to_numeric(csv[column].replace("", None))), column
+            # nullable numbers: <NA> exactly where the CSV is empty, else the CSV's number
+            assert str(g[column].dtype) == ("Int64" if column in kpi_lib.api.WHOLE_NUMBER_COLUMNS else "Float64")
+            assert list(g[column].isna()) == list(csv[column] == ""), column
+            assert [float(x) for x in g[column].dropna()] == [float(x) for x in csv[column] if x != ""], column
         else:
             assert list(g[column]) == list(csv[column]), column
+
+
+def test_printed_words_and_marks_have_their_own_text_column(dataset):
+    g = kpi_lib.grades("H30", dataset=dataset).set_index(["project", "indicator"])
+    # source, project 1: 合計特殊出生率 基準値 1.27, 目標値 全国水準; アクティブ・シニア等の研修会の修了者
+    # 基準値 — (not measured), 目標値 10,500人
+    tfr = g.loc[(1, "total_fertility_rate")]
+    assert (tfr["baseline"], tfr["baseline_text"], tfr["target_text"]) == (1.27, "1.27", "全国水準")
+    assert pd.isna(tfr["target"])
+    senior = g.loc[(1, "active_senior_trainees")]
+    assert pd.isna(senior["baseline"]) and senior["baseline_text"] == "—"
+    assert (senior["target"], senior["target_text"]) == (10500.0, "10500")
+    # the project's names, as projects.csv has them (source: 安心のまち・暮らし「住まいる北海道」プロジェクト)
+    assert set(g.loc[1, "project_name_ja"]) == {"安心のまち・暮らし「住まいる北海道」プロジェクト"}
+    projects = dataset.projects.set_index("project")
+    for (project, _), row in g.iterrows():
+        assert row["project_name_ja"] == projects.loc[project, "name_ja"]
+        assert row["project_name_en"] == projects.loc[project, "name_en"]
+    assert str(kpi_lib.series("total_fertility_rate", dataset=dataset)["actual"].dtype) == "Float64"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "total_fertility_rate",
+        "合計特殊出生率",
+        "Total fertility rate",
+        "合計特殊出生率 ",
+        "ＴＯＴＡＬ＿ＦＥＲＴＩＬＩＴＹ＿ＲＡＴＥ",
+    ],
+)
+def test_an_indicator_by_its_id_or_either_name(dataset, name):
+    assert dataset.indicators.set_index("indicator").loc["total_fertility_rate", "name_en"].casefold() == (
+        "total fertility rate"
+    )
+    assert kpi_lib.series(name, dataset=dataset).equals(kpi_lib.series("total_fertility_rate", dataset=dataset))
+    assert kpi_lib.indicator_commentary(name, "H30", dataset=dataset) == kpi_lib.indicator_commentary(
+        "total_fertility_rate", "H30", dataset=dataset
+    )
+    assert (
+        kpi_lib.trend_chart(name, "H30", dataset=dataset).to_dict()
+        == kpi_lib.trend_chart("total_fertility_rate", "H30", dataset=dataset).to_dict()
+    )
+
+
+def test_a_misspelt_indicator_suggests_the_nearest(dataset):
+    for typo in ("合計特殊出生", "total_fertilty_rate"):
+        with pytest.raises(KpiError, match=r"did you mean total_fertility_rate \(合計特殊出生率\)"):
+            kpi_lib.series(typo, dataset=dataset)
+    with pytest.raises(KpiError, match=r"^unknown indicator 'xyzzy': no indicator's id or name is close"):
+        kpi_lib.trend_chart("xyzzy", dataset=dataset)
+    # other data: its own ids and names (examples/expected_path)
+    with pytest.raises(KpiError, match=r"did you mean new_businesses"):
+        kpi_lib.series("new_busineses", data_dir=ROOT / "examples" / "expected_path")
+
+
+def test_an_indicator_asked_of_a_project_without_it_names_its_projects(dataset):
+    # source: 外国人観光客 is project 4's; 道産食品輸出額 is in projects 3 and 4
+    with pytest.raises(KpiError, match=r"^indicator foreign_visitors is not in project 1: it is in project 4$"):
+        kpi_lib.trend_chart("foreign_visitors", project=1, dataset=dataset)
+    with pytest.raises(KpiError, match=r"^indicator food_exports is not in project 1: it is in projects 3, 4$"):
+        kpi_lib.rate_chart("道産食品輸出額", project=1, dataset=dataset)
+    assert kpi_lib.indicator_commentary("food_exports", project=4, dataset=dataset)
 
 
 def _as_cli_csv(frame: pd.DataFrame) -> str:

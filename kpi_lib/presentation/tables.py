@@ -181,16 +181,23 @@ def check_text(row, lang: str = "ja") -> str:
 # docs/api.md shows this table (tests/test_api.py checks it matches).
 COLUMNS: dict[str, tuple[str, str]] = {
     "project": ("number", "project number"),
+    "project_name_ja": ("text", "project name in Japanese, as published"),
+    "project_name_en": ("text", "project name in English (unofficial translation); may be empty"),
     "kind": ("text", "数値目標 (numeric target) or KPI"),
     "position": ("number", "order of the indicator within its kind's table in the project"),
     "indicator": ("text", "indicator id (the key of every data table)"),
     "name_ja": ("text", "indicator name in Japanese, as published"),
     "name_en": ("text", "indicator name in English (unofficial translation); may be empty"),
     "unit": ("text", "unit of the figures, in the chosen language"),
-    "baseline": ("text", "baseline (基準値) as a plain number, or — where it was not measured"),
+    "baseline": ("number", "baseline (基準値); empty where it was not measured"),
+    "baseline_text": ("text", "the baseline as the table prints it: a plain number, or — where it was not measured"),
     "baseline_year": ("number", "fiscal year of the baseline"),
     "target_kind": ("text", "value, cumulative, national, above_baseline or at_least_baseline (see docs/grading.md)"),
-    "target": ("text", "original target (目標値) as a plain number; in words for national/baseline kinds"),
+    "target": ("number", "original target (目標値); empty for the national/baseline kinds, whose target is words"),
+    "target_text": (
+        "text",
+        "the original target as the table prints it: a plain number, in words for national/baseline kinds",
+    ),
     "target_year": ("number", "fiscal year of the target (the period's last year for a cumulative target)"),
     "revised_target": ("number", "revised target (見直し後); empty where there is none"),
     "target_in_force": ("number", "the target the grade uses: the revised one where there is one"),
@@ -244,25 +251,33 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
-def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
-    """The machine-readable grade table (CSV/JSON): one row per project and indicator."""
+def grades_records(results: pd.DataFrame, lang: str = "ja", projects: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The machine-readable grade table (CSV/JSON): one row per project and indicator; the
+    project's names from `projects` (the dataset's projects table; None: empty)."""
+    names = {} if projects is None else projects.set_index("project")[["name_ja", "name_en"]].to_dict("index")
     rows = []
     for r in results.to_dict("records"):
+        project = names.get(r["project"], {})
         rows.append(
             {
                 "project": r["project"],
+                "project_name_ja": _text_or_empty(project.get("name_ja")),
+                "project_name_en": _text_or_empty(project.get("name_en")),
                 "kind": r["kind"],
                 "position": r["position"],
                 "indicator": r["indicator"],
                 "name_ja": "" if numbers.is_missing(r["name_ja"]) else r["name_ja"],
                 "name_en": "" if numbers.is_missing(r["name_en"]) else r["name_en"],
                 "unit": unit(r, lang),
-                "baseline": numbers.NOT_MEASURED_MARK
+                # the numbers as numbers, and each as the table prints it in its own column
+                "baseline": "" if r["baseline_state"] == numbers.NOT_MEASURED else plain_number(r["baseline"]),
+                "baseline_text": numbers.NOT_MEASURED_MARK
                 if r["baseline_state"] == numbers.NOT_MEASURED
                 else plain_number(r["baseline"]),
                 "baseline_year": plain_number(r["baseline_year"]),
                 "target_kind": r["target_kind"],
-                "target": plain_number(r["target"])
+                "target": plain_number(r["target"]) if r["target_kind"] in ("value", "cumulative") else "",
+                "target_text": plain_number(r["target"])
                 if r["target_kind"] in ("value", "cumulative")
                 else target_text(r, lang),
                 "target_year": plain_number(r["target_year"]),
@@ -286,6 +301,10 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _text_or_empty(x) -> str:
+    return "" if numbers.is_missing(x) else str(x)
 
 
 def grade_count_cells(results: pd.DataFrame, ranking, lang: str = "ja") -> dict[int, list[str]]:
