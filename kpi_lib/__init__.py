@@ -25,6 +25,8 @@ API = (
     "rate_chart",
     "overview_chart",
     "indicator_commentary",
+    "save_chart",
+    "report_look",
     "setup_notebook",
 )
 __all__ = list(API)

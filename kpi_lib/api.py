@@ -4,15 +4,18 @@ Every function takes the data as `data_dir` (a data directory, or "example:NAME"
 example; None: the folder found as the `kpi` command finds it, docs/input.md "Which data folder")
 or as an opened `dataset` (open_dataset(), to load it once), and years in any form the `kpi` command
 accepts: 2018, "2018", "FY2018", "H30", "平成30年度", "R1", "令和元年度". Charts are Altair
-charts: change them with ordinary Altair (`.properties(width=600)`, `.encode(...)`), and save them
-with `.save("chart.html")`. docs/api.md lists this API with examples (tests run them).
-"""
+charts without a config of their own, so they compose (`a | b`, `a & b`, alt.hconcat): change them
+with ordinary Altair (`.properties(width=600)`, `.encode(...)`). The report's look is applied where
+they are shown (setup_notebook's renderer) or saved (save_chart, report_look). docs/api.md lists this
+API with examples (tests run them)."""
 
 from __future__ import annotations
 
 import difflib
 import os
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import altair as alt
@@ -28,7 +31,7 @@ from kpi_lib.core.errors import KpiError
 from kpi_lib.core.labels import check_lang
 from kpi_lib.dataset.loading import Dataset, as_known_in, check_year, load_dataset
 from kpi_lib.dataset.scheme import scheme_for
-from kpi_lib.presentation import charts
+from kpi_lib.presentation import charts, rendering
 from kpi_lib.presentation import commentary as _commentary
 from kpi_lib.presentation.notebook import setup_notebook
 from kpi_lib.presentation.tables import COLUMNS, grades_records
@@ -46,6 +49,8 @@ __all__ = [
     "rate_chart",
     "overview_chart",
     "indicator_commentary",
+    "save_chart",
+    "report_look",
     "setup_notebook",
 ]
 
@@ -412,3 +417,35 @@ def export_workbook(
     ds = _dataset(data_dir, dataset)
     check_lang(lang)
     return export_unless_edited(ds, path, year=year, lang=lang)
+
+
+def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
+    """Save a chart (one of these, or composed of them: `a | b`) in the report's look, for use
+    offline, by the name's suffix: .html (Vega's JavaScript inlined: it draws without a network),
+    .svg or .png (drawn with the bundled font: the same on every machine), .json (the Vega-Lite
+    spec); return the path. Altair's own `chart.save("x.html")` loads Vega from a CDN.
+
+    Example::
+
+        kpi_lib.save_chart(kpi_lib.trend_chart("total_fertility_rate"), "exports/tfr.html")
+    """
+    if not isinstance(chart, alt.TopLevelMixin):
+        raise KpiError(f"chart must be an Altair chart such as kpi_lib.trend_chart(...), not {_shown(chart)}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise KpiError(f"path must be the file's path (str or pathlib.Path), not {_shown(path)}")
+    return rendering.save_chart(chart, path)
+
+
+@contextmanager
+def report_look() -> Iterator[None]:
+    """Inside the block, Altair converts every chart in the report's look (font, grid, legend
+    below): for Altair's own `chart.save(...)`, `chart.to_dict()` or display without
+    setup_notebook(). An Altair theme enabled for the block only; nothing stays changed after it.
+
+    Example::
+
+        with kpi_lib.report_look():
+            kpi_lib.overview_chart().save("exports/overview.html", inline=True)  # inline: offline
+    """
+    with rendering.report_look():
+        yield

@@ -21,6 +21,7 @@ from kpi_lib.analysis.grading import evaluate
 from kpi_lib.analysis.outlook import outlook
 from kpi_lib.core import resources
 from kpi_lib.core.errors import KpiError
+from kpi_lib.presentation import rendering
 from kpi_lib.presentation.tables import COLUMNS
 from kpi_lib.publishing import report
 from kpi_lib.publishing.notebook_sources import read_manifest, source_digest
@@ -403,3 +404,63 @@ def test_report_html_leaves_out_the_notebook_only_cells(tmp_path):
 
     page = notebook_node_to_html(nb, tmp_path / "p.html", tmp_path / "p.ipynb").read_text(encoding="utf-8")
     assert "explore.ipynb" not in page and "tasks.py lab" not in page and "Parameters (papermill)" not in page
+
+
+# --- charts that compose, the report's look where they are shown or saved ----------------------
+
+
+def test_charts_compose_with_altair(dataset):
+    trend = kpi_lib.trend_chart("total_fertility_rate", "H30", dataset=dataset)
+    overview = kpi_lib.overview_chart("H30", dataset=dataset)
+    rates = kpi_lib.rate_chart("合計特殊出生率", "H30", dataset=dataset)
+    for composed in (overview | trend, overview & rates, alt.hconcat(trend, rates), alt.vconcat(overview, trend)):
+        spec = composed.to_dict()  # validates against the Vega-Lite schema
+        assert len(spec.get("hconcat", spec.get("vconcat"))) == 2
+        assert "font" not in spec["config"]  # the look is not in the chart …
+        shown = rendering.spec_mimebundle(spec)  # … but where it is shown
+        assert next(v for k, v in shown.items() if "vegalite" in k)["config"]["font"] == rendering.FONT_FAMILY
+
+
+def test_report_look_is_altairs_theme_for_the_block_only(dataset):
+    chart = kpi_lib.trend_chart("total_fertility_rate", "H30", dataset=dataset)
+    before = alt.theme.active
+    with kpi_lib.report_look():
+        with kpi_lib.report_look():  # nested: still the look, and the outer block's theme after it
+            assert chart.to_dict()["config"]["legend"]["orient"] == "bottom"
+        inside = chart.to_dict()
+    assert inside["config"]["font"] == rendering.FONT_FAMILY
+    assert inside["config"]["title"] == {"anchor": "start", "fontSize": 13}
+    assert alt.theme.active == before and rendering.THEME_NAME not in alt.theme.names()
+    assert "font" not in chart.to_dict()["config"]
+    # what the chart configures itself wins over the look
+    with kpi_lib.report_look():
+        assert chart.configure_axis(labelFontSize=20).to_dict()["config"]["axis"]["labelFontSize"] == 20
+
+
+def test_saved_charts_draw_offline_and_are_the_same_every_run(dataset, tmp_path):
+    composed = kpi_lib.overview_chart("H30", dataset=dataset) | kpi_lib.trend_chart(
+        "foreign_visitors", "H30", dataset=dataset
+    )
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        for suffix in ("html", "svg", "png", "json"):
+            assert kpi_lib.save_chart(composed, tmp_path / run / f"c.{suffix}") == tmp_path / run / f"c.{suffix}"
+    for suffix in ("html", "svg", "png", "json"):
+        assert (tmp_path / "a" / f"c.{suffix}").read_bytes() == (tmp_path / "b" / f"c.{suffix}").read_bytes()
+    page = (tmp_path / "a" / "c.html").read_text(encoding="utf-8")
+    # offline: Vega's JavaScript is in the page, no script is loaded from anywhere
+    assert not re.search(r"<script[^>]*\bsrc=", page) and "cdn.jsdelivr" not in page
+    assert "vega-embed" in page.lower() and "IPAexGothic" in page
+    assert (tmp_path / "a" / "c.png").read_bytes().startswith(b"\x89PNG")
+    # Altair's own save, inside report_look, inline=True: also offline (vl-convert, a dependency)
+    with kpi_lib.report_look():
+        composed.save(tmp_path / "altair.html", inline=True)
+    page = (tmp_path / "altair.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc=", page) and "IPAexGothic" in page
+    with pytest.raises(
+        KpiError, match=r"^cannot save a chart as c.pdf: the name must end in .html, .svg, .png, .json$"
+    ):
+        kpi_lib.save_chart(composed, tmp_path / "c.pdf")
+    with pytest.raises(KpiError, match=r"^chart must be an Altair chart"):
+        kpi_lib.save_chart("chart", tmp_path / "c.html")
+    assert not list(tmp_path.glob("*.tmp")) and not (tmp_path / "c.pdf").exists()

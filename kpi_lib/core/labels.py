@@ -107,6 +107,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     # benchmarks.csv provenance `derived`: not an official statistic, an estimate (never just 「全国」)
     "series.national_derived": ("全国（推計：公表進捗率から逆算）", "National (estimated from the published rate)"),
     "series.reference": ("目標水準", "Target level"),
+    "series.reference_target": ("目標水準（戦略策定時の目標値）", "Target level (original target)"),
+    "series.reference_revised_target": ("目標水準（見直し後の目標値）", "Target level (revised target)"),
     "series.projection": (
         "傾向（参考・独自分析、予測ではない）",
         "Trend (our analysis, not a forecast)",
