@@ -27,6 +27,8 @@ API = (
     "indicator_commentary",
     "save_chart",
     "report_look",
+    "show",
+    "glossary",
     "setup_notebook",
 )
 __all__ = list(API)

@@ -31,9 +31,10 @@ from kpi_lib.core.errors import KpiError
 from kpi_lib.core.labels import check_lang
 from kpi_lib.dataset.loading import Dataset, as_known_in, check_year, load_dataset
 from kpi_lib.dataset.scheme import scheme_for
-from kpi_lib.presentation import charts, rendering
+from kpi_lib.presentation import charts, rendering, tables
 from kpi_lib.presentation import commentary as _commentary
 from kpi_lib.presentation.notebook import setup_notebook
+from kpi_lib.presentation.style import grade_colours
 from kpi_lib.presentation.tables import COLUMNS, grades_records
 from kpi_lib.workbook.excel_import import export_unless_edited
 
@@ -51,6 +52,8 @@ __all__ = [
     "indicator_commentary",
     "save_chart",
     "report_look",
+    "show",
+    "glossary",
     "setup_notebook",
 ]
 
@@ -179,7 +182,13 @@ def grades(
     ds = _dataset(data_dir, dataset)
     check_lang(lang)
     fy = _year(ds, year)
-    return typed(grades_table(ds, fy, lang, _projects(projects)))
+    return _coloured(typed(grades_table(ds, fy, lang, _projects(projects))), ds)
+
+
+def _coloured(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """The frame, remembering its grades' colours (DataFrame.attrs) for show()."""
+    frame.attrs["kpi_grade_colours"] = grade_colours(scheme_for(ds))
+    return frame
 
 
 # the "number" columns of the grade table that hold whole numbers (numbers, years, positions)
@@ -253,7 +262,7 @@ def series(indicator_id: str, data_dir: str | Path | None = None, *, dataset: Da
     frame["progress_rate"] = frame["progress_rate"].astype("Float64")
     frame["year"] = frame["year"].astype("Int64")
     frame["grade"] = frame["grade"].fillna("")
-    return frame.sort_values("year").reset_index(drop=True)
+    return _coloured(frame.sort_values("year").reset_index(drop=True), ds)
 
 
 def trend_chart(
@@ -369,7 +378,9 @@ def changes(
         kpi_lib.changes("H29", "H30")[["indicator", "grade_from", "grade_to", "change"]]
     """
     ds = _dataset(data_dir, dataset)
-    return grade_changes(ds, from_year, to_year, projects=_projects(projects), include_unchanged=include_unchanged)
+    return _coloured(
+        grade_changes(ds, from_year, to_year, projects=_projects(projects), include_unchanged=include_unchanged), ds
+    )
 
 
 def audit(data_dir: str | Path | None = None, *, dataset: Dataset | None = None, lang: str = "ja") -> pd.DataFrame:
@@ -449,3 +460,44 @@ def report_look() -> Iterator[None]:
     """
     with rendering.report_look():
         yield
+
+
+def show(
+    frame: pd.DataFrame,
+    *,
+    lang: str = "ja",
+    full: bool = False,
+    data_dir: str | Path | None = None,
+    dataset: Dataset | None = None,
+):
+    """A compact display of a table of this API (grades(), series(), changes(), audit()): the
+    columns an analyst reads first (the indicator's name in `lang`, baseline and target as
+    printed, the latest actual, progress rate, grades, outlook), grades on their colours, no index.
+    A pandas Styler: it shows in a notebook, `.to_html()` gives it as HTML. `full=True`: every
+    column. The table itself is unchanged (the full table is the DataFrame; what its columns mean:
+    glossary()). The colours are those of the data the table came from (or of `dataset=`/`data_dir=`).
+
+    Example::
+
+        kpi_lib.show(kpi_lib.grades("H30"))
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise KpiError(f"frame must be a DataFrame such as kpi_lib.grades(), not {_shown(frame)}")
+    check_lang(lang)
+    if dataset is not None or data_dir is not None:
+        colours = grade_colours(scheme_for(_dataset(data_dir, dataset)))
+    else:
+        colours = frame.attrs.get("kpi_grade_colours", {})
+    return tables.compact_style(frame, colours, lang, full=bool(full))
+
+
+def glossary(lang: str = "ja") -> pd.DataFrame:
+    """What each column of grades() (and of `kpi grades --format csv`) means, in Japanese or
+    English: one row per column with its type (number or text) and meaning.
+
+    Example::
+
+        kpi_lib.glossary("en")
+    """
+    check_lang(lang)
+    return tables.glossary(lang)

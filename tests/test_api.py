@@ -464,3 +464,64 @@ def test_saved_charts_draw_offline_and_are_the_same_every_run(dataset, tmp_path)
     with pytest.raises(KpiError, match=r"^chart must be an Altair chart"):
         kpi_lib.save_chart("chart", tmp_path / "c.html")
     assert not list(tmp_path.glob("*.tmp")) and not (tmp_path / "c.pdf").exists()
+
+
+# --- the compact display and the glossary ------------------------------------------------------
+
+
+def test_show_gives_the_main_columns_with_grade_colours_and_leaves_the_table_whole(dataset):
+    from kpi_lib.presentation.style import grade_colours
+
+    g = kpi_lib.grades("H30", dataset=dataset)
+    before = g.copy()
+    styled = kpi_lib.show(g)
+    assert isinstance(styled, pd.io.formats.style.Styler) and g.equals(before) and len(g.columns) == len(COLUMNS)
+    shown = list(styled.data.columns)
+    assert shown[:3] == ["project", "indicator", "name_ja"] and {"progress_rate", "grade", "outlook_label"} <= set(
+        shown
+    )
+    assert len(shown) < 15 and "name_en" not in shown and "trend_slope_low" not in shown
+    assert "name_en" in kpi_lib.show(g, lang="en").data.columns
+    assert list(kpi_lib.show(g, full=True).data.columns) == list(COLUMNS)  # the full table, one call away
+    page = styled.to_html()
+    assert page == kpi_lib.show(g).to_html()  # the same every run: no random ids
+    assert "kpi_lib.glossary()" in page  # the caption says where the rest is
+    # A③ on its colour (the scheme's), 1.27 without trailing zeros, an empty cell where there is no number
+    background, foreground = grade_colours(_scheme(dataset))["A③"]
+    assert re.search(rf"background-color: {background};\s*color: {foreground};", page)
+    assert ">1.27<" in page and ">1.270000<" not in page
+    # another scheme's grades, in its own colours (examples/expected_path: B+ and C)
+    other = kpi_lib.grades("H30", data_dir=ROOT / "examples" / "expected_path")
+    colours = grade_colours(_scheme(kpi_lib.open_dataset(ROOT / "examples" / "expected_path")))
+    assert f"background-color: {colours['C'][0]}" in kpi_lib.show(other).to_html()
+    assert kpi_lib.show(kpi_lib.series("合計特殊出生率", dataset=dataset)).data.columns.tolist() == [
+        "indicator",
+        "year",
+        "actual_state",
+        "actual",
+        "progress_rate",
+        "grade",
+    ]
+    with pytest.raises(KpiError, match=r"^frame must be a DataFrame"):
+        kpi_lib.show([1, 2])
+
+
+def _scheme(ds):
+    from kpi_lib.dataset.scheme import scheme_for
+
+    return scheme_for(ds)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_glossary_explains_every_column_in_both_languages(lang):
+    from kpi_lib.presentation.tables import COLUMN_MEANINGS_JA
+
+    assert list(COLUMN_MEANINGS_JA) == list(COLUMNS)
+    glossary = kpi_lib.glossary(lang)
+    assert list(glossary.iloc[:, 0]) == list(COLUMNS) and glossary.iloc[:, 2].str.len().min() > 3
+    assert list(glossary.columns) == (["列", "型", "意味"] if lang == "ja" else ["column", "type", "meaning"])
+    meanings = dict(zip(glossary.iloc[:, 0], glossary.iloc[:, 2], strict=True))
+    if lang == "ja":
+        assert meanings["progress_rate"].startswith("進捗率") and meanings["observed_cagr"].startswith("独自分析")
+    else:
+        assert meanings["progress_rate"] == COLUMNS["progress_rate"][1]

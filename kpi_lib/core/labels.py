@@ -650,6 +650,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.note_key": ("行", "Row"),
     "col.note_column": ("列", "Column"),
     "col.note_note": ("注記", "Note"),
+    "show.caption": (
+        "主な列のみ表示。全列は表そのもの（DataFrame）、列の意味は kpi_lib.glossary()",
+        "The main columns only. All columns: the DataFrame itself; what they mean: kpi_lib.glossary('en')",
+    ),
+    "glossary.column": ("列", "column"),
+    "glossary.type": ("型", "type"),
+    "glossary.meaning": ("意味", "meaning"),
+    "glossary.number": ("数値", "number"),
+    "glossary.text": ("文字", "text"),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
     # the workbook template that `kpi new` writes (new_dataset.py)
     "new.note": (
