@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib.analysis import audit as _audit
-from kpi_lib.analysis.changes import grade_changes
+from kpi_lib.analysis.changes import grade_changes, typed_changes
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.analysis.outlook import outlook, with_outlook
 from kpi_lib.core import numbers
@@ -379,7 +379,10 @@ def changes(
     """
     ds = _dataset(data_dir, dataset)
     return _coloured(
-        grade_changes(ds, from_year, to_year, projects=_projects(projects), include_unchanged=include_unchanged), ds
+        typed_changes(
+            grade_changes(ds, from_year, to_year, projects=_projects(projects), include_unchanged=include_unchanged)
+        ),
+        ds,
     )
 
 

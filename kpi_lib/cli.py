@@ -263,12 +263,12 @@ def cmd_grades(args) -> int:
 
 
 def cmd_changes(args) -> int:
-    from kpi_lib.analysis.changes import change_table, grade_changes
+    from kpi_lib.analysis.changes import change_table, grade_changes, typed_changes
     from kpi_lib.core.formatting import name_notes
 
     changes = grade_changes(_load(args), args.from_year, args.to_year, projects=args.project)
     if args.format == "csv":
-        _write(changes, "csv")
+        _write(typed_changes(changes), "csv")  # as kpi_lib.changes() gives it
     elif changes.empty:
         print(
             text("changes.none", args.lang).format(

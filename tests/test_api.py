@@ -159,6 +159,12 @@ def test_changes_and_audit_are_the_cli_csv_as_dataframes(kpi, dataset):
         [4, "foreign_investment_cases", "B", "A①", "improved"],
         [5, "welfare_industry_fields", "B", "A①", "improved"],
     ]
+    # numbers as nullable numbers, years as whole numbers (the CSV: 2015, never 2015.0)
+    wide = kpi_lib.changes("H27", "H30", dataset=dataset, include_unchanged=True)
+    assert str(wide["rate_from"].dtype) == "Float64" and str(wide["latest_year_from"].dtype) == "Int64"
+    assert wide["rate_from"].isna().any() and wide["latest_year_from"].isna().any()  # no actual in H27: <NA>
+    r = kpi("changes", "--from", "H27", "--to", "H30", "--format", "csv")
+    assert ",2015.0," not in r.stdout and ",2015," in r.stdout
     every = kpi_lib.changes("H29", "H30", dataset=dataset, include_unchanged=True, projects=[4])
     assert set(every["change"]) == {"improved", "unchanged"} and set(every["project"]) == {4}
     for lang in ("ja", "en"):
