@@ -309,18 +309,35 @@ def test_the_workspace_is_apart_from_the_report_notebooks():
     workspace, reports = resources.WORKSPACE_DIR, resources.NOTEBOOK_DIR
     assert (workspace / "explore.ipynb").is_file() and not (reports / "explore.ipynb").exists()
     assert not workspace.is_relative_to(reports) and not reports.is_relative_to(workspace)
-    # `python3 tasks.py lab` opens the workspace on explore.ipynb (its file browser cannot reach the reports)
+    # `python3 tasks.py lab` opens the workspace (its file browser cannot reach the reports) on the
+    # analyst's working copy of the guide
     source = (ROOT / "tasks.py").read_text(encoding="utf-8")
-    assert '"--notebook-dir", workspace' in source and 'workspace / "explore.ipynb"' in source
+    assert '"--notebook-dir", workspace' in source and "working_copy(workspace)])" in source
     # analysts' own notebooks and exports there stay out of git; explore.ipynb is committed
-    ignored = subprocess.run(
-        ["git", "check-ignore", "notebooks/workspace/mine.ipynb", "notebooks/workspace/exports/a.csv"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert ignored.stdout.split() == ["notebooks/workspace/mine.ipynb", "notebooks/workspace/exports/a.csv"]
+    mine = [
+        "notebooks/workspace/mine.ipynb",
+        "notebooks/workspace/my_explore.ipynb",
+        "notebooks/workspace/exports/a.csv",
+    ]
+    ignored = subprocess.run(["git", "check-ignore", *mine], cwd=ROOT, capture_output=True, text=True)
+    assert ignored.stdout.split() == mine
     assert subprocess.run(["git", "check-ignore", "-q", "notebooks/workspace/explore.ipynb"], cwd=ROOT).returncode == 1
+
+
+def test_tasks_lab_gives_a_working_copy_once_and_leaves_the_guide_alone(tmp_path, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    guide = resources.WORKSPACE_DIR / "explore.ipynb"
+    shutil.copy(guide, tmp_path / "explore.ipynb")
+    mine = tasks.working_copy(tmp_path)
+    assert mine == tmp_path / "my_explore.ipynb" and mine.read_bytes() == guide.read_bytes()
+    assert "my_explore.ipynb" in capsys.readouterr().out
+    mine.write_text("my own work", encoding="utf-8")
+    assert tasks.working_copy(tmp_path) == mine and mine.read_text(encoding="utf-8") == "my own work"  # kept
+    assert (tmp_path / "explore.ipynb").read_bytes() == guide.read_bytes()
 
 
 @pytest.fixture
