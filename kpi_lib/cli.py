@@ -137,10 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_arg(r)
 
-    sub.add_parser(
+    rn = sub.add_parser(
         "refresh-notebooks",
         help="re-execute the committed notebooks (after a library or data change), with the versions pinned in constraints.txt",
     )
+    rn.add_argument("--lang", choices=LANGS, default="ja", help="language of what it prints")
 
     x = sub.add_parser(
         "export", help="write the tables as an Excel workbook, one sheet per project as the source prints them"
@@ -462,8 +463,10 @@ def cmd_refresh_notebooks(args) -> int:
     from kpi_lib.publishing.report import refresh_notebooks
 
     _quiet_papermill()
-    for path in refresh_notebooks():
-        print(f"executed {path}")
+    done = refresh_notebooks()
+    for path, changed in done:
+        print(text("refresh.changed" if changed else "refresh.unchanged", args.lang).format(path=path))
+    print(text("refresh.summary", args.lang).format(changed=sum(c for _, c in done), total=len(done)))
     return 0
 
 

@@ -650,6 +650,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.note_key": ("行", "Row"),
     "col.note_column": ("列", "Column"),
     "col.note_note": ("注記", "Note"),
+    "refresh.changed": ("変更あり: {path}", "changed: {path}"),
+    "refresh.unchanged": ("変更なし: {path}", "unchanged: {path}"),
+    "refresh.summary": (
+        "{total} 個のノートブックを再実行し、{changed} 個の内容が変わりました（変更ありのものを確認してコミットしてください）。",
+        "Re-executed {total} notebooks; {changed} changed (review and commit those marked changed).",
+    ),
     "show.caption": (
         "主な列のみ表示。全列は表そのもの（DataFrame）、列の意味は kpi_lib.glossary()",
         "The main columns only. All columns: the DataFrame itself; what they mean: kpi_lib.glossary('en')",
