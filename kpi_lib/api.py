@@ -36,7 +36,6 @@ from kpi_lib.presentation import commentary as _commentary
 from kpi_lib.presentation.notebook import setup_notebook
 from kpi_lib.presentation.style import grade_colours
 from kpi_lib.presentation.tables import COLUMNS, grades_records
-from kpi_lib.workbook.excel_import import export_unless_edited
 
 __all__ = [
     "open_dataset",
@@ -430,6 +429,10 @@ def export_workbook(
         raise KpiError(f"path must be the workbook's path (str or pathlib.Path), not {_shown(path)}")
     ds = _dataset(data_dir, dataset)
     check_lang(lang)
+    # here, not at the top: openpyxl takes a third of a second to import, and a notebook's first
+    # chart should not wait for it (benchmarks/first_chart.py)
+    from kpi_lib.workbook.excel_import import export_unless_edited
+
     return export_unless_edited(ds, path, year=year, lang=lang)
 
 
