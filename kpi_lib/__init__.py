@@ -47,4 +47,5 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *API])
+    # what tab completion on `kpi_lib.` offers: the API, not the internal modules
+    return [*API, "API", "__version__"]

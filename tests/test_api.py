@@ -291,6 +291,17 @@ def test_the_api_on_the_other_schemes_examples():
     assert g.loc["waiting_list", ["progress_rate", "grade"]].tolist() == [31.3, "C"]
 
 
+def test_a_relative_data_path_that_is_not_there_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(KpiError) as e:
+        kpi_lib.grades(data_dir="examples/milestone_improvement")
+    assert str(e.value) == (
+        f"data directory not found: examples/milestone_improvement (looked for in {tmp_path}; "
+        "a shipped example is named example:NAME)"
+    )
+    assert kpi_lib.grades("H30", data_dir="example:milestone_improvement").shape[0] > 0  # from anywhere
+
+
 def test_bad_arguments_are_one_line_errors(dataset):
     with pytest.raises(KpiError, match=r"^no evaluation for FY2019: the data has actuals for FY2015-FY2018$"):
         kpi_lib.grades("R1", dataset=dataset)
@@ -300,6 +311,14 @@ def test_bad_arguments_are_one_line_errors(dataset):
         kpi_lib.series("nope", dataset=dataset)
     with pytest.raises(KpiError, match="either data_dir or dataset"):
         kpi_lib.grades("H30", data_dir=ROOT / "data", dataset=dataset)
+
+
+def test_tab_completion_offers_the_api_not_the_internal_modules():
+    import kpi_lib.core  # noqa: F401 (a submodule imported, as every notebook does through the API)
+
+    assert set(dir(kpi_lib)) == {*kpi_lib.API, "API", "__version__"}  # dir() sorts what __dir__ gives
+    for name in kpi_lib.API:
+        assert callable(getattr(kpi_lib, name))
 
 
 def test_importing_kpi_lib_loads_neither_the_api_nor_pandas():
