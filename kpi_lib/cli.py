@@ -191,12 +191,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     data_arg(r)
 
-    sub.add_parser(
+    rn = sub.add_parser(
         "refresh-notebooks",
         help=h(
             "re-execute the committed notebooks (after a library or data change), with the versions pinned in constraints.txt"
         ),
     )
+    rn.add_argument("--lang", choices=LANGS, help=h("language of what it prints (default: $KPI_LANG, else the locale)"))
 
     x = sub.add_parser(
         "export", help=h("write the tables as an Excel workbook, one sheet per project as the source prints them")
@@ -346,18 +347,18 @@ def cmd_grades(args) -> int:
         for note in name_notes(results["name_source"], args.lang):  # a marked name explained
             print(note)
     else:
-        records = with_outlook(grades_records(results, args.lang), dataset, year, args.lang)
+        records = with_outlook(grades_records(results, args.lang, dataset.projects), dataset, year, args.lang)
         _write(records, args.format)
     return 0
 
 
 def cmd_changes(args) -> int:
-    from kpi_lib.analysis.changes import change_table, grade_changes
+    from kpi_lib.analysis.changes import change_table, grade_changes, typed_changes
     from kpi_lib.core.formatting import name_notes
 
     changes = grade_changes(_load(args), args.from_year, args.to_year, projects=args.project)
     if args.format == "csv":
-        _write(changes, "csv")
+        _write(typed_changes(changes), "csv")  # as kpi_lib.changes() gives it
     elif changes.empty:
         print(
             text("changes.none", args.lang).format(
@@ -557,18 +558,18 @@ def cmd_refresh_notebooks(args) -> int:
     from kpi_lib.publishing.report import refresh_notebooks
 
     _quiet_papermill()
-    for path in refresh_notebooks():
-        say(f"executed {path}", args.message_lang)
+    done = refresh_notebooks()
+    for path, changed in done:
+        print(text("refresh.changed" if changed else "refresh.unchanged", args.message_lang).format(path=path))
+    print(text("refresh.summary", args.message_lang).format(changed=sum(c for _, c in done), total=len(done)))
     return 0
 
 
 def cmd_export(args) -> int:
-    from kpi_lib.workbook.excel_export import export_workbook
-    from kpi_lib.workbook.excel_import import check_overwrite
+    from kpi_lib.workbook.excel_import import export_unless_edited
 
-    dataset = _load(args)
-    check_overwrite(args.xlsx, dataset)  # never replace typed values that were not imported
-    print(export_workbook(dataset, args.xlsx, year=args.year, lang=args.lang))
+    # never replaces typed values that were not imported; kpi_lib.export_workbook calls the same
+    print(export_unless_edited(_load(args), args.xlsx, year=args.year, lang=args.lang))
     return 0
 
 

@@ -733,6 +733,9 @@ _add(
         "language of the output (default: ja) and of messages (default: $KPI_LANG, else the locale)": (
             "出力の言語（既定: ja）とメッセージの言語（既定: $KPI_LANG、なければロケール）"
         ),
+        "language of what it prints (default: $KPI_LANG, else the locale)": (
+            "表示の言語（既定: $KPI_LANG、なければロケール）"
+        ),
         "indicators whose grade changed between two evaluation years": "2 つの評価年度の間で評価が変わった指標",
         "the earlier evaluation year": "前の評価年度",
         "the later evaluation year": "後の評価年度",
