@@ -231,9 +231,7 @@ def _row(ds: Dataset, indicator_id: str, year: int, project: int | None) -> dict
         links = ds.project_indicators
         where = sorted({int(p) for p in links.loc[links["indicator"] == indicator_id, "project"]})
         listed = ", ".join(map(str, where))
-        raise KpiError(
-            f"indicator {indicator_id} is not in project {project}: it is in project{'s' if len(where) > 1 else ''} {listed}"
-        )
+        raise KpiError(f"indicator {indicator_id} is not in project {project}; the projects it is in: {listed}")
     if project is not None:
         rows = rows[rows["project"] == project]
     if rows.empty:

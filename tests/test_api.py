@@ -169,9 +169,9 @@ def test_a_misspelt_indicator_suggests_the_nearest(dataset):
 
 def test_an_indicator_asked_of_a_project_without_it_names_its_projects(dataset):
     # source: 外国人観光客 is project 4's; 道産食品輸出額 is in projects 3 and 4
-    with pytest.raises(KpiError, match=r"^indicator foreign_visitors is not in project 1: it is in project 4$"):
+    with pytest.raises(KpiError, match=r"^indicator foreign_visitors is not in project 1; the projects it is in: 4$"):
         kpi_lib.trend_chart("foreign_visitors", project=1, dataset=dataset)
-    with pytest.raises(KpiError, match=r"^indicator food_exports is not in project 1: it is in projects 3, 4$"):
+    with pytest.raises(KpiError, match=r"^indicator food_exports is not in project 1; the projects it is in: 3, 4$"):
         kpi_lib.rate_chart("道産食品輸出額", project=1, dataset=dataset)
     assert kpi_lib.indicator_commentary("food_exports", project=4, dataset=dataset)
 

@@ -285,6 +285,37 @@ _add(
         "dataset must be a Dataset from kpi_lib.open_dataset(), not {x} (a data directory goes in data_dir)": (
             "dataset には kpi_lib.open_dataset() の Dataset を指定してください（{x} ではなく。データのフォルダは data_dir に）"
         ),
+        "indicator_id must be an indicator's id or name (str) such as 'total_fertility_rate', not {x}": (
+            "indicator_id には 'total_fertility_rate' のような指標の ID か名称（str）を指定してください（{x} ではなく）"
+        ),
+        "indicator {name} names several indicators: {ids}; give the id": (
+            "指標 {name} に当たる指標が複数あります（{ids}）: ID を指定してください"
+        ),
+        "indicator {i} is not in project {project}; the projects it is in: {listed}": (
+            "指標 {i} は事業 {project} にありません。この指標がある事業: {listed}"
+        ),
+        "indicator {i} is in no project's table (project_indicators.csv)": (
+            "指標 {i} はどの事業の表にもありません（project_indicators.csv）"
+        ),
+        "unknown indicator {name}: no indicator's id or name is close (kpi_lib.open_dataset().indicators lists them)": (
+            "不明な指標 {name} です: ID や名称の近い指標もありません（kpi_lib.open_dataset().indicators に一覧があります）"
+        ),
+        "unknown indicator {name}: did you mean {said}?": "不明な指標 {name} です: {said} のことですか？",
+        "path must be the workbook's path (str or pathlib.Path), not {x}": (
+            "path にはワークブックのパス（str または pathlib.Path）を指定してください（{x} ではなく）"
+        ),
+        "chart must be an Altair chart such as kpi_lib.trend_chart(...), not {x}": (
+            "chart には kpi_lib.trend_chart(...) のような Altair のグラフを指定してください（{x} ではなく）"
+        ),
+        "path must be the file's path (str or pathlib.Path), not {x}": (
+            "path にはファイルのパス（str または pathlib.Path）を指定してください（{x} ではなく）"
+        ),
+        "frame must be a DataFrame such as kpi_lib.grades(), not {x}": (
+            "frame には kpi_lib.grades() のような DataFrame を指定してください（{x} ではなく）"
+        ),
+        "cannot save a chart as {name}: the name must end in {suffixes}": (
+            "グラフを {name} として保存できません: 名前の末尾は {suffixes} のいずれかにしてください"
+        ),
         "unknown indicator {i}: the data has indicators such as {known}": (
             "不明な指標 {i} です: データにある指標は {known} などです"
         ),
