@@ -7,7 +7,8 @@
     python3 tasks.py test --fast the developers' loop (under a minute): every library test, no reports,
                                  browsers, JupyterLab, wheel build or nbval
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
-    python3 tasks.py lab         start JupyterLab on the analysts' workspace (notebooks/workspace/explore.ipynb)
+    python3 tasks.py lab         start JupyterLab on the analysts' workspace, on their own copy of the guide
+                                 (notebooks/workspace/my_explore.ipynb, made from explore.ipynb if absent)
     python3 tasks.py lock        pin the newest versions pyproject.toml allows in constraints.txt, and install them
 
 Each command installs what it needs into .venv (the project, editable, so data/ and notebooks/reports/
@@ -151,12 +152,26 @@ def cmd_notebooks(args: list[str]) -> int:
     return run([BIN / "kpi", "refresh-notebooks", *args])
 
 
+GUIDE, WORKING_COPY = "explore.ipynb", "my_explore.ipynb"
+
+
+def working_copy(workspace: Path) -> Path:
+    """The analyst's own copy of the guided notebook (git ignores it: .gitignore), made from the
+    committed guide the first time and never replaced after: the guide stays as committed, and
+    its re-executed outputs (`tasks.py notebooks`) never clash with an analyst's work."""
+    mine = workspace / WORKING_COPY
+    if not mine.exists():
+        shutil.copyfile(workspace / GUIDE, mine)
+        print(f"tasks.py: your working copy of the guide: {mine} (git ignores it; {GUIDE} stays as committed)")
+    return mine
+
+
 def cmd_lab(args: list[str]) -> int:
     setup("lab")
     root = ["--allow-root"] if os.name != "nt" and os.geteuid() == 0 else []  # JupyterLab refuses root otherwise
     # the analysts' workspace, not the report templates (notebooks/reports/, run by `kpi report`)
     workspace = ROOT / "notebooks" / "workspace"
-    return run([BIN / "jupyter", "lab", "--notebook-dir", workspace, *root, *args, workspace / "explore.ipynb"])
+    return run([BIN / "jupyter", "lab", "--notebook-dir", workspace, *root, *args, working_copy(workspace)])
 
 
 def write_constraints(python: Path) -> None:

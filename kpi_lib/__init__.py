@@ -4,9 +4,8 @@ Layers, each importing only from those below it (README, "The map of kpi_lib"; c
 lint-imports): core -> dataset (loading: a validated Dataset) -> analysis (grading: tidy results)
 -> presentation (tables, commentary, charts, views) -> workbook | publishing (kpi report) -> api | cli.
 
-The public API for notebooks (kpi_lib/api.py, docs/api.md) is importable from here:
-open_dataset, grades, series, trend_chart, rate_chart, overview_chart, indicator_commentary, and
-setup_notebook. It loads on first use, so `import kpi_lib` (every report kernel and every `kpi`
+The public API for notebooks (kpi_lib/api.py, docs/api.md) is importable from here: the names
+in API below. It loads on first use, so `import kpi_lib` (every report kernel and every `kpi`
 command) stays cheap. Importing kpi_lib changes nothing in the process (not Altair's renderer,
 sys.modules, the umask or IPython): a notebook that wants the reports' display calls
 kpi_lib.setup_notebook() in its first code cell.
@@ -17,11 +16,19 @@ __version__ = "0.1.0"
 API = (
     "open_dataset",
     "grades",
+    "changes",
+    "audit",
+    "data_notes",
+    "export_workbook",
     "series",
     "trend_chart",
     "rate_chart",
     "overview_chart",
     "indicator_commentary",
+    "save_chart",
+    "report_look",
+    "show",
+    "glossary",
     "setup_notebook",
 )
 __all__ = list(API)
@@ -40,4 +47,5 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *API])
+    # what tab completion on `kpi_lib.` offers: the API, not the internal modules
+    return [*API, "API", "__version__"]

@@ -4,6 +4,7 @@ line on stderr and exit with status 1 (usage errors: 2), never a traceback."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -14,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_lib.core.errors import DataError, KpiError
+from kpi_lib.core import messages
+from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.labels import LANGS, text
 from kpi_lib.presentation.notebook import skip_iri_checker
@@ -48,191 +50,279 @@ class _Version(argparse.Action):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr (exit status 2)."""
+    """argparse, but a usage error is one line on stderr (exit status 2), in the messages' language
+    (argparse's own words in it, such as "usage:", stay English: Python ships no Japanese for them)."""
+
+    def __init__(self, *args, lang: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang = lang
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        said = messages.translate(message, self.lang)
+        see = messages.word("see_help", self.lang, prog=self.prog)
+        self.exit(2, f"{self.prog}: {messages.word('error', self.lang)}: {said} ({see})\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="kpi", description="Strategy-KPI progress analysis (地方創生総合戦略の数値目標・KPI).")
-    p.add_argument("--version", action=_Version, help="show the kpi_lib version and exit")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+def message_lang(argv: list[str]) -> str:
+    """The language of messages and help: the --lang given (one of them, for kpi report), else
+    $KPI_LANG, else the locale (messages.locale_lang)."""
+    given = [a.split("=", 1)[1] for a in argv if a.startswith("--lang=")]
+    given += [b for a, b in zip(argv, argv[1:]) if a == "--lang"]
+    if len(set(given)) == 1 and given[0] in LANGS:
+        return given[0]
+    return messages.locale_lang()
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The parser, its help in `lang`."""
+
+    def h(english: str) -> str:
+        return messages.translate(english, lang)
+
+    p = _Parser(
+        lang=lang, prog="kpi", description=h("Strategy-KPI progress analysis (地方創生総合戦略の数値目標・KPI).")
+    )
+    p.add_argument("--version", action=_Version, help=h("show the kpi_lib version and exit"))
+    sub = p.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=functools.partial(_Parser, lang=lang)
+    )
 
     def data_arg(sp):
         sp.add_argument(
             "--data",
             metavar="DIR",
-            help="data folder, or example:NAME for a shipped example (default: $KPI_DATA, else the current folder "
-            "or the nearest one above it holding metadata.json; inside kpi_lib's own checkout, its data/)",
+            help=h(
+                "data folder, or example:NAME for a shipped example (default: $KPI_DATA, else the current folder "
+                "or the nearest one above it holding metadata.json; inside kpi_lib's own checkout, its data/)"
+            ),
         )
 
-    g = sub.add_parser("grades", help="progress rate and grade of every indicator for an evaluation year")
+    g = sub.add_parser("grades", help=h("progress rate and grade of every indicator for an evaluation year"))
     g.add_argument(
-        "--year", type=_year, required=True, metavar="FY", help="evaluation fiscal year: 2018, H30, 平成30年度, R1 …"
+        "--year", type=_year, required=True, metavar="FY", help=h("evaluation fiscal year: 2018, H30, 平成30年度, R1 …")
     )
-    g.add_argument("--project", type=int, action="append", metavar="N", help="only project N (repeatable)")
-    g.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    g.add_argument("--lang", choices=LANGS, default="ja")
+    g.add_argument("--project", type=int, action="append", metavar="N", help=h("only project N (repeatable)"))
+    g.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help=h("output format (default: table)")
+    )
+    g.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=h("language of the output (default: ja) and of messages (default: $KPI_LANG, else the locale)"),
+    )
     data_arg(g)
 
-    c = sub.add_parser("changes", help="indicators whose grade changed between two evaluation years")
+    c = sub.add_parser("changes", help=h("indicators whose grade changed between two evaluation years"))
     c.add_argument(
-        "--from", dest="from_year", type=_year, required=True, metavar="FY", help="the earlier evaluation year"
+        "--from", dest="from_year", type=_year, required=True, metavar="FY", help=h("the earlier evaluation year")
     )
-    c.add_argument("--to", dest="to_year", type=_year, required=True, metavar="FY", help="the later evaluation year")
-    c.add_argument("--project", type=int, action="append", metavar="N", help="only project N (repeatable)")
-    c.add_argument("--format", choices=("table", "csv"), default="table")
-    c.add_argument("--lang", choices=LANGS, default="ja")
+    c.add_argument("--to", dest="to_year", type=_year, required=True, metavar="FY", help=h("the later evaluation year"))
+    c.add_argument("--project", type=int, action="append", metavar="N", help=h("only project N (repeatable)"))
+    c.add_argument("--format", choices=("table", "csv"), default="table", help=h("output format (default: table)"))
+    c.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=h("language of the output (default: ja) and of messages (default: $KPI_LANG, else the locale)"),
+    )
     data_arg(c)
 
     a = sub.add_parser(
-        "audit", help="published figures that disagree with their own arithmetic (exit status 1 when any do)"
+        "audit", help=h("published figures that disagree with their own arithmetic (exit status 1 when any do)")
     )
-    a.add_argument("--format", choices=("table", "csv"), default="table")
-    a.add_argument("--lang", choices=LANGS, default="ja")
+    a.add_argument("--format", choices=("table", "csv"), default="table", help=h("output format (default: table)"))
+    a.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=h("language of the output (default: ja) and of messages (default: $KPI_LANG, else the locale)"),
+    )
     a.add_argument(
         "--notes",
         action="store_true",
-        help="list only the data's own notes (file, row, column, note); the table format lists them after the findings",
+        help=h(
+            "list only the data's own notes (file, row, column, note); the table format lists them after the findings"
+        ),
     )
     data_arg(a)
 
-    v = sub.add_parser("validate", help="check a data directory and report every problem")
+    v = sub.add_parser("validate", help=h("check a data directory and report every problem"))
     data_arg(v)
 
-    r = sub.add_parser("report", help="run the report notebooks into HTML reports (papermill)")
+    r = sub.add_parser("report", help=h("run the report notebooks into HTML reports (papermill)"))
     r.add_argument(
-        "--year", type=_year, metavar="FY", help="evaluation fiscal year (default: the latest year with actuals)"
+        "--year", type=_year, metavar="FY", help=h("evaluation fiscal year (default: the latest year with actuals)")
     )
     r.add_argument(
-        "--project", type=int, action="append", metavar="N", help="only project N (repeatable; skips the overview)"
+        "--project", type=int, action="append", metavar="N", help=h("only project N (repeatable; skips the overview)")
     )
-    r.add_argument("--lang", choices=LANGS, action="append", help="ja or en (repeatable; default: both)")
-    r.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
+    r.add_argument(
+        "--lang",
+        choices=LANGS,
+        action="append",
+        help=h(
+            "ja or en (repeatable; default: both); the language of messages when one is given (else $KPI_LANG or the "
+            "locale)"
+        ),
+    )
+    r.add_argument("--out", default="reports", metavar="DIR", help=h("output folder (default: reports)"))
     r.add_argument(
         "--jobs",
         type=int,
         default=min(2, os.cpu_count() or 1),
         metavar="N",
-        help="notebooks run at once (default: 2, or 1 on a machine with one CPU)",
+        help=h("notebooks run at once (default: 2, or 1 on a machine with one CPU)"),
     )
-    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--no-progress", action="store_true", help=h("no progress bar"))
     r.add_argument(
         "--template",
         metavar="FILE",
-        help="a project-report notebook of your own to run instead of kpi_lib's (named on the index page)",
+        help=h("a project-report notebook of your own to run instead of kpi_lib's (named on the index page)"),
     )
     r.add_argument(
         "--timeout",
         type=float,
         default=None,
         metavar="SECONDS",
-        help="seconds a notebook cell may run before the run stops with an error (default: 600)",
+        help=h("seconds a notebook cell may run before the run stops with an error (default: 600)"),
     )
     r.add_argument(
         "--pdf",
         action="store_true",
-        help="also print each report on A4 and the whole year into one PDF per language (needs kpi_lib[pdf])",
+        help=h("also print each report on A4 and the whole year into one PDF per language (needs kpi_lib[pdf])"),
     )
     data_arg(r)
 
-    sub.add_parser(
+    rn = sub.add_parser(
         "refresh-notebooks",
-        help="re-execute the committed notebooks (after a library or data change), with the versions pinned in constraints.txt",
+        help=h(
+            "re-execute the committed notebooks (after a library or data change), with the versions pinned in constraints.txt"
+        ),
     )
+    rn.add_argument("--lang", choices=LANGS, help=h("language of what it prints (default: $KPI_LANG, else the locale)"))
 
     x = sub.add_parser(
-        "export", help="write the tables as an Excel workbook, one sheet per project as the source prints them"
+        "export", help=h("write the tables as an Excel workbook, one sheet per project as the source prints them")
     )
-    x.add_argument("--xlsx", required=True, metavar="FILE", help="workbook to write (.xlsx)")
+    x.add_argument("--xlsx", required=True, metavar="FILE", help=h("workbook to write (.xlsx)"))
     x.add_argument(
         "--year",
         type=_year,
         metavar="FY",
-        help="evaluation fiscal year (default: the latest with actuals); a later year adds empty 実績値 columns to fill in",
+        help=h(
+            "evaluation fiscal year (default: the latest with actuals); a later year adds empty 実績値 columns to fill in"
+        ),
     )
-    x.add_argument("--lang", choices=LANGS, default="ja")
+    x.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=h("language of the output (default: ja) and of messages (default: $KPI_LANG, else the locale)"),
+    )
     data_arg(x)
 
     m = sub.add_parser(
-        "import", help="read the 実績値 of an exported workbook back into the data tables (all or nothing)"
+        "import", help=h("read the 実績値 of an exported workbook back into the data tables (all or nothing)")
     )
-    m.add_argument("file", metavar="FILE", help="workbook written by 'kpi export' (or the template of 'kpi new')")
+    m.add_argument("file", metavar="FILE", help=h("workbook written by 'kpi export' (or the template of 'kpi new')"))
     m.add_argument(
         "--dry-run",
         action="store_true",
-        help="check everything and list every change an import would make, writing nothing",
+        help=h("check everything and list every change an import would make, writing nothing"),
     )
     m.add_argument(
         "--change-published",
         action="store_true",
-        help="allow changing actuals that published rates or grades rest on (refused without it)",
+        help=h("allow changing actuals that published rates or grades rest on (refused without it)"),
     )
-    m.add_argument("--lang", choices=LANGS, default="ja", help="language of the listing and messages (default: ja)")
+    m.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=h("language of the output (default: ja) and of messages (default: $KPI_LANG, else the locale)"),
+    )
     data_arg(m)
 
     u = sub.add_parser(
         "restore",
-        help="put back the tables as they were before the latest kpi import (or a kept state); undone by restoring again",
+        help=h(
+            "put back the tables as they were before the latest kpi import (or a kept state); undone by restoring again"
+        ),
     )
-    u.add_argument("state", nargs="?", metavar="STATE", help="a state kept (see --list; default: the latest)")
-    u.add_argument("--list", action="store_true", help="list the kept states, oldest first")
-    u.add_argument("--dry-run", action="store_true", help="list the changes a restore would make, writing nothing")
-    u.add_argument("--lang", choices=LANGS, default="ja", help="language of the listing and messages (default: ja)")
+    u.add_argument("state", nargs="?", metavar="STATE", help=h("a state kept (see --list; default: the latest)"))
+    u.add_argument("--list", action="store_true", help=h("list the kept states, oldest first"))
+    u.add_argument("--dry-run", action="store_true", help=h("list the changes a restore would make, writing nothing"))
+    u.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=h("language of the output (default: ja) and of messages (default: $KPI_LANG, else the locale)"),
+    )
     data_arg(u)
 
     n = sub.add_parser(
         "new",
-        help="start a dataset: an empty, valid data folder and a workbook to fill in and 'kpi import'",
-        epilog=_examples_epilog(),
+        help=h("start a dataset: an empty, valid data folder and a workbook to fill in and 'kpi import'"),
+        epilog=_examples_epilog(lang),
     )
-    n.add_argument("dir", metavar="DIR", help="the data folder to create (new, or an empty folder)")
+    n.add_argument("dir", metavar="DIR", help=h("the data folder to create (new, or an empty folder)"))
     n.add_argument(
         "--scheme",
         required=True,
         metavar="NAME",
-        help="grading scheme: a name in kpi_lib/dataset/schemes or a .toml file",
+        help=h("grading scheme: a name in kpi_lib/dataset/schemes or a .toml file"),
     )
-    n.add_argument("--title-ja", required=True, metavar="T", help="the strategy's title (metadata.json title_ja)")
-    n.add_argument("--title-en", required=True, metavar="T", help="its English title (metadata.json title_en)")
-    n.add_argument("--first-year", type=_year, required=True, metavar="FY", help="first fiscal year of the period")
-    n.add_argument("--last-year", type=_year, required=True, metavar="FY", help="last fiscal year of the period")
-    n.add_argument("--lang", choices=LANGS, default="ja", help="the workbook's language (default: ja)")
-    n.add_argument("--projects", type=int, metavar="N", help="project sheets in the workbook")
-    n.add_argument("--rows", type=int, metavar="N", help="empty indicator rows per table of a project")
+    n.add_argument("--title-ja", required=True, metavar="T", help=h("the strategy's title (metadata.json title_ja)"))
+    n.add_argument("--title-en", required=True, metavar="T", help=h("its English title (metadata.json title_en)"))
+    n.add_argument("--first-year", type=_year, required=True, metavar="FY", help=h("first fiscal year of the period"))
+    n.add_argument("--last-year", type=_year, required=True, metavar="FY", help=h("last fiscal year of the period"))
+    n.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=h("the workbook's language (default: ja) and of messages (default: $KPI_LANG, else the locale)"),
+    )
+    n.add_argument("--projects", type=int, metavar="N", help=h("project sheets in the workbook"))
+    n.add_argument("--rows", type=int, metavar="N", help=h("empty indicator rows per table of a project"))
     return p
 
 
-def _examples_epilog() -> str:
+def _examples_epilog(lang: str) -> str:
     """The shipped datasets, to look at before starting one's own (`kpi new --help`)."""
     from kpi_lib.core import resources
 
     names = ", ".join(f"example:{name}" for name in resources.examples())
-    return (
+    return messages.translate(
         f"Shipped examples, used only when named: --data {names} (e.g. kpi grades --year 2018 --data "
-        f"example:{resources.FIRST_EXAMPLE}). 同梱の例は名前で指定したときだけ使われます。"
+        f"example:{resources.FIRST_EXAMPLE}).",
+        lang,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     skip_iri_checker()  # the command's own process: nbformat and Altair import jsonschema
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = message_lang(argv)
+    parser = build_parser(lang)
     args = parser.parse_args(argv)
+    args.message_lang = lang
+    if getattr(args, "lang", "") is None and args.command != "report":  # the output's language
+        args.lang = "ja"
     try:
         return COMMANDS[args.command](args)
-    except DataError as e:
-        for problem in e.problems:
-            print(f"kpi: error: {problem}", file=sys.stderr)
-        return 1
     except KpiError as e:
-        print(f"kpi: error: {e}", file=sys.stderr)
+        for line in messages.error_lines(e, lang):
+            say_error(line, lang)
         return 1
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:  # Ctrl-C: what was running has been stopped and cleaned up
-        print("kpi: interrupted", file=sys.stderr)
+        print(f"kpi: {messages.translate('interrupted', lang)}", file=sys.stderr)
         return 130
+
+
+def say_error(message: str, lang: str) -> None:
+    """One error line on stderr, `message` already in `lang`."""
+    print(f"kpi: {messages.word('error', lang)}: {message}", file=sys.stderr)
+
+
+def say(english: str, lang: str, file=None) -> None:
+    """A line of the CLI's own (on stdout, or `file`), in `lang`."""
+    print(messages.translate(english, lang), file=file)
 
 
 def _load(args):
@@ -257,18 +347,18 @@ def cmd_grades(args) -> int:
         for note in name_notes(results["name_source"], args.lang):  # a marked name explained
             print(note)
     else:
-        records = with_outlook(grades_records(results, args.lang), dataset, year, args.lang)
+        records = with_outlook(grades_records(results, args.lang, dataset.projects), dataset, year, args.lang)
         _write(records, args.format)
     return 0
 
 
 def cmd_changes(args) -> int:
-    from kpi_lib.analysis.changes import change_table, grade_changes
+    from kpi_lib.analysis.changes import change_table, grade_changes, typed_changes
     from kpi_lib.core.formatting import name_notes
 
     changes = grade_changes(_load(args), args.from_year, args.to_year, projects=args.project)
     if args.format == "csv":
-        _write(changes, "csv")
+        _write(typed_changes(changes), "csv")  # as kpi_lib.changes() gives it
     elif changes.empty:
         print(
             text("changes.none", args.lang).format(
@@ -333,13 +423,14 @@ def _localised_notes(notes, lang: str):
 def cmd_validate(args) -> int:
     from kpi_lib.dataset.loading import resolve_data_dir, validate
 
+    lang = args.message_lang
     problems = validate(args.data)
     for problem in problems:
-        print(f"kpi: error: {problem}", file=sys.stderr)
+        say_error(messages.problem_text(problem, lang), lang)
     if problems:
-        print(f"{len(problems)} problem(s) in {resolve_data_dir(args.data)}", file=sys.stderr)
+        say(f"{len(problems)} problem(s) in {resolve_data_dir(args.data)}", lang, file=sys.stderr)
         return 1
-    print(f"ok: {resolve_data_dir(args.data)} is valid")
+    say(f"ok: {resolve_data_dir(args.data)} is valid", lang)
     return 0
 
 
@@ -406,7 +497,11 @@ def cmd_report(args) -> int:
     if args.timeout is not None and not 0 < args.timeout < float("inf"):
         raise KpiError("--timeout must be a number of seconds above 0")
     template = _template(args.template)
-    _warn_changed_notebooks(check_project_notebook=template is None and bool(projects), check_overview=not args.project)
+    _warn_changed_notebooks(
+        check_project_notebook=template is None and bool(projects),
+        check_overview=not args.project,
+        lang=args.message_lang,
+    )
     folders = run_reports(
         year,
         args.lang or list(LANGS),
@@ -443,7 +538,7 @@ def _template(name: str | None) -> Path | None:
     return path.resolve()
 
 
-def _warn_changed_notebooks(check_project_notebook: bool, check_overview: bool) -> None:
+def _warn_changed_notebooks(check_project_notebook: bool, check_overview: bool, lang: str = "en") -> None:
     """One line per report notebook whose source is not what kpi_lib was built with: a change
     saved there (by accident, from JupyterLab) would otherwise reach the official reports."""
     from kpi_lib.publishing import report
@@ -451,29 +546,30 @@ def _warn_changed_notebooks(check_project_notebook: bool, check_overview: bool) 
 
     names = [report.PROJECT_NOTEBOOK] * check_project_notebook + [report.OVERVIEW_NOTEBOOK] * check_overview
     for path in changed_notebooks(report.NOTEBOOK_DIR, names):
-        print(
-            f"kpi: warning: report notebook {path} differs from the one kpi_lib was built with ({MANIFEST}): "
+        said = messages.translate(
+            f"report notebook {path} differs from the one kpi_lib was built with ({MANIFEST}): "
             "its changes go into these reports; for a variant of your own use --template FILE",
-            file=sys.stderr,
+            lang,
         )
+        print(f"kpi: {messages.word('warning', lang)}: {said}", file=sys.stderr)
 
 
 def cmd_refresh_notebooks(args) -> int:
     from kpi_lib.publishing.report import refresh_notebooks
 
     _quiet_papermill()
-    for path in refresh_notebooks():
-        print(f"executed {path}")
+    done = refresh_notebooks()
+    for path, changed in done:
+        print(text("refresh.changed" if changed else "refresh.unchanged", args.message_lang).format(path=path))
+    print(text("refresh.summary", args.message_lang).format(changed=sum(c for _, c in done), total=len(done)))
     return 0
 
 
 def cmd_export(args) -> int:
-    from kpi_lib.workbook.excel_export import export_workbook
-    from kpi_lib.workbook.excel_import import check_overwrite
+    from kpi_lib.workbook.excel_import import export_unless_edited
 
-    dataset = _load(args)
-    check_overwrite(args.xlsx, dataset)  # never replace typed values that were not imported
-    print(export_workbook(dataset, args.xlsx, year=args.year, lang=args.lang))
+    # never replaces typed values that were not imported; kpi_lib.export_workbook calls the same
+    print(export_unless_edited(_load(args), args.xlsx, year=args.year, lang=args.lang))
     return 0
 
 
@@ -495,7 +591,7 @@ def cmd_import(args) -> int:
         print(text("import.would_update", lang).format(folder=where, counts=change_counts(plan.changes, lang)))
         if plan.published and not args.change_published:
             for problem in plan.published:
-                print(f"kpi: error: {problem}", file=sys.stderr)
+                say_error(messages.problem_text(problem, args.message_lang), args.message_lang)
             return 1
         if plan.published:
             print(text("import.published_changed", lang).format(cells=", ".join(p.file for p in plan.published)))
@@ -561,7 +657,7 @@ def cmd_new(args) -> int:
         lang=args.lang,
         **{k: v for k, v in (("projects", args.projects), ("rows", args.rows)) if v is not None},
     )
-    print(f"created {args.dir}: fill in {workbook}, then run kpi import {workbook} --data {args.dir}")
+    say(f"created {args.dir}: fill in {workbook}, then run kpi import {workbook} --data {args.dir}", args.message_lang)
     return 0
 
 

@@ -8,9 +8,23 @@ from pathlib import Path
 import pytest
 
 from kpi_lib import cli
+from kpi_lib.core import messages
 from kpi_lib.dataset.loading import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The tests read the command's English messages unless they choose a language (--lang, KPI_LANG):
+# the same on a machine with a Japanese locale (the processes the tests start inherit this).
+os.environ[messages.LANG_ENV] = "en"
+
+
+def untranslated_lines(stderr: str) -> list[str]:
+    """The error and warning lines of the command whose message kpi_lib/core/messages.py cannot
+    say in Japanese (tests/test_messages.py explains how to add one)."""
+    prefixes = ("kpi: error: ", "kpi: warning: ")
+    lines = [line.split(": ", 2)[2] for line in stderr.splitlines() if line.startswith(prefixes)]
+    return [line for line in lines if messages.untranslated(line)]
+
 
 # The fast loop (`python3 tasks.py test --fast`, README "Tests and CI") leaves out what starts
 # report runs, browsers, JupyterLab or builds a wheel: it is `pytest -m "not slow"`. A test is slow
@@ -91,6 +105,30 @@ def dataset():
     return load_dataset()
 
 
+def _where(message: str) -> str:
+    """The location a message starts with: a file (and line), a sheet!cell; "" for none."""
+    head = message.split(": ", 1)[0]
+    return head if ": " in message and " " not in head and any(c in head for c in ".!/") else ""
+
+
+def assert_same_lines_in_japanese(status, out, err, ja_status, ja_out, ja_err) -> None:
+    """The command's refusal in Japanese: the same exit status and output, one Japanese line for
+    each English one, naming the same file, line and column (or sheet!cell); no traceback."""
+    assert (ja_status, ja_out) == (status, out) and "Traceback" not in ja_err
+    english, japanese = err.splitlines(), ja_err.splitlines()
+    assert len(japanese) == len(english), (english, japanese)
+    for en, ja in zip(english, japanese):
+        if ": error: " in en:
+            en_prog, en_message = en.split(": error: ", 1)
+            ja_prog, ja_message = ja.split(": エラー: ", 1)
+            assert ja_prog == en_prog and _where(ja_message) == _where(en_message), (en, ja)
+            assert " column '" not in ja_message, ja
+        elif en.startswith("kpi: warning: "):
+            assert ja.startswith("kpi: 警告: "), ja
+        else:
+            assert ja == messages.translate(en, "ja"), (en, ja)
+
+
 @pytest.fixture
 def kpi(capsys):
     """Run the `kpi` command in this process; the result reads like a finished process's.
@@ -99,13 +137,27 @@ def kpi(capsys):
     process itself is under test: exit status, no traceback, the installed entry point.
     """
 
-    def run(*args) -> subprocess.CompletedProcess:
+    def once(args) -> tuple[int, str, str]:
         capsys.readouterr()  # only this command's output
         try:
             status = cli.main([str(a) for a in args])
         except SystemExit as e:  # argparse's usage errors
             status = e.code
         out, err = capsys.readouterr()
+        return status, out, err
+
+    def run(*args) -> subprocess.CompletedProcess:
+        status, out, err = once(args)
+        # every message a test sees exists in Japanese too
+        assert not untranslated_lines(err), f"no Japanese in core/messages.py for: {untranslated_lines(err)}"
+        if status and err and "--lang" not in map(str, args):
+            # a refused command wrote nothing, so it runs again the same: in Japanese, the same lines
+            os.environ[messages.LANG_ENV] = "ja"
+            try:
+                ja = once(args)
+            finally:
+                os.environ[messages.LANG_ENV] = "en"
+            assert_same_lines_in_japanese(status, out, err, *ja)
         return subprocess.CompletedProcess(["kpi", *args], status, out, err)
 
     return run

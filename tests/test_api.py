@@ -21,6 +21,7 @@ from kpi_lib.analysis.grading import evaluate
 from kpi_lib.analysis.outlook import outlook
 from kpi_lib.core import resources
 from kpi_lib.core.errors import KpiError
+from kpi_lib.presentation import rendering
 from kpi_lib.presentation.tables import COLUMNS
 from kpi_lib.publishing import report
 from kpi_lib.publishing.notebook_sources import read_manifest, source_digest
@@ -36,7 +37,8 @@ YEAR_FORMS = ["H30", "2018", 2018, "平成30年度", "FY2018", "2018年度", "�
 def test_every_example_in_docs_api_runs(monkeypatch, capsys):
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
     assert len(blocks) >= 5
-    monkeypatch.chdir(ROOT)  # the examples name paths relative to the repository
+    monkeypatch.chdir(resources.WORKSPACE_DIR)  # where the workspace's notebooks run them
+    monkeypatch.delenv("KPI_DATA", raising=False)  # the data of the checkout the notebook is in
     namespace: dict = {}
     renderer = alt.renderers.active  # the first example calls setup_notebook()
     try:
@@ -59,6 +61,37 @@ def test_every_api_function_has_a_docstring_example_and_is_on_the_page():
         assert f"`{name}(" in page, name
 
 
+def test_every_dataset_table_and_attribute_is_on_the_page(dataset):
+    import dataclasses
+
+    from kpi_lib.dataset.loading import Dataset
+
+    page = DOC.read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", page, flags=re.M))
+    fields = [f.name for f in dataclasses.fields(Dataset)]
+    properties = [n for n, v in vars(Dataset).items() if isinstance(v, property)]
+    for name in [*fields, *properties]:
+        assert name in rows, name
+    for name in dataset.tables:
+        assert rows[name].startswith(f"`{name}.csv`"), name
+
+
+def test_the_api_does_not_import_openpyxl_before_a_workbook_is_asked_for():
+    # the first chart of a fresh kernel should not wait for it (benchmarks/first_chart.py)
+    code = "import sys, kpi_lib.api; print('openpyxl' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "False"
+
+
+def test_the_guide_imports_kpi_lib_and_sets_up_before_altair():
+    nb = nbformat.read(resources.WORKSPACE_DIR / "explore.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code[0].startswith("import kpi_lib\n") and "kpi_lib.setup_notebook()" in code[0]
+    assert "altair" not in code[0]
+    assert "my_explore.ipynb" in nb.cells[0].source  # the guide says where the analyst's copy is
+    assert any("kpi_lib.show(" in c for c in code) and any("kpi_lib.glossary(" in c for c in code)
+
+
 def test_the_column_table_in_the_docs_is_tables_columns():
     rows = re.findall(r"^\| `(\w+)` \| (number|text) \| (.*) \|$", DOC.read_text(encoding="utf-8"), flags=re.M)
     assert [(name, (kind, meaning)) for name, kind, meaning in rows] == list(COLUMNS.items())
@@ -72,10 +105,142 @@ def test_grades_is_the_cli_csv_as_a_dataframe(kpi):
     assert list(g.columns) == list(COLUMNS) and len(g) == len(csv) == 22
     for column, (kind, _) in COLUMNS.items():
         if kind == "number":
-            assert pd.api.types.is_numeric_dtype(g[column]), column
-            assert g[column].equals(pd.to_numeric(csv[column].replace("", None))), column
+            # nullable numbers: <NA> exactly where the CSV is empty, else the CSV's number
+            assert str(g[column].dtype) == ("Int64" if column in kpi_lib.api.WHOLE_NUMBER_COLUMNS else "Float64")
+            assert list(g[column].isna()) == list(csv[column] == ""), column
+            assert [float(x) for x in g[column].dropna()] == [float(x) for x in csv[column] if x != ""], column
         else:
             assert list(g[column]) == list(csv[column]), column
+
+
+def test_printed_words_and_marks_have_their_own_text_column(dataset):
+    g = kpi_lib.grades("H30", dataset=dataset).set_index(["project", "indicator"])
+    # source, project 1: 合計特殊出生率 基準値 1.27, 目標値 全国水準; アクティブ・シニア等の研修会の修了者
+    # 基準値 — (not measured), 目標値 10,500人
+    tfr = g.loc[(1, "total_fertility_rate")]
+    assert (tfr["baseline"], tfr["baseline_text"], tfr["target_text"]) == (1.27, "1.27", "全国水準")
+    assert pd.isna(tfr["target"])
+    senior = g.loc[(1, "active_senior_trainees")]
+    assert pd.isna(senior["baseline"]) and senior["baseline_text"] == "—"
+    assert (senior["target"], senior["target_text"]) == (10500.0, "10500")
+    # the project's names, as projects.csv has them (source: 安心のまち・暮らし「住まいる北海道」プロジェクト)
+    assert set(g.loc[1, "project_name_ja"]) == {"安心のまち・暮らし「住まいる北海道」プロジェクト"}
+    projects = dataset.projects.set_index("project")
+    for (project, _), row in g.iterrows():
+        assert row["project_name_ja"] == projects.loc[project, "name_ja"]
+        assert row["project_name_en"] == projects.loc[project, "name_en"]
+    assert str(kpi_lib.series("total_fertility_rate", dataset=dataset)["actual"].dtype) == "Float64"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "total_fertility_rate",
+        "合計特殊出生率",
+        "Total fertility rate",
+        "合計特殊出生率 ",
+        "ＴＯＴＡＬ＿ＦＥＲＴＩＬＩＴＹ＿ＲＡＴＥ",
+    ],
+)
+def test_an_indicator_by_its_id_or_either_name(dataset, name):
+    assert dataset.indicators.set_index("indicator").loc["total_fertility_rate", "name_en"].casefold() == (
+        "total fertility rate"
+    )
+    assert kpi_lib.series(name, dataset=dataset).equals(kpi_lib.series("total_fertility_rate", dataset=dataset))
+    assert kpi_lib.indicator_commentary(name, "H30", dataset=dataset) == kpi_lib.indicator_commentary(
+        "total_fertility_rate", "H30", dataset=dataset
+    )
+    assert (
+        kpi_lib.trend_chart(name, "H30", dataset=dataset).to_dict()
+        == kpi_lib.trend_chart("total_fertility_rate", "H30", dataset=dataset).to_dict()
+    )
+
+
+def test_a_misspelt_indicator_suggests_the_nearest(dataset):
+    for typo in ("合計特殊出生", "total_fertilty_rate"):
+        with pytest.raises(KpiError, match=r"did you mean total_fertility_rate \(合計特殊出生率\)"):
+            kpi_lib.series(typo, dataset=dataset)
+    with pytest.raises(KpiError, match=r"^unknown indicator 'xyzzy': no indicator's id or name is close"):
+        kpi_lib.trend_chart("xyzzy", dataset=dataset)
+    # other data: its own ids and names (examples/expected_path)
+    with pytest.raises(KpiError, match=r"did you mean new_businesses"):
+        kpi_lib.series("new_busineses", data_dir=ROOT / "examples" / "expected_path")
+
+
+def test_an_indicator_asked_of_a_project_without_it_names_its_projects(dataset):
+    # source: 外国人観光客 is project 4's; 道産食品輸出額 is in projects 3 and 4
+    with pytest.raises(KpiError, match=r"^indicator foreign_visitors is not in project 1; the projects it is in: 4$"):
+        kpi_lib.trend_chart("foreign_visitors", project=1, dataset=dataset)
+    with pytest.raises(KpiError, match=r"^indicator food_exports is not in project 1; the projects it is in: 3, 4$"):
+        kpi_lib.rate_chart("道産食品輸出額", project=1, dataset=dataset)
+    assert kpi_lib.indicator_commentary("food_exports", project=4, dataset=dataset)
+
+
+def _as_cli_csv(frame: pd.DataFrame) -> str:
+    from kpi_lib.cli import csv_safe
+
+    return frame.map(csv_safe).to_csv(index=False, lineterminator="\n")
+
+
+def test_changes_and_audit_are_the_cli_csv_as_dataframes(kpi, dataset):
+    r = kpi("changes", "--from", "H29", "--to", "H30", "--format", "csv")
+    c = kpi_lib.changes("平成29年度", "FY2018", dataset=dataset)
+    assert _as_cli_csv(c) == r.stdout
+    # source, H29 -> H30: 海外からの投資件数 25.0% B -> 100.0% A①; 新たな職域開拓… 20.0% B -> 100.0% A①
+    assert c[["project", "indicator", "grade_from", "grade_to", "change"]].values.tolist() == [
+        [4, "foreign_investment_cases", "B", "A①", "improved"],
+        [5, "welfare_industry_fields", "B", "A①", "improved"],
+    ]
+    # numbers as nullable numbers, years as whole numbers (the CSV: 2015, never 2015.0)
+    wide = kpi_lib.changes("H27", "H30", dataset=dataset, include_unchanged=True)
+    assert str(wide["rate_from"].dtype) == "Float64" and str(wide["latest_year_from"].dtype) == "Int64"
+    assert wide["rate_from"].isna().any() and wide["latest_year_from"].isna().any()  # no actual in H27: <NA>
+    r = kpi("changes", "--from", "H27", "--to", "H30", "--format", "csv")
+    assert ",2015.0," not in r.stdout and ",2015," in r.stdout
+    every = kpi_lib.changes("H29", "H30", dataset=dataset, include_unchanged=True, projects=[4])
+    assert set(every["change"]) == {"improved", "unchanged"} and set(every["project"]) == {4}
+    for lang in ("ja", "en"):
+        r = kpi("audit", "--format", "csv", "--lang", lang)
+        a = kpi_lib.audit(dataset=dataset, lang=lang)
+        assert _as_cli_csv(a) == r.stdout
+    # source, H30: アクティブ・シニア等の研修会の修了者 7,086人 / 10,500人 printed 67.4%, computed 67.5%
+    assert a[["indicator", "year", "published", "recomputed"]].values.tolist() == [
+        ["active_senior_trainees", 2018, "67.4", "67.5"]
+    ]
+    r = kpi("audit", "--notes", "--format", "csv")
+    assert _as_cli_csv(kpi_lib.data_notes(dataset=dataset)) == r.stdout
+
+
+def test_export_workbook_writes_what_kpi_export_writes(kpi, dataset, tmp_path):
+    from openpyxl import load_workbook
+
+    ours = kpi_lib.export_workbook(tmp_path / "api.xlsx", "H30", dataset=dataset, lang="en")
+    assert ours == tmp_path / "api.xlsx"
+    assert kpi("export", "--xlsx", tmp_path / "cli.xlsx", "--year", "H30", "--lang", "en").returncode == 0
+    a, b = load_workbook(ours), load_workbook(tmp_path / "cli.xlsx")
+    assert a.sheetnames == b.sheetnames and len(a.sheetnames) >= 5
+    for name in a.sheetnames:
+        assert [[c.value for c in row] for row in a[name].iter_rows()] == [
+            [c.value for c in row] for row in b[name].iter_rows()
+        ], name
+    # as kpi export: an unedited export may be replaced, a file that is not an export may not
+    kpi_lib.export_workbook(ours, "H30", dataset=dataset, lang="en")
+    other = tmp_path / "mine.xlsx"
+    other.write_bytes(b"not a workbook")
+    with pytest.raises(KpiError, match=r"mine.xlsx exists and is not a workbook written by kpi export"):
+        kpi_lib.export_workbook(other, dataset=dataset)
+    assert other.read_bytes() == b"not a workbook"
+    with pytest.raises(KpiError, match=r"^path must be the workbook's path"):
+        kpi_lib.export_workbook(3, dataset=dataset)
+
+
+def test_the_other_examples_through_changes_and_audit():
+    folder = ROOT / "examples" / "milestone_improvement"
+    ds = kpi_lib.open_dataset(folder)
+    years = ds.years
+    c = kpi_lib.changes(years[-2], years[-1], data_dir=folder, include_unchanged=True)
+    assert set(c["from_year"]) == {years[-2]} and set(c["to_year"]) == {years[-1]}
+    assert kpi_lib.audit(dataset=ds).columns.tolist() == kpi_lib.audit("example:hokkaido").columns.tolist()
 
 
 def test_grades_reproduce_the_source(dataset):
@@ -126,6 +291,17 @@ def test_the_api_on_the_other_schemes_examples():
     assert g.loc["waiting_list", ["progress_rate", "grade"]].tolist() == [31.3, "C"]
 
 
+def test_a_relative_data_path_that_is_not_there_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(KpiError) as e:
+        kpi_lib.grades(data_dir="examples/milestone_improvement")
+    assert str(e.value) == (
+        f"data directory not found: examples/milestone_improvement (looked for in {tmp_path}; "
+        "a shipped example is named example:NAME)"
+    )
+    assert kpi_lib.grades("H30", data_dir="example:milestone_improvement").shape[0] > 0  # from anywhere
+
+
 def test_bad_arguments_are_one_line_errors(dataset):
     with pytest.raises(KpiError, match=r"^no evaluation for FY2019: the data has actuals for FY2015-FY2018$"):
         kpi_lib.grades("R1", dataset=dataset)
@@ -135,6 +311,14 @@ def test_bad_arguments_are_one_line_errors(dataset):
         kpi_lib.series("nope", dataset=dataset)
     with pytest.raises(KpiError, match="either data_dir or dataset"):
         kpi_lib.grades("H30", data_dir=ROOT / "data", dataset=dataset)
+
+
+def test_tab_completion_offers_the_api_not_the_internal_modules():
+    import kpi_lib.core  # noqa: F401 (a submodule imported, as every notebook does through the API)
+
+    assert set(dir(kpi_lib)) == {*kpi_lib.API, "API", "__version__"}  # dir() sorts what __dir__ gives
+    for name in kpi_lib.API:
+        assert callable(getattr(kpi_lib, name))
 
 
 def test_importing_kpi_lib_loads_neither_the_api_nor_pandas():
@@ -176,18 +360,35 @@ def test_the_workspace_is_apart_from_the_report_notebooks():
     workspace, reports = resources.WORKSPACE_DIR, resources.NOTEBOOK_DIR
     assert (workspace / "explore.ipynb").is_file() and not (reports / "explore.ipynb").exists()
     assert not workspace.is_relative_to(reports) and not reports.is_relative_to(workspace)
-    # `python3 tasks.py lab` opens the workspace on explore.ipynb (its file browser cannot reach the reports)
+    # `python3 tasks.py lab` opens the workspace (its file browser cannot reach the reports) on the
+    # analyst's working copy of the guide
     source = (ROOT / "tasks.py").read_text(encoding="utf-8")
-    assert '"--notebook-dir", workspace' in source and 'workspace / "explore.ipynb"' in source
+    assert '"--notebook-dir", workspace' in source and "working_copy(workspace)])" in source
     # analysts' own notebooks and exports there stay out of git; explore.ipynb is committed
-    ignored = subprocess.run(
-        ["git", "check-ignore", "notebooks/workspace/mine.ipynb", "notebooks/workspace/exports/a.csv"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert ignored.stdout.split() == ["notebooks/workspace/mine.ipynb", "notebooks/workspace/exports/a.csv"]
+    mine = [
+        "notebooks/workspace/mine.ipynb",
+        "notebooks/workspace/my_explore.ipynb",
+        "notebooks/workspace/exports/a.csv",
+    ]
+    ignored = subprocess.run(["git", "check-ignore", *mine], cwd=ROOT, capture_output=True, text=True)
+    assert ignored.stdout.split() == mine
     assert subprocess.run(["git", "check-ignore", "-q", "notebooks/workspace/explore.ipynb"], cwd=ROOT).returncode == 1
+
+
+def test_tasks_lab_gives_a_working_copy_once_and_leaves_the_guide_alone(tmp_path, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    guide = resources.WORKSPACE_DIR / "explore.ipynb"
+    shutil.copy(guide, tmp_path / "explore.ipynb")
+    mine = tasks.working_copy(tmp_path)
+    assert mine == tmp_path / "my_explore.ipynb" and mine.read_bytes() == guide.read_bytes()
+    assert "my_explore.ipynb" in capsys.readouterr().out
+    mine.write_text("my own work", encoding="utf-8")
+    assert tasks.working_copy(tmp_path) == mine and mine.read_text(encoding="utf-8") == "my own work"  # kept
+    assert (tmp_path / "explore.ipynb").read_bytes() == guide.read_bytes()
 
 
 @pytest.fixture
@@ -277,3 +478,124 @@ def test_report_html_leaves_out_the_notebook_only_cells(tmp_path):
 
     page = notebook_node_to_html(nb, tmp_path / "p.html", tmp_path / "p.ipynb").read_text(encoding="utf-8")
     assert "explore.ipynb" not in page and "tasks.py lab" not in page and "Parameters (papermill)" not in page
+
+
+# --- charts that compose, the report's look where they are shown or saved ----------------------
+
+
+def test_charts_compose_with_altair(dataset):
+    trend = kpi_lib.trend_chart("total_fertility_rate", "H30", dataset=dataset)
+    overview = kpi_lib.overview_chart("H30", dataset=dataset)
+    rates = kpi_lib.rate_chart("合計特殊出生率", "H30", dataset=dataset)
+    for composed in (overview | trend, overview & rates, alt.hconcat(trend, rates), alt.vconcat(overview, trend)):
+        spec = composed.to_dict()  # validates against the Vega-Lite schema
+        assert len(spec.get("hconcat", spec.get("vconcat"))) == 2
+        assert "font" not in spec["config"]  # the look is not in the chart …
+        shown = rendering.spec_mimebundle(spec)  # … but where it is shown
+        assert next(v for k, v in shown.items() if "vegalite" in k)["config"]["font"] == rendering.FONT_FAMILY
+
+
+def test_report_look_is_altairs_theme_for_the_block_only(dataset):
+    chart = kpi_lib.trend_chart("total_fertility_rate", "H30", dataset=dataset)
+    before = alt.theme.active
+    with kpi_lib.report_look():
+        with kpi_lib.report_look():  # nested: still the look, and the outer block's theme after it
+            assert chart.to_dict()["config"]["legend"]["orient"] == "bottom"
+        inside = chart.to_dict()
+    assert inside["config"]["font"] == rendering.FONT_FAMILY
+    assert inside["config"]["title"] == {"anchor": "start", "fontSize": 13}
+    assert alt.theme.active == before and rendering.THEME_NAME not in alt.theme.names()
+    assert "font" not in chart.to_dict()["config"]
+    # what the chart configures itself wins over the look
+    with kpi_lib.report_look():
+        assert chart.configure_axis(labelFontSize=20).to_dict()["config"]["axis"]["labelFontSize"] == 20
+
+
+def test_saved_charts_draw_offline_and_are_the_same_every_run(dataset, tmp_path):
+    composed = kpi_lib.overview_chart("H30", dataset=dataset) | kpi_lib.trend_chart(
+        "foreign_visitors", "H30", dataset=dataset
+    )
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        for suffix in ("html", "svg", "png", "json"):
+            assert kpi_lib.save_chart(composed, tmp_path / run / f"c.{suffix}") == tmp_path / run / f"c.{suffix}"
+    for suffix in ("html", "svg", "png", "json"):
+        assert (tmp_path / "a" / f"c.{suffix}").read_bytes() == (tmp_path / "b" / f"c.{suffix}").read_bytes()
+    page = (tmp_path / "a" / "c.html").read_text(encoding="utf-8")
+    # offline: Vega's JavaScript is in the page, no script is loaded from anywhere
+    assert not re.search(r"<script[^>]*\bsrc=", page) and "cdn.jsdelivr" not in page
+    assert "vega-embed" in page.lower() and "IPAexGothic" in page
+    assert (tmp_path / "a" / "c.png").read_bytes().startswith(b"\x89PNG")
+    # Altair's own save, inside report_look, inline=True: also offline (vl-convert, a dependency)
+    with kpi_lib.report_look():
+        composed.save(tmp_path / "altair.html", inline=True)
+    page = (tmp_path / "altair.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc=", page) and "IPAexGothic" in page
+    with pytest.raises(
+        KpiError, match=r"^cannot save a chart as c.pdf: the name must end in .html, .svg, .png, .json$"
+    ):
+        kpi_lib.save_chart(composed, tmp_path / "c.pdf")
+    with pytest.raises(KpiError, match=r"^chart must be an Altair chart"):
+        kpi_lib.save_chart("chart", tmp_path / "c.html")
+    assert not list(tmp_path.glob("*.tmp")) and not (tmp_path / "c.pdf").exists()
+
+
+# --- the compact display and the glossary ------------------------------------------------------
+
+
+def test_show_gives_the_main_columns_with_grade_colours_and_leaves_the_table_whole(dataset):
+    from kpi_lib.presentation.style import grade_colours
+
+    g = kpi_lib.grades("H30", dataset=dataset)
+    before = g.copy()
+    styled = kpi_lib.show(g)
+    assert isinstance(styled, pd.io.formats.style.Styler) and g.equals(before) and len(g.columns) == len(COLUMNS)
+    shown = list(styled.data.columns)
+    assert shown[:3] == ["project", "indicator", "name_ja"] and {"progress_rate", "grade", "outlook_label"} <= set(
+        shown
+    )
+    assert len(shown) < 15 and "name_en" not in shown and "trend_slope_low" not in shown
+    assert "name_en" in kpi_lib.show(g, lang="en").data.columns
+    assert list(kpi_lib.show(g, full=True).data.columns) == list(COLUMNS)  # the full table, one call away
+    page = styled.to_html()
+    assert page == kpi_lib.show(g).to_html()  # the same every run: no random ids
+    assert "kpi_lib.glossary()" in page  # the caption says where the rest is
+    # A③ on its colour (the scheme's), 1.27 without trailing zeros, an empty cell where there is no number
+    background, foreground = grade_colours(_scheme(dataset))["A③"]
+    assert re.search(rf"background-color: {background};\s*color: {foreground};", page)
+    assert ">1.27<" in page and ">1.270000<" not in page
+    # another scheme's grades, in its own colours (examples/expected_path: B+ and C)
+    other = kpi_lib.grades("H30", data_dir=ROOT / "examples" / "expected_path")
+    colours = grade_colours(_scheme(kpi_lib.open_dataset(ROOT / "examples" / "expected_path")))
+    assert f"background-color: {colours['C'][0]}" in kpi_lib.show(other).to_html()
+    assert kpi_lib.show(kpi_lib.series("合計特殊出生率", dataset=dataset)).data.columns.tolist() == [
+        "indicator",
+        "year",
+        "actual_state",
+        "actual",
+        "progress_rate",
+        "grade",
+    ]
+    with pytest.raises(KpiError, match=r"^frame must be a DataFrame"):
+        kpi_lib.show([1, 2])
+
+
+def _scheme(ds):
+    from kpi_lib.dataset.scheme import scheme_for
+
+    return scheme_for(ds)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_glossary_explains_every_column_in_both_languages(lang):
+    from kpi_lib.presentation.tables import COLUMN_MEANINGS_JA
+
+    assert list(COLUMN_MEANINGS_JA) == list(COLUMNS)
+    glossary = kpi_lib.glossary(lang)
+    assert list(glossary.iloc[:, 0]) == list(COLUMNS) and glossary.iloc[:, 2].str.len().min() > 3
+    assert list(glossary.columns) == (["列", "型", "意味"] if lang == "ja" else ["column", "type", "meaning"])
+    meanings = dict(zip(glossary.iloc[:, 0], glossary.iloc[:, 2], strict=True))
+    if lang == "ja":
+        assert meanings["progress_rate"].startswith("進捗率") and meanings["observed_cagr"].startswith("独自分析")
+    else:
+        assert meanings["progress_rate"] == COLUMNS["progress_rate"][1]

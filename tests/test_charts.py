@@ -8,6 +8,7 @@ import pytest
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.core.labels import text
 from kpi_lib.presentation import charts, rendering, views
+from kpi_lib.presentation.style import SERIES_COLOURS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -47,8 +48,11 @@ def test_every_report_chart_validates_against_the_schema(shown_charts, data_dir,
     for chart in shown_charts(year, lang, data_dir):
         spec = chart.to_dict()  # validate=True raises on an invalid spec
         # what the notebook stores must be strict JSON (a NaN in the data would not be)
-        json.dumps(rendering.spec_mimebundle(spec), allow_nan=False)
-        assert spec["config"]["font"] == rendering.FONT_FAMILY
+        shown = rendering.spec_mimebundle(spec)
+        json.dumps(shown, allow_nan=False)
+        # the chart has no look of its own (so it composes); the renderer gives it the report's
+        assert spec["config"] == {"view": {"continuousWidth": 300, "continuousHeight": 300}}  # Altair's
+        assert next(v for k, v in shown.items() if "vegalite" in k)["config"]["font"] == rendering.FONT_FAMILY
         assert spec["description"]  # the text alternative (the SVG's label in the HTML report)
 
 
@@ -159,9 +163,15 @@ def test_trend_chart_layers_the_series_over_the_trend_data(dataset):
         # the ends of the trend's confidence interval, dotted
         ("line", [2, 3], [{"filter": {"field": "series", "oneOf": ["projection_low", "projection_high"]}}]),
         ("point", None, [{"filter": "datum.point"}]),  # not the projection's start, the actual's marker
-        ("rule", [6, 4], None),
+        ("rule", None, None),  # dashed by its strokeDash encoding, which gives it a legend entry
     ]
-    assert records(layers[4]) == [{"value": 95000.0, "label": "Target level"}]  # the revised target in force
+    # the revised target in force, in the revised target's colour
+    assert records(layers[4]) == [{"value": 95000.0, "label": "Target level (revised target)"}]
+    assert layers[4]["mark"]["color"] == SERIES_COLOURS["revised_target"]
+    assert layers[4]["encoding"]["strokeDash"]["scale"] == {
+        "domain": ["Target level (revised target)"],
+        "range": [[6, 4]],
+    }
     colour = layers[3]["encoding"]["color"]
     assert colour["field"] == "series_label"
     assert colour["scale"]["domain"] == [
@@ -278,3 +288,35 @@ def _no_findings():
     import pandas as pd
 
     return pd.DataFrame(columns=["project", "indicator", "figure", "year", "published", "recomputed", "arithmetic"])
+
+
+def _level_rule(spec: dict) -> dict:
+    (rule,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    return rule
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_target_level_line_is_drawn_as_the_target_in_force_and_named(dataset, lang):
+    import kpi_lib
+
+    # source, project 4: 外国人観光客 目標値 300万人, revised to 500万人 in H29
+    spec = kpi_lib.trend_chart("foreign_visitors", "H30", dataset=dataset, lang=lang).to_dict()
+    rule = _level_rule(spec)
+    label = text("series.reference_revised_target", lang)
+    scale = 1 if lang == "ja" else 100  # English draws 万人 as million persons (the text's unit)
+    assert spec["datasets"][rule["data"]["name"]] == [{"value": 500.0 / scale, "label": label}]
+    assert rule["mark"]["color"] == SERIES_COLOURS["revised_target"]
+    assert rule["encoding"]["strokeDash"]["field"] == "label"  # its own legend entry, dashed
+    # before the revision (H28) the original target is in force, in its colour
+    spec = kpi_lib.trend_chart("foreign_visitors", "H28", dataset=dataset, lang=lang).to_dict()
+    rule = _level_rule(spec)
+    label = text("series.reference_target", lang)
+    assert spec["datasets"][rule["data"]["name"]] == [{"value": 300.0 / scale, "label": label}]
+    assert rule["mark"]["color"] == SERIES_COLOURS["target"]
+
+
+def test_the_level_line_in_a_drawn_chart_has_its_legend_entry(dataset):
+    import kpi_lib
+
+    svg = rendering.chart_svg(kpi_lib.trend_chart("foreign_visitors", "H30", dataset=dataset, lang="en"))
+    assert "Target level (revised target)" in svg

@@ -257,7 +257,7 @@ def test_kpi_new_refuses_bad_options_with_one_line(tmp_path, kpi, args, fragment
 def test_kpi_new_refuses_a_folder_that_is_not_empty(tmp_path, kpi):
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "notes.txt").write_text("mine")
-    r = new(kpi, tmp_path / "d")
+    r = new(kpi, tmp_path / "d", lang="en")  # --lang en: the English message
     assert r.returncode == 1 and "already exists and is not an empty folder" in r.stderr
     assert [p.name for p in (tmp_path / "d").iterdir()] == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
@@ -555,7 +555,7 @@ def test_a_template_into_another_filled_dataset_says_what_to_do(tmp_path, kpi, c
 
 
 def test_a_year_with_a_superscript_digit_is_refused(tmp_path, kpi):
-    r = new(kpi, tmp_path / "city", "--last-year", "R6¹")
+    r = new(kpi, tmp_path / "city", "--last-year", "R6¹", lang="en")
     assert r.returncode != 0 and "invalid fiscal year 'R6¹'" in r.stderr
     assert not (tmp_path / "city").exists()
 

@@ -109,3 +109,44 @@ def test_the_committed_notebooks_record_no_python_version():
     for path in paths:
         info = nbformat.read(path, as_version=4).metadata["language_info"]
         assert info["name"] == "python" and "version" not in info, path
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_refresh_notebooks_names_the_notebooks_it_changed(tmp_path, monkeypatch, kpi, lang):
+    """Without running a kernel: a stand-in execute() gives one notebook new outputs and the
+    other the outputs it had; the command says which changed."""
+    import nbformat
+
+    reports, workspace = tmp_path / "reports", tmp_path / "workspace"
+    reports.mkdir()
+    workspace.mkdir()
+    for folder, name in ((reports, "project_report.ipynb"), (workspace, "explore.ipynb")):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+        nbformat.write(nb, folder / name)
+
+    def execute(path, out, parameters, kernel_folder, env=None):
+        nb = nbformat.read(path, as_version=4)
+        if path.parent == reports:  # a library change shows in this one's outputs
+            nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]
+        return nb
+
+    monkeypatch.setattr(pins, "check_pins", lambda _: None)
+    monkeypatch.setattr(report, "start_kernels", lambda: str(tmp_path))
+    monkeypatch.setattr(report, "end_kernels", lambda folder: None)
+    monkeypatch.setattr(report, "execute", execute)
+    done = report.refresh_notebooks(reports, workspace)
+    assert done == [(reports / "project_report.ipynb", True), (workspace / "explore.ipynb", False)]
+    monkeypatch.setattr(report, "refresh_notebooks", lambda: done)
+    r = kpi("refresh-notebooks", "--lang", lang)
+    assert r.returncode == 0
+    if lang == "en":
+        assert r.stdout.splitlines() == [
+            f"changed: {reports / 'project_report.ipynb'}",
+            f"unchanged: {workspace / 'explore.ipynb'}",
+            "Re-executed 2 notebooks; 1 changed (review and commit those marked changed).",
+        ]
+    else:
+        assert r.stdout.splitlines()[:2] == [
+            f"変更あり: {reports / 'project_report.ipynb'}",
+            f"変更なし: {workspace / 'explore.ipynb'}",
+        ]

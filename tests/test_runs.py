@@ -426,7 +426,7 @@ def test_a_scheme_outside_the_data_folder_reaches_the_report_snapshot(tmp_path):
 def _one_line_error(r) -> None:
     assert r.returncode == 1, (r.returncode, r.stdout[-500:], r.stderr[-2000:])
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr[-2000:]
-    assert r.stderr.startswith("kpi: error: ")
+    assert r.stderr.startswith(("kpi: error: ", "kpi: エラー: "))  # `report --lang ja`: messages in Japanese
 
 
 NEW = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi_lib.analysis.grading import evaluate
+from kpi_lib.core import numbers
 from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
 from kpi_lib.dataset.loading import check_year
@@ -60,6 +61,16 @@ def grade_changes(
     before = evaluate(dataset, from_year, scheme, projects)
     after = evaluate(dataset, to_year, scheme, projects)
     return compare_results(before, after, from_year, to_year, scheme, include_unchanged)
+
+
+# the number columns of grade_changes' table that hold whole numbers
+WHOLE_NUMBER_COLUMNS = ("project", "position", "from_year", "to_year", "latest_year_from", "latest_year_to")
+
+
+def typed_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """grade_changes' table with nullable numbers (numbers.nullable_numbers): what `kpi changes
+    --format csv` writes and kpi_lib.changes() gives."""
+    return numbers.nullable_numbers(changes, WHOLE_NUMBER_COLUMNS)
 
 
 def compare_results(

@@ -107,6 +107,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     # benchmarks.csv provenance `derived`: not an official statistic, an estimate (never just 「全国」)
     "series.national_derived": ("全国（推計：公表進捗率から逆算）", "National (estimated from the published rate)"),
     "series.reference": ("目標水準", "Target level"),
+    "series.reference_target": ("目標水準（戦略策定時の目標値）", "Target level (original target)"),
+    "series.reference_revised_target": ("目標水準（見直し後の目標値）", "Target level (revised target)"),
     "series.projection": (
         "傾向（参考・独自分析、予測ではない）",
         "Trend (our analysis, not a forecast)",
@@ -655,6 +657,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.note_key": ("行", "Row"),
     "col.note_column": ("列", "Column"),
     "col.note_note": ("注記", "Note"),
+    "refresh.changed": ("変更あり: {path}", "changed: {path}"),
+    "refresh.unchanged": ("変更なし: {path}", "unchanged: {path}"),
+    "refresh.summary": (
+        "{total} 個のノートブックを再実行し、{changed} 個の内容が変わりました（変更ありのものを確認してコミットしてください）。",
+        "Re-executed {total} notebooks; {changed} changed (review and commit those marked changed).",
+    ),
+    "show.caption": (
+        "主な列のみ表示。全列は表そのもの（DataFrame）、列の意味は kpi_lib.glossary()",
+        "The main columns only. All columns: the DataFrame itself; what they mean: kpi_lib.glossary('en')",
+    ),
+    "glossary.column": ("列", "column"),
+    "glossary.type": ("型", "type"),
+    "glossary.meaning": ("意味", "meaning"),
+    "glossary.number": ("数値", "number"),
+    "glossary.text": ("文字", "text"),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
     # the workbook template that `kpi new` writes (new_dataset.py)
     "new.note": (

@@ -158,3 +158,16 @@ def round_quotient(numerator: Decimal, denominator: Decimal, decimals: int, roun
         whole += 1
     value = whole / 10**decimals  # int ÷ int is correctly rounded to the nearest float
     return -value if negative else value
+
+
+def nullable_numbers(frame: pd.DataFrame, whole: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A copy of a table with its number columns as pandas' nullable numbers, <NA> where missing:
+    the columns named in `whole` (numbers, years) as Int64, the other float columns as Float64.
+    For the tables the API and `kpi ... --format csv` give (a year reads 2015, never 2015.0)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column in whole:
+            frame[column] = frame[column].astype("Float64").astype("Int64")
+        elif pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].astype("Float64")
+    return frame

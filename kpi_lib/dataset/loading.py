@@ -237,7 +237,10 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     """Read and validate a data directory; raise DataError listing every problem."""
     root = resolve_data_dir(data_dir)
     if not root.is_dir():
-        raise KpiError(f"data directory not found: {root}")
+        # a relative path is taken from the current folder, which in a notebook is the notebook's
+        # (notebooks/workspace/), not the repository's: say where it was looked for
+        where = "" if root.is_absolute() else f" (looked for in {Path.cwd()}; a shipped example is named example:NAME)"
+        raise KpiError(f"data directory not found: {root}{where}")
     return _load(root)
 
 

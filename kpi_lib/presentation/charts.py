@@ -18,7 +18,7 @@ from kpi_lib.core.fiscal_year import short_label, year_short_label
 from kpi_lib.core.formatting import english_scale, format_rate, indicator_name, name_notes, quantity, unit
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
-from kpi_lib.presentation.style import FONT_STACK, SERIES_COLOURS, grade_colours, graded_order
+from kpi_lib.presentation.style import SERIES_COLOURS, grade_colours, graded_order
 
 WIDTH, HEIGHT = 440, 230
 _SERIES = (
@@ -62,27 +62,14 @@ _SHAPES = {
 }
 
 
-# The report's look: font, no view border, light grid, legend below, titles at the left.
-# Given to alt.layer() with the chart's size, title and description: one constructor call
-# instead of .properties() and .configure(), which copy the whole chart each time.
-CONFIG = alt.Config(
-    font=FONT_STACK,
-    view=alt.ViewConfig(stroke=None),
-    axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
-    # labelLimit=0: legend labels whole («直線の傾向（参考・独自分析、予測ではない）», not cut with …)
-    legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom", labelLimit=0),
-    title=alt.TitleConfig(fontSize=13, anchor="start"),
-)
-
-
 def _layered(
     *layers, data: pd.DataFrame, title, description: str, width: int = WIDTH, height: int = HEIGHT, resolve=None
 ) -> alt.LayerChart:
-    """The chart's layers over `data`, in the report's look (CONFIG)."""
+    """The chart's layers over `data`, with its size, title and description in one constructor call
+    (.properties() copies the whole chart). No config: a chart with one cannot go into alt.hconcat,
+    | or &; the report's look (rendering.REPORT_LOOK) is applied where charts are shown or saved."""
     extra = {} if resolve is None else {"resolve": resolve}
-    return alt.layer(
-        *layers, data=data, width=width, height=height, title=title, description=description, config=CONFIG, **extra
-    )
+    return alt.layer(*layers, data=data, width=width, height=height, title=title, description=description, **extra)
 
 
 def trend_frame(
@@ -270,14 +257,18 @@ def trend_chart(
         .transform_filter("datum.point")
     )
     if r["target_kind"] in ("value", "cumulative") and not numbers.is_missing(r["target_in_force"]):
-        # the target in force as a level line, so the gap to it reads at a glance
-        level = pd.DataFrame(
-            {"value": [float(r["target_in_force"]) / divisor], "label": [text("series.reference", lang)]}
-        )
+        # the target in force as a level line, so the gap to it reads at a glance: in the colour of
+        # the target it is (the revised one where that is in force), named in its own legend
+        in_force = "revised_target" if _revised_in_force(r) else "target"
+        label = text(f"series.reference_{in_force}", lang)
+        level = pd.DataFrame({"value": [float(r["target_in_force"]) / divisor], "label": [label]})
         layers.append(
             alt.Chart(level)
-            .mark_rule(strokeDash=[6, 4], opacity=0.6, color=SERIES_COLOURS["target"])
-            .encode(y=alt.Y("value:Q"))
+            .mark_rule(opacity=0.6, color=SERIES_COLOURS[in_force])
+            .encode(
+                y=alt.Y("value:Q"),
+                strokeDash=alt.StrokeDash("label:N", title=None, scale=alt.Scale(domain=[label], range=[[6, 4]])),
+            )
         )
     elif r["target_kind"] in ("above_baseline", "at_least_baseline") and r["baseline_state"] == numbers.VALUE:
         level = pd.DataFrame(
@@ -302,6 +293,11 @@ def trend_chart(
         title=alt.Title(text("chart.trend", lang), subtitle=indicator_name(r, lang)),
         description=description,
     )
+
+
+def _revised_in_force(r: dict) -> bool:
+    revised = r.get("revised_target")
+    return not numbers.is_missing(revised) and float(revised) == float(r["target_in_force"])
 
 
 def rate_frame(

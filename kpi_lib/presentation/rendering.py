@@ -19,10 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from contextlib import contextmanager
+from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
 
+from kpi_lib.core.errors import KpiError
+from kpi_lib.core.files import atomic_file
 from kpi_lib.presentation.fonts import register_fonts
 from kpi_lib.presentation.style import FONT_STACK
 
@@ -86,11 +90,58 @@ def _renumber_auto_names(node, seen: dict[str, str]):
     return node
 
 
+# The report's look: font, no view border, light grid, legend below, titles at the left. Not in
+# the charts (a chart with a config cannot be composed with |, & or alt.hconcat): applied to the
+# spec where a chart is shown (the "kpi" renderer), drawn (chart_svg) or saved (report_look).
+REPORT_LOOK: dict = alt.Config(
+    font=FONT_STACK,
+    view=alt.ViewConfig(stroke=None),
+    axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee"),
+    # labelLimit=0: legend labels whole («直線の傾向（参考・独自分析、予測ではない）», not cut with …)
+    legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom", labelLimit=0),
+    title=alt.TitleConfig(fontSize=13, anchor="start"),
+).to_dict()
+THEME_NAME = "kpi_report"
+
+
+def _under(base: dict, over: dict) -> dict:
+    """`over` with what it does not set taken from `base`, nested dicts merged."""
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = _under(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return merged
+
+
+def with_report_look(spec: dict) -> dict:
+    """The spec with the report's look as its config's defaults: what the spec configures itself
+    (chart.configure_axis(...), a theme) wins."""
+    return {**spec, "config": _under(REPORT_LOOK, spec.get("config", {}))}
+
+
+@contextmanager
+def report_look():
+    """Inside it, Altair gives every chart it converts (to_dict, display, .save) the report's
+    look, through an Altair theme enabled for the block only (alt.theme, Altair 5.5); the theme
+    that was active before is active again after it, and nothing stays registered."""
+    registered = THEME_NAME in alt.theme.names()
+    if not registered:
+        alt.theme.register(THEME_NAME, enable=False)(_theme)
+    try:
+        with alt.theme.enable(THEME_NAME):
+            yield
+    finally:
+        if not registered:
+            alt.theme.unregister(THEME_NAME)
+
+
+def _theme() -> dict:
+    return {"config": REPORT_LOOK}
+
+
 def normalize_spec(spec: dict) -> dict:
-    """Canonical copy of a spec: sorted keys, renumbered auto names, bundled font as default."""
+    """Canonical copy of a spec in the report's look: sorted keys, renumbered auto names."""
     # allow_nan=False: a NaN would make the notebook file invalid JSON.
-    spec = json.loads(json.dumps(spec, sort_keys=True, allow_nan=False))
-    spec.setdefault("config", {}).setdefault("font", FONT_FAMILY)
+    spec = with_report_look(json.loads(json.dumps(spec, sort_keys=True, allow_nan=False)))
     spec = _renumber_auto_names(spec, {})
     return json.loads(json.dumps(spec, sort_keys=True))
 
@@ -138,6 +189,35 @@ def chart_svg(chart: alt.TopLevelMixin | dict) -> str:
 def chart_mimebundle(chart: alt.TopLevelMixin | dict) -> dict:
     """Mimebundle for an Altair chart (or an already built Vega-Lite spec dict)."""
     return spec_mimebundle(chart if isinstance(chart, dict) else chart.to_dict())
+
+
+SAVED_FORMATS = (".html", ".svg", ".png", ".json")
+
+
+def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
+    """Save a chart in the report's look, for use offline, by the name's suffix: .html (a page
+    with Vega's JavaScript inlined: it draws without a network, unlike Altair's default, which
+    loads Vega from a CDN), .svg or .png (drawn by vl-convert with the bundled font, the same on
+    every machine), .json (the Vega-Lite spec). Written whole or not at all."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SAVED_FORMATS:
+        raise KpiError(f"cannot save a chart as {path.name}: the name must end in {', '.join(SAVED_FORMATS)}")
+    if not path.parent.is_dir():
+        raise KpiError(f"cannot write {path}: folder {path.parent} does not exist")
+    spec = normalize_spec(chart.to_dict())
+    with atomic_file(path) as tmp:
+        if suffix == ".svg":
+            tmp.write_text(chart_svg(spec), encoding="utf-8")
+        elif suffix == ".png":
+            register_fonts()
+            tmp.write_bytes(vlc.vegalite_to_png(spec, vl_version=vegalite_version(spec), scale=2, allowed_base_urls=[]))
+        elif suffix == ".json":
+            tmp.write_text(json.dumps(spec, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        else:  # what chart.save(path, inline=True) writes, from the normalized spec: the same every run
+            html = vlc.vegalite_to_html(spec, vl_version=vegalite_version(spec), bundle=True)
+            tmp.write_text(html, encoding="utf-8")
+    return path
 
 
 def _render(spec: dict, **_metadata) -> dict:

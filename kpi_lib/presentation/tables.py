@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
 from kpi_lib.core import numbers
@@ -187,16 +189,23 @@ def check_text(row, lang: str = "ja") -> str:
 # docs/api.md shows this table (tests/test_api.py checks it matches).
 COLUMNS: dict[str, tuple[str, str]] = {
     "project": ("number", "project number"),
+    "project_name_ja": ("text", "project name in Japanese, as published"),
+    "project_name_en": ("text", "project name in English (unofficial translation); may be empty"),
     "kind": ("text", "数値目標 (numeric target) or KPI"),
     "position": ("number", "order of the indicator within its kind's table in the project"),
     "indicator": ("text", "indicator id (the key of every data table)"),
     "name_ja": ("text", "indicator name in Japanese, as published"),
     "name_en": ("text", "indicator name in English (unofficial translation); may be empty"),
     "unit": ("text", "unit of the figures, in the chosen language"),
-    "baseline": ("text", "baseline (基準値) as a plain number, or — where it was not measured"),
+    "baseline": ("number", "baseline (基準値); empty where it was not measured"),
+    "baseline_text": ("text", "the baseline as the table prints it: a plain number, or — where it was not measured"),
     "baseline_year": ("number", "fiscal year of the baseline"),
     "target_kind": ("text", "value, cumulative, national, above_baseline or at_least_baseline (see docs/grading.md)"),
-    "target": ("text", "original target (目標値) as a plain number; in words for national/baseline kinds"),
+    "target": ("number", "original target (目標値); empty for the national/baseline kinds, whose target is words"),
+    "target_text": (
+        "text",
+        "the original target as the table prints it: a plain number, in words for national/baseline kinds",
+    ),
     "target_year": ("number", "fiscal year of the target (the period's last year for a cumulative target)"),
     "revised_target": ("number", "revised target (見直し後); empty where there is none"),
     "target_in_force": ("number", "the target the grade uses: the revised one where there is one"),
@@ -250,25 +259,84 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
-def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
-    """The machine-readable grade table (CSV/JSON): one row per project and indicator."""
+# The same columns' meanings in Japanese (kpi_lib.glossary("ja")); tests check the keys match COLUMNS.
+COLUMN_MEANINGS_JA: dict[str, str] = {
+    "project": "プロジェクト番号",
+    "project_name_ja": "プロジェクト名（公表どおり）",
+    "project_name_en": "プロジェクト名の英訳（非公式）。空欄のこともある",
+    "kind": "数値目標 または KPI",
+    "position": "プロジェクト内の同じ種類の表での指標の順番",
+    "indicator": "指標ID（すべてのデータ表のキー）",
+    "name_ja": "指標名（公表どおり）",
+    "name_en": "指標名の英訳（非公式）。空欄のこともある",
+    "unit": "数値の単位（選んだ言語で）",
+    "baseline": "基準値。測定されていない場合は空欄",
+    "baseline_text": "表に印字される基準値：数値、または測定されていない場合は —",
+    "baseline_year": "基準値の年度",
+    "target_kind": "目標の種類：value、cumulative、national、above_baseline、at_least_baseline（docs/grading.md）",
+    "target": "当初の目標値。目標が文言（全国水準・基準値より増加など）の場合は空欄",
+    "target_text": "表に印字される当初の目標値：数値、または目標が文言の場合はその文言",
+    "target_year": "目標年度（累計目標では期間の最終年度）",
+    "revised_target": "見直し後の目標値。見直しがなければ空欄",
+    "target_in_force": "進捗区分に使う目標値：見直しがあれば見直し後の値",
+    "reference": "進捗率の分母となる値（適用中の目標値、目安値など）",
+    "evaluation_year": "指定した評価年度",
+    "latest_year": "評価年度までで最新の実績値の年度。空欄：実績値なし",
+    "actual": "その最新の実績値（公表どおりの数値）",
+    "measured": "進捗率の計算に使う値：実績値、または年ごとの実績値を持つ累計目標では目標期間の累計",
+    "progress_rate": "進捗率（%）。データセットの評価方式で本ツールが再計算したもの",
+    "grade": "進捗区分（A① A② A③ B …）。評価方式で再計算したもの。実績値がなければ空欄",
+    "published_rate": "公表された進捗率。公表がなければ空欄",
+    "published_grade": "評価年度について公表された進捗区分",
+    "rate_shown": "レポートに示す進捗率：公表値があれば公表値、なければ本ツールの算定値",
+    "rate_source": "rate_shown の出典：published（公表）、computed（公式の基準により本ツールが算定）、missing（なし）",
+    "grade_shown": "レポートに示す進捗区分：公表があれば公表のもの、なければ本ツールの算定",
+    "grade_source": "grade_shown の出典：published（公表）、computed（公式の基準により本ツールが算定）、missing（なし）",
+    "observed_cagr": "独自分析：基準値から最新の実績値までの年平均伸び率",
+    "required_cagr": "独自分析：基準値から目標値に達するのに必要な年平均伸び率",
+    "cagr_ratio": "独自分析：実際の伸び率 ÷ 必要な伸び率（指標の向きで符号を付ける。sdg-build の方式）",
+    "ratio": "独自分析：cagr_ratio、それが定まらない場合は直線による比（データのみ）",
+    "ratio_basis": "独自分析：ratio がどちらの比か（cagr または linear）",
+    "outlook": "独自分析：見通し（target_achieved、on_track、uncertain、behind、not_approaching、not_achieved、not_assessable）",
+    "outlook_label": "見通しの文言（選んだ言語で）",
+    "trend_series": "独自分析：傾向を当てはめた系列：actual（実績値）、annual_addition（累計の年ごとの増分）、gap_to_national（全国との差）",
+    "trend_slope": "独自分析：その系列の1年あたりの Theil–Sen 傾き（4点以上）",
+    "trend_slope_low": "独自分析：傾きの90%信頼区間の下端",
+    "trend_slope_high": "独自分析：傾きの90%信頼区間の上端",
+    "projected_value": "独自分析：最新の実績値から傾向を延ばした目標年度の値",
+    "projected_year_reached": "独自分析：信頼区間の最も不利な端でも目標に達する最初の年度",
+    "elapsed_share": "独自分析：累計目標の期間のうち経過した割合",
+    "pace_adjusted_rate": "独自分析：累計の実績値の、期間按分した目標値に対する割合（%）",
+}
+
+
+def grades_records(results: pd.DataFrame, lang: str = "ja", projects: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The machine-readable grade table (CSV/JSON): one row per project and indicator; the
+    project's names from `projects` (the dataset's projects table; None: empty)."""
+    names = {} if projects is None else projects.set_index("project")[["name_ja", "name_en"]].to_dict("index")
     rows = []
     for r in results.to_dict("records"):
+        project = names.get(r["project"], {})
         rows.append(
             {
                 "project": r["project"],
+                "project_name_ja": _text_or_empty(project.get("name_ja")),
+                "project_name_en": _text_or_empty(project.get("name_en")),
                 "kind": r["kind"],
                 "position": r["position"],
                 "indicator": r["indicator"],
                 "name_ja": "" if numbers.is_missing(r["name_ja"]) else r["name_ja"],
                 "name_en": "" if numbers.is_missing(r["name_en"]) else r["name_en"],
                 "unit": unit(r, lang),
-                "baseline": numbers.NOT_MEASURED_MARK
+                # the numbers as numbers, and each as the table prints it in its own column
+                "baseline": "" if r["baseline_state"] == numbers.NOT_MEASURED else plain_number(r["baseline"]),
+                "baseline_text": numbers.NOT_MEASURED_MARK
                 if r["baseline_state"] == numbers.NOT_MEASURED
                 else plain_number(r["baseline"]),
                 "baseline_year": plain_number(r["baseline_year"]),
                 "target_kind": r["target_kind"],
-                "target": plain_number(r["target"])
+                "target": plain_number(r["target"]) if r["target_kind"] in ("value", "cumulative") else "",
+                "target_text": plain_number(r["target"])
                 if r["target_kind"] in ("value", "cumulative")
                 else target_text(r, lang),
                 "target_year": plain_number(r["target_year"]),
@@ -292,6 +360,10 @@ def grades_records(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _text_or_empty(x) -> str:
+    return "" if numbers.is_missing(x) else str(x)
 
 
 def grade_count_cells(results: pd.DataFrame, ranking, lang: str = "ja") -> dict[int, list[str]]:
@@ -388,3 +460,78 @@ def _official_first(official, ours, decimals: int | None, lang: str, marked: boo
     if show(official) == show(ours):
         return show(official)
     return show(official) + text("print.recomputed", lang).format(value=show(ours))
+
+
+# The columns an analyst reads first, in this order, of whichever table is shown (grades(),
+# series(), changes(), audit()); `{name}` is the indicator's name in the chosen language.
+FIRST_READ = (
+    "project",
+    "indicator",
+    "{name}",
+    "unit",
+    "year",
+    "actual_state",
+    "baseline_text",
+    "target_text",
+    "latest_year",
+    "actual",
+    "progress_rate",
+    "grade",
+    "published_grade",
+    "outlook_label",
+    "from_year",
+    "to_year",
+    "grade_from",
+    "grade_to",
+    "change",
+    "figure",
+    "published",
+    "recomputed",
+)
+# columns that hold a grade: shown on the grade's colour
+GRADE_COLUMNS = ("grade", "published_grade", "grade_shown", "grade_from", "grade_to")
+
+
+def compact_style(frame: pd.DataFrame, colours: dict[str, tuple[str, str]], lang: str = "ja", full: bool = False):
+    """A pandas Styler of `frame`: the FIRST_READ columns it has (all of them with `full`), grades on
+    their colours (`colours`: style.grade_colours of the scheme; {}: none), numbers without
+    trailing zeros, empty where missing, no index."""
+    name = "name_ja" if lang == "ja" else "name_en"
+    wanted = [c.format(name=name) for c in FIRST_READ]
+    shown = list(frame.columns) if full else [c for c in wanted if c in frame.columns] or list(frame.columns)
+    view = frame[shown]
+    numbers_shown = [c for c in shown if pd.api.types.is_float_dtype(view[c])]
+    # ids from the content, not Styler's random ones: a saved notebook's output is the same every run,
+    # and two different tables in one notebook do not share their cells' styles
+    uuid = hashlib.sha256(f"{lang}{full}{view.to_csv()}".encode()).hexdigest()[:10]
+    styler = (
+        view.style.set_uuid(uuid)
+        .hide(axis="index")
+        .format({c: (lambda x: f"{x:,.10g}") for c in numbers_shown}, na_rep="")
+    )
+    graded = [c for c in shown if c in GRADE_COLUMNS]
+    if colours and graded:
+        styler = styler.map(lambda g: _grade_css(g, colours), subset=graded)
+    if not full:
+        styler = styler.set_caption(text("show.caption", lang))
+    return styler
+
+
+def _grade_css(grade, colours: dict[str, tuple[str, str]]) -> str:
+    if not isinstance(grade, str) or grade not in colours:
+        return ""
+    background, foreground = colours[grade]
+    return f"background-color: {background}; color: {foreground}; font-weight: bold"
+
+
+def glossary(lang: str = "ja") -> pd.DataFrame:
+    """What each column of the grade table means, in `lang`: column, type, meaning."""
+    rows = [
+        {
+            "column": column,
+            "type": text(f"glossary.{kind}", lang),
+            "meaning": COLUMN_MEANINGS_JA[column] if lang == "ja" else meaning,
+        }
+        for column, (kind, meaning) in COLUMNS.items()
+    ]
+    return pd.DataFrame(rows).rename(columns={c: text(f"glossary.{c}", lang) for c in ("column", "type", "meaning")})

@@ -833,11 +833,14 @@ def swap_in(new: Path, target: Path, old: Path) -> None:
     new.rename(target)
 
 
-def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = WORKSPACE_DIR) -> list[Path]:
+def refresh_notebooks(
+    notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = WORKSPACE_DIR
+) -> list[tuple[Path, bool]]:
     """Re-execute the committed notebooks in place with their default parameters (for nbval):
     the report notebooks, then the workspace's explore.ipynb (in a checkout); record the report
     notebooks' source digests in their manifest (see notebook_sources). In a checkout, refuses
-    unless the installed packages are the versions its outputs were made with (see pins)."""
+    unless the installed packages are the versions its outputs were made with (see pins).
+    Returns each notebook with whether its file changed (the ones to review and commit)."""
     pins.check_pins(pins.constraints_file())
     done = []
     kernel_folder = start_kernels()
@@ -845,6 +848,7 @@ def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = W
         paths = sorted(notebook_dir.glob("*.ipynb"))
         paths += [p for p in [workspace_dir / EXPLORE_NOTEBOOK] if p.is_file()]
         for path in paths:
+            before = path.read_bytes()
             tmp = path.with_name(f".{path.name}.tmp")
             try:
                 # the committed outputs show the shipped dataset, whatever KPI_DATA names here
@@ -856,7 +860,7 @@ def refresh_notebooks(notebook_dir: Path = NOTEBOOK_DIR, workspace_dir: Path = W
                 os.replace(tmp, path)
             finally:
                 tmp.unlink(missing_ok=True)
-            done.append(path)
+            done.append((path, path.read_bytes() != before))
     finally:
         end_kernels(kernel_folder)
     write_manifest(notebook_dir)

@@ -43,7 +43,7 @@ from kpi_lib.dataset.loading import Dataset, copy_data_files, load_dataset, read
 from kpi_lib.dataset.scheme import scheme_for
 from kpi_lib.dataset.table_diff import CHANGED, TableChange, table_changes
 from kpi_lib.workbook.excel_cells import cell_text, check_not_stale, read_actual
-from kpi_lib.workbook.excel_export import build_workbook
+from kpi_lib.workbook.excel_export import build_workbook, export_workbook
 from kpi_lib.workbook.excel_layout import (
     COL_BASE,
     COL_KEY,
@@ -248,6 +248,13 @@ def _is_value(cell: str) -> bool:
         return numbers.parse_cell(cell).state == numbers.VALUE
     except KpiError:
         return False
+
+
+def export_unless_edited(dataset: Dataset, path: str | Path, year: int | None = None, lang: str = "ja") -> Path:
+    """`kpi export` and kpi_lib.export_workbook: write the workbook unless `path` holds typed
+    values the data does not (check_overwrite)."""
+    check_overwrite(path, dataset)
+    return export_workbook(dataset, path, year=year, lang=lang)
 
 
 def check_overwrite(path: str | Path, dataset: Dataset) -> None:
