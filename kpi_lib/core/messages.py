@@ -75,6 +75,9 @@ _add(
         ),
         "control character U+{code}": "制御文字 U+{code}",
         "must be a JSON object": "JSON のオブジェクトでなければなりません",
+        "has {n} items, front_matter.viewpoints_ja has {m}: one translation per item": (
+            "{n} 項目ありますが、front_matter.viewpoints_ja は {m} 項目です: 項目ごとに訳を 1 つ置いてください"
+        ),
         "key is missing": "キーがありません",
         'must be {{"first": YEAR, "last": YEAR}}': '{{"first": 年, "last": 年}} の形でなければなりません',
         "not valid JSON ({msg}, column {colno})": "JSON として正しくありません（{msg}、{colno} 文字目）",
