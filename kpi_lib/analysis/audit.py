@@ -192,6 +192,8 @@ def _quotient(num: Decimal, den: Decimal, scheme: Scheme) -> str:
 def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:
     """Why the scheme gives the recomputed grade."""
     if r["latest_year"] is None or pd.isna(r["latest_year"]):
+        if scheme.not_measured is not None and r["grade"] == scheme.not_measured.grade:
+            return _say("not_measured", lang, grade=r["grade"])
         return _say("no_actual_up_to", lang)
     if pd.isna(r["measured"]):  # a cumulative target whose running total is unknown (grading.py)
         return _say("total_unknown", lang)

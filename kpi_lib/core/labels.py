@@ -314,6 +314,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "This indicator's name (§) is taken from the analysis text (分析と課題): the table's label is lost.",
     ),
     "commentary.no_actual": ("{year}までの実績値はまだありません。", "There is no actual value up to {year} yet."),
+    # a scheme whose without_actual rule is not_measured: the year is not graded on an earlier actual
+    "commentary.not_measured": (
+        "{year}の実績値は{why}のため、評価基準により{grade}（{label}）です。",
+        "The {year} actual is {why}, so under the grading rules the grade is {grade} ({label}).",
+    ),
     "commentary.earlier_actual": (
         "{year}の実績値は{why}のため、{latest_year}の実績値で評価しています。",
         "The {year} actual is {why}, so the evaluation uses the {latest_year} actual.",
@@ -625,6 +630,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),
     "audit.no_actual_in_year": ("この年度の実績値はありません", "no actual value for this year"),
     "audit.no_actual_up_to": ("この年度までの実績値はありません", "no actual value up to this year"),
+    "audit.not_measured": (
+        "この年度の実績値がないため、評価基準により{grade}",
+        "no actual value of this year: {grade} under the grading rules",
+    ),
     "audit.total_unknown": (
         "累計目標の期間に実績値のない年度があるため累計は不明（進捗率・進捗区分は算出できません）",
         "running total unknown: a year of the cumulative target's period has no actual (no rate or grade)",

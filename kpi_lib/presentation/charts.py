@@ -458,9 +458,12 @@ def heatmap_frame(
             carried = actual_year != year
             value = float(published_rates.get((indicator, actual_year), cell["progress_rate"]))
             grade = published_grades.get((indicator, year), cell["grade"])
+            rate = format_rate(value, scheme.decimals)
+            if carried and scheme.not_measured is not None:  # the scheme's own rule: no actual, no rate
+                grade = published_grades.get((indicator, year), scheme.not_measured.grade)
+                carried, value, rate = False, float("nan"), ""
             computed = dataset is not None and (indicator, year) not in published_grades
             mark = ("*" if carried else "") + ("†" if computed else "")
-            rate = format_rate(value, scheme.decimals)
             rows.append(
                 {
                     "name": name,
@@ -469,7 +472,7 @@ def heatmap_frame(
                     "grade": grade,
                     # the grade by its symbol as well as its colour; * where it stands on an earlier
                     # actual, † where kpi_lib computed it (none published)
-                    "label": f"{grade}{mark}" if carried else f"{grade}{mark} {rate}",
+                    "label": f"{grade}{mark}" if carried else f"{grade}{mark} {rate}".strip(),
                     "rate_text": rate,
                     "actual_year": year_short_label(int(earlier.index[-1]), lang, bases[indicator]),
                     "carried": carried,

@@ -109,7 +109,16 @@ def indicator_commentary(
         out.append(_say("name_from_analysis_text", lang))
     year = int(r["evaluation_year"])
     if numbers.is_missing(r["latest_year"]):
-        out.append(_say("no_actual", lang, year=_yr(year, r, lang)))
+        nm = scheme.not_measured
+        if nm is not None and r["grade"] == nm.grade:  # the scheme's own rule: no actual of the year, no rate
+            state = r["actual_state_in_year"]
+            why = text(
+                f"commentary.why.{state if state in (numbers.NOT_YET, numbers.NOT_MEASURED) else 'not_given'}", lang
+            )
+            label = nm.label_ja if lang == "ja" else nm.label_en
+            out.append(_say("not_measured", lang, year=_yr(year, r, lang), why=why, grade=nm.grade, label=label))
+        else:
+            out.append(_say("no_actual", lang, year=_yr(year, r, lang)))
         return out
     d = _decimals(r)
     latest_year = int(r["latest_year"])
@@ -349,7 +358,7 @@ def project_commentary(
     counts = results["grade_shown"].value_counts()
     computed = results.loc[results["grade_source"] == "computed", "grade_shown"].value_counts()
     all_computed = len(computed) and computed.sum() == counts.sum()
-    order = [g for g in scheme.ranking if counts.get(g, 0)]
+    order = [g for g in scheme.counted_grades if counts.get(g, 0)]
     parts = [
         _say("count_computed", lang, grade=g, n=counts[g], computed=computed[g])
         if computed.get(g, 0) and not all_computed

@@ -73,17 +73,23 @@ def text_colour(background: str) -> str:
 
 
 def graded_order(scheme) -> tuple[str, ...]:
-    """A scheme's grades best first: its ranking, then any grade it leaves unranked in band order."""
+    """A scheme's grades best first: its ranking, then any grade it leaves unranked in band order,
+    then the not-measured grade (X) where the scheme has one."""
     return (*scheme.ranking, *(g for g in scheme.grades if g not in scheme.ranking))
 
 
 def grade_colours(scheme) -> dict[str, tuple[str, str]]:
-    """grade -> (background, text colour), from the scheme's ranking (best first)."""
-    grades = graded_order(scheme)
+    """grade -> (background, text colour), from the scheme's ranking (best first); the not-measured
+    grade (X) is grey, as no grade is: it is not a result, good or bad."""
+    nm = scheme.not_measured.grade if scheme.not_measured is not None else None
+    grades = [g for g in graded_order(scheme) if g != nm]
     if len(grades) > len(PALETTE_PICKS):
         raise ValueError(f"a scheme with {len(grades)} grades: at most {len(PALETTE_PICKS)} have distinct colours")
     picks = PALETTE_PICKS[len(grades)]
-    return {g: (OKABE_ITO[p], text_colour(OKABE_ITO[p])) for g, p in zip(grades, picks)}
+    colours = {g: (OKABE_ITO[p], text_colour(OKABE_ITO[p])) for g, p in zip(grades, picks)}
+    if nm is not None:
+        colours[nm] = NO_GRADE_COLOURS
+    return colours
 
 
 def grade_badge(grade: str, colours: dict[str, tuple[str, str]], computed: str = "") -> str:

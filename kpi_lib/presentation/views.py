@@ -181,7 +181,7 @@ def show_legend(r: Report) -> None:
     items = "".join(
         f"<li>{grade_badge(b.grade, r.colours)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
         for b in sorted(
-            r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
+            r.scheme.legend, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
         )
     )
     shown = set(r.results["indicator"])
@@ -431,12 +431,12 @@ def show_grade_counts(r: Report) -> None:
         _display(f"<p>{_e(text('report.no_grades', lang).format(year=fiscal_year_label(r.year, lang)))}</p>")
         return
     # the grades shown: published ones, and kpi_lib's where none is published, counted apart
-    cells = tables.grade_count_cells(r.results, r.scheme.ranking, lang)
+    cells = tables.grade_count_cells(r.results, r.scheme.counted_grades, lang)
     table = pd.DataFrame(
         [[f"{text('col.project', lang)} {p}", *row[:-1]] for p, row in cells.items()],
-        columns=[text("col.project", lang), *r.scheme.ranking],
+        columns=[text("col.project", lang), *r.scheme.counted_grades],
     )
-    used = [g for g in r.scheme.ranking if (r.results["grade_shown"] == g).any()]
+    used = [g for g in r.scheme.counted_grades if (r.results["grade_shown"] == g).any()]
     table = table[[text("col.project", lang), *used]]
     _show_chart(charts.grade_counts_chart(r.results, r.scheme, lang), table, text("chart.grade_counts", lang), lang)
 

@@ -373,10 +373,10 @@ def write_index(
     if dataset is not None:
         scheme = scheme_for(dataset)
         colours = grade_colours(scheme)
-        badges = [grade_badge(g, colours) for g in scheme.ranking]
+        badges = [grade_badge(g, colours) for g in scheme.counted_grades]
         projects = [j.parameters["project"] for j in jobs if "project" in j.parameters]
         if projects:  # the grades shown: published, and computed ones counted apart
-            counts = grade_count_cells(evaluate(dataset, year, scheme, projects), scheme.ranking, lang)
+            counts = grade_count_cells(evaluate(dataset, year, scheme, projects), scheme.counted_grades, lang)
     rows = [
         {"name": j.name, "heading": j.heading or j.title, "counts": counts.get(j.parameters.get("project"), [])}
         for j in jobs
