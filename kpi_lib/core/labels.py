@@ -680,6 +680,15 @@ _LABELS: dict[str, tuple[str, str]] = {
         "、その下の行に年度ごとの{what}",
         ", and on the row below, the {what} for each year",
     ),
+    "new.published_note": (
+        "公表済みの評価がある場合は、実績値の下の行に公表された率（その年度の実績値によるもの）と、"
+        "その下の行に評価年度ごとの公表された評価を記入してください（任意。kpi audit が再計算と照合します）。",
+        " Where a report was published, type its printed rate on the row under the actuals (the rate of that "
+        "year's actual) and, on the row below, its printed grade for each evaluation year (optional; kpi audit "
+        "checks them against the recomputation).",
+    ),
+    "new.published_rate": ("公表値：率", "Published rate"),
+    "new.published_grade": ("公表値：評価", "Published grade"),
     "new.project_name_ja": ("プロジェクト名（日本語）", "Project name (Japanese)"),
     "new.project_name_en": ("プロジェクト名（英語）", "Project name (English)"),
     "new.catch_ja": ("キャッチフレーズ（日本語）", "Catch line (Japanese)"),
