@@ -201,6 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--lang", choices=LANGS, default="ja", help="the workbook's language (default: ja)")
     n.add_argument("--projects", type=int, metavar="N", help="project sheets in the workbook")
     n.add_argument("--rows", type=int, metavar="N", help="empty indicator rows per table of a project")
+    # the source's provenance (metadata.json source.*): the reports cite it as 出典
+    n.add_argument("--source-title", metavar="T", help="the source document's title (source.title_ja)")
+    n.add_argument("--publisher", metavar="P", help="who published it (source.publisher_ja)")
+    n.add_argument("--source-url", metavar="URL", help="its address, http:// or https:// (source.url)")
+    n.add_argument("--source-date", metavar="DATE", help="its publication date, YYYY-MM-DD (source.date)")
+    # what the dataset calls its projects (metadata.json report.level_*): the sheets and reports say so
+    n.add_argument(
+        "--level-ja", metavar="W", help="what the strategy calls its projects: 基本目標, 施策 … (report.level_ja)"
+    )
+    n.add_argument("--level-en", metavar="W", help="its English, as inside a sentence: basic goal … (report.level_en)")
     return p
 
 
@@ -238,7 +248,10 @@ def main(argv: list[str] | None = None) -> int:
 def _load(args):
     from kpi_lib.dataset.loading import load_dataset
 
-    return load_dataset(args.data)
+    dataset = load_dataset(args.data)
+    for warning in dataset.warnings:  # read on, but said: an unknown metadata.json key …
+        print(f"kpi: warning: {warning}", file=sys.stderr)
+    return dataset
 
 
 def cmd_grades(args) -> int:
@@ -253,7 +266,7 @@ def cmd_grades(args) -> int:
     year = check_year(dataset, args.year, to_period_end=True)
     results = evaluate(dataset, year, projects=args.project)
     if args.format == "table":
-        print(render_text_table(grade_table(results, args.lang)))
+        print(render_text_table(grade_table(results, args.lang, dataset.scheme)))
         for note in name_notes(results["name_source"], args.lang):  # a marked name explained
             print(note)
     else:
@@ -266,17 +279,18 @@ def cmd_changes(args) -> int:
     from kpi_lib.analysis.changes import change_table, grade_changes
     from kpi_lib.core.formatting import name_notes
 
-    changes = grade_changes(_load(args), args.from_year, args.to_year, projects=args.project)
+    dataset = _load(args)
+    changes = grade_changes(dataset, args.from_year, args.to_year, projects=args.project)
     if args.format == "csv":
         _write(changes, "csv")
     elif changes.empty:
         print(
-            text("changes.none", args.lang).format(
+            text("changes.none", args.lang, dataset.scheme).format(
                 from_year=short_label(args.from_year, args.lang), to_year=short_label(args.to_year, args.lang)
             )
         )
     else:
-        print(render_text_table(change_table(changes, args.lang)))
+        print(render_text_table(change_table(changes, args.lang, dataset.scheme)))
         for note in name_notes(changes["name_source"], args.lang):
             print(note)
     return 0
@@ -302,7 +316,7 @@ def cmd_audit(args) -> int:
     else:
         shown = findings.rename(
             columns={
-                "project": text("col.project", args.lang),
+                "project": text("col.project", args.lang, dataset.scheme),
                 "indicator": text("col.indicator_id", args.lang),
                 "name_ja" if args.lang == "ja" else "name_en": text("col.name", args.lang),
                 "year": text("col.year", args.lang),
@@ -313,7 +327,9 @@ def cmd_audit(args) -> int:
             }
         )
         shown = shown.drop(columns=["name_en" if args.lang == "ja" else "name_ja"])
-        shown[text("col.figure", args.lang)] = [text(f"figure.{f}", args.lang) for f in findings["figure"]]
+        shown[text("col.figure", args.lang)] = [
+            text(f"figure.{f}", args.lang, dataset.scheme) for f in findings["figure"]
+        ]
         print(render_text_table(shown))
     if args.format != "csv" and len(notes):
         print()
@@ -334,6 +350,8 @@ def cmd_validate(args) -> int:
     from kpi_lib.dataset.loading import resolve_data_dir, validate
 
     problems = validate(args.data)
+    if not problems:
+        _load(args)  # its warnings (an unknown metadata.json key …): valid, but said
     for problem in problems:
         print(f"kpi: error: {problem}", file=sys.stderr)
     if problems:
@@ -559,6 +577,17 @@ def cmd_new(args) -> int:
         args.first_year,
         args.last_year,
         lang=args.lang,
+        level=(args.level_ja, args.level_en),
+        source={
+            key: value
+            for key, value in (
+                ("title_ja", args.source_title),
+                ("publisher_ja", args.publisher),
+                ("url", args.source_url),
+                ("date", args.source_date),
+            )
+            if value is not None
+        },
         **{k: v for k, v in (("projects", args.projects), ("rows", args.rows)) if v is not None},
     )
     print(f"created {args.dir}: fill in {workbook}, then run kpi import {workbook} --data {args.dir}")

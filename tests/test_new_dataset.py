@@ -23,7 +23,8 @@ TITLE_EN = "Fictional City's strategy for towns, people and jobs"
 def new(kpi, path, *extra, scheme="expected_path", lang="ja"):
     return kpi(
         "new", path, "--scheme", scheme, "--title-ja", TITLE_JA, "--title-en", TITLE_EN,
-        "--first-year", "R2", "--last-year", "2024", "--projects", "2", "--rows", "3", "--lang", lang, *extra,
+        "--first-year", "R2", "--last-year", "2024", "--projects", "2", "--rows", "3", "--lang", lang,
+        "--level-ja", "プロジェクト", "--level-en", "project", *extra,  # the city calls its levels so
     )  # fmt: skip
 
 
@@ -159,6 +160,7 @@ def test_kpi_new_writes_an_empty_valid_dataset(tmp_path, kpi):
         "source": {},
         "scheme": "expected_path",
         "period": {"first": 2020, "last": 2024},
+        "report": {"level_ja": "プロジェクト", "level_en": "project"},  # --level-ja / --level-en
     }
     assert (data / "indicators.csv").read_text(encoding="utf-8").startswith("indicator,name_ja,name_en,")
     assert kpi("validate", "--data", data).returncode == 0

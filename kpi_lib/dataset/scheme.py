@@ -24,7 +24,11 @@ ROUNDINGS = ("half_up", "down")
 # how lower-is-better indicators are handled, per definition (the first is the default)
 LOWER_IS_BETTER = {"ratio": ("inverse", "complement"), "improvement": ("signed",)}
 CONDITIONS = ("achieved", "original_achieved")
-_TOP_KEYS = ("name", "title_ja", "title_en", "ranking", "rate", "bands", "overrides", "without_actual")
+_TOP_KEYS = ("name", "title_ja", "title_en", "ranking", "rate", "bands", "overrides", "without_actual", "words")
+# what a report calls the rate, a grade and the grades (the legend), in Japanese and English;
+# without [words], neutral ones (labels.NEUTRAL_WORDS)
+WORD_KEYS = ("rate", "grade", "grades")
+_WORDS_KEYS = tuple(f"{w}_{lang}" for w in WORD_KEYS for lang in ("ja", "en"))
 # a year with no actual of its own: graded on the latest earlier actual, or given a grade of its own
 WITHOUT_ACTUAL_RULES = ("latest_earlier", "not_measured")
 _WITHOUT_ACTUAL_KEYS = ("rule", "grade", "label_ja", "label_en")
@@ -75,6 +79,8 @@ class Scheme:
     overrides: tuple[Override, ...] = ()
     # without_actual = not_measured: the grade (X) of an evaluation year with no actual of its own
     not_measured: Band | None = None
+    # [words]: {"rate_ja": "達成率", "rate_en": "achievement rate", …}; absent keys: neutral words
+    words: tuple[tuple[str, str], ...] = ()
 
     @property
     def without_actual(self) -> str:
@@ -254,6 +260,11 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
             if b.grade not in {x.grade for x in bands}:
                 fail(f"{where}bands", f"{b.grade!r} is not one of the scheme's grades (an override reuses them)")
         overrides.append(Override(tuple(indicators), text(o, "note_ja", where), text(o, "note_en", where), own))
+    words_raw = raw.get("words", {})
+    if not isinstance(words_raw, dict):
+        fail("words", f"must be a [words] table ({', '.join(_WORDS_KEYS)})")
+    keys(words_raw, _WORDS_KEYS, "[words] ")
+    words = tuple((k, text(words_raw, k, "[words] ").strip()) for k in _WORDS_KEYS if k in words_raw)
     not_measured = None
     without = raw.get("without_actual", {"rule": "latest_earlier"})
     if not isinstance(without, dict):
@@ -300,6 +311,7 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
         lower,
         tuple(overrides),
         not_measured,
+        words,
     )
 
 
@@ -367,6 +379,8 @@ def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:
     one the dataset was loaded with."""
     if isinstance(scheme, Scheme):
         return scheme
-    if scheme:
-        return load_scheme(scheme, base=dataset.data_dir)
+    if scheme:  # another scheme for the same dataset: the dataset's word for its levels stays
+        level = tuple(w for w in dataset.scheme.words if w[0].startswith("level_"))
+        loaded = load_scheme(scheme, base=dataset.data_dir)
+        return replace(loaded, words=loaded.words + level)
     return dataset.scheme

@@ -68,6 +68,7 @@ from kpi_lib.workbook.excel_layout import (
     rows_of,
     same_value,
     sheet_name,
+    sheet_words,
     shown,
     word,
 )
@@ -442,7 +443,13 @@ def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem
     check_not_stale(path, dataset, meta)
     lang = meta.get("lang")
     lang_at = at.get("lang", f"{META_SHEET}!B2")
-    sheets_of = {lg: {sheet_name(p, lg) for p in dataset.project_numbers} for lg in ("ja", "en")}
+    sheets_of = {
+        lg: {
+            sheet_name(p, lg, sheet_words(wb.sheetnames, dataset.project_numbers, lg, dataset.scheme))
+            for p in dataset.project_numbers
+        }
+        for lg in ("ja", "en")
+    }
     has_sheets = [lg for lg, names in sheets_of.items() if names <= set(wb.sheetnames)]
     if lang not in ("ja", "en"):
         problems.append(
@@ -482,7 +489,8 @@ def _read_sheets(
     book: _Book, path: Path, dataset: Dataset, lang: str, year: int, years: list[int], problems: list[Problem]
 ) -> list:
     wb = book.values
-    expected = {sheet_name(p, lang): p for p in dataset.project_numbers}
+    words = sheet_words(wb.sheetnames, dataset.project_numbers, lang, dataset.scheme)
+    expected = {sheet_name(p, lang, words): p for p in dataset.project_numbers}
     known = set(expected) | {word("audit_sheet", lang), META_SHEET}
     unknown = [name for name in wb.sheetnames if name not in known]
     missing = [name for name in expected if name not in wb.sheetnames]
@@ -507,11 +515,13 @@ def _read_sheets(
         if name not in wb.sheetnames:
             continue
         rows = {r["indicator"]: r for r in results[results["project"] == project].to_dict("records")}
-        entries += _read_sheet(book, wb[name], rows, lang, years, bench, problems)
+        entries += _read_sheet(book, wb[name], rows, lang, years, bench, problems, words)
     return entries
 
 
-def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int], bench: dict, problems) -> list:
+def _read_sheet(
+    book: _Book, ws, rows: dict, lang: str, exported_years: list[int], bench: dict, problems, words=None
+) -> list:
     """(ref, indicator, year, Cell) for every 実績値 cell; structure problems are added to problems."""
 
     def problem(row, col, message):
@@ -534,7 +544,7 @@ def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int
             continue
         key = str(key).strip()
         if key == KEY_HEADER:
-            years = _read_header(ws, row, lang, exported_years, problem)
+            years = _read_header(ws, row, lang, exported_years, problem, words)
             continue
         if key not in rows:
             problem(
@@ -550,7 +560,7 @@ def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int
         if years is None:
             continue  # the header's problem is already reported
         r = rows[key]
-        for (dr, col), f in fixed_cells(r, lang, list(years.values()), bench).items():
+        for (dr, col), f in fixed_cells(r, lang, list(years.values()), bench, words).items():
             if f.source is None:
                 continue
             got = ws.cell(row=row + dr, column=col).value  # year columns are contiguous from COL_YEAR0
@@ -583,7 +593,7 @@ def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int
     return entries
 
 
-def _read_header(ws, row: int, lang: str, exported_years: list[int], problem) -> dict[int, int] | None:
+def _read_header(ws, row: int, lang: str, exported_years: list[int], problem, words=None) -> dict[int, int] | None:
     """{column: year} of a table's header, or None (with a problem) when its layout was changed:
     the year headings must be those the workbook was exported with, in the same columns."""
     ok = True
@@ -602,11 +612,15 @@ def _read_header(ws, row: int, lang: str, exported_years: list[int], problem) ->
             )
             ok = False
     grade_col = next(
-        (c for c in range(COL_YEAR0, ws.max_column + 1) if ws.cell(row=row, column=c).value == text("col.grade", lang)),
+        (
+            c
+            for c in range(COL_YEAR0, ws.max_column + 1)
+            if ws.cell(row=row, column=c).value == text("col.grade", lang, words)
+        ),
         None,
     )
     if grade_col is None:
-        problem(row, COL_YEAR0, f"no {text('col.grade', lang)!r} heading after the year columns")
+        problem(row, COL_YEAR0, f"no {text('col.grade', lang, words)!r} heading after the year columns")
         return None
     years: dict[int, int] = {}
     for col in range(COL_YEAR0, grade_col):
@@ -658,7 +672,9 @@ def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Pr
     of one's own) or text changed. The workbook is compared with what the export writes from the
     same data (which the digests guarantee): indicator rows by their key, the other rows in order
     (empty rows inserted or deleted do not matter), so exporting again shows every value typed."""
-    pristine, ctx = build_workbook(dataset, year, lang)
+    # as the export wrote it, in the words its sheets are named in (an older workbook: LEGACY_WORDS)
+    words = sheet_words(book.values.sheetnames, dataset.project_numbers, lang, dataset.scheme)
+    pristine, ctx = build_workbook(dataset, year, lang, words)
     sizes = {r["indicator"]: rows_of(r) for r in ctx.results.to_dict("records")}
     inputs = range(COL_YEAR0, COL_YEAR0 + len(ctx.years))
     found: list[Problem] = []

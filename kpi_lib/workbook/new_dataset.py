@@ -68,6 +68,7 @@ from kpi_lib.workbook.excel_layout import (
     COL_YEAR0,
     DIGEST_PREFIX,
     KEY_HEADER,
+    LEGACY_WORDS,
     MAX_CELLS,
     MAX_COLUMNS,
     META_SHEET,
@@ -168,9 +169,14 @@ def new_dataset(
     lang: str = "ja",
     projects: int = DEFAULT_PROJECTS,
     rows: int = DEFAULT_ROWS,
+    source: dict[str, str] | None = None,
+    level: tuple[str | None, str | None] = (None, None),
 ) -> Path:
     """Write an empty, valid dataset and its workbook template into `directory` (a new or empty
-    folder); return the workbook's path. KpiError (one line) on any problem, with nothing written."""
+    folder); return the workbook's path. `source`: metadata.json's source keys (title_ja,
+    publisher_ja, url, date …), checked as kpi validate checks them. KpiError (one line) on any
+    problem, with nothing written. `level`: what the dataset calls its projects, in Japanese and
+    English (metadata.json report.level_ja / level_en: 基本目標; the sheets are named so)."""
     check_lang(lang)
     shown = directory
     target = Path(directory).absolute()  # "." has no name and no parent of its own
@@ -195,10 +201,13 @@ def new_dataset(
     metadata = {
         "title_ja": title_ja.strip(),
         "title_en": title_en.strip(),
-        "source": {},
+        "source": {k: v.strip() for k, v in (source or {}).items()},
         "scheme": scheme_file.name if scheme_file else str(scheme),
         "period": {"first": first_year, "last": last_year},
     }
+    words = {f"level_{lang_}": w.strip() for lang_, w in zip(("ja", "en"), level) if w is not None}
+    if words:
+        metadata["report"] = words
     try:
         tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
     except OSError as e:
@@ -210,7 +219,11 @@ def new_dataset(
                 (tmp / table.file).write_text(",".join(table.column_names) + "\n", encoding="utf-8")
         if scheme_file:
             shutil.copyfile(scheme_file, tmp / scheme_file.name)
-        load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
+        try:
+            empty = load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
+        except DataError as e:  # a source given badly: said by its option
+            raise KpiError(_as_options(e.problems[0].message)) from None
+        loaded = empty.scheme  # with the dataset's words (its level's name)
         write_template(tmp, tmp / WORKBOOK_NAME, loaded, lang, projects, rows, first_year, last_year)
         tmp.chmod(new_dir_mode())  # mkdtemp's folder is private; a dataset folder is not
         if target.is_dir():  # the empty folder stays (a shell may be in it): the files move in
@@ -230,6 +243,21 @@ def new_dataset(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target / WORKBOOK_NAME
+
+
+_SOURCE_OPTIONS = {
+    "source.title_ja": "--source-title",
+    "source.publisher_ja": "--publisher",
+    "source.url": "--source-url",
+    "source.date": "--source-date",
+}
+
+
+def _as_options(message: str) -> str:
+    """A metadata.json problem of kpi new's own metadata, named by the option that gave it."""
+    for key, option in _SOURCE_OPTIONS.items():
+        message = message.replace(f"key '{key}'", option)
+    return message
 
 
 def block_row(block: int, rows: int, n: int) -> int:
@@ -257,7 +285,7 @@ def write_template(
     wb = Workbook()
     wb.remove(wb.active)
     for project in range(1, projects + 1):
-        _template_sheet(wb.create_sheet(sheet_name(project, lang)), project, scheme, lang, cols, rows)
+        _template_sheet(wb.create_sheet(sheet_name(project, lang, scheme)), project, scheme, lang, cols, rows)
     meta = wb.create_sheet(META_SHEET)
     for row in (
         ("format", TEMPLATE_FORMAT_ID),
@@ -279,9 +307,11 @@ def _milestone_label(scheme: Scheme, lang: str) -> str:
 
 
 def _template_sheet(
-    ws, project: int, scheme: Scheme, lang: str, cols: Columns, rows: int, published: bool = True
+    ws, project: int, scheme: Scheme, lang: str, cols: Columns, rows: int, published: bool = True, words=None
 ) -> None:
-    """A project sheet; `published`: with the published rate and grade rows (the current format)."""
+    """A project sheet; `published`: with the published rate and grade rows (the current format);
+    its words those of the dataset (the scheme's), or `words` (an older template's)."""
+    words = scheme if words is None else words
     last_col = cols.actual_basis
     milestone = (
         text("new.milestone", lang).format(what=_milestone_label(scheme, lang)) if scheme.uses_milestones else ""
@@ -324,7 +354,7 @@ def _template_sheet(
     row = BLOCK_ROW
     for kind in KINDS:
         top = row
-        _template_header(ws, row, lang, cols)
+        _template_header(ws, row, lang, cols, words)
         row += 2
         for i in range(1, rows + 1):
             ws.cell(row=row, column=COL_KEY, value=slot_id(project, kind, i))
@@ -340,7 +370,7 @@ def _template_sheet(
                 write_cell(ws, row + rate_at, COL_LABEL, text("new.published_rate", lang))
                 write_cell(ws, row + rate_at + 1, COL_LABEL, text("new.published_grade", lang))
             else:
-                write_cell(ws, row + rate_at, COL_LABEL, text("col.progress_rate", lang))
+                write_cell(ws, row + rate_at, COL_LABEL, text("col.progress_rate", lang, words))
             for j in range(len(cols.years)):
                 for dr in range(n):
                     c = write_cell(ws, row + dr, cols.year_col(j), align="right")
@@ -383,13 +413,13 @@ def _template_sheet(
     ws.protection.formatRows = False
 
 
-def _template_header(ws, row: int, lang: str, cols: Columns) -> None:
+def _template_header(ws, row: int, lang: str, cols: Columns, words=None) -> None:
     """The export's header (excel_cells.write_table_header), then the grade and the definition
     columns after it, each over both header rows."""
     write_table_header(ws, row, lang, cols.years, cols.grade)
     h = dict(bold=True, fill=HEADER_FILL, wrap=True)
     two_rows = [
-        (cols.grade, text("col.grade", lang)),
+        (cols.grade, text("col.grade", lang, words)),
         (cols.unit, text("new.unit", lang)),
         (cols.direction, text("new.direction", lang)),
         (cols.target_kind, text("new.target_kind", lang)),
@@ -439,7 +469,12 @@ def import_template(book, path: Path, root: Path, dataset) -> tuple[dict[str, by
     cols = Columns(years)
     published = meta.get("format") == TEMPLATE_FORMAT_ID
     n = slot_rows(dataset.scheme, published)
-    project_of = {sheet_name(p, lang): p for p in range(1, MAX_PROJECTS + 1)}
+    # the sheets are named in the dataset's words; a template written before it had words of its
+    # own, in LEGACY_WORDS (its 進捗 heading too)
+    words = dataset.scheme
+    if sheet_name(1, lang, words) not in wb.sheetnames and sheet_name(1, lang, LEGACY_WORDS) in wb.sheetnames:
+        words = LEGACY_WORDS
+    project_of = {sheet_name(p, lang, words): p for p in range(1, MAX_PROJECTS + 1)}
     sheets = sorted((project_of[ws.title], ws) for ws in wb.worksheets if ws.title in project_of)
     if rows is None:  # a template written before the record of its rows: the gap between the two tables
         rows = _rows_between_tables(sheets[0][1], n) if sheets else DEFAULT_ROWS
@@ -449,7 +484,7 @@ def import_template(book, path: Path, root: Path, dataset) -> tuple[dict[str, by
     # first the layout (headings and row labels where kpi new wrote them: the slots are read by
     # position), then the cells, then anything typed where nothing is read
     moved = _unread_template_cells(
-        book, reader, dataset.scheme, lang, cols, rows, project_of, layout=True, published=published
+        book, reader, dataset.scheme, lang, cols, rows, project_of, layout=True, published=published, words=words
     )
     if moved:
         raise DataError(moved)
@@ -457,7 +492,9 @@ def import_template(book, path: Path, root: Path, dataset) -> tuple[dict[str, by
         reader.read_sheet(ws, project, cols, rows)
     if reader.problems:
         raise DataError(reader.problems)
-    unread = _unread_template_cells(book, reader, dataset.scheme, lang, cols, rows, project_of, published=published)
+    unread = _unread_template_cells(
+        book, reader, dataset.scheme, lang, cols, rows, project_of, published=published, words=words
+    )
     if unread:
         raise DataError(unread)
     if not reader.tables["projects"]:
@@ -548,6 +585,7 @@ def _unread_template_cells(
     project_of,
     layout: bool = False,
     published: bool = True,
+    words=None,
 ) -> list:
     """Every cell of the workbook holding something kpi import did not read (or, with `layout`,
     every heading or row label that is not where kpi new wrote it: the template is read by
@@ -562,7 +600,7 @@ def _unread_template_cells(
             continue
         own = ws.title in project_of
         want = pristine.create_sheet()
-        _template_sheet(want, project_of.get(ws.title, 1), scheme, lang, cols, rows, published)
+        _template_sheet(want, project_of.get(ws.title, 1), scheme, lang, cols, rows, published, words)
         got_rows = list(ws.iter_rows(values_only=True))
         want_rows = list(want.iter_rows(values_only=True))
         if layout and not own:
@@ -597,7 +635,9 @@ def _unread_template_cells(
                         )
                     )
                 elif not layout and not anchor and cell_key(v) is not None and not same_value(v, w):
-                    found.append(Problem(reader.ref(ws, r, c), None, None, _why_unread(v, r, c, own, ws, cols, lang)))
+                    found.append(
+                        Problem(reader.ref(ws, r, c), None, None, _why_unread(v, r, c, own, ws, cols, lang, words))
+                    )
     if len(found) > 10:
         found = found[:10] + [Problem(found[-1].file, None, None, f"and {len(found) - 10:,} more cells not read")]
     return found
@@ -610,19 +650,20 @@ def _same_year(got, want) -> bool:
         return False
 
 
-def _why_unread(v, r: int, c: int, own: bool, ws, cols: Columns, lang: str) -> str:
+def _why_unread(v, r: int, c: int, own: bool, ws, cols: Columns, lang: str, words=None) -> str:
     what = f"{v!r} is not read by kpi import"
     if not own:
         return (
             f"{what}: sheet {ws.title!r} is not a project sheet of the template (they are named "
-            f"{sheet_name(1, lang)}, {sheet_name(2, lang)} … {sheet_name(MAX_PROJECTS, lang)}): rename it "
+            f"{sheet_name(1, lang, words)}, {sheet_name(2, lang, words)} … {sheet_name(MAX_PROJECTS, lang, words)}): "
+            "rename it "
             "to add a project (and give its slots their own ids in the hidden column A), or delete it"
         )
     label = ws.cell(row=r, column=COL_LABEL).value
-    if label == text("col.progress_rate", lang) and COL_YEAR0 <= c < cols.grade:
+    if label == text("col.progress_rate", lang, words) and COL_YEAR0 <= c < cols.grade:
         return f"{what}: the {label} row is computed; type the actual in the 実績値 row above it"
     if c == cols.grade:
-        return f"{what}: the {text('col.grade', lang)} column is computed"
+        return f"{what}: the {text('col.grade', lang, words)} column is computed"
     if c == cols.target_kind:
         return f"{what}: the first year of a period is read only for a target kind of cumulative"
     return (
