@@ -195,7 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="grading scheme: a name in kpi_lib/dataset/schemes or a .toml file",
     )
     n.add_argument("--title-ja", required=True, metavar="T", help="the strategy's title (metadata.json title_ja)")
-    n.add_argument("--title-en", required=True, metavar="T", help="its English title (metadata.json title_en)")
+    n.add_argument(
+        "--title-en",
+        metavar="T",
+        help="its English title (metadata.json title_en); without it, a Japanese-only dataset",
+    )
     n.add_argument("--first-year", type=_year, required=True, metavar="FY", help="first fiscal year of the period")
     n.add_argument("--last-year", type=_year, required=True, metavar="FY", help="last fiscal year of the period")
     n.add_argument("--lang", choices=LANGS, default="ja", help="the workbook's language (default: ja)")
@@ -411,7 +415,7 @@ def _quiet_papermill() -> None:
 
 
 def cmd_report(args) -> int:
-    from kpi_lib.dataset.loading import check_project, check_year
+    from kpi_lib.dataset.loading import check_project, check_year, english_missing
     from kpi_lib.publishing.report import run_reports
 
     _quiet_papermill()
@@ -424,10 +428,17 @@ def cmd_report(args) -> int:
     if args.timeout is not None and not 0 < args.timeout < float("inf"):
         raise KpiError("--timeout must be a number of seconds above 0")
     template = _template(args.template)
+    langs = args.lang or list(LANGS)
+    missing = english_missing(dataset)
+    if missing and "en" in langs:  # a Japanese-only dataset: no report half in Japanese under English headings
+        if args.lang:  # asked for by name: refused, nothing written
+            raise KpiError(text("report.no_english", "en").format(missing=", ".join(missing)))
+        langs = [lang for lang in langs if lang != "en"]
+        print(f"kpi: warning: {text('report.no_english', 'en').format(missing=', '.join(missing))}", file=sys.stderr)
     _warn_changed_notebooks(check_project_notebook=template is None and bool(projects), check_overview=not args.project)
     folders = run_reports(
         year,
-        args.lang or list(LANGS),
+        langs,
         sorted(set(projects)),
         Path(args.out),
         jobs=args.jobs,

@@ -72,8 +72,9 @@ def column(ws, row, heading, header_offset=0):
     return col
 
 
-def fill(path):
-    """Type the example's tables into kpi new's template, as the city's analyst would."""
+def fill(path, english=True):
+    """Type the example's tables into kpi new's template, as the city's analyst would (without
+    any English: a Japanese-only dataset)."""
     wb = openpyxl.load_workbook(path)
     # the sheets are named in the city's word for its levels (metadata.json report.level_ja)
     assert wb.sheetnames[:2] == ["基本目標1", "基本目標2"], wb.sheetnames
@@ -81,7 +82,7 @@ def fill(path):
     for p in rows("projects.csv"):
         ws = sheets[int(p["project"])]
         for i, field in enumerate(("name_ja", "name_en", "catch_ja", "catch_en")):
-            ws.cell(row=2 + i, column=4).value = p[field]
+            ws.cell(row=2 + i, column=4).value = p[field] if english or field.endswith("_ja") else None
     project_of = {m["indicator"]: int(m["project"]) for m in rows("project_indicators.csv")}
     actuals = rows("actuals.csv")
     rates = {(r["indicator"], r["year"]): r["progress_rate"] for r in rows("published_rates.csv")}
@@ -101,7 +102,8 @@ def fill(path):
             ("単位", 1, ind["unit_en"]),
             ("方向", 0, ind["direction"]),
         ):
-            ws.cell(row=row + offset, column=column(ws, row, heading)).value = value
+            if english or offset == 0 or heading not in ("設定項目", "単位"):
+                ws.cell(row=row + offset, column=column(ws, row, heading)).value = value
         for year in range(2015, 2020):
             col = column(ws, row, f"H{year - 1988}" if year < 2019 else "R1", 1)
             for a in actuals:
@@ -281,3 +283,26 @@ def test_the_citys_report_speaks_its_own_words(city, kpi, tmp_path):
     assert "基本目標" in everything and "達成率" in everything and "評価" in everything
     assert "実績値がないため評価できない" in everything  # X's label, in the legend
     assert 'href="https://www.city.example.lg.jp/hyoka/sheet.html?year=2017&amp;kind=1"' in everything
+
+
+def test_a_japanese_only_dataset_is_valid_and_its_english_report_is_refused(tmp_path, kpi):
+    """No English title, project names, catch lines, indicator names or units: valid, graded; in
+    English output its Japanese names are marked untranslated; its English report is refused in one
+    line, with nothing written (docs/input.md)."""
+    data = tmp_path / "city"
+    meta = json.loads((EXAMPLE / "metadata.json").read_text(encoding="utf-8"))
+    r = kpi("new", data, "--scheme", SCHEME, "--title-ja", meta["title_ja"], "--first-year", "H27",
+            "--last-year", "R1", "--projects", "2", "--rows", "1", "--level-ja", "基本目標")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "title_en" not in json.loads((data / "metadata.json").read_text(encoding="utf-8"))
+    fill(data / WORKBOOK_NAME, english=False)
+    r = kpi("import", data / WORKBOOK_NAME, "--data", data, "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert kpi("audit", "--data", data).returncode == 0
+    r = kpi("grades", "--year", "H29", "--lang", "en", "--data", data)
+    assert r.returncode == 0 and "観光入込客数 (untranslated)" in r.stdout, r.stdout
+    r = kpi("report", "--year", "H29", "--lang", "en", "--out", tmp_path / "out", "--data", data)
+    assert r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr
+    assert "no English for metadata.json title_en, projects.csv name_en (2), projects.csv catch_en (2)" in r.stderr
+    assert "indicators.csv name_en (4), indicators.csv unit_en (4): no English report is made" in r.stderr
+    assert not (tmp_path / "out").exists()

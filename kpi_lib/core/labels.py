@@ -27,7 +27,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "state.no_actual": ("実績なし", "no actual yet"),
     "state.running_total": ("（累計{total}）", " ({total} in total)"),
     "state.running_total_unknown": ("（累計不明）", " (total unknown)"),
-    "label.missing": ("（名称不明）", "(name unknown)"),  # why is a data note (indicators.csv note)
+    "label.missing": ("（名称不明）", "(name unknown)"),
+    # a Japanese text shown in English output of a Japanese-only dataset (kpi grades --lang en …)
+    "label.untranslated": ("（未翻訳）", "(untranslated)"),
+    "report.no_english": (
+        "このデータセットには英語がありません（{missing}）: 英語のレポートは作成しません。英語を記入するか、--lang ja で日本語のレポートを作成してください",
+        "the dataset has no English for {missing}: no English report is made; fill them in, or make the "
+        "Japanese report (--lang ja)",
+    ),  # why is a data note (indicators.csv note)
     # a name taken from the analysis text (indicators.csv name_source analysis_text): marked after
     # the name wherever a report shows it, and the mark explained under what shows it
     "label.from_analysis_text": ("※", "§"),

@@ -284,6 +284,31 @@ def _load(root: Path) -> Dataset:
     return Dataset(root, metadata, scheme, **tables, digest=data_digest(root), warnings=tuple(out.warnings))
 
 
+def english_missing(dataset: Dataset) -> list[str]:
+    """Where a dataset has a Japanese text without its English (metadata.json title_en, projects'
+    names and catch lines, indicators' names and units): "projects.csv name_en (2)", …; empty for a
+    dataset with all its English. A Japanese-only dataset is valid; its English report is refused
+    (cli.cmd_report) rather than shown half in Japanese."""
+
+    def count(frame, ja, en) -> int:
+        if frame.empty or ja not in frame or en not in frame:
+            return 0
+        has_ja = frame[ja].fillna("").astype(str).str.strip() != ""
+        no_en = frame[en].fillna("").astype(str).str.strip() == ""
+        return int((has_ja & no_en).sum())
+
+    missing = [] if dataset.metadata.get("title_en") else ["metadata.json title_en"]
+    for frame, file, pairs in (
+        (dataset.projects, "projects.csv", (("name_ja", "name_en"), ("catch_ja", "catch_en"))),
+        (dataset.indicators, "indicators.csv", (("name_ja", "name_en"), ("unit_ja", "unit_en"))),
+    ):
+        for ja, en in pairs:
+            n = count(frame, ja, en)
+            if n:
+                missing.append(f"{file} {en} ({n})")
+    return missing
+
+
 def with_level_words(scheme: Scheme, metadata: dict) -> Scheme:
     """The scheme with metadata.json's report.level_ja / level_en among its words (labels.text)."""
     report = metadata.get("report") if isinstance(metadata.get("report"), dict) else {}

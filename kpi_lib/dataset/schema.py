@@ -86,11 +86,11 @@ TABLES: dict[str, Table] = {
             (
                 _c("project", "int", doc="project number"),
                 _c("name_ja", "text"),
-                _c("name_en", "text"),
+                _c("name_en", "text", required=False, doc="unofficial translation; empty in a Japanese-only dataset"),
                 _c("pillar", "int", required=False, doc="pillar number; empty where the source leaves it ambiguous"),
                 _c("pillar_note", "text", required=False, doc="why the pillar is empty"),
                 _c("catch_ja", "text", doc="the catch line, e.g. 暮らしの「質」を高める"),
-                _c("catch_en", "text"),
+                _c("catch_en", "text", required=False),
             ),
             doc="The strategic projects.",
         ),
@@ -367,7 +367,7 @@ METADATA = (
     MetaKey(
         "title_ja", "text", True, "the strategy's title (the project reports' heading when report.title_ja is absent)"
     ),
-    MetaKey("title_en", "text", True, "unofficial English title"),
+    MetaKey("title_en", "text", doc="unofficial English title (without it, and English names, no English report)"),
     MetaKey("source", "object", True, "where the data comes from"),
     MetaKey("source.title_ja", "text", doc="the source document's title (cited in every report's footer)"),
     MetaKey("source.publisher_ja", "text", doc="who published it"),

@@ -163,7 +163,7 @@ def new_dataset(
     directory: str | Path,
     scheme: str,
     title_ja: str,
-    title_en: str,
+    title_en: str | None,
     first_year: int,
     last_year: int,
     lang: str = "ja",
@@ -194,13 +194,13 @@ def new_dataset(
         raise KpiError(f"--rows must be from 1 to {MAX_SLOTS}")
     check_template_size(projects, rows, last_year - first_year + 1)
     for option, title in (("--title-ja", title_ja), ("--title-en", title_en)):
-        if not title.strip():
+        if title is not None and not title.strip():
             raise KpiError(f"{option} is empty: the reports name the strategy by it")
     scheme_file = Path(scheme) if str(scheme).endswith(".toml") else None
     loaded = load_scheme(scheme_file or scheme)  # a one-line KpiError when unknown or invalid
     metadata = {
         "title_ja": title_ja.strip(),
-        "title_en": title_en.strip(),
+        **({"title_en": title_en.strip()} if title_en is not None else {}),  # Japanese-only without it
         "source": {k: v.strip() for k, v in (source or {}).items()},
         "scheme": scheme_file.name if scheme_file else str(scheme),
         "period": {"first": first_year, "last": last_year},
@@ -804,7 +804,7 @@ class _TemplateReader:
         record = dict(fields, project=str(project))
         self.add("projects", record, {f: (ws, FIELD_ROW0 + i, COL_BASE) for i, f in enumerate(PROJECT_FIELDS)})
         for i, f in enumerate(PROJECT_FIELDS):
-            if not fields[f]:
+            if not fields[f] and f.endswith("_ja"):  # English is optional: a Japanese-only dataset
                 self.problem(
                     ws, FIELD_ROW0 + i, COL_BASE, f"{text(_field_label(f), 'en')} is empty (projects.csv needs it)"
                 )
