@@ -384,19 +384,19 @@ def test_a_bad_definition_cell_is_one_line_and_nothing_is_written(tmp_path, kpi,
     assert {p.name: p.read_bytes() for p in data.iterdir() if p.name != WORKBOOK_NAME} == before
 
 
-def test_a_project_without_its_english_name_and_a_duplicate_id_are_named_at_their_cells(tmp_path, kpi):
+def test_a_project_without_its_japanese_name_and_a_duplicate_id_are_named_at_their_cells(tmp_path, kpi):
     data = tmp_path / "city"
     new(kpi, data)
     book = fill(data / WORKBOOK_NAME)
     wb = openpyxl.load_workbook(book)
     ws = wb["プロジェクト2"]
-    ws["D3"] = None  # the project's English name
+    ws["D2"] = None  # the project's Japanese name (the English one is optional: tests/test_own_rules.py)
     ws.cell(row=slot(ws, "p2_k01"), column=1).value = "p1_k01"  # an id already used on プロジェクト1
     wb.save(book)
     r = kpi("import", book, "--data", data)
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
-        "kpi: error: [workbook.xlsx]プロジェクト2!D3: Project name (English) is empty (projects.csv needs it)",
+        "kpi: error: [workbook.xlsx]プロジェクト2!D2: Project name (Japanese) is empty (projects.csv needs it)",
         f"kpi: error: [workbook.xlsx]プロジェクト2!A{slot(ws, 'p1_k01')}: indicator id 'p1_k01' is used twice "
         f"(also at [workbook.xlsx]プロジェクト1!C{slot(wb['プロジェクト1'], 'p1_k01')})",
     ]

@@ -104,7 +104,7 @@ def trend_frame(
         rows.append(
             {
                 "series": series,
-                "series_label": series_label(series, scheme, lang),
+                "series_label": series_label(series, scheme if scheme is not None else dataset.scheme, lang),
                 "year": int(year),
                 "year_label": year_short_label(int(year), lang, basis),
                 "value": float(value),
@@ -206,7 +206,7 @@ def trend_chart(
     basis = _basis(r)
     years = list(frame["year"]) + [int(r["target_year"])]
     present = [s for s in _SERIES if s in set(frame["series"])]
-    labels = [series_label(s, scheme, lang) for s in present]
+    labels = [series_label(s, scheme if scheme is not None else dataset.scheme, lang) for s in present]
     series_title = text("chart.series", lang)
     u = unit(r, lang)
     colour = alt.Color(

@@ -684,7 +684,7 @@ def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Pr
             continue
         rows = book.shown_rows(ws)
         if ws.title in pristine.sheetnames:
-            found += _unread_on_sheet(ws, rows, pristine[ws.title], sizes, inputs, COL_YEAR0 + len(ctx.years))
+            found += _unread_on_sheet(ws, rows, pristine[ws.title], sizes, inputs, COL_YEAR0 + len(ctx.years), words)
             continue
         first = next(((r, c, v) for r, c, v in _values(rows) if cell_key(v) is not None), None)
         if first is not None:
@@ -731,7 +731,9 @@ def _blocks(rows: list[tuple], sizes: dict[str, int]) -> tuple[dict, list[int]]:
     return blocks, free
 
 
-def _unread_on_sheet(ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: range, grade_col: int) -> list[Problem]:
+def _unread_on_sheet(
+    ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: range, grade_col: int, words=None
+) -> list[Problem]:
     want = list(pristine_ws.iter_rows(values_only=True))
     got_blocks, got_free = _blocks(rows, sizes)
     want_blocks, want_free = _blocks(want, sizes)
@@ -761,11 +763,11 @@ def _unread_on_sheet(ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: ra
                         continue
                 if ident[0] == "indicator" and dr == size - 1 and c in inputs:
                     why = (
-                        f"the {text('col.progress_rate', 'ja')} row is computed; type the actual in "
+                        f"the {text('col.progress_rate', 'ja', words)} row is computed; type the actual in "
                         f"{get_column_letter(c)}{i + dr + 2 - size}"
                     )
                 elif c == grade_col:
-                    why = f"the {text('col.grade', 'ja')} column is computed from the actuals"
+                    why = f"the {text('col.grade', 'ja', words)} column is computed from the actuals"
                 elif c > grade_col:
                     why = "it is beside the table (only the 実績値 cells are read); delete it, then import"
                 else:
