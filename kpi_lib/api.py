@@ -353,7 +353,7 @@ def indicator_commentary(
     findings = findings[(findings["project"] == row["project"]) & (findings["indicator"] == indicator_id)]
     sentences = _commentary.indicator_commentary(row, graded, previous, findings, scheme_for(ds), lang)
     o = outlook(ds, fy).set_index("indicator").loc[indicator_id].to_dict()
-    return sentences + _commentary.outlook_commentary(row, o, lang)
+    return sentences + _commentary.outlook_commentary(row, o, lang, scheme_for(ds))
 
 
 def changes(

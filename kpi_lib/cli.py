@@ -268,7 +268,11 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         help=h("grading scheme: a name in kpi_lib/dataset/schemes or a .toml file"),
     )
     n.add_argument("--title-ja", required=True, metavar="T", help=h("the strategy's title (metadata.json title_ja)"))
-    n.add_argument("--title-en", required=True, metavar="T", help=h("its English title (metadata.json title_en)"))
+    n.add_argument(
+        "--title-en",
+        metavar="T",
+        help=h("its English title (metadata.json title_en); without it, a Japanese-only dataset"),
+    )
     n.add_argument("--first-year", type=_year, required=True, metavar="FY", help=h("first fiscal year of the period"))
     n.add_argument("--last-year", type=_year, required=True, metavar="FY", help=h("last fiscal year of the period"))
     n.add_argument(
@@ -278,6 +282,18 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     n.add_argument("--projects", type=int, metavar="N", help=h("project sheets in the workbook"))
     n.add_argument("--rows", type=int, metavar="N", help=h("empty indicator rows per table of a project"))
+    # the source's provenance (metadata.json source.*): the reports cite it as 出典
+    n.add_argument("--source-title", metavar="T", help=h("the source document's title (source.title_ja)"))
+    n.add_argument("--publisher", metavar="P", help=h("who published it (source.publisher_ja)"))
+    n.add_argument("--source-url", metavar="URL", help=h("its address, http:// or https:// (source.url)"))
+    n.add_argument("--source-date", metavar="DATE", help=h("its publication date, YYYY-MM-DD (source.date)"))
+    # what the dataset calls its projects (metadata.json report.level_*): the sheets and reports say so
+    n.add_argument(
+        "--level-ja", metavar="W", help=h("what the strategy calls its projects: 基本目標, 施策 … (report.level_ja)")
+    )
+    n.add_argument(
+        "--level-en", metavar="W", help=h("its English, as inside a sentence: basic goal … (report.level_en)")
+    )
     return p
 
 
@@ -328,7 +344,11 @@ def say(english: str, lang: str, file=None) -> None:
 def _load(args):
     from kpi_lib.dataset.loading import load_dataset
 
-    return load_dataset(args.data)
+    dataset = load_dataset(args.data)
+    lang = getattr(args, "message_lang", "en")
+    for warning in dataset.warnings:  # read on, but said: an unknown metadata.json key …
+        print(f"kpi: {messages.word('warning', lang)}: {messages.problem_text(warning, lang)}", file=sys.stderr)
+    return dataset
 
 
 def cmd_grades(args) -> int:
@@ -343,7 +363,7 @@ def cmd_grades(args) -> int:
     year = check_year(dataset, args.year, to_period_end=True)
     results = evaluate(dataset, year, projects=args.project)
     if args.format == "table":
-        print(render_text_table(grade_table(results, args.lang)))
+        print(render_text_table(grade_table(results, args.lang, dataset.scheme)))
         for note in name_notes(results["name_source"], args.lang):  # a marked name explained
             print(note)
     else:
@@ -356,17 +376,18 @@ def cmd_changes(args) -> int:
     from kpi_lib.analysis.changes import change_table, grade_changes, typed_changes
     from kpi_lib.core.formatting import name_notes
 
-    changes = grade_changes(_load(args), args.from_year, args.to_year, projects=args.project)
+    dataset = _load(args)
+    changes = grade_changes(dataset, args.from_year, args.to_year, projects=args.project)
     if args.format == "csv":
         _write(typed_changes(changes), "csv")  # as kpi_lib.changes() gives it
     elif changes.empty:
         print(
-            text("changes.none", args.lang).format(
+            text("changes.none", args.lang, dataset.scheme).format(
                 from_year=short_label(args.from_year, args.lang), to_year=short_label(args.to_year, args.lang)
             )
         )
     else:
-        print(render_text_table(change_table(changes, args.lang)))
+        print(render_text_table(change_table(changes, args.lang, dataset.scheme)))
         for note in name_notes(changes["name_source"], args.lang):
             print(note)
     return 0
@@ -392,7 +413,7 @@ def cmd_audit(args) -> int:
     else:
         shown = findings.rename(
             columns={
-                "project": text("col.project", args.lang),
+                "project": text("col.project", args.lang, dataset.scheme),
                 "indicator": text("col.indicator_id", args.lang),
                 "name_ja" if args.lang == "ja" else "name_en": text("col.name", args.lang),
                 "year": text("col.year", args.lang),
@@ -403,7 +424,9 @@ def cmd_audit(args) -> int:
             }
         )
         shown = shown.drop(columns=["name_en" if args.lang == "ja" else "name_ja"])
-        shown[text("col.figure", args.lang)] = [text(f"figure.{f}", args.lang) for f in findings["figure"]]
+        shown[text("col.figure", args.lang)] = [
+            text(f"figure.{f}", args.lang, dataset.scheme) for f in findings["figure"]
+        ]
         print(render_text_table(shown))
     if args.format != "csv" and len(notes):
         print()
@@ -425,6 +448,8 @@ def cmd_validate(args) -> int:
 
     lang = args.message_lang
     problems = validate(args.data)
+    if not problems:
+        _load(args)  # its warnings (an unknown metadata.json key …): valid, but said
     for problem in problems:
         say_error(messages.problem_text(problem, lang), lang)
     if problems:
@@ -484,7 +509,7 @@ def _quiet_papermill() -> None:
 
 
 def cmd_report(args) -> int:
-    from kpi_lib.dataset.loading import check_project, check_year
+    from kpi_lib.dataset.loading import check_project, check_year, english_missing
     from kpi_lib.publishing.report import run_reports
 
     _quiet_papermill()
@@ -497,6 +522,14 @@ def cmd_report(args) -> int:
     if args.timeout is not None and not 0 < args.timeout < float("inf"):
         raise KpiError("--timeout must be a number of seconds above 0")
     template = _template(args.template)
+    langs = args.lang or list(LANGS)
+    missing = english_missing(dataset)
+    if missing and "en" in langs:  # a Japanese-only dataset: no report half in Japanese under English headings
+        said = text("report.no_english", args.message_lang).format(missing=", ".join(missing))
+        if args.lang:  # asked for by name: refused, nothing written
+            raise KpiError(said)
+        langs = [lang for lang in langs if lang != "en"]
+        print(f"kpi: {messages.word('warning', args.message_lang)}: {said}", file=sys.stderr)
     _warn_changed_notebooks(
         check_project_notebook=template is None and bool(projects),
         check_overview=not args.project,
@@ -504,7 +537,7 @@ def cmd_report(args) -> int:
     )
     folders = run_reports(
         year,
-        args.lang or list(LANGS),
+        langs,
         sorted(set(projects)),
         Path(args.out),
         jobs=args.jobs,
@@ -655,6 +688,17 @@ def cmd_new(args) -> int:
         args.first_year,
         args.last_year,
         lang=args.lang,
+        level=(args.level_ja, args.level_en),
+        source={
+            key: value
+            for key, value in (
+                ("title_ja", args.source_title),
+                ("publisher_ja", args.publisher),
+                ("url", args.source_url),
+                ("date", args.source_date),
+            )
+            if value is not None
+        },
         **{k: v for k, v in (("projects", args.projects), ("rows", args.rows)) if v is not None},
     )
     say(f"created {args.dir}: fill in {workbook}, then run kpi import {workbook} --data {args.dir}", args.message_lang)

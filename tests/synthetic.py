@@ -47,6 +47,7 @@ def write_dataset(
                 "source": {"note": "synthetic test data"},
                 "scheme": scheme,
                 "period": {"first": period[0], "last": period[1]},
+                "report": {"level_ja": "プロジェクト", "level_en": "project"},
             }
         ),
         encoding="utf-8",

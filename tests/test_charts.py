@@ -83,7 +83,7 @@ def test_derived_national_values_are_labelled_in_the_tooltip(dataset):
     frame = charts.trend_frame(dataset, _row(dataset, "female_employment_25_34"), "en")
     assert "national" not in set(frame["series"])  # every national value of it is derived: an estimate
     notes = set(frame.loc[frame["series"] == "national_derived", "note"])
-    assert notes == {text("provenance.derived", "en")}
+    assert notes == {text("provenance.derived", "en", dataset.scheme)}  # in the dataset's words
 
 
 def test_rate_chart_frame_has_each_years_rate_and_grade(dataset):

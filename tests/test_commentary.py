@@ -25,7 +25,7 @@ def _sentences(dataset, indicator, lang, year=2018, project=None):
     o = outlook(dataset, year).set_index("indicator").loc[indicator].to_dict()
     return commentary.indicator_commentary(
         row, progress_table(dataset), previous, findings, scheme, lang
-    ) + commentary.outlook_commentary(row, o, lang)
+    ) + commentary.outlook_commentary(row, o, lang, scheme)
 
 
 def test_pregnancy_consultations_in_japanese(dataset):

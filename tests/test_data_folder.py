@@ -109,7 +109,7 @@ def test_the_shipped_examples_work_anywhere_when_named(tmp_path):
     r = kpi("grades", "--year", "2018", "--data", "example:nowhere", cwd=tmp_path)
     [line] = r.stderr.splitlines()
     assert r.returncode == 1 and "there is no shipped example example:nowhere" in line
-    assert "example:hokkaido, example:expected_path, example:milestone_improvement" in line
+    assert "example:hokkaido, example:achievement_ratio, example:expected_path, example:milestone_improvement" in line
     r = kpi("new", "--help", cwd=tmp_path)  # where a new user looks: the examples to look at
     assert "example:expected_path" in r.stdout and "example:milestone_improvement" in r.stdout
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from kpi_lib.cli import main
-from kpi_lib.dataset.loading import DEFAULT_DATA_DIR
+from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
 from kpi_lib.workbook.excel_import import patch_actuals
 
 MISSING_NAME = "（名称不明）"  # kpi_lib.core.labels "label.missing"
@@ -600,7 +600,7 @@ def test_computed_cells_are_shaded_said_so_and_grades_coloured_by_conditional_fo
         background, foreground = "#" + dxf.fill.bgColor.rgb[-6:], "#" + dxf.font.color.rgb[-6:]
         assert background.lower() == GRADE_COLOURS[grade][0].lower()
         assert contrast_ratio(background, foreground) >= 4.5
-    assert text("col.grade", "ja") in [c.value for c in cells.values()]
+    assert text("col.grade", "ja", load_dataset(DEFAULT_DATA_DIR).scheme) in [c.value for c in cells.values()]
 
 
 def test_audit_sheet_keeps_numbers_as_numbers(tmp_path, dataset):

@@ -95,13 +95,14 @@ def fresh(tmp_path, exported) -> tuple[Path, Path]:
 def typed(book: Path, out: Path, values: dict[tuple[str, str], object]) -> Path:
     wb = openpyxl.load_workbook(book)
     for (indicator, year), value in values.items():
-        actual_cell(wb[SHEET], indicator, year).value = value
+        actual_cell(wb.worksheets[0], indicator, year).value = value  # プロジェクト1, 分野1 … by the dataset's words
     wb.save(out)
     return out
 
 
 def ref(book: Path, indicator: str, year: str) -> str:
-    return f"{SHEET}!{actual_cell(openpyxl.load_workbook(book)[SHEET], indicator, year).coordinate}"
+    ws = openpyxl.load_workbook(book).worksheets[0]
+    return f"{ws.title}!{actual_cell(ws, indicator, year).coordinate}"
 
 
 # --- --dry-run ----------------------------------------------------------------------------------
@@ -298,7 +299,18 @@ def test_restore_refuses_in_one_line_with_nothing_to_restore_or_an_unknown_state
 
 def filled_template(capsys, data: Path) -> Path:
     """kpi new (the hokkaido scheme: no milestones.csv) and its template with one indicator."""
-    new = ["--scheme", "hokkaido", "--title-ja", "テスト", "--title-en", "Test", "--first-year", "2020"]
+    new = [
+        "--scheme",
+        "hokkaido",
+        "--title-ja",
+        "テスト",
+        "--title-en",
+        "Test",
+        "--first-year",
+        "2020",
+        "--level-ja",
+        "プロジェクト",
+    ]
     assert kpi(capsys, "new", data, *new, "--last-year", "2022", "--projects", "1", "--rows", "1")[0] == 0
     book = data / "workbook.xlsx"
     wb = openpyxl.load_workbook(book)

@@ -57,7 +57,7 @@ def test_the_index_counts_each_projects_grades_under_the_shared_badges(tmp_path,
     overview = page.split('href="overview.html"')[1].split("</tr>")[0]
     assert f'<td colspan="{len(scheme.ranking) + 1}"></td>' in overview
     parsed = _parse(page)
-    assert text("index.counts_note", "ja") in parsed.texts
+    assert text("index.counts_note", "ja", scheme) in parsed.texts
     assert "../en/index.html" in parsed.hrefs and "project_1.ipynb" in parsed.hrefs
 
 
@@ -75,7 +75,7 @@ def test_the_index_escapes_every_text_it_is_given(tmp_path, dataset):
     parsed = _parse(page)
     assert f"p{hostile}.pdf" in parsed.hrefs and f"all{hostile}.pdf" in parsed.hrefs
     assert hostile in parsed.texts  # the digest, shown as given
-    assert f"{text('report.custom_template', 'en')}: ours{hostile}.ipynb" in parsed.texts
+    assert f"{text('report.custom_template', 'en', dataset.scheme)}: ours{hostile}.ipynb" in parsed.texts
     assert page.startswith("<!DOCTYPE html>\n") and page.endswith("</html>\n")
 
 

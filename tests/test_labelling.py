@@ -132,7 +132,10 @@ def test_official_and_estimated_national_values_of_one_indicator_are_two_series(
     for lang in ("ja", "en"):
         legend, rows = _trend_spec(data, "rate", lang)
         labels = {r["year"]: r["series_label"] for r in rows if r["series"] in ("national", "national_derived")}
-        official, estimated = text("series.national", lang), text("series.national_derived", lang)
+        official, estimated = (
+            text("series.national", lang),
+            text("series.national_derived", lang, load_dataset(data).scheme),
+        )
         assert labels == {2015: official, 2016: official, 2017: estimated, 2018: estimated}
         assert official in legend and estimated in legend
 
@@ -192,7 +195,7 @@ def test_the_name_taken_from_the_analysis_text_is_marked_in_the_report(monkeypat
     names = table[text("col.name", lang)].tolist()
     assert [n for n in names if n.endswith(mark)] == [name]
     overview, charts_shown = _shown(monkeypatch, None, lang)
-    heatmap = next(c for c in charts_shown if c["title"]["text"] == text("chart.heatmap", lang))
+    heatmap = next(c for c in charts_shown if c["title"]["text"] == text("chart.heatmap", lang, load_dataset().scheme))
     assert note in heatmap["title"]["subtitle"]
     assert f"1. {name}" in {row["name"] for rows in heatmap["datasets"].values() for row in rows}
 

@@ -23,7 +23,8 @@ TITLE_EN = "Fictional City's strategy for towns, people and jobs"
 def new(kpi, path, *extra, scheme="expected_path", lang="ja"):
     return kpi(
         "new", path, "--scheme", scheme, "--title-ja", TITLE_JA, "--title-en", TITLE_EN,
-        "--first-year", "R2", "--last-year", "2024", "--projects", "2", "--rows", "3", "--lang", lang, *extra,
+        "--first-year", "R2", "--last-year", "2024", "--projects", "2", "--rows", "3", "--lang", lang,
+        "--level-ja", "プロジェクト", "--level-en", "project", *extra,  # the city calls its levels so
     )  # fmt: skip
 
 
@@ -159,6 +160,7 @@ def test_kpi_new_writes_an_empty_valid_dataset(tmp_path, kpi):
         "source": {},
         "scheme": "expected_path",
         "period": {"first": 2020, "last": 2024},
+        "report": {"level_ja": "プロジェクト", "level_en": "project"},  # --level-ja / --level-en
     }
     assert (data / "indicators.csv").read_text(encoding="utf-8").startswith("indicator,name_ja,name_en,")
     assert kpi("validate", "--data", data).returncode == 0
@@ -171,9 +173,13 @@ def test_kpi_new_writes_an_empty_valid_dataset(tmp_path, kpi):
     ]  # fmt: skip
     row = slot(ws, "p1_k01")
     # the layout of kpi export: 設定項目, 基準値, 目標値, 見直し後, 実績値 per year of the period, 進捗
-    assert [ws.cell(row=column_row, column=c).value for column_row, c in ((row + 0, 7), (row + 1, 7), (row + 2, 7))] == [
-        "実績値", "期待値", "進捗率",
-    ]  # fmt: skip
+    # then the published rate (of each year's actual) and the published grade (of each evaluation year)
+    assert [ws.cell(row=row + i, column=7).value for i in range(4)] == [
+        "実績値",
+        "期待値",
+        "公表値：率",
+        "公表値：評価",
+    ]
     header = max(c.row for c in ws["A"] if c.value == "key" and c.row < row)
     assert [c.value for c in ws[header + 1]][7:12] == ["R2", "R3", "R4", "R5", "R6"]
     assert new(kpi, tmp_path / "en", lang="en").returncode == 0
@@ -181,10 +187,11 @@ def test_kpi_new_writes_an_empty_valid_dataset(tmp_path, kpi):
     assert en.sheetnames == ["Project 1", "Project 2", "_kpi"]
     ws = en["Project 1"]
     assert "kpi import" in ws["B1"].value
-    assert [ws.cell(row=row + i, column=7).value for i in range(3)] == [
+    assert [ws.cell(row=row + i, column=7).value for i in range(4)] == [
         "Actual",
         "Expected value (期待値)",
-        "Progress rate",
+        "Published rate",
+        "Published grade",
     ]
 
 
@@ -379,19 +386,19 @@ def test_a_bad_definition_cell_is_one_line_and_nothing_is_written(tmp_path, kpi,
     assert {p.name: p.read_bytes() for p in data.iterdir() if p.name != WORKBOOK_NAME} == before
 
 
-def test_a_project_without_its_english_name_and_a_duplicate_id_are_named_at_their_cells(tmp_path, kpi):
+def test_a_project_without_its_japanese_name_and_a_duplicate_id_are_named_at_their_cells(tmp_path, kpi):
     data = tmp_path / "city"
     new(kpi, data)
     book = fill(data / WORKBOOK_NAME)
     wb = openpyxl.load_workbook(book)
     ws = wb["プロジェクト2"]
-    ws["D3"] = None  # the project's English name
+    ws["D2"] = None  # the project's Japanese name (the English one is optional: tests/test_own_rules.py)
     ws.cell(row=slot(ws, "p2_k01"), column=1).value = "p1_k01"  # an id already used on プロジェクト1
     wb.save(book)
     r = kpi("import", book, "--data", data)
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
-        "kpi: error: [workbook.xlsx]プロジェクト2!D3: Project name (English) is empty (projects.csv needs it)",
+        "kpi: error: [workbook.xlsx]プロジェクト2!D2: Project name (Japanese) is empty (projects.csv needs it)",
         f"kpi: error: [workbook.xlsx]プロジェクト2!A{slot(ws, 'p1_k01')}: indicator id 'p1_k01' is used twice "
         f"(also at [workbook.xlsx]プロジェクト1!C{slot(wb['プロジェクト1'], 'p1_k01')})",
     ]
@@ -415,8 +422,8 @@ def test_a_scheme_without_milestones_has_no_milestone_row(tmp_path, kpi):
     wb = openpyxl.load_workbook(data / WORKBOOK_NAME)
     ws = wb["プロジェクト1"]
     row = slot(ws, "p1_t01")
-    assert [ws.cell(row=row + i, column=7).value for i in range(2)] == ["実績値", "進捗率"]
-    assert ws.cell(row=row + 2, column=1).value == "p1_t02"  # the next slot
+    assert [ws.cell(row=row + i, column=7).value for i in range(3)] == ["実績値", "公表値：率", "公表値：評価"]
+    assert ws.cell(row=row + 3, column=1).value == "p1_t02"  # the next slot
     for i, value in enumerate(PROJECTS["プロジェクト1"]):
         ws.cell(row=2 + i, column=4).value = value
     for heading, offset, value in (("設定項目", 0, "観光入込客数"), ("基準値", 0, 120), ("基準値", 1, "H31"),
@@ -433,10 +440,10 @@ def test_a_scheme_without_milestones_has_no_milestone_row(tmp_path, kpi):
 # --- every typed value is read, or the import refuses naming its cell (issue 21) -----------------
 
 
-def _rate_row(wb):  # an actual typed one row down, in the computed 進捗率 row
+def _grade_column(wb):  # a grade typed in the computed 進捗 column (published grades go by year, below)
     ws = wb["プロジェクト1"]
     row = slot(ws, "p1_k01")
-    return ws.cell(row=row + 2, column=column(ws, row, "R5", 1), value=140)
+    return ws.cell(row=row, column=column(ws, row, "進捗"), value="A")
 
 
 def _copied_sheet(wb):  # a project sheet copied (Excel names the copy "プロジェクト1 (2)") and filled in
@@ -447,7 +454,7 @@ def _copied_sheet(wb):  # a project sheet copied (Excel names the copy "プロ�
 
 def _inserted_rows(wb):  # two rows inserted under an indicator for another one
     ws = wb["プロジェクト1"]
-    row = slot(ws, "p1_k01") + 3
+    row = slot(ws, "p1_k01") + 4
     ws.insert_rows(row, 2)
     ws.cell(row=row, column=3, value="新しい指標")
     return ws.cell(row=row, column=7)  # the row label that is no longer where kpi new wrote it
@@ -504,7 +511,7 @@ def _period_start_not_cumulative(wb):  # read only for a cumulative target: type
 @pytest.mark.parametrize(
     "change, fragment",
     [
-        (_rate_row, "140 is not read by kpi import: the 進捗率 row is computed"),
+        (_grade_column, "'A' is not read by kpi import: the 進捗 column is computed"),
         (_copied_sheet, "is not a project sheet of the template"),
         (_inserted_rows, "an empty cell where the template has '実績値': kpi import reads the template by position"),
         (_blank_id, "the indicator id of this filled slot (the hidden column A) is empty: type an id such as p1_k01"),

@@ -52,7 +52,10 @@ def test_the_lost_grade_cells_are_computed_and_said_so(dataset):
         r = _row(results, indicator)
         assert (r["rate_shown"], r["rate_source"]) == (rate, "published")
         assert (r["grade_shown"], r["grade_source"], r["published_grade_note"]) == (grade, "computed", "not_given")
-        assert tables.basis_text(r, "ja") == "進捗率：公表値、進捗：公式の基準により本ツールが算定（原資料に記載なし）"
+        assert (
+            tables.basis_text(r, "ja", dataset.scheme)
+            == "進捗率：公表値、進捗：公式の基準により本ツールが算定（原資料に記載なし）"
+        )
         assert tables.basis_text(r, "en") == (
             "Rate: Published; grade: Computed by kpi_lib under the official rules (not given in the source)"
         )

@@ -219,7 +219,7 @@ def test_a_two_decimal_scheme_shows_two_decimals_everywhere(kpi, monkeypatch, tm
     ds = load_dataset(data)
     g = kpi_lib.grades("H30", dataset=ds).set_index("indicator")
     assert g.loc["pregnancy_consultations", "progress_rate"] == 28.67
-    table = tables.grade_table(evaluate(ds, 2018, projects=[1]))
+    table = tables.grade_table(evaluate(ds, 2018, projects=[1]), "ja", ds.scheme)
     row = table[table["設定項目"] == "妊娠・出産に関する相談件数"].iloc[0]
     # the official record first, with the precision it was printed with; ours, at two decimals, as the check
     assert (row["進捗率"], row[text("col.check", "ja")]) == ("28.7%", "28.67%")
@@ -244,8 +244,9 @@ def test_a_two_decimal_scheme_shows_two_decimals_everywhere(kpi, monkeypatch, tm
     )
     g = kpi_lib.grades(2018, exact)
     assert g["progress_rate"].tolist() == [99.25]
-    results = evaluate(load_dataset(exact), 2018)
-    assert tables.grade_table(results)["進捗率"].tolist() == ["99.25%"]
+    exact_ds = load_dataset(exact)
+    results = evaluate(exact_ds, 2018)
+    assert tables.grade_table(results, "ja", exact_ds.scheme)["進捗率"].tolist() == ["99.25%"]
     shown = " ".join(_sections(monkeypatch, exact, "ja").values())
     assert "99.25%" in shown and "99.2%" not in shown
 

@@ -181,7 +181,7 @@ def test_the_heatmap_marks_grades_standing_on_an_earlier_actual(dataset):
     spec = charts.heatmap_chart(progress_table(dataset), evaluate(dataset, 2018), scheme_for(dataset), "ja").to_dict()
     # and project 1's name taken from the analysis text, marked ※ (tests/test_labelling.py)
     assert spec["title"]["subtitle"] == [
-        text("chart.heatmap_carried", "ja"),
+        text("chart.heatmap_carried", "ja", scheme_for(dataset)),
         text("note.name_from_analysis_text", "ja"),
     ]
     enc = spec["layer"][0]["encoding"]

@@ -131,6 +131,7 @@ def filled_template(kpi_dir, capsys):
     code, _, err = run(
         capsys, "new", kpi_dir, "--scheme", "hokkaido", "--title-ja", "テスト", "--title-en", "Test",
         "--first-year", "2020", "--last-year", "2022", "--projects", "1", "--rows", "1",
+        "--level-ja", "プロジェクト", "--level-en", "project",
     )  # fmt: skip
     assert code == 0, err
     book = kpi_dir / "workbook.xlsx"

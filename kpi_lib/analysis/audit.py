@@ -61,8 +61,8 @@ def data_notes(dataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=NOTE_COLUMNS)
 
 
-def _say(key: str, lang: str, **values) -> str:
-    return text(f"audit.{key}", lang).format(**values)
+def _say(key: str, lang: str, words=None, **values) -> str:
+    return text(f"audit.{key}", lang, words).format(**values)
 
 
 def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
@@ -88,7 +88,7 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
                 _fmt_rate(recomputed, None, scheme.decimals),
                 _say("no_actual_in_year", lang)
                 if g is None
-                else _say("total_unknown", lang)
+                else _say("total_unknown", lang, scheme)
                 if pd.isna(g["measured"])
                 else rate_arithmetic(g, p.year, scheme, lang, bases.get(p.indicator, "not_stated")),
             )
@@ -192,12 +192,14 @@ def _quotient(num: Decimal, den: Decimal, scheme: Scheme) -> str:
 def grade_arithmetic(r, scheme: Scheme, lang: str = "en") -> str:
     """Why the scheme gives the recomputed grade."""
     if r["latest_year"] is None or pd.isna(r["latest_year"]):
+        if scheme.not_measured is not None and r["grade"] == scheme.not_measured.grade:
+            return _say("not_measured", lang, grade=r["grade"])
         return _say("no_actual_up_to", lang)
     if pd.isna(r["measured"]):  # a cumulative target whose running total is unknown (grading.py)
-        return _say("total_unknown", lang)
+        return _say("total_unknown", lang, scheme)
     band = scheme.band(r["grade"]) if r["grade"] else None
     year = year_label(int(r["latest_year"]), lang, r.get("year_basis") or "not_stated")
-    reason = _say("reason", lang, rate=rate_number(r["progress_rate"], scheme.decimals), year=year)
+    reason = _say("reason", lang, scheme, rate=rate_number(r["progress_rate"], scheme.decimals), year=year)
     if band is not None and band.rate_below is not None:
         return _say("below", lang, reason=reason, limit=f"{band.rate_below:g}", grade=band.grade)
     state = "achieved" if r["achieved"] else ("original_achieved" if r["original_achieved"] else "not_achieved")

@@ -139,8 +139,9 @@ def classify_change(scheme: Scheme, old: str, new: str) -> str:
     return "improved" if move > 0 else "worsened" if move < 0 else "changed"
 
 
-def change_table(changes: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
-    """The changes as people read them: localised headings, the move in words."""
+def change_table(changes: pd.DataFrame, lang: str = "ja", words=None) -> pd.DataFrame:
+    """The changes as people read them: localised headings (in the dataset's `words`, its
+    scheme: labels.text), the move in words."""
     from kpi_lib.core.fiscal_year import short_label, year_short_label
     from kpi_lib.core.formatting import indicator_name
     from kpi_lib.core.labels import kind_label, text
@@ -149,11 +150,11 @@ def change_table(changes: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     for r in changes.to_dict("records"):
         rows.append(
             {
-                text("col.project", lang): r["project"],
+                text("col.project", lang, words): r["project"],
                 text("col.kind", lang): kind_label(r["kind"], lang),
                 text("col.name", lang): indicator_name(r, lang),
-                text("col.grade_in", lang).format(year=short_label(r["from_year"], lang)): r["grade_from"],
-                text("col.grade_in", lang).format(year=short_label(r["to_year"], lang)): r["grade_to"],
+                text("col.grade_in", lang, words).format(year=short_label(r["from_year"], lang)): r["grade_from"],
+                text("col.grade_in", lang, words).format(year=short_label(r["to_year"], lang)): r["grade_to"],
                 text("col.change", lang): text(f"change.{r['change']}", lang),
                 # a grade that moved without a new actual (the source printed 未 or —): said so
                 text("col.latest_actual", lang): year_short_label(int(r["latest_year_to"]), lang, r["year_basis"])

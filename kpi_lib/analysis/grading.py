@@ -18,7 +18,9 @@ Rules every scheme shares:
 - achieved: measured >= reference (lower-is-better: <=); judged on unrounded figures. Against the
   final target, above_baseline (基準値より増加) needs measured > baseline (equal is no increase).
 - original_achieved: the target was revised upwards and the measured figure reaches the original.
-- grade for an evaluation year: from the latest actual up to that year, the first matching band.
+- grade for an evaluation year: from the latest actual up to that year, the first matching band;
+  under a scheme whose `without_actual` rule is `not_measured`, a year without an actual of its
+  own gets the scheme's not-measured grade (X) instead, with no rate.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def grade_arrays(
         scheme, band_rates(scheme, rate, actual, reference, lower), achieved, original_achieved, np.isnan(actual)
     )
     grade = pd.Categorical.from_codes(
-        index, categories=[*scheme.grades, ""], validate=False
+        index, categories=[*scheme.band_grades, ""], validate=False
     )  # in range by construction
     return rate, achieved, original_achieved, grade
 
@@ -401,7 +403,7 @@ def grade_observations(obs: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
                 original_achieved[rows],
                 np.isnan(obs["measured"].to_numpy(float)[rows]),
             )
-            grade[rows] = np.asarray([*own.grades, ""], dtype=object)[index]
+            grade[rows] = np.asarray([*own.band_grades, ""], dtype=object)[index]
     return obs.assign(progress_rate=rate, achieved=achieved, original_achieved=original_achieved, grade=grade)
 
 
@@ -423,7 +425,8 @@ def evaluate(
     fiscal_year.parse_fiscal_year reads: 2018, "H30", "平成30年度", "FY2018" …).
 
     The grade uses the latest actual available up to `year`; an indicator with none has an
-    empty grade. Published figures sit beside the recomputed ones, and `rate_shown` /
+    empty grade. Under a scheme whose `without_actual` rule is `not_measured`, only the year's own
+    actual counts: a year without one gets the not-measured grade (X) and no rate. Published figures sit beside the recomputed ones, and `rate_shown` /
     `grade_shown` with `rate_source` / `grade_source` say which a report shows (the published
     one where it exists).
     """
@@ -442,6 +445,8 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
     graded = progress_table(dataset, scheme)
     # plain dicts by indicator: looking rows up in a DataFrame, row by row, takes ~1 ms each
     latest = latest_up_to(graded, year).set_index("indicator").to_dict("index")
+    if scheme.not_measured is not None:  # only the year's own actual grades it
+        latest = {i: g for i, g in latest.items() if int(g["year"]) == year}
     members = dataset.project_indicators.sort_values(["project", "kind", "position"], key=_kind_order)
     ind = dataset.indicators.set_index("indicator").to_dict("index")
     a = dataset.actuals
@@ -500,7 +505,7 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
                 "progress_rate": _num(g["progress_rate"]) if has else None,
                 "achieved": bool(g["achieved"]) if has else None,
                 "original_achieved": bool(g["original_achieved"]) if has else None,
-                "grade": g["grade"] if has else "",
+                "grade": g["grade"] if has else _ungraded(scheme, year, i),
             }
         )
     out = pd.DataFrame(rows)
@@ -508,6 +513,15 @@ def _evaluate(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
         revised_in = dict(zip(dataset.revisions["indicator"], dataset.revisions["revised_in"]))
         out["revised_in"] = [revised_in.get(i) for i in out["indicator"]]
     return _attach_published(out, dataset, year)
+
+
+def _ungraded(scheme: Scheme, year: int, indicator: dict) -> str:
+    """The grade of an indicator with no actual to grade in `year`: none (""), or the scheme's
+    not-measured grade for a year from the baseline's on (before it there is nothing to measure)."""
+    if scheme.not_measured is None:
+        return ""
+    start = indicator.get("baseline_year")
+    return scheme.not_measured.grade if start is None or pd.isna(start) or year > int(start) else ""
 
 
 def _kind_order(s: pd.Series) -> pd.Series:

@@ -133,6 +133,9 @@ def indicator_name(row, lang: str = "ja", marked: bool = True) -> str:
     taken from the analysis text (name_source analysis_text) carries a mark (※ / §) that
     name_notes explains under whatever shows it."""
     name = row["name_ja"] if lang == "ja" else row["name_en"]
+    if lang != "ja" and (is_missing(name) or name == "") and not (is_missing(row["name_ja"]) or row["name_ja"] == ""):
+        # a Japanese-only dataset: the Japanese name, said to be untranslated (never passed off as English)
+        return f"{row['name_ja']} {text('label.untranslated', lang)}"
     if is_missing(name) or name == "":
         return text("label.missing", lang)
     if marked and row.get("name_source") == "analysis_text":

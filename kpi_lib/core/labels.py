@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kpi_lib.core.errors import KpiError
 
 LANGS = ("ja", "en")
@@ -25,7 +27,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "state.no_actual": ("実績なし", "no actual yet"),
     "state.running_total": ("（累計{total}）", " ({total} in total)"),
     "state.running_total_unknown": ("（累計不明）", " (total unknown)"),
-    "label.missing": ("（名称不明）", "(name unknown)"),  # why is a data note (indicators.csv note)
+    "label.missing": ("（名称不明）", "(name unknown)"),
+    # a Japanese text shown in English output of a Japanese-only dataset (kpi grades --lang en …)
+    "label.untranslated": ("（未翻訳）", "(untranslated)"),
+    "report.no_english": (
+        "このデータセットには英語がありません（{missing}）: 英語のレポートは作成しません。英語を記入するか、--lang ja で日本語のレポートを作成してください",
+        "the dataset has no English for {missing}: no English report is made; fill them in, or make the "
+        "Japanese report (--lang ja)",
+    ),  # why is a data note (indicators.csv note)
     # a name taken from the analysis text (indicators.csv name_source analysis_text): marked after
     # the name wherever a report shows it, and the mark explained under what shows it
     "label.from_analysis_text": ("※", "§"),
@@ -34,7 +43,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "§ The table's label is lost: the name is taken from the analysis text (分析と課題).",
     ),
     # table headings
-    "col.project": ("プロジェクト", "Project"),
+    "col.project": ("⟨level⟩", "⟨Level⟩"),
     "col.kind": ("区分", "Kind"),
     "col.name": ("設定項目", "Indicator"),
     "col.indicator_id": ("指標ID", "Indicator ID"),
@@ -56,8 +65,8 @@ _LABELS: dict[str, tuple[str, str]] = {
         "実績値は暦年（1月～12月）の値です。",
         "The actuals are calendar-year figures (January to December).",
     ),
-    "col.progress_rate": ("進捗率", "Progress rate"),
-    "col.grade": ("進捗", "Grade"),
+    "col.progress_rate": ("⟨rate⟩", "⟨Rate⟩"),
+    "col.grade": ("⟨grade⟩", "⟨Grade⟩"),
     # whose the shown figures are (tables.basis_text), and kpi_lib's check where it differs
     "col.basis": ("出典", "Whose figures"),
     "col.check": (
@@ -71,32 +80,32 @@ _LABELS: dict[str, tuple[str, str]] = {
     "basis.missing": ("なし", "none"),
     "basis.why.not_given": ("（原資料に記載なし）", " (not given in the source)"),
     "basis.why.not_published": ("（当該年度の公表なし）", " (none published for the year)"),
-    "basis.rate_and_grade": ("進捗率：{rate}、進捗：{grade}", "Rate: {rate}; grade: {grade}"),
-    "col.published_rate": ("公表進捗率", "Published rate"),
-    "col.published_grade": ("公表進捗", "Published grade"),
+    "basis.rate_and_grade": ("⟨rate⟩：{rate}、⟨grade⟩：{grade}", "Rate: {rate}; grade: {grade}"),
+    "col.published_rate": ("公表⟨rate⟩", "Published rate"),
+    "col.published_grade": ("公表⟨grade⟩", "Published grade"),
     "col.year": ("年度", "Year"),
     "col.published": ("公表値", "Published"),
     "col.recomputed": ("再計算値", "Recomputed"),
     "col.figure": ("項目", "Figure"),
     # the printed report's table of every year (tables.yearly_table, views.show_yearly_table)
     "print.yearly": (
-        "数値目標及びKPIの進捗（年度別の実績値と進捗率）",
-        "Numeric targets and KPIs: actuals and progress rates by year",
+        "数値目標及びKPIの進捗（年度別の実績値と⟨rate⟩）",
+        "Numeric targets and KPIs: actuals and ⟨rate⟩s by year",
     ),
     "print.not_yet": ("未", "not yet"),
     "print.computed_mark": ("＊", "*"),
     "print.recomputed": ("（再計算{value}）", " (recomputed {value})"),
     "print.all_computed": (
-        "進捗率と進捗は、採点基準により計算した値です。",
-        "Progress rates and grades are computed under the grading scheme.",
+        "⟨rate⟩と⟨grade⟩は、採点基準により計算した値です。",
+        "⟨Rate⟩s and grades are computed under the grading scheme.",
     ),
     "print.computed_note": (
         "＊：原資料に公表値がないため、採点基準により再計算した値（独自分析）。「再計算」は公表値と異なる再計算値。",
         '*: not published in the source; recomputed under the grading scheme (our analysis). "Recomputed": our figure where it differs from the published one.',
     ),
     "col.arithmetic": ("計算", "Arithmetic"),
-    "figure.progress_rate": ("進捗率", "progress rate"),
-    "figure.grade": ("進捗", "grade"),
+    "figure.progress_rate": ("⟨rate⟩", "⟨rate⟩"),
+    "figure.grade": ("⟨grade⟩", "⟨grade⟩"),
     # chart series and axes
     "series.actual": ("実績値", "Actual"),
     "series.running_total": ("実績値の累計", "Running total of actuals"),
@@ -105,7 +114,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.revised_target": ("目標値（見直し後）", "Target (revised)"),
     "series.national": ("全国", "National"),
     # benchmarks.csv provenance `derived`: not an official statistic, an estimate (never just 「全国」)
-    "series.national_derived": ("全国（推計：公表進捗率から逆算）", "National (estimated from the published rate)"),
+    "series.national_derived": ("全国（推計：公表⟨rate⟩から逆算）", "National (estimated from the published rate)"),
     "series.reference": ("目標水準", "Target level"),
     "series.reference_target": ("目標水準（戦略策定時の目標値）", "Target level (original target)"),
     "series.reference_revised_target": ("目標水準（見直し後の目標値）", "Target level (revised target)"),
@@ -123,24 +132,24 @@ _LABELS: dict[str, tuple[str, str]] = {
     "series.milestone": ("目安値", "Milestone (目安値)"),
     "series.expected_path": ("期待値", "Expected path (期待値)"),
     "chart.trend": ("実績値の推移", "Trend of actuals"),
-    "chart.rate": ("進捗率の推移", "Progress rate by year"),
+    "chart.rate": ("⟨rate⟩の推移", "⟨Rate⟩ by year"),
     "chart.value": ("値", "Value"),
     # the trend chart's value axis: the quantity and its unit in words (実績値（億円）)
     "chart.axis_actual": ("実績値", "Actual"),
     "chart.axis_with_unit": ("{quantity}（{unit}）", "{quantity} ({unit})"),
     "chart.series": ("系列", "Series"),
     "chart.note": ("注", "Note"),
-    "chart.heatmap": ("指標別・年度別の進捗率", "Progress rate by indicator and year"),
+    "chart.heatmap": ("指標別・年度別の⟨rate⟩", "⟨Rate⟩ by indicator and year"),
     "chart.heatmap_carried": (
-        "* その年度の実績値がないため、それ以前の実績値による進捗（評価年度の評価と同じ扱い）",
+        "* その年度の実績値がないため、それ以前の実績値による⟨grade⟩（評価年度の評価と同じ扱い）",
         "* No actual for that year: the grade stands on the latest earlier actual (as the evaluation grades it)",
     ),
     "chart.heatmap_computed": (
-        "† 公表された進捗がないため、公式の基準により本ツールが算定した進捗",
+        "† 公表された⟨grade⟩がないため、公式の基準により本ツールが算定した⟨grade⟩",
         "† No published grade: computed by kpi_lib under the official rules",
     ),
     "chart.actual_year": ("実績値の年（度）", "Year of the actual"),  # of indicators of any year basis
-    "chart.grade_counts": ("プロジェクト別の進捗区分", "Grades by project"),
+    "chart.grade_counts": ("⟨level⟩別の⟨grades⟩", "⟨Grades⟩ by ⟨level⟩"),
     "chart.count": ("指標数", "Indicators"),
     # chart descriptions (the SVG's aria-label) and the data table under each chart
     "chart.trend_description": (
@@ -148,20 +157,20 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Line chart: actuals of {name} ({first} to {last}) with {series}. Figures in the table below.",
     ),
     "chart.rate_description": (
-        "折れ線グラフ：{name}の年度別の進捗率と進捗区分、80%と100%の線。数値は下の表。",
-        "Line chart: progress rate and grade of {name} by year, with the 80% and 100% lines. Figures in the table below.",
+        "折れ線グラフ：{name}の年度別の⟨rate⟩と⟨grades⟩、80%と100%の線。数値は下の表。",
+        "Line chart: ⟨rate⟩ and ⟨grade⟩ of {name} by year, with the 80% and 100% lines. Figures in the table below.",
     ),
     "chart.rate_description_empty": (
-        "{name}の進捗率はまだありません。",
-        "{name} has no progress rate yet.",
+        "{name}の⟨rate⟩はまだありません。",
+        "{name} has no ⟨rate⟩ yet.",
     ),
     "chart.grade_counts_description": (
-        "積み上げ棒グラフ：プロジェクトごとの進捗区分別の指標数。数値は下の表。",
-        "Stacked bar chart: number of indicators per grade for each project. Figures in the table below.",
+        "積み上げ棒グラフ：⟨level⟩ごとの⟨grades⟩別の指標数。数値は下の表。",
+        "Stacked bar chart: number of indicators per grade for each ⟨level⟩. Figures in the table below.",
     ),
     "chart.heatmap_description": (
-        "ヒートマップ：指標別・年度別の進捗率（{first}〜{last}）。色は進捗区分。数値は下の表。",
-        "Heat map: progress rate by indicator and year ({first} to {last}), coloured by grade. Figures in the table below.",
+        "ヒートマップ：指標別・年度別の⟨rate⟩（{first}〜{last}）。色は⟨grades⟩。数値は下の表。",
+        "Heat map: ⟨rate⟩ by indicator and year ({first} to {last}), coloured by grade. Figures in the table below.",
     ),
     "chart.data_table": ("グラフの数値（表）", "Chart data (table)"),
     # navigation between the pages of a report set, and the PDF's running title
@@ -170,17 +179,17 @@ _LABELS: dict[str, tuple[str, str]] = {
     "nav.previous": ("前へ", "Previous"),
     "nav.next": ("次へ", "Next"),
     "nav.other_language": ("English", "日本語"),
-    "index.projects": ("プロジェクト別の報告", "Reports by project"),
+    "index.projects": ("⟨level⟩別の報告", "Reports by ⟨level⟩"),
     "index.all_pdf": ("全報告をまとめたPDF（A4）", "All reports in one PDF (A4)"),
     "index.counts_note": (
-        "進捗区分ごとの指標数。公表された進捗によるもので、「算定」は公表された進捗がないため公式の基準により本ツールが算定した数です。",
+        "⟨grades⟩ごとの指標数。公表された⟨grade⟩によるもので、「算定」は公表された⟨grade⟩がないため公式の基準により本ツールが算定した数です。",
         'Number of indicators per grade: the published grades; "computed" counts grades none was published for, '
         "which kpi_lib computed under the official rules.",
     ),
     "col.ungraded": ("評価なし", "Not graded"),
     "provenance.derived": (
-        "公表進捗率からの逆算値（公式統計ではない）",
-        "derived from the published progress rate (not an official statistic)",
+        "公表⟨rate⟩からの逆算値（公式統計ではない）",
+        "derived from the published ⟨rate⟩ (not an official statistic)",
     ),
     "provenance.official": ("公式統計", "official statistic"),
     # report sections
@@ -203,19 +212,19 @@ _LABELS: dict[str, tuple[str, str]] = {
     "report.start_year": ("開始年度", "Start"),
     "report.area": ("地域", "Area"),
     "report.members": ("構成市町村", "Member municipalities"),
-    "report.legend": ("進捗区分", "Grades"),
+    "report.legend": ("⟨grades⟩", "⟨Grades⟩"),
     "report.override": ("{names}は次の区分で評価します（{note}）：", "{names} are graded by these bands ({note}):"),
     "report.source": ("出典", "Source"),
-    "report.lagging": ("進捗が{grade}の指標", "Indicators graded {grade}"),
+    "report.lagging": ("⟨grade⟩が{grade}の指標", "Indicators graded {grade}"),
     "report.no_grades": ("{year}に評価できた指標はありません。", "No indicator could be graded for {year}."),
-    "report.no_lagging": ("進捗が{grade}の指標はありません。", "No indicator is graded {grade}."),
-    "report.changes": ("前年度からの進捗の変化", "Changes since the previous year"),
+    "report.no_lagging": ("⟨grade⟩が{grade}の指標はありません。", "No indicator is graded {grade}."),
+    "report.changes": ("前年度からの⟨grade⟩の変化", "Changes since the previous year"),
     "report.no_previous_year": (
-        "データに前年度（{year}）の評価がないため、進捗の変化は示せません。",
+        "データに前年度（{year}）の評価がないため、⟨grade⟩の変化は示せません。",
         "The data has no previous year ({year}) to compare the grades with.",
     ),
     "report.no_changes": (
-        "前年度から進捗が変わった指標はありません。",
+        "前年度から⟨grade⟩が変わった指標はありません。",
         "No indicator changed grade since the previous year.",
     ),
     "report.generated_note": (
@@ -227,8 +236,8 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Data used (first 12 hex digits of its SHA-256)",
     ),
     "report.custom_template": (
-        "プロジェクト別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
-        "The project reports were made with this notebook instead of kpi_lib's own template",
+        "⟨level⟩別の報告は、同梱のテンプレートではなく次のノートブックで作成されています",
+        "The ⟨level⟩ reports were made with this notebook instead of kpi_lib's own template",
     ),
     # the combined PDF's title page (publishing/pdf.py, report.front_matter)
     "print.contents": ("目次", "Contents"),
@@ -245,10 +254,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "outlook.not_achieved": ("目標年度の実績値で未達成", "Not reached in the target year"),
     "outlook.not_assessable": ("見通しを示せない", "No outlook"),
     "col.outlook": ("見通し（参考・独自分析）", "Outlook (our analysis, not the official grade)"),
-    "outlook.heading": ("参考・独自分析（公式の進捗区分ではありません）", "Our analysis, not the official grade"),
+    "outlook.heading": ("参考・独自分析（公式の⟨grades⟩ではありません）", "Our analysis, not the official grade"),
     # the one method paragraph of a report (views.show_grade_summary); docs/grading.md says the same
     "outlook.method": (
-        "見通し（参考・独自分析）の方法：公式の進捗区分は最新の実績値を目標値と比べたもの、見通しは実績値の傾向を見たもので、別のものです（Aでも傾向は目標に向かっていないことがあります）。実績値（基準値は含めない）が{min}点以上ある指標について、Theil–Sen法（2点ずつの傾きの中央値。一度の跳ね上がりや外れ値に引きずられにくい）で傾きとその{confidence}信頼区間を求め、最新の実績値から目標年度まで延ばします。区間のうち最も不利な端でも届けば「到達」、最も有利な端でも届かなければ「届かない」、区間全体が横ばいか逆向きなら「近づいていない」、それ以外は「判断できない」とします。最新の変化が傾向と逆向きの場合はその旨を記します。予測ではありません。",
+        "見通し（参考・独自分析）の方法：公式の⟨grades⟩は最新の実績値を目標値と比べたもの、見通しは実績値の傾向を見たもので、別のものです（Aでも傾向は目標に向かっていないことがあります）。実績値（基準値は含めない）が{min}点以上ある指標について、Theil–Sen法（2点ずつの傾きの中央値。一度の跳ね上がりや外れ値に引きずられにくい）で傾きとその{confidence}信頼区間を求め、最新の実績値から目標年度まで延ばします。区間のうち最も不利な端でも届けば「到達」、最も有利な端でも届かなければ「届かない」、区間全体が横ばいか逆向きなら「近づいていない」、それ以外は「判断できない」とします。最新の変化が傾向と逆向きの場合はその旨を記します。予測ではありません。",
         "How the outlook is made (our analysis): the official grade compares the latest actual with the target; the outlook looks at the trend, a different thing (a grade of A can sit beside a trend not moving toward the target). With at least {min} actuals (never the baseline), the Theil–Sen method (the median of the slopes between every two points, which one jump cannot drive) gives a slope and its {confidence} confidence interval, continued from the latest actual to the target year. Reached: even the interval's least favourable end gets there; not reached: even its most favourable end does not; not moving toward the target: the whole interval is flat or points away; otherwise the trend cannot tell. A latest change against the trend is said. Not a forecast.",
     ),
     # where outlook.method's closing sentences start: the two below go before them
@@ -266,7 +275,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.milestone": ("目安値", "Milestone (目安値)"),
     "col.expected_path": ("期待値", "Expected value (期待値)"),
     # grade changes between two evaluation years (kpi changes)
-    "col.grade_in": ("{year}の進捗", "Grade {year}"),
+    "col.grade_in": ("{year}の⟨grade⟩", "⟨Grade⟩ {year}"),
     "col.change": ("変化", "Change"),
     "col.latest_actual": ("最新の実績値の年（度）", "Latest actual"),  # of indicators of any year basis
     "col.new_actual": ("新しい実績値", "New actual"),
@@ -279,11 +288,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "change.ungraded": ("評価なし", "no longer graded"),
     "change.unchanged": ("変化なし", "unchanged"),
     "changes.none": (
-        "{from_year}から{to_year}までに進捗が変わった指標はありません。",
+        "{from_year}から{to_year}までに⟨grade⟩が変わった指標はありません。",
         "No indicator changed grade between {from_year} and {to_year}.",
     ),
     # words only the Excel workbook uses (excel_export.py, excel_import.py)
-    "xlsx.sheet": ("プロジェクト{n}", "Project {n}"),
+    "xlsx.sheet": ("⟨level⟩{n}", "⟨Level⟩ {n}"),
     "xlsx.audit_sheet": ("監査", "Audit"),
     "xlsx.target": ("目標値", "Target"),
     "xlsx.at_adoption": ("戦略策定時", "At adoption"),
@@ -298,12 +307,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Shaded cells: the published figure differs from the recomputation (published figure in the cell's comment and on the Audit sheet).",
     ),
     "xlsx.note_derived": (
-        "斜体の全国値は公表進捗率からの逆算値です（公式統計ではありません）。",
-        "National values in italics are derived from the published progress rate (not official statistics).",
+        "斜体の全国値は公表⟨rate⟩からの逆算値です（公式統計ではありません）。",
+        "National values in italics are derived from the published ⟨rate⟩ (not official statistics).",
     ),
     "xlsx.note_computed": (
-        "灰色の欄（進捗率・進捗）は計算値です。kpi import / kpi export が実績値から再計算します（入力しても使われません）。",
-        "Grey cells (progress rate, grade) are computed: kpi import / kpi export recompute them from the actuals (anything typed there is not used).",
+        "灰色の欄（⟨rate⟩・⟨grade⟩）は計算値です。kpi import / kpi export が実績値から再計算します（入力しても使われません）。",
+        "Grey cells (⟨rate⟩, grade) are computed: kpi import / kpi export recompute them from the actuals (anything typed there is not used).",
     ),
     "xlsx.published": ("公表値", "Published"),
     "xlsx.recomputed": ("再計算", "Recomputed"),
@@ -322,6 +331,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "This indicator's name (§) is taken from the analysis text (分析と課題): the table's label is lost.",
     ),
     "commentary.no_actual": ("{year}までの実績値はまだありません。", "There is no actual value up to {year} yet."),
+    # a scheme whose without_actual rule is not_measured: the year is not graded on an earlier actual
+    "commentary.not_measured": (
+        "{year}の実績値は{why}のため、評価基準により{grade}（{label}）です。",
+        "The {year} actual is {why}, so under the grading rules the grade is {grade} ({label}).",
+    ),
     "commentary.earlier_actual": (
         "{year}の実績値は{why}のため、{latest_year}の実績値で評価しています。",
         "The {year} actual is {why}, so the evaluation uses the {latest_year} actual.",
@@ -344,17 +358,17 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "commentary.points": ("{number}ポイント", "{number} percentage points"),
     "commentary.published_rate": (
-        "検算：公表資料の{year}の進捗率は{published}%で、本ツールの再計算値（{recomputed}%：{arithmetic}）と一致しません。",
-        "Check: the published {year} progress rate is {published}%; kpi_lib's recomputation gives {recomputed}% ({arithmetic}).",
+        "検算：公表資料の{year}の⟨rate⟩は{published}%で、本ツールの再計算値（{recomputed}%：{arithmetic}）と一致しません。",
+        "Check: the published {year} ⟨rate⟩ is {published}%; kpi_lib's recomputation gives {recomputed}% ({arithmetic}).",
     ),
     "commentary.published_grade": (
-        "公表資料の{year}の進捗（{published}）は、凡例による再判定（{recomputed}）と一致しません。",
+        "公表資料の{year}の⟨grade⟩（{published}）は、凡例による再判定（{recomputed}）と一致しません。",
         "The published {year} grade ({published}) differs from the legend's result ({recomputed}).",
     ),
     "commentary.derived_national": (
-        "比較に用いた全国値は原資料に記載がなく、公表進捗率から逆算した値です（公式統計ではありません）。",
+        "比較に用いた全国値は原資料に記載がなく、公表⟨rate⟩から逆算した値です（公式統計ではありません）。",
         "The national value used here is not printed in the source; it is derived from the published "
-        "progress rate and is not an official statistic.",
+        "⟨rate⟩ and is not an official statistic.",
     ),
     # what an indicator is measured against, placed into the sentences below as {what}
     "commentary.what.national": ("全国値（{reference}、{year}）", "the national value ({reference}, {year})"),
@@ -381,11 +395,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.what.milestone": ("{year}の目安値（{reference}）", "the interim milestone for {year} ({reference})"),
     "commentary.what.expected_path": ("{year}の期待値（{reference}）", "the expected value for {year} ({reference})"),
     "commentary.graded_against.milestone": (
-        "進捗区分は最終目標ではなく、その年度の目安値に対する進捗で判定しています。",
+        "⟨grades⟩は最終目標ではなく、その年度の目安値に対する進捗で判定しています。",
         "The grade measures progress toward the interim milestone of the year, not the final target.",
     ),
     "commentary.graded_against.expected_path": (
-        "進捗区分は最終目標ではなく、その年度の期待値に対する達成度で判定しています。",
+        "⟨grades⟩は最終目標ではなく、その年度の期待値に対する達成度で判定しています。",
         "The grade measures progress against the expected value of the year, not the final target.",
     ),
     "commentary.what.cumulative": (
@@ -395,8 +409,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.reached": ("{what}を達成しています。", "It has reached {what}."),
     "commentary.no_increase": ("{what}と同じで、増加していません。", "It equals {what}, so there is no increase yet."),
     "commentary.gap": (
-        "{what}まであと{gap}（進捗率で{points}ポイント）です。",
-        "It is {gap} short of {what} ({points} points of progress rate).",
+        "{what}まであと{gap}（⟨rate⟩で{points}ポイント）です。",
+        "It is {gap} short of {what} ({points} points of ⟨rate⟩).",
     ),
     "commentary.gap_only": ("{what}まであと{gap}です。", "It is {gap} short of {what}."),
     "commentary.pace_needed": (
@@ -419,17 +433,17 @@ _LABELS: dict[str, tuple[str, str]] = {
         "The actual of the target year ({year}) is not yet available.",
     ),
     # the band's label quoted, not after a colon: a label has colons of its own ("Progressing: …")
-    "commentary.grade": ("進捗は{grade}（{label}）です。", 'The grade is {grade} ("{label}").'),
+    "commentary.grade": ("⟨grade⟩は{grade}（{label}）です。", 'The ⟨grade⟩ is {grade} ("{label}").'),
     "commentary.grade_computed": (
-        "進捗は{grade}（{label}）で、公式の基準により本ツールが算定したものです。",
-        'The grade is {grade} ("{label}"), as kpi_lib computes it under the official rules.',
+        "⟨grade⟩は{grade}（{label}）で、公式の基準により本ツールが算定したものです。",
+        'The ⟨grade⟩ is {grade} ("{label}"), as kpi_lib computes it under the official rules.',
     ),
     "commentary.computed_because.not_given": (
-        "原資料にはこの年度の進捗が記載されていません。",
+        "原資料にはこの年度の⟨grade⟩が記載されていません。",
         "The source does not give this year's grade.",
     ),
     "commentary.computed_because.not_published": (
-        "この年度の進捗は公表されていません。",
+        "この年度の⟨grade⟩は公表されていません。",
         "No grade was published for this year.",
     ),
     "commentary.gap_no_points": ("{what}まであと{gap}です。", "It is {gap} short of {what}."),
@@ -441,11 +455,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.count": ("{grade}が{n}", "{n} {grade}"),
     "commentary.count_computed": ("{grade}が{n}（うち算定{computed}）", "{n} {grade} ({computed} of them computed)"),
     "commentary.computed_some": (
-        "「算定」の{n}指標は公表された進捗がないため（{why}）、公式の基準により本ツールが算定した進捗です。",
+        "「算定」の{n}指標は公表された⟨grade⟩がないため（{why}）、公式の基準により本ツールが算定した⟨grade⟩です。",
         "The {n} computed grades are not published ({why}): kpi_lib computed them under the official rules.",
     ),
     "commentary.computed_all": (
-        "いずれの進捗も公表されていないため（{why}）、公式の基準により本ツールが算定した進捗です。",
+        "いずれの⟨grade⟩も公表されていないため（{why}）、公式の基準により本ツールが算定した⟨grade⟩です。",
         "None of these grades is published ({why}): kpi_lib computed them all under the official rules.",
     ),
     "commentary.computed_why.not_given": ("原資料に記載なし{n}指標", "{n} not given in the source"),
@@ -479,29 +493,29 @@ _LABELS: dict[str, tuple[str, str]] = {
         "actual) are not graded.",
     ),
     "commentary.running_total_unknown": (
-        "累計目標の期間のうち{missing}の実績値がないため、{start}から{latest_year}までの累計は分からず、進捗率と進捗区分は算出していません。",
+        "累計目標の期間のうち{missing}の実績値がないため、{start}から{latest_year}までの累計は分からず、⟨rate⟩と⟨grades⟩は算出していません。",
         "There is no actual for {missing}, within the cumulative target's period, so the running total from "
-        "{start} to {latest_year} is unknown and no progress rate or grade is worked out.",
+        "{start} to {latest_year} is unknown and no ⟨rate⟩ or grade is worked out.",
     ),
     "commentary.projection_total_unknown": (
         "累計が分からないため、直線の傾向による見通しは示しません。",
         "The running total is unknown, so no straight-line outlook is given.",
     ),
     "commentary.worst": ("{grade}の指標：{names}。", "Graded {grade}: {names}."),
-    "commentary.shared_name": ("{name}（プロジェクト{projects}）", "{name} (projects {projects})"),
+    "commentary.shared_name": ("{name}（⟨level⟩{projects}）", "{name} (⟨level⟩ {projects})"),
     "commentary.change_item": ("{name}（{old}→{new}）", "{name} ({old} → {new})"),
-    "commentary.changes": ("{year}から進捗が変わった指標：{items}。", "Grades changed since {year}: {items}."),
-    "commentary.no_changes": ("{year}から進捗が変わった指標はありません。", "No grade changed since {year}."),
+    "commentary.changes": ("{year}から⟨grade⟩が変わった指標：{items}。", "Grades changed since {year}: {items}."),
+    "commentary.no_changes": ("{year}から⟨grade⟩が変わった指標はありません。", "No grade changed since {year}."),
     "commentary.outlook": ("見通し（参考・独自分析）：{label}。", "Outlook (our analysis): {label}."),
     "commentary.counted_from": (
-        "原資料の実績値（累計）は、目標の期間（{start}～{end}）が始まる前の{first}から数えたもので、進捗率も原資料のとおりこの累計で計算しています。",
+        "原資料の実績値（累計）は、目標の期間（{start}～{end}）が始まる前の{first}から数えたもので、⟨rate⟩も原資料のとおりこの累計で計算しています。",
         "The source's running totals count from {first}, before the target's period ({start}–{end}) begins; as in "
-        "the source, the progress rate is worked out on them.",
+        "the source, the ⟨rate⟩ is worked out on them.",
     ),
     "commentary.running_total": (
-        "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、進捗率はこの累計で計算しています。",
+        "累計目標の期間が始まった{start}から{latest_year}までの累計は{total}で、⟨rate⟩はこの累計で計算しています。",
         "The running total from {start}, when the cumulative target's period began, up to {latest_year} is "
-        "{total}; the progress rate is worked out on this total.",
+        "{total}; the ⟨rate⟩ is worked out on this total.",
     ),
     # the outlook's trend (commentary.outlook_commentary); {slope}, {low}, {high}: commentary.per_year
     "commentary.per_year": ("年{amount}の{change}", "{article} {change} of {amount} a year"),
@@ -595,7 +609,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "year(s) with both an actual and a national value",
     ),
     "commentary.projection_no_final_total": (
-        "この累計目標の最終目標値は公表されていないため、見通しは示しません（進捗区分は年度ごとの値に対して判定しています）。",
+        "この累計目標の最終目標値は公表されていないため、見通しは示しません（⟨grades⟩は年度ごとの値に対して判定しています）。",
         "The final total of this cumulative target is not published, so no outlook is given (the grade is "
         "measured against the value set for each year).",
     ),
@@ -609,20 +623,20 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "commentary.change.flat": ("横ばい", "flat"),
     "commentary.pace_adjusted": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}です（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}です（公式の⟨grades⟩は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate} (the official grade is unchanged).",
     ),
     # the pace disagrees with the trend outlook: the outlook is the judgement, the pace is explained
     "commentary.pace_ahead_but_trend_behind": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の⟨grades⟩は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate}, so the total so far is ahead of that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is not reached by the target year (the "
         "official grade is unchanged).",
     ),
     "commentary.pace_behind_but_trend_on_track": (
-        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する進捗率は{rate}で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の進捗区分は変わりません）。",
+        "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の⟨grades⟩は変わりません）。",
         "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
         "rate is {rate}, so the total so far is behind that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is reached by the target year (the "
@@ -634,11 +648,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "audit.undefined": ("：計算できません（0による除算）", ": undefined (division by zero)"),
     "audit.no_actual_in_year": ("この年度の実績値はありません", "no actual value for this year"),
     "audit.no_actual_up_to": ("この年度までの実績値はありません", "no actual value up to this year"),
+    "audit.not_measured": (
+        "この年度の実績値がないため、評価基準により{grade}",
+        "no actual value of this year: {grade} under the grading rules",
+    ),
     "audit.total_unknown": (
-        "累計目標の期間に実績値のない年度があるため累計は不明（進捗率・進捗区分は算出できません）",
+        "累計目標の期間に実績値のない年度があるため累計は不明（⟨rate⟩・⟨grades⟩は算出できません）",
         "running total unknown: a year of the cumulative target's period has no actual (no rate or grade)",
     ),
-    "audit.reason": ("進捗率{rate}%（{year}の実績値）", "rate {rate}% (actual of {year})"),
+    "audit.reason": ("⟨rate⟩{rate}%（{year}の実績値）", "rate {rate}% (actual of {year})"),
     "audit.below": ("{reason}は{limit}%未満 → {grade}", "{reason} is below {limit}% → {grade}"),
     "audit.state": ("{reason}、{state} → {grade}", "{reason}, {state} → {grade}"),
     "audit.achieved": ("目標値を達成", "target achieved"),
@@ -695,6 +713,15 @@ _LABELS: dict[str, tuple[str, str]] = {
         "、その下の行に年度ごとの{what}",
         ", and on the row below, the {what} for each year",
     ),
+    "new.published_note": (
+        "公表済みの評価がある場合は、実績値の下の行に公表された率（その年度の実績値によるもの）と、"
+        "その下の行に評価年度ごとの公表された評価を記入してください（任意。kpi audit が再計算と照合します）。",
+        " Where a report was published, type its printed rate on the row under the actuals (the rate of that "
+        "year's actual) and, on the row below, its printed grade for each evaluation year (optional; kpi audit "
+        "checks them against the recomputation).",
+    ),
+    "new.published_rate": ("公表値：率", "Published rate"),
+    "new.published_grade": ("公表値：評価", "Published grade"),
     "new.project_name_ja": ("プロジェクト名（日本語）", "Project name (Japanese)"),
     "new.project_name_en": ("プロジェクト名（英語）", "Project name (English)"),
     "new.catch_ja": ("キャッチフレーズ（日本語）", "Catch line (Japanese)"),
@@ -877,9 +904,36 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def text(key: str, lang: str = "ja") -> str:
+# A report's words for its levels, the rate, a grade and the grades come from the dataset
+# (metadata.json report.level_*, the scheme's [words]); a label names them as ⟨level⟩, ⟨rate⟩,
+# ⟨grade⟩ and ⟨grades⟩ (capitalised: ⟨Level⟩ … for the start of an English heading). Without the
+# dataset's words, these neutral ones: never one dataset's words for another's.
+NEUTRAL_WORDS = {
+    "level": ("分野", "area"),
+    "rate": ("率", "rate"),
+    "grade": ("評価", "grade"),
+    "grades": ("評価", "grades"),
+}
+_WORD = re.compile("⟨(level|rate|grade|grades|Level|Rate|Grade|Grades)⟩")
+
+
+def text(key: str, lang: str = "ja", words=None) -> str:
+    """The label in `lang`, with the dataset's `words` (a Scheme, whose `words` the loader fills
+    from the scheme file and metadata.json, or its (key, word) pairs) for ⟨level⟩, ⟨rate⟩ …"""
     ja, en = _LABELS[key]
-    return ja if check_lang(lang) == "ja" else en
+    label = ja if check_lang(lang) == "ja" else en
+    return fill_words(label, lang, words) if "⟨" in label else label
+
+
+def fill_words(label: str, lang: str, words=None) -> str:
+    given = dict(getattr(words, "words", words) or ())
+
+    def word(m: re.Match) -> str:
+        name = m.group(1).lower()
+        w = given.get(f"{name}_{lang}") or NEUTRAL_WORDS[name][lang == "en"]
+        return w[:1].upper() + w[1:] if m.group(1)[0].isupper() else w
+
+    return _WORD.sub(word, label)
 
 
 def kind_label(kind: str, lang: str = "ja") -> str:

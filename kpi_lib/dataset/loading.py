@@ -8,6 +8,8 @@ Everything else that is wrong becomes a Problem naming file, line, column and wh
 from __future__ import annotations
 
 import csv
+import datetime
+import difflib
 import hashlib
 import io
 import json
@@ -59,6 +61,8 @@ class Dataset:
     partnership_areas: pd.DataFrame = field(repr=False)
     partnership_counts: pd.DataFrame = field(repr=False)
     digest: str = ""  # of the files it was read from (see data_digest): reports show it
+    # what was read but not used (an unknown metadata.json key, with the known key it is nearest to)
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -168,6 +172,10 @@ def check_project(dataset: Dataset, project) -> int:
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # not refused: e.g. an unknown metadata.json key, ignored
+
+    def warn(self, file: str, line: int | None, column: str | None, message: str) -> None:
+        self.warnings.append(Problem(file, line, column, message))
 
     def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(file, line, column, message))
@@ -248,6 +256,8 @@ def _load(root: Path) -> Dataset:
     out = _Collector()
     metadata = _read_metadata(root, out)
     scheme = _read_scheme(root, metadata, out)  # parsed once: the Dataset keeps it
+    if scheme is not None:  # the dataset's own word for its levels joins the scheme's words
+        scheme = with_level_words(scheme, metadata)
     raw: dict[str, list[tuple[int, dict[str, str]]]] = {}
     for table in TABLES.values():
         rows = _read_table(root, table, out)
@@ -274,7 +284,39 @@ def _load(root: Path) -> Dataset:
     # a year basis the data does not state is not stated (older files leave the column out)
     frames["indicators"]["year_basis"] = frames["indicators"]["year_basis"].fillna("not_stated")
     tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
-    return Dataset(root, metadata, scheme, **tables, digest=data_digest(root))
+    return Dataset(root, metadata, scheme, **tables, digest=data_digest(root), warnings=tuple(out.warnings))
+
+
+def english_missing(dataset: Dataset) -> list[str]:
+    """Where a dataset has a Japanese text without its English (metadata.json title_en, projects'
+    names and catch lines, indicators' names and units): "projects.csv name_en (2)", …; empty for a
+    dataset with all its English. A Japanese-only dataset is valid; its English report is refused
+    (cli.cmd_report) rather than shown half in Japanese."""
+
+    def count(frame, ja, en) -> int:
+        if frame.empty or ja not in frame or en not in frame:
+            return 0
+        has_ja = frame[ja].fillna("").astype(str).str.strip() != ""
+        no_en = frame[en].fillna("").astype(str).str.strip() == ""
+        return int((has_ja & no_en).sum())
+
+    missing = [] if dataset.metadata.get("title_en") else ["metadata.json title_en"]
+    for frame, file, pairs in (
+        (dataset.projects, "projects.csv", (("name_ja", "name_en"), ("catch_ja", "catch_en"))),
+        (dataset.indicators, "indicators.csv", (("name_ja", "name_en"), ("unit_ja", "unit_en"))),
+    ):
+        for ja, en in pairs:
+            n = count(frame, ja, en)
+            if n:
+                missing.append(f"{file} {en} ({n})")
+    return missing
+
+
+def with_level_words(scheme: Scheme, metadata: dict) -> Scheme:
+    """The scheme with metadata.json's report.level_ja / level_en among its words (labels.text)."""
+    report = metadata.get("report") if isinstance(metadata.get("report"), dict) else {}
+    level = tuple((f"level_{lang}", report[f"level_{lang}"]) for lang in ("ja", "en") if report.get(f"level_{lang}"))
+    return replace(scheme, words=tuple(w for w in scheme.words if not w[0].startswith("level_")) + level)
 
 
 def data_files(root: Path) -> dict[str, Path]:
@@ -384,6 +426,10 @@ def _read_metadata(root: Path, out: _Collector) -> dict:
 def _metadata_type_ok(value, kind: str) -> bool:
     if kind == "text":
         return isinstance(value, str) and bool(value.strip())
+    if kind == "url":  # only a web address becomes a link: never javascript:, file: or data:
+        return isinstance(value, str) and re.fullmatch(r"https?://[^\s<>\"]+", value.strip(), re.IGNORECASE) is not None
+    if kind == "date":
+        return isinstance(value, str) and _is_date(value.strip())
     if kind == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "text list":
@@ -391,7 +437,23 @@ def _metadata_type_ok(value, kind: str) -> bool:
     return isinstance(value, dict)
 
 
+def _is_date(value: str) -> bool:
+    """YYYY-MM-DD, YYYY-MM or YYYY, a real date."""
+    parts = value.split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return False
+    if len(parts[0]) != 4 or any(len(p) != 2 for p in parts[1:]):
+        return False
+    try:
+        datetime.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
 _METADATA_TYPE_WORDS = {
+    "url": "a web address starting with http:// or https://",
+    "date": "a date written YYYY-MM-DD, YYYY-MM or YYYY",
     "text": "text (a non-empty string)",
     "int": "a whole number",
     "text list": "a list of strings",
@@ -412,9 +474,13 @@ def _check_metadata_types(meta: dict, out: _Collector) -> dict:
     def walk(table: dict, prefix: str) -> None:
         for key, value in table.items():
             dotted = f"{prefix}{key}"
-            if dotted not in spec:
-                known = ", ".join(k for k in spec if k.count(".") == dotted.count(".") and k.startswith(prefix))
-                out.add(METADATA_FILE, None, None, f"key '{dotted}' is unknown (known: {known}; see data/README.md)")
+            if dotted not in spec:  # a note of the office's own, or a misspelling: read on, and say so
+                known = [k for k in spec if k.count(".") == dotted.count(".") and k.startswith(prefix)]
+                near = difflib.get_close_matches(dotted, known, n=1)
+                hint = f"did you mean '{near[0]}'?" if near else f"known: {', '.join(known)};"
+                out.warn(
+                    METADATA_FILE, None, None, f"key '{dotted}' is unknown and is ignored ({hint} see data/README.md)"
+                )
                 bad.add(dotted)
             elif not _metadata_type_ok(value, spec[dotted].type):
                 words = _METADATA_TYPE_WORDS[spec[dotted].type]

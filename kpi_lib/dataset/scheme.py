@@ -24,7 +24,14 @@ ROUNDINGS = ("half_up", "down")
 # how lower-is-better indicators are handled, per definition (the first is the default)
 LOWER_IS_BETTER = {"ratio": ("inverse", "complement"), "improvement": ("signed",)}
 CONDITIONS = ("achieved", "original_achieved")
-_TOP_KEYS = ("name", "title_ja", "title_en", "ranking", "rate", "bands", "overrides")
+_TOP_KEYS = ("name", "title_ja", "title_en", "ranking", "rate", "bands", "overrides", "without_actual", "words")
+# what a report calls the rate, a grade and the grades (the legend), in Japanese and English;
+# without [words], neutral ones (labels.NEUTRAL_WORDS)
+WORD_KEYS = ("rate", "grade", "grades")
+_WORDS_KEYS = tuple(f"{w}_{lang}" for w in WORD_KEYS for lang in ("ja", "en"))
+# a year with no actual of its own: graded on the latest earlier actual, or given a grade of its own
+WITHOUT_ACTUAL_RULES = ("latest_earlier", "not_measured")
+_WITHOUT_ACTUAL_KEYS = ("rule", "grade", "label_ja", "label_en")
 _OVERRIDE_KEYS = ("indicators", "note_ja", "note_en", "bands")
 MAX_GRADES = 7  # style.PALETTE_PICKS has distinct colour-blind-safe colours for up to 7
 _RATE_KEYS = ("definition", "reference", "decimals", "rounding", "lower_is_better")
@@ -70,6 +77,16 @@ class Scheme:
     rounding: str = "half_up"
     lower_is_better: str = "inverse"
     overrides: tuple[Override, ...] = ()
+    # without_actual = not_measured: the grade (X) of an evaluation year with no actual of its own
+    not_measured: Band | None = None
+    # [words]: {"rate_ja": "達成率", "rate_en": "achievement rate", …}; absent keys: neutral words
+    words: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def without_actual(self) -> str:
+        """latest_earlier (Hokkaido's: a year without its own actual is graded on the latest
+        earlier one) or not_measured (it gets the `not_measured` grade)."""
+        return "latest_earlier" if self.not_measured is None else "not_measured"
 
     def for_indicator(self, indicator: str) -> Scheme:
         """The scheme as it applies to one indicator: its override's bands where it has one."""
@@ -85,11 +102,27 @@ class Scheme:
         return 1 if self.ranking.index(new) < self.ranking.index(old) else -1
 
     @property
-    def grades(self) -> tuple[str, ...]:
+    def band_grades(self) -> tuple[str, ...]:
+        """The grades a rate can give (the bands'), in band order."""
         return tuple(b.grade for b in self.bands)
 
+    @property
+    def grades(self) -> tuple[str, ...]:
+        """Every grade of the scheme: the bands', then the not-measured grade where there is one."""
+        return self.band_grades + ((self.not_measured.grade,) if self.not_measured else ())
+
+    @property
+    def legend(self) -> tuple[Band, ...]:
+        """What a legend lists: the bands, then the not-measured grade where there is one."""
+        return self.bands + ((self.not_measured,) if self.not_measured else ())
+
+    @property
+    def counted_grades(self) -> tuple[str, ...]:
+        """The grades counted in a summary, in order: the ranking, then the not-measured grade."""
+        return self.ranking + ((self.not_measured.grade,) if self.not_measured else ())
+
     def band(self, grade: str) -> Band:
-        return next(b for b in self.bands if b.grade == grade)
+        return next(b for b in self.legend if b.grade == grade)
 
     @property
     def uses_milestones(self) -> bool:
@@ -227,10 +260,40 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
             if b.grade not in {x.grade for x in bands}:
                 fail(f"{where}bands", f"{b.grade!r} is not one of the scheme's grades (an override reuses them)")
         overrides.append(Override(tuple(indicators), text(o, "note_ja", where), text(o, "note_en", where), own))
+    words_raw = raw.get("words", {})
+    if not isinstance(words_raw, dict):
+        fail("words", f"must be a [words] table ({', '.join(_WORDS_KEYS)})")
+    keys(words_raw, _WORDS_KEYS, "[words] ")
+    words = tuple((k, text(words_raw, k, "[words] ").strip()) for k in _WORDS_KEYS if k in words_raw)
+    not_measured = None
+    without = raw.get("without_actual", {"rule": "latest_earlier"})
+    if not isinstance(without, dict):
+        fail(
+            "without_actual", "must be a [without_actual] table (rule, and for not_measured: grade, label_ja, label_en)"
+        )
+    keys(without, _WITHOUT_ACTUAL_KEYS, "[without_actual] ")
+    rule = choice(without, "rule", WITHOUT_ACTUAL_RULES, "[without_actual] ", default="latest_earlier")
+    if rule == "not_measured":
+        where = "[without_actual] "
+        grade = text(without, "grade", where)
+        if grade in {b.grade for b in bands}:
+            fail(
+                f"{where}grade", f"{grade!r} is also a band's grade: a year without an actual needs a grade of its own"
+            )
+        not_measured = Band(grade, text(without, "label_ja", where), text(without, "label_en", where))
+    else:
+        for k in ("grade", "label_ja", "label_en"):
+            if k in without:
+                fail(
+                    f"[without_actual] {k}",
+                    'only with rule = "not_measured" (latest_earlier grades on an earlier actual)',
+                )
     ranking = raw.get("ranking", [])
     if not isinstance(ranking, list) or not all(isinstance(g, str) for g in ranking):
         fail("ranking", "must be a list of grades, best first")
     for g in ranking:
+        if not_measured is not None and g == not_measured.grade:
+            fail("ranking", f"{g!r} is the not-measured grade: it is not better or worse than a grade, leave it out")
         if g not in {b.grade for b in bands}:
             fail("ranking", f"{g!r} is not a grade any band gives")
     if len(set(ranking)) != len(ranking):
@@ -247,6 +310,8 @@ def parse_scheme(raw: dict, file: str = "scheme") -> Scheme:
         rounding,
         lower,
         tuple(overrides),
+        not_measured,
+        words,
     )
 
 
@@ -314,6 +379,8 @@ def scheme_for(dataset, scheme: Scheme | str | None = None) -> Scheme:
     one the dataset was loaded with."""
     if isinstance(scheme, Scheme):
         return scheme
-    if scheme:
-        return load_scheme(scheme, base=dataset.data_dir)
+    if scheme:  # another scheme for the same dataset: the dataset's word for its levels stays
+        level = tuple(w for w in dataset.scheme.words if w[0].startswith("level_"))
+        loaded = load_scheme(scheme, base=dataset.data_dir)
+        return replace(loaded, words=loaded.words + level)
     return dataset.scheme

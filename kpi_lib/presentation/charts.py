@@ -92,7 +92,7 @@ def trend_frame(
         rows.append(
             {
                 "series": series,
-                "series_label": series_label(series, scheme, lang),
+                "series_label": series_label(series, scheme if scheme is not None else dataset.scheme, lang),
                 "year": int(year),
                 "year_label": year_short_label(int(year), lang, basis),
                 "value": float(value) / divisor,  # in the axis's unit (plot_unit)
@@ -115,7 +115,7 @@ def trend_frame(
         for x in b[b["indicator"] == r["indicator"]].itertuples():
             series = "national_derived" if x.provenance == "derived" else "national"
             derived = derived or x.provenance == "derived"
-            add(series, x.year, x.value, None, text(f"provenance.{x.provenance}", lang))
+            add(series, x.year, x.value, None, text(f"provenance.{x.provenance}", lang, dataset.scheme))
     milestones = dataset.tables.get("milestones")
     if scheme is not None and scheme.uses_milestones and milestones is not None:
         for x in milestones[milestones["indicator"] == r["indicator"]].itertuples():
@@ -179,7 +179,7 @@ def series_label(series: str, scheme: Scheme | None, lang: str) -> str:
     """A series' legend label; the milestone series is named as the scheme names its reference."""
     if series == "milestone" and scheme is not None:
         return text(f"series.{scheme.reference}", lang)
-    return text(f"series.{series}", lang)
+    return text(f"series.{series}", lang, scheme)
 
 
 def _year_domain(years: list[int], lang: str, basis: str = "fiscal") -> list[str]:
@@ -208,7 +208,7 @@ def trend_chart(
     basis = _basis(r)
     years = list(frame["year"]) + [int(r["target_year"])]
     present = [s for s in _SERIES if s in set(frame["series"])]
-    labels = [series_label(s, scheme, lang) for s in present]
+    labels = [series_label(s, scheme if scheme is not None else dataset.scheme, lang) for s in present]
     series_title = text("chart.series", lang)
     divisor, _ = plot_unit(r, lang)
     colour = alt.Color(
@@ -327,7 +327,7 @@ def _grade_colour(scheme: Scheme, lang: str) -> alt.Color:
     colours = grade_colours(scheme)
     return alt.Color(
         "grade:N",
-        title=text("col.grade", lang),
+        title=text("col.grade", lang, scheme),
         scale=alt.Scale(domain=list(colours), range=[bg for bg, _ in colours.values()]),
     )
 
@@ -373,7 +373,9 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
     base = alt.Chart().encode(
         x=alt.X("year_label:O", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)),
         y=alt.Y(
-            "progress_rate:Q", title=f"{text('col.progress_rate', lang)} (%)", scale=alt.Scale(domain=[bottom, top])
+            "progress_rate:Q",
+            title=f"{text('col.progress_rate', lang, scheme)} (%)",
+            scale=alt.Scale(domain=[bottom, top]),
         ),
     )
     line = base.mark_line(color="#999999")
@@ -382,8 +384,8 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
         shape=_grade_shape(scheme, lang),  # one legend: the colour's and the shape's share field and title
         tooltip=[
             alt.Tooltip("year_label:N", title=year_title(basis, lang)),
-            alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
-            alt.Tooltip("grade:N", title=text("col.grade", lang)),
+            alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang, scheme)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang, scheme)),
         ],
     )
     point_labels = base.mark_text(dy=-12, fontSize=11).encode(text=alt.Text("label:N"))
@@ -392,7 +394,7 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
     return _layered(
         *layers,
         data=frame,
-        title=alt.Title(text("chart.rate", lang), subtitle=indicator_name(result_row, lang)),
+        title=alt.Title(text("chart.rate", lang, scheme), subtitle=indicator_name(result_row, lang)),
         description=text(key, lang).format(name=indicator_name(result_row, lang)),
     )
 
@@ -403,7 +405,7 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
     and named so in the legend), each segment labelled with its grade."""
     graded = results[results["grade_shown"] != ""].drop(columns="grade").rename(columns={"grade_shown": "grade"})
     counts = graded.groupby(["project", "grade", "grade_source"]).size().reset_index(name="count")
-    counts["project_label"] = [f"{text('col.project', lang)} {p}" for p in counts["project"]]
+    counts["project_label"] = [f"{text('col.project', lang, scheme)} {p}" for p in counts["project"]]
     counts["order"] = counts["grade"].map({g: i for i, g in enumerate(graded_order(scheme))}) * 2 + (
         counts["grade_source"] == "computed"
     )
@@ -432,8 +434,8 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
             ),
         ),
         tooltip=[
-            alt.Tooltip("project_label:N", title=text("col.project", lang)),
-            alt.Tooltip("grade:N", title=text("col.grade", lang)),
+            alt.Tooltip("project_label:N", title=text("col.project", lang, scheme)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang, scheme)),
             alt.Tooltip("source_label:N", title=text("col.basis", lang)),
             alt.Tooltip("count:Q", title=count_title),
         ],
@@ -449,8 +451,8 @@ def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") 
         labels,
         data=counts,
         height=30 * counts["project"].nunique() + 20,
-        title=text("chart.grade_counts", lang),
-        description=text("chart.grade_counts_description", lang),
+        title=text("chart.grade_counts", lang, scheme),
+        description=text("chart.grade_counts_description", lang, scheme),
         # the labels' black or white is no scale of its own: the bars' grade colours keep their legend
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
     )
@@ -506,9 +508,12 @@ def heatmap_frame(
             carried = actual_year != year
             value = float(published_rates.get((indicator, actual_year), cell["progress_rate"]))
             grade = published_grades.get((indicator, year), cell["grade"])
+            rate = format_rate(value, scheme.decimals)
+            if carried and scheme.not_measured is not None:  # the scheme's own rule: no actual, no rate
+                grade = published_grades.get((indicator, year), scheme.not_measured.grade)
+                carried, value, rate = False, float("nan"), ""
             computed = dataset is not None and (indicator, year) not in published_grades
             mark = ("*" if carried else "") + ("†" if computed else "")
-            rate = format_rate(value, scheme.decimals)
             rows.append(
                 {
                     "name": name,
@@ -517,7 +522,7 @@ def heatmap_frame(
                     "grade": grade,
                     # the grade by its symbol as well as its colour; * where it stands on an earlier
                     # actual, † where kpi_lib computed it (none published)
-                    "label": f"{grade}{mark}" if carried else f"{grade}{mark} {rate}",
+                    "label": f"{grade}{mark}" if carried else f"{grade}{mark} {rate}".strip(),
                     "rate_text": rate,
                     "actual_year": year_short_label(int(earlier.index[-1]), lang, bases[indicator]),
                     "carried": carried,
@@ -566,21 +571,21 @@ def heatmap_chart(
         tooltip=[
             alt.Tooltip("name:N", title=text("col.name", lang)),
             alt.Tooltip("year_label:N", title=text("col.year", lang)),
-            alt.Tooltip("grade:N", title=text("col.grade", lang)),
-            alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang)),
+            alt.Tooltip("grade:N", title=text("col.grade", lang, scheme)),
+            alt.Tooltip("rate_text:N", title=text("col.progress_rate", lang, scheme)),
             alt.Tooltip("actual_year:N", title=text("chart.actual_year", lang)),
         ],
     )
     labels = base.mark_text(fontSize=10).encode(
         text=alt.Text("label:N"), color=alt.Color("text_colour:N", scale=None, legend=None)
     )
-    notes = [text("chart.heatmap_carried", lang)] if frame["carried"].any() else []
+    notes = [text("chart.heatmap_carried", lang, scheme)] if frame["carried"].any() else []
     if frame["computed"].any():
-        notes.append(text("chart.heatmap_computed", lang))
+        notes.append(text("chart.heatmap_computed", lang, scheme))
     notes += name_notes(results["name_source"], lang)  # a name taken from the analysis text, marked
-    title = alt.Title(text("chart.heatmap", lang))
+    title = alt.Title(text("chart.heatmap", lang, scheme))
     if notes:
-        title = alt.Title(text("chart.heatmap", lang), subtitle=notes if len(notes) > 1 else notes[0])
+        title = alt.Title(text("chart.heatmap", lang, scheme), subtitle=notes if len(notes) > 1 else notes[0])
     return _layered(
         cells,
         labels,
@@ -588,7 +593,7 @@ def heatmap_chart(
         width=90 * len(year_domain),
         height=22 * len(names),
         title=title,
-        description=text("chart.heatmap_description", lang).format(
+        description=text("chart.heatmap_description", lang, scheme).format(
             first=year_domain[0] if year_domain else "—", last=year_domain[-1] if year_domain else "—"
         ),
     )

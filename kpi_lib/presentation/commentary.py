@@ -27,9 +27,10 @@ from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 
 
-def _say(key: str, lang: str, **values) -> str:
-    """A commentary sentence (labels.py, keys commentary.*) with its placeholders filled in."""
-    return text(f"commentary.{key}", lang).format(**values)
+def _say(key: str, lang: str, words=None, **values) -> str:
+    """A commentary sentence (labels.py, keys commentary.*) with its placeholders filled in, in the
+    dataset's `words` (its scheme: labels.text)."""
+    return text(f"commentary.{key}", lang, words).format(**values)
 
 
 def _fy(year, lang: str) -> str:
@@ -84,7 +85,7 @@ def total_unknown(r) -> bool:
     )
 
 
-def _total_unknown_sentence(r: dict, graded: pd.DataFrame, lang: str) -> str:
+def _total_unknown_sentence(r: dict, graded: pd.DataFrame, lang: str, words=None) -> str:
     """Which years of the period have no value, and that the total up to the latest is unknown."""
     start, latest_year = int(r["period_start"]), int(r["latest_year"])
     given = set(graded.loc[graded["indicator"] == r["indicator"], "year"].astype(int))
@@ -92,6 +93,7 @@ def _total_unknown_sentence(r: dict, graded: pd.DataFrame, lang: str) -> str:
     return _say(
         "running_total_unknown",
         lang,
+        words,
         missing=text("commentary.counts_separator", lang).join(_yr(y, r, lang) for y in missing),
         start=_yr(start, r, lang),
         latest_year=_yr(latest_year, r, lang),
@@ -109,7 +111,16 @@ def indicator_commentary(
         out.append(_say("name_from_analysis_text", lang))
     year = int(r["evaluation_year"])
     if numbers.is_missing(r["latest_year"]):
-        out.append(_say("no_actual", lang, year=_yr(year, r, lang)))
+        nm = scheme.not_measured
+        if nm is not None and r["grade"] == nm.grade:  # the scheme's own rule: no actual of the year, no rate
+            state = r["actual_state_in_year"]
+            why = text(
+                f"commentary.why.{state if state in (numbers.NOT_YET, numbers.NOT_MEASURED) else 'not_given'}", lang
+            )
+            label = nm.label_ja if lang == "ja" else nm.label_en
+            out.append(_say("not_measured", lang, year=_yr(year, r, lang), why=why, grade=nm.grade, label=label))
+        else:
+            out.append(_say("no_actual", lang, year=_yr(year, r, lang)))
         return out
     d = _decimals(r)
     latest_year = int(r["latest_year"])
@@ -152,6 +163,7 @@ def indicator_commentary(
             _say(
                 "counted_from",
                 lang,
+                scheme,
                 first=_yr(r["counted_from"], r, lang),
                 start=_yr(r["period_start"], r, lang),
                 end=_yr(r["period_end"], r, lang),
@@ -159,12 +171,13 @@ def indicator_commentary(
         )
     total = running_total(r)
     if total_unknown(r):  # a year of the period without a value: no sum is stated, nor a gap from it
-        out.append(_total_unknown_sentence(r, graded, lang))
+        out.append(_total_unknown_sentence(r, graded, lang, scheme))
     elif total is not None:
         out.append(
             _say(
                 "running_total",
                 lang,
+                scheme,
                 start=_yr(r["period_start"], r, lang),
                 latest_year=_yr(latest_year, r, lang),
                 total=_amount(total, d, r, lang),
@@ -180,6 +193,7 @@ def indicator_commentary(
             _say(
                 key,
                 lang,
+                scheme,
                 year=_yr(f.year, r, lang),
                 published=f.published,
                 recomputed=f.recomputed,
@@ -187,7 +201,7 @@ def indicator_commentary(
             )
         )
     if r["national_provenance"] == "derived":
-        out.append(_say("derived_national", lang))
+        out.append(_say("derived_national", lang, scheme))
     return out
 
 
@@ -254,7 +268,14 @@ def _gap_sentences(r: dict, scheme: Scheme, lang: str) -> list[str]:
         out.append(_say("gap_no_points", lang, what=what, gap=_difference(gap, d, r, lang)))
     else:
         out.append(
-            _say("gap" if points else "gap_only", lang, what=what, gap=_difference(gap, d, r, lang), points=points)
+            _say(
+                "gap" if points else "gap_only",
+                lang,
+                scheme,
+                what=what,
+                gap=_difference(gap, d, r, lang),
+                points=points,
+            )
         )
     if kind in ("value", "cumulative"):
         end = int(r["period_end"] if kind == "cumulative" else r["target_year"])
@@ -297,13 +318,13 @@ def _reference_gap(r: dict, scheme: Scheme, lang: str) -> list[str]:
     what = _say(
         f"what.{scheme.reference}", lang, reference=_amount(ref, None, r, lang), year=_yr(r["latest_year"], r, lang)
     )
-    out = [_say(f"graded_against.{scheme.reference}", lang)]
+    out = [_say(f"graded_against.{scheme.reference}", lang, scheme)]
     if r["achieved"]:
         return [*out, _say("reached", lang, what=what)]
     gap = abs(float(ref) - float(r["measured"]))
     points = _points(r["progress_rate"], scheme)
     gap_text = _difference(gap, _decimals(r), r, lang)
-    return [*out, _say("gap" if points else "gap_only", lang, what=what, gap=gap_text, points=points)]
+    return [*out, _say("gap" if points else "gap_only", lang, scheme, what=what, gap=gap_text, points=points)]
 
 
 def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -> str:
@@ -312,10 +333,10 @@ def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -
     grade = shown if shown else r["grade"]
     band = scheme.for_indicator(r["indicator"]).band(grade)
     key = "grade_computed" if r.get("grade_source") == "computed" else "grade"
-    now = _say(key, lang, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
+    now = _say(key, lang, scheme, grade=grade, label=band.label_ja if lang == "ja" else band.label_en)
     if key == "grade_computed":
         now += text("commentary.sentence_gap", lang) + text(
-            f"commentary.computed_because.{r['published_grade_note']}", lang
+            f"commentary.computed_because.{r['published_grade_note']}", lang, scheme
         )
     if previous is None or not previous.get("grade_shown", previous.get("grade")):
         return now
@@ -331,7 +352,7 @@ def _grade_sentence(r: dict, previous: dict | None, scheme: Scheme, lang: str) -
     return (
         now
         + text("commentary.sentence_gap", lang)
-        + _say(key, lang, year=_fy(previous["evaluation_year"], lang), old=old)
+        + _say(key, lang, scheme, year=_fy(previous["evaluation_year"], lang), old=old)
     )
 
 
@@ -349,7 +370,7 @@ def project_commentary(
     counts = results["grade_shown"].value_counts()
     computed = results.loc[results["grade_source"] == "computed", "grade_shown"].value_counts()
     all_computed = len(computed) and computed.sum() == counts.sum()
-    order = [g for g in scheme.ranking if counts.get(g, 0)]
+    order = [g for g in scheme.counted_grades if counts.get(g, 0)]
     parts = [
         _say("count_computed", lang, grade=g, n=counts[g], computed=computed[g])
         if computed.get(g, 0) and not all_computed
@@ -384,7 +405,9 @@ def project_commentary(
         reasons = text("commentary.counts_separator", lang).join(
             _say(f"computed_why.{note}", lang, n=why[note]) for note in ("not_given", "not_published") if why.get(note)
         )
-        out.append(_say("computed_all" if all_computed else "computed_some", lang, n=computed.sum(), why=reasons))
+        out.append(
+            _say("computed_all" if all_computed else "computed_some", lang, scheme, n=computed.sum(), why=reasons)
+        )
     if ungraded:
         # an actual whose running total is unknown is not "without an actual": said apart
         shown = results["grade_shown"] if "grade_shown" in results else results["grade"]
@@ -398,7 +421,7 @@ def project_commentary(
         worst = scheme.ranking[-1]
         named += list(results.loc[results["grade_shown"] == worst, "name_source"])
         names = [
-            _with_projects(indicator_name(r, lang), memberships[r["indicator"]], lang)
+            _with_projects(indicator_name(r, lang), memberships[r["indicator"]], lang, scheme)
             for r in results[results["grade_shown"] == worst].to_dict("records")
         ]
         if names:
@@ -410,25 +433,25 @@ def project_commentary(
                 _say(
                     "change_item",
                     lang,
-                    name=_with_projects(indicator_name(r, lang), memberships.get(r["indicator"], []), lang),
+                    name=_with_projects(indicator_name(r, lang), memberships.get(r["indicator"], []), lang, scheme),
                     old=r["grade_from"] or "—",
                     new=r["grade_to"] or "—",
                 )
                 for r in changes.drop_duplicates("indicator").to_dict("records")
             ]
-            out.append(_say("changes", lang, year=py, items=names_separator.join(items)))
+            out.append(_say("changes", lang, scheme, year=py, items=names_separator.join(items)))
             named += list(changes["name_source"])
         else:
-            out.append(_say("no_changes", lang, year=py))
+            out.append(_say("no_changes", lang, scheme, year=py))
     return out + name_notes(named, lang)
 
 
-def _with_projects(name: str, projects: list[int], lang: str) -> str:
+def _with_projects(name: str, projects: list[int], lang: str, words=None) -> str:
     """The name, followed by its projects where it belongs to more than one."""
     if len(projects) < 2:
         return name
     return _say(
-        "shared_name", lang, name=name, projects=text("report.projects_separator", lang).join(map(str, projects))
+        "shared_name", lang, words, name=name, projects=text("report.projects_separator", lang).join(map(str, projects))
     )
 
 
@@ -460,13 +483,13 @@ def _interval(low, high, decimals, r, lang: str) -> str:
     return _say("interval", lang, low=_signed(low, decimals, r, lang), high=_signed(high, decimals, r, lang))
 
 
-def outlook_method(lang: str = "ja", kinds=()) -> str:
+def outlook_method(lang: str = "ja", kinds=(), words=None) -> str:
     """The one paragraph a report gives on how the outlook is made (and how it differs from the
     grade); what it does with national and cumulative targets only where `kinds` (the report's
     target kinds) has them: a report says nothing about a kind of indicator it does not hold."""
     from kpi_lib.analysis.outlook import CONFIDENCE, MIN_POINTS
 
-    paragraph = text("outlook.method", lang).format(min=MIN_POINTS, confidence=f"{CONFIDENCE:.0%}")
+    paragraph = text("outlook.method", lang, words).format(min=MIN_POINTS, confidence=f"{CONFIDENCE:.0%}")
     extra = "".join(text(f"outlook.method_{k}", lang) for k in ("national", "cumulative") if k in set(kinds))
     if not extra:
         return paragraph
@@ -474,7 +497,7 @@ def outlook_method(lang: str = "ja", kinds=()) -> str:
     return paragraph[:cut] + (extra if lang == "ja" else extra + " ") + paragraph[cut:]
 
 
-def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
+def outlook_commentary(r: dict, o: dict, lang: str = "ja", words=None) -> list[str]:
     """Our analysis (outlook.outlook) in words, never the official grade: the outlook, the trend
     it rests on (or why there is none), the pace of a cumulative target. Empty where the target
     is reached or there is no actual. How the outlook is made is said once per report
@@ -492,7 +515,7 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
     elif o.get("outlook_note") == "total_unknown":
         out.append(_say("projection_total_unknown", lang))
     elif o.get("outlook_note") == "no_target" and r["target_kind"] == "cumulative":
-        out.append(_say("projection_no_final_total", lang))
+        out.append(_say("projection_no_final_total", lang, words))
     elif o.get("outlook_note") == "no_target":
         out.append(_say("projection_no_target", lang))
     elif numbers.is_missing(o.get("trend_slope")):
@@ -514,7 +537,7 @@ def outlook_commentary(r: dict, o: dict, lang: str = "ja") -> list[str]:
             key = "pace_behind_but_trend_on_track"
         # a rate like every other: the scheme's decimals (outlook rounds it as the scheme does)
         rate = format_rate(float(pace), int(r.get("rate_decimals", 1)))
-        out.append(_say(key, lang, share=float(o["elapsed_share"]), rate=rate))
+        out.append(_say(key, lang, words, share=float(o["elapsed_share"]), rate=rate))
     return out
 
 

@@ -80,7 +80,8 @@ def text_colour(background: str) -> str:
 
 
 def graded_order(scheme) -> tuple[str, ...]:
-    """A scheme's grades best first: its ranking, then any grade it leaves unranked in band order."""
+    """A scheme's grades best first: its ranking, then any grade it leaves unranked in band order,
+    then the not-measured grade (X) where the scheme has one."""
     return (*scheme.ranking, *(g for g in scheme.grades if g not in scheme.ranking))
 
 
@@ -125,8 +126,10 @@ def grade_lightness(position: int, count: int) -> float:
 
 def grade_colours(scheme) -> dict[str, tuple[str, str]]:
     """grade -> (background, text colour), from the scheme's ranking (best first): the palette's
-    pick for the grade's place, as light as that place says (grade_lightness)."""
-    grades = graded_order(scheme)
+    pick for the grade's place, as light as that place says (grade_lightness); the not-measured
+    grade (X) is grey, as no grade is: it is not a result, good or bad."""
+    nm = scheme.not_measured.grade if scheme.not_measured is not None else None
+    grades = [g for g in graded_order(scheme) if g != nm]
     if len(grades) > len(PALETTE_PICKS):
         raise ValueError(f"a scheme with {len(grades)} grades: at most {len(PALETTE_PICKS)} have distinct colours")
     picks = PALETTE_PICKS[len(grades)]
@@ -134,6 +137,8 @@ def grade_colours(scheme) -> dict[str, tuple[str, str]]:
     for position, (grade, pick) in enumerate(zip(grades, picks)):
         background = with_lightness(OKABE_ITO[pick], grade_lightness(position, len(grades)))
         out[grade] = (background, text_colour(background))
+    if nm is not None:
+        out[nm] = NO_GRADE_COLOURS
     return out
 
 

@@ -135,26 +135,31 @@ def definition_cells(r, lang: str = "ja", unit_in_name: bool = False) -> dict[st
     }
 
 
-def grade_table(results: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
-    """The grade summary as people read it: localised headings, source-style numbers."""
+def grade_table(results: pd.DataFrame, lang: str = "ja", words=None) -> pd.DataFrame:
+    """The grade summary as people read it: localised headings in the dataset's `words` (its
+    scheme: labels.text), source-style numbers. The revised target's column only where an
+    indicator has one: a column of nothing says nothing."""
     rows = []
     for r in results.to_dict("records"):
         rows.append(
             {
-                text("col.project", lang): r["project"],
+                text("col.project", lang, words): r["project"],
                 **definition_cells(r, lang),
                 text("col.actual", lang): f"{actual_text(r, lang)} {actual_year_text(r, lang)}".strip(),
                 # the official record first: the published figure where there is one
-                text("col.progress_rate", lang): format_rate(r["rate_shown"], shown_rate_decimals(r)),
-                text("col.grade", lang): r["grade_shown"],
-                text("col.basis", lang): basis_text(r, lang),
+                text("col.progress_rate", lang, words): format_rate(r["rate_shown"], shown_rate_decimals(r)),
+                text("col.grade", lang, words): r["grade_shown"],
+                text("col.basis", lang): basis_text(r, lang, words),
                 text("col.check", lang): check_text(r, lang),
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if len(results) and "revised_target" in results and results["revised_target"].isna().all():
+        table = table.drop(columns=[text("col.revised_target", lang)])
+    return table
 
 
-def basis_text(row, lang: str = "ja") -> str:
+def basis_text(row, lang: str = "ja", words=None) -> str:
     """Whose the shown rate and grade are: published, or computed by kpi_lib under the official
     rules (and why: the source's cell is empty, or nothing was published for the year)."""
     rate, grade = row["rate_source"], row["grade_source"]
@@ -165,7 +170,7 @@ def basis_text(row, lang: str = "ja") -> str:
         return text("basis.published", lang) if rate == "published" else ""
     if rate == grade or rate == "missing":
         return text("basis.computed", lang) + why
-    return text("basis.rate_and_grade", lang).format(
+    return text("basis.rate_and_grade", lang, words).format(
         rate=text(f"basis.{rate}", lang), grade=text(f"basis.{grade}", lang) + why
     )
 
@@ -390,6 +395,7 @@ def yearly_table(
     published_rates: pd.DataFrame,
     lang: str = "ja",
     marked: bool = True,
+    words=None,
 ) -> pd.DataFrame:
     """The source's table, two lines per indicator (実績値, 進捗率): baseline, targets, the actual
     and progress rate of every year up to the evaluation year, and the grade. The official record
@@ -410,7 +416,7 @@ def yearly_table(
         for r in published_rates.to_dict("records")
         if r["progress_rate_state"] == numbers.VALUE
     }
-    rate_line = text("col.progress_rate", lang)
+    rate_line = text("col.progress_rate", lang, words)
     # one column a year for indicators of every year basis: headed as all of theirs allow
     basis = common_basis(results["year_basis"]) if "year_basis" in results else "not_stated"
     column = {y: year_short_label(y, lang, basis) for y in years}
@@ -444,8 +450,8 @@ def yearly_table(
                 marked,
             )
         grade = _official_first(r["published_grade"] or None, r["grade"] or None, None, lang, marked)
-        rows.append(head | {text("col.figure", lang): line} | values | {text("col.grade", lang): grade})
-        rows.append(head | {text("col.figure", lang): rate_line} | rates | {text("col.grade", lang): grade})
+        rows.append(head | {text("col.figure", lang): line} | values | {text("col.grade", lang, words): grade})
+        rows.append(head | {text("col.figure", lang): rate_line} | rates | {text("col.grade", lang, words): grade})
     return pd.DataFrame(rows)
 
 

@@ -187,7 +187,9 @@ def show_header(r: Report) -> None:
     pillar = None  # a dataset without pillars has no pillar line
     if not pillars.empty:
         if pd.isna(p["pillar"]) or p["pillar"] not in pillars.index:
-            pillar = text("report.pillar_unknown", lang)  # why is a data note (data/projects.csv), not a heading
+            pillar = text(
+                "report.pillar_unknown", lang, r.scheme
+            )  # why is a data note (data/projects.csv), not a heading
         else:
             pillar = pillars.loc[p["pillar"], f"name_{lang}"]
     title = p[f"name_{lang}"]
@@ -201,9 +203,9 @@ def show_header(r: Report) -> None:
         f"<h1>{_e(r.projects[0])}. {_e(title)}</h1>"
         + (f'<p class="kpi-sub" lang="ja">{_e(p["name_ja"])}</p>' if lang == "en" else "")
         + "<dl>"
-        + (f"<dt>{_e(text('report.pillar', lang))}</dt><dd>{_e(pillar)}</dd>" if pillar is not None else "")
-        + f"<dt>{_e(text('report.catch', lang))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
-        f"<dt>{_e(text('report.evaluation_year', lang))}</dt><dd>{_e(year)}</dd>"
+        + (f"<dt>{_e(text('report.pillar', lang, r.scheme))}</dt><dd>{_e(pillar)}</dd>" if pillar is not None else "")
+        + f"<dt>{_e(text('report.catch', lang, r.scheme))}</dt><dd>{_e(p[f'catch_{lang}'])}</dd>"
+        f"<dt>{_e(text('report.evaluation_year', lang, r.scheme))}</dt><dd>{_e(year)}</dd>"
         "</dl></div>"
     )
 
@@ -212,7 +214,7 @@ def show_legend(r: Report) -> None:
     items = "".join(
         f"<li>{grade_badge(b.grade, r.colours)} {_e(b.label_ja if r.lang == 'ja' else b.label_en)}</li>"
         for b in sorted(
-            r.scheme.bands, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
+            r.scheme.legend, key=lambda b: r.scheme.ranking.index(b.grade) if b.grade in r.scheme.ranking else 99
         )
     )
     shown = set(r.results["indicator"])
@@ -225,23 +227,23 @@ def show_legend(r: Report) -> None:
                 for b in o.bands
             )
             note = o.note_ja if r.lang == "ja" else o.note_en
-            items += f"<li>{_e(text('report.override', r.lang).format(names='、'.join(mine) if r.lang == 'ja' else '; '.join(mine), note=note))}<ul>{bands}</ul></li>"
-    _display(f'<div class="kpi-legend"><h3>{_e(text("report.legend", r.lang))}</h3><ul>{items}</ul></div>')
+            items += f"<li>{_e(text('report.override', r.lang, r.scheme).format(names='、'.join(mine) if r.lang == 'ja' else '; '.join(mine), note=note))}<ul>{bands}</ul></li>"
+    _display(f'<div class="kpi-legend"><h3>{_e(text("report.legend", r.lang, r.scheme))}</h3><ul>{items}</ul></div>')
 
 
 def _grade_table(r: Report, results: pd.DataFrame) -> pd.DataFrame:
     """tables.grade_table for the report: the milestone or expected value the scheme grades
     against as a column of its own, and no published columns where the data has none."""
     lang = r.lang
-    table = tables.grade_table(results, lang)
+    table = tables.grade_table(results, lang, r.scheme)
     if r.scheme.uses_milestones:
         table.insert(
-            table.columns.get_loc(text("col.actual", lang)) + 1,
-            text(f"col.{r.scheme.reference}", lang),
+            table.columns.get_loc(text("col.actual", lang, r.scheme)) + 1,
+            text(f"col.{r.scheme.reference}", lang, r.scheme),
             [tables.reference_text(row, lang) for row in results.to_dict("records")],
         )
     if not r.has_published:  # nothing to check against: every figure is ours (the basis column says so)
-        table = table.drop(columns=[text("col.check", lang)])
+        table = table.drop(columns=[text("col.check", lang, r.scheme)])
     return table
 
 
@@ -259,8 +261,8 @@ _FIGURE_COLUMNS = (
 )
 
 
-def _figure_columns(table: pd.DataFrame, lang: str) -> list[str]:
-    return [c for c in (text(f"col.{k}", lang) for k in _FIGURE_COLUMNS) if c in table.columns]
+def _figure_columns(table: pd.DataFrame, lang: str, words=None) -> list[str]:
+    return [c for c in (text(f"col.{k}", lang, words) for k in _FIGURE_COLUMNS) if c in table.columns]
 
 
 def _computed_marks(results: pd.DataFrame, lang: str) -> list[str]:
@@ -269,24 +271,24 @@ def _computed_marks(results: pd.DataFrame, lang: str) -> list[str]:
 
 
 def show_grade_summary(r: Report) -> None:
-    table = _grade_table(r, r.results).drop(columns=[text("col.project", r.lang)])
+    table = _grade_table(r, r.results).drop(columns=[text("col.project", r.lang, r.scheme)])
     # our outlook in the last column, headed as our analysis; the official figures stay to its left
-    table[text("col.outlook", r.lang)] = [
+    table[text("col.outlook", r.lang, r.scheme)] = [
         outlook_label(r.outlook.loc[i, "outlook"], r.lang) for i in r.results["indicator"]
     ]
     _display(
-        f"<h2>{_e(text('report.summary', r.lang))}</h2>"
+        f"<h2>{_e(text('report.summary', r.lang, r.scheme))}</h2>"
         + _table(
             table,
-            badge_columns=(text("col.grade", r.lang),),
+            badge_columns=(text("col.grade", r.lang, r.scheme),),
             colours=r.colours,
             computed=_computed_marks(r.results, r.lang),
-            numeric=_figure_columns(table, r.lang),
-            unbroken=(text("col.kind", r.lang), text("col.basis", r.lang)),
+            numeric=_figure_columns(table, r.lang, r.scheme),
+            unbroken=(text("col.kind", r.lang, r.scheme), text("col.basis", r.lang, r.scheme)),
         )
         + _notes(formatting.name_notes(r.results["name_source"], r.lang))
         + _yearly_table(r)
-        + f'<p class="kpi-note kpi-analysis-note">{_e(commentary.outlook_method(r.lang, r.results["target_kind"]))}</p>'
+        + f'<p class="kpi-note kpi-analysis-note">{_e(commentary.outlook_method(r.lang, r.results["target_kind"], r.scheme))}</p>'
     )
 
 
@@ -294,13 +296,13 @@ def _yearly_table(r: Report) -> str:
     """The source's table of every year, for print (report.css shows it in place of the summary
     table): each indicator on two lines, actuals and progress rates, its other cells spanning both."""
     table = tables.yearly_table(
-        r.results, r.dataset.actuals, r.graded, r.dataset.published_rates, r.lang, marked=r.has_published
+        r.results, r.dataset.actuals, r.graded, r.dataset.published_rates, r.lang, r.has_published, r.scheme
     )
     if table.empty:
         return ""
     columns = list(table.columns)
-    figure = columns.index(text("col.figure", r.lang))
-    spanning = set(columns[:figure]) | {text("col.grade", r.lang)}
+    figure = columns.index(text("col.figure", r.lang, r.scheme))
+    spanning = set(columns[:figure]) | {text("col.grade", r.lang, r.scheme)}
     numeric = columns[figure + 1 : -1]
     head = "".join(_heading_cell(c, "num" if c in numeric else "") for c in columns)
     body = []
@@ -310,21 +312,21 @@ def _yearly_table(r: Report) -> str:
             if c in spanning and i % 2:
                 continue
             value = row[c]
-            if c == text("col.grade", r.lang):
+            if c == text("col.grade", r.lang, r.scheme):
                 grade = value.split("（")[0].split(" ")[0].rstrip("＊*")
                 content = grade_badge(grade, r.colours) + _e(value[len(grade) :]) if grade else ""
             else:
                 content = _e(value)
             attrs = ' rowspan="2"' if c in spanning else ' class="num"' if c in numeric else ' class="kpi-figure"'
-            tag = "th" if c == text("col.name", r.lang) else "td"
+            tag = "th" if c == text("col.name", r.lang, r.scheme) else "td"
             scope = ' scope="rowgroup"' if tag == "th" else ""
             cells.append(f"<{tag}{scope}{attrs}>{content}</{tag}>")
         body.append(f'<tr class="{"kpi-rate-line" if i % 2 else "kpi-actual-line"}">' + "".join(cells) + "</tr>")
     return (
         f'<div class="kpi-print-only kpi-yearly"><table class="kpi-table kpi-yearly-table">'
-        f"<caption>{_e(text('print.yearly', r.lang))}</caption><thead><tr>{head}</tr></thead>"
+        f"<caption>{_e(text('print.yearly', r.lang, r.scheme))}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
-        f'<p class="kpi-note">{_e(text("print.computed_note" if r.has_published else "print.all_computed", r.lang))}</p>'
+        f'<p class="kpi-note">{_e(text("print.computed_note" if r.has_published else "print.all_computed", r.lang, r.scheme))}</p>'
         + _notes(formatting.name_notes(r.results["name_source"], r.lang))
         + "</div>"
     )
@@ -332,20 +334,20 @@ def _yearly_table(r: Report) -> str:
 
 def show_project_commentary(r: Report) -> None:
     sentences = commentary.project_commentary(r.results, r.changes, r.scheme, r.lang)
-    _display(f"<h2>{_e(text('report.commentary', r.lang))}</h2>" + _list(sentences, "kpi-commentary"))
+    _display(f"<h2>{_e(text('report.commentary', r.lang, r.scheme))}</h2>" + _list(sentences, "kpi-commentary"))
 
 
 def show_indicators(r: Report) -> None:
     """One section per indicator: trend chart, progress-rate chart, generated commentary."""
-    _display(f"<h2>{_e(text('report.indicators', r.lang))}</h2>")
+    _display(f"<h2>{_e(text('report.indicators', r.lang, r.scheme))}</h2>")
     previous = r.previous.set_index(["project", "indicator"]) if r.previous is not None else None
     for row in r.results.to_dict("records"):
         name = formatting.indicator_name(row, r.lang)
-        kind = text(f"kind.{row['kind']}", r.lang)
+        kind = text(f"kind.{row['kind']}", r.lang, r.scheme)
         # the official record first: the published grade and rate where there are, ours marked as computed
         grade = row["grade_shown"]
         rate = formatting.format_rate(row["rate_shown"], tables.shown_rate_decimals(row))
-        mark = text("badge.computed", r.lang) if row["grade_source"] == "computed" else ""
+        mark = text("badge.computed", r.lang, r.scheme) if row["grade_source"] == "computed" else ""
         colon = "：" if r.lang == "ja" else ": "
         _display(
             f'<h3 class="kpi-indicator">{_e(kind)}{colon}{_e(name)} {grade_badge(grade, r.colours, mark) if grade else ""} '
@@ -358,7 +360,7 @@ def show_indicators(r: Report) -> None:
         _show_chart(
             charts.trend_chart(r.dataset, row, r.lang, o, r.scheme),
             trend_table,
-            f"{text('chart.trend', r.lang)} — {name}",
+            f"{text('chart.trend', r.lang, r.scheme)} — {name}",
             r.lang,
             numeric=list(trend_table.columns[1:]),  # a column per series, after the year
         )
@@ -368,11 +370,11 @@ def show_indicators(r: Report) -> None:
             pd.DataFrame(
                 {
                     charts.year_title(basis, r.lang): rates["year_label"],
-                    text("col.progress_rate", r.lang): rates["rate_text"],
-                    text("col.grade", r.lang): rates["grade"],
+                    text("col.progress_rate", r.lang, r.scheme): rates["rate_text"],
+                    text("col.grade", r.lang, r.scheme): rates["grade"],
                 }
             ),
-            f"{text('chart.rate', r.lang)} — {name}",
+            f"{text('chart.rate', r.lang, r.scheme)} — {name}",
             r.lang,
             numeric=[text("col.progress_rate", r.lang)],
         )
@@ -384,14 +386,14 @@ def show_indicators(r: Report) -> None:
         )
         f = r.findings[(r.findings["project"] == row["project"]) & (r.findings["indicator"] == row["indicator"])]
         sentences = commentary.indicator_commentary(row, r.graded, prev, f, r.scheme, r.lang)
-        ours = commentary.outlook_commentary(row, o, r.lang)
-        _display(_list(sentences, "kpi-commentary") + (_analysis_box(ours, r.lang) if ours else ""))
+        ours = commentary.outlook_commentary(row, o, r.lang, r.scheme)
+        _display(_list(sentences, "kpi-commentary") + (_analysis_box(ours, r.lang, r.scheme) if ours else ""))
 
 
-def _analysis_box(sentences: list[str], lang: str) -> str:
+def _analysis_box(sentences: list[str], lang: str, words=None) -> str:
     """Our own analysis, set apart from the official figures under its own label."""
     return (
-        f'<div class="kpi-our-analysis"><p class="kpi-label">{_e(text("outlook.heading", lang))}</p>'
+        f'<div class="kpi-our-analysis"><p class="kpi-label">{_e(text("outlook.heading", lang, words))}</p>'
         + _list(sentences, "kpi-analysis")
         + "</div>"
     )
@@ -402,7 +404,7 @@ def show_analysis(r: Report) -> None:
     ja_items, en_items = texts.analysis(r.dataset, r.projects[0])
     if not ja_items:
         return
-    body = f"<h2>{_e(text('report.analysis', r.lang))}</h2>"
+    body = f"<h2>{_e(text('report.analysis', r.lang, r.scheme))}</h2>"
     official = _list(ja_items, "kpi-official")
     if r.lang == "ja":
         _display(body + official)
@@ -427,7 +429,7 @@ def show_measures(r: Report) -> None:
     if m.empty:
         return  # no measures in the data for this project: no heading either
     lang = r.lang
-    parts = [f"<h2>{_e(text('report.measures', lang))}</h2>"]
+    parts = [f"<h2>{_e(text('report.measures', lang, r.scheme))}</h2>"]
     if lang == "en":
         parts.append(f'<p class="kpi-label">{_e(text("report.unofficial", "en"))}</p>')
     parts.append('<div class="kpi-measure-groups">')  # in print, all groups flow through one set of columns
@@ -452,12 +454,12 @@ def show_partnerships(r: Report) -> None:
     if areas.empty or report_meta.get("partnerships_project") != r.projects[0]:
         return
     lang = r.lang
-    title = report_meta.get(f"partnerships_title_{lang}") or text("report.partnerships", lang)
+    title = report_meta.get(f"partnerships_title_{lang}") or text("report.partnerships", lang, r.scheme)
     frame = pd.DataFrame(
         {
-            text("report.start_year", lang): [short_label(int(y), lang) for y in areas["start_year"]],
-            text("report.area", lang): areas[f"name_{lang}"],
-            text("report.members", lang): areas[f"municipalities_{lang}"],
+            text("report.start_year", lang, r.scheme): [short_label(int(y), lang) for y in areas["start_year"]],
+            text("report.area", lang, r.scheme): areas[f"name_{lang}"],
+            text("report.members", lang, r.scheme): areas[f"municipalities_{lang}"],
         }
     )
     counts = r.dataset.partnership_counts
@@ -474,10 +476,15 @@ def show_footer(r: Report) -> None:
     meta = r.dataset.metadata
     src = meta.get("source", {})
     named = f"{src.get('publisher_ja', '')}「{src['title_ja']}」" if src.get("title_ja") else ""
-    cited = f'{_e(text("report.source", r.lang))}: <span lang="ja">{_e(named)}</span> — ' if named else ""
+    cited = f'<span lang="ja">{_e(named)}</span>' if named else ""
+    if src.get("date"):  # the publication date, as metadata.json gives it (YYYY-MM-DD, YYYY-MM or YYYY)
+        cited += f"（{_e(src['date'])}）" if r.lang == "ja" else f" ({_e(src['date'])})"
+    if src.get("url"):  # http(s) only (loading checks it): the address as the link's text, escaped
+        cited += f' <a href="{_e(src["url"])}">{_e(src["url"])}</a>'
+    cited = f"{_e(text('report.source', r.lang, r.scheme))}: {cited.strip()} — " if cited else ""
     _display(
-        f'<p class="kpi-footer">{cited}{_e(text("report.generated_note", r.lang))}</p>'
-        f'<p class="kpi-footer kpi-digest">{_e(text("report.data_digest", r.lang))}: '
+        f'<p class="kpi-footer">{cited}{_e(text("report.generated_note", r.lang, r.scheme))}</p>'
+        f'<p class="kpi-footer kpi-digest">{_e(text("report.data_digest", r.lang, r.scheme))}: '
         f"<code>{_e(r.dataset.digest)}</code></p>"
     )
 
@@ -489,7 +496,7 @@ def show_overview_header(r: Report) -> None:
     year = fiscal_year_label(r.year, r.lang)
     _display(
         f'<div class="kpi-header"><p class="kpi-kicker">{_e(r.dataset.metadata.get(f"title_{r.lang}", ""))}</p>'
-        f"<h1>{_e(texts.report_title(r.dataset.metadata, 'overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang))}</dt>"
+        f"<h1>{_e(texts.report_title(r.dataset.metadata, 'overview_title', r.lang))}</h1><dl><dt>{_e(text('report.evaluation_year', r.lang, r.scheme))}</dt>"
         f"<dd>{_e(year)}</dd></dl></div>"
     )
 
@@ -498,20 +505,20 @@ def show_grade_counts(r: Report) -> None:
     lang = r.lang
     graded = r.results[r.results["grade_shown"] != ""]
     if graded.empty:  # no actual up to the year yet: no chart of nothing
-        _display(f"<p>{_e(text('report.no_grades', lang).format(year=fiscal_year_label(r.year, lang)))}</p>")
+        _display(f"<p>{_e(text('report.no_grades', lang, r.scheme).format(year=fiscal_year_label(r.year, lang)))}</p>")
         return
     # the grades shown: published ones, and kpi_lib's where none is published, counted apart
-    cells = tables.grade_count_cells(r.results, r.scheme.ranking, lang)
+    cells = tables.grade_count_cells(r.results, r.scheme.counted_grades, lang)
     table = pd.DataFrame(
-        [[f"{text('col.project', lang)} {p}", *row[:-1]] for p, row in cells.items()],
-        columns=[text("col.project", lang), *r.scheme.ranking],
+        [[f"{text('col.project', lang, r.scheme)} {p}", *row[:-1]] for p, row in cells.items()],
+        columns=[text("col.project", lang, r.scheme), *r.scheme.counted_grades],
     )
-    used = [g for g in r.scheme.ranking if (r.results["grade_shown"] == g).any()]
-    table = table[[text("col.project", lang), *used]]
+    used = [g for g in r.scheme.counted_grades if (r.results["grade_shown"] == g).any()]
+    table = table[[text("col.project", lang, r.scheme), *used]]
     _show_chart(
         charts.grade_counts_chart(r.results, r.scheme, lang),
         table,
-        text("chart.grade_counts", lang),
+        text("chart.grade_counts", lang, r.scheme),
         lang,
         numeric=used,  # a count per grade
     )
@@ -521,49 +528,51 @@ def show_heatmap(r: Report) -> None:
     graded = r.graded[r.graded["year"] <= r.year]
     frame = charts.heatmap_frame(graded, r.results, r.scheme, r.lang, r.dataset)
     if frame.empty:  # no actual up to the year yet
-        _display(f"<p>{_e(text('report.no_grades', r.lang).format(year=fiscal_year_label(r.year, r.lang)))}</p>")
+        _display(
+            f"<p>{_e(text('report.no_grades', r.lang, r.scheme).format(year=fiscal_year_label(r.year, r.lang)))}</p>"
+        )
         return
     # the table reads like the chart: its rows in the chart's order, each cell its label
     # (grade and rate; grade* where it stands on an earlier actual)
     frame = frame.assign(name=pd.Categorical(frame["name"], categories=frame.attrs["names"])).sort_values(
         "name", kind="stable"
     )
-    table = _pivot(frame, "name", "year_label", "label", text("col.name", r.lang), frame.attrs["years"])
+    table = _pivot(frame, "name", "year_label", "label", text("col.name", r.lang, r.scheme), frame.attrs["years"])
     chart = charts.heatmap_chart(graded, r.results, r.scheme, r.lang, r.dataset)
     # each year's cells end with their rate: right-aligned, the rates line up
-    _show_chart(chart, table, text("chart.heatmap", r.lang), r.lang, numeric=list(table.columns[1:]))
+    _show_chart(chart, table, text("chart.heatmap", r.lang, r.scheme), r.lang, numeric=list(table.columns[1:]))
 
 
 def show_lagging(r: Report) -> None:
     worst = r.scheme.ranking[-1] if r.scheme.ranking else r.scheme.grades[-1]
     lag = r.results[r.results["grade_shown"] == worst]
-    head = f"<h2>{_e(text('report.lagging', r.lang).format(grade=worst))}</h2>"
+    head = f"<h2>{_e(text('report.lagging', r.lang, r.scheme).format(grade=worst))}</h2>"
     if lag.empty:  # a good year: said in words, not an empty table
-        _display(head + f"<p>{_e(text('report.no_lagging', r.lang).format(grade=worst))}</p>")
+        _display(head + f"<p>{_e(text('report.no_lagging', r.lang, r.scheme).format(grade=worst))}</p>")
         return
     table = _grade_table(r, lag)
-    table = _once_per_indicator(table, lag, r.lang)
+    table = _once_per_indicator(table, lag, r.lang, r.scheme)
     marks = _computed_marks(lag[~lag["indicator"].duplicated()], r.lang)
     _display(
         head
         + _table(
             table,
-            badge_columns=(text("col.grade", r.lang),),
+            badge_columns=(text("col.grade", r.lang, r.scheme),),
             colours=r.colours,
             computed=marks,
-            numeric=_figure_columns(table, r.lang),
-            unbroken=(text("col.kind", r.lang), text("col.basis", r.lang)),
+            numeric=_figure_columns(table, r.lang, r.scheme),
+            unbroken=(text("col.kind", r.lang, r.scheme), text("col.basis", r.lang, r.scheme)),
         )
         + _notes(formatting.name_notes(lag["name_source"], r.lang))
     )
 
 
-def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str, words=None) -> pd.DataFrame:
     """`table` (one row per row of `rows`) with one row per indicator: an indicator shared by
     several projects is listed once, its project column naming them all (3・4)."""
     projects = rows.groupby("indicator", sort=False)["project"].agg(list)
     out = table.copy()
-    out[text("col.project", lang)] = [
+    out[text("col.project", lang, words)] = [
         text("report.projects_separator", lang).join(map(str, projects[i])) for i in rows["indicator"]
     ]
     return out[~rows["indicator"].duplicated().to_numpy()].reset_index(drop=True)
@@ -571,21 +580,22 @@ def _once_per_indicator(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> p
 
 def show_changes(r: Report) -> None:
     lang = r.lang
-    head = f"<h2>{_e(text('report.changes', lang))}</h2>"
+    head = f"<h2>{_e(text('report.changes', lang, r.scheme))}</h2>"
     if r.changes is None:  # the evaluation year is the data's first: nothing to compare with
         previous = short_label(r.year - 1, lang)
-        _display(head + f"<p>{_e(text('report.no_previous_year', lang).format(year=previous))}</p>")
+        _display(head + f"<p>{_e(text('report.no_previous_year', lang, r.scheme).format(year=previous))}</p>")
         return
     if r.changes.empty:
-        _display(head + f"<p>{_e(text('report.no_changes', lang))}</p>")
+        _display(head + f"<p>{_e(text('report.no_changes', lang, r.scheme))}</p>")
         return
-    table = _once_per_indicator(change_table(r.changes, lang), r.changes, lang)
+    table = _once_per_indicator(change_table(r.changes, lang, r.scheme), r.changes, lang, r.scheme)
     grade_columns = [
         c
         for c in table.columns
         if c
         not in {
-            text(f"col.{key}", lang) for key in ("project", "kind", "name", "change", "latest_actual", "new_actual")
+            text(f"col.{key}", lang, r.scheme)
+            for key in ("project", "kind", "name", "change", "latest_actual", "new_actual")
         }
     ]
     _display(

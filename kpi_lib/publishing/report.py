@@ -121,7 +121,7 @@ def project_heading(dataset, project: int, lang: str) -> str:
         names = dataset.projects.set_index("project")[f"name_{lang}"]
         if project in names.index and isinstance(names[project], str):
             return f"{project}. {names[project]}"
-    return f"{text('col.project', lang)} {project}"
+    return f"{text('col.project', lang, dataset.scheme if dataset is not None else None)} {project}"
 
 
 def page_title(dataset, year: int, lang: str, page: str | None = None) -> str:
@@ -374,10 +374,10 @@ def write_index(
     if dataset is not None:
         scheme = scheme_for(dataset)
         colours = grade_colours(scheme)
-        badges = [grade_badge(g, colours) for g in scheme.ranking]
+        badges = [grade_badge(g, colours) for g in scheme.counted_grades]
         projects = [j.parameters["project"] for j in jobs if "project" in j.parameters]
         if projects:  # the grades shown: published, and computed ones counted apart
-            counts = grade_count_cells(evaluate(dataset, year, scheme, projects), scheme.ranking, lang)
+            counts = grade_count_cells(evaluate(dataset, year, scheme, projects), scheme.counted_grades, lang)
     rows = [
         {"name": j.name, "heading": j.heading or j.title, "counts": counts.get(j.parameters.get("project"), [])}
         for j in jobs
@@ -391,7 +391,7 @@ def write_index(
         pdfs=pdfs or {},
         template=template.name if template else None,  # an office's own template, by file name: no paths in reports
         digest=digest,
-        label=lambda key: text(key, lang),
+        label=lambda key: text(key, lang, scheme_for(dataset) if dataset is not None else None),
     )
     (folder / "index.html").write_text(page, encoding="utf-8")
 
@@ -697,10 +697,17 @@ def front_matter(dataset, year: int, lang: str) -> str:
     strategy = metadata.get(f"title_{lang}") or report_title(metadata, "title", lang)
     rows = [(text("report.evaluation_year", lang), html.escape(fiscal_year_label(year, lang)))]
     source = metadata.get("source") if isinstance(metadata.get("source"), dict) else {}
+    cited = ""
     if source.get("title_ja"):  # the source's own title, in Japanese
         publisher = source.get(f"publisher_{lang}") or source.get("publisher_ja") or ""
-        cited = f'<span lang="ja">{html.escape(source["title_ja"])}</span>'
-        rows.append((text("report.source", lang), f"{html.escape(publisher)} {cited}".strip()))
+        cited = f'{html.escape(publisher)} <span lang="ja">{html.escape(source["title_ja"])}</span>'.strip()
+    if source.get("date"):  # the publication date as metadata.json gives it
+        cited += f"（{html.escape(source['date'])}）" if lang == "ja" else f" ({html.escape(source['date'])})"
+    if source.get("url"):  # http(s) only (loading checks it)
+        address = html.escape(source["url"])
+        cited += f' <a href="{address}">{address}</a>'
+    if cited:
+        rows.append((text("report.source", lang), cited.strip()))
     if lang != "ja" and metadata.get("translations"):
         rows.append((text("print.translations", lang), html.escape(metadata["translations"])))
     items = "".join(f"<dt>{html.escape(label)}</dt><dd>{markup}</dd>" for label, markup in rows)

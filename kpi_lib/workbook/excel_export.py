@@ -99,6 +99,7 @@ class _Context:
     actuals: dict  # (indicator, year) -> numbers.Cell
     rate_format: str = _rate_format(1)  # the scheme's decimals
     precision: dict = field(default_factory=dict)  # indicator -> display precision (decimals)
+    words: object = None  # the dataset's words (its scheme: labels.text), or those a workbook was written in
 
 
 def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None, lang: str = "ja") -> Path:
@@ -132,14 +133,17 @@ def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None,
     return path
 
 
-def build_workbook(dataset: Dataset, year: int | None = None, lang: str = "ja") -> tuple[Workbook, _Context]:
+def build_workbook(
+    dataset: Dataset, year: int | None = None, lang: str = "ja", words=None
+) -> tuple[Workbook, _Context]:
     """The project sheets and the audit sheet as the export writes them (no meta sheet), in memory:
     the export saves them; an import compares a workbook's cells with them."""
     ctx = _context(dataset, year, lang)
+    ctx.words = dataset.scheme if words is None else words  # another's: as an older workbook was written
     wb = Workbook()
     wb.remove(wb.active)
     for project in dataset.project_numbers:
-        _project_sheet(wb.create_sheet(sheet_name(project, lang)), ctx, project)
+        _project_sheet(wb.create_sheet(sheet_name(project, lang, ctx.words)), ctx, project)
     _audit_sheet(wb.create_sheet(word("audit_sheet", lang)), ctx)
     return wb, ctx
 
@@ -276,7 +280,7 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
         widths[col] = max(widths.get(col, 0), _text_width(shown(value, fmt)))
 
     put_value(ws.cell(row=row, column=COL_KEY), ind)
-    fixed = fixed_cells(r, lang, ctx.years, ctx.bench)
+    fixed = fixed_cells(r, lang, ctx.years, ctx.bench, ctx.words)
     derived_shown = False
     for (dr, col), fx in fixed.items():
         derived = (
@@ -297,7 +301,7 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
             align="left" if col == COL_NAME else ("center" if col < COL_LABEL else None),
         )
         if derived:
-            c.comment = Comment(text("provenance.derived", lang), "kpi_lib", width=260, height=60)
+            c.comment = Comment(text("provenance.derived", lang, ctx.words), "kpi_lib", width=260, height=60)
         if col != COL_NAME:
             track(col, fx.value, fx.fmt)
     ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=COL_NAME, end_column=COL_NAME)
@@ -331,13 +335,13 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
         finding = ctx.findings.get((project, ind, y, "progress_rate"))
         if finding is not None:
             _mark(c, finding, lang, "%")
-            marks.append((r, y, text("col.progress_rate", lang), finding, "%"))
+            marks.append((r, y, text("col.progress_rate", lang, ctx.words), finding, "%"))
     g = write_cell(ws, row, last_col, r["grade"] or None, bold=True, fill=COMPUTED_FILL)
     ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=last_col, end_column=last_col)
     finding = ctx.findings.get((project, ind, ctx.year, "grade"))
     if finding is not None:
         _mark(g, finding, lang, "")
-        marks.append((r, ctx.year, text("col.grade", lang), finding, ""))
+        marks.append((r, ctx.year, text("col.grade", lang, ctx.words), finding, ""))
     # rows tall enough for the wrapped name and targets
     lines = max(
         math.ceil(_text_width(shown(fx.value, fx.fmt)) / (NAME_WIDTH - 2 if col == COL_NAME else _cap(lang) - 1))
@@ -372,11 +376,13 @@ def _header(ws, ctx: _Context, row: int) -> None:
     lang, last_col = ctx.lang, COL_YEAR0 + len(ctx.years)
     h = dict(bold=True, fill=HEADER_FILL, wrap=True)
     write_table_header(ws, row, lang, ctx.years, last_col)
-    write_cell(ws, row, last_col, text("col.grade", lang), **h)
+    write_cell(ws, row, last_col, text("col.grade", lang, ctx.words), **h)
     write_cell(ws, row + 1, last_col, short_label(ctx.year, lang), **h)
     # the header says which cells are computed (the sheet's notes say it again)
     for col in (COL_LABEL, last_col):
-        ws.cell(row=row, column=col).comment = Comment(word("note_computed", lang), "kpi_lib", width=320, height=80)
+        ws.cell(row=row, column=col).comment = Comment(
+            word("note_computed", lang, ctx.words), "kpi_lib", width=320, height=80
+        )
 
 
 def _grade_colours(ws, scheme, column: int, first_row: int, last_row: int) -> None:
@@ -420,10 +426,10 @@ def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> Non
                 False,
             )
         )
-    lines.append((word("note_computed", lang), "computed"))
+    lines.append((word("note_computed", lang, ctx.words), "computed"))
     if derived_shown:
-        lines.append((word("note_derived", lang), False))
-    lines.append((f"{text('report.legend', lang)}{colon}", False))
+        lines.append((word("note_derived", lang, ctx.words), False))
+    lines.append((f"{text('report.legend', lang, ctx.words)}{colon}", False))
     scheme = scheme_for(ctx.dataset)
     for grade in scheme.ranking or scheme.grades:  # A① A② A③ B, as the source's legend
         band = scheme.band(grade)
@@ -460,7 +466,7 @@ def _audit_sheet(ws, ctx: _Context) -> None:
     findings = ctx.audit
     put_value(ws.cell(row=1, column=1), word("audit_title", lang)).font = Font(bold=True, size=14)
     headers = [
-        text("col.project", lang),
+        text("col.project", lang, ctx.words),
         text("col.name", lang),
         text("col.year", lang),
         text("col.figure", lang),
@@ -479,7 +485,7 @@ def _audit_sheet(ws, ctx: _Context) -> None:
                 int(f.project),
                 name_with_unit(ind.loc[f.indicator], lang),
                 short_label(int(f.year), lang),
-                text(f"figure.{f.figure}", lang),
+                text(f"figure.{f.figure}", lang, ctx.words),
                 f.published,
                 f.recomputed,
                 f.arithmetic,

@@ -68,6 +68,7 @@ from kpi_lib.workbook.excel_layout import (
     rows_of,
     same_value,
     sheet_name,
+    sheet_words,
     shown,
     word,
 )
@@ -449,7 +450,13 @@ def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem
     check_not_stale(path, dataset, meta)
     lang = meta.get("lang")
     lang_at = at.get("lang", f"{META_SHEET}!B2")
-    sheets_of = {lg: {sheet_name(p, lg) for p in dataset.project_numbers} for lg in ("ja", "en")}
+    sheets_of = {
+        lg: {
+            sheet_name(p, lg, sheet_words(wb.sheetnames, dataset.project_numbers, lg, dataset.scheme))
+            for p in dataset.project_numbers
+        }
+        for lg in ("ja", "en")
+    }
     has_sheets = [lg for lg, names in sheets_of.items() if names <= set(wb.sheetnames)]
     if lang not in ("ja", "en"):
         problems.append(
@@ -489,7 +496,8 @@ def _read_sheets(
     book: _Book, path: Path, dataset: Dataset, lang: str, year: int, years: list[int], problems: list[Problem]
 ) -> list:
     wb = book.values
-    expected = {sheet_name(p, lang): p for p in dataset.project_numbers}
+    words = sheet_words(wb.sheetnames, dataset.project_numbers, lang, dataset.scheme)
+    expected = {sheet_name(p, lang, words): p for p in dataset.project_numbers}
     known = set(expected) | {word("audit_sheet", lang), META_SHEET}
     unknown = [name for name in wb.sheetnames if name not in known]
     missing = [name for name in expected if name not in wb.sheetnames]
@@ -514,11 +522,13 @@ def _read_sheets(
         if name not in wb.sheetnames:
             continue
         rows = {r["indicator"]: r for r in results[results["project"] == project].to_dict("records")}
-        entries += _read_sheet(book, wb[name], rows, lang, years, bench, problems)
+        entries += _read_sheet(book, wb[name], rows, lang, years, bench, problems, words)
     return entries
 
 
-def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int], bench: dict, problems) -> list:
+def _read_sheet(
+    book: _Book, ws, rows: dict, lang: str, exported_years: list[int], bench: dict, problems, words=None
+) -> list:
     """(ref, indicator, year, Cell) for every 実績値 cell; structure problems are added to problems."""
 
     def problem(row, col, message):
@@ -541,7 +551,7 @@ def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int
             continue
         key = str(key).strip()
         if key == KEY_HEADER:
-            years = _read_header(ws, row, lang, exported_years, problem)
+            years = _read_header(ws, row, lang, exported_years, problem, words)
             continue
         if key not in rows:
             problem(
@@ -557,7 +567,7 @@ def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int
         if years is None:
             continue  # the header's problem is already reported
         r = rows[key]
-        for (dr, col), f in fixed_cells(r, lang, list(years.values()), bench).items():
+        for (dr, col), f in fixed_cells(r, lang, list(years.values()), bench, words).items():
             if f.source is None:
                 continue
             got = ws.cell(row=row + dr, column=col).value  # year columns are contiguous from COL_YEAR0
@@ -590,7 +600,7 @@ def _read_sheet(book: _Book, ws, rows: dict, lang: str, exported_years: list[int
     return entries
 
 
-def _read_header(ws, row: int, lang: str, exported_years: list[int], problem) -> dict[int, int] | None:
+def _read_header(ws, row: int, lang: str, exported_years: list[int], problem, words=None) -> dict[int, int] | None:
     """{column: year} of a table's header, or None (with a problem) when its layout was changed:
     the year headings must be those the workbook was exported with, in the same columns."""
     ok = True
@@ -609,11 +619,15 @@ def _read_header(ws, row: int, lang: str, exported_years: list[int], problem) ->
             )
             ok = False
     grade_col = next(
-        (c for c in range(COL_YEAR0, ws.max_column + 1) if ws.cell(row=row, column=c).value == text("col.grade", lang)),
+        (
+            c
+            for c in range(COL_YEAR0, ws.max_column + 1)
+            if ws.cell(row=row, column=c).value == text("col.grade", lang, words)
+        ),
         None,
     )
     if grade_col is None:
-        problem(row, COL_YEAR0, f"no {text('col.grade', lang)!r} heading after the year columns")
+        problem(row, COL_YEAR0, f"no {text('col.grade', lang, words)!r} heading after the year columns")
         return None
     years: dict[int, int] = {}
     for col in range(COL_YEAR0, grade_col):
@@ -665,7 +679,9 @@ def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Pr
     of one's own) or text changed. The workbook is compared with what the export writes from the
     same data (which the digests guarantee): indicator rows by their key, the other rows in order
     (empty rows inserted or deleted do not matter), so exporting again shows every value typed."""
-    pristine, ctx = build_workbook(dataset, year, lang)
+    # as the export wrote it, in the words its sheets are named in (an older workbook: LEGACY_WORDS)
+    words = sheet_words(book.values.sheetnames, dataset.project_numbers, lang, dataset.scheme)
+    pristine, ctx = build_workbook(dataset, year, lang, words)
     sizes = {r["indicator"]: rows_of(r) for r in ctx.results.to_dict("records")}
     inputs = range(COL_YEAR0, COL_YEAR0 + len(ctx.years))
     found: list[Problem] = []
@@ -675,7 +691,7 @@ def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Pr
             continue
         rows = book.shown_rows(ws)
         if ws.title in pristine.sheetnames:
-            found += _unread_on_sheet(ws, rows, pristine[ws.title], sizes, inputs, COL_YEAR0 + len(ctx.years))
+            found += _unread_on_sheet(ws, rows, pristine[ws.title], sizes, inputs, COL_YEAR0 + len(ctx.years), words)
             continue
         first = next(((r, c, v) for r, c, v in _values(rows) if cell_key(v) is not None), None)
         if first is not None:
@@ -722,7 +738,9 @@ def _blocks(rows: list[tuple], sizes: dict[str, int]) -> tuple[dict, list[int]]:
     return blocks, free
 
 
-def _unread_on_sheet(ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: range, grade_col: int) -> list[Problem]:
+def _unread_on_sheet(
+    ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: range, grade_col: int, words=None
+) -> list[Problem]:
     want = list(pristine_ws.iter_rows(values_only=True))
     got_blocks, got_free = _blocks(rows, sizes)
     want_blocks, want_free = _blocks(want, sizes)
@@ -752,11 +770,11 @@ def _unread_on_sheet(ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: ra
                         continue
                 if ident[0] == "indicator" and dr == size - 1 and c in inputs:
                     why = (
-                        f"the {text('col.progress_rate', 'ja')} row is computed; type the actual in "
+                        f"the {text('col.progress_rate', 'ja', words)} row is computed; type the actual in "
                         f"{get_column_letter(c)}{i + dr + 2 - size}"
                     )
                 elif c == grade_col:
-                    why = f"the {text('col.grade', 'ja')} column is computed from the actuals"
+                    why = f"the {text('col.grade', 'ja', words)} column is computed from the actuals"
                 elif c > grade_col:
                     why = "it is beside the table (only the 実績値 cells are read); delete it, then import"
                 else:

@@ -46,13 +46,36 @@ COL_KEY, COL_KIND, COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, COL_LABEL, COL_Y
 FIRST_BLOCK_ROW = 4  # rows 1-2: title; row 3: blank
 
 
-def word(key: str, lang: str, **kw) -> str:
-    """A workbook word (labels.py, keys xlsx.*), with its placeholders filled in."""
-    return text(f"xlsx.{key}", lang).format(**kw)
+# The words every workbook was written with before a dataset had words of its own (labels.text):
+# a workbook of that time names its sheets and headings so, and is still read.
+LEGACY_WORDS = (
+    ("level_ja", "プロジェクト"),
+    ("level_en", "project"),
+    ("rate_ja", "進捗率"),
+    ("rate_en", "progress rate"),
+    ("grade_ja", "進捗"),
+    ("grade_en", "grade"),
+)
 
 
-def sheet_name(project: int, lang: str = "ja") -> str:
-    return word("sheet", lang, n=project)
+def word(key: str, lang: str, words=None, **kw) -> str:
+    """A workbook word (labels.py, keys xlsx.*) in the dataset's `words` (its scheme), with its
+    placeholders filled in."""
+    return text(f"xlsx.{key}", lang, words).format(**kw)
+
+
+def sheet_name(project: int, lang: str = "ja", words=None) -> str:
+    return word("sheet", lang, words, n=project)
+
+
+def sheet_words(sheetnames, projects, lang: str, words=None):
+    """The words a workbook's sheets are named in: the dataset's, or, for a workbook written before
+    the dataset had words of its own, LEGACY_WORDS (where its sheets are named so)."""
+    mine = {sheet_name(p, lang, words) for p in projects}
+    legacy = {sheet_name(p, lang, LEGACY_WORDS) for p in projects}
+    if not mine <= set(sheetnames) and projects and legacy <= set(sheetnames):
+        return LEGACY_WORDS
+    return words
 
 
 def number_format(decimals, unit: str = "", lang: str = "ja", prefix: str = "") -> str:
@@ -148,7 +171,7 @@ class Fixed:
     what: str = ""
 
 
-def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, int], Fixed]:
+def fixed_cells(r, lang: str, years: list[int], bench: dict, vocabulary=None) -> dict[tuple[int, int], Fixed]:
     """The cells of one indicator that come from indicators.csv / benchmarks.csv, keyed by
     (row offset, column). Export writes them; import checks they were left alone."""
     unit, ind = formatting.unit(r, lang), "indicators.csv"
@@ -219,7 +242,7 @@ def fixed_cells(r, lang: str, years: list[int], bench: dict) -> dict[tuple[int, 
                 "benchmarks.csv",
                 f"{text('series.national', lang)} {short_label(y, lang)}",
             )
-    cells[(rows_of(r) - 1, COL_LABEL)] = Fixed(text("col.progress_rate", lang))
+    cells[(rows_of(r) - 1, COL_LABEL)] = Fixed(text("col.progress_rate", lang, vocabulary))
     return cells
 
 

@@ -68,6 +68,7 @@ from kpi_lib.workbook.excel_layout import (
     COL_YEAR0,
     DIGEST_PREFIX,
     KEY_HEADER,
+    LEGACY_WORDS,
     MAX_CELLS,
     MAX_COLUMNS,
     META_SHEET,
@@ -77,7 +78,9 @@ from kpi_lib.workbook.excel_layout import (
     sheet_name,
 )
 
-TEMPLATE_FORMAT_ID = "kpi_lib template 1"
+TEMPLATE_FORMAT_ID = "kpi_lib template 2"
+# templates written before the published rows (their 進捗率 row is computed, left empty): still read
+OLD_TEMPLATE_FORMAT_IDS = ("kpi_lib template 1",)
 WORKBOOK_NAME = "workbook.xlsx"
 DEFAULT_PROJECTS = 3
 DEFAULT_ROWS = 8  # empty indicator slots per block
@@ -133,11 +136,20 @@ class Created:
     indicators: int
     actuals: int
     milestones: int
+    published_rates: int = 0
+    published_grades: int = 0
 
 
-def slot_rows(scheme: Scheme) -> int:
-    """Rows of one indicator slot: 実績値 (and the milestone row) and 進捗率."""
-    return 3 if scheme.uses_milestones else 2
+def slot_rows(scheme: Scheme, published: bool = True) -> int:
+    """Rows of one indicator slot: 実績値 (and the milestone row), 進捗率, and (a template of the
+    current format, `published`) the published grade (進捗) of each evaluation year. The 進捗率 row
+    of the current format takes the published rate of each year's actual (optional)."""
+    return (3 if scheme.uses_milestones else 2) + published
+
+
+def rate_row(scheme: Scheme) -> int:
+    """The 進捗率 row's offset in a slot."""
+    return 2 if scheme.uses_milestones else 1
 
 
 def slot_id(project: int, kind: str, n: int) -> str:
@@ -151,15 +163,20 @@ def new_dataset(
     directory: str | Path,
     scheme: str,
     title_ja: str,
-    title_en: str,
+    title_en: str | None,
     first_year: int,
     last_year: int,
     lang: str = "ja",
     projects: int = DEFAULT_PROJECTS,
     rows: int = DEFAULT_ROWS,
+    source: dict[str, str] | None = None,
+    level: tuple[str | None, str | None] = (None, None),
 ) -> Path:
     """Write an empty, valid dataset and its workbook template into `directory` (a new or empty
-    folder); return the workbook's path. KpiError (one line) on any problem, with nothing written."""
+    folder); return the workbook's path. `source`: metadata.json's source keys (title_ja,
+    publisher_ja, url, date …), checked as kpi validate checks them. KpiError (one line) on any
+    problem, with nothing written. `level`: what the dataset calls its projects, in Japanese and
+    English (metadata.json report.level_ja / level_en: 基本目標; the sheets are named so)."""
     check_lang(lang)
     shown = directory
     target = Path(directory).absolute()  # "." has no name and no parent of its own
@@ -177,17 +194,20 @@ def new_dataset(
         raise KpiError(f"--rows must be from 1 to {MAX_SLOTS}")
     check_template_size(projects, rows, last_year - first_year + 1)
     for option, title in (("--title-ja", title_ja), ("--title-en", title_en)):
-        if not title.strip():
+        if title is not None and not title.strip():
             raise KpiError(f"{option} is empty: the reports name the strategy by it")
     scheme_file = Path(scheme) if str(scheme).endswith(".toml") else None
     loaded = load_scheme(scheme_file or scheme)  # a one-line KpiError when unknown or invalid
     metadata = {
         "title_ja": title_ja.strip(),
-        "title_en": title_en.strip(),
-        "source": {},
+        **({"title_en": title_en.strip()} if title_en is not None else {}),  # Japanese-only without it
+        "source": {k: v.strip() for k, v in (source or {}).items()},
         "scheme": scheme_file.name if scheme_file else str(scheme),
         "period": {"first": first_year, "last": last_year},
     }
+    words = {f"level_{lang_}": w.strip() for lang_, w in zip(("ja", "en"), level) if w is not None}
+    if words:
+        metadata["report"] = words
     try:
         tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
     except OSError as e:
@@ -199,7 +219,11 @@ def new_dataset(
                 (tmp / table.file).write_text(",".join(table.column_names) + "\n", encoding="utf-8")
         if scheme_file:
             shutil.copyfile(scheme_file, tmp / scheme_file.name)
-        load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
+        try:
+            empty = load_dataset(tmp)  # the empty dataset is valid (kpi validate passes)
+        except DataError as e:  # a source given badly: said by its option
+            raise KpiError(_as_options(e.problems[0].message)) from None
+        loaded = empty.scheme  # with the dataset's words (its level's name)
         write_template(tmp, tmp / WORKBOOK_NAME, loaded, lang, projects, rows, first_year, last_year)
         tmp.chmod(new_dir_mode())  # mkdtemp's folder is private; a dataset folder is not
         if target.is_dir():  # the empty folder stays (a shell may be in it): the files move in
@@ -219,6 +243,21 @@ def new_dataset(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target / WORKBOOK_NAME
+
+
+_SOURCE_OPTIONS = {
+    "source.title_ja": "--source-title",
+    "source.publisher_ja": "--publisher",
+    "source.url": "--source-url",
+    "source.date": "--source-date",
+}
+
+
+def _as_options(message: str) -> str:
+    """A metadata.json problem of kpi new's own metadata, named by the option that gave it."""
+    for key, option in _SOURCE_OPTIONS.items():
+        message = message.replace(f"key '{key}'", option)
+    return message
 
 
 def block_row(block: int, rows: int, n: int) -> int:
@@ -246,7 +285,7 @@ def write_template(
     wb = Workbook()
     wb.remove(wb.active)
     for project in range(1, projects + 1):
-        _template_sheet(wb.create_sheet(sheet_name(project, lang)), project, scheme, lang, cols, rows)
+        _template_sheet(wb.create_sheet(sheet_name(project, lang, scheme)), project, scheme, lang, cols, rows)
     meta = wb.create_sheet(META_SHEET)
     for row in (
         ("format", TEMPLATE_FORMAT_ID),
@@ -267,12 +306,20 @@ def _milestone_label(scheme: Scheme, lang: str) -> str:
     return text(f"col.{scheme.reference}", lang)
 
 
-def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, rows: int) -> None:
+def _template_sheet(
+    ws, project: int, scheme: Scheme, lang: str, cols: Columns, rows: int, published: bool = True, words=None
+) -> None:
+    """A project sheet; `published`: with the published rate and grade rows (the current format);
+    its words those of the dataset (the scheme's), or `words` (an older template's)."""
+    words = scheme if words is None else words
     last_col = cols.actual_basis
     milestone = (
         text("new.milestone", lang).format(what=_milestone_label(scheme, lang)) if scheme.uses_milestones else ""
     )
-    note = put_value(ws.cell(row=NOTE_ROW, column=COL_KIND), text("new.note", lang).format(milestone=milestone))
+    note_text = text("new.note", lang).format(milestone=milestone)
+    if published:
+        note_text += text("new.published_note", lang)
+    note = put_value(ws.cell(row=NOTE_ROW, column=COL_KIND), note_text)
     note.alignment = Alignment(wrap_text=True, vertical="top")
     note.font = Font(size=9)
     ws.merge_cells(start_row=NOTE_ROW, end_row=NOTE_ROW, start_column=COL_KIND, end_column=last_col)
@@ -284,7 +331,8 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
         for col in range(COL_BASE + 1, COL_LABEL + 1):
             write_cell(ws, row, col)
         ws.merge_cells(start_row=row, end_row=row, start_column=COL_BASE, end_column=COL_LABEL)
-    n = slot_rows(scheme)
+    n = slot_rows(scheme, published)
+    rate_at = rate_row(scheme)
     choices = {
         cols.direction: DIRECTIONS,
         cols.target_kind: TARGET_KINDS,
@@ -306,7 +354,7 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
     row = BLOCK_ROW
     for kind in KINDS:
         top = row
-        _template_header(ws, row, lang, cols)
+        _template_header(ws, row, lang, cols, words)
         row += 2
         for i in range(1, rows + 1):
             ws.cell(row=row, column=COL_KEY, value=slot_id(project, kind, i))
@@ -318,11 +366,15 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
             write_cell(ws, row, COL_LABEL, text("col.actual", lang))
             if scheme.uses_milestones:
                 write_cell(ws, row + 1, COL_LABEL, _milestone_label(scheme, lang))
-            write_cell(ws, row + n - 1, COL_LABEL, text("col.progress_rate", lang))
+            if published:
+                write_cell(ws, row + rate_at, COL_LABEL, text("new.published_rate", lang))
+                write_cell(ws, row + rate_at + 1, COL_LABEL, text("new.published_grade", lang))
+            else:
+                write_cell(ws, row + rate_at, COL_LABEL, text("col.progress_rate", lang, words))
             for j in range(len(cols.years)):
                 for dr in range(n):
                     c = write_cell(ws, row + dr, cols.year_col(j), align="right")
-                    if dr < n - 1:
+                    if published or dr < rate_at:
                         c.protection = UNLOCKED
                     else:
                         c.fill = COMPUTED_FILL
@@ -361,13 +413,13 @@ def _template_sheet(ws, project: int, scheme: Scheme, lang: str, cols: Columns, 
     ws.protection.formatRows = False
 
 
-def _template_header(ws, row: int, lang: str, cols: Columns) -> None:
+def _template_header(ws, row: int, lang: str, cols: Columns, words=None) -> None:
     """The export's header (excel_cells.write_table_header), then the grade and the definition
     columns after it, each over both header rows."""
     write_table_header(ws, row, lang, cols.years, cols.grade)
     h = dict(bold=True, fill=HEADER_FILL, wrap=True)
     two_rows = [
-        (cols.grade, text("col.grade", lang)),
+        (cols.grade, text("col.grade", lang, words)),
         (cols.unit, text("new.unit", lang)),
         (cols.direction, text("new.direction", lang)),
         (cols.target_kind, text("new.target_kind", lang)),
@@ -387,7 +439,10 @@ def is_template(values_workbook) -> bool:
     if META_SHEET not in values_workbook.sheetnames:
         return False
     ws = values_workbook[META_SHEET]
-    return ws.cell(row=1, column=1).value == "format" and ws.cell(row=1, column=2).value == TEMPLATE_FORMAT_ID
+    return ws.cell(row=1, column=1).value == "format" and ws.cell(row=1, column=2).value in (
+        TEMPLATE_FORMAT_ID,
+        *OLD_TEMPLATE_FORMAT_IDS,
+    )
 
 
 def import_template(book, path: Path, root: Path, dataset) -> tuple[dict[str, bytes], Created]:
@@ -412,32 +467,54 @@ def import_template(book, path: Path, root: Path, dataset) -> tuple[dict[str, by
     except (KpiError, TypeError, ValueError):
         raise KpiError(f"{path.name}: the hidden sheet {META_SHEET!r} was edited: run kpi new again") from None
     cols = Columns(years)
-    n = slot_rows(dataset.scheme)
-    project_of = {sheet_name(p, lang): p for p in range(1, MAX_PROJECTS + 1)}
+    published = meta.get("format") == TEMPLATE_FORMAT_ID
+    n = slot_rows(dataset.scheme, published)
+    # the sheets are named in the dataset's words; a template written before it had words of its
+    # own, in LEGACY_WORDS (its 進捗 heading too)
+    words = dataset.scheme
+    if sheet_name(1, lang, words) not in wb.sheetnames and sheet_name(1, lang, LEGACY_WORDS) in wb.sheetnames:
+        words = LEGACY_WORDS
+    project_of = {sheet_name(p, lang, words): p for p in range(1, MAX_PROJECTS + 1)}
     sheets = sorted((project_of[ws.title], ws) for ws in wb.worksheets if ws.title in project_of)
     if rows is None:  # a template written before the record of its rows: the gap between the two tables
         rows = _rows_between_tables(sheets[0][1], n) if sheets else DEFAULT_ROWS
     if not 1 <= rows <= MAX_SLOTS:
         raise KpiError(f"{path.name}: the hidden sheet {META_SHEET!r} was edited: run kpi new again")
-    reader = _TemplateReader(book, path, dataset.scheme)
+    reader = _TemplateReader(book, path, dataset.scheme, published)
     # first the layout (headings and row labels where kpi new wrote them: the slots are read by
     # position), then the cells, then anything typed where nothing is read
-    moved = _unread_template_cells(book, reader, dataset.scheme, lang, cols, rows, project_of, layout=True)
+    moved = _unread_template_cells(
+        book, reader, dataset.scheme, lang, cols, rows, project_of, layout=True, published=published, words=words
+    )
     if moved:
         raise DataError(moved)
     for project, ws in sheets:
         reader.read_sheet(ws, project, cols, rows)
     if reader.problems:
         raise DataError(reader.problems)
-    unread = _unread_template_cells(book, reader, dataset.scheme, lang, cols, rows, project_of)
+    unread = _unread_template_cells(
+        book, reader, dataset.scheme, lang, cols, rows, project_of, published=published, words=words
+    )
     if unread:
         raise DataError(unread)
     if not reader.tables["projects"]:
         raise KpiError(f"{path.name}: no project is filled in (type a project's names and its indicators)")
-    files = {f"{name}.csv": _csv(name, records) for name, records in reader.tables.items()}
+    files = {
+        f"{name}.csv": _csv(name, records)
+        for name, records in reader.tables.items()
+        if records or TABLES[name].required or name == "milestones"  # no empty published_*.csv
+    }
     _validate_copy(root, files, reader.cells, reader.ids)
     t = reader.tables
-    created = Created(root, len(t["projects"]), len(t["indicators"]), len(t["actuals"]), len(t["milestones"]))
+    created = Created(
+        root,
+        len(t["projects"]),
+        len(t["indicators"]),
+        len(t["actuals"]),
+        len(t["milestones"]),
+        len(t["published_rates"]),
+        len(t["published_grades"]),
+    )
     return {name: data.encode("utf-8") for name, data in files.items()}, created
 
 
@@ -461,7 +538,8 @@ def check_template_target(path: Path, dataset, meta: dict) -> None:
             f"{path.name}: {', '.join(changed)} in {root} are not the empty tables kpi new wrote with this "
             "template, so nothing was imported: run kpi new again into a new folder"
         )
-    if meta.get("slot_rows") not in (None, slot_rows(dataset.scheme)):
+    published = meta.get("format") == TEMPLATE_FORMAT_ID
+    if meta.get("slot_rows") not in (None, slot_rows(dataset.scheme, published)):
         uses = "uses" if dataset.scheme.uses_milestones else "does not use"
         raise KpiError(
             f"{path.name}: metadata.json's scheme was changed since kpi new to one that {uses} milestones, "
@@ -476,8 +554,10 @@ def _rows_between_tables(ws, n: int) -> int:
     return (headers[1] - headers[0] - 3) // n
 
 
-def slot_inputs(cols: Columns, n: int) -> list[tuple[int, int]]:
-    """(row offset, column) of a slot's input cells: the unlocked cells of _template_sheet."""
+def slot_inputs(cols: Columns, n: int, milestones: bool, published: bool = True) -> list[tuple[int, int]]:
+    """(row offset, column) of a slot's input cells: the unlocked cells of _template_sheet (`n` rows;
+    `milestones`: the second row's year cells hold milestones; `published`: the rows after them
+    hold the published rates and grades)."""
     first = [
         COL_NAME,
         COL_BASE,
@@ -490,17 +570,28 @@ def slot_inputs(cols: Columns, n: int) -> list[tuple[int, int]]:
     ]
     second = [COL_NAME, COL_BASE, COL_TARGET, COL_REVISED, cols.unit, cols.target_kind, cols.actual_basis]
     years = [cols.year_col(i) for i in range(len(cols.years))]
-    return [(0, c) for c in first + years] + [(1, c) for c in second + (years if n == 3 else [])]
+    own_rows = 2 if milestones else 1  # actuals, and milestones
+    year_rows = range(1, n) if published else range(1, own_rows)
+    return [(0, c) for c in first + years] + [(1, c) for c in second] + [(dr, c) for dr in year_rows for c in years]
 
 
 def _unread_template_cells(
-    book, reader, scheme: Scheme, lang: str, cols: Columns, rows: int, project_of, layout: bool = False
+    book,
+    reader,
+    scheme: Scheme,
+    lang: str,
+    cols: Columns,
+    rows: int,
+    project_of,
+    layout: bool = False,
+    published: bool = True,
+    words=None,
 ) -> list:
     """Every cell of the workbook holding something kpi import did not read (or, with `layout`,
     every heading or row label that is not where kpi new wrote it: the template is read by
     position), compared with the template kpi new writes: one problem per cell (one per sheet
     that is not a project sheet), at most 10 and a count."""
-    n = slot_rows(scheme)
+    n = slot_rows(scheme, published)
     pristine = Workbook()
     found: list[Problem] = []
     headers = {block_row(b, rows, n) + dr for b in range(len(KINDS)) for dr in (0, 1)}
@@ -509,7 +600,7 @@ def _unread_template_cells(
             continue
         own = ws.title in project_of
         want = pristine.create_sheet()
-        _template_sheet(want, project_of.get(ws.title, 1), scheme, lang, cols, rows)
+        _template_sheet(want, project_of.get(ws.title, 1), scheme, lang, cols, rows, published, words)
         got_rows = list(ws.iter_rows(values_only=True))
         want_rows = list(want.iter_rows(values_only=True))
         if layout and not own:
@@ -544,7 +635,9 @@ def _unread_template_cells(
                         )
                     )
                 elif not layout and not anchor and cell_key(v) is not None and not same_value(v, w):
-                    found.append(Problem(reader.ref(ws, r, c), None, None, _why_unread(v, r, c, own, ws, cols, lang)))
+                    found.append(
+                        Problem(reader.ref(ws, r, c), None, None, _why_unread(v, r, c, own, ws, cols, lang, words))
+                    )
     if len(found) > 10:
         found = found[:10] + [Problem(found[-1].file, None, None, f"and {len(found) - 10:,} more cells not read")]
     return found
@@ -557,19 +650,20 @@ def _same_year(got, want) -> bool:
         return False
 
 
-def _why_unread(v, r: int, c: int, own: bool, ws, cols: Columns, lang: str) -> str:
+def _why_unread(v, r: int, c: int, own: bool, ws, cols: Columns, lang: str, words=None) -> str:
     what = f"{v!r} is not read by kpi import"
     if not own:
         return (
             f"{what}: sheet {ws.title!r} is not a project sheet of the template (they are named "
-            f"{sheet_name(1, lang)}, {sheet_name(2, lang)} … {sheet_name(MAX_PROJECTS, lang)}): rename it "
+            f"{sheet_name(1, lang, words)}, {sheet_name(2, lang, words)} … {sheet_name(MAX_PROJECTS, lang, words)}): "
+            "rename it "
             "to add a project (and give its slots their own ids in the hidden column A), or delete it"
         )
     label = ws.cell(row=r, column=COL_LABEL).value
-    if label == text("col.progress_rate", lang) and COL_YEAR0 <= c < cols.grade:
+    if label == text("col.progress_rate", lang, words) and COL_YEAR0 <= c < cols.grade:
         return f"{what}: the {label} row is computed; type the actual in the 実績値 row above it"
     if c == cols.grade:
-        return f"{what}: the {text('col.grade', lang)} column is computed"
+        return f"{what}: the {text('col.grade', lang, words)} column is computed"
     if c == cols.target_kind:
         return f"{what}: the first year of a period is read only for a target kind of cumulative"
     return (
@@ -589,11 +683,20 @@ def _csv(table: str, rows: list[dict]) -> str:
 class _TemplateReader:
     """The tables a filled-in template gives, and for every field written the cell it came from."""
 
-    def __init__(self, book, path: Path, scheme: Scheme):
-        self.book, self.path, self.scheme = book, path, scheme
+    def __init__(self, book, path: Path, scheme: Scheme, published: bool = True):
+        self.book, self.path, self.scheme, self.published = book, path, scheme, published
         self.problems: list[Problem] = []
         self.tables: dict[str, list[dict]] = {
-            t: [] for t in ("projects", "indicators", "project_indicators", "actuals", "milestones")
+            t: []
+            for t in (
+                "projects",
+                "indicators",
+                "project_indicators",
+                "actuals",
+                "milestones",
+                "published_rates",
+                "published_grades",
+            )
         }
         self.cells: dict[tuple[str, int, str | None], str] = {}  # (file, line, column) -> workbook cell
         self.ids: dict[str, str] = {}  # indicator id -> the workbook cell of its slot
@@ -684,9 +787,9 @@ class _TemplateReader:
     def read_sheet(self, ws, project: int, cols: Columns, rows: int) -> None:
         """A project sheet, by position: the project's fields, then every slot of both tables (a slot
         with any input cell filled is an indicator; its id is the hidden column A's)."""
-        n = slot_rows(self.scheme)
+        n = slot_rows(self.scheme, self.published)
         fields = {f: self.text_cell(ws, FIELD_ROW0 + i, COL_BASE) for i, f in enumerate(PROJECT_FIELDS)}
-        inputs = slot_inputs(cols, n)
+        inputs = slot_inputs(cols, n, self.scheme.uses_milestones, self.published)
         filled = []
         for b, kind in enumerate(KINDS):
             for i in range(rows):
@@ -701,7 +804,7 @@ class _TemplateReader:
         record = dict(fields, project=str(project))
         self.add("projects", record, {f: (ws, FIELD_ROW0 + i, COL_BASE) for i, f in enumerate(PROJECT_FIELDS)})
         for i, f in enumerate(PROJECT_FIELDS):
-            if not fields[f]:
+            if not fields[f] and f.endswith("_ja"):  # English is optional: a Japanese-only dataset
                 self.problem(
                     ws, FIELD_ROW0 + i, COL_BASE, f"{text(_field_label(f), 'en')} is empty (projects.csv needs it)"
                 )
@@ -794,13 +897,30 @@ class _TemplateReader:
             actual = self.number_cell(ws, row, col, unit_ja, label, states=True)
             if actual:
                 self.add("actuals", {"indicator": key, "year": str(year), "actual": actual}, {None: (ws, row, col)})
-            if n == 3:
+            if self.scheme.uses_milestones:
                 label = f"{_milestone_label(self.scheme, 'en')} {short_label(year, 'en')}"
                 value = self.number_cell(ws, row + 1, col, unit_ja, label)
                 if value:
                     self.add(
                         "milestones", {"indicator": key, "year": str(year), "value": value}, {None: (ws, row + 1, col)}
                     )
+            if self.published:
+                self.read_published(ws, project, key, row, col, year)
+
+    def read_published(self, ws, project: int, key: str, row: int, col: int, year: int) -> None:
+        """The published rate of the year's actual (published_rates.csv is keyed by the actual's
+        year: the cell under it) and the published grade of the evaluation year (published_grades.csv)."""
+        at = rate_row(self.scheme)
+        label = f"{text('new.published_rate', 'en')} {short_label(year, 'en')}"
+        rate = self.number_cell(ws, row + at, col, "%", label, states=True)
+        if rate:
+            record = {"project": str(project), "indicator": key, "year": str(year), "progress_rate": rate}
+            self.add("published_rates", record, {None: (ws, row + at, col)})
+        label = f"{text('new.published_grade', 'en')} {short_label(year, 'en')}"
+        grade = self.text_cell(ws, row + at + 1, col, label)
+        if grade:
+            record = {"project": str(project), "indicator": key, "year": str(year), "grade": grade}
+            self.add("published_grades", record, {None: (ws, row + at + 1, col)})
 
 
 def _field_label(field: str) -> str:
