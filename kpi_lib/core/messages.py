@@ -764,6 +764,19 @@ _add(
         "evaluation fiscal year: 2018, H30, 平成30年度, R1 …": "評価年度: 2018、H30、平成30年度、R1 …",
         "only project N (repeatable)": "事業 N だけ（繰り返し指定できます）",
         "output format (default: table)": "出力の形式（既定: table）",
+        "its English title (metadata.json title_en); without it, a Japanese-only dataset": (
+            "英語の名前（metadata.json の title_en）。なければ日本語だけのデータになります"
+        ),
+        "the source document's title (source.title_ja)": "原資料の題名（source.title_ja）",
+        "who published it (source.publisher_ja)": "原資料の発行者（source.publisher_ja）",
+        "its address, http:// or https:// (source.url)": "原資料のアドレス。http:// か https://（source.url）",
+        "its publication date, YYYY-MM-DD (source.date)": "原資料の公表日。YYYY-MM-DD（source.date）",
+        "what the strategy calls its projects: 基本目標, 施策 … (report.level_ja)": (
+            "戦略での事業の呼び名: 基本目標、施策 …（report.level_ja）"
+        ),
+        "its English, as inside a sentence: basic goal … (report.level_en)": (
+            "その英語。文中での形で: basic goal …（report.level_en）"
+        ),
         "language of the output (default: ja) and of messages (default: $KPI_LANG, else the locale)": (
             "出力の言語（既定: ja）とメッセージの言語（既定: $KPI_LANG、なければロケール）"
         ),
