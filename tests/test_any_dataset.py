@@ -224,7 +224,7 @@ def test_any_number_of_grades_prints_apart_in_black_and_white():
 
     for n in range(1, MAX_GRADES + 1):
         grades = [f"G{i}" for i in range(n)]
-        scheme = SimpleNamespace(ranking=tuple(grades), grades=tuple(grades))
+        scheme = SimpleNamespace(ranking=tuple(grades), grades=tuple(grades), not_measured=None)
         colours = grade_colours(scheme)
         backgrounds = [bg for bg, _ in colours.values()]
         lightnesses = [lightness(c) for c in backgrounds]

@@ -9,33 +9,45 @@ import pytest
 
 from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.core.labels import text
+from kpi_lib.dataset.loading import load_dataset
 from kpi_lib.presentation import rendering
 from kpi_lib.presentation.tables import yearly_table
+
+WORDS = load_dataset().scheme  # Hokkaido's words in the column names (進捗率, 進捗)
 
 
 def _table(dataset, project, lang="ja"):
     results = evaluate(dataset, 2018, projects=[project])
-    return yearly_table(results, dataset.actuals, progress_table(dataset), dataset.published_rates, lang)
+    return yearly_table(
+        results, dataset.actuals, progress_table(dataset), dataset.published_rates, lang, words=dataset.scheme
+    )
 
 
 def _lines(table, name, lang="ja"):
-    rows = table[table[text("col.name", lang)] == name]
+    rows = table[table[text("col.name", lang, WORDS)] == name]
     assert len(rows) == 2, name  # the actuals' line and the rates' line
     return [r for r in rows.to_dict("records")]
 
 
 def test_the_source_rows_of_project_1(dataset):
     t = _table(dataset, 1)
-    assert list(t.columns[-6:]) == [text("col.figure", "ja"), "H27", "H28", "H29", "H30", text("col.grade", "ja")]
+    assert list(t.columns[-6:]) == [
+        text("col.figure", "ja", WORDS),
+        "H27",
+        "H28",
+        "H29",
+        "H30",
+        text("col.grade", "ja", dataset.scheme),
+    ]
     actual, rate = _lines(t, "（名称不明）")  # the unnamed KPI: 66,592日 → 95,000日 (見直し後)
     assert [actual[y] for y in ("H27", "H28", "H29", "H30")] == ["69,574日", "87,443日", "86,888日", "87,517日"]
     assert [rate[y] for y in ("H27", "H28", "H29", "H30")] == ["73.2%", "92.0%", "91.5%", "92.1%"]
-    assert actual[text("col.baseline", "ja")] == "66,592日 (H26)"
-    assert actual[text("col.revised_target", "ja")].startswith("95,000日")
+    assert actual[text("col.baseline", "ja", WORDS)] == "66,592日 (H26)"
+    assert actual[text("col.revised_target", "ja", WORDS)].startswith("95,000日")
     # its grade cell was lost in the extraction: ours, marked as ours
-    assert actual[text("col.grade", "ja")] == "A②" + text("print.computed_mark", "ja")
+    assert actual[text("col.grade", "ja", dataset.scheme)] == "A②" + text("print.computed_mark", "ja")
     actual, rate = _lines(t, "妊娠・出産に関する相談件数")
-    assert (actual["H30"], rate["H30"], rate[text("col.grade", "ja")]) == ("172件", "28.7%", "B")
+    assert (actual["H30"], rate["H30"], rate[text("col.grade", "ja", dataset.scheme)]) == ("172件", "28.7%", "B")
     # the published 67.4% first, our 67.5% beside it (7,086 ÷ 10,500 = 67.49%)
     _, rate = _lines(t, "アクティブ・シニア等の研修会の修了者")
     assert rate["H30"] == "67.4%" + text("print.recomputed", "ja").format(value="67.5%")
@@ -57,30 +69,32 @@ def test_food_exports_in_projects_3_and_4(dataset, lang):
         # claim no basis); its calendar-year actuals say so on their line (indicators.csv year_basis)
         first = "H27" if lang == "ja" else "2015"
         assert actual[first] == ("773億円" if lang == "ja" else "77.3")
-        assert actual[text("col.figure", lang)] == text("col.actual_calendar", lang)
-        assert actual[text("col.baseline", lang)] == ("663億円 (H26)" if lang == "ja" else "66.3 (2014)")
-        assert rate[text("col.grade", lang)] == "B"
+        assert actual[text("col.figure", lang, WORDS)] == text("col.actual_calendar", lang, WORDS)
+        assert actual[text("col.baseline", lang, WORDS)] == ("663億円 (H26)" if lang == "ja" else "66.3 (2014)")
+        assert rate[text("col.grade", lang, WORDS)] == "B"
 
 
 def test_english_names_a_unit_once_and_keeps_percent_and_plain_units_on_the_figures(dataset):
     t = _table(dataset, 1, "en")
-    names = list(t[text("col.name", "en")].unique())
+    names = list(t[text("col.name", "en", WORDS)].unique())
     # a count's unit after the name; the physicians' rate already names its unit (not repeated)
     assert "Consultations on pregnancy and childbirth (cases)" in names
     assert "Physicians working in medical facilities in Hokkaido (per 100,000 population)" in names
     actual, _ = _lines(t, "Consultations on pregnancy and childbirth (cases)", "en")
     # years named 2018, not FY2018: the year basis is not stated (indicators.csv year_basis)
-    assert (actual["2018"], actual[text("col.baseline", "en")]) == ("172", "455 (2014)")
+    assert (actual["2018"], actual[text("col.baseline", "en", WORDS)]) == ("172", "455 (2014)")
     actual, _ = _lines(t, "Employment rate of women aged 25 to 34", "en")  # %: on the figure
     assert actual["2018"] == "74.5%"
     # a cumulative target's period as a range: an en dash, never the Japanese 〜
     actual, _ = _lines(t, "Completers of training sessions for active seniors and others (persons)", "en")
-    assert actual[text("col.target", "en")] == "10,500 cumulative (2015–2019)"
+    assert actual[text("col.target", "en", WORDS)] == "10,500 cumulative (2015–2019)"
 
 
 def test_every_year_up_to_the_evaluation_year_and_no_later(dataset):
     results = evaluate(dataset, 2016, projects=[1])
-    t = yearly_table(results, dataset.actuals, progress_table(dataset), dataset.published_rates, "ja")
+    t = yearly_table(
+        results, dataset.actuals, progress_table(dataset), dataset.published_rates, "ja", words=dataset.scheme
+    )
     assert [c for c in t.columns if c.startswith("H")] == ["H27", "H28"]
 
 
@@ -99,8 +113,16 @@ def test_count_axes_tick_whole_numbers_and_legends_are_whole(dataset):
 
 def test_a_dataset_without_published_figures_is_not_marked_throughout(dataset):
     results = evaluate(dataset, 2018, projects=[1])
-    t = yearly_table(results, dataset.actuals, progress_table(dataset), dataset.published_rates.iloc[0:0], "ja", False)
-    grades = set(t[text("col.grade", "ja")])
+    t = yearly_table(
+        results,
+        dataset.actuals,
+        progress_table(dataset),
+        dataset.published_rates.iloc[0:0],
+        "ja",
+        False,
+        dataset.scheme,
+    )
+    grades = set(t[text("col.grade", "ja", dataset.scheme)])
     assert grades and not any(text("print.computed_mark", "ja") in g for g in grades)
 
 
@@ -153,31 +175,34 @@ def _shown(monkeypatch, section, lang, project=None):
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize(("section", "project"), [("show_grade_summary", 1), ("show_lagging", None)])
-def test_figures_are_right_aligned_in_tabular_digits(monkeypatch, section, project, lang):
+def test_figures_are_right_aligned_in_tabular_digits(monkeypatch, dataset, section, project, lang):
+    words = dataset.scheme  # the columns carry the dataset's words (進捗率)
     table = _shown(monkeypatch, section, lang, project)[0]  # the grade table (project) or lagging table (overview)
     head, *body = table["rows"]
     classes = {text.replace("|", ""): cls for text, cls in head}
-    figures = [text(f"col.{k}", lang) for k in ("baseline", "target", "revised_target", "actual", "progress_rate")]
+    figures = [
+        text(f"col.{k}", lang, words) for k in ("baseline", "target", "revised_target", "actual", "progress_rate")
+    ]
     for column in figures:
         assert "num" in classes[column].split(), column
         i = list(classes).index(column)
         assert all(row[i][1].split()[:1] == ["num"] for row in body), column
-    assert "num" not in classes[text("col.name", lang)].split()  # words stay left-aligned
+    assert "num" not in classes[text("col.name", lang, words)].split()  # words stay left-aligned
     # right-aligned in digits of one width (report.css), on screen and in print
     assert re.search(r"td\.num, th\.num \{ text-align: right; font-variant-numeric: tabular-nums; \}", CSS)
 
 
-def test_headings_break_between_words_never_inside_one(monkeypatch):
+def test_headings_break_between_words_never_inside_one(monkeypatch, dataset):
     """「数値目/標」, 「プロジ/ェクト」: short headings and the kind's words stay on one line, a long
     heading breaks only before its bracket or after 、。 (<wbr>, shown here as |)."""
     lagging = _shown(monkeypatch, "show_lagging", "ja")[0]
     head = dict(lagging["rows"][0])
-    assert "kpi-unbroken" in head[text("col.project", "ja")]  # プロジェクト
-    assert "kpi-unbroken" in head[text("col.grade", "ja")]  # 進捗
+    assert "kpi-unbroken" in head[text("col.project", "ja", dataset.scheme)]  # プロジェクト
+    assert "kpi-unbroken" in head[text("col.grade", "ja", dataset.scheme)]  # 進捗
     assert "kpi-phrase" in head["目標値|（戦略策定時）"]
-    kind = list(head).index(text("col.kind", "ja"))
+    kind = list(head).index(text("col.kind", "ja", dataset.scheme))
     assert all("kpi-unbroken" in row[kind][1] for row in lagging["rows"][1:])  # 数値目標 on one line
-    basis = list(head).index(text("col.basis", "ja"))
+    basis = list(head).index(text("col.basis", "ja", dataset.scheme))
     assert all("kpi-unbroken" in row[basis][1] for row in lagging["rows"][1:])  # 公表値, never 公表/値
     assert "th.kpi-phrase { word-break: keep-all; }" in CSS
     yearly = next(t for t in _shown(monkeypatch, "show_grade_summary", "ja", 1) if "kpi-yearly-table" in t["class"])

@@ -87,6 +87,24 @@ _add(
         ),
         "key '{key}' must be {words}, not {value}": "キー '{key}' は {words} でなければなりません（{value} ではなく）",
         "key '{key}': {problem}": "キー '{key}': {problem}",
+        "key '{key}' is unknown and is ignored (did you mean '{near}'? see data/README.md)": (
+            "キー '{key}' は不明なので読み飛ばします（'{near}' のことですか？ data/README.md を参照）"
+        ),
+        "key '{key}' is unknown and is ignored (known: {known}; see data/README.md)": (
+            "キー '{key}' は不明なので読み飛ばします（使えるキー: {known}。data/README.md を参照）"
+        ),
+        "--{option} must be {words}, not {value}": "--{option} は {words} でなければなりません（{value} ではなく）",
+        "a web address starting with http:// or https://": "http:// か https:// で始まるアドレス",
+        "a date written YYYY-MM-DD, YYYY-MM or YYYY": "YYYY-MM-DD、YYYY-MM か YYYY の形の日付",
+        "text (a non-empty string)": "文字列（空でないもの）",
+        "a whole number": "整数",
+        "a list of strings": "文字列のリスト",
+        "a JSON object": "JSON のオブジェクト",
+        "the dataset has no English for {missing}: no English report is made; fill them in, or make the "
+        "Japanese report (--lang ja)": (
+            "このデータセットには英語がありません（{missing}）: 英語のレポートは作成しません。"
+            "英語を記入するか、--lang ja で日本語のレポートを作成してください"
+        ),
     }
 )
 
