@@ -435,7 +435,7 @@ def test_a_saved_change_to_a_report_notebook_makes_kpi_report_warn_naming_it(kpi
     _exploration_cell(changed)
     r, folder = _report(kpi, tmp_path / "out")
     warnings = r.stderr.splitlines()
-    assert len(warnings) == 1 and warnings[0].startswith(f"kpi: warning: report notebook {changed} differs")
+    assert len(warnings) == 1 and warnings[0].startswith(f"kpi: 警告: レポートのノートブック {changed} は")  # --lang ja
     assert report.OVERVIEW_NOTEBOOK not in r.stderr
     # the warning is the point: the saved cell does reach the report
     assert "report.results" in (folder / "project_1.ipynb").read_text(encoding="utf-8")

@@ -22,6 +22,7 @@ from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.formatting import format_rate, indicator_name
 from kpi_lib.core.labels import text
+from kpi_lib.dataset.loading import load_dataset
 from kpi_lib.presentation import texts
 from kpi_lib.presentation.style import contrast_ratio
 from kpi_lib.publishing import report
@@ -139,7 +140,8 @@ def test_english_report_has_english_headings(reports):
 def test_overview_shows_counts_heatmap_lagging_and_changes(reports):
     page = (reports / "2018" / "ja" / "overview.html").read_text(encoding="utf-8")
     titles = [_title(s) for s in _specs(page)]
-    assert text("chart.grade_counts", "ja") in titles and text("chart.heatmap", "ja") in titles
+    words = load_dataset().scheme  # Hokkaido's words: プロジェクト別の進捗区分
+    assert text("chart.grade_counts", "ja", words) in titles and text("chart.heatmap", "ja", words) in titles
     lagging = text("report.lagging", "ja").format(grade="B")  # the scheme's worst grade
     assert lagging in page and text("report.changes", "ja") in page
     # 外国人観光客 was B in H29 and is B in H30 (its H30 actual is 未): listed among the Bs
@@ -281,7 +283,7 @@ def test_a_killed_run_leaves_no_kernel_and_the_next_run_cleans_its_folders_and_c
     finally:
         interrupted.kill()
     assert interrupted.returncode == 130
-    assert stderr == "kpi: interrupted\n" and stdout == ""
+    assert stderr == "kpi: 中断しました\n" and stdout == ""  # --lang ja: in Japanese
     assert not _alive(kernels)  # killed before the process ended
     assert _leftovers(out, interrupted.pid) == []
     assert not (out / "2018").exists()  # nothing half-written

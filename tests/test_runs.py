@@ -577,5 +577,5 @@ def test_a_template_that_never_ends_is_stopped_by_the_timeout_in_one_line(tmp_pa
         cwd=tmp_path,
     )
     _one_line_error(r)
-    assert "longer than 3 seconds" in r.stderr and "--timeout" in r.stderr
+    assert "3 秒を超えたので止めました" in r.stderr and "--timeout" in r.stderr  # --lang ja: in Japanese
     assert not any((tmp_path / "out").iterdir())

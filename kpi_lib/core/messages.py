@@ -721,7 +721,13 @@ def translate(english: str, lang: str) -> str:
     """The message in `lang`: English as given; Japanese from the catalogue, else the English."""
     if lang != "ja":
         return english
-    return _translate(english) or english
+    said = _translate(english) or english
+    # a Problem inside another message's location (sheet!cell: file: column 'x': …) keeps its
+    # English "column 'x'": said in the language too
+    return _COLUMN.sub(lambda m: word("column", lang, column=m.group(1)), said)
+
+
+_COLUMN = re.compile(r"\bcolumn '([^']*)'")
 
 
 def untranslated(message: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import common_basis, year_short_label
@@ -498,6 +499,15 @@ FIRST_READ = (
 GRADE_COLUMNS = ("grade", "published_grade", "grade_shown", "grade_from", "grade_to")
 
 
+class CompactTable(Styler):
+    """compact_style's Styler, whose plain-text form says what it is: Styler's own names its
+    memory address, which would change a saved notebook's output on every run."""
+
+    def __repr__(self) -> str:
+        rows, columns = self.data.shape
+        return f"<kpi_lib table: {rows} rows × {columns} columns>"
+
+
 def compact_style(frame: pd.DataFrame, colours: dict[str, tuple[str, str]], lang: str = "ja", full: bool = False):
     """A pandas Styler of `frame`: the FIRST_READ columns it has (all of them with `full`), grades on
     their colours (`colours`: style.grade_colours of the scheme; {}: none), numbers without
@@ -511,7 +521,8 @@ def compact_style(frame: pd.DataFrame, colours: dict[str, tuple[str, str]], lang
     # and two different tables in one notebook do not share their cells' styles
     uuid = hashlib.sha256(f"{lang}{full}{view.to_csv()}".encode()).hexdigest()[:10]
     styler = (
-        view.style.set_uuid(uuid)
+        CompactTable(view)
+        .set_uuid(uuid)
         .hide(axis="index")
         .format({c: (lambda x: f"{x:,.10g}") for c in numbers_shown}, na_rep="")
     )
