@@ -4,7 +4,7 @@
     python3 tasks.py report      set up .venv, then write the yearly reports (latest year) to reports/
                                  (with --pdf, also A4 PDFs: installs the pdf extra)
     python3 tasks.py test        set up .venv and the test browser, then run every test
-    python3 tasks.py test --fast the developers' loop (under a minute): every library test, no reports,
+    python3 tasks.py test --fast the developers' loop (on every core): every library test, no reports,
                                  browsers, JupyterLab, wheel build or nbval
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
     python3 tasks.py lab         start JupyterLab on the analysts' workspace, on their own copy of the guide
@@ -119,7 +119,7 @@ def cmd_report(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    # --fast: the developers' loop, under a minute: every library behaviour, without report runs,
+    # --fast: the developers' loop: every library behaviour, without report runs,
     # browsers, JupyterLab, the wheel build or nbval (tests marked slow, see tests/conftest.py)
     fast = "--fast" in args
     args = [a for a in args if a != "--fast"]
