@@ -142,8 +142,8 @@ def test_overview_shows_counts_heatmap_lagging_and_changes(reports):
     titles = [_title(s) for s in _specs(page)]
     words = load_dataset().scheme  # Hokkaido's words: プロジェクト別の進捗区分
     assert text("chart.grade_counts", "ja", words) in titles and text("chart.heatmap", "ja", words) in titles
-    lagging = text("report.lagging", "ja").format(grade="B")  # the scheme's worst grade
-    assert lagging in page and text("report.changes", "ja") in page
+    lagging = text("report.lagging", "ja", words).format(grade="B")  # the scheme's worst grade
+    assert lagging in page and text("report.changes", "ja", words) in page
     # 外国人観光客 was B in H29 and is B in H30 (its H30 actual is 未): listed among the Bs
     assert "外国人観光客" in page.split(lagging)[1]
 
