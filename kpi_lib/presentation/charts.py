@@ -341,7 +341,7 @@ def _grade_shape(scheme: Scheme, lang: str) -> alt.Shape:
     shapes = grade_shapes(scheme)
     return alt.Shape(
         "grade:N",
-        title=text("col.grade", lang),
+        title=text("col.grade", lang, scheme),  # the colour legend's title: one legend
         scale=alt.Scale(domain=list(shapes), range=list(shapes.values())),
     )
 

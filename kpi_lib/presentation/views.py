@@ -376,7 +376,7 @@ def show_indicators(r: Report) -> None:
             ),
             f"{text('chart.rate', r.lang, r.scheme)} — {name}",
             r.lang,
-            numeric=[text("col.progress_rate", r.lang)],
+            numeric=[text("col.progress_rate", r.lang, r.scheme)],
         )
         key = (row["project"], row["indicator"])
         prev = (

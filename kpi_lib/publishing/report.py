@@ -742,7 +742,8 @@ def source_front_matter(dataset, lang: str) -> str:
     structure = texts.project_structure(dataset, lang)
     if not structure.empty:
         head = "".join(
-            f'<th scope="col">{e(text(k, lang))}</th>' for k in ("report.pillar", "report.catch", "col.project")
+            f'<th scope="col">{e(text(k, lang, dataset.scheme))}</th>'
+            for k in ("report.pillar", "report.catch", "col.project")
         )
         rows = []
         for i, row in enumerate(structure.to_dict("records")):
