@@ -314,30 +314,47 @@ class _Book:
     def __init__(self, content: bytes, name: str):
         self.content, self.name = content, name
         self.values = _load(content, name, data_only=True)
-        self._formulas = None
+        self._formulas: dict[str, dict[tuple[int, int], str]] | None = None
+
+    def _formulas_of(self, ws) -> dict[tuple[int, int], str]:
+        """(row, column) -> formula of each cell of the sheet that holds one. Read once for every
+        sheet, streaming (openpyxl's read-only mode): a second full load of the workbook, with its
+        styles and merged cells, costed as much as the import's own reading."""
+        if self._formulas is None:
+            book = _load(self.content, self.name, data_only=False, read_only=True)
+            try:
+                self._formulas = {sheet.title: _formula_cells(sheet) for sheet in book.worksheets}
+            finally:
+                book.close()
+        return self._formulas.get(ws.title, {})
 
     def shown_rows(self, ws) -> list[tuple]:
         """The values of a sheet's rows, with a formula's text where it has no computed value
         (typed, but never calculated: still something typed)."""
-        if self._formulas is None:
-            self._formulas = _load(self.content, self.name, data_only=False)
-        formulas = self._formulas[ws.title].iter_rows(values_only=True)
+        formulas = self._formulas_of(ws)
         out = []
-        for row, frow in zip(ws.iter_rows(values_only=True), formulas):
-            out.append(
-                tuple(f if v is None and isinstance(f, str) and f.startswith("=") else v for v, f in zip(row, frow))
-            )
+        for r, row in enumerate(ws.iter_rows(values_only=True), 1):
+            out.append(tuple(formulas.get((r, c)) if v is None else v for c, v in enumerate(row, 1)))
         return out
 
     def formula(self, ws, row: int, col: int):
         """The formula in a cell (text starting with =), or None."""
-        if self._formulas is None:
-            self._formulas = _load(self.content, self.name, data_only=False)
-        v = self._formulas[ws.title].cell(row=row, column=col).value
-        if isinstance(v, str) and v.startswith("="):
-            return v
-        text_of = getattr(v, "text", None)  # an array formula
-        return text_of if isinstance(text_of, str) else None
+        return self._formulas_of(ws).get((row, col))
+
+
+def _formula_cells(sheet) -> dict[tuple[int, int], str]:
+    found = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            v = cell.value
+            if isinstance(v, str):
+                text = v if v.startswith("=") else None
+            else:
+                text_of = getattr(v, "text", None)  # an array formula
+                text = text_of if isinstance(text_of, str) else None
+            if text is not None:
+                found[(cell.row, cell.column)] = text
+    return found
 
 
 def _too_big(path: Path, what: str, got: int, limit: int, unit: str = "") -> KpiError:
@@ -413,9 +430,9 @@ def _not_a_workbook(name: str, e: Exception) -> KpiError:
     return KpiError(f"{name}: not an Excel workbook (.xlsx) written by 'kpi export' ({reason})")
 
 
-def _load(content: bytes, name: str, data_only: bool):
+def _load(content: bytes, name: str, data_only: bool, read_only: bool = False):
     try:
-        return load_workbook(io.BytesIO(content), data_only=data_only)
+        return load_workbook(io.BytesIO(content), data_only=data_only, read_only=read_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, EOFError) as e:
         raise _not_a_workbook(name, e) from None
 

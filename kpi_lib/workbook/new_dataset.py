@@ -601,7 +601,7 @@ def _unread_template_cells(
         own = ws.title in project_of
         want = pristine.create_sheet()
         _template_sheet(want, project_of.get(ws.title, 1), scheme, lang, cols, rows, published, words)
-        got_rows = list(ws.iter_rows(values_only=True))
+        got_rows = book.shown_rows(ws)  # a formula never calculated is still something typed
         want_rows = list(want.iter_rows(values_only=True))
         if layout and not own:
             continue
@@ -618,8 +618,6 @@ def _unread_template_cells(
                     break
                 v = got_row[c - 1] if c <= len(got_row) else None
                 w = want_row[c - 1] if c <= len(want_row) else None
-                if v is None:
-                    v = book.formula(ws, r, c) if c <= len(got_row) else None
                 if not own and c == COL_KEY:
                     continue  # a copied sheet's slot ids
                 anchor = own and cell_key(w) is not None and (r in headers or (c == COL_LABEL and r > BLOCK_ROW))
