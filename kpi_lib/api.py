@@ -171,7 +171,8 @@ def grades(
 ) -> pd.DataFrame:
     """The grade table for evaluation year `year` (default: the latest with actuals): one row per
     project and indicator, the columns of `kpi grades --format csv` (kpi_lib.presentation.tables.COLUMNS, listed
-    in docs/api.md), with the "number" columns as numbers (NaN where empty).
+    in docs/api.md), with the "number" columns as numbers (<NA> where empty) and empty text missing
+    (`.isna()` finds it).
 
     Example::
 
@@ -205,14 +206,14 @@ WHOLE_NUMBER_COLUMNS = (
 def typed(records: pd.DataFrame) -> pd.DataFrame:
     """The grade table as `kpi grades --format csv` writes it, with its "number" columns as
     pandas' nullable numbers (Int64 for WHOLE_NUMBER_COLUMNS, else Float64; <NA> where the CSV
-    is empty) and its text columns as text."""
+    is empty) and its text columns as text (missing where the CSV is empty)."""
     frame = records.copy()
     for column, (kind, _) in COLUMNS.items():
         if kind == "number":
             values = frame[column].astype(str)
             numeric = pd.to_numeric(values.where(values != ""), errors="raise")
             frame[column] = numeric.astype("Int64" if column in WHOLE_NUMBER_COLUMNS else "Float64")
-    return frame
+    return numbers.missing_text(frame)
 
 
 def grades_table(ds: Dataset, year: int, lang: str = "ja", projects: list[int] | None = None) -> pd.DataFrame:
@@ -242,8 +243,8 @@ def _row(ds: Dataset, indicator_id: str, year: int, project: int | None) -> dict
 def series(indicator_id: str, data_dir: str | Path | None = None, *, dataset: Dataset | None = None) -> pd.DataFrame:
     """The time series of one indicator: one row per year in the data (the source table's year;
     indicators.csv year_basis says whether it is a fiscal or a calendar year), with the actual
-    (実績値; NaN where there is none, `actual_state` says why), and the progress rate and grade
-    that year's actual gives on its own (our recomputation).
+    (実績値; <NA> where there is none, `actual_state` says why), and the progress rate and grade
+    that year's actual gives on its own (our recomputation; missing without an actual).
 
     Example::
 
@@ -258,8 +259,7 @@ def series(indicator_id: str, data_dir: str | Path | None = None, *, dataset: Da
     frame["actual"] = frame["actual"].where(frame["actual_state"] == numbers.VALUE).astype("Float64")
     frame["progress_rate"] = frame["progress_rate"].astype("Float64")
     frame["year"] = frame["year"].astype("Int64")
-    frame["grade"] = frame["grade"].fillna("")
-    return _coloured(frame.sort_values("year").reset_index(drop=True), ds)
+    return _coloured(numbers.missing_text(frame.sort_values("year").reset_index(drop=True)), ds)
 
 
 def trend_chart(
@@ -376,8 +376,10 @@ def changes(
     """
     ds = _dataset(data_dir, dataset)
     return _coloured(
-        typed_changes(
-            grade_changes(ds, from_year, to_year, projects=_projects(projects), include_unchanged=include_unchanged)
+        numbers.missing_text(
+            typed_changes(
+                grade_changes(ds, from_year, to_year, projects=_projects(projects), include_unchanged=include_unchanged)
+            )
         ),
         ds,
     )
@@ -394,7 +396,7 @@ def audit(data_dir: str | Path | None = None, *, dataset: Dataset | None = None,
     """
     ds = _dataset(data_dir, dataset)
     check_lang(lang)
-    return _audit.audit(ds, lang=lang)
+    return numbers.missing_text(_audit.audit(ds, lang=lang))
 
 
 def data_notes(data_dir: str | Path | None = None, *, dataset: Dataset | None = None) -> pd.DataFrame:
@@ -404,7 +406,7 @@ def data_notes(data_dir: str | Path | None = None, *, dataset: Dataset | None = 
 
         kpi_lib.data_notes().query("file == 'indicators.csv'")
     """
-    return _audit.data_notes(_dataset(data_dir, dataset))
+    return numbers.missing_text(_audit.data_notes(_dataset(data_dir, dataset)))
 
 
 def export_workbook(
@@ -504,4 +506,4 @@ def glossary(lang: str = "ja") -> pd.DataFrame:
         kpi_lib.glossary("en")
     """
     check_lang(lang)
-    return tables.glossary(lang)
+    return numbers.missing_text(tables.glossary(lang))

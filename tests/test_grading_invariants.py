@@ -467,7 +467,7 @@ def test_a_running_total_with_a_year_missing_is_unknown(tmp_path_factory, scheme
         with_actual = [y for y in values if y <= year]
         row = kpi_lib.grades(year, dataset=ds).set_index("indicator").loc["x"]
         if not with_actual:
-            assert row["grade"] == "" and pd.isna(row["measured"])
+            assert pd.isna(row["grade"]) and pd.isna(row["measured"])
             continue
         latest = max(with_actual)
         # the sentences of the last year only: each call recomputes the audit and the outlook
@@ -482,7 +482,7 @@ def test_a_running_total_with_a_year_missing_is_unknown(tmp_path_factory, scheme
             assert row["grade"] in SHIPPED[scheme].grades and not pd.isna(row["progress_rate"])
             assert drawn.set_index("year").loc[latest, "running_total"] == float(total)
         else:
-            assert pd.isna(row["measured"]) and pd.isna(row["progress_rate"]) and row["grade"] == ""
+            assert pd.isna(row["measured"]) and pd.isna(row["progress_rate"]) and pd.isna(row["grade"])
             assert row["outlook"] == "not_assessable"
             assert row["actual"] == float(values[latest])
             assert not re.search(r"累計は[-0-9]|（累計[-0-9]", " ".join(said["ja"])), said["ja"]

@@ -4,7 +4,10 @@ A JupyterLab server (the test extra's, on a free port of 127.0.0.1 with a random
 a temporary copy of the workspace's explore.ipynb and the overview report template; the browser
 opens each, runs all cells (Run → Run All Cells) and waits until every code cell has run. Every
 Vega-Lite output must then hold a drawn <svg> or <canvas> inside its .vega-embed, and no cell
-may show an error or anything on stderr. The server (and with it its kernels) is always shut
+may show an error or anything on stderr. In a third, empty notebook, the
+browser types the analyst's everyday tasks cell by cell (issue 20: grade changes, a lookup by
+name and a misspelt id, a composed chart, a chart saved to draw offline, the compact table) and
+checks each answer as the page shows it. The server (and with it its kernels) is always shut
 down. Notebook rendering is set to draw every cell (windowingMode "none"), so cells below the
 fold are in the page to be checked.
 """
@@ -39,6 +42,7 @@ pytestmark = pytest.mark.skipif(
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 STDERR = "application/vnd.jupyter.stderr"
+ANALYST_NOTEBOOK = "analyst.ipynb"  # the analyst's tasks, typed cell by cell (test_an_analyst_types_...)
 # each notebook's charts, counted in the committed outputs
 EXPECTED_CHARTS = {EXPLORE_NOTEBOOK: 3, OVERVIEW_NOTEBOOK: 2}
 
@@ -84,6 +88,10 @@ def lab(tmp_path_factory):
                 cell.outputs, cell.execution_count = [], None
         nbformat.write(nb, work / source.name)
         shutil.copy(source, (root / "committed").mkdir(exist_ok=True) or root / "committed")
+    # the analyst's own notebook: one empty cell, on the kernel JupyterLab's "New notebook" gives
+    blank = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+    blank.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(blank, work / ANALYST_NOTEBOOK)
     settings = root / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     # autoStartDefaultKernel: start the notebook's own kernel without asking ("Select Kernel")
@@ -258,6 +266,200 @@ def test_notebook_runs_in_jupyterlab_and_draws_every_chart(lab, browser, name, a
         assert page_errors == []
     except Exception as e:
         shot = artifacts / f"jupyterlab-{name}.png"  # what the page showed, for the CI log's reader
+        page.screenshot(path=str(shot), full_page=True)
+        raise AssertionError(
+            f"{e}\n{_describe_cells(page)}\nserver log:\n{_server_log(work)}\nscreenshot: {shot}"
+        ) from e
+    finally:
+        context.close()
+
+
+# the analyst's tasks, each typed into its own cell (docs/api.md's calls); the checks read the page
+TASKS = {
+    "setup": "import kpi_lib\nkpi_lib.setup_notebook()\nimport altair as alt\nds = kpi_lib.open_dataset()",
+    "changes": 'kpi_lib.changes("H29", "H30", dataset=ds)[["indicator", "grade_from", "grade_to", "change"]]',
+    "by_name": 'kpi_lib.series("合計特殊出生率", dataset=ds)[["year", "actual", "grade"]]',
+    "misspelt": 'kpi_lib.series("total_fertiliy_rate", dataset=ds)',
+    "composed": (
+        'side = (kpi_lib.overview_chart("H30", dataset=ds) | kpi_lib.trend_chart("total_fertility_rate", dataset=ds))'
+        '.resolve_scale(color="independent", shape="independent", strokeDash="independent")\nside'
+    ),
+    "saved": 'from pathlib import Path\nPath("exports").mkdir(exist_ok=True)\nkpi_lib.save_chart(side, "exports/side.html")',
+    "compact": 'kpi_lib.show(kpi_lib.grades("H30", dataset=ds))',
+}
+_CELL_RUN_JS = """([PANEL, i]) => {
+  const cells = document.querySelectorAll(`${PANEL} .jp-CodeCell`);
+  const prompt = cells[i] && cells[i].querySelector('.jp-InputArea-prompt');
+  return !!prompt && /\\[\\d+\\]/.test(prompt.textContent);
+}"""
+# the i-th code cell's outputs: mime type and text
+_OUTPUTS_JS = """([PANEL, i]) => Array.from(document.querySelectorAll(`${PANEL} .jp-CodeCell`)[i].querySelectorAll(
+  '.jp-OutputArea-output')).map(o => [o.getAttribute('data-mime-type'), o.innerText])"""
+# the compact table's cells as drawn: text and computed colours
+_TABLE_JS = """([PANEL, i]) => {
+  const table = document.querySelectorAll(`${PANEL} .jp-CodeCell`)[i].querySelector('.jp-OutputArea-output table');
+  const heads = Array.from(table.querySelectorAll('thead th')).map(th => th.innerText.trim());
+  const rows = Array.from(table.querySelectorAll('tbody tr')).map(tr => Array.from(tr.querySelectorAll('td')).map(td => {
+    const s = getComputedStyle(td); return [td.innerText.trim(), s.backgroundColor, s.color]; }));
+  return {caption: table.caption ? table.caption.innerText : null, heads, rows};
+}"""
+# the i-th cell's charts: drawn (an <svg>/<canvas> of non-zero size) and how wide
+_CELL_CHARTS_JS = """([PANEL, i]) => Array.from(document.querySelectorAll(`${PANEL} .jp-CodeCell`)[i].querySelectorAll(
+  '.vega-embed')).map(embed => {
+    const el = embed.querySelector('svg.marks, canvas.marks') || embed.querySelector('svg, canvas');
+    const r = el ? el.getBoundingClientRect() : {width: 0, height: 0};
+    return {drawn: r.width > 0 && r.height > 0, width: r.width};
+  })"""
+
+
+def _rgb(hex_colour: str) -> str:
+    """#RRGGBB as the browser's computed style writes it."""
+    r, g, b = (int(hex_colour.lstrip("#")[k : k + 2], 16) for k in (0, 2, 4))
+    return f"rgb({r}, {g}, {b})"
+
+
+def _type_and_run(page, index: int, code: str) -> None:
+    """Type `code` into the index-th code cell (a new one is added below the last) and run it (Shift+Enter)."""
+    cells = page.locator(f"{PANEL} .jp-CodeCell")
+    if cells.count() <= index:
+        page.locator(f"{PANEL} .jp-CodeCell").last.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")  # command mode: insert a cell below
+        page.wait_for_function(
+            f"n => document.querySelectorAll('{PANEL} .jp-CodeCell').length > n", arg=index, timeout=10_000
+        )
+    editor = cells.nth(index).locator(".cm-content")
+    editor.click()
+    # as pasted: typing key by key would have the editor's auto-indent and closing brackets add to it
+    page.keyboard.insert_text(code)
+    assert editor.inner_text() == code, editor.inner_text()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(_CELL_RUN_JS, arg=[PANEL, index], timeout=60_000, polling=250)
+
+
+def _outputs(page, index: int) -> list[list[str]]:
+    return page.evaluate(_OUTPUTS_JS, [PANEL, index])
+
+
+def _wait_for_charts(page, index: int) -> list[dict]:
+    charts = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # charts draw asynchronously after their output arrives
+        charts = page.evaluate(_CELL_CHARTS_JS, [PANEL, index])
+        if charts and all(c["drawn"] for c in charts):
+            break
+        time.sleep(0.25)
+    return charts
+
+
+def _draws_offline(browser, html: Path) -> dict:
+    """The saved page opened from its file with every request but its own refused: what it drew."""
+    url, requests = html.resolve().as_uri(), []
+
+    def route(r):
+        if r.request.url == url or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            requests.append(r.request.url)
+            r.abort()
+
+    context = browser.new_context(offline=True, service_workers="block")
+    try:
+        context.route("**/*", route)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url, wait_until="load", timeout=30_000)
+        drawing = page.locator("svg.marks, canvas.marks").first  # what Vega draws
+        drawing.wait_for(timeout=30_000)
+        box = drawing.bounding_box()
+        return {"requests": requests, "errors": errors, "width": box and box["width"], "height": box and box["height"]}
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
+def test_an_analyst_types_the_everyday_tasks_and_sees_the_answers(lab, browser, artifacts):
+    """Issue 20's tasks, typed into an empty notebook as an analyst would, answered in the page:
+    expected figures from the source (p. 3 of the Hokkaido report: 合計特殊出生率 1.31 1.29 1.29
+    1.27 for H27–H30) and tests/test_api.py's checked answers (the two grades that rose H29→H30)."""
+    import kpi_lib
+    from kpi_lib.dataset.scheme import scheme_for
+    from kpi_lib.presentation.style import grade_colours
+
+    base, token, work = lab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    steps = list(TASKS)
+    try:
+        _start_session(base, token, ANALYST_NOTEBOOK)
+        page.goto(
+            f"{base}/lab/tree/{ANALYST_NOTEBOOK}?token={token}&reset", wait_until="domcontentloaded", timeout=60_000
+        )
+        page.wait_for_selector(f"{PANEL} .jp-CodeCell .cm-content", timeout=60_000)
+        _accept_kernel_dialog(page)
+        for i, step in enumerate(steps):
+            _type_and_run(page, i, TASKS[step])
+        out = {step: _outputs(page, i) for i, step in enumerate(steps)}
+        assert out["setup"] == []
+
+        # grade changes between two years: a table with the two indicators whose grade rose
+        [(mime, changes)] = out["changes"]
+        assert mime == "text/html"
+        rows = [line.split("\t")[1:] for line in changes.strip().splitlines()[1:]]
+        assert rows == [
+            ["foreign_investment_cases", "B", "A①", "improved"],
+            ["welfare_industry_fields", "B", "A①", "improved"],
+        ], changes
+
+        # an indicator by its Japanese name; a misspelt id answered with a suggestion, in one line
+        [(mime, by_name)] = out["by_name"]
+        years_actuals = [line.split("\t")[1:3] for line in by_name.strip().splitlines()[1:]]
+        assert years_actuals == [["2015", "1.31"], ["2016", "1.29"], ["2017", "1.29"], ["2018", "1.27"]], by_name
+        [(mime, misspelt)] = out["misspelt"]
+        assert mime == STDERR and "Traceback" not in misspelt, misspelt
+        assert "unknown indicator 'total_fertiliy_rate': did you mean total_fertility_rate (合計特殊出生率)" in misspelt
+
+        # the composed chart draws: the overview and the trend side by side, wider than both plots
+        # (JupyterLab draws it on a canvas: its size is what the page tells)
+        ds = kpi_lib.open_dataset("example:hokkaido")
+        plots = [
+            c.to_dict()["width"]
+            for c in (
+                kpi_lib.overview_chart("H30", dataset=ds),
+                kpi_lib.trend_chart("total_fertility_rate", dataset=ds),
+            )
+        ]
+        [chart] = _wait_for_charts(page, steps.index("composed"))
+        assert chart["drawn"] and chart["width"] > sum(plots), (chart, plots)
+
+        # saved in the workspace to draw offline: no script from anywhere, and it draws without a network
+        [(_, saved)] = out["saved"]
+        assert "exports/side.html" in saved
+        html = work / "exports" / "side.html"
+        text = html.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]*\bsrc=", text) and "cdn.jsdelivr" not in text
+        offline = _draws_offline(browser, html)
+        assert offline["requests"] == [] and offline["errors"] == [] and offline["width"] > sum(plots), offline
+
+        # the compact table: the columns read first, each grade on its scheme's colours
+        table = page.evaluate(_TABLE_JS, [PANEL, steps.index("compact")])
+        assert table["heads"][:3] == ["project", "indicator", "name_ja"], table["heads"]
+        assert {"progress_rate", "grade", "published_grade"} <= set(table["heads"]) and len(table["heads"]) < 20
+        colours = grade_colours(scheme_for(ds))
+        grade = table["heads"].index("grade")
+        seen = {}
+        for row in table["rows"]:
+            text_, background, colour = row[grade]
+            if text_:
+                assert (background, colour) == (_rgb(colours[text_][0]), _rgb(colours[text_][1])), row[grade]
+                seen[text_] = background
+        assert {"A①", "B"} <= set(seen) and len(set(seen.values())) == len(seen), seen  # one colour per grade
+        assert page_errors == []
+    except Exception as e:
+        shot = artifacts / "jupyterlab-analyst.png"
         page.screenshot(path=str(shot), full_page=True)
         raise AssertionError(
             f"{e}\n{_describe_cells(page)}\nserver log:\n{_server_log(work)}\nscreenshot: {shot}"

@@ -1,8 +1,19 @@
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_lib.core.errors import CellError
 from kpi_lib.core.formatting import format_number, format_rate
-from kpi_lib.core.numbers import NOT_MEASURED, NOT_YET, VALUE, digit_lookalike, parse_cell, round_half_up
+from kpi_lib.core.numbers import (
+    NOT_MEASURED,
+    NOT_YET,
+    VALUE,
+    digit_lookalike,
+    missing_text,
+    parse_cell,
+    round_half_up,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +118,20 @@ def test_docs_state_the_limits_the_code_applies():
     assert f"at most {MAX_BANDS} bands" in section
     for example in ("774¹", "△3,703", "▲3,703", "Ａ③", "U+00B9 SUPERSCRIPT ONE"):
         assert example in section
+
+
+_text = st.one_of(st.just(""), st.sampled_from(["A①", "B", "—", "未", " ", "0"]), st.text(max_size=5))
+
+
+@given(st.lists(st.tuples(_text, _text, st.one_of(st.none(), st.floats(allow_nan=False, width=32))), max_size=8))
+def test_missing_text_is_missing_where_empty_and_writes_the_same_csv(rows):
+    """The API's text columns: exactly the empty cells become missing (`.isna()`), nothing else
+    changes, and the CSV written from the table is byte for byte the one written before."""
+    frame = pd.DataFrame(rows, columns=["grade", "name", "rate"]).astype({"rate": "Float64"})
+    out = missing_text(frame)
+    for column in ("grade", "name"):
+        assert str(out[column].dtype) == "string"
+        assert list(out[column].isna()) == [x == "" for x in frame[column]]
+        assert list(out[column].dropna()) == [x for x in frame[column] if x != ""]
+    assert out["rate"].equals(frame["rate"])
+    assert out.to_csv(index=False) == frame.to_csv(index=False)

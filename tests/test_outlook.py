@@ -9,8 +9,11 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.stats import theilslopes  # the reference: a test dependency only
 
-from kpi_lib.analysis.outlook import outlook
+from kpi_lib.analysis.outlook import CONFIDENCE, outlook, theil_sen
 from kpi_lib.cli import main
 from kpi_lib.dataset.loading import load_dataset
 
@@ -253,3 +256,37 @@ def test_the_grade_table_carries_the_outlook_without_changing_the_grade():
     assert (p["trend_slope"], p["trend_slope_low"], p["trend_slope_high"]) == ("3305", "-555", "17869")
     assert (p["outlook"], p["projected_year_reached"]) == ("uncertain", "")
     assert rows["total_fertility_rate"]["required_cagr"] == "0.022579"
+
+
+# years 4 to 12 in a row (some left out), values with ties (a plateau) as the data have them
+_series = st.integers(4, 12).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(2000, 2030), min_size=n, max_size=n, unique=True).map(sorted),
+        st.lists(
+            st.one_of(st.sampled_from([0.0, 1.27, 1.29, 35.5]), st.floats(-1e6, 1e6, allow_nan=False)),
+            min_size=n,
+            max_size=n,
+        ),
+    )
+)
+
+
+@given(_series)
+def test_theil_sen_gives_scipy_theilslopes_figures(series):
+    """kpi_lib's Theil–Sen (numpy, so the first chart does not import scipy.stats) is scipy's:
+    the same slope and interval ends, to the last bit, on series with ties and gaps."""
+    years, values = series
+    ours = theil_sen(values, years, CONFIDENCE)
+    fit = theilslopes(values, years, alpha=CONFIDENCE)
+    assert ours == (fit.slope, fit.low_slope, fit.high_slope)
+
+
+def test_theil_sen_of_the_total_fertility_rate():
+    """合計特殊出生率 1.31 1.29 1.29 1.27 (H27–H30), worked out by hand. The six slopes between two
+    points, sorted: −0.02 (H27–28), −0.02 (H29–30), −0.04/3 (H27–30), −0.01 (H27–29), −0.01
+    (H28–30), 0 (H28–29); the median is (−0.04/3 − 0.01) / 2 = −0.011667. Sen's variance: n = 4,
+    one tie of two values (1.29): (4·3·13 − 2·1·9) / 18 = 138/18, σ = 2.769; z = −1.645 (90%),
+    zσ = −4.554: the upper end is slope round((6 + 4.554)/2) = 5 (0-based), 0; the lower end
+    slope round((6 − 4.554)/2) − 1 = 0, −0.02."""
+    slope, low, high = theil_sen([1.31, 1.29, 1.29, 1.27], [2015, 2016, 2017, 2018])
+    assert (round(slope, 6), round(low, 9), round(high, 9)) == (-0.011667, -0.02, 0.0)

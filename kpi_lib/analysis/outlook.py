@@ -11,8 +11,8 @@ evaluation year Y, from the actuals up to Y (docs/grading.md, "Outlook", has the
 - These ratios are kept as data columns; they do not decide the outlook (see below).
 
 The outlook, the one measure that says "on track" (our analysis, never the official grade):
-- the trend: Theil–Sen's robust straight line (scipy.stats.theilslopes: the median of the slopes
-  between every two points, so one jump or outlier does not make the trend) fitted to the
+- the trend: Theil–Sen's robust straight line (theil_sen: scipy.stats.theilslopes' arithmetic;
+  the median of the slopes between every two points, so one jump or outlier does not make the trend) fitted to the
   actuals up to Y (never the baseline), with its CONFIDENCE confidence interval of the slope
   (trend_slope_low … trend_slope_high); at least MIN_POINTS points, else no outlook and
   outlook_note says why. What the line is fitted to (trend_series):
@@ -58,9 +58,10 @@ change decides).
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
-from scipy.stats import theilslopes
 
 from kpi_lib.analysis.grading import progress_table, reached, round_rates
 from kpi_lib.core import numbers
@@ -72,8 +73,8 @@ from kpi_lib.dataset.scheme import Scheme, scheme_for
 # Fewer points than this give no outlook: three points make a V look like a trend (76.6, 70.5,
 # 75.8), and with four the interval below is already as wide as the slopes between them.
 MIN_POINTS = 4
-# The slope's confidence interval (scipy's, after Sen 1968; an approximation for so few points):
-# 90% two-sided, so each one-sided claim ("reached", "not reached") is made at 95%.
+# The slope's confidence interval (as scipy.stats.theilslopes', after Sen 1968; an approximation
+# for so few points): 90% two-sided, so each one-sided claim ("reached", "not reached") is made at 95%.
 CONFIDENCE = 0.90
 
 COLUMNS = [
@@ -267,10 +268,34 @@ def _base(ind: dict, obs: pd.DataFrame) -> tuple[int, float, str]:
     return int(obs["year"].iloc[0]), float(obs["measured"].iloc[0]), "first_actual"
 
 
+def theil_sen(values, years, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Theil–Sen slope of `values` over `years` and its `confidence` interval (Sen 1968, eq. 2.6):
+    the median of the slopes between every two points, and the two slopes the normal
+    approximation picks from them, with ties in either series taken out of the variance.
+    scipy.stats.theilslopes' arithmetic step by step (tests/test_outlook.py checks they agree):
+    here in numpy, because importing scipy.stats takes a second of a notebook's first chart."""
+    x = np.asarray(years, dtype=float)
+    y = np.asarray(values, dtype=float)
+    dx = x[:, np.newaxis] - x
+    dy = y[:, np.newaxis] - y
+    slopes = np.sort(dy[dx > 0] / dx[dx > 0])
+    z = NormalDist().inv_cdf((1 - confidence) / 2)  # negative: the lower tail
+
+    def ties(a: np.ndarray) -> float:
+        _, counts = np.unique(a, return_counts=True)
+        k = counts[counts > 1]
+        return float(np.sum(k * (k - 1) * (2 * k + 5)))
+
+    n, pairs = len(y), len(slopes)
+    sigma = np.sqrt((n * (n - 1) * (2 * n + 5) - ties(x) - ties(y)) / 18)
+    upper = min(int(np.round((pairs - z * sigma) / 2)), pairs - 1)
+    lower = max(int(np.round((pairs + z * sigma) / 2)) - 1, 0)
+    return float(np.median(slopes)), float(slopes[lower]), float(slopes[upper])
+
+
 def _fit(years, values) -> tuple[float, float, float]:
-    """Theil–Sen slope and its confidence interval (scipy), without float noise (35.5, not 35.4999…)."""
-    fit = theilslopes(values, years, alpha=CONFIDENCE)
-    return tuple(round(float(x), 9) for x in (fit.slope, fit.low_slope, fit.high_slope))
+    """Theil–Sen slope and its confidence interval, without float noise (35.5, not 35.4999…)."""
+    return tuple(round(x, 9) for x in theil_sen(values, years))
 
 
 def _series(ind: dict, obs: pd.DataFrame, national: pd.DataFrame, d: int) -> tuple[str, np.ndarray, np.ndarray]:

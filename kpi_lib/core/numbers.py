@@ -171,3 +171,20 @@ def nullable_numbers(frame: pd.DataFrame, whole: tuple[str, ...] = ()) -> pd.Dat
         elif pd.api.types.is_float_dtype(frame[column]):
             frame[column] = frame[column].astype("Float64")
     return frame
+
+
+def missing_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table with its text columns as pandas' nullable text ("string": <NA> where
+    missing), its empty cells ("") missing, as its numbers' are: for the tables the API gives, so
+    `.isna()` finds a grade, name or unit that is not there. Altair takes <NA> as no value (a NaN
+    in pandas' default text dtype stops it); written back as CSV, <NA> is an empty field again."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        is_text = pd.api.types.is_string_dtype(values) or (
+            values.dtype == object and values.map(lambda x: isinstance(x, str) or is_missing(x)).all()
+        )
+        if is_text and not pd.api.types.is_bool_dtype(values):
+            text = values.astype(object).where(values.notna(), None).astype("string")
+            frame[column] = text.mask(text == "")
+    return frame

@@ -525,6 +525,7 @@ def compact_style(frame: pd.DataFrame, colours: dict[str, tuple[str, str]], lang
         .set_uuid(uuid)
         .hide(axis="index")
         .format({c: (lambda x: f"{x:,.10g}") for c in numbers_shown}, na_rep="")
+        .format(na_rep="", subset=[c for c in shown if c not in numbers_shown])  # missing text: empty
     )
     graded = [c for c in shown if c in GRADE_COLUMNS]
     if colours and graded:
