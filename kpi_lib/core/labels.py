@@ -830,6 +830,19 @@ _LABELS: dict[str, tuple[str, str]] = {
         "the published grade of {year}, published_grades.csv",
     ),
     "import.published_sep": ("、", "; "),
+    "import.published_figure": (
+        "{indicator} の{what}は {old} と公表済みです。{new} に変えると公表内容と合わなくなるため、何も取り込んでいません: "
+        "それでも変えるときは --change-published を付けて実行してください",
+        "{what} of {indicator} is already published as {old}: changing it to {new} would no longer match what "
+        "was published, so nothing was imported; to change it anyway, run again with --change-published",
+    ),
+    "import.published_reference": (
+        "{indicator} {year} の{reference}は公表済みの数値（{what}）の元になっています。{old} → {new} と変えると公表内容と"
+        "合わなくなるため、何も取り込んでいません: それでも変えるときは --change-published を付けて実行してください",
+        "the {reference} of {indicator} {year} is behind published figures ({what}): changing it ({old} → {new}) "
+        "would no longer match what was published, so nothing was imported; to change it anyway, run again with "
+        "--change-published",
+    ),
     "import.published_changed": (
         "公表済みの数値の元になる実績値を変更（--change-published）: {cells}",
         "changes actuals behind published figures (--change-published): {cells}",
