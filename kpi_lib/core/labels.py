@@ -831,10 +831,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "import.published_sep": ("、", "; "),
     "import.published_figure": (
-        "{indicator} の{what}は {old} と公表済みです。{new} に変えると公表内容と合わなくなるため、何も取り込んでいません: "
+        "{indicator}: {what}は {old} です。{new} に変えると公表内容と合わなくなるため、何も取り込んでいません: "
         "それでも変えるときは --change-published を付けて実行してください",
-        "{what} of {indicator} is already published as {old}: changing it to {new} would no longer match what "
-        "was published, so nothing was imported; to change it anyway, run again with --change-published",
+        "{indicator}: {what} is {old}; changing it to {new} would no longer match what was published, so nothing "
+        "was imported; to change it anyway, run again with --change-published",
     ),
     "import.published_reference": (
         "{indicator} {year} の{reference}は公表済みの数値（{what}）の元になっています。{old} → {new} と変えると公表内容と"
