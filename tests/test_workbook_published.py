@@ -375,3 +375,14 @@ def test_a_workbook_of_the_previous_format_still_imports(capsys, tmp_path, examp
     wb.save(tmp_path / "book2.xlsx")
     code, out, err = kpi(capsys, "import", tmp_path / "book2.xlsx", "--data", data2, "--lang", "en")
     assert code == 1 and f"{ws.title}!{below.coordinate}" in err, err
+
+
+def test_an_export_never_replaces_a_workbook_holding_a_typed_published_figure(capsys, tmp_path):
+    data = copy_of(EXAMPLES / "achievement_ratio", tmp_path)
+    book = export(capsys, data, tmp_path / "book.xlsx", "--year", "2018")
+    refs = type_in(book, "基本目標1", {("p1_t01", PUBLISHED_GRADE, "H30"): "B"})
+    code, out, err = kpi(capsys, "export", "--xlsx", book, "--data", data, "--year", "2018", "--lang", "en")
+    assert code == 1 and "holds values typed since it was exported" in err, err
+    assert refs[("p1_t01", PUBLISHED_GRADE, "H30")] in err
+    assert kpi(capsys, "import", book, "--data", data)[0] == 0
+    assert kpi(capsys, "export", "--xlsx", book, "--data", data, "--year", "2018")[0] == 0  # imported: replaced
