@@ -8,7 +8,11 @@ the printed decimals live in the number format (`#,##0"億円"`), so 7,829億円
 未 and — are text. Progress rates are the recomputed ones; a rate or grade the source prints
 differently is shaded and carries the published figure in a comment. Column A (hidden) holds the
 indicator id: import (excel_import.py) never reads names. Sheets are protected without a
-password; only the 実績値 cells are unlocked. Text that a spreadsheet would take for a formula
+password; only the input cells are unlocked: 実績値, and under it (format 3, excel_layout.Layout)
+the milestone (a scheme with milestones), the national value (a national-level target), the
+published rate of each year's actual and the published grade of each evaluation year, in the
+words of kpi new's template, holding what the data holds as printed (decimals, 未, —). The
+computed rate stays in its grey row, distinct from the published one. Text that a spreadsheet would take for a formula
 (= + - @ first) is written as text with a quote prefix, as spreadsheets do for typed text.
 """
 

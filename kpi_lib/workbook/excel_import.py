@@ -1,4 +1,6 @@
-"""Import the edited 実績値 of an exported workbook (excel_export.py) back into the data.
+"""Import the edited 実績値 of an exported workbook (excel_export.py) back into the data, and (format 3)
+its milestones, national values, published rates and published grades (INPUT_TABLES); a workbook of
+format 2 (only 実績値 inputs) is still read, compared with the layout it was written in.
 
 Refuses, before reading it fully, a workbook beyond the limits in excel_layout.py (file size,
 unpacked size, cells, rows, columns, cell text) and anything that is not a regular file; refuses a
