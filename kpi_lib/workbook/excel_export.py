@@ -503,7 +503,8 @@ def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> Non
     if isinstance(src, dict) and src.get("title_ja"):
         publisher = src.get("publisher_ja" if lang == "ja" else "publisher_en", "")
         lines.append((f"{text('report.source', lang)}{colon}{publisher}「{src['title_ja']}」", False))
-    lines.append((word("note_input", lang), False))
+    # a workbook of format 2 said only the 実績値 cells are inputs (its notes are compared as written)
+    lines.append((word("note_inputs" if ctx.layout.current else "note_input", lang, ctx.words), False))
     for line, swatch in lines:
         if swatch:
             ws.cell(row=row, column=COL_KIND).fill = COMPUTED_FILL if swatch == "computed" else _MISMATCH_FILL
