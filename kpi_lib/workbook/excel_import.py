@@ -102,8 +102,8 @@ class Change:
         return ((("project", str(self.project)),) if self.project is not None else ()) + own
 
 
-# The tables whose figures a workbook's input rows hold beside actuals.csv, the column each writes
-# and the key of its rows (excel_layout.Layout).
+# The tables whose figures a workbook's input rows hold beside actuals.csv (excel_layout.Layout),
+# and the column each writes; the published ones are keyed by the sheet's project too.
 INPUT_TABLES = {
     "milestones.csv": "value",
     "benchmarks.csv": "value",
