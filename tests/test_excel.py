@@ -372,7 +372,7 @@ def test_a_corrected_actual_changes_exactly_that_line(capsys, tmp_path):
     )
     code, out, err = kpi(capsys, "import", edited, "--data", data, "--change-published", "--lang", "en")
     assert code == 0, err
-    listed = "actuals.csv: changed indicator=pregnancy_consultations, year=2017: actual: 293 → 295  [プロジェクト1!J14]"
+    listed = "actuals.csv: changed indicator=pregnancy_consultations, year=2017: actual: 293 → 295  [プロジェクト1!J18]"
     assert out.splitlines()[0] == listed
     after = (data / "actuals.csv").read_bytes().decode().splitlines(keepends=True)
     changed = [(a, b) for a, b in zip(before, after) if a != b]
@@ -580,8 +580,11 @@ def test_computed_cells_are_shaded_said_so_and_grades_coloured_by_conditional_fo
     # 合計特殊出生率, H30: the progress rate 89.4% (source) is a number in a shaded cell
     rate = next(c for c in cells.values() if isinstance(c.value, float) and round(c.value, 1) == 89.4)
     assert rate.fill.fgColor.rgb.endswith("EDEDED") or rate.fill.fgColor.rgb.endswith("FCE4D6")
-    grade_cells = [c for c in cells.values() if c.value in GRADE_COLOURS]
+    grade_cells = [c for c in cells.values() if c.value in GRADE_COLOURS and c.protection.locked]
     assert grade_cells and all(c.fill.fgColor.rgb.endswith(("EDEDED", "FCE4D6")) for c in grade_cells)
+    # the published grades (typed in, the official figures) are not shaded as the computed ones are
+    published = [c for c in cells.values() if c.value in GRADE_COLOURS and not c.protection.locked]
+    assert published and not any(c.fill.fgColor.rgb.endswith(("EDEDED", "FCE4D6")) for c in published)
     actual = next(c for c in cells.values() if c.value == 1.27 and not c.protection.locked)  # typed in: not shaded
     assert not actual.fill.fgColor.rgb.endswith("EDEDED")
     # the header says the grey cells are recomputed by kpi import / kpi export

@@ -237,17 +237,17 @@ def test_swapped_year_headings_are_refused(kpi, tmp_path, exported):
     assert run.result.stderr.count("kpi: error: ") == 2  # both headings, each on its line
     first = run.result.stderr.splitlines()[0]
     assert re.search(
-        r"^kpi: error: プロジェクト1!I13: the heading says H29, but this column was exported as H28 "
+        r"^kpi: error: プロジェクト1!I17: the heading says H29, but this column was exported as H28 "
         r"\(year headings must not be edited or moved\)$",
         first,
     ), run.result.stderr
-    assert "プロジェクト1!J13: the heading says H28, but this column was exported as H29" in run.result.stderr
+    assert "プロジェクト1!J17: the heading says H28, but this column was exported as H29" in run.result.stderr
     assert run.result.returncode == 1 and snapshot(run.data) == run.before
 
 
 def test_a_year_heading_changed_to_another_year_is_refused(kpi, tmp_path, exported):
     Run(kpi, tmp_path, exported, _heading_to_another_year).refused(
-        r"プロジェクト1!H13: the heading says H26, but this column was exported as H27"
+        r"プロジェクト1!H17: the heading says H26, but this column was exported as H27"
     )
 
 

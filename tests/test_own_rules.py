@@ -157,6 +157,38 @@ def test_the_city_onboarded_through_the_workbook_reproduces_every_published_figu
             assert (g["latest_year"] == str(year)) == (grade != "X"), g
 
 
+def test_the_citys_next_year_goes_through_the_yearly_workbook(city, kpi, tmp_path):
+    """After the template, the next year (H30) through `kpi export` → the workbook → `kpi import`:
+    its actual, published rate and published grade typed in the rows of the template's words, no CSV
+    edited; kpi audit then agrees with every published figure."""
+    book = tmp_path / "h30.xlsx"
+    assert kpi("export", "--xlsx", book, "--data", city, "--year", "H30").returncode == 0
+    wb = openpyxl.load_workbook(book)
+    ws = wb["基本目標2"]
+    row = slot(ws, "p2_t01")
+    labels = {ws.cell(row=r, column=7).value: r for r in range(row, row + 4)}
+    assert list(labels) == ["実績値", "達成率", "公表値：率", "公表値：評価"]  # the template's words
+    # what was typed into the template, shown as printed: H27's published 50.0 and C
+    h27 = column(ws, row, "H27", 1)
+    h30 = h27 + 3  # (H30 heads the 評価 column too)
+    assert ws.cell(row=labels["公表値：率"], column=h27).value == 50.0
+    assert ws.cell(row=labels["公表値：評価"], column=h27).value == "C"
+    # 待機児童数 H30: 16 children against the target 20, lower is better: reached, A; 20 ÷ 16 = 125.0%
+    ws.cell(row=row, column=h30).value = 16
+    ws.cell(row=labels["公表値：率"], column=h30).value = 125.0
+    ws.cell(row=labels["公表値：評価"], column=h30).value = "A"
+    wb.save(book)
+    r = kpi("import", book, "--data", city, "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "published_rates.csv: added project=2, indicator=p2_t01, year=2018: progress_rate: 125.0" in r.stdout
+    assert "published_grades.csv: added project=2, indicator=p2_t01, year=2018: grade: A" in r.stdout
+    r = kpi("audit", "--data", city, "--lang", "en")
+    assert r.returncode == 0 and "No published figure disagrees" in r.stdout, r.stdout + r.stderr
+    r = kpi("grades", "--year", 2018, "--format", "json", "--data", city)
+    [g] = [g for g in json.loads(r.stdout) if g["indicator"] == "p2_t01"]
+    assert (g["progress_rate"], g["grade"], g["published_rate"], g["published_grade"]) == ("125.0", "A", "125.0", "A")
+
+
 def test_the_scheme_option_decides(city, kpi):
     """The same data under the latest-earlier rule (Hokkaido's, the default): the two years without
     an actual are graded on the earlier one (H28's 98.0% → B, H27's 76.0% → C), and X, no longer a

@@ -4,10 +4,13 @@ typed); anything not read is refused in one line per cell naming the sheet and c
 typed, and no byte of the data folder changed. Over both workbooks: an export, and kpi new's
 template. Small datasets and few examples keep the file within ~40 s."""
 
+import shutil
 import tempfile
+import unicodedata
+from pathlib import Path
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis_budget import examples
@@ -122,6 +125,75 @@ def test_an_export_keeps_every_typed_value_or_names_its_cell(tmp_path_factory, c
     for (r, c), v in typed.items():
         got = shown.cell(row=r, column=c).value
         assert same_value(got, v) or (isinstance(v, str) and str(got) == v.strip()), (r, c, v, got)
+
+
+# --- the input rows: milestones, national values, published rates and grades -------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+# what one types in the rows under the actuals: the values above, and grades (full-width too)
+INPUT_VALUES = st.one_of(VALUES, st.sampled_from(["A①", "A③", "B", "Ｂ", "B+", "X", "Z", " a "]))
+
+
+def national_dataset(root):
+    """One indicator with a national-level target (a 全国 row) beside one with a plain target."""
+    return write_dataset(
+        root,
+        [
+            {"indicator": "a", "name_ja": "指標A", "baseline": "100", "baseline_year": "2014", "target": "200"},
+            {"indicator": "n", "name_ja": "出生率", "unit_ja": "", "unit_en": "", "target_kind": "national",
+             "baseline": "1.2", "baseline_year": "2014", "target_text_ja": "全国水準"},
+        ],
+        [("a", 2016, "120"), ("n", 2016, "1.30"), ("n", 2017, "1.31")],
+        benchmarks=[("n", 2016, "1.44"), ("n", 2017, "1.43")],
+    )  # fmt: skip
+
+
+def input_cells(ws):
+    """Every unlocked cell of a project sheet's year columns below an indicator's 実績値 row."""
+    out = []
+    for row in ws.iter_rows():
+        for c in row:
+            if not c.protection.locked and c.column >= 8 and ws.cell(row=c.row, column=1).value is None:
+                out.append((c.row, c.column))
+    return out
+
+
+@SETTINGS
+@given(data=st.data(), dataset=st.sampled_from(["national", "expected_path", "achievement_ratio"]))
+def test_the_input_rows_keep_every_typed_value_or_name_its_cell(tmp_path_factory, capsys, data, dataset):
+    tmp = tmp_path_factory.mktemp("inputs")
+    folder = tmp / "data"
+    if dataset == "national":
+        national_dataset(folder)
+    else:
+        shutil.copytree(EXAMPLES / dataset, folder)
+    book = tmp / "book.xlsx"
+    assert run(capsys, "export", "--xlsx", book, "--data", folder, "--year", "2018")[0] == 0
+    before = snapshot(folder)
+    wb = openpyxl.load_workbook(book)
+    ws = wb.worksheets[0]
+    cells = input_cells(ws)
+    assert cells  # the milestone, national, published rate and grade rows are inputs
+    typed = data.draw(st.dictionaries(st.sampled_from(cells), INPUT_VALUES, min_size=1, max_size=3))
+    for (r, c), v in typed.items():
+        ws.cell(row=r, column=c).value = v
+    wb.save(book)
+    refs = [f"{ws.title}!{get_column_letter(c)}{r}" for r, c in typed]
+    code, out, err = run(capsys, "import", book, "--data", folder, "--change-published")
+    event("imported" if code == 0 else "refused")
+    if code != 0:
+        check_refusal(code, out, err, refs, folder, before)
+        return
+    assert err == ""
+    again = tmp / "again.xlsx"
+    assert run(capsys, "export", "--xlsx", again, "--data", folder, "--year", "2018")[0] == 0
+    shown = openpyxl.load_workbook(again)[ws.title]
+    for (r, c), v in typed.items():
+        got = shown.cell(row=r, column=c).value
+        same = same_value(got, v) or (isinstance(v, str) and str(got) == v.strip())
+        # a grade typed in another width is written in the scheme's spelling (Ｂ is B)
+        same = same or (isinstance(v, str) and str(got) == unicodedata.normalize("NFKC", v).strip().upper())
+        assert same, (r, c, v, got)
 
 
 # --- kpi new's template ------------------------------------------------------------------------

@@ -302,6 +302,15 @@ _LABELS: dict[str, tuple[str, str]] = {
         "実績値のセルは入力・修正でき、kpi import で取り込めます（他のセル、見出し、シート名、隠し列Aは変更しないでください）。",
         "The 実績値 (actual) cells can be typed in and read back with kpi import (do not change other cells, headings, sheet names or the hidden column A).",
     ),
+    "xlsx.note_inputs": (
+        "白地のセルは入力・修正でき、kpi import で取り込めます：実績値、目安値・期待値、全国値、公表値：率（その列の年度の実績値による、"
+        "公表された率）、公表値：評価（その列の評価年度に公表された評価）。公表値は公表資料の数値（公式）、灰色の⟨rate⟩は本ツールの再計算値です"
+        "（他のセル、見出し、シート名、隠し列Aは変更しないでください）。",
+        "The white cells can be typed in and read back with kpi import: 実績値 (actual), milestone or expected value, "
+        "national value, 公表値：率 (the published rate of that column's actual) and 公表値：評価 (the grade published for "
+        "that column's evaluation year). Published figures are the official ones; the grey ⟨rate⟩ is kpi_lib's recomputation "
+        "(do not change other cells, headings, sheet names or the hidden column A).",
+    ),
     "xlsx.note_mismatch": (
         "着色したセルは、公表資料の数値と再計算値が異なります（公表値はコメント及び「監査」シートを参照）。",
         "Shaded cells: the published figure differs from the recomputation (published figure in the cell's comment and on the Audit sheet).",
@@ -830,6 +839,19 @@ _LABELS: dict[str, tuple[str, str]] = {
         "the published grade of {year}, published_grades.csv",
     ),
     "import.published_sep": ("、", "; "),
+    "import.published_figure": (
+        "{indicator}: {what}は {old} です。{new} に変えると公表内容と合わなくなるため、何も取り込んでいません: "
+        "それでも変えるときは --change-published を付けて実行してください",
+        "{indicator}: {what} is {old}; changing it to {new} would no longer match what was published, so nothing "
+        "was imported; to change it anyway, run again with --change-published",
+    ),
+    "import.published_reference": (
+        "{indicator} {year} の{reference}は公表済みの数値（{what}）の元になっています。{old} → {new} と変えると公表内容と"
+        "合わなくなるため、何も取り込んでいません: それでも変えるときは --change-published を付けて実行してください",
+        "the {reference} of {indicator} {year} is behind published figures ({what}): changing it ({old} → {new}) "
+        "would no longer match what was published, so nothing was imported; to change it anyway, run again with "
+        "--change-published",
+    ),
     "import.published_changed": (
         "公表済みの数値の元になる実績値を変更（--change-published）: {cells}",
         "changes actuals behind published figures (--change-published): {cells}",

@@ -480,6 +480,15 @@ _add(
             "空のセルです: データでは {old} です。数値、{not_yet} または {not_measured} を入力してください"
             "（実績値を消すには actuals.csv でその行を削除してください）"
         ),
+        "empty cell: the data has {old} here ({file}); type it again (to remove it, delete its row in {file2})": (
+            "空のセルです: データ（{file}）では {old} です。もう一度入力してください（消すには {file2} でその行を削除してください）"
+        ),
+        "{what}: a formula with no computed value ({formula}): type the grade": (
+            "{what}: 計算結果のない数式です（{formula}）: 評価を入力してください"
+        ),
+        "{what}: {got} is not a grade of the scheme (its grades: {grades})": (
+            "{what}: {got} は評価基準の評価ではありません（評価: {grades}）"
+        ),
         "cannot create {shown}: folder {parent} does not exist": "{shown} を作れません: フォルダ {parent} がありません",
         "cannot create {shown}: {why}": "{shown} を作れません: {why}",
         "the strategy period ends (FY{last}) before it starts (FY{first})": "戦略期間の終わり（FY{last}）が始まり（FY{first}）より前です",

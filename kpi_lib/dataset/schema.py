@@ -226,7 +226,8 @@ TABLES: dict[str, Table] = {
                 _c("source", "text", doc="where the value comes from"),
             ),
             required=False,
-            doc="National values that national-level targets are measured against.",
+            doc="National values that national-level targets are measured against (the 全国 row of the "
+            "yearly workbook, kpi export).",
         ),
         Table(
             "revisions",
@@ -256,7 +257,8 @@ TABLES: dict[str, Table] = {
             ),
             required=False,
             doc="Interim milestones or an expected-value path, for schemes whose reference is milestone or "
-            "expected_path (docs/grading.md): every year with an actual needs one.",
+            "expected_path (docs/grading.md): every year with an actual needs one (the 目安値 / 期待値 row of "
+            "kpi new's template and of the yearly workbook, kpi export).",
         ),
         Table(
             "published_rates",
@@ -264,7 +266,7 @@ TABLES: dict[str, Table] = {
             (
                 _c("project", "int"),
                 _c("indicator", "text"),
-                _c("year", "year"),
+                _c("year", "year", doc="the year of the actual the rate is worked out on (not the evaluation year)"),
                 _c(
                     "progress_rate",
                     "cell",

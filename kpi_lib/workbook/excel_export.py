@@ -8,7 +8,11 @@ the printed decimals live in the number format (`#,##0"億円"`), so 7,829億円
 未 and — are text. Progress rates are the recomputed ones; a rate or grade the source prints
 differently is shaded and carries the published figure in a comment. Column A (hidden) holds the
 indicator id: import (excel_import.py) never reads names. Sheets are protected without a
-password; only the 実績値 cells are unlocked. Text that a spreadsheet would take for a formula
+password; only the input cells are unlocked: 実績値, and under it (format 3, excel_layout.Layout)
+the milestone (a scheme with milestones), the national value (a national-level target), the
+published rate of each year's actual and the published grade of each evaluation year, in the
+words of kpi new's template, holding what the data holds as printed (decimals, 未, —). The
+computed rate stays in its grey row, distinct from the published one. Text that a spreadsheet would take for a formula
 (= + - @ first) is written as text with a quote prefix, as spreadsheets do for typed text.
 """
 
@@ -60,17 +64,19 @@ from kpi_lib.workbook.excel_layout import (
     COL_YEAR0,
     CONTENT_DIGEST,
     CONTROL_CHARACTERS,
+    CURRENT_LAYOUT,
     DIGEST_PREFIX,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
     META_SHEET,
+    Layout,
     check_within_limits,
     content_digest,
     data_digests,
     data_files,
     fixed_cells,
+    layout_of,
     number_format,
-    rows_of,
     sheet_name,
     shown,
     word,
@@ -92,7 +98,7 @@ class _Context:
     years: list[int]
     results: pd.DataFrame
     rates: dict  # (indicator, year) -> recomputed progress rate
-    published: dict  # (project, indicator, year) -> published rate row (state, value)
+    published: dict  # (project, indicator, year) -> published rate row (state, value, decimals)
     findings: dict  # (project, indicator, year, figure) -> audit row
     audit: pd.DataFrame  # every audit finding (the audit sheet)
     bench: dict  # (indicator, year) -> (value, decimals, provenance)
@@ -100,6 +106,10 @@ class _Context:
     rate_format: str = _rate_format(1)  # the scheme's decimals
     precision: dict = field(default_factory=dict)  # indicator -> display precision (decimals)
     words: object = None  # the dataset's words (its scheme: labels.text), or those a workbook was written in
+    layout: Layout = CURRENT_LAYOUT  # the rows of an indicator (the current format, or an older one's)
+    grades: dict = field(default_factory=dict)  # (project, indicator, evaluation year) -> published grade
+    milestones: dict = field(default_factory=dict)  # (indicator, year) -> (value, decimals)
+    published_rate_format: str = _rate_format(1)  # an empty published rate cell: the scheme's decimals
 
 
 def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None, lang: str = "ja") -> Path:
@@ -134,12 +144,14 @@ def export_workbook(dataset: Dataset, path: str | Path, year: int | None = None,
 
 
 def build_workbook(
-    dataset: Dataset, year: int | None = None, lang: str = "ja", words=None
+    dataset: Dataset, year: int | None = None, lang: str = "ja", words=None, format_id: str = FORMAT_ID
 ) -> tuple[Workbook, _Context]:
     """The project sheets and the audit sheet as the export writes them (no meta sheet), in memory:
-    the export saves them; an import compares a workbook's cells with them."""
+    the export saves them; an import compares a workbook's cells with them (one of an older
+    `format_id` with the layout it was written in)."""
     ctx = _context(dataset, year, lang)
     ctx.words = dataset.scheme if words is None else words  # another's: as an older workbook was written
+    ctx.layout = layout_of(dataset.scheme, format_id)
     wb = Workbook()
     wb.remove(wb.active)
     for project in dataset.project_numbers:
@@ -199,9 +211,24 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
             (r.indicator, int(r.year)): float(r.progress_rate) for r in graded.itertuples() if pd.notna(r.progress_rate)
         },
         published={
-            (int(r.project), r.indicator, int(r.year)): (r.progress_rate_state, r.progress_rate)
+            (int(r.project), r.indicator, int(r.year)): (
+                r.progress_rate_state,
+                r.progress_rate,
+                0 if pd.isna(r.progress_rate_decimals) else int(r.progress_rate_decimals),
+            )
             for r in pr.itertuples()
         },
+        grades={
+            (int(g.project), g.indicator, int(g.year)): g.grade
+            for g in dataset.published_grades.itertuples()
+            if isinstance(g.grade, str) and g.grade.strip()
+        },
+        milestones={
+            (m.indicator, int(m.year)): (float(m.value), int(m.value_decimals))
+            for m in dataset.milestones.itertuples()
+            if pd.notna(m.value)
+        },
+        published_rate_format=_rate_format(scheme.decimals),
         findings={(int(f.project), f.indicator, int(f.year), f.figure): f for f in findings.itertuples()},
         audit=findings,
         bench={
@@ -252,7 +279,7 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
         row += 2
         for r in block.to_dict("records"):
             derived_shown |= _indicator_rows(ws, ctx, project, r, row, widths, marks)
-            row += rows_of(r)
+            row += ctx.layout.rows(r).count
         # the block's label runs down its left edge, as in the source
         write_cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=HEADER_FILL)
         ws.cell(row=top, column=COL_KIND).alignment = Alignment(
@@ -271,16 +298,18 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
 
 
 def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: dict, marks: list) -> bool:
-    """Write one indicator's rows (実績値, 全国 for national-level targets, 進捗率) from `row`;
-    return whether a derived national value is shown."""
-    lang, n, ind = ctx.lang, rows_of(r), r["indicator"]
+    """Write one indicator's rows (ctx.layout: 実績値, the milestone, 全国 for national-level
+    targets, the computed rate, the published rate and grade) from `row`; return whether a derived
+    national value is shown."""
+    lang, rows, ind = ctx.lang, ctx.layout.rows(r), r["indicator"]
+    n = rows.count
     last_col = COL_YEAR0 + len(ctx.years)
 
     def track(col, value, fmt=None):
         widths[col] = max(widths.get(col, 0), _text_width(shown(value, fmt)))
 
     put_value(ws.cell(row=row, column=COL_KEY), ind)
-    fixed = fixed_cells(r, lang, ctx.years, ctx.bench, ctx.words)
+    fixed = fixed_cells(r, lang, ctx.years, ctx.bench, ctx.words, ctx.layout)
     derived_shown = False
     for (dr, col), fx in fixed.items():
         derived = (
@@ -305,10 +334,11 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
         if col != COL_NAME:
             track(col, fx.value, fx.fmt)
     ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=COL_NAME, end_column=COL_NAME)
-    if n == 3:  # the years sit beside the national row and the rate row
+    if n > 2:  # the years sit beside the rows after the first
         for col in (COL_BASE, COL_TARGET, COL_REVISED):
-            write_cell(ws, row + 2, col)
-            ws.merge_cells(start_row=row + 1, end_row=row + 2, start_column=col, end_column=col)
+            for dr in range(2, n):
+                write_cell(ws, row + dr, col)
+            ws.merge_cells(start_row=row + 1, end_row=row + n - 1, start_column=col, end_column=col)
     unit = formatting.unit(r, lang)
     for i, y in enumerate(ctx.years):
         col = COL_YEAR0 + i
@@ -322,15 +352,24 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
         c = write_cell(ws, row, col, value, fmt, align="right")
         c.protection = UNLOCKED
         track(col, value, fmt)
+        for dr, value, fmt in _input_cells(ctx, rows, project, ind, y, unit):
+            c = write_cell(ws, row + dr, col, value, fmt, align="right")
+            c.protection = UNLOCKED
+            if dr == rows.national and value is not None and ctx.bench[(ind, y)][2] == "derived":
+                derived_shown = True
+                c.font = Font(italic=True, color="7F7F7F")
+                c.comment = Comment(text("provenance.derived", lang, ctx.words), "kpi_lib", width=260, height=60)
+            track(col, value, fmt)
         # 進捗率: recomputed; — where the source prints a dash; shaded where the source differs
         rate = ctx.rates.get((ind, y))
         published = ctx.published.get((project, ind, y))
+        at = row + rows.rate
         if rate is not None:
-            c = write_cell(ws, row + n - 1, col, rate, ctx.rate_format, fill=COMPUTED_FILL)
+            c = write_cell(ws, at, col, rate, ctx.rate_format, fill=COMPUTED_FILL)
         elif published is not None and published[0] == numbers.NOT_MEASURED:
-            c = write_cell(ws, row + n - 1, col, numbers.NOT_MEASURED_MARK, align="right", fill=COMPUTED_FILL)
+            c = write_cell(ws, at, col, numbers.NOT_MEASURED_MARK, align="right", fill=COMPUTED_FILL)
         else:
-            c = write_cell(ws, row + n - 1, col, fill=COMPUTED_FILL)
+            c = write_cell(ws, at, col, fill=COMPUTED_FILL)
         track(col, c.value, ctx.rate_format if rate is not None else None)
         finding = ctx.findings.get((project, ind, y, "progress_rate"))
         if finding is not None:
@@ -351,6 +390,32 @@ def _indicator_rows(ws, ctx: _Context, project: int, r: dict, row: int, widths: 
     for dr in range(n):
         ws.row_dimensions[row + dr].height = max(16.0, 15.0 * lines / n + 3)
     return derived_shown
+
+
+def _input_cells(ctx: _Context, rows, project: int, ind: str, year: int, unit: str) -> list[tuple]:
+    """(row offset, value, number format) of the input cells under an indicator's 実績値 in a year's
+    column (ctx.layout): the milestone, the national value, the published rate and the published
+    grade, each as the data holds it (numbers with their printed decimals; 未 and — as text)."""
+    out = []
+    precision = int(ctx.precision.get(ind, 0))
+    if rows.milestone is not None:
+        m = ctx.milestones.get((ind, year))
+        decimals = precision if m is None else m[1]
+        out.append((rows.milestone, None if m is None else m[0], number_format(decimals, unit, ctx.lang)))
+    if rows.national is not None and ctx.layout.current:
+        b = ctx.bench.get((ind, year))
+        decimals = precision if b is None else b[1]
+        out.append((rows.national, None if b is None else b[0], number_format(decimals, unit, ctx.lang)))
+    if rows.published_rate is not None:
+        p = ctx.published.get((project, ind, year))
+        value, fmt = None, ctx.published_rate_format
+        if p is not None and p[0] == numbers.VALUE:
+            value, fmt = float(p[1]), _rate_format(p[2])
+        elif p is not None:
+            value = numbers.NOT_YET_MARK if p[0] == numbers.NOT_YET else numbers.NOT_MEASURED_MARK
+        out.append((rows.published_rate, value, fmt))
+        out.append((rows.published_grade, ctx.grades.get((project, ind, year)), None))
+    return out
 
 
 NAME_WIDTH = 36
@@ -438,7 +503,8 @@ def _notes(ws, ctx: _Context, row: int, marks: list, derived_shown: bool) -> Non
     if isinstance(src, dict) and src.get("title_ja"):
         publisher = src.get("publisher_ja" if lang == "ja" else "publisher_en", "")
         lines.append((f"{text('report.source', lang)}{colon}{publisher}「{src['title_ja']}」", False))
-    lines.append((word("note_input", lang), False))
+    # a workbook of format 2 said only the 実績値 cells are inputs (its notes are compared as written)
+    lines.append((word("note_inputs" if ctx.layout.current else "note_input", lang, ctx.words), False))
     for line, swatch in lines:
         if swatch:
             ws.cell(row=row, column=COL_KIND).fill = COMPUTED_FILL if swatch == "computed" else _MISMATCH_FILL

@@ -1,4 +1,6 @@
-"""Import the edited 実績値 of an exported workbook (excel_export.py) back into the data.
+"""Import the edited 実績値 of an exported workbook (excel_export.py) back into the data, and (format 3)
+its milestones, national values, published rates and published grades (INPUT_TABLES); a workbook of
+format 2 (only 実績値 inputs) is still read, compared with the layout it was written in.
 
 Refuses, before reading it fully, a workbook beyond the limits in excel_layout.py (file size,
 unpacked size, cells, rows, columns, cell text) and anything that is not a regular file; refuses a
@@ -23,6 +25,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +43,9 @@ from kpi_lib.core.formatting import name_with_unit
 from kpi_lib.core.labels import check_lang, text
 from kpi_lib.dataset.history import State, current_files, write_tables
 from kpi_lib.dataset.loading import Dataset, copy_data_files, load_dataset, read_data_file, resolve_data_dir, validate
-from kpi_lib.dataset.scheme import scheme_for
-from kpi_lib.dataset.table_diff import CHANGED, TableChange, table_changes
+from kpi_lib.dataset.schema import TABLES
+from kpi_lib.dataset.scheme import Scheme, scheme_for
+from kpi_lib.dataset.table_diff import CHANGED, REMOVED, TableChange, table_changes
 from kpi_lib.workbook.excel_cells import cell_text, check_not_stale, read_actual
 from kpi_lib.workbook.excel_export import build_workbook, export_workbook
 from kpi_lib.workbook.excel_layout import (
@@ -52,6 +56,7 @@ from kpi_lib.workbook.excel_layout import (
     COL_TARGET,
     COL_YEAR0,
     CONTENT_DIGEST,
+    CURRENT_LAYOUT,
     FIRST_BLOCK_ROW,
     FORMAT_ID,
     KEY_HEADER,
@@ -62,10 +67,12 @@ from kpi_lib.workbook.excel_layout import (
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
     META_SHEET,
+    OLD_FORMAT_IDS,
+    Layout,
     cell_key,
     content_digest,
     fixed_cells,
-    rows_of,
+    layout_of,
     same_value,
     sheet_name,
     sheet_words,
@@ -77,13 +84,32 @@ from kpi_lib.workbook.new_dataset import Created, import_template, is_template
 
 @dataclass(frozen=True)
 class Change:
-    """One actual that the import changes (old is None for a new row)."""
+    """One figure that the import changes (old is None for a new row): an actual, or (a workbook of
+    the current format) a milestone, a national value, a published rate or a published grade."""
 
     cells: tuple[str, ...]
     indicator: str
     year: int
     old: str | None
     new: str
+    file: str = "actuals.csv"
+    project: int | None = None  # published_rates.csv and published_grades.csv: the sheet's project
+
+    @property
+    def key(self) -> tuple[tuple[str, str], ...]:
+        """The row's key as table_diff gives it."""
+        own = (("indicator", self.indicator), ("year", str(self.year)))
+        return ((("project", str(self.project)),) if self.project is not None else ()) + own
+
+
+# The tables whose figures a workbook's input rows hold beside actuals.csv (excel_layout.Layout),
+# and the column each writes; the published ones are keyed by the sheet's project too.
+INPUT_TABLES = {
+    "milestones.csv": "value",
+    "benchmarks.csv": "value",
+    "published_rates.csv": "progress_rate",
+    "published_grades.csv": "grade",
+}
 
 
 @dataclass(frozen=True)
@@ -124,7 +150,7 @@ def plan_import(path: str | Path, data_dir: str | Path | None = None, lang: str 
     else:
         files, result = _plan_actuals(book, path, root, dataset)
         for c in result:
-            cells[("actuals.csv", (("indicator", c.indicator), ("year", str(c.year))))] = c.cells
+            cells[(c.file, c.key)] = c.cells
     for name in files:
         target = root / name
         if not os.access(root, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
@@ -157,26 +183,51 @@ def import_workbook(
 
 
 def _plan_actuals(book: _Book, path: Path, root: Path, dataset: Dataset) -> tuple[dict[str, bytes], list[Change]]:
-    """An exported workbook's 実績値: the new actuals.csv (none when nothing changes) and the changes."""
+    """An exported workbook's 実績値 (and, in the current format, its milestones, national values,
+    published rates and grades): the new tables (none when nothing changes) and the changes."""
     problems: list[Problem] = []
-    lang, year, years = _read_meta(book, path, dataset, problems)
+    lang, year, years, layout = _read_meta(book, path, dataset, problems)
     if problems:
         raise DataError(problems)
-    entries = _read_sheets(book, path, dataset, lang, year, years, problems)
-    changes = _changes(entries, dataset, lang, problems)
+    entries, inputs = _read_sheets(book, path, dataset, lang, year, years, problems, layout)
+    changes = _changes(entries, dataset, lang, problems) + _input_changes(inputs, dataset, lang, problems)
     if problems:
         raise DataError(problems)
     if not changes:
-        _refuse_unread(book, dataset, lang, year)
+        _refuse_unread(book, dataset, lang, year, layout)
         return {}, []
-    actuals = root / "actuals.csv"
-    original = read_data_file(actuals)
-    patched, lines = patch_actuals(
-        original, {(c.indicator, c.year): c.new for c in changes}, list(dataset.indicators["indicator"])
-    )
-    _check_copy(root, {"actuals.csv": patched}, {lines[(c.indicator, c.year)]: c for c in changes})
-    _refuse_unread(book, dataset, lang, year)
-    return {"actuals.csv": patched}, changes
+    order = list(dataset.indicators["indicator"])
+    files: dict[str, bytes] = {}
+    changed_lines: dict[tuple[str, int], Change] = {}
+    for file in ("actuals.csv", *INPUT_TABLES):
+        mine = [c for c in changes if c.file == file]
+        if not mine:
+            continue
+        path_of = root / file
+        original = read_data_file(path_of) if path_of.is_file() else None
+        values = {_row_key(c): _row_fields(c, path.name, dataset) for c in mine}
+        files[file], lines = patch_rows(original, TABLES[file.removesuffix(".csv")], values, order)
+        changed_lines.update({(file, lines[_row_key(c)]): c for c in mine})
+    _check_copy(root, files, changed_lines)
+    _refuse_unread(book, dataset, lang, year, layout)
+    return files, changes
+
+
+def _row_key(c: Change) -> tuple:
+    return ((c.project,) if c.project is not None else ()) + (c.indicator, c.year)
+
+
+def _row_fields(c: Change, workbook: str, dataset: Dataset) -> dict[str, str]:
+    """The fields a change writes: its figure; a national value typed in the workbook is recorded as
+    an official statistic entered there, replacing a value derived from a published rate (an
+    official one keeps its source)."""
+    fields = {INPUT_TABLES.get(c.file, "actual"): c.new}
+    if c.file == "benchmarks.csv":
+        b = dataset.benchmarks
+        was = b[(b["indicator"] == c.indicator) & (b["year"] == c.year)]
+        if was.empty or was["provenance"].iloc[0] != "official":
+            fields.update(provenance="official", source=f"entered in the workbook {workbook} (kpi import)")
+    return fields
 
 
 def published_changes(dataset: Dataset, changes: list[TableChange], cells: dict, lang: str = "ja") -> list[Problem]:
@@ -189,14 +240,19 @@ def published_changes(dataset: Dataset, changes: list[TableChange], cells: dict,
       one);
     - for a cumulative target summed from annual actuals, every later published rate and grade
       (each year's total includes this year's actual).
-    A published grade row whose grade the source does not give (empty) is not counted."""
+    A published grade row whose grade the source does not give (empty) is not counted.
+
+    And for each published rate or grade that the change replaces (one added where none was
+    published is not counted), and each changed milestone or national value that a published rate
+    or grade of its year rests on."""
+    problems = _published_inputs(dataset, changes, cells, lang)
     actual_rows = [
         c
         for c in changes
         if c.file == "actuals.csv" and (c.kind != CHANGED or any(col == "actual" for col, _, _ in c.columns))
     ]
     if not actual_rows:
-        return []
+        return problems
     a = dataset.actuals
     before = {(i, int(y)) for i, y, st in zip(a["indicator"], a["year"], a["actual_state"]) if st == numbers.VALUE}
     after = set(before)
@@ -217,7 +273,6 @@ def published_changes(dataset: Dataset, changes: list[TableChange], cells: dict,
         if isinstance(g, str) and g.strip():
             grades.setdefault(i, []).append(int(y))
     ind = dataset.indicators.set_index("indicator")
-    problems = []
     for c, (i, year), old, new in edits:
         if i not in ind.index:
             continue  # an indicator the import adds: nothing of it was published
@@ -239,6 +294,55 @@ def published_changes(dataset: Dataset, changes: list[TableChange], cells: dict,
             old=old if old else text("diff.empty", lang),
             new=new if new else text("diff.empty", lang),
         )
+        where = cells.get((c.file, c.key))
+        problems.append(Problem(" and ".join(where) if where else c.file, None, None, message))
+    return problems
+
+
+def _published_inputs(dataset: Dataset, changes: list[TableChange], cells: dict, lang: str) -> list[Problem]:
+    """published_changes for the tables of the input rows (INPUT_TABLES)."""
+    rates = {(i, int(y)) for i, y in zip(dataset.published_rates["indicator"], dataset.published_rates["year"])}
+    pg = dataset.published_grades
+    grades = {
+        (i, int(y)) for i, y, g in zip(pg["indicator"], pg["year"], pg["grade"]) if isinstance(g, str) and g.strip()
+    }
+    problems = []
+    for c in changes:
+        column = INPUT_TABLES.get(c.file)
+        if column is None or c.kind not in (CHANGED, REMOVED):
+            continue
+        old, new = next(((o, n) for col, o, n in c.columns if col == column), (None, None))
+        if not old or (c.kind == CHANGED and old == new):
+            continue
+        i, year = c.value("indicator"), int(c.value("year"))
+        label = short_label(year, lang)
+        shown_new = new if new else text("diff.empty", lang)
+        if c.file in ("published_rates.csv", "published_grades.csv"):
+            what = "import.published_rate" if c.file == "published_rates.csv" else "import.published_grade"
+            message = text("import.published_figure", lang).format(
+                what=text(what, lang).format(year=label), indicator=i, old=old, new=shown_new
+            )
+        else:
+            behind = []
+            if (i, year) in rates:
+                behind.append(text("import.published_rate", lang).format(year=label))
+            if (i, year) in grades:
+                behind.append(text("import.published_grade", lang).format(year=label))
+            if not behind:
+                continue
+            reference = (
+                text(f"col.{dataset.scheme.reference}", lang)
+                if c.file == "milestones.csv"
+                else text("series.national", lang)
+            )
+            message = text("import.published_reference", lang).format(
+                reference=reference,
+                indicator=i,
+                year=label,
+                what=text("import.published_sep", lang).join(behind),
+                old=old,
+                new=shown_new,
+            )
         where = cells.get((c.file, c.key))
         problems.append(Problem(" and ".join(where) if where else c.file, None, None, message))
     return problems
@@ -279,7 +383,7 @@ def check_overwrite(path: str | Path, dataset: Dataset) -> None:
     if META_SHEET in wb.sheetnames:
         ws = wb[META_SHEET]
         meta = {str(ws.cell(row=r, column=1).value): ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
-    if meta.get("format") != FORMAT_ID:
+    if meta.get("format") not in (FORMAT_ID, *OLD_FORMAT_IDS):
         raise KpiError(f"{path} exists and is not a workbook written by kpi export: {keep}")
     if meta.get(CONTENT_DIGEST) == content_digest(wb):
         return  # unedited since it was written
@@ -288,8 +392,9 @@ def check_overwrite(path: str | Path, dataset: Dataset) -> None:
         lang = meta.get("lang") if meta.get("lang") in ("ja", "en") else "ja"
         year = parse_fiscal_year(meta.get("year"))
         years = [parse_fiscal_year(y) for y in str(meta.get("years")).split(",")]
-        entries = _read_sheets(book, path, dataset, lang, year, years, problems)
-        changes = _changes(entries, dataset, lang, [])
+        layout = layout_of(dataset.scheme, meta.get("format"))
+        entries, inputs = _read_sheets(book, path, dataset, lang, year, years, problems, layout)
+        changes = _changes(entries, dataset, lang, []) + _input_changes(inputs, dataset, lang, [])
     except KpiError:
         problems.append(Problem(path.name, None, None, "unreadable"))
     if problems:
@@ -437,9 +542,12 @@ def _load(content: bytes, name: str, data_only: bool, read_only: bool = False):
         raise _not_a_workbook(name, e) from None
 
 
-def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem]) -> tuple[str, int, list[int]]:
-    """The language, evaluation year and year columns the workbook was exported with; refuses a
-    workbook of another format, or one whose data changed since it was exported."""
+def _read_meta(
+    book: _Book, path: Path, dataset: Dataset, problems: list[Problem]
+) -> tuple[str, int, list[int], Layout]:
+    """The language, evaluation year, year columns and layout (its format's) the workbook was
+    exported with; refuses a workbook of another format, or one whose data changed since it was
+    exported."""
     wb = book.values
     if META_SHEET not in wb.sheetnames:
         renamed = next((ws.title for ws in wb.worksheets if ws.cell(row=1, column=1).value == "format"), None)
@@ -448,14 +556,14 @@ def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem
         else:
             message = f"sheet {META_SHEET!r} is missing: not a workbook written by 'kpi export'"
         problems.append(Problem(path.name, None, None, message))
-        return "ja", 0, []
+        return "ja", 0, [], Layout()
     ws = wb[META_SHEET]
     meta, at = {}, {}
     for row in range(1, ws.max_row + 1):
         key = ws.cell(row=row, column=1).value
         if key is not None:
             meta[str(key)], at[str(key)] = ws.cell(row=row, column=2).value, f"{META_SHEET}!B{row}"
-    if meta.get("format") != FORMAT_ID:
+    if meta.get("format") not in (FORMAT_ID, *OLD_FORMAT_IDS):
         old = isinstance(meta.get("format"), str) and meta["format"].startswith("kpi_lib workbook")
         why = (
             "written by an earlier kpi_lib that did not record the data it came from: export again"
@@ -463,7 +571,7 @@ def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem
             else f"unknown workbook format {meta.get('format')!r} (expected {FORMAT_ID!r})"
         )
         problems.append(Problem(at.get("format", f"{META_SHEET}!B1"), None, None, why))
-        return "ja", 0, []
+        return "ja", 0, [], Layout()
     check_not_stale(path, dataset, meta)
     lang = meta.get("lang")
     lang_at = at.get("lang", f"{META_SHEET}!B2")
@@ -502,7 +610,7 @@ def _read_meta(book: _Book, path: Path, dataset: Dataset, problems: list[Problem
             Problem(at.get("years", f"{META_SHEET}!B4"), None, None, f"the record of the year columns: {e}")
         )
         years = []
-    return lang, year, years
+    return lang, year, years, layout_of(dataset.scheme, meta["format"])
 
 
 def _ref(ws, row: int, col: int) -> str:
@@ -510,8 +618,17 @@ def _ref(ws, row: int, col: int) -> str:
 
 
 def _read_sheets(
-    book: _Book, path: Path, dataset: Dataset, lang: str, year: int, years: list[int], problems: list[Problem]
-) -> list:
+    book: _Book,
+    path: Path,
+    dataset: Dataset,
+    lang: str,
+    year: int,
+    years: list[int],
+    problems: list[Problem],
+    layout: Layout = CURRENT_LAYOUT,
+) -> tuple[list, list]:
+    """The 実績値 cells (ref, indicator, year, Cell) and the input rows' cells (ref, file, key,
+    value: _read_inputs) of every project sheet."""
     wb = book.values
     words = sheet_words(wb.sheetnames, dataset.project_numbers, lang, dataset.scheme)
     expected = {sheet_name(p, lang, words): p for p in dataset.project_numbers}
@@ -534,19 +651,31 @@ def _read_sheets(
         (b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance)
         for b in dataset.benchmarks.itertuples()
     }
-    entries = []
+    entries, inputs = [], []
     for name, project in expected.items():
         if name not in wb.sheetnames:
             continue
         rows = {r["indicator"]: r for r in results[results["project"] == project].to_dict("records")}
-        entries += _read_sheet(book, wb[name], rows, lang, years, bench, problems, words)
-    return entries
+        sheet = _Sheet(book, wb[name], project, dataset.scheme, layout)
+        entries += _read_sheet(sheet, rows, lang, years, bench, problems, words, inputs)
+    return entries, inputs
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    book: _Book
+    ws: object
+    project: int
+    scheme: Scheme
+    layout: Layout
 
 
 def _read_sheet(
-    book: _Book, ws, rows: dict, lang: str, exported_years: list[int], bench: dict, problems, words=None
+    sheet: _Sheet, rows: dict, lang: str, exported_years: list[int], bench: dict, problems, words, inputs: list
 ) -> list:
-    """(ref, indicator, year, Cell) for every 実績値 cell; structure problems are added to problems."""
+    """(ref, indicator, year, Cell) for every 実績値 cell, and the input rows' cells into `inputs`;
+    structure problems are added to problems."""
+    book, ws = sheet.book, sheet.ws
 
     def problem(row, col, message):
         problems.append(Problem(_ref(ws, row, col), None, None, message))
@@ -584,7 +713,7 @@ def _read_sheet(
         if years is None:
             continue  # the header's problem is already reported
         r = rows[key]
-        for (dr, col), f in fixed_cells(r, lang, list(years.values()), bench, words).items():
+        for (dr, col), f in fixed_cells(r, lang, list(years.values()), bench, words, sheet.layout).items():
             if f.source is None:
                 continue
             got = ws.cell(row=row + dr, column=col).value  # year columns are contiguous from COL_YEAR0
@@ -608,6 +737,7 @@ def _read_sheet(
                 problems.append(Problem(ref, None, None, str(e)))
                 continue
             entries.append((ref, key, y, value))
+            inputs += _read_inputs(sheet, sheet.layout.rows(r), row, col, key, y, unit, problems)
     for key, r in rows.items():
         if key not in seen:
             name = name_with_unit(r, lang)
@@ -615,6 +745,84 @@ def _read_sheet(
                 Problem(ws.title, None, None, f"no row for indicator {key!r} ({name}): rows must not be deleted")
             )
     return entries
+
+
+def _read_inputs(sheet: _Sheet, rows, row: int, col: int, key: str, year: int, unit: str, problems) -> list:
+    """(ref, file, key, value) of an indicator's input cells in a year's column (the current
+    format's milestone, national value, published rate, published grade): a numbers.Cell, or for a
+    grade its text in the scheme's spelling ("" for an empty cell). A bad cell is a problem naming it."""
+    ws, out = sheet.ws, []
+    label = short_label(year, "en")
+    milestone = text(f"col.{sheet.layout.reference}", "en") if rows.milestone is not None else ""
+    numeric = [
+        (rows.milestone, "milestones.csv", (key, year), unit, False, milestone),
+        (rows.national, "benchmarks.csv", (key, year), unit, False, text("series.national", "en")),
+        (
+            rows.published_rate,
+            "published_rates.csv",
+            (sheet.project, key, year),
+            "%",
+            True,
+            text("new.published_rate", "en"),
+        ),
+    ]
+    for dr, file, k, u, states, what in numeric:
+        if dr is None or (file == "benchmarks.csv" and not sheet.layout.current):
+            continue
+        ref = _ref(ws, row + dr, col)
+        cell = ws.cell(row=row + dr, column=col)
+        formula = sheet.book.formula(ws, row + dr, col) if cell.value is None or isinstance(cell.value, str) else None
+        try:
+            value = read_actual(cell, u, formula)
+        except CellError as e:
+            problems.append(Problem(ref, None, None, f"{what} {label}: {e}"))
+            continue
+        if value.state not in (numbers.VALUE, numbers.BLANK) and not states:
+            problems.append(
+                Problem(ref, None, None, f"{what} {label}: {cell_text(value)} is not a number (type the number)")
+            )
+            continue
+        out.append((ref, file, k, value))
+    if rows.published_grade is not None:
+        r = row + rows.published_grade
+        ref, what = _ref(ws, r, col), f"{text('new.published_grade', 'en')} {label}"
+        v = ws.cell(row=r, column=col).value
+        formula = sheet.book.formula(ws, r, col) if v is None or isinstance(v, str) else None
+        if formula is not None and (v is None or (isinstance(v, str) and v.startswith("#"))):
+            problems.append(
+                Problem(ref, None, None, f"{what}: a formula with no computed value ({formula}): type the grade")
+            )
+            return out
+        got = "" if v is None else str(v).strip()
+        grade = _scheme_grade(got, sheet.scheme)
+        if grade is None:
+            grades = (
+                sheet.scheme.ranking if set(sheet.scheme.ranking) == set(sheet.scheme.grades) else sheet.scheme.grades
+            )
+            problems.append(
+                Problem(
+                    ref, None, None, f"{what}: {got!r} is not a grade of the scheme (its grades: {', '.join(grades)})"
+                )
+            )
+        else:
+            out.append((ref, "published_grades.csv", (sheet.project, key, year), grade))
+    return out
+
+
+def _scheme_grade(got: str, scheme: Scheme) -> str | None:
+    """A typed grade in the scheme's spelling, matched by width and form as the loader matches
+    published_grades.csv (Ａ③ is A③); "" for an empty cell; None for a word that is not a grade."""
+    if not got or got in scheme.grades:
+        return got
+    forms: dict[str, list[str]] = {}
+    for g in scheme.grades:
+        forms.setdefault(_fold(g), []).append(g)
+    found = forms.get(_fold(got), [])
+    return found[0] if len(found) == 1 else None
+
+
+def _fold(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).strip().upper()
 
 
 def _read_header(ws, row: int, lang: str, exported_years: list[int], problem, words=None) -> dict[int, int] | None:
@@ -681,8 +889,8 @@ def _read_header(ws, row: int, lang: str, exported_years: list[int], problem, wo
     return years if ok else None
 
 
-def _refuse_unread(book: _Book, dataset: Dataset, lang: str, year: int) -> None:
-    problems = unread_cells(book, dataset, lang, year)
+def _refuse_unread(book: _Book, dataset: Dataset, lang: str, year: int, layout: Layout = CURRENT_LAYOUT) -> None:
+    problems = unread_cells(book, dataset, lang, year, layout)
     if problems:
         raise DataError(problems)
 
@@ -690,7 +898,7 @@ def _refuse_unread(book: _Book, dataset: Dataset, lang: str, year: int) -> None:
 MAX_UNREAD_SHOWN = 10  # cells named one by one; more are counted in one line
 
 
-def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Problem]:
+def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int, layout: Layout = CURRENT_LAYOUT) -> list[Problem]:
     """Every cell holding something that an import would not read: a value typed outside the 実績値
     cells (in a 進捗率 row, the 進捗 column, an inserted row, beside or below the tables, on a sheet
     of one's own) or text changed. The workbook is compared with what the export writes from the
@@ -698,8 +906,9 @@ def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Pr
     (empty rows inserted or deleted do not matter), so exporting again shows every value typed."""
     # as the export wrote it, in the words its sheets are named in (an older workbook: LEGACY_WORDS)
     words = sheet_words(book.values.sheetnames, dataset.project_numbers, lang, dataset.scheme)
-    pristine, ctx = build_workbook(dataset, year, lang, words)
-    sizes = {r["indicator"]: rows_of(r) for r in ctx.results.to_dict("records")}
+    format_id = FORMAT_ID if layout.current else OLD_FORMAT_IDS[0]
+    pristine, ctx = build_workbook(dataset, year, lang, words, format_id)
+    rows_by = {r["indicator"]: layout.rows(r) for r in ctx.results.to_dict("records")}
     inputs = range(COL_YEAR0, COL_YEAR0 + len(ctx.years))
     found: list[Problem] = []
     wb = book.values
@@ -708,7 +917,9 @@ def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int) -> list[Pr
             continue
         rows = book.shown_rows(ws)
         if ws.title in pristine.sheetnames:
-            found += _unread_on_sheet(ws, rows, pristine[ws.title], sizes, inputs, COL_YEAR0 + len(ctx.years), words)
+            found += _unread_on_sheet(
+                ws, rows, pristine[ws.title], rows_by, inputs, COL_YEAR0 + len(ctx.years), words, layout
+            )
             continue
         first = next(((r, c, v) for r, c, v in _values(rows) if cell_key(v) is not None), None)
         if first is not None:
@@ -756,8 +967,17 @@ def _blocks(rows: list[tuple], sizes: dict[str, int]) -> tuple[dict, list[int]]:
 
 
 def _unread_on_sheet(
-    ws, rows: list[tuple], pristine_ws, sizes: dict, inputs: range, grade_col: int, words=None
+    ws, rows: list[tuple], pristine_ws, rows_by: dict, inputs: range, grade_col: int, words, layout: Layout
 ) -> list[Problem]:
+    sizes = {k: r.count for k, r in rows_by.items()}
+    typed = {  # the input rows of each indicator (offsets), read as figures
+        k: {
+            dr
+            for dr in (0, r.milestone, r.national if layout.current else None, r.published_rate, r.published_grade)
+            if dr is not None
+        }
+        for k, r in rows_by.items()
+    }
     want = list(pristine_ws.iter_rows(values_only=True))
     got_blocks, got_free = _blocks(rows, sizes)
     want_blocks, want_free = _blocks(want, sizes)
@@ -778,17 +998,17 @@ def _unread_on_sheet(
         for dr in range(size):
             for c in range(COL_KEY + 1, width + 1):
                 v = at(rows, i + dr, c)
-                if cell_key(v) is None or (ident[0] == "indicator" and dr == 0 and c in inputs):
+                if cell_key(v) is None or (ident[0] == "indicator" and dr in typed[ident[1]] and c in inputs):
                     continue
                 if j is not None and same_value(v, at(want, j + dr, c)):
                     continue
                 if ident[0] == "header" and dr == 1 and c in inputs and j is not None:
                     if _same_year(v, at(want, j + dr, c)):  # 2015 for H27: read as the same year
                         continue
-                if ident[0] == "indicator" and dr == size - 1 and c in inputs:
+                if ident[0] == "indicator" and dr == rows_by[ident[1]].rate and c in inputs:
                     why = (
                         f"the {text('col.progress_rate', 'ja', words)} row is computed; type the actual in "
-                        f"{get_column_letter(c)}{i + dr + 2 - size}"
+                        f"{get_column_letter(c)}{i + 1}"
                     )
                 elif c == grade_col:
                     why = f"the {text('col.grade', 'ja', words)} column is computed from the actuals"
@@ -911,7 +1131,92 @@ def _changes(entries: list, dataset: Dataset, lang: str, problems: list[Problem]
     return sorted(changes, key=lambda c: (order.get(c.indicator, len(order)), c.year))
 
 
-# --- patching actuals.csv line by line --------------------------------------------------------
+def _input_changes(inputs: list, dataset: Dataset, lang: str, problems: list[Problem]) -> list[Change]:
+    """The input rows' figures (milestones, national values, published rates and grades) that differ
+    from the data; an emptied cell that holds a figure, or two sheets that disagree, is a problem."""
+    data: dict[tuple[str, tuple], object] = {}
+    for m in dataset.milestones.itertuples():
+        if pd.notna(m.value):
+            data[("milestones.csv", (m.indicator, int(m.year)))] = numbers.Cell(
+                numbers.VALUE, float(m.value), int(m.value_decimals)
+            )
+    for b in dataset.benchmarks.itertuples():
+        data[("benchmarks.csv", (b.indicator, int(b.year)))] = numbers.Cell(
+            numbers.VALUE, float(b.value), int(b.value_decimals)
+        )
+    for r in dataset.published_rates.itertuples():
+        data[("published_rates.csv", (int(r.project), r.indicator, int(r.year)))] = numbers.Cell(
+            r.progress_rate_state,
+            None if pd.isna(r.progress_rate) else float(r.progress_rate),
+            0 if pd.isna(r.progress_rate_decimals) else int(r.progress_rate_decimals),
+        )
+    for g in dataset.published_grades.itertuples():
+        if isinstance(g.grade, str) and g.grade.strip():
+            data[("published_grades.csv", (int(g.project), g.indicator, int(g.year)))] = g.grade
+
+    def shown(v) -> str:
+        return v if isinstance(v, str) else cell_text(v)
+
+    def same(a, b) -> bool:
+        return a == b if isinstance(a, str) or isinstance(b, str) else _equal(a, b)
+
+    grouped: dict[tuple[str, tuple], list] = {}
+    for ref, file, key, value in inputs:
+        grouped.setdefault((file, key), []).append((ref, value))
+    changes = []
+    for (file, key), cells in grouped.items():
+        old = data.get((file, key))
+        edited = []
+        for ref, value in cells:
+            if value == "" or (not isinstance(value, str) and value.state == numbers.BLANK):
+                if old is not None:
+                    problems.append(
+                        Problem(
+                            ref,
+                            None,
+                            None,
+                            f"empty cell: the data has {shown(old)} here ({file}); type it again "
+                            f"(to remove it, delete its row in {file})",
+                        )
+                    )
+                continue
+            if old is None or not same(value, old):
+                edited.append((ref, value))
+        if not edited:
+            continue
+        (first_ref, first), *rest = edited
+        clash = next(((ref, v) for ref, v in rest if not same(v, first)), None)
+        *project, ind, year = key
+        if clash is not None:
+            problems.append(
+                Problem(
+                    first_ref,
+                    None,
+                    None,
+                    f"conflicts with {clash[0]}: {ind} {short_label(year, lang)} is {shown(first)} here and "
+                    f"{shown(clash[1])} there (the indicator is on both sheets: make them agree)",
+                )
+            )
+            continue
+        changes.append(
+            Change(
+                tuple(ref for ref, _ in edited),
+                ind,
+                year,
+                None if old is None else shown(old),
+                shown(first),
+                file,
+                project[0] if project else None,
+            )
+        )
+    order = {ind: i for i, ind in enumerate(dataset.indicators["indicator"])}
+    files = list(INPUT_TABLES)
+    return sorted(
+        changes, key=lambda c: (files.index(c.file), order.get(c.indicator, len(order)), c.year, c.project or 0)
+    )
+
+
+# --- patching a table line by line --------------------------------------------------------
 
 
 def _records(text: str):
@@ -935,47 +1240,78 @@ def _records(text: str):
 def patch_actuals(
     original: bytes, values: dict[tuple[str, int], str], indicator_order: list[str]
 ) -> tuple[bytes, dict]:
-    """actuals.csv with `values` written in: changed rows are rewritten, new rows inserted after
-    the indicator's last row (years ascending); every other byte stays as it was.
-    Returns the new bytes and {(indicator, year): line number} of the written rows."""
+    """actuals.csv with `values` ({(indicator, year): actual}) written in (patch_rows)."""
+    return patch_rows(original, TABLES["actuals"], {k: {"actual": v} for k, v in values.items()}, indicator_order)
+
+
+def patch_rows(
+    original: bytes | None, table, values: dict[tuple, dict[str, str]], indicator_order: list[str]
+) -> tuple[bytes, dict]:
+    """A table file with `values` ({key: {column: text}}, the key's fields in the order of the
+    table's key, the year an int) written in: changed rows have those columns rewritten, new rows
+    go after the last row of the same key but the year (the indicator's, or the project's
+    indicator's), years ascending, or at the end; every other byte stays as it was. `original`
+    None: a new file with the table's header. Returns the new bytes and {key: line number} of the
+    written rows."""
+    if original is None:
+        original = (",".join(table.column_names) + "\n").encode()
     bom = original.startswith(b"\xef\xbb\xbf")
-    text = original.decode("utf-8-sig")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines, records = _records(text)
+    text_ = original.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text_ else "\n"
+    lines, records = _records(text_)
     header = [h.strip() for h in records[0][2]]
-    i_ind, i_year, i_actual = header.index("indicator"), header.index("year"), header.index("actual")
-    where: dict[tuple[str, int], tuple[int, int, list]] = {}
-    last_of: dict[str, int] = {}
+    at = [header.index(k) for k in table.key]
+    kinds = {c.name: c.type for c in table.columns}
+
+    def key_of(fields):
+        out = []
+        for k, i in zip(table.key, at):
+            v = fields[i].strip()
+            out.append(parse_fiscal_year(v) if kinds[k] == "year" else (int(v) if kinds[k] == "int" else v))
+        return tuple(out)
+
+    year_at = table.key.index("year")
+
+    def group(key):
+        return key[:year_at] + key[year_at + 1 :]
+
+    where: dict[tuple, tuple[int, int, list]] = {}
+    last_of: dict[tuple, int] = {}
     for start, end, fields in records[1:]:
         if len(fields) != len(header):
             continue
         try:
-            key = (fields[i_ind].strip(), parse_fiscal_year(fields[i_year]))
-        except KpiError:
+            key = key_of(fields)
+        except (KpiError, ValueError):
             continue
         where[key] = (start, end, fields)
-        last_of[key[0]] = end
+        last_of[group(key)] = end
     replaced: dict[int, str] = {}  # first line index -> new text for the whole record
     dropped: set[int] = set()  # further lines of a rewritten multi-line record
     inserted: dict[int, list[tuple]] = {}  # insert before line index -> rows
     appended: list[tuple] = []
-    for (ind, year), value in sorted(values.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if (ind, year) in where:
-            start, end, fields = where[(ind, year)]
+    ind_at = table.key.index("indicator")
+    for key, columns in sorted(values.items(), key=lambda kv: (kv[0][year_at], kv[0])):
+        if key in where:
+            start, end, fields = where[key]
             ending = newline if lines[end - 1].endswith("\n") else ""
             fields = list(fields)
-            fields[i_actual] = value
+            for column, value in columns.items():
+                fields[header.index(column)] = value
             replaced[start] = _csv_line(fields, ending)
             dropped.update(range(start + 1, end))
         else:
             row = [""] * len(header)
-            row[i_ind], row[i_year], row[i_actual] = ind, str(year), value
-            if ind in last_of:
-                inserted.setdefault(last_of[ind], []).append((year, row))
+            for k, v in zip(at, key):
+                row[k] = str(v)
+            for column, value in columns.items():
+                row[header.index(column)] = value
+            if group(key) in last_of:
+                inserted.setdefault(last_of[group(key)], []).append((key[year_at], row))
             else:
-                appended.append(
-                    (indicator_order.index(ind) if ind in indicator_order else len(indicator_order), year, row)
-                )
+                ind = key[ind_at]
+                position = indicator_order.index(ind) if ind in indicator_order else len(indicator_order)
+                appended.append((position, group(key), key[year_at], row))
     out: list[str] = []
     for i in range(len(lines) + 1):
         for _, row in sorted(inserted.get(i, []), key=lambda t: t[0]):
@@ -987,7 +1323,7 @@ def patch_actuals(
         if i in dropped:
             continue
         out.append(replaced.get(i, lines[i]))
-    for *_, row in sorted(appended, key=lambda t: (t[0], t[1])):
+    for *_, row in sorted(appended, key=lambda t: t[:3]):
         if out and not out[-1].endswith("\n"):
             out[-1] += newline
         out.append(_csv_line(row, newline))
@@ -997,8 +1333,8 @@ def patch_actuals(
     for start, _, fields in new_records[1:]:
         if len(fields) == len(header):
             try:
-                line_of[(fields[i_ind].strip(), parse_fiscal_year(fields[i_year]))] = start + 1
-            except KpiError:
+                line_of[key_of(fields)] = start + 1
+            except (KpiError, ValueError):
                 pass
     data = new_text.encode("utf-8")
     return (b"\xef\xbb\xbf" + data if bom else data), {k: line_of[k] for k in values}
@@ -1013,9 +1349,9 @@ def _csv_line(fields: list[str], ending: str) -> str:
 # --- validate a copy, then replace ------------------------------------------------------------
 
 
-def _check_copy(root: Path, files: dict[str, bytes], changed_lines: dict[int, Change]) -> None:
+def _check_copy(root: Path, files: dict[str, bytes], changed_lines: dict[tuple[str, int], Change]) -> None:
     """Validate the data directory as it would be after writing `files`; raise DataError if not
-    valid, naming the workbook cells behind each bad actuals.csv row."""
+    valid, naming the workbook cells behind each bad row written ({(file, line): change})."""
     with tempfile.TemporaryDirectory(prefix="kpi-import-") as tmp:
         copy = Path(tmp) / "data"
         copy_data_files(root, copy)  # only the data files: never a pipe, a device or a link to one there
@@ -1027,7 +1363,7 @@ def _check_copy(root: Path, files: dict[str, bytes], changed_lines: dict[int, Ch
         return
     mapped = []
     for p in problems:
-        change = changed_lines.get(p.line) if p.file == "actuals.csv" else None
+        change = changed_lines.get((p.file, p.line))
         if change is not None:
             mapped.append(Problem(" and ".join(change.cells), None, None, p.message))
             continue

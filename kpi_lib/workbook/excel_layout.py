@@ -19,7 +19,10 @@ from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import METADATA_FILE, TABLES
 
 # 2: the meta sheet records a digest of every data file (format 1 did not: such workbooks are refused)
-FORMAT_ID = "kpi_lib workbook 2"
+# 3: an indicator's rows also take its milestones (a scheme with milestones), national values (a
+#    national-level target), published rates and published grades (Layout below)
+FORMAT_ID = "kpi_lib workbook 3"
+OLD_FORMAT_IDS = ("kpi_lib workbook 2",)  # still read: only its 実績値 cells are inputs
 META_SHEET = "_kpi"
 KEY_HEADER = "key"
 DIGEST_PREFIX = "sha256 "  # meta rows "sha256 actuals.csv" | hex digest ("-" for a file that is absent)
@@ -159,8 +162,55 @@ def is_percent_format(fmt: str | None) -> bool:
     return "%" in plain
 
 
-def rows_of(r) -> int:
-    return 3 if r["target_kind"] == "national" else 2
+@dataclass(frozen=True)
+class Rows:
+    """An indicator's rows, as offsets from its first (実績値) row; None where it has no such row."""
+
+    milestone: int | None
+    national: int | None
+    rate: int  # the computed rate (進捗率 …)
+    published_rate: int | None
+    published_grade: int | None
+
+    @property
+    def count(self) -> int:
+        return max(r for r in (self.rate, self.published_rate, self.published_grade) if r is not None) + 1
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which rows a workbook gives an indicator. The current format (3): 実績値; the scheme's
+    milestone (目安値/期待値: `reference`, a scheme with milestones); 全国 (a national-level target);
+    the computed rate; the published rate of each year's actual (published_rates.csv is keyed by
+    the actual's year); the published grade of each evaluation year (published_grades.csv is keyed
+    by the evaluation year). All but the computed rate are inputs. Format 2 (`current` False):
+    実績値, 全国 (from benchmarks.csv, not an input) and the computed rate."""
+
+    current: bool = True
+    reference: str | None = None  # "milestone" or "expected_path": the scheme's milestone row
+
+    def rows(self, r) -> Rows:
+        national = r["target_kind"] == "national"
+        if not self.current:
+            return Rows(None, 1 if national else None, 2 if national else 1, None, None)
+        at = 1
+        milestone = at if self.reference else None
+        at += milestone is not None
+        nat = at if national else None
+        at += national
+        return Rows(milestone, nat, at, at + 1, at + 2)
+
+
+CURRENT_LAYOUT = Layout()  # without milestones; layout_of gives a dataset's
+
+
+def layout_of(scheme, format_id: str = FORMAT_ID) -> Layout:
+    """The layout of a workbook of `format_id` for a dataset graded by `scheme`."""
+    return Layout(format_id == FORMAT_ID, scheme.reference if scheme.uses_milestones else None)
+
+
+def rows_of(r, layout: Layout = CURRENT_LAYOUT) -> int:
+    return layout.rows(r).count
 
 
 @dataclass(frozen=True)
@@ -171,11 +221,14 @@ class Fixed:
     what: str = ""
 
 
-def fixed_cells(r, lang: str, years: list[int], bench: dict, vocabulary=None) -> dict[tuple[int, int], Fixed]:
-    """The cells of one indicator that come from indicators.csv / benchmarks.csv, keyed by
-    (row offset, column). Export writes them; import checks they were left alone."""
+def fixed_cells(
+    r, lang: str, years: list[int], bench: dict, vocabulary=None, layout: Layout = CURRENT_LAYOUT
+) -> dict[tuple[int, int], Fixed]:
+    """The cells of one indicator that come from indicators.csv (and, in format 2, benchmarks.csv),
+    and the row labels, keyed by (row offset, column). Export writes them; import checks they were
+    left alone."""
     unit, ind = formatting.unit(r, lang), "indicators.csv"
-    national = r["target_kind"] == "national"
+    rows = layout.rows(r)
     cells: dict[tuple[int, int], Fixed] = {}
     cells[(0, COL_NAME)] = Fixed(name_with_unit(r, lang), None, ind, text("col.name", lang))
     if r["baseline_state"] == numbers.NOT_MEASURED:
@@ -230,19 +283,25 @@ def fixed_cells(r, lang: str, years: list[int], bench: dict, vocabulary=None) ->
             float(r["revised_target"]), number_format(r["revised_target_decimals"], unit, lang), ind, what
         )
     cells[(1, COL_REVISED)] = Fixed((year_in_brackets(r["revised_target_year"], lang) or None), None, ind, what)
-    # the body's own actuals; for national-level targets the national series follows on the next row
+    # the body's own actuals; the milestone row, then for national-level targets the national series
     cells[(0, COL_LABEL)] = Fixed(text("col.actual", lang))
-    if national:
-        cells[(1, COL_LABEL)] = Fixed(text("series.national", lang))
+    if rows.milestone is not None:
+        cells[(rows.milestone, COL_LABEL)] = Fixed(text(f"col.{layout.reference}", lang))
+    if rows.national is not None:
+        cells[(rows.national, COL_LABEL)] = Fixed(text("series.national", lang))
+    if rows.national is not None and not layout.current:  # format 2: not an input
         for i, y in enumerate(years):
             b = bench.get((r["indicator"], y))
-            cells[(1, COL_YEAR0 + i)] = Fixed(
+            cells[(rows.national, COL_YEAR0 + i)] = Fixed(
                 None if b is None else b[0],
                 None if b is None else number_format(b[1], unit, lang),
                 "benchmarks.csv",
                 f"{text('series.national', lang)} {short_label(y, lang)}",
             )
-    cells[(rows_of(r) - 1, COL_LABEL)] = Fixed(text("col.progress_rate", lang, vocabulary))
+    cells[(rows.rate, COL_LABEL)] = Fixed(text("col.progress_rate", lang, vocabulary))
+    if rows.published_rate is not None:  # the words of kpi new's template (new_dataset.py)
+        cells[(rows.published_rate, COL_LABEL)] = Fixed(text("new.published_rate", lang))
+        cells[(rows.published_grade, COL_LABEL)] = Fixed(text("new.published_grade", lang))
     return cells
 
 
