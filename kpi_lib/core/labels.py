@@ -692,18 +692,19 @@ _LABELS: dict[str, tuple[str, str]] = {
     "glossary.text": ("文字", "text"),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
     # the workbook template that `kpi new` writes (new_dataset.py)
+    "new.intro": ("新しいデータセットの入力用ブックです。", "A workbook to start a new dataset. "),
     "new.note": (
-        "新しいデータセットの入力用ブックです。プロジェクト名（日本語・英語）とキャッチフレーズを記入し、"
+        "プロジェクト名（日本語・英語）とキャッチフレーズを記入し、"
         "各指標を空いた行に記入してください：設定項目（1行目に日本語、2行目に英語）、基準値と基準年、目標値と目標年、"
-        "見直し後の目標値と年（任意）、年度ごとの実績値（数値、未 又は —）{milestone}、単位（1行目に日本語、2行目に英語）、"
+        "見直し後の目標値と年（任意）、年度ごとの実績値（数値、未 又は —）{milestone}、単位（1行目に日本語、2行目に英語、3行目に数が1のときの英語：areas なら area。同じなら空欄）、"
         "方向（higher：高いほど良い、lower：低いほど良い）、目標の種類（空欄：value（数値目標）、cumulative（累計：2行目に"
         "累計期間の初年度）、above_baseline、at_least_baseline）、実績値の種類（空欄：annual（各年度の値）、"
         "cumulative_to_date（累計値））。使わない行・シートは空欄のままにし、kpi import で取り込みます。"
         "指標IDは隠し列Aにあります（p1_t01 = プロジェクト1の数値目標1行目、p1_k01 = KPI 1行目）。",
-        "A workbook to start a new dataset. Type each project's name and catch line (Japanese and English) and "
+        "Type each project's name and catch line (Japanese and English) and "
         "one indicator per empty row: its name (Japanese on the first line, English on the second), baseline "
         "and its year, target and its year, revised target and year (optional), the actuals of each year "
-        "(a number, 未 or —){milestone}, unit (Japanese, then English), direction (higher or lower is better), "
+        "(a number, 未 or —){milestone}, unit (Japanese, then English, then the English after exactly 1 where it differs: area for areas), direction (higher or lower is better), "
         "target kind (empty: value; cumulative, with the first year of its period on the second line; "
         "above_baseline; at_least_baseline) and what the actuals are (empty: annual, each year's value; "
         "cumulative_to_date: running totals). Leave unused rows and sheets empty, then run kpi import. "
@@ -719,6 +720,17 @@ _LABELS: dict[str, tuple[str, str]] = {
         " Where a report was published, type its printed rate on the row under the actuals (the rate of that "
         "year's actual) and, on the row below, its printed grade for each evaluation year (optional; kpi audit "
         "checks them against the recomputation).",
+    ),
+    # the workbook of `kpi add-indicators`: the note's first sentences on an existing project's sheet
+    "add.note": (
+        "データセットに指標を追加するためのブックです。この⟨level⟩の指標（変更されません）：{indicators}。"
+        "追加する指標を空いた行に記入してください（名称・キャッチフレーズは projects.csv のまま）。",
+        "A workbook to add indicators to the dataset. This ⟨level⟩'s indicators, kept as they are: {indicators}. "
+        "Type each indicator to add into an empty row (the names and catch line stay as projects.csv has them). ",
+    ),
+    "add.new_project_note": (
+        "データセットに新しい⟨level⟩を追加するためのシートです（使わなければ空欄のまま）。",
+        "A sheet to add a new ⟨level⟩ to the dataset (leave it empty if there is none). ",
     ),
     "new.published_rate": ("公表値：率", "Published rate"),
     "new.published_grade": ("公表値：評価", "Published grade"),
