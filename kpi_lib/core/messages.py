@@ -503,9 +503,11 @@ _add(
         ),
         "{name}: {root} already holds {n} indicator(s), so this template was imported already (or belongs to another "
         "folder) and nothing was imported: to add or correct actuals, kpi export --xlsx FILE --data {root2} and kpi "
-        "import FILE; to start again, kpi new into a new folder": (
+        "import FILE; to add indicators, kpi add-indicators --xlsx FILE --data {root3}; to start again, kpi new into "
+        "a new folder": (
             "{name}: {root} にはすでに {n} 個の指標があるので、このひな形は取り込み済み（または別のフォルダのもの）です。"
             "何も取り込んでいません: 実績値を加える・直すには kpi export --xlsx FILE --data {root2} と kpi import FILE を、"
+            "指標を追加するには kpi add-indicators --xlsx FILE --data {root3} を、"
             "やり直すには新しいフォルダに kpi new を実行してください"
         ),
         "{name}: {changed} in {root} are not the empty tables kpi new wrote with this template, so nothing was "

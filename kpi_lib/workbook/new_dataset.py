@@ -553,7 +553,8 @@ def check_template_target(path: Path, dataset, meta: dict) -> None:
         raise KpiError(
             f"{path.name}: {root} already holds {len(dataset.indicators)} indicator(s), so this template was "
             "imported already (or belongs to another folder) and nothing was imported: to add or correct "
-            f"actuals, kpi export --xlsx FILE --data {root} and kpi import FILE; to start again, kpi new into a new folder"
+            f"actuals, kpi export --xlsx FILE --data {root} and kpi import FILE; to add indicators, kpi add-indicators "
+            f"--xlsx FILE --data {root}; to start again, kpi new into a new folder"
         )
     if changed:
         raise KpiError(
@@ -1045,7 +1046,11 @@ def _added_sheets(dataset, lang: str, rows: int, new_projects: int) -> list[_Add
     holds is skipped), then `new_projects` sheets for projects numbered after the last one."""
     taken = set(dataset.indicators["indicator"])
     pi = dataset.project_indicators
-    names = dict(zip(dataset.indicators["indicator"], dataset.indicators["name_ja"]))
+    ind = dataset.indicators
+    names = {
+        i: (lang == "en" and _plain(en)) or _plain(ja)
+        for i, ja, en in zip(ind["indicator"], ind["name_ja"], ind["name_en"])
+    }
     sheets = []
 
     def keys_for(project: int, positions: dict[str, int]) -> dict[str, list[str]]:
@@ -1066,7 +1071,8 @@ def _added_sheets(dataset, lang: str, rows: int, new_projects: int) -> list[_Add
         listed = []
         for kind in KINDS:
             rows_of_kind = mine[mine["kind"] == kind].sort_values("position")
-            shown = "、".join(_plain(names.get(i)) or i for i in rows_of_kind["indicator"]) or "—"
+            sep = "、" if lang == "ja" else ", "
+            shown = sep.join(names.get(i) or i for i in rows_of_kind["indicator"]) or "—"
             listed.append(f"{kind_label(kind, lang)}: {shown}")
         note = text("add.note", lang, dataset.scheme).format(indicators=" / ".join(listed))
         fields = {f: _plain(projects.at[project, f]) for f in PROJECT_FIELDS}
