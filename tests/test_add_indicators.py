@@ -366,6 +366,26 @@ def test_bad_additions_are_refused_at_their_cell_and_nothing_is_written(city, kp
     assert snapshot(city) == before
 
 
+def test_a_singular_unit_without_its_english_unit_is_refused(tmp_path, kpi):
+    data = tmp_path / "office"
+    kpi(
+        "new", data, "--scheme", SCHEME, "--title-ja", "架空町総合戦略", "--first-year", "H27", "--last-year", "R1",
+        "--projects", "1", "--rows", "1", "--level-ja", "基本目標",
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(data / WORKBOOK_NAME)
+    name_project(wb["基本目標1"], ("しごとをつくる", None, "稼ぐ力を高める", None))
+    row = put(
+        wb["基本目標1"], "p1_t01",
+        (("設定項目", "対象地区数"), ("基準値", 2), ("目標値", 6), ("単位", "地区"), ("方向", "higher")),
+        (("基準値", 2014), ("目標値", 2019)),
+        (("単位", "area"),),
+    )  # fmt: skip
+    wb.save(data / WORKBOOK_NAME)
+    r = kpi("import", data / WORKBOOK_NAME, "--data", data)
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    assert f"基本目標1!N{row + 2}: an English unit after exactly 1 without the English unit" in r.stderr
+
+
 def test_a_refusal_is_said_in_japanese(city, kpi, tmp_path):
     book = tmp_path / "add.xlsx"
     kpi("add-indicators", "--data", city, "--xlsx", book, "--rows", "2")
@@ -405,6 +425,26 @@ def test_an_empty_additions_workbook_is_refused(city, kpi, tmp_path):
     r = kpi("import", book, "--data", city)
     assert r.returncode == 1 and "no indicator is filled in" in r.stderr
     assert snapshot(city) == before
+
+
+@pytest.mark.slow  # runs kpi report
+def test_the_added_indicators_are_in_the_report(city, kpi, tmp_path):
+    book = tmp_path / "add.xlsx"
+    kpi("add-indicators", "--data", city, "--xlsx", book, "--rows", "2")
+    assert kpi("import", type_revision(book), "--data", city).returncode == 0
+    r = kpi("report", "--year", "H29", "--lang", "ja", "--out", tmp_path / "out", "--data", city, "--no-progress")
+    assert r.returncode == 0, r.stderr
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.html")}
+    shown = "\n".join(pages.values())
+    for name in (
+        "保育所の定員数",
+        "一時預かりの利用者数",
+        "移住者数",
+        "新しいひとの流れをつくる",
+        "子育て支援センター利用者数",
+    ):
+        assert name in shown, name
+    assert "プロジェクト" not in shown  # the city's words (基本目標), never Hokkaido's
 
 
 # --- the property: whatever is typed into an added slot, the existing rows stay and every typed

@@ -604,6 +604,9 @@ _add(
             "{file} には列 {column} がないので、そこのすべての行を変えずには {value} を加えられません: セルを空欄にするか、"
             "先に {file2} にその列を加えてください"
         ),
+        "an English unit after exactly 1 without the English unit above it: type both, or neither": (
+            "数が1のときの英語の単位がありますが、その上の英語の単位がありません: 両方を入力するか、どちらも空欄にしてください"
+        ),
         "Project name (Japanese)": "プロジェクト名（日本語）",
         "Project name (English)": "プロジェクト名（英語）",
         "Catch line (Japanese)": "キャッチフレーズ（日本語）",

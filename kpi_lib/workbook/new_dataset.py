@@ -927,6 +927,13 @@ class _TemplateReader:
         }
         if not record["name_ja"]:
             self.problem(ws, row, COL_NAME, "the indicator's Japanese name is empty (the row has values: name it)")
+        if record["unit_en_singular"] and not record["unit_en"]:
+            self.problem(
+                ws,
+                row + 2,
+                cols.unit,
+                "an English unit after exactly 1 without the English unit above it: type both, or neither",
+            )
         at = {
             None: (row, COL_NAME),
             "name_ja": (row, COL_NAME),
