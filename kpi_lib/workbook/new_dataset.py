@@ -13,12 +13,18 @@ target kind, actual basis. The project's names and catch lines are typed at the 
 Each indicator has an empty slot of rows: the first holds the Japanese name, the values, the
 actuals and the definitions; the second the English name, the years (and the unit in English,
 the first year of a cumulative period, the year basis of the figures under the actual basis:
-fiscal, calendar or, left empty, not_stated; a drop-down list says so); for a scheme with milestones, the second row's year
+fiscal, calendar or, left empty, not_stated; a drop-down list says so); the third row of the unit
+column the English unit after exactly 1 (unit_en_singular); for a scheme with milestones, the second row's year
 cells hold the milestone (目安値) or expected value (期待値) of each year. Indicator ids are
 written in the hidden column A: p{project}_t{nn} for the n-th 数値目標 slot, p{project}_k{nn}
 for the n-th KPI slot (a user may change them there). Slots and sheets left empty are skipped.
 The hidden sheet `_kpi` records the format and the digests of the empty data files, so the
 template can only be imported into the dataset it was written with, once.
+
+`kpi add-indicators` (write_additions) writes the same layout for a dataset that has indicators:
+a sheet per existing project (its names shown, its indicators listed in the note), slots whose ids
+continue the template's, and empty sheets for new projects; its import (import_additions) appends
+the rows read to the tables, every existing row kept byte for byte.
 """
 
 from __future__ import annotations
