@@ -691,20 +691,22 @@ _LABELS: dict[str, tuple[str, str]] = {
     "glossary.number": ("数値", "number"),
     "glossary.text": ("文字", "text"),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
-    # the workbook template that `kpi new` writes (new_dataset.py)
+    # the workbook template that `kpi new` writes (new_dataset.py). new.note is what kpi new has always
+    # written (kpi import compares a filled-in template's note with it); a workbook of kpi
+    # add-indicators puts its own first sentences for new.intro
     "new.intro": ("新しいデータセットの入力用ブックです。", "A workbook to start a new dataset. "),
     "new.note": (
-        "プロジェクト名（日本語・英語）とキャッチフレーズを記入し、"
+        "新しいデータセットの入力用ブックです。プロジェクト名（日本語・英語）とキャッチフレーズを記入し、"
         "各指標を空いた行に記入してください：設定項目（1行目に日本語、2行目に英語）、基準値と基準年、目標値と目標年、"
-        "見直し後の目標値と年（任意）、年度ごとの実績値（数値、未 又は —）{milestone}、単位（1行目に日本語、2行目に英語、3行目に数が1のときの英語：areas なら area。同じなら空欄）、"
+        "見直し後の目標値と年（任意）、年度ごとの実績値（数値、未 又は —）{milestone}、単位（1行目に日本語、2行目に英語）、"
         "方向（higher：高いほど良い、lower：低いほど良い）、目標の種類（空欄：value（数値目標）、cumulative（累計：2行目に"
         "累計期間の初年度）、above_baseline、at_least_baseline）、実績値の種類（空欄：annual（各年度の値）、"
         "cumulative_to_date（累計値））。使わない行・シートは空欄のままにし、kpi import で取り込みます。"
         "指標IDは隠し列Aにあります（p1_t01 = プロジェクト1の数値目標1行目、p1_k01 = KPI 1行目）。",
-        "Type each project's name and catch line (Japanese and English) and "
+        "A workbook to start a new dataset. Type each project's name and catch line (Japanese and English) and "
         "one indicator per empty row: its name (Japanese on the first line, English on the second), baseline "
         "and its year, target and its year, revised target and year (optional), the actuals of each year "
-        "(a number, 未 or —){milestone}, unit (Japanese, then English, then the English after exactly 1 where it differs: area for areas), direction (higher or lower is better), "
+        "(a number, 未 or —){milestone}, unit (Japanese, then English), direction (higher or lower is better), "
         "target kind (empty: value; cumulative, with the first year of its period on the second line; "
         "above_baseline; at_least_baseline) and what the actuals are (empty: annual, each year's value; "
         "cumulative_to_date: running totals). Leave unused rows and sheets empty, then run kpi import. "
@@ -749,6 +751,13 @@ _LABELS: dict[str, tuple[str, str]] = {
         "原資料が示す場合だけ記入し、根拠は indicators.csv の note に記してください。",
         "What the actuals' years are: fiscal (April to March) or calendar (January to December); empty: "
         "not_stated. Fill it in only where the source says so, and give the evidence in indicators.csv's note.",
+    ),
+    # the third row under 単位: the English unit after exactly 1 (indicators.csv unit_en_singular)
+    "new.unit_singular": ("英語の単位（数が1のとき）", "English unit after 1"),
+    "new.unit_singular_prompt": (
+        "数が1のときの英語の単位（areas なら area）。上の行の英語の単位と同じなら空欄。",
+        "The English unit after exactly 1 (area for areas); leave it empty where it is the same as the English "
+        "unit above.",
     ),
     # kpi refresh-notebooks: the installed packages differ from the pins the committed outputs were made with
     "pins.differ": (

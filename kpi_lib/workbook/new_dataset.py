@@ -336,7 +336,9 @@ def _template_sheet(
     milestone = (
         text("new.milestone", lang).format(what=_milestone_label(scheme, lang)) if scheme.uses_milestones else ""
     )
-    note_text = (intro or text("new.intro", lang)) + text("new.note", lang).format(milestone=milestone)
+    note_text = text("new.note", lang).format(milestone=milestone)
+    if intro:  # kpi add-indicators: its own first sentences
+        note_text = intro + note_text.removeprefix(text("new.intro", lang))
     if published:
         note_text += text("new.published_note", lang)
     note = put_value(ws.cell(row=NOTE_ROW, column=COL_KIND), note_text)
@@ -373,6 +375,13 @@ def _template_sheet(
         showInputMessage=True,
         promptTitle=text("new.year_basis", lang)[:32],
         prompt=text("new.year_basis_prompt", lang),
+    )
+    # the third row under the unit: a prompt says what it is (the note is what templates always said)
+    singular_prompt = DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        promptTitle=text("new.unit_singular", lang)[:32],
+        prompt=text("new.unit_singular_prompt", lang),
     )
     row = BLOCK_ROW
     for kind in KINDS:
@@ -415,6 +424,8 @@ def _template_sheet(
                 if col in lists:
                     lists[col].add(ws.cell(row=row, column=col))
             basis_list.add(ws.cell(row=row + 1, column=cols.actual_basis))
+            if published:
+                singular_prompt.add(ws.cell(row=row + 2, column=cols.unit))
             row += n
         write_cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=HEADER_FILL)
         ws.cell(row=top, column=COL_KIND).alignment = Alignment(
@@ -424,7 +435,7 @@ def _template_sheet(
             write_cell(ws, rr, COL_KIND, fill=HEADER_FILL)
         ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
         row += 1
-    for dv in (*lists.values(), basis_list):
+    for dv in (*lists.values(), basis_list, *([singular_prompt] if published else [])):
         ws.add_data_validation(dv)
     ws.column_dimensions[get_column_letter(COL_KEY)].hidden = True
     ws.column_dimensions[get_column_letter(COL_KIND)].width = 4.5 if lang == "ja" else 6
