@@ -282,6 +282,47 @@ def test_a_scheme_with_expected_values_and_hokkaido_take_added_indicators(tmp_pa
         assert shown[key]["name_en"] == "Trial indicator" and shown[key]["actual"] == "15"
 
 
+def test_published_figures_of_an_added_indicator_are_audited_and_kpi_restore_undoes_the_import(tmp_path, kpi):
+    """examples/expected_path has no published_*.csv: the import writes them, kpi restore removes them.
+    Its rule: rate = (actual − baseline) ÷ (expected − baseline) × 100; A: ≥ 100. Typed: baseline 10
+    (2018), expected 14 for 2019, actual 15: (15 − 10) ÷ (14 − 10) × 100 = 125.0 → A."""
+    data = tmp_path / "expected_path"
+    shutil.copytree(ROOT / "examples" / "expected_path", data)
+    before = snapshot(data)
+    book = tmp_path / "add.xlsx"
+    kpi("add-indicators", "--data", data, "--xlsx", book, "--rows", "1", "--new-projects", "0")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["分野1"]
+    row = put(
+        ws, "p1_k04",
+        (("設定項目", "試行指標"), ("基準値", 10), ("目標値", 20), ("単位", "件"), ("方向", "higher")),
+        (("設定項目", "Trial indicator"), ("基準値", 2018), ("目標値", 2020), ("単位", "cases")),
+        years=(("R1", 15),),
+    )  # fmt: skip
+    labels = [ws.cell(row=row + dr, column=column(ws, row, "実績値")).value for dr in range(4)]
+    assert labels == ["実績値", "期待値", "公表値：率", "公表値：評価"]
+    for label, expected in (("H30", 12), ("R1", 14), ("R2", 20)):
+        ws.cell(row=row + 1, column=column(ws, row, label, 1)).value = expected
+    ws.cell(row=row + 2, column=column(ws, row, "R1", 1)).value = 125.0
+    ws.cell(row=row + 3, column=column(ws, row, "R1", 1)).value = "A"
+    wb.save(book)
+    r = kpi("import", book, "--data", data, "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "published_rates.csv: 1 added" in r.stdout and "published_grades.csv: 1 added" in r.stdout
+    assert_rows_kept(before, data)
+    # a number cell: 125.0 as Excel stores it (125); the rate of the 2019 actual, keyed by its year
+    assert table(data, "published_rates.csv") == [
+        {"project": "1", "indicator": "p1_k04", "year": "2019", "progress_rate": "125"}
+    ]
+    shown = grades(kpi, data, "R1")["p1_k04"]
+    assert (shown["progress_rate"], shown["grade"], shown["rate_source"]) == ("125.0", "A", "published")
+    r = kpi("audit", "--data", data, "--lang", "en")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = kpi("restore", "--data", data, "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert snapshot(data) == before  # the tables as they were, the files the import wrote gone
+
+
 def test_an_actual_before_a_later_baseline_year_is_refused_at_its_cell(city, kpi, tmp_path):
     book = tmp_path / "add.xlsx"
     kpi("add-indicators", "--data", city, "--xlsx", book, "--rows", "1", "--new-projects", "0")
