@@ -294,6 +294,24 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     n.add_argument(
         "--level-en", metavar="W", help=h("its English, as inside a sentence: basic goal … (report.level_en)")
     )
+
+    ad = sub.add_parser(
+        "add-indicators",
+        help=h(
+            "write a workbook to add indicators (and projects) to a dataset: fill in its empty rows and 'kpi import' it"
+        ),
+    )
+    ad.add_argument("--xlsx", required=True, metavar="FILE", help=h("workbook to write (.xlsx; never overwritten)"))
+    ad.add_argument("--rows", type=int, metavar="N", help=h("empty indicator rows per table of a project (default: 8)"))
+    ad.add_argument(
+        "--new-projects", type=int, metavar="N", help=h("empty sheets for new projects after the last one (default: 1)")
+    )
+    ad.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=h("the workbook's language (default: ja) and of messages (default: $KPI_LANG, else the locale)"),
+    )
+    data_arg(ad)
     return p
 
 
@@ -617,7 +635,7 @@ def cmd_import(args) -> int:
     if not plan.files:
         print(text("import.no_changes", lang).format(folder=where))
         return 0
-    created = isinstance(plan.result, Created)
+    created = isinstance(plan.result, Created) and not plan.result.added  # kpi new's template
     listing = change_lines(plan.changes, lang, plan.cells)
     if args.dry_run:
         print("\n".join(listing))
@@ -705,6 +723,22 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_add_indicators(args) -> int:
+    from kpi_lib.dataset.loading import resolve_data_dir
+    from kpi_lib.workbook.new_dataset import write_additions
+
+    _load(args)  # its warnings, as every command that reads a dataset says them
+    root = resolve_data_dir(args.data)
+    path = write_additions(
+        root,
+        args.xlsx,
+        lang=args.lang,
+        **{k: v for k, v in (("rows", args.rows), ("new_projects", args.new_projects)) if v is not None},
+    )
+    say(f"wrote {path}: fill in its empty rows, then run kpi import {path} --data {root}", args.message_lang)
+    return 0
+
+
 COMMANDS = {
     "grades": cmd_grades,
     "changes": cmd_changes,
@@ -716,6 +750,7 @@ COMMANDS = {
     "import": cmd_import,
     "restore": cmd_restore,
     "new": cmd_new,
+    "add-indicators": cmd_add_indicators,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -700,7 +700,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "glossary.number": ("数値", "number"),
     "glossary.text": ("文字", "text"),
     "audit.none": ("公表値と再計算値の不一致はありません。", "No published figure disagrees with the recomputation."),
-    # the workbook template that `kpi new` writes (new_dataset.py)
+    # the workbook template that `kpi new` writes (new_dataset.py). new.note is what kpi new has always
+    # written (kpi import compares a filled-in template's note with it); a workbook of kpi
+    # add-indicators puts its own first sentences for new.intro
+    "new.intro": ("新しいデータセットの入力用ブックです。", "A workbook to start a new dataset. "),
     "new.note": (
         "新しいデータセットの入力用ブックです。プロジェクト名（日本語・英語）とキャッチフレーズを記入し、"
         "各指標を空いた行に記入してください：設定項目（1行目に日本語、2行目に英語）、基準値と基準年、目標値と目標年、"
@@ -729,6 +732,17 @@ _LABELS: dict[str, tuple[str, str]] = {
         "year's actual) and, on the row below, its printed grade for each evaluation year (optional; kpi audit "
         "checks them against the recomputation).",
     ),
+    # the workbook of `kpi add-indicators`: the note's first sentences on an existing project's sheet
+    "add.note": (
+        "データセットに指標を追加するためのブックです。この⟨level⟩の指標（変更されません）：{indicators}。"
+        "追加する指標を空いた行に記入してください（名称・キャッチフレーズは projects.csv のまま）。",
+        "A workbook to add indicators to the dataset. This ⟨level⟩'s indicators, kept as they are: {indicators}. "
+        "Type each indicator to add into an empty row (the names and catch line stay as projects.csv has them). ",
+    ),
+    "add.new_project_note": (
+        "データセットに新しい⟨level⟩を追加するためのシートです（使わなければ空欄のまま）。",
+        "A sheet to add a new ⟨level⟩ to the dataset (leave it empty if there is none). ",
+    ),
     "new.published_rate": ("公表値：率", "Published rate"),
     "new.published_grade": ("公表値：評価", "Published grade"),
     "new.project_name_ja": ("プロジェクト名（日本語）", "Project name (Japanese)"),
@@ -746,6 +760,13 @@ _LABELS: dict[str, tuple[str, str]] = {
         "原資料が示す場合だけ記入し、根拠は indicators.csv の note に記してください。",
         "What the actuals' years are: fiscal (April to March) or calendar (January to December); empty: "
         "not_stated. Fill it in only where the source says so, and give the evidence in indicators.csv's note.",
+    ),
+    # the third row under 単位: the English unit after exactly 1 (indicators.csv unit_en_singular)
+    "new.unit_singular": ("英語の単位（数が1のとき）", "English unit after 1"),
+    "new.unit_singular_prompt": (
+        "数が1のときの英語の単位（areas なら area）。上の行の英語の単位と同じなら空欄。",
+        "The English unit after exactly 1 (area for areas); leave it empty where it is the same as the English "
+        "unit above.",
     ),
     # kpi refresh-notebooks: the installed packages differ from the pins the committed outputs were made with
     "pins.differ": (

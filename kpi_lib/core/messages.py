@@ -512,9 +512,11 @@ _add(
         ),
         "{name}: {root} already holds {n} indicator(s), so this template was imported already (or belongs to another "
         "folder) and nothing was imported: to add or correct actuals, kpi export --xlsx FILE --data {root2} and kpi "
-        "import FILE; to start again, kpi new into a new folder": (
+        "import FILE; to add indicators, kpi add-indicators --xlsx FILE --data {root3}; to start again, kpi new into "
+        "a new folder": (
             "{name}: {root} にはすでに {n} 個の指標があるので、このひな形は取り込み済み（または別のフォルダのもの）です。"
             "何も取り込んでいません: 実績値を加える・直すには kpi export --xlsx FILE --data {root2} と kpi import FILE を、"
+            "指標を追加するには kpi add-indicators --xlsx FILE --data {root3} を、"
             "やり直すには新しいフォルダに kpi new を実行してください"
         ),
         "{name}: {changed} in {root} are not the empty tables kpi new wrote with this template, so nothing was "
@@ -549,6 +551,75 @@ _add(
             "が書いたままにしてください（挿入・削除・移動した行や列を元に戻してください。指標を増やすには --rows "
             "を大きくして kpi new を実行してください）"
         ),
+    }
+)
+
+# --- kpi add-indicators and the import of its workbook (workbook/new_dataset.py) ---
+_add(
+    {
+        "write a workbook to add indicators (and projects) to a dataset: fill in its empty rows and 'kpi import' it": (
+            "データセットに指標（と事業）を追加するブックを書き出します: 空いた行に記入して 'kpi import' してください"
+        ),
+        "workbook to write (.xlsx; never overwritten)": "書き出すブック（.xlsx。既存のファイルは上書きしません）",
+        "empty indicator rows per table of a project (default: 8)": "事業の表ごとの空の指標の行数（既定: 8）",
+        "empty sheets for new projects after the last one (default: 1)": (
+            "最後の事業の後に加える、新しい事業のための空のシートの数（既定: 1）"
+        ),
+        "wrote {path}: fill in its empty rows, then run kpi import {path2} --data {root}": (
+            "{path} を書き出しました: 空いた行に記入してから kpi import {path2} --data {root} を実行してください"
+        ),
+        "{shown} already exists: it was not overwritten (give another name, or move the file away)": (
+            "{shown} はすでにあります: 上書きしていません（別の名前にするか、ファイルを移してください）"
+        ),
+        "{shown}: a workbook's name ends in .xlsx": "{shown}: ブックの名前は .xlsx で終わらなければなりません",
+        "cannot write {shown}: {why}": "{shown} を書き込めません: {why}",
+        "--new-projects must be from 0 to {n} (a workbook holds projects up to {max}; the dataset has {last})": (
+            "--new-projects は 0 から {n} まででなければなりません（ブックに入る事業は {max} まで。"
+            "データセットには {last} あります）"
+        ),
+        "{name}: {changed} in {root} changed since this workbook was written (was it imported already?), so nothing "
+        "was imported: for more indicators, run kpi add-indicators again": (
+            "{name}: このブックを書き出した後に {root} の {changed} が変わりました（取り込み済みではありませんか?）。"
+            "何も取り込んでいません: 指標を追加するには kpi add-indicators をやり直してください"
+        ),
+        "{name}: the hidden sheet {sheet} was edited: run kpi add-indicators again": (
+            "{name}: 非表示シート {sheet} が編集されています: kpi add-indicators をやり直してください"
+        ),
+        "{name}: metadata.json's scheme was changed since this workbook was written, so its rows do not fit it and "
+        "nothing was imported: run kpi add-indicators again": (
+            "{name}: このブックを書き出した後に metadata.json の評価方式が変えられたため、行が合わず、何も取り込んで"
+            "いません: kpi add-indicators をやり直してください"
+        ),
+        "{name}: no indicator is filled in (type each added indicator into an empty row)": (
+            "{name}: 指標が記入されていません（追加する指標を空いた行に入力してください）"
+        ),
+        "sheet {title} is not one this workbook was written with: a new project goes on the empty sheet after the "
+        "last project (for more, run kpi add-indicators with a larger --new-projects)": (
+            "シート {title} はこのブックを書き出したときのシートではありません: 新しい事業は最後の事業の後の空のシートに"
+            "記入してください（もっと必要なら --new-projects を大きくして kpi add-indicators を実行してください）"
+        ),
+        "{f} of an existing project is kept as projects.csv has it ({old}): put it back (kpi import adds "
+        "indicators, it does not rename)": (
+            "既存の事業の{f}は projects.csv のまま変えません（{old}）: 元に戻してください（kpi import は指標を"
+            "追加するもので、名前は変えません）"
+        ),
+        "indicator id {key} already exists in indicators.csv: give the added indicator an id of its own in the "
+        "hidden column A (the dataset's indicators are kept as they are)": (
+            "指標の ID {key} は indicators.csv にすでにあります: 追加する指標には非表示の A 列で固有の ID を付けて"
+            "ください（データセットの指標は変えません）"
+        ),
+        "{file} has no column {column}, so {value} cannot be added without changing every row there: leave the "
+        "cell empty, or add the column to {file2} first": (
+            "{file} には列 {column} がないので、そこのすべての行を変えずには {value} を加えられません: セルを空欄にするか、"
+            "先に {file2} にその列を加えてください"
+        ),
+        "an English unit after exactly 1 without the English unit above it: type both, or neither": (
+            "数が1のときの英語の単位がありますが、その上の英語の単位がありません: 両方を入力するか、どちらも空欄にしてください"
+        ),
+        "Project name (Japanese)": "プロジェクト名（日本語）",
+        "Project name (English)": "プロジェクト名（英語）",
+        "Catch line (Japanese)": "キャッチフレーズ（日本語）",
+        "Catch line (English)": "キャッチフレーズ（英語）",
     }
 )
 

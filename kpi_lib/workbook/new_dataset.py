@@ -13,17 +13,24 @@ target kind, actual basis. The project's names and catch lines are typed at the 
 Each indicator has an empty slot of rows: the first holds the Japanese name, the values, the
 actuals and the definitions; the second the English name, the years (and the unit in English,
 the first year of a cumulative period, the year basis of the figures under the actual basis:
-fiscal, calendar or, left empty, not_stated; a drop-down list says so); for a scheme with milestones, the second row's year
+fiscal, calendar or, left empty, not_stated; a drop-down list says so); the third row of the unit
+column the English unit after exactly 1 (unit_en_singular); for a scheme with milestones, the second row's year
 cells hold the milestone (目安値) or expected value (期待値) of each year. Indicator ids are
 written in the hidden column A: p{project}_t{nn} for the n-th 数値目標 slot, p{project}_k{nn}
 for the n-th KPI slot (a user may change them there). Slots and sheets left empty are skipped.
 The hidden sheet `_kpi` records the format and the digests of the empty data files, so the
 template can only be imported into the dataset it was written with, once.
+
+`kpi add-indicators` (write_additions) writes the same layout for a dataset that has indicators:
+a sheet per existing project (its names shown, its indicators listed in the note), slots whose ids
+continue the template's, and empty sheets for new projects; its import (import_additions) appends
+the rows read to the tables, every existing row kept byte for byte.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -40,7 +47,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi_lib.core import numbers
 from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
-from kpi_lib.core.files import new_dir_mode, temp_prefix
+from kpi_lib.core.files import new_dir_mode, temp_prefix, write_atomically
 from kpi_lib.core.fiscal_year import YEAR_BASES, parse_fiscal_year, short_label
 from kpi_lib.core.labels import check_lang, kind_label, text
 from kpi_lib.dataset.loading import copy_data_files, load_dataset, validate
@@ -138,6 +145,7 @@ class Created:
     milestones: int
     published_rates: int = 0
     published_grades: int = 0
+    added: bool = False  # appended to an existing dataset (kpi add-indicators), not created
 
 
 def slot_rows(scheme: Scheme, published: bool = True) -> int:
@@ -307,27 +315,44 @@ def _milestone_label(scheme: Scheme, lang: str) -> str:
 
 
 def _template_sheet(
-    ws, project: int, scheme: Scheme, lang: str, cols: Columns, rows: int, published: bool = True, words=None
+    ws,
+    project: int,
+    scheme: Scheme,
+    lang: str,
+    cols: Columns,
+    rows: int,
+    published: bool = True,
+    words=None,
+    fields: dict[str, str] | None = None,
+    keys: dict[str, list[str]] | None = None,
+    intro: str = "",
 ) -> None:
     """A project sheet; `published`: with the published rate and grade rows (the current format);
-    its words those of the dataset (the scheme's), or `words` (an older template's)."""
+    its words those of the dataset (the scheme's), or `words` (an older template's). For a workbook
+    that adds indicators: `fields`, an existing project's names and catch lines (written, locked);
+    `keys`, the ids of each table's slots (else p{project}_t01 …); `intro`, the note's first sentences."""
     words = scheme if words is None else words
     last_col = cols.actual_basis
     milestone = (
         text("new.milestone", lang).format(what=_milestone_label(scheme, lang)) if scheme.uses_milestones else ""
     )
     note_text = text("new.note", lang).format(milestone=milestone)
+    if intro:  # kpi add-indicators: its own first sentences
+        note_text = intro + note_text.removeprefix(text("new.intro", lang))
     if published:
         note_text += text("new.published_note", lang)
     note = put_value(ws.cell(row=NOTE_ROW, column=COL_KIND), note_text)
     note.alignment = Alignment(wrap_text=True, vertical="top")
     note.font = Font(size=9)
     ws.merge_cells(start_row=NOTE_ROW, end_row=NOTE_ROW, start_column=COL_KIND, end_column=last_col)
-    ws.row_dimensions[NOTE_ROW].height = 60
+    ws.row_dimensions[NOTE_ROW].height = 120 if intro else 60
     for i, field in enumerate(PROJECT_FIELDS):
         row = FIELD_ROW0 + i
         write_cell(ws, row, COL_NAME, text(_field_label(field), lang), bold=True, fill=HEADER_FILL, align="left")
-        write_cell(ws, row, COL_BASE, align="left").protection = UNLOCKED
+        if fields is None:
+            write_cell(ws, row, COL_BASE, align="left").protection = UNLOCKED
+        else:  # an existing project's: shown, kept as projects.csv has it
+            write_cell(ws, row, COL_BASE, fields.get(field) or None, align="left")
         for col in range(COL_BASE + 1, COL_LABEL + 1):
             write_cell(ws, row, col)
         ws.merge_cells(start_row=row, end_row=row, start_column=COL_BASE, end_column=COL_LABEL)
@@ -351,13 +376,20 @@ def _template_sheet(
         promptTitle=text("new.year_basis", lang)[:32],
         prompt=text("new.year_basis_prompt", lang),
     )
+    # the third row under the unit: a prompt says what it is (the note is what templates always said)
+    singular_prompt = DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        promptTitle=text("new.unit_singular", lang)[:32],
+        prompt=text("new.unit_singular_prompt", lang),
+    )
     row = BLOCK_ROW
     for kind in KINDS:
         top = row
         _template_header(ws, row, lang, cols, words)
         row += 2
         for i in range(1, rows + 1):
-            ws.cell(row=row, column=COL_KEY, value=slot_id(project, kind, i))
+            ws.cell(row=row, column=COL_KEY, value=keys[kind][i - 1] if keys else slot_id(project, kind, i))
             for dr in range(n):
                 for col in (COL_NAME, COL_BASE, COL_TARGET, COL_REVISED):
                     c = write_cell(ws, row + dr, col, align="left" if col == COL_NAME else "center")
@@ -387,9 +419,13 @@ def _template_sheet(
                     c = write_cell(ws, row + dr, col, align="center")
                     if dr == 0 or (dr == 1 and col in (cols.unit, cols.target_kind, cols.actual_basis)):
                         c.protection = UNLOCKED
+                    elif published and dr == 2 and col == cols.unit:  # the English unit after exactly 1
+                        c.protection = UNLOCKED
                 if col in lists:
                     lists[col].add(ws.cell(row=row, column=col))
             basis_list.add(ws.cell(row=row + 1, column=cols.actual_basis))
+            if published:
+                singular_prompt.add(ws.cell(row=row + 2, column=cols.unit))
             row += n
         write_cell(ws, top, COL_KIND, kind_label(kind, lang), bold=True, fill=HEADER_FILL)
         ws.cell(row=top, column=COL_KIND).alignment = Alignment(
@@ -399,7 +435,7 @@ def _template_sheet(
             write_cell(ws, rr, COL_KIND, fill=HEADER_FILL)
         ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
         row += 1
-    for dv in (*lists.values(), basis_list):
+    for dv in (*lists.values(), basis_list, *([singular_prompt] if published else [])):
         ws.add_data_validation(dv)
     ws.column_dimensions[get_column_letter(COL_KEY)].hidden = True
     ws.column_dimensions[get_column_letter(COL_KIND)].width = 4.5 if lang == "ja" else 6
@@ -442,6 +478,7 @@ def is_template(values_workbook) -> bool:
     return ws.cell(row=1, column=1).value == "format" and ws.cell(row=1, column=2).value in (
         TEMPLATE_FORMAT_ID,
         *OLD_TEMPLATE_FORMAT_IDS,
+        ADDITIONS_FORMAT_ID,
     )
 
 
@@ -459,6 +496,8 @@ def import_template(book, path: Path, root: Path, dataset) -> tuple[dict[str, by
         for r in range(1, meta_ws.max_row + 1)
         if meta_ws.cell(row=r, column=1).value is not None
     }
+    if meta.get("format") == ADDITIONS_FORMAT_ID:  # kpi add-indicators: appended to the tables
+        return import_additions(book, path, root, dataset, meta)
     check_template_target(path, dataset, meta)
     try:
         lang = check_lang(str(meta.get("lang")))
@@ -531,7 +570,8 @@ def check_template_target(path: Path, dataset, meta: dict) -> None:
         raise KpiError(
             f"{path.name}: {root} already holds {len(dataset.indicators)} indicator(s), so this template was "
             "imported already (or belongs to another folder) and nothing was imported: to add or correct "
-            f"actuals, kpi export --xlsx FILE --data {root} and kpi import FILE; to start again, kpi new into a new folder"
+            f"actuals, kpi export --xlsx FILE --data {root} and kpi import FILE; to add indicators, kpi add-indicators "
+            f"--xlsx FILE --data {root}; to start again, kpi new into a new folder"
         )
     if changed:
         raise KpiError(
@@ -572,7 +612,13 @@ def slot_inputs(cols: Columns, n: int, milestones: bool, published: bool = True)
     years = [cols.year_col(i) for i in range(len(cols.years))]
     own_rows = 2 if milestones else 1  # actuals, and milestones
     year_rows = range(1, n) if published else range(1, own_rows)
-    return [(0, c) for c in first + years] + [(1, c) for c in second] + [(dr, c) for dr in year_rows for c in years]
+    third = [(2, cols.unit)] if published else []  # unit_en_singular
+    return (
+        [(0, c) for c in first + years]
+        + [(1, c) for c in second]
+        + third
+        + [(dr, c) for dr in year_rows for c in years]
+    )
 
 
 def _unread_template_cells(
@@ -586,6 +632,7 @@ def _unread_template_cells(
     layout: bool = False,
     published: bool = True,
     words=None,
+    sheet_args=None,
 ) -> list:
     """Every cell of the workbook holding something kpi import did not read (or, with `layout`,
     every heading or row label that is not where kpi new wrote it: the template is read by
@@ -600,7 +647,9 @@ def _unread_template_cells(
             continue
         own = ws.title in project_of
         want = pristine.create_sheet()
-        _template_sheet(want, project_of.get(ws.title, 1), scheme, lang, cols, rows, published, words)
+        project = project_of.get(ws.title, 1)
+        extra = sheet_args(project) if sheet_args else {}
+        _template_sheet(want, project, scheme, lang, cols, rows, published, words, **extra)
         got_rows = book.shown_rows(ws)  # a formula never calculated is still something typed
         want_rows = list(want.iter_rows(values_only=True))
         if layout and not own:
@@ -699,6 +748,10 @@ class _TemplateReader:
         self.cells: dict[tuple[str, int, str | None], str] = {}  # (file, line, column) -> workbook cell
         self.ids: dict[str, str] = {}  # indicator id -> the workbook cell of its slot
         self.read: set[tuple[str, int, int]] = set()  # (sheet, row, column) of every cell read
+        # adding to a dataset (kpi add-indicators): its projects (their fields and the last position
+        # of each table) and the indicator ids it holds
+        self.existing: dict[int, dict] = {}
+        self.taken: set[str] = set()
 
     def ref(self, ws, row: int, col: int) -> str:
         return f"[{self.path.name}]{ws.title}!{get_column_letter(col)}{row}"
@@ -795,18 +848,32 @@ class _TemplateReader:
                 self.read.add((ws.title, row, COL_KEY))
                 if any(self.has(ws, row + dr, c) for dr, c in inputs):
                     filled.append((kind, row))
-        if not filled and not any(fields.values()):
-            return  # a sheet left empty: no project
-        if not filled:
-            self.problem(ws, BLOCK_ROW + 2, COL_NAME, "the project has no indicator: fill in at least one row")
-        record = dict(fields, project=str(project))
-        self.add("projects", record, {f: (ws, FIELD_ROW0 + i, COL_BASE) for i, f in enumerate(PROJECT_FIELDS)})
-        for i, f in enumerate(PROJECT_FIELDS):
-            if not fields[f] and f.endswith("_ja"):  # English is optional: a Japanese-only dataset
-                self.problem(
-                    ws, FIELD_ROW0 + i, COL_BASE, f"{text(_field_label(f), 'en')} is empty (projects.csv needs it)"
-                )
-        positions = dict.fromkeys(KINDS, 0)
+        existing = self.existing.get(project)
+        if existing is not None:  # a project of the dataset: its fields are kept as they are
+            for i, f in enumerate(PROJECT_FIELDS):
+                if fields[f] != existing["fields"][f]:
+                    self.problem(
+                        ws,
+                        FIELD_ROW0 + i,
+                        COL_BASE,
+                        f"{text(_field_label(f), 'en')} of an existing project is kept as projects.csv has it "
+                        f"({existing['fields'][f] or 'empty'}): put it back (kpi import adds indicators, it does "
+                        "not rename)",
+                    )
+        if not filled and (existing is not None or not any(fields.values())):
+            return  # a sheet left empty: no project, or nothing added to it
+        if existing is None:
+            if not filled:
+                self.problem(ws, BLOCK_ROW + 2, COL_NAME, "the project has no indicator: fill in at least one row")
+            record = dict(fields, project=str(project))
+            self.add("projects", record, {f: (ws, FIELD_ROW0 + i, COL_BASE) for i, f in enumerate(PROJECT_FIELDS)})
+            for i, f in enumerate(PROJECT_FIELDS):
+                if not fields[f] and f.endswith("_ja"):  # English is optional: a Japanese-only dataset
+                    self.problem(
+                        ws, FIELD_ROW0 + i, COL_BASE, f"{text(_field_label(f), 'en')} is empty (projects.csv needs it)"
+                    )
+        # an added indicator goes after the existing ones of its table
+        positions = dict(existing["positions"]) if existing is not None else dict.fromkeys(KINDS, 0)
         for kind, row in filled:
             positions[kind] += 1
             key = self.text_cell(ws, row, COL_KEY)
@@ -831,6 +898,15 @@ class _TemplateReader:
         if key in self.ids:
             self.problem(ws, row, COL_KEY, f"indicator id {key!r} is used twice (also at {self.ids[key]})")
             return
+        if key in self.taken:
+            self.problem(
+                ws,
+                row,
+                COL_KEY,
+                f"indicator id {key!r} already exists in indicators.csv: give the added indicator an id of its own "
+                "in the hidden column A (the dataset's indicators are kept as they are)",
+            )
+            return
         self.ids[key] = self.ref(ws, row, COL_NAME)
         unit_ja = self.text_cell(ws, row, cols.unit)
         target_kind = self.choice_cell(ws, row, cols.target_kind, TARGET_KINDS, "value", text("new.target_kind", "en"))
@@ -843,6 +919,8 @@ class _TemplateReader:
             "name_source": "table",
             "unit_ja": unit_ja,
             "unit_en": self.text_cell(ws, row + 1, cols.unit),
+            # the English unit after exactly 1 (area for areas): the third row of a current template
+            "unit_en_singular": self.text_cell(ws, row + 2, cols.unit) if self.published else "",
             "direction": self.choice_cell(ws, row, cols.direction, DIRECTIONS, None, text("new.direction", "en")),
             "baseline": self.number_cell(ws, row, COL_BASE, unit_ja, text("col.baseline", "en"), states=True),
             "baseline_year": self.year_cell(ws, row + 1, COL_BASE, text("col.baseline_year", "en")),
@@ -864,12 +942,20 @@ class _TemplateReader:
         }
         if not record["name_ja"]:
             self.problem(ws, row, COL_NAME, "the indicator's Japanese name is empty (the row has values: name it)")
+        if record["unit_en_singular"] and not record["unit_en"]:
+            self.problem(
+                ws,
+                row + 2,
+                cols.unit,
+                "an English unit after exactly 1 without the English unit above it: type both, or neither",
+            )
         at = {
             None: (row, COL_NAME),
             "name_ja": (row, COL_NAME),
             "name_en": (row + 1, COL_NAME),
             "unit_ja": (row, cols.unit),
             "unit_en": (row + 1, cols.unit),
+            "unit_en_singular": (row + 2, cols.unit),
             "direction": (row, cols.direction),
             "baseline": (row, COL_BASE),
             "baseline_year": (row + 1, COL_BASE),
@@ -944,3 +1030,281 @@ def _validate_copy(root: Path, files: dict[str, str], cells: dict, slots: dict[s
             ref = next((r for key, r in slots.items() if f"'{key}'" in p.message), None)
         mapped.append(Problem(ref, None, None, p.message) if ref else p)
     raise DataError(mapped)
+
+
+# --- kpi add-indicators: more indicators (and projects) for a dataset -----------------------------
+
+ADDITIONS_FORMAT_ID = "kpi_lib additions 1"
+DEFAULT_NEW_PROJECTS = 1
+# the tables an additions workbook's sheets, ids and positions are written from: a change to them
+# since (an import of it, or of another) makes it stale
+DEFINITION_FILES = ("projects.csv", "indicators.csv", "project_indicators.csv")
+
+
+@dataclass(frozen=True)
+class _AddedSheet:
+    """One sheet of an additions workbook: an existing project (`fields` given) or a new one."""
+
+    project: int
+    fields: dict[str, str] | None
+    keys: dict[str, list[str]]  # the slots' ids, per table
+    positions: dict[str, int]  # the last position of each table in project_indicators.csv
+    intro: str
+
+    def args(self) -> dict:
+        return {"fields": self.fields, "keys": self.keys, "intro": self.intro}
+
+
+def _plain(value) -> str:
+    """A table's text field as a template cell reads it (NFC, stripped; empty for a missing one)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _added_sheets(dataset, lang: str, rows: int, new_projects: int) -> list[_AddedSheet]:
+    """The sheets of an additions workbook for `dataset` as it is: one per project, with `rows` empty
+    slots per table whose ids continue the template's (p2_k04 after a third KPI; an id the dataset
+    holds is skipped), then `new_projects` sheets for projects numbered after the last one."""
+    taken = set(dataset.indicators["indicator"])
+    pi = dataset.project_indicators
+    ind = dataset.indicators
+    names = {
+        i: (lang == "en" and _plain(en)) or _plain(ja)
+        for i, ja, en in zip(ind["indicator"], ind["name_ja"], ind["name_en"])
+    }
+    sheets = []
+
+    def keys_for(project: int, positions: dict[str, int]) -> dict[str, list[str]]:
+        keys = {}
+        for kind in KINDS:
+            n, ids = positions[kind], []
+            while len(ids) < rows:
+                n += 1
+                if slot_id(project, kind, n) not in taken:
+                    ids.append(slot_id(project, kind, n))
+            keys[kind] = ids
+        return keys
+
+    projects = dataset.projects.set_index("project")
+    for project in dataset.project_numbers:
+        mine = pi[pi["project"] == project]
+        positions = {kind: int(max(mine[mine["kind"] == kind]["position"], default=0)) for kind in KINDS}
+        listed = []
+        for kind in KINDS:
+            rows_of_kind = mine[mine["kind"] == kind].sort_values("position")
+            sep = "、" if lang == "ja" else ", "
+            shown = sep.join(names.get(i) or i for i in rows_of_kind["indicator"]) or "—"
+            listed.append(f"{kind_label(kind, lang)}: {shown}")
+        note = text("add.note", lang, dataset.scheme).format(indicators=" / ".join(listed))
+        fields = {f: _plain(projects.at[project, f]) for f in PROJECT_FIELDS}
+        sheets.append(_AddedSheet(project, fields, keys_for(project, positions), positions, note))
+    last = max(dataset.project_numbers, default=0)
+    for project in range(last + 1, last + 1 + new_projects):
+        positions = dict.fromkeys(KINDS, 0)
+        note = text("add.new_project_note", lang, dataset.scheme)
+        sheets.append(_AddedSheet(project, None, keys_for(project, positions), positions, note))
+    return sheets
+
+
+def _definition_digests(root: Path) -> dict[str, str]:
+    digests = data_digests(root)
+    return {name: digests[name] for name in DEFINITION_FILES}
+
+
+def write_additions(
+    data_dir: str | Path | None,
+    path: str | Path,
+    lang: str = "ja",
+    rows: int = DEFAULT_ROWS,
+    new_projects: int = DEFAULT_NEW_PROJECTS,
+) -> Path:
+    """Write a workbook (`kpi add-indicators`) to add indicators to the dataset at `data_dir`: the
+    template's layout, one sheet per existing project (its names shown and kept, its indicators
+    listed in the note) with `rows` empty slots per table, and `new_projects` empty sheets for new
+    projects. `kpi import` of it appends what is filled in (import_additions). KpiError (one line)
+    on any problem, with nothing written; an existing file is never replaced."""
+    check_lang(lang)
+    dataset = load_dataset(data_dir)
+    shown, path = path, Path(path)
+    if path.exists() or path.is_symlink():
+        raise KpiError(f"{shown} already exists: it was not overwritten (give another name, or move the file away)")
+    if path.suffix.lower() != ".xlsx":
+        raise KpiError(f"{shown}: a workbook's name ends in .xlsx")
+    if not path.absolute().parent.is_dir():
+        raise KpiError(f"cannot create {shown}: folder {path.absolute().parent} does not exist")
+    if not 1 <= rows <= MAX_SLOTS:
+        raise KpiError(f"--rows must be from 1 to {MAX_SLOTS}")
+    last = max(dataset.project_numbers, default=0)
+    if not 0 <= new_projects <= MAX_PROJECTS - last:
+        raise KpiError(
+            f"--new-projects must be from 0 to {max(MAX_PROJECTS - last, 0)} (a workbook holds projects up to "
+            f"{MAX_PROJECTS}; the dataset has {last})"
+        )
+    period = dataset.metadata["period"]
+    cols = Columns(tuple(range(period["first"], period["last"] + 1)))
+    check_template_size(last + new_projects, rows, len(cols.years))
+    scheme = dataset.scheme
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in _added_sheets(dataset, lang, rows, new_projects):
+        ws = wb.create_sheet(sheet_name(sheet.project, lang, scheme))
+        _template_sheet(ws, sheet.project, scheme, lang, cols, rows, **sheet.args())
+    meta = wb.create_sheet(META_SHEET)
+    for row in (
+        ("format", ADDITIONS_FORMAT_ID),
+        ("lang", lang),
+        ("years", ",".join(map(str, cols.years))),
+        ("rows", rows),
+        ("new_projects", new_projects),
+        ("slot_rows", slot_rows(scheme)),
+    ):
+        meta.append(row)
+    for name, digest in _definition_digests(dataset.data_dir).items():
+        meta.append((DIGEST_PREFIX + name, digest))
+    meta.sheet_state = "hidden"
+    data = io.BytesIO()
+    wb.save(data)
+    try:
+        write_atomically(path, data.getvalue())  # the whole workbook or none of it
+    except OSError as e:
+        raise KpiError(f"cannot write {shown}: {e.strerror or e.__class__.__name__}") from None
+    return path
+
+
+def import_additions(book, path: Path, root: Path, dataset, meta: dict) -> tuple[dict[str, bytes], Created]:
+    """Read a filled-in additions workbook: the tables with the added projects, indicators, their
+    project rows, actuals, milestones and published figures appended (every existing row kept
+    byte for byte), and what was added. Refused, naming the cell, as a template is (every rule of
+    the template and of `kpi validate`), and also for an id the dataset holds, an existing
+    project's names changed, and a value for a column an existing file does not have; refused as
+    stale when the dataset's definitions changed since the workbook was written (imported
+    already). Nothing is written here."""
+    recorded = {k[len(DIGEST_PREFIX) :]: v for k, v in meta.items() if k.startswith(DIGEST_PREFIX)}
+    changed = [n for n, d in _definition_digests(root).items() if recorded.get(n) != d]
+    if changed:
+        raise KpiError(
+            f"{path.name}: {', '.join(changed)} in {root} changed since this workbook was written (was it "
+            "imported already?), so nothing was imported: for more indicators, run kpi add-indicators again"
+        )
+    try:
+        lang = check_lang(str(meta.get("lang")))
+        years = tuple(parse_fiscal_year(y) for y in str(meta.get("years")).split(","))
+        rows = int(meta["rows"])
+        new_projects = int(meta["new_projects"])
+        if not 1 <= rows <= MAX_SLOTS or not 0 <= new_projects <= MAX_PROJECTS:
+            raise ValueError
+    except (KpiError, KeyError, TypeError, ValueError):
+        raise KpiError(
+            f"{path.name}: the hidden sheet {META_SHEET!r} was edited: run kpi add-indicators again"
+        ) from None
+    if meta.get("slot_rows") != slot_rows(dataset.scheme):
+        raise KpiError(
+            f"{path.name}: metadata.json's scheme was changed since this workbook was written, so its rows do not "
+            "fit it and nothing was imported: run kpi add-indicators again"
+        )
+    cols = Columns(years)
+    wb = book.values
+    words = dataset.scheme
+    sheets = {s.project: s for s in _added_sheets(dataset, lang, rows, new_projects)}
+    project_of = {sheet_name(p, lang, words): p for p in range(1, MAX_PROJECTS + 1)}
+    reader = _TemplateReader(book, path, dataset.scheme)
+    reader.taken = set(dataset.indicators["indicator"])
+    reader.existing = {p: {"fields": s.fields, "positions": s.positions} for p, s in sheets.items() if s.fields}
+
+    def sheet_args(project: int) -> dict:
+        return sheets[project].args() if project in sheets else {}
+
+    unread = functools.partial(
+        _unread_template_cells, book, reader, dataset.scheme, lang, cols, rows, project_of, sheet_args=sheet_args
+    )
+    moved = unread(layout=True)
+    if moved:
+        raise DataError(moved)
+    for ws in wb.worksheets:
+        if ws.title in project_of and project_of[ws.title] not in sheets:
+            reader.problem(
+                ws,
+                FIELD_ROW0,
+                COL_BASE,
+                f"sheet {ws.title!r} is not one this workbook was written with: a new project goes on the empty "
+                "sheet after the last project (for more, run kpi add-indicators with a larger --new-projects)",
+            )
+    for project, ws in sorted((project_of[ws.title], ws) for ws in wb.worksheets if ws.title in project_of):
+        if project in sheets:
+            reader.read_sheet(ws, project, cols, rows)
+    if reader.problems:
+        raise DataError(reader.problems)
+    left = unread()
+    if left:
+        raise DataError(left)
+    t = reader.tables
+    if not t["indicators"]:
+        raise KpiError(f"{path.name}: no indicator is filled in (type each added indicator into an empty row)")
+    files, cells = _appended_files(root, reader)
+    _validate_copy(root, files, cells, reader.ids)
+    created = Created(
+        root,
+        len(t["projects"]),
+        len(t["indicators"]),
+        len(t["actuals"]),
+        len(t["milestones"]),
+        len(t["published_rates"]),
+        len(t["published_grades"]),
+        added=True,
+    )
+    return {name: data.encode("utf-8") for name, data in files.items()}, created
+
+
+# a column a file may leave out, and the value that means the same as leaving it out
+_LEFT_OUT_MEANS = {"year_basis": "not_stated"}
+
+
+def _appended_files(root: Path, reader: _TemplateReader) -> tuple[dict[str, str], dict]:
+    """Each table with records read, as its file's text with them appended in the file's own
+    columns and line ending (a table without a file: written with its header); and the reader's
+    cells, keyed by the line each record has there. A value for a column the file does not have
+    is a problem at its cell (adding the column would change every existing row)."""
+    files: dict[str, str] = {}
+    cells: dict = {}
+    problems: list[Problem] = []
+    for name, records in reader.tables.items():
+        if not records:
+            continue
+        file = f"{name}.csv"
+        path = root / file
+        old = path.read_bytes().decode("utf-8") if path.is_file() else ""
+        if old.strip():
+            first = old.splitlines()[0]
+            header = [h.strip() for h in next(csv.reader([first.lstrip("\ufeff")]))]
+            ending = "\r\n" if old.splitlines(keepends=True)[0].endswith("\r\n") else "\n"
+            text_ = old if old.endswith("\n") else old + ending
+        else:
+            header, ending = list(TABLES[name].column_names), "\n"
+            text_ = ",".join(header) + ending
+        line = text_.count("\n") + 1  # the line the first appended record starts on
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator=ending)
+        for i, record in enumerate(records, start=2):  # the reader numbers its records from line 2
+            for column, value in record.items():
+                if column not in header and value and _LEFT_OUT_MEANS.get(column) != value:
+                    ref = reader.cells.get((file, i, column)) or reader.cells.get((file, i, None)) or file
+                    problems.append(
+                        Problem(
+                            ref,
+                            None,
+                            None,
+                            f"{file} has no column {column}, so {value!r} cannot be added without changing every "
+                            f"row there: leave the cell empty, or add the column to {file} first",
+                        )
+                    )
+            for (f, at, column), ref in reader.cells.items():
+                if f == file and at == i:
+                    cells[(file, line, column)] = ref
+            start = buf.tell()
+            writer.writerow([record.get(c, "") for c in header])
+            line += buf.getvalue()[start:].count("\n")
+        files[file] = text_ + buf.getvalue()
+    if problems:
+        raise DataError(problems)
+    return files, cells
