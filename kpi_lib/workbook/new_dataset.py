@@ -316,7 +316,7 @@ def _template_sheet(
     milestone = (
         text("new.milestone", lang).format(what=_milestone_label(scheme, lang)) if scheme.uses_milestones else ""
     )
-    note_text = text("new.note", lang).format(milestone=milestone)
+    note_text = text("new.note", lang, words).format(milestone=milestone)
     if published:
         note_text += text("new.published_note", lang)
     note = put_value(ws.cell(row=NOTE_ROW, column=COL_KIND), note_text)
@@ -326,7 +326,7 @@ def _template_sheet(
     ws.row_dimensions[NOTE_ROW].height = 60
     for i, field in enumerate(PROJECT_FIELDS):
         row = FIELD_ROW0 + i
-        write_cell(ws, row, COL_NAME, text(_field_label(field), lang), bold=True, fill=HEADER_FILL, align="left")
+        write_cell(ws, row, COL_NAME, text(_field_label(field), lang, words), bold=True, fill=HEADER_FILL, align="left")
         write_cell(ws, row, COL_BASE, align="left").protection = UNLOCKED
         for col in range(COL_BASE + 1, COL_LABEL + 1):
             write_cell(ws, row, col)
@@ -806,7 +806,10 @@ class _TemplateReader:
         for i, f in enumerate(PROJECT_FIELDS):
             if not fields[f] and f.endswith("_ja"):  # English is optional: a Japanese-only dataset
                 self.problem(
-                    ws, FIELD_ROW0 + i, COL_BASE, f"{text(_field_label(f), 'en')} is empty (projects.csv needs it)"
+                    ws,
+                    FIELD_ROW0 + i,
+                    COL_BASE,
+                    f"{text(_field_label(f), 'en', self.scheme)} is empty (projects.csv needs it)",
                 )
         positions = dict.fromkeys(KINDS, 0)
         for kind, row in filled:
