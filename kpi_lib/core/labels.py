@@ -89,7 +89,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.figure": ("項目", "Figure"),
     # the printed report's table of every year (tables.yearly_table, views.show_yearly_table)
     "print.yearly": (
-        "数値目標及びKPIの進捗（年度別の実績値と⟨rate⟩）",
+        "数値目標及びKPIの年度別の実績値と⟨rate⟩",
         "Numeric targets and KPIs: actuals and ⟨rate⟩s by year",
     ),
     "print.not_yet": ("未", "not yet"),
@@ -198,13 +198,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     # report sections
     # generic fallbacks: a dataset names its reports in metadata.json ("report")
     "report.title": ("進捗状況", "Progress report"),
-    "report.overview_title": ("進捗状況 総括", "Progress overview"),
+    "report.overview_title": ("総括", "Overview"),
     "report.pillar": ("柱", "Pillar"),
     "report.pillar_unknown": ("—", "—"),  # why is a data note (projects.csv pillar_note), not report text
     "report.projects_separator": ("・", ", "),
     "report.catch": ("ねらい", "Aim"),
     "report.evaluation_year": ("評価年度", "Evaluation year"),
-    "report.summary": ("数値目標及びKPIの進捗", "Numeric targets and KPIs: progress"),
+    "report.summary": ("数値目標及びKPIの⟨rate⟩と⟨grades⟩", "Numeric targets and KPIs: ⟨rate⟩s and ⟨grades⟩"),
     "report.indicators": ("指標ごとの推移", "Indicator by indicator"),
     "report.commentary": ("概況（自動生成）", "Summary (generated)"),
     "report.analysis": ("分析と課題", "Analysis and challenges"),

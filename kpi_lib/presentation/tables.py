@@ -169,7 +169,9 @@ def basis_text(row, lang: str = "ja", words=None) -> str:
         return text("basis.published", lang)
     if grade == "missing":
         return text("basis.published", lang) if rate == "published" else ""
-    if rate == grade or rate == "missing":
+    if rate == "missing":  # a grade without a rate (X for a year without an actual): the grade's own
+        return text(f"basis.{grade}", lang) + why
+    if rate == grade:
         return text("basis.computed", lang) + why
     return text("basis.rate_and_grade", lang, words).format(
         rate=text(f"basis.{rate}", lang), grade=text(f"basis.{grade}", lang) + why

@@ -1,0 +1,155 @@
+"""docs/start.md, followed literally: from an empty folder to the first Japanese report.
+
+The steps are read from the document, in its order, so the test follows the document when it
+changes (no command list of its own):
+- a fenced block ```toml file=NAME is saved as NAME in the current folder;
+- each line `$ …` of a ```console block is a command: `cd DIR` changes the folder, `kpi …` runs the
+  `kpi` of this environment there (KPI_DATA unset, messages in Japanese);
+- the rows `| `SHEET!CELL` | `VALUE` | … |` of the cell table are typed into the workbook the
+  following `kpi import` reads (a number as a number, anything else as text), where the table is.
+Every command must exit 0, and none may say a word of Hokkaido's; the report (slow: it runs the
+notebooks) must land where the document says, in the dataset's own words and none of Hokkaido's.
+"""
+
+import csv
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "start.md"
+KPI = Path(sys.executable).parent / ("kpi.exe" if os.name == "nt" else "kpi")
+
+FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.M | re.S)
+CELL_ROW = re.compile(r"^\| `([^`!]+)!([A-Z]+[0-9]+)` \| `([^`]*)` \|", re.M)
+
+
+def steps(doc: str) -> list[tuple[int, str, object]]:
+    """(position in the document, kind, what) for every file, command and cell, in document order."""
+    found = []
+    for m in FENCE.finditer(doc):
+        lang, info, body = m.group(1), m.group(2), m.group(3)
+        if lang == "toml" and (name := re.search(r"\bfile=(\S+)", info)):
+            found.append((m.start(), "file", (name.group(1), body)))
+        elif lang == "console":
+            for i, line in enumerate(body.splitlines()):
+                if line.startswith("$ "):
+                    found.append((m.start() + i, "command", shlex.split(line[2:])))
+    cells = [(m.start(), "cell", (m.group(1), m.group(2), m.group(3))) for m in CELL_ROW.finditer(doc)]
+    return sorted(found + cells, key=lambda s: s[0])
+
+
+def typed(value: str):
+    """What Excel stores for the text typed: a number for a number, else the text."""
+    if re.fullmatch(r"-?[0-9]+", value):
+        return int(value)
+    if re.fullmatch(r"-?[0-9]+\.[0-9]+", value):
+        return float(value)
+    return value
+
+
+def hokkaido_words() -> list[str]:
+    """Words and data of the shipped Hokkaido dataset no other office's output may hold."""
+    words = ["北海道", "プロジェクト", "進捗率", "進捗区分"]
+    for table, column in (("indicators.csv", "name_ja"), ("projects.csv", "name_ja"), ("projects.csv", "catch_ja")):
+        with open(ROOT / "data" / table, encoding="utf-8", newline="") as f:
+            words += [r[column] for r in csv.DictReader(f) if r[column].strip()]
+    return words
+
+
+def run_document(tmp_path: Path, with_report: bool) -> dict:
+    """Run the document's steps in an empty folder; returns what the checks need."""
+    doc = DOC.read_text(encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "KPI_DATA"}
+    env["KPI_LANG"] = "ja"  # a Japanese office's messages
+    cwd = tmp_path
+    outputs, cells, commands = [], [], []
+    all_steps = steps(doc)
+    imports = [what for _, kind, what in all_steps if kind == "command" and what[:2] == ["kpi", "import"]]
+    assert imports, "the document imports no workbook"
+    workbook = imports[0][2]
+    for _, kind, what in all_steps:
+        if kind != "cell" and cells:  # the cell table ends: the analyst saves the workbook
+            wb = openpyxl.load_workbook(cwd / workbook)
+            for sheet, ref, value in cells:
+                assert sheet in wb.sheetnames, (sheet, wb.sheetnames)
+                wb[sheet][ref].value = typed(value)
+            wb.save(cwd / workbook)
+            cells = []
+        if kind == "file":
+            name, body = what
+            (cwd / name).write_text(body, encoding="utf-8")
+        elif kind == "cell":
+            cells.append(what)
+        elif what[0] == "cd":
+            cwd = cwd / what[1]
+            assert cwd.is_dir(), cwd
+        else:
+            assert what[0] == "kpi", what
+            if what[:2] == ["kpi", "report"] and not with_report:
+                continue
+            commands.append(what)
+            r = subprocess.run(
+                [str(KPI), *what[1:]], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600
+            )
+            assert r.returncode == 0, (what, r.stdout, r.stderr)
+            outputs.append((what, r.stdout + r.stderr))
+    assert not cells, "the document ends in the cell table"
+    return {"doc": doc, "outputs": outputs, "commands": commands, "cwd": cwd}
+
+
+def test_the_document_has_every_step():
+    kinds = [(kind, what[:2] if kind == "command" else None) for _, kind, what in steps(DOC.read_text("utf-8"))]
+    commands = [w for k, w in kinds if k == "command"]
+    for wanted in (["kpi", "new"], ["kpi", "import"], ["kpi", "validate"], ["kpi", "grades"], ["kpi", "audit"]):
+        assert wanted in commands, wanted
+    assert ["kpi", "report"] in commands
+    assert ("file", None) in kinds and ("cell", None) in kinds
+
+
+def test_the_walkthrough_runs_in_an_empty_folder(tmp_path):
+    """Every command up to the report exits 0 and says no word of Hokkaido's; the dataset holds
+    what the cells said and the city's words; kpi audit reproduces every published figure."""
+    done = run_document(tmp_path, with_report=False)
+    forbidden = hokkaido_words()
+    for command, output in done["outputs"]:
+        for word in forbidden:
+            assert word not in output, (command, word, output)
+    outputs = dict((" ".join(c[:2]), o) for c, o in done["outputs"])
+    assert "達成率" in outputs["kpi grades"] and "評価" in outputs["kpi grades"], outputs["kpi grades"]
+    [x_year] = [line for line in outputs["kpi grades"].splitlines() if "市内事業所の従業者数" in line]
+    assert " X " in x_year and "公表値" in x_year and "算定" not in x_year, x_year  # the city's own X
+    assert "待機児童数" in outputs["kpi grades"]
+    assert "不一致はありません" in outputs["kpi audit"], outputs["kpi audit"]
+    data = done["cwd"]
+    assert (data / "metadata.json").is_file() and (data / "hyoka.toml").is_file()
+    with open(data / "published_grades.csv", encoding="utf-8", newline="") as f:
+        grades = {(r["year"], r["grade"]) for r in csv.DictReader(f)}
+    assert ("2017", "X") in grades  # the X year typed in 公表値：評価
+
+
+@pytest.mark.slow  # kpi report runs the notebooks
+def test_the_walkthrough_ends_in_a_japanese_report_in_the_citys_words(tmp_path):
+    done = run_document(tmp_path, with_report=True)
+    # where the document says the report lands, relative to the folder it started in
+    [where] = set(re.findall(r"`([^`\s]+/reports/[0-9]+/ja/)`", done["doc"]))
+    folder = tmp_path / where
+    assert (folder / "index.html").is_file(), sorted(p.name for p in folder.parent.rglob("*"))
+    pages = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.html")}
+    assert {"index.html", "overview.html", "project_1.html", "project_2.html"} <= set(pages), sorted(pages)
+    everything = "".join(pages.values())
+    for word in hokkaido_words():
+        assert word not in everything, word
+    [new] = [c for c in done["commands"] if c[:2] == ["kpi", "new"]]
+    option = dict(zip(new, new[1:]))
+    own = [option["--title-ja"], option["--level-ja"], "達成率", "評価", "実績値がないため評価できない"]
+    own += [what[2] for _, kind, what in steps(done["doc"]) if kind == "cell" and what[1] in ("C9", "D2")]
+    for word in own:
+        assert word in everything, word
+    assert f'href="{option["--source-url"]}"' in everything
