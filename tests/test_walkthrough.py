@@ -22,6 +22,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kpi_lib.core import labels
+from kpi_lib.dataset.loading import load_dataset
+from kpi_lib.presentation.tables import COLUMN_MEANINGS_JA
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "start.md"
 KPI = Path(sys.executable).parent / ("kpi.exe" if os.name == "nt" else "kpi")
@@ -153,3 +157,17 @@ def test_the_walkthrough_ends_in_a_japanese_report_in_the_citys_words(tmp_path):
     for word in own:
         assert word in everything, word
     assert f'href="{option["--source-url"]}"' in everything
+
+
+@pytest.mark.parametrize("example", ["achievement_ratio", "expected_path", "milestone_improvement"])
+def test_no_label_speaks_hokkaidos_words_for_another_dataset(example):
+    """Every label, in the words of a dataset that is not Hokkaido's, and the glossary of the grade
+    table's columns: none says Hokkaido's level, rate or grade words (プロジェクト, 進捗率, 進捗区分,
+    進捗) or its bands (80%, 100%), unless the dataset chose that word itself."""
+    scheme = load_dataset(ROOT / "examples" / example).scheme
+    own = " ".join(dict(scheme.words).values())
+    said = [(key, lang, labels.text(key, lang, scheme)) for key in labels._LABELS for lang in labels.LANGS]
+    said += [(column, "ja", meaning) for column, meaning in COLUMN_MEANINGS_JA.items()]
+    for key, lang, text in said:
+        for word in ("プロジェクト", "進捗", "北海道", "80%", "100%", "progress rate", " project"):
+            assert word in own or word not in text, (key, lang, word, text)

@@ -197,7 +197,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "provenance.official": ("公式統計", "official statistic"),
     # report sections
     # generic fallbacks: a dataset names its reports in metadata.json ("report")
-    "report.title": ("進捗状況", "Progress report"),
+    "report.title": ("評価の報告", "Evaluation report"),
     "report.overview_title": ("総括", "Overview"),
     "report.pillar": ("柱", "Pillar"),
     "report.pillar_unknown": ("—", "—"),  # why is a data note (projects.csv pillar_note), not report text
@@ -398,7 +398,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.what.milestone": ("{year}の目安値（{reference}）", "the interim milestone for {year} ({reference})"),
     "commentary.what.expected_path": ("{year}の期待値（{reference}）", "the expected value for {year} ({reference})"),
     "commentary.graded_against.milestone": (
-        "⟨grades⟩は最終目標ではなく、その年度の目安値に対する進捗で判定しています。",
+        "⟨grades⟩は最終目標ではなく、その年度の目安値に対する達成度で判定しています。",
         "The grade measures progress toward the interim milestone of the year, not the final target.",
     ),
     "commentary.graded_against.expected_path": (
@@ -627,21 +627,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.change.flat": ("横ばい", "flat"),
     "commentary.pace_adjusted": (
         "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}です（公式の⟨grades⟩は変わりません）。",
-        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate} (the official grade is unchanged).",
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the "
+        "⟨rate⟩ is {rate} (the official grade is unchanged).",
     ),
     # the pace disagrees with the trend outlook: the outlook is the judgement, the pace is explained
     "commentary.pace_ahead_but_trend_behind": (
         "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の⟨grades⟩は変わりません）。",
-        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate}, so the total so far is ahead of that share. The outlook, however, follows the "
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the "
+        "⟨rate⟩ is {rate}, so the total so far is ahead of that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is not reached by the target year (the "
         "official grade is unchanged).",
     ),
     "commentary.pace_behind_but_trend_on_track": (
         "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の⟨grades⟩は変わりません）。",
-        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate}, so the total so far is behind that share. The outlook, however, follows the "
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the "
+        "⟨rate⟩ is {rate}, so the total so far is behind that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is reached by the target year (the "
         "official grade is unchanged).",
     ),
