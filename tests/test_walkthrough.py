@@ -81,6 +81,8 @@ def run_document(tmp_path: Path, with_report: bool) -> dict:
     for _, kind, what in all_steps:
         if kind != "cell" and cells:  # the cell table ends: the analyst saves the workbook
             wb = openpyxl.load_workbook(cwd / workbook)
+            template = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+            outputs.append((["(the workbook as kpi new wrote it)", workbook], "\n".join(template)))
             for sheet, ref, value in cells:
                 assert sheet in wb.sheetnames, (sheet, wb.sheetnames)
                 wb[sheet][ref].value = typed(value)
@@ -125,6 +127,10 @@ def test_the_walkthrough_runs_in_an_empty_folder(tmp_path):
     for command, output in done["outputs"]:
         for word in forbidden:
             assert word not in output, (command, word, output)
+    [new] = [c for c in done["commands"] if c[:2] == ["kpi", "new"]]
+    level = dict(zip(new, new[1:]))["--level-ja"]
+    [template] = [o for c, o in done["outputs"] if c[0].startswith("(the workbook")]
+    assert f"{level}名（日本語）" in template and f"{level}1の数値目標1行目" in template  # its note, in its word
     outputs = dict((" ".join(c[:2]), o) for c, o in done["outputs"])
     assert "達成率" in outputs["kpi grades"] and "評価" in outputs["kpi grades"], outputs["kpi grades"]
     [x_year] = [line for line in outputs["kpi grades"].splitlines() if "市内事業所の従業者数" in line]
