@@ -5,6 +5,8 @@ changes (no command list of its own):
 - a fenced block ```toml file=NAME is saved as NAME in the current folder;
 - each line `$ …` of a ```console block is a command: `cd DIR` changes the folder, `kpi …` runs the
   `kpi` of this environment there (KPI_DATA unset, messages in Japanese);
+- a ```text block that starts with `$ kpi …` is a command the document shows refused: it must exit 1
+  and say the lines shown under it (… stands for any text);
 - the rows `| `SHEET!CELL` | `VALUE` | … |` of the cell table are typed into the workbook the
   following `kpi import` reads (a number as a number, anything else as text), where the table is.
 Every command must exit 0, and none may say a word of Hokkaido's; the report (slow: it runs the
@@ -45,6 +47,9 @@ def steps(doc: str) -> list[tuple[int, str, object]]:
             for i, line in enumerate(body.splitlines()):
                 if line.startswith("$ "):
                     found.append((m.start() + i, "command", shlex.split(line[2:])))
+        elif lang == "text" and body.startswith("$ "):  # a refusal shown with its output (… elides)
+            command, *shown = body.splitlines()
+            found.append((m.start(), "refused", (shlex.split(command[2:]), shown)))
     cells = [(m.start(), "cell", (m.group(1), m.group(2), m.group(3))) for m in CELL_ROW.finditer(doc)]
     return sorted(found + cells, key=lambda s: s[0])
 
@@ -93,6 +98,22 @@ def run_document(tmp_path: Path, with_report: bool) -> dict:
             (cwd / name).write_text(body, encoding="utf-8")
         elif kind == "cell":
             cells.append(what)
+        elif kind == "refused":
+            command, shown = what
+            r = subprocess.run(
+                [str(KPI), *command[1:]],
+                cwd=cwd,
+                env=env,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                timeout=600,
+            )
+            assert r.returncode == 1 and r.stdout == "", (command, r.stdout, r.stderr)
+            for line in shown:
+                pattern = ".*".join(re.escape(part.strip()) for part in line.split("…"))
+                assert re.search(pattern, r.stderr), (command, line, r.stderr)
+            outputs.append((command, r.stderr))
         elif what[0] == "cd":
             cwd = cwd / what[1]
             assert cwd.is_dir(), cwd
@@ -117,6 +138,8 @@ def test_the_document_has_every_step():
         assert wanted in commands, wanted
     assert ["kpi", "report"] in commands
     assert ("file", None) in kinds and ("cell", None) in kinds
+    # the empty folder first: kpi there shows no data (refused), then kpi new
+    assert [k for k, _ in kinds].index("refused") < kinds.index(("command", ["kpi", "new"]))
 
 
 def test_the_walkthrough_runs_in_an_empty_folder(tmp_path):
