@@ -97,7 +97,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
             ),
         )
 
-    g = sub.add_parser("grades", help=h("progress rate and grade of every indicator for an evaluation year"))
+    g = sub.add_parser("grades", help=h("rate and grade of every indicator for an evaluation year"))
     g.add_argument(
         "--year", type=_year, required=True, metavar="FY", help=h("evaluation fiscal year: 2018, H30, 平成30年度, R1 …")
     )
