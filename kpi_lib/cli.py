@@ -97,7 +97,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
             ),
         )
 
-    g = sub.add_parser("grades", help=h("progress rate and grade of every indicator for an evaluation year"))
+    g = sub.add_parser("grades", help=h("rate and grade of every indicator for an evaluation year"))
     g.add_argument(
         "--year", type=_year, required=True, metavar="FY", help=h("evaluation fiscal year: 2018, H30, 平成30年度, R1 …")
     )
@@ -650,10 +650,17 @@ def cmd_import(args) -> int:
         return 0
     state = apply_import(plan, change_published=args.change_published)
     if created:  # a new dataset's every field is listed only when asked (--dry-run)
-        r = plan.result
+        from kpi_lib.dataset.loading import load_dataset
+
+        r, scheme = plan.result, load_dataset(where).scheme  # its words: 基本目標, 達成率 …
+        more = text("import.created_milestones", lang).format(n=r.milestones) if scheme.uses_milestones else ""
+        if r.published_rates or r.published_grades:
+            more += text("import.created_published", lang, scheme).format(
+                rates=r.published_rates, grades=r.published_grades
+            )
         print(
-            text("import.created", lang).format(
-                folder=where, projects=r.projects, indicators=r.indicators, actuals=r.actuals, milestones=r.milestones
+            text("import.created", lang, scheme).format(
+                folder=where, projects=r.projects, indicators=r.indicators, actuals=r.actuals, more=more
             )
         )
     else:

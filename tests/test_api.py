@@ -647,6 +647,6 @@ def test_the_glossary_explains_every_column_in_both_languages(lang):
     assert list(glossary.columns) == (["列", "型", "意味"] if lang == "ja" else ["column", "type", "meaning"])
     meanings = dict(zip(glossary.iloc[:, 0], glossary.iloc[:, 2], strict=True))
     if lang == "ja":
-        assert meanings["progress_rate"].startswith("進捗率") and meanings["observed_cagr"].startswith("独自分析")
+        assert meanings["progress_rate"].startswith("率（%") and meanings["observed_cagr"].startswith("独自分析")
     else:
         assert meanings["progress_rate"] == COLUMNS["progress_rate"][1]

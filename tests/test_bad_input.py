@@ -501,9 +501,7 @@ def revised_target_without_year(d):
 @case
 def zero_target(d):
     n = edit(d, "indicators.csv", "pregnancy_consultations,", target="0")
-    return Expect(
-        "indicators.csv", n, "target", "zero target: the progress rate (a ratio to the target) would divide by zero"
-    )
+    return Expect("indicators.csv", n, "target", "zero target: the rate (a ratio to the target) would divide by zero")
 
 
 @case
@@ -533,9 +531,7 @@ def national_target_with_target_value(d):
 @case
 def zero_baseline_for_baseline_target(d):
     n = edit(d, "indicators.csv", "wish_to_stay_rate,", baseline="0")
-    return Expect(
-        "indicators.csv", n, "baseline", "the baseline must be positive: it is the divisor of the progress rate"
-    )
+    return Expect("indicators.csv", n, "baseline", "the baseline must be positive: it is the divisor of the rate")
 
 
 @case

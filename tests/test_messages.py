@@ -64,7 +64,7 @@ def test_the_top_level_help_is_in_japanese(capsys):
     with pytest.raises(SystemExit):
         cli.build_parser("ja").parse_args(["--help"])
     shown = capsys.readouterr().out
-    assert "評価年度のすべての指標の進捗率と評価" in shown and "データのフォルダを検査し" in shown
+    assert "評価年度のすべての指標の率と評価" in shown and "データのフォルダを検査し" in shown
 
 
 @pytest.fixture

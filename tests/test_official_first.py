@@ -65,6 +65,16 @@ def test_the_lost_grade_cells_are_computed_and_said_so(dataset):
     assert "「算定」の2指標は公表された進捗がないため（原資料に記載なし2指標）" in ja[2]
 
 
+def test_a_published_x_without_a_rate_is_said_to_be_published():
+    """examples/achievement_ratio: its sheet prints X, and no rate, for 市内事業所の従業者数 in H29
+    (no actual): the grade shown is the published one, so its basis says 公表値, never 算定."""
+    city = load_dataset(Path(__file__).resolve().parent.parent / "examples" / "achievement_ratio")
+    r = _row(evaluate(city, 2017), "p1_t01")
+    assert (r["grade_shown"], r["grade_source"], r["rate_source"]) == ("X", "published", "missing")
+    assert tables.basis_text(r, "ja", city.scheme) == "公表値"
+    assert tables.basis_text(r, "en", city.scheme) == "Published"
+
+
 def test_the_report_pages_show_the_published_figure_and_mark_computed_grades():
     shown = []
     with pytest.MonkeyPatch.context() as mp:

@@ -133,7 +133,10 @@ def city(tmp_path, kpi):
     fill(data / WORKBOOK_NAME)
     r = kpi("import", data / WORKBOOK_NAME, "--data", data, "--lang", "en")
     assert r.returncode == 0, r.stderr
-    assert "2 project(s), 4 indicator(s), 12 actual(s)" in r.stdout, r.stdout
+    assert (
+        "2 basic goal(s), 4 indicator(s), 12 actual(s), 10 published achievement rate(s) and 12 published grade(s)"
+        in r.stdout
+    ), r.stdout
     return data
 
 

@@ -276,8 +276,7 @@ def test_a_zero_target_is_fine_for_an_improvement_rate_but_not_for_a_ratio(tmp_p
     (data / "metadata.json").write_text(json.dumps({**meta, "scheme": "hokkaido"}), encoding="utf-8")
     found = problems(data)
     assert (
-        "indicators.csv:2: column 'target': zero target: the progress rate (a ratio to the target) would divide by zero"
-        in found
+        "indicators.csv:2: column 'target': zero target: the rate (a ratio to the target) would divide by zero" in found
     )
 
 

@@ -89,7 +89,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.figure": ("項目", "Figure"),
     # the printed report's table of every year (tables.yearly_table, views.show_yearly_table)
     "print.yearly": (
-        "数値目標及びKPIの進捗（年度別の実績値と⟨rate⟩）",
+        "数値目標及びKPIの年度別の実績値と⟨rate⟩",
         "Numeric targets and KPIs: actuals and ⟨rate⟩s by year",
     ),
     "print.not_yet": ("未", "not yet"),
@@ -157,9 +157,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Line chart: actuals of {name} ({first} to {last}) with {series}. Figures in the table below.",
     ),
     "chart.rate_description": (
-        "折れ線グラフ：{name}の年度別の⟨rate⟩と⟨grades⟩、80%と100%の線。数値は下の表。",
-        "Line chart: ⟨rate⟩ and ⟨grade⟩ of {name} by year, with the 80% and 100% lines. Figures in the table below.",
+        "折れ線グラフ：{name}の年度別の⟨rate⟩と⟨grades⟩{lines}。数値は下の表。",
+        "Line chart: ⟨rate⟩ and ⟨grade⟩ of {name} by year{lines}. Figures in the table below.",
     ),
+    # the scheme's band lines the chart draws (charts.band_lines): 、50%と80%と100%の線
+    "chart.rate_lines": ("、{levels}の線", ", with the {levels} lines"),
+    "chart.rate_lines_and": ("と", " and "),
     "chart.rate_description_empty": (
         "{name}の⟨rate⟩はまだありません。",
         "{name} has no ⟨rate⟩ yet.",
@@ -194,14 +197,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "provenance.official": ("公式統計", "official statistic"),
     # report sections
     # generic fallbacks: a dataset names its reports in metadata.json ("report")
-    "report.title": ("進捗状況", "Progress report"),
-    "report.overview_title": ("進捗状況 総括", "Progress overview"),
+    "report.title": ("評価の報告", "Evaluation report"),
+    "report.overview_title": ("総括", "Overview"),
     "report.pillar": ("柱", "Pillar"),
     "report.pillar_unknown": ("—", "—"),  # why is a data note (projects.csv pillar_note), not report text
     "report.projects_separator": ("・", ", "),
     "report.catch": ("ねらい", "Aim"),
     "report.evaluation_year": ("評価年度", "Evaluation year"),
-    "report.summary": ("数値目標及びKPIの進捗", "Numeric targets and KPIs: progress"),
+    "report.summary": ("数値目標及びKPIの⟨rate⟩と⟨grades⟩", "Numeric targets and KPIs: ⟨rate⟩s and ⟨grades⟩"),
     "report.indicators": ("指標ごとの推移", "Indicator by indicator"),
     "report.commentary": ("概況（自動生成）", "Summary (generated)"),
     "report.analysis": ("分析と課題", "Analysis and challenges"),
@@ -242,7 +245,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     # the combined PDF's title page (publishing/pdf.py, report.front_matter)
     "print.contents": ("目次", "Contents"),
     # the combined PDF's title page: the source's front matter (report.source_front_matter)
-    "print.structure": ("プロジェクトの体系", "The projects under the strategy's pillars"),
+    "print.structure": ("⟨level⟩の体系", "The ⟨level⟩s under the strategy's pillars"),
     "print.aims": ("全体の目標", "Overall aims"),
     "print.translations": ("英訳について", "About the translations"),
     # outlook (kpi_lib/analysis/outlook.py): our analysis from the trend of the actuals, never the official grade
@@ -404,7 +407,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.what.milestone": ("{year}の目安値（{reference}）", "the interim milestone for {year} ({reference})"),
     "commentary.what.expected_path": ("{year}の期待値（{reference}）", "the expected value for {year} ({reference})"),
     "commentary.graded_against.milestone": (
-        "⟨grades⟩は最終目標ではなく、その年度の目安値に対する進捗で判定しています。",
+        "⟨grades⟩は最終目標ではなく、その年度の目安値に対する達成度で判定しています。",
         "The grade measures progress toward the interim milestone of the year, not the final target.",
     ),
     "commentary.graded_against.expected_path": (
@@ -633,21 +636,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commentary.change.flat": ("横ばい", "flat"),
     "commentary.pace_adjusted": (
         "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}です（公式の⟨grades⟩は変わりません）。",
-        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate} (the official grade is unchanged).",
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the "
+        "⟨rate⟩ is {rate} (the official grade is unchanged).",
     ),
     # the pace disagrees with the trend outlook: the outlook is the judgement, the pace is explained
     "commentary.pace_ahead_but_trend_behind": (
         "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}で、これまでの累計は目安を上回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向では目標年度までに届きません（公式の⟨grades⟩は変わりません）。",
-        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate}, so the total so far is ahead of that share. The outlook, however, follows the "
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the "
+        "⟨rate⟩ is {rate}, so the total so far is ahead of that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is not reached by the target year (the "
         "official grade is unchanged).",
     ),
     "commentary.pace_behind_but_trend_on_track": (
         "累計目標の期間の{share:.0%}が経過しており、経過期間に応じた目安に対する⟨rate⟩は{rate}で、これまでの累計は目安を下回っています。ただし、見通しは各年度の上積みの傾向によるもので、その傾向なら目標年度までに届きます（公式の⟨grades⟩は変わりません）。",
-        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the progress "
-        "rate is {rate}, so the total so far is behind that share. The outlook, however, follows the "
+        "{share:.0%} of the cumulative target's period has elapsed; against the share due by now the "
+        "⟨rate⟩ is {rate}, so the total so far is behind that share. The outlook, however, follows the "
         "trend of the annual additions, and on that trend the target is reached by the target year (the "
         "official grade is unchanged).",
     ),
@@ -705,21 +708,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     # add-indicators puts its own first sentences for new.intro
     "new.intro": ("新しいデータセットの入力用ブックです。", "A workbook to start a new dataset. "),
     "new.note": (
-        "新しいデータセットの入力用ブックです。プロジェクト名（日本語・英語）とキャッチフレーズを記入し、"
+        "新しいデータセットの入力用ブックです。⟨level⟩名（日本語・英語）とキャッチフレーズを記入し、"
         "各指標を空いた行に記入してください：設定項目（1行目に日本語、2行目に英語）、基準値と基準年、目標値と目標年、"
         "見直し後の目標値と年（任意）、年度ごとの実績値（数値、未 又は —）{milestone}、単位（1行目に日本語、2行目に英語）、"
         "方向（higher：高いほど良い、lower：低いほど良い）、目標の種類（空欄：value（数値目標）、cumulative（累計：2行目に"
         "累計期間の初年度）、above_baseline、at_least_baseline）、実績値の種類（空欄：annual（各年度の値）、"
         "cumulative_to_date（累計値））。使わない行・シートは空欄のままにし、kpi import で取り込みます。"
-        "指標IDは隠し列Aにあります（p1_t01 = プロジェクト1の数値目標1行目、p1_k01 = KPI 1行目）。",
-        "A workbook to start a new dataset. Type each project's name and catch line (Japanese and English) and "
+        "指標IDは隠し列Aにあります（p1_t01 = ⟨level⟩1の数値目標1行目、p1_k01 = KPI 1行目）。",
+        "A workbook to start a new dataset. Type each ⟨level⟩'s name and catch line (Japanese and English) and "
         "one indicator per empty row: its name (Japanese on the first line, English on the second), baseline "
         "and its year, target and its year, revised target and year (optional), the actuals of each year "
         "(a number, 未 or —){milestone}, unit (Japanese, then English), direction (higher or lower is better), "
         "target kind (empty: value; cumulative, with the first year of its period on the second line; "
         "above_baseline; at_least_baseline) and what the actuals are (empty: annual, each year's value; "
         "cumulative_to_date: running totals). Leave unused rows and sheets empty, then run kpi import. "
-        "Indicator ids are in the hidden column A (p1_t01: project 1's first 数値目標 row, p1_k01: its first KPI row).",
+        "Indicator ids are in the hidden column A (p1_t01: ⟨level⟩ 1's first 数値目標 row, p1_k01: its first KPI row).",
     ),
     "new.milestone": (
         "、その下の行に年度ごとの{what}",
@@ -745,8 +748,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "new.published_rate": ("公表値：率", "Published rate"),
     "new.published_grade": ("公表値：評価", "Published grade"),
-    "new.project_name_ja": ("プロジェクト名（日本語）", "Project name (Japanese)"),
-    "new.project_name_en": ("プロジェクト名（英語）", "Project name (English)"),
+    "new.project_name_ja": ("⟨level⟩名（日本語）", "⟨Level⟩ name (Japanese)"),
+    "new.project_name_en": ("⟨level⟩名（英語）", "⟨Level⟩ name (English)"),
     "new.catch_ja": ("キャッチフレーズ（日本語）", "Catch line (Japanese)"),
     "new.catch_en": ("キャッチフレーズ（英語）", "Catch line (English)"),
     "new.unit": ("単位", "Unit"),
@@ -800,9 +803,9 @@ _LABELS: dict[str, tuple[str, str]] = {
         "changed: run with --pdf, or remove them",
     ),
     "run.empty_project": (
-        "プロジェクト {projects} には指標がなく、レポートに載せるものがありません: 指標を追加するか、--project で他のプロジェクトを指定してください",
-        "project {projects} has no indicators, so its report would have nothing to show: add its indicators, or "
-        "name the other projects with --project",
+        "⟨level⟩ {projects} には指標がなく、レポートに載せるものがありません: 指標を追加するか、--project で他の⟨level⟩を指定してください",
+        "⟨level⟩ {projects} has no indicators, so its report would have nothing to show: add its indicators, or "
+        "name the other ⟨level⟩s with --project",
     ),
     "run.what.symlink": ("シンボリックリンク", "a symbolic link"),
     "run.what.folder": ("フォルダ", "a folder"),
@@ -836,10 +839,16 @@ _LABELS: dict[str, tuple[str, str]] = {
         "an import would update {folder}: {counts}",
     ),
     "import.created": (
-        "{folder} にデータセットを作成しました: プロジェクト {projects}、指標 {indicators}、実績値 {actuals}、"
-        "目安値・期待値 {milestones}。kpi validate --data {folder} で確認してください",
-        "created the dataset in {folder}: {projects} project(s), {indicators} indicator(s), {actuals} actual(s), "
-        "{milestones} milestone(s); check it with kpi validate --data {folder}",
+        "{folder} にデータセットを作成しました: ⟨level⟩ {projects}、指標 {indicators}、実績値 {actuals}{more}。"
+        "kpi validate --data {folder} で確認してください",
+        "created the dataset in {folder}: {projects} ⟨level⟩(s), {indicators} indicator(s), {actuals} actual(s)"
+        "{more}; check it with kpi validate --data {folder}",
+    ),
+    # what else it wrote: milestones (a scheme that uses them), the published figures typed in
+    "import.created_milestones": ("、目安値・期待値 {n}", ", {n} milestone(s)"),
+    "import.created_published": (
+        "、公表された⟨rate⟩ {rates}・⟨grade⟩ {grades}",
+        ", {rates} published ⟨rate⟩(s) and {grades} published ⟨grade⟩(s)",
     ),
     "import.kept": (
         "置き換える前の表を {id} として保存しました（kpi restore --data {folder} で取り込み前に戻せます）",

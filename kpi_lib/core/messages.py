@@ -205,13 +205,13 @@ _add(
         ),
         "the national value": "全国の値",
         "the baseline": "基準値",
-        "zero target: the progress rate (a ratio to the target) would divide by zero": (
-            "目標値が 0 です: 進捗率（目標値に対する比）が 0 での割り算になります"
+        "zero target: the rate (a ratio to the target) would divide by zero": (
+            "目標値が 0 です: 率（目標値に対する比）が 0 での割り算になります"
         ),
-        "negative target: the ratio progress rate is undefined": "目標値が負です: 比による進捗率が定まりません",
+        "negative target: the rate (a ratio to the target) is undefined": "目標値が負です: 比による率が定まりません",
         "a {kind} target needs a baseline value": "{kind} の目標には基準値が必要です",
-        "the baseline must be positive: it is the divisor of the progress rate": (
-            "基準値は正の数でなければなりません: 進捗率の分母です"
+        "the baseline must be positive: it is the divisor of the rate": (
+            "基準値は正の数でなければなりません: 率の分母です"
         ),
         "a cumulative target needs its period (period_start and period_end)": (
             "累計の目標にはその期間（period_start と period_end）が必要です"
@@ -228,8 +228,8 @@ _add(
         "national-level indicator {i} (indicators.csv line {line}) has no national value for {missing}": (
             "全国水準の指標 {i}（indicators.csv {line} 行目）には {missing} の全国の値がありません"
         ),
-        "the national value {v} must be positive: it is the divisor of the ratio progress rate": (
-            "全国の値 {v} は正の数でなければなりません: 比による進捗率の分母です"
+        "the national value {v} must be positive: it is the divisor of the rate (a ratio to it)": (
+            "全国の値 {v} は正の数でなければなりません: 比による率の分母です"
         ),
         "the scheme's override names indicator {i}, which indicators.csv does not have": (
             "評価方式の個別指定が指標 {i} を挙げていますが、indicators.csv にその指標はありません"
@@ -864,7 +864,7 @@ _add(
             "データのフォルダ、または同梱の例を指す example:名前（既定: $KPI_DATA、なければ現在のフォルダか、"
             "その上で metadata.json のある最も近いフォルダ。kpi_lib 自身のチェックアウトの中ではその data/）"
         ),
-        "progress rate and grade of every indicator for an evaluation year": "評価年度のすべての指標の進捗率と評価",
+        "rate and grade of every indicator for an evaluation year": "評価年度のすべての指標の率と評価",
         "evaluation fiscal year: 2018, H30, 平成30年度, R1 …": "評価年度: 2018、H30、平成30年度、R1 …",
         "only project N (repeatable)": "事業 N だけ（繰り返し指定できます）",
         "output format (default: table)": "出力の形式（既定: table）",
@@ -933,7 +933,7 @@ _add(
             "すべてを検査し、取り込みで起きる変更をすべて一覧にします。何も書き込みません"
         ),
         "allow changing actuals that published rates or grades rest on (refused without it)": (
-            "公表された進捗率や評価の根拠である実績値の変更を認めます（指定しなければ拒みます）"
+            "公表された率や評価の根拠である実績値の変更を認めます（指定しなければ拒みます）"
         ),
         "put back the tables as they were before the latest kpi import (or a kept state); undone by restoring again": (
             "表を最新の kpi import の前（または保存した状態）に戻します。もう一度 restore すると元に戻ります"

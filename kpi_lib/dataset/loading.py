@@ -922,14 +922,14 @@ def _check_indicator_rules(
                 out.add(file, line, col, _contradicts_direction("the target", r[col], r["baseline"], r["direction"]))
         for col in ("target", "revised_target") if ratio else ():
             if has(col) and r[col] == 0:
-                out.add(file, line, col, "zero target: the progress rate (a ratio to the target) would divide by zero")
+                out.add(file, line, col, "zero target: the rate (a ratio to the target) would divide by zero")
             if has(col) and r[col] < 0:
-                out.add(file, line, col, "negative target: the ratio progress rate is undefined")
+                out.add(file, line, col, "negative target: the rate (a ratio to the target) is undefined")
         if kind in ("above_baseline", "at_least_baseline"):
             if r["baseline_state"] != numbers.VALUE:
                 out.add(file, line, "baseline", f"a {kind} target needs a baseline value")
             elif ratio and r["baseline"] <= 0:
-                out.add(file, line, "baseline", "the baseline must be positive: it is the divisor of the progress rate")
+                out.add(file, line, "baseline", "the baseline must be positive: it is the divisor of the rate")
         if kind == "cumulative":
             if not (has("period_start") and has("period_end")):
                 out.add(
@@ -979,7 +979,7 @@ def _check_indicator_rules(
                 "benchmarks.csv",
                 int(line),
                 "value",
-                f"the national value {_show(v)} must be positive: it is the divisor of the ratio progress rate",
+                f"the national value {_show(v)} must be positive: it is the divisor of the rate (a ratio to it)",
             )
 
 

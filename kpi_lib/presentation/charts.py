@@ -395,8 +395,22 @@ def rate_chart(graded: pd.DataFrame, result_row: dict, scheme: Scheme, lang: str
         *layers,
         data=frame,
         title=alt.Title(text("chart.rate", lang, scheme), subtitle=indicator_name(result_row, lang)),
-        description=text(key, lang).format(name=indicator_name(result_row, lang)),
+        description=text(key, lang, scheme).format(
+            name=indicator_name(result_row, lang), lines=_lines_text(list(lines["label"]), lang)
+        ),
     )
+
+
+def _lines_text(labels: list[str], lang: str) -> str:
+    """The band lines drawn, in words (the scheme's, never a fixed 80% and 100%); none: nothing."""
+    if not labels:
+        return ""
+    *rest, last = labels
+    if lang == "ja":
+        levels = text("chart.rate_lines_and", lang).join(labels)
+    else:
+        levels = f"{', '.join(rest)}{text('chart.rate_lines_and', lang)}{last}" if rest else last
+    return text("chart.rate_lines", lang).format(levels=levels)
 
 
 def grade_counts_chart(results: pd.DataFrame, scheme: Scheme, lang: str = "ja") -> alt.LayerChart:

@@ -169,7 +169,9 @@ def basis_text(row, lang: str = "ja", words=None) -> str:
         return text("basis.published", lang)
     if grade == "missing":
         return text("basis.published", lang) if rate == "published" else ""
-    if rate == grade or rate == "missing":
+    if rate == "missing":  # a grade without a rate (X for a year without an actual): the grade's own
+        return text(f"basis.{grade}", lang) + why
+    if rate == grade:
         return text("basis.computed", lang) + why
     return text("basis.rate_and_grade", lang, words).format(
         rate=text(f"basis.{rate}", lang), grade=text(f"basis.{grade}", lang) + why
@@ -267,11 +269,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
 
 # The same columns' meanings in Japanese (kpi_lib.glossary("ja")); tests check the keys match COLUMNS.
 COLUMN_MEANINGS_JA: dict[str, str] = {
-    "project": "プロジェクト番号",
-    "project_name_ja": "プロジェクト名（公表どおり）",
-    "project_name_en": "プロジェクト名の英訳（非公式）。空欄のこともある",
+    "project": "戦略の柱（データセットの呼び方で基本目標・施策など）の番号",
+    "project_name_ja": "柱の名称（公表どおり）",
+    "project_name_en": "柱の名称の英訳（非公式）。空欄のこともある",
     "kind": "数値目標 または KPI",
-    "position": "プロジェクト内の同じ種類の表での指標の順番",
+    "position": "柱の中の同じ種類の表での指標の順番",
     "indicator": "指標ID（すべてのデータ表のキー）",
     "name_ja": "指標名（公表どおり）",
     "name_en": "指標名の英訳（非公式）。空欄のこともある",
@@ -284,19 +286,19 @@ COLUMN_MEANINGS_JA: dict[str, str] = {
     "target_text": "表に印字される当初の目標値：数値、または目標が文言の場合はその文言",
     "target_year": "目標年度（累計目標では期間の最終年度）",
     "revised_target": "見直し後の目標値。見直しがなければ空欄",
-    "target_in_force": "進捗区分に使う目標値：見直しがあれば見直し後の値",
-    "reference": "進捗率の分母となる値（適用中の目標値、目安値など）",
+    "target_in_force": "評価に使う目標値：見直しがあれば見直し後の値",
+    "reference": "率の分母となる値（適用中の目標値、目安値など）",
     "evaluation_year": "指定した評価年度",
     "latest_year": "評価年度までで最新の実績値の年度。空欄：実績値なし",
     "actual": "その最新の実績値（公表どおりの数値）",
-    "measured": "進捗率の計算に使う値：実績値、または年ごとの実績値を持つ累計目標では目標期間の累計",
-    "progress_rate": "進捗率（%）。データセットの評価方式で本ツールが再計算したもの",
-    "grade": "進捗区分（A① A② A③ B …）。評価方式で再計算したもの。実績値がなければ空欄",
-    "published_rate": "公表された進捗率。公表がなければ空欄",
-    "published_grade": "評価年度について公表された進捗区分",
-    "rate_shown": "レポートに示す進捗率：公表値があれば公表値、なければ本ツールの算定値",
+    "measured": "率の計算に使う値：実績値、または年ごとの実績値を持つ累計目標では目標期間の累計",
+    "progress_rate": "率（%。データセットの評価方式が定める率：達成率など）。本ツールが再計算したもの",
+    "grade": "評価（データセットの評価方式の区分）。評価方式で再計算したもの。実績値がなければ空欄",
+    "published_rate": "公表された率。公表がなければ空欄",
+    "published_grade": "評価年度について公表された評価",
+    "rate_shown": "レポートに示す率：公表値があれば公表値、なければ本ツールの算定値",
     "rate_source": "rate_shown の出典：published（公表）、computed（公式の基準により本ツールが算定）、missing（なし）",
-    "grade_shown": "レポートに示す進捗区分：公表があれば公表のもの、なければ本ツールの算定",
+    "grade_shown": "レポートに示す評価：公表があれば公表のもの、なければ本ツールの算定",
     "grade_source": "grade_shown の出典：published（公表）、computed（公式の基準により本ツールが算定）、missing（なし）",
     "observed_cagr": "独自分析：基準値から最新の実績値までの年平均伸び率",
     "required_cagr": "独自分析：基準値から目標値に達するのに必要な年平均伸び率",

@@ -448,7 +448,7 @@ def run_reports(
         known = set(dataset.projects["project"].astype(int))
         empty = sorted((set(projects) & known) - set(dataset.project_indicators["project"].astype(int)))
         if empty:
-            raise KpiError(_both("run.empty_project", projects=", ".join(map(str, empty))))
+            raise KpiError(_both("run.empty_project", words=dataset.scheme, projects=", ".join(map(str, empty))))
         target = out_dir / str(year)
         written = {lang: _page_names(projects, with_overview) for lang in langs}
         kept = survey(target, written, digest, pdf)  # before minutes of notebooks: refuse now
@@ -524,12 +524,12 @@ def _page_names(projects: list[int], with_overview: bool) -> list[str]:
     return [f"project_{p}" for p in sorted(set(projects))] + ["overview"] * with_overview
 
 
-def _both(key: str, what: str | None = None, **values) -> str:
-    """A refusal in one line, in Japanese and English."""
+def _both(key: str, what: str | None = None, words=None, **values) -> str:
+    """A refusal in one line, in Japanese and English (in the dataset's `words`, where it names them)."""
 
     def one(lang: str) -> str:
         extra = {"what": text(f"run.what.{what}", lang)} if what else {}
-        return text(key, lang).format(**values, **extra)
+        return text(key, lang, words).format(**values, **extra)
 
     return f"{one('ja')} / {one('en')}"
 
@@ -755,7 +755,7 @@ def source_front_matter(dataset, lang: str) -> str:
             pillar = f'<th scope="rowgroup" rowspan="{span}">{e(row["pillar"])}</th>' if first else ""
             rows.append(f"<tr>{pillar}<td>{e(row['catch'])}</td><td>{e(row['project'])}</td></tr>")
         parts.append(
-            f"<{sub}>{e(text('print.structure', lang))}</{sub}>"
+            f"<{sub}>{e(text('print.structure', lang, dataset.scheme))}</{sub}>"
             f'<table class="kpi-table kpi-structure"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         )
     aims = texts.aims(dataset, lang)

@@ -336,7 +336,7 @@ def _template_sheet(
     milestone = (
         text("new.milestone", lang).format(what=_milestone_label(scheme, lang)) if scheme.uses_milestones else ""
     )
-    note_text = text("new.note", lang).format(milestone=milestone)
+    note_text = text("new.note", lang, words).format(milestone=milestone)
     if intro:  # kpi add-indicators: its own first sentences
         note_text = intro + note_text.removeprefix(text("new.intro", lang))
     if published:
@@ -348,7 +348,7 @@ def _template_sheet(
     ws.row_dimensions[NOTE_ROW].height = 120 if intro else 60
     for i, field in enumerate(PROJECT_FIELDS):
         row = FIELD_ROW0 + i
-        write_cell(ws, row, COL_NAME, text(_field_label(field), lang), bold=True, fill=HEADER_FILL, align="left")
+        write_cell(ws, row, COL_NAME, text(_field_label(field), lang, words), bold=True, fill=HEADER_FILL, align="left")
         if fields is None:
             write_cell(ws, row, COL_BASE, align="left").protection = UNLOCKED
         else:  # an existing project's: shown, kept as projects.csv has it
@@ -654,6 +654,20 @@ def _unread_template_cells(
         want_rows = list(want.iter_rows(values_only=True))
         if layout and not own:
             continue
+        legacy_rows: list[tuple] = []
+
+        def legacy_cell(r: int, c: int, project=project, extra=extra, legacy_rows=legacy_rows):
+            """The cell as a template written before the dataset's own words reached its note and
+            field labels wrote it (they said プロジェクト, LEGACY_WORDS): such templates still import."""
+            if words is None or words == LEGACY_WORDS:
+                return None
+            if not legacy_rows:
+                old = pristine.create_sheet()
+                _template_sheet(old, project, scheme, lang, cols, rows, published, LEGACY_WORDS, **extra)
+                legacy_rows.extend(old.iter_rows(values_only=True))
+            row = legacy_rows[r - 1] if r <= len(legacy_rows) else ()
+            return row[c - 1] if c <= len(row) else None
+
         before = len(found)
         for r in range(1, max(len(got_rows), len(want_rows)) + 1):
             if not own and len(found) > before:
@@ -681,7 +695,13 @@ def _unread_template_cells(
                             "rows or columns; for more indicators run kpi new with a larger --rows)",
                         )
                     )
-                elif not layout and not anchor and cell_key(v) is not None and not same_value(v, w):
+                elif (
+                    not layout
+                    and not anchor
+                    and cell_key(v) is not None
+                    and not same_value(v, w)
+                    and not same_value(v, legacy_cell(r, c))
+                ):
                     found.append(
                         Problem(reader.ref(ws, r, c), None, None, _why_unread(v, r, c, own, ws, cols, lang, words))
                     )
@@ -856,7 +876,7 @@ class _TemplateReader:
                         ws,
                         FIELD_ROW0 + i,
                         COL_BASE,
-                        f"{text(_field_label(f), 'en')} of an existing project is kept as projects.csv has it "
+                        f"{text(_field_label(f), 'en', self.scheme)} of an existing project is kept as projects.csv has it "
                         f"({existing['fields'][f] or 'empty'}): put it back (kpi import adds indicators, it does "
                         "not rename)",
                     )
@@ -870,7 +890,10 @@ class _TemplateReader:
             for i, f in enumerate(PROJECT_FIELDS):
                 if not fields[f] and f.endswith("_ja"):  # English is optional: a Japanese-only dataset
                     self.problem(
-                        ws, FIELD_ROW0 + i, COL_BASE, f"{text(_field_label(f), 'en')} is empty (projects.csv needs it)"
+                        ws,
+                        FIELD_ROW0 + i,
+                        COL_BASE,
+                        f"{text(_field_label(f), 'en', self.scheme)} is empty (projects.csv needs it)",
                     )
         # an added indicator goes after the existing ones of its table
         positions = dict(existing["positions"]) if existing is not None else dict.fromkeys(KINDS, 0)
