@@ -366,3 +366,18 @@ def test_a_workbook_written_in_the_earlier_words_still_imports(tmp_path, kpi, ex
     assert new.sheetnames[0] == ("基本目標1" if example == "achievement_ratio" else "分野1")
     r = kpi("import", tmp_path / "new.xlsx", "--data", data, "--lang", "en")
     assert r.returncode == 0 and r.stdout.startswith("no changes"), r.stdout + r.stderr
+
+
+def test_a_template_written_before_its_labels_took_the_datasets_words_still_imports(tmp_path, kpi):
+    """A `kpi new` template written by an earlier kpi_lib (4d0799e) for the city: its sheets are
+    named 基本目標1, 基本目標2, but its note and field labels say プロジェクト, as they did then.
+    Filled in and imported now, it reads as the city's own template does."""
+    data = tmp_path / "city"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "template_4d0799e" / "city", data)
+    ws = openpyxl.load_workbook(data / WORKBOOK_NAME)["基本目標1"]
+    assert "プロジェクト名（日本語）" in [c.value for c in ws["C"]]  # the earlier wording, as written then
+    fill(data / WORKBOOK_NAME)
+    r = kpi("import", data / WORKBOOK_NAME, "--data", data, "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "2 basic goal(s), 4 indicator(s), 12 actual(s)" in r.stdout, r.stdout
+    assert kpi("audit", "--data", data).returncode == 0
