@@ -364,7 +364,7 @@ def _missing_japanese_name(wb):
 
 def _new_project_without_name(wb):
     wb["基本目標3"]["D2"] = None
-    return "基本目標3!D2", "Project name (Japanese) is empty"
+    return "基本目標3!D2", "Basic goal name (Japanese) is empty"  # in the dataset's word for its level
 
 
 def _project_that_does_not_exist(wb):

@@ -198,5 +198,6 @@ def test_no_label_speaks_hokkaidos_words_for_another_dataset(example):
     said = [(key, lang, labels.text(key, lang, scheme)) for key in labels._LABELS for lang in labels.LANGS]
     said += [(column, "ja", meaning) for column, meaning in COLUMN_MEANINGS_JA.items()]
     for key, lang, text in said:
+        text = re.sub(r"\w+\.csv", "", text)  # file names (projects.csv) are names, not words
         for word in ("プロジェクト", "進捗", "北海道", "80%", "100%", "progress rate", " project"):
             assert word in own or word not in text, (key, lang, word, text)
