@@ -2,7 +2,7 @@
 
 Uses Debian's /usr/bin/chromium through Playwright (browsers downloaded by Playwright do
 not install here). Every request other than the page's own file is recorded and aborted.
-One browser serves every page (tests get it from the session fixture `chromium`, see
+One browser serves every page of a test file (tests get it from the fixture `chromium`, see
 conftest.py); each page opens in a fresh context, so no cache or storage carries over.
 """
 

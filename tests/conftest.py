@@ -180,9 +180,12 @@ def kpi_process():
     return run
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium for every page a test opens (each page gets a fresh context)."""
+    """One headless Chromium for every page a test file opens (each page gets a fresh context).
+    Per file, not per session: Playwright's sync API refuses to start while another of its
+    sessions is open in the thread, and JupyterLab's test (its own Chromium) or kpi_lib's PDF
+    printing may run next on the same xdist worker."""
     from browser import launch
 
     with launch() as browser:
@@ -199,10 +202,26 @@ CAN_PRINT = bool(os.environ.get("CI")) or (Path("/usr/bin/chromium").exists() an
 
 
 @pytest.fixture(scope="session")
-def report_set(tmp_path_factory) -> Path:
+def report_set(tmp_path_factory, worker_id) -> Path:
     """`kpi report --year Y --jobs 2` for each REPORT_YEARS into one output folder, as the yearly
-    batch runs it (a new process, from another working directory); returns the folder."""
-    out = tmp_path_factory.mktemp("reports")
+    batch runs it (a new process, from another working directory); returns the folder. Made once
+    for the whole run: on several xdist workers, the first that needs it makes it in the run's
+    shared temporary folder (under a file lock, pytest-xdist's documented recipe) and the others
+    read it there. The tests only read it."""
+    if worker_id == "master":  # one process: no worker to share it with
+        return _make_report_set(tmp_path_factory.mktemp("reports"), tmp_path_factory.getbasetemp())
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker of the run
+    out, done = shared / "report-set", shared / "report-set.done"
+    with FileLock(str(shared / "report-set.lock")):
+        if not done.is_file():
+            _make_report_set(out, shared)
+            done.touch()
+    return out
+
+
+def _make_report_set(out: Path, cwd: Path) -> Path:
     for year in REPORT_YEARS:
         pdf = ["--pdf"] if year == PDF_YEAR and CAN_PRINT else []
         r = subprocess.run(
@@ -210,7 +229,7 @@ def report_set(tmp_path_factory) -> Path:
             + ["--no-progress", "--data", "example:hokkaido", *pdf],
             capture_output=True,
             text=True,
-            cwd=tmp_path_factory.getbasetemp(),
+            cwd=cwd,
             timeout=900,
         )
         assert r.returncode == 0, r.stderr[-3000:]
