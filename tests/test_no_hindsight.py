@@ -3,7 +3,7 @@
 The property: everything a report for Y shows (every section of every project report and of
 the overview, in both languages, and the Python API's grade table) is the same whether the data
 holds later years or was cut off after Y; only the data digest it names differs. Checked for
-every year of every shipped dataset (data/ and examples/*).
+every year of every shipped dataset (data/ and examples/*) that has later data to leave out.
 
 The cut-off copy is written here, on the CSV files, independently of kpi_lib's own filter
 (loading.as_known_in): rows of a later year are dropped, and a target revised after Y
@@ -124,10 +124,29 @@ def report_content(data_dir: Path, year: int, lang: str, monkeypatch) -> list:
     return [str(s).replace(dataset.digest, "<digest>") for s in shown]
 
 
+def _last_year_of_any_row(source: Path) -> int:
+    """The latest year any yearly row or target revision of `source` belongs to."""
+    years = []
+    for name in YEARLY:
+        if (source / name).exists():
+            years += [parse_fiscal_year(r["year"]) for r in _read(source / name)[1]]
+    if (source / "revisions.csv").exists():
+        years += [parse_fiscal_year(r["revised_in"]) for r in _read(source / "revisions.csv")[1]]
+    return max(years)
+
+
 def _cases():
+    """Every year of every shipped dataset that has later data to leave out (for the last year
+    the cut-off copy is the data itself: nothing to check)."""
     for source in SHIPPED:
+        last = _last_year_of_any_row(source)
         for year in load_dataset(source).years:
-            yield pytest.param(source, year, id=f"{source.name}-{year}")
+            if year < last:
+                yield pytest.param(source, year, id=f"{source.name}-{year}")
+
+
+def test_every_shipped_dataset_has_years_to_check():
+    assert {case.values[0] for case in _cases()} == set(SHIPPED)
 
 
 @pytest.mark.parametrize(("source", "year"), list(_cases()))
