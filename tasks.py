@@ -131,14 +131,17 @@ def cmd_test(args: list[str]) -> int:
         rc = run(lint)
         if rc:
             return rc
-    selection = []
+    # on every core (pytest-xdist; give -n N to choose, -n 0 for one process). The full suite sends
+    # each file to one worker (--dist loadfile): nbval runs a notebook's cells in order in one
+    # kernel, and a file's module fixtures (one JupyterLab server, one browser check of the report
+    # set) are made once. The fast loop spreads single tests (--dist load).
+    workers = [] if "-n" in args or any(a.startswith("-n") and a[2:].isdigit() for a in args) else ["-n", "auto"]
+    selection = [*workers, "--dist", "loadfile"]
     env = dict(os.environ)
     if fast:
-        # on every core (pytest-xdist; give -n N to choose), with a quarter of the generated
-        # examples (the Hypothesis profile "dev", tests/hypothesis_budget.py): the same tests.
-        # The full suite runs in one process: its browser, JupyterLab and kernel-kill tests
-        # failed beside another worker (playwright found an event loop nbval had left running).
-        selection = ["-o", "addopts=", "-m", "not slow", *([] if "-n" in args else ["-n", "auto"]), "tests"]
+        # every library behaviour, with a quarter of the generated examples (the Hypothesis profile
+        # "dev", tests/hypothesis_budget.py): the same tests
+        selection = ["-o", "addopts=", "-m", "not slow", *workers, "--dist", "load", "tests"]
         env.setdefault("KPI_HYPOTHESIS_PROFILE", "dev")
     rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *selection, *args], env=env)
     if rc == 5:
