@@ -346,7 +346,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:  # Ctrl-C: what was running has been stopped and cleaned up
         print(f"kpi: {messages.translate('interrupted', lang)}", file=sys.stderr)
+        # what the stopped run left to the collector (a notebook thread's event loop) is closed
+        # as the process exits, and Python would print each failure as "Exception ignored in …"
+        # after the line above: the process is ending, so say nothing more
+        sys.unraisablehook = _ignore_unraisable
         return 130
+
+
+def _ignore_unraisable(unraisable) -> None:
+    pass
 
 
 def say_error(message: str, lang: str) -> None:

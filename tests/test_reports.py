@@ -318,6 +318,22 @@ def test_a_kernel_that_dies_mid_run_is_reported_as_such(tmp_path):
     assert not Path(folder).exists()
 
 
+def test_a_kernels_own_output_is_not_the_terminals_but_its_last_line_is_in_the_error(tmp_path, capfd):
+    """What a kernel process writes on its own stdout/stderr (not a cell's output) would land amid
+    the progress bar, or after "interrupted" from a kernel a stopped run was still starting."""
+    src = _notebook(tmp_path / "says.ipynb", "import os; os.write(1, b'on stdout\\n'); os.write(2, b'on stderr\\n')")
+    dies = _notebook(tmp_path / "dies.ipynb", "import os; os.write(2, b'kernel trouble\\n'); os._exit(3)")
+    folder = report.start_kernels()
+    try:
+        report.execute(src, tmp_path / "says.out.ipynb", {}, folder)
+        with pytest.raises(report.ReportError, match=r"the kernel died while running \(.*; kernel trouble\)$"):
+            report.execute(dies, tmp_path / "dies.out.ipynb", {}, folder)
+    finally:
+        report.end_kernels(folder)
+    out, err = capfd.readouterr()
+    assert "on stdout" not in out + err and "on stderr" not in out + err and "kernel trouble" not in out + err
+
+
 def test_report_kernels_are_ordinary_kernel_processes_on_ipc_sockets(tmp_path):
     src = _notebook(
         tmp_path / "probe.ipynb",

@@ -203,6 +203,7 @@ class ReportKernelManager(AsyncKernelManager):
 
     kernel_folder = Unicode("", config=True, help="the run's folder for connection files and IPC sockets")
     extra_env = Dict(config=True, help="environment variables the kernel gets beside ours")
+    output_file = Unicode("", config=True, help="where the kernel process's own stdout and stderr go")
 
     @default("kernel_spec_manager")
     def _default_kernel_spec_manager(self) -> KernelSpecManager:
@@ -220,7 +221,14 @@ class ReportKernelManager(AsyncKernelManager):
     async def start_kernel(self, **kw) -> None:
         if self.extra_env:
             kw["env"] = {**kw.get("env", os.environ), **self.extra_env}
-        await super().start_kernel(**kw)
+        if self.output_file:
+            # the kernel process's own lines (ipykernel's log) are not the user's terminal's: they
+            # would land amid the progress bar, or after "interrupted" from a kernel a stopped run
+            # was still starting; a kernel that fails to start is reported with its last line
+            with open(self.output_file, "ab") as output:
+                await super().start_kernel(**kw, stdout=output, stderr=output)
+        else:
+            await super().start_kernel(**kw)
         with _running_lock:
             kernels = _running.get(self.kernel_folder)
             if kernels is not None:
@@ -303,6 +311,7 @@ def execute(
     from papermill.exceptions import PapermillExecutionError
 
     input_path = Path(input_path).resolve()
+    output_file = os.path.join(kernel_folder, f"{next(_kernel_numbers)}.log")
     try:
         nb = papermill.execute_notebook(
             str(input_path),
@@ -314,7 +323,15 @@ def execute(
             execution_timeout=timeout,
             # the rest goes to nbclient: the kernel, its working directory, no timing metadata
             kernel_manager_class=ReportKernelManager,
-            config=Config({"ReportKernelManager": {"kernel_folder": kernel_folder, "extra_env": env or {}}}),
+            config=Config(
+                {
+                    "ReportKernelManager": {
+                        "kernel_folder": kernel_folder,
+                        "extra_env": env or {},
+                        "output_file": output_file,
+                    }
+                }
+            ),
             resources={"metadata": {"path": str(input_path.parent)}},
             record_timing=False,
             shutdown_kernel="immediate",
@@ -329,12 +346,26 @@ def execute(
             "(kpi report --timeout SECONDS)"
         ) from None
     except DeadKernelError as e:
-        raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel died while running ({e})") from None
+        raise ReportError(
+            f"{input_path.name} {_describe(parameters)}: the kernel died while running ({_with_output(e, output_file)})"
+        ) from None
     except (RuntimeError, TimeoutError) as e:  # the kernel died or did not answer while starting
-        raise ReportError(f"{input_path.name} {_describe(parameters)}: the kernel did not start ({e})") from None
+        raise ReportError(
+            f"{input_path.name} {_describe(parameters)}: the kernel did not start ({_with_output(e, output_file)})"
+        ) from None
     clean_notebook(nb)
     nbformat.write(nb, str(output_path))
     return nb
+
+
+def _with_output(error: Exception, output_file: str) -> str:
+    """`error` and the last line the kernel process wrote of its own (its error, when it died)."""
+    try:
+        with open(output_file, "rb") as f:
+            lines = f.read()[-4000:].decode("utf-8", "replace").strip().splitlines()
+    except OSError:
+        lines = []
+    return f"{error}; {lines[-1].strip()}" if lines else str(error)
 
 
 def _describe(parameters: dict) -> str:
