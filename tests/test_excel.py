@@ -617,3 +617,25 @@ def test_audit_sheet_keeps_numbers_as_numbers(tmp_path, dataset):
     assert all(isinstance(r[0], int) for r in rows)  # project numbers
     # the published 67.4% of project 1's 研修会 row (source) against the recomputed 67.5%
     assert any(r[4] == 67.4 and r[5] == 67.5 for r in rows), rows[:5]
+
+
+# --- what an import compares a workbook with -----------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("folder", ["data", "examples/achievement_ratio", "examples/milestone_improvement"])
+def test_the_values_an_import_compares_with_are_the_exports_values(folder, lang):
+    """An import compares every cell with the export's, built without merged ranges (half the
+    time): the same values in the same cells as the workbook `kpi export` writes, for a year with
+    an empty column to fill in too."""
+    from kpi_lib.workbook.excel_export import build_workbook
+
+    dataset = load_dataset(DEFAULT_DATA_DIR.parent / folder)
+    for year in (None, dataset.latest_year + 1):
+        merged, _ = build_workbook(dataset, year, lang)
+        values, _ = build_workbook(dataset, year, lang, merged=False)
+        assert values.sheetnames == merged.sheetnames
+        for ws in merged.worksheets:
+            assert list(values[ws.title].iter_rows(values_only=True)) == list(ws.iter_rows(values_only=True))
+        assert not any(ws.merged_cells.ranges for ws in values.worksheets)
+        assert all(ws.merged_cells.ranges for ws in merged.worksheets[:-1])  # the project sheets

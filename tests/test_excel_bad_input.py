@@ -445,6 +445,35 @@ def test_a_sheet_beyond_the_limits_is_refused(kpi, tmp_path, exported, where, pa
     Run(kpi, tmp_path, exported, change).refused(pattern)
 
 
+@pytest.mark.parametrize("dimension", [b'<dimension ref="A1"/>', b""], ids=["too small", "missing"])
+def test_a_sheet_whose_declared_size_is_wrong_is_read_in_full(kpi, tmp_path, exported, dimension):
+    """The import reads a sheet streaming (openpyxl's read-only mode), which trusts the size a
+    file declares (<dimension>); some applications write a wrong one or none: the typed 実績値
+    (row 7, past A1) is still read, and a value typed beside the tables still refused."""
+
+    def declared(book, out):
+        with zipfile.ZipFile(book) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                part = src.read(item.filename)
+                if item.filename.startswith("xl/worksheets/sheet"):
+                    part = re.sub(rb"<dimension [^>]*/>", dimension, part)
+                dst.writestr(item, part)
+        return out
+
+    typed = edit(exported[1]["default"], tmp_path / "typed.xlsx", set_cell(COUNT, "H30", 301))
+    run = Run(kpi, tmp_path, exported, path=declared(typed, tmp_path / "declared.xlsx"))
+    assert run.changed_lines() == [("pregnancy_consultations,2018,172", "pregnancy_consultations,2018,301")]
+
+    def beside(wb):
+        wb[P1]["Z3"] = "a note"
+
+    shutil.rmtree(tmp_path / "data")
+    noted = edit(exported[1]["default"], tmp_path / "noted.xlsx", beside)
+    Run(kpi, tmp_path, exported, path=declared(noted, tmp_path / "declared2.xlsx")).refused(
+        r"プロジェクト1!Z3: 'a note'"
+    )
+
+
 def test_a_file_beyond_the_size_limit_is_refused_unread(kpi, tmp_path, exported):
     path = tmp_path / "huge.xlsx"
     with open(path, "wb") as f:

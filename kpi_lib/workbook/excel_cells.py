@@ -110,26 +110,40 @@ def put_value(c, value):
     return c
 
 
-def write_table_header(ws, row: int, lang: str, years, grade_col: int) -> None:
+def merge(ws, merged: bool, start_row: int, end_row: int, start_column: int, end_column: int) -> None:
+    """Merge a range of cells; with `merged` False (a build of the values only, which an import
+    compares a workbook with) leave only what a merge leaves: the top-left cell's value. Spreading
+    a merged range's borders over its cells took most of a workbook's build."""
+    if merged:
+        ws.merge_cells(start_row=start_row, end_row=end_row, start_column=start_column, end_column=end_column)
+        return
+    for r in range(start_row, end_row + 1):
+        for c in range(start_column, end_column + 1):
+            if (r, c) != (start_row, start_column):
+                ws.cell(row=r, column=c).value = None
+
+
+def write_table_header(ws, row: int, lang: str, years, grade_col: int, merged: bool = True) -> None:
     """The two header rows of an indicator table that the export and the kpi new template share:
     the hidden key, 設定項目, 基準値 (策定時), 目標値 (策定時 | 見直し後) and 実績値 over the year
-    columns (COL_YEAR0 …) up to the grade column `grade_col`, which the caller heads."""
+    columns (COL_YEAR0 …) up to the grade column `grade_col`, which the caller heads (`merged`:
+    see merge)."""
     h = dict(bold=True, fill=HEADER_FILL, wrap=True)
     ws.cell(row=row, column=COL_KEY, value=KEY_HEADER)
     write_cell(ws, row, COL_NAME, text("col.name", lang), **h)
     write_cell(ws, row + 1, COL_NAME, **h)
-    ws.merge_cells(start_row=row, end_row=row + 1, start_column=COL_NAME, end_column=COL_NAME)
+    merge(ws, merged, start_row=row, end_row=row + 1, start_column=COL_NAME, end_column=COL_NAME)
     write_cell(ws, row, COL_BASE, text("col.baseline", lang), **h)
     write_cell(ws, row + 1, COL_BASE, word("at_adoption", lang), **h)
     write_cell(ws, row, COL_TARGET, word("target", lang), **h)
     write_cell(ws, row, COL_REVISED, **h)
-    ws.merge_cells(start_row=row, end_row=row, start_column=COL_TARGET, end_column=COL_REVISED)
+    merge(ws, merged, start_row=row, end_row=row, start_column=COL_TARGET, end_column=COL_REVISED)
     write_cell(ws, row + 1, COL_TARGET, word("at_adoption", lang), **h)
     write_cell(ws, row + 1, COL_REVISED, word("revised", lang), **h)
     write_cell(ws, row, COL_LABEL, text("col.actual", lang), **h)
     for col in range(COL_LABEL + 1, grade_col):
         write_cell(ws, row, col, **h)
-    ws.merge_cells(start_row=row, end_row=row, start_column=COL_LABEL, end_column=grade_col - 1)
+    merge(ws, merged, start_row=row, end_row=row, start_column=COL_LABEL, end_column=grade_col - 1)
     write_cell(ws, row + 1, COL_LABEL, **h)
     for i, y in enumerate(years):
         write_cell(ws, row + 1, COL_YEAR0 + i, short_label(y, lang), **h)

@@ -418,7 +418,11 @@ class _Book:
 
     def __init__(self, content: bytes, name: str):
         self.content, self.name = content, name
-        self.values = _load(content, name, data_only=True)
+        book = _load(content, name, data_only=True, read_only=True)
+        try:
+            self.values = _Cells(book, name)
+        finally:
+            book.close()
         self._formulas: dict[str, dict[tuple[int, int], str]] | None = None
 
     def _formulas_of(self, ws) -> dict[tuple[int, int], str]:
@@ -445,6 +449,71 @@ class _Book:
     def formula(self, ws, row: int, col: int):
         """The formula in a cell (text starting with =), or None."""
         return self._formulas_of(ws).get((row, col))
+
+
+class _Cells:
+    """A workbook's sheets as the import reads them: each cell read once, streaming (openpyxl's
+    read-only mode). A full load builds every cell's style and spreads each merged range's borders
+    over its cells, which took most of an import's time; the import needs only values and number
+    formats. Offers what the import asks of a workbook: sheetnames, worksheets, wb[name]."""
+
+    def __init__(self, book, name: str):
+        self.worksheets = [_SheetCells(ws, name) for ws in book.worksheets]
+        self.sheetnames = [ws.title for ws in self.worksheets]
+
+    def __getitem__(self, title: str) -> _SheetCells:
+        return self.worksheets[self.sheetnames.index(title)]
+
+    def __contains__(self, title: str) -> bool:
+        return title in self.sheetnames
+
+
+class _SheetCells:
+    """One sheet's cells: title, state, size (max_row, max_column: the last row and column holding
+    a cell), cell(row=, column=) and iter_rows() as openpyxl's worksheets offer them."""
+
+    def __init__(self, ws, name: str):
+        self.title, self.sheet_state = ws.title, ws.sheet_state
+        for got, limit, what in ((ws.max_row, MAX_ROWS, "rows"), (ws.max_column, MAX_COLUMNS, "columns")):
+            if got is not None and got > limit:  # as the file declares its size
+                raise _too_big(Path(name), f"sheet {ws.title!r} has {what} up to", got, limit)
+        # a declared size may also be too small or missing: read what the sheet holds (openpyxl's
+        # documented remedy), still stopping at the limits
+        ws.reset_dimensions()
+        self._cells: dict[tuple[int, int], object] = {}
+        self.max_row = self.max_column = 0
+        for r, row in enumerate(ws.iter_rows(), 1):
+            if r > MAX_ROWS:
+                raise _too_big(Path(name), f"sheet {ws.title!r} has rows up to", r, MAX_ROWS)
+            if len(row) > MAX_COLUMNS:
+                raise _too_big(Path(name), f"sheet {ws.title!r} has columns up to", len(row), MAX_COLUMNS)
+            if row:
+                self.max_row, self.max_column = r, max(self.max_column, len(row))
+            for c, cell in enumerate(row, 1):
+                if cell.value is not None:
+                    self._cells[(r, c)] = cell
+        self.max_row, self.max_column = max(self.max_row, 1), max(self.max_column, 1)  # as openpyxl's
+
+    def cell(self, row: int, column: int):
+        found = self._cells.get((row, column))
+        return found if found is not None else _EmptyCell(row, column)
+
+    def iter_rows(self, values_only: bool = False):
+        for r in range(1, self.max_row + 1):
+            cells = [self.cell(r, c) for c in range(1, self.max_column + 1)]
+            yield tuple(c.value for c in cells) if values_only else tuple(cells)
+
+
+@dataclass(frozen=True)
+class _EmptyCell:
+    row: int
+    column: int
+    value: None = None
+    number_format: str = "General"
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
 
 
 def _formula_cells(sheet) -> dict[tuple[int, int], str]:
@@ -907,7 +976,7 @@ def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int, layout: La
     # as the export wrote it, in the words its sheets are named in (an older workbook: LEGACY_WORDS)
     words = sheet_words(book.values.sheetnames, dataset.project_numbers, lang, dataset.scheme)
     format_id = FORMAT_ID if layout.current else OLD_FORMAT_IDS[0]
-    pristine, ctx = build_workbook(dataset, year, lang, words, format_id)
+    pristine, ctx = build_workbook(dataset, year, lang, words, format_id, merged=False)
     rows_by = {r["indicator"]: layout.rows(r) for r in ctx.results.to_dict("records")}
     inputs = range(COL_YEAR0, COL_YEAR0 + len(ctx.years))
     found: list[Problem] = []

@@ -58,6 +58,7 @@ from kpi_lib.workbook.excel_cells import (
     HEADER_FILL,
     UNLOCKED,
     cell_text,
+    merge,
     print_landscape_a4,
     put_value,
     read_actual,
@@ -326,11 +327,13 @@ def _template_sheet(
     fields: dict[str, str] | None = None,
     keys: dict[str, list[str]] | None = None,
     intro: str = "",
+    merged: bool = True,
 ) -> None:
     """A project sheet; `published`: with the published rate and grade rows (the current format);
     its words those of the dataset (the scheme's), or `words` (an older template's). For a workbook
     that adds indicators: `fields`, an existing project's names and catch lines (written, locked);
-    `keys`, the ids of each table's slots (else p{project}_t01 …); `intro`, the note's first sentences."""
+    `keys`, the ids of each table's slots (else p{project}_t01 …); `intro`, the note's first
+    sentences; `merged` False: the values only, no merged ranges (excel_cells.merge)."""
     words = scheme if words is None else words
     last_col = cols.actual_basis
     milestone = (
@@ -344,7 +347,7 @@ def _template_sheet(
     note = put_value(ws.cell(row=NOTE_ROW, column=COL_KIND), note_text)
     note.alignment = Alignment(wrap_text=True, vertical="top")
     note.font = Font(size=9)
-    ws.merge_cells(start_row=NOTE_ROW, end_row=NOTE_ROW, start_column=COL_KIND, end_column=last_col)
+    merge(ws, merged, start_row=NOTE_ROW, end_row=NOTE_ROW, start_column=COL_KIND, end_column=last_col)
     ws.row_dimensions[NOTE_ROW].height = 120 if intro else 60
     for i, field in enumerate(PROJECT_FIELDS):
         row = FIELD_ROW0 + i
@@ -355,7 +358,7 @@ def _template_sheet(
             write_cell(ws, row, COL_BASE, fields.get(field) or None, align="left")
         for col in range(COL_BASE + 1, COL_LABEL + 1):
             write_cell(ws, row, col)
-        ws.merge_cells(start_row=row, end_row=row, start_column=COL_BASE, end_column=COL_LABEL)
+        merge(ws, merged, start_row=row, end_row=row, start_column=COL_BASE, end_column=COL_LABEL)
     n = slot_rows(scheme, published)
     rate_at = rate_row(scheme)
     choices = {
@@ -386,7 +389,7 @@ def _template_sheet(
     row = BLOCK_ROW
     for kind in KINDS:
         top = row
-        _template_header(ws, row, lang, cols, words)
+        _template_header(ws, row, lang, cols, words, merged)
         row += 2
         for i in range(1, rows + 1):
             ws.cell(row=row, column=COL_KEY, value=keys[kind][i - 1] if keys else slot_id(project, kind, i))
@@ -413,7 +416,7 @@ def _template_sheet(
             write_cell(ws, row, cols.grade, fill=COMPUTED_FILL)
             for dr in range(1, n):
                 write_cell(ws, row + dr, cols.grade, fill=COMPUTED_FILL)
-            ws.merge_cells(start_row=row, end_row=row + n - 1, start_column=cols.grade, end_column=cols.grade)
+            merge(ws, merged, start_row=row, end_row=row + n - 1, start_column=cols.grade, end_column=cols.grade)
             for col in (cols.unit, cols.direction, cols.target_kind, cols.actual_basis):
                 for dr in range(n):
                     c = write_cell(ws, row + dr, col, align="center")
@@ -433,7 +436,7 @@ def _template_sheet(
         )
         for rr in range(top + 1, row):
             write_cell(ws, rr, COL_KIND, fill=HEADER_FILL)
-        ws.merge_cells(start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
+        merge(ws, merged, start_row=top, end_row=row - 1, start_column=COL_KIND, end_column=COL_KIND)
         row += 1
     for dv in (*lists.values(), basis_list, *([singular_prompt] if published else [])):
         ws.add_data_validation(dv)
@@ -449,10 +452,10 @@ def _template_sheet(
     ws.protection.formatRows = False
 
 
-def _template_header(ws, row: int, lang: str, cols: Columns, words=None) -> None:
+def _template_header(ws, row: int, lang: str, cols: Columns, words=None, merged: bool = True) -> None:
     """The export's header (excel_cells.write_table_header), then the grade and the definition
     columns after it, each over both header rows."""
-    write_table_header(ws, row, lang, cols.years, cols.grade)
+    write_table_header(ws, row, lang, cols.years, cols.grade, merged)
     h = dict(bold=True, fill=HEADER_FILL, wrap=True)
     two_rows = [
         (cols.grade, text("col.grade", lang, words)),
@@ -464,7 +467,7 @@ def _template_header(ws, row: int, lang: str, cols: Columns, words=None) -> None
     for col, heading in two_rows:
         write_cell(ws, row, col, heading, **h)
         write_cell(ws, row + 1, col, **h)
-        ws.merge_cells(start_row=row, end_row=row + 1, start_column=col, end_column=col)
+        merge(ws, merged, start_row=row, end_row=row + 1, start_column=col, end_column=col)
 
 
 # --- kpi import of a template -------------------------------------------------------------------
@@ -649,7 +652,7 @@ def _unread_template_cells(
         want = pristine.create_sheet()
         project = project_of.get(ws.title, 1)
         extra = sheet_args(project) if sheet_args else {}
-        _template_sheet(want, project, scheme, lang, cols, rows, published, words, **extra)
+        _template_sheet(want, project, scheme, lang, cols, rows, published, words, **extra, merged=False)
         got_rows = book.shown_rows(ws)  # a formula never calculated is still something typed
         want_rows = list(want.iter_rows(values_only=True))
         if layout and not own:
@@ -663,7 +666,7 @@ def _unread_template_cells(
                 return None
             if not legacy_rows:
                 old = pristine.create_sheet()
-                _template_sheet(old, project, scheme, lang, cols, rows, published, LEGACY_WORDS, **extra)
+                _template_sheet(old, project, scheme, lang, cols, rows, published, LEGACY_WORDS, **extra, merged=False)
                 legacy_rows.extend(old.iter_rows(values_only=True))
             row = legacy_rows[r - 1] if r <= len(legacy_rows) else ()
             return row[c - 1] if c <= len(row) else None
