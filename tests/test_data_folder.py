@@ -49,17 +49,25 @@ def city(tmp_path: Path) -> Path:
 
 
 def test_an_empty_folder_outside_the_checkout_is_one_line_in_both_languages(tmp_path):
+    """One line in the messages' language (the API, which has none, says both: test below)."""
     for command in (["grades", "--year", "H30"], ["audit"], ["validate"], ["changes", "--from", "H29", "--to", "H30"]):
         r = kpi(*command, cwd=tmp_path)
         assert r.returncode == 1 and r.stdout == "", r.stdout
         [line] = r.stderr.splitlines()
         assert line.startswith("kpi: error: ") and "Traceback" not in r.stderr
-        ja, en = line[len("kpi: error: ") :].split(" / ")
-        assert ja.startswith(f"{tmp_path} とその上のフォルダにはデータセット（metadata.json）がありません")
+        en = line[len("kpi: error: ") :]
         assert en.startswith(f"no dataset here: neither {tmp_path} nor a folder above it holds a metadata.json")
+        assert not any("\u3040" <= ch <= "\u30ff" for ch in en), en  # no Japanese in an English line
+        r_ja = kpi(*command, cwd=tmp_path, KPI_LANG="ja")
+        assert r_ja.returncode == 1 and r_ja.stdout == ""
+        [line_ja] = r_ja.stderr.splitlines()
+        assert line_ja.startswith("kpi: エラー: ")
+        ja = line_ja[len("kpi: エラー: ") :]
+        assert ja.startswith(f"{tmp_path} とその上のフォルダにはデータセット（metadata.json）がありません")
+        assert "no dataset here" not in ja
         for how in ("kpi new DIR", "--data DIR", "KPI_DATA"):
             assert how in ja and how in en
-        assert shows_no_hokkaido(r), r.stderr
+        assert shows_no_hokkaido(r) and shows_no_hokkaido(r_ja), r.stderr
     r = kpi("export", "--xlsx", "w.xlsx", cwd=tmp_path)
     assert r.returncode == 1 and shows_no_hokkaido(r)
     assert list(tmp_path.iterdir()) == []  # nothing written
@@ -129,6 +137,8 @@ def test_the_python_api_follows_the_same_rule(tmp_path, monkeypatch):
     with pytest.raises(KpiError) as e:
         kpi_lib.open_dataset()
     assert "data_dir=" in str(e.value) and "\n" not in str(e.value)
+    ja, en = str(e.value).split(" / ")  # no language chosen: both, in one line
+    assert ja.endswith("KPI_DATA でデータのフォルダを指定してください") and en.startswith("no dataset here")
     with pytest.raises(KpiError):
         kpi_lib.grades("H30")
     assert kpi_lib.open_dataset("example:hokkaido").project_numbers == [1, 2, 3, 4, 5]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi_lib.core.errors import KpiError
 from kpi_lib.publishing import pins, report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,11 +69,16 @@ def test_refresh_notebooks_refuses_other_versions_of_what_the_outputs_show(
     assert r.returncode == 1 and r.stdout == ""
     [line] = r.stderr.splitlines()
     assert line.startswith("kpi: error: ") and "Traceback" not in line
-    ja, en = line.removeprefix("kpi: error: ").split(" / ")
-    assert f"altair {installed} (pinned 0.0.1)" in en and f"altair {installed}（固定版 0.0.1）" in ja
+    en = line.removeprefix("kpi: error: ")  # in the messages' language only (English here)
+    assert f"altair {installed} (pinned 0.0.1)" in en and "固定版" not in en
     assert f"nbformat {importlib.metadata.version('nbformat')} (pinned 0.0.2)" in en
-    assert str(constraints) in en and str(constraints) in ja
+    assert str(constraints) in en
     assert "numpy" not in line and "ruff" not in line
+    with pytest.raises(KpiError) as e:  # where no language is chosen (the API): both, in one line
+        pins.check_pins(constraints)
+    ja, en = str(e.value).split(" / ")
+    assert f"altair {installed}（固定版 0.0.1）" in ja and f"altair {installed} (pinned 0.0.1)" in en
+    assert str(constraints) in ja
 
 
 def test_a_pinned_output_package_that_is_missing_is_named(tmp_path, monkeypatch):

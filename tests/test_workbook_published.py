@@ -318,6 +318,13 @@ def test_a_bad_cell_is_one_line_naming_it(capsys, tmp_path, label, value, en, ja
     assert len(lines) == 1 and lines[0].startswith(f"kpi: {'エラー' if lang == 'ja' else 'error'}: "), err
     assert refs[("p1_t01", label, "H30")] in lines[0]
     assert (en if lang == "en" else ja) in lines[0], err
+    # the row and year the cell belongs to, in the message's language
+    row = {
+        PUBLISHED_GRADE: ("公表値：評価 H30", "Published grade FY2018"),
+        PUBLISHED_RATE: ("公表値：率 H30", "Published rate FY2018"),
+    }
+    said, other = row[label] if lang == "ja" else row[label][::-1]
+    assert f": {said}: " in lines[0] and other not in lines[0], err
     assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
 
 

@@ -10,6 +10,15 @@ class KpiError(Exception):
     """An error caused by the user's input (a parameter, a data file); shown as one line."""
 
 
+class BilingualError(KpiError):
+    """A KpiError said in both languages, for where no language is chosen (the Python API reads
+    "日本語 / English"); the command line shows the one its messages are in."""
+
+    def __init__(self, ja: str, en: str):
+        super().__init__(f"{ja} / {en}")
+        self.ja, self.en = ja, en
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in a data file, located by file, line and column."""

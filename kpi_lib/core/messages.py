@@ -20,7 +20,8 @@ import string
 from functools import cache
 
 from kpi_lib.core import labels
-from kpi_lib.core.errors import DataError, KpiError, Problem
+from kpi_lib.core.errors import BilingualError, DataError, KpiError, Problem
+from kpi_lib.core.fiscal_year import short_label
 
 LANG_ENV = "KPI_LANG"
 
@@ -373,6 +374,8 @@ _add(
         "{what}: open and save the workbook in Excel or LibreOffice, or type the value": (
             "{what}: ブックを Excel か LibreOffice で開いて保存するか、値を入力してください"
         ),
+        "a formula with no computed value ({formula})": "計算された値のない数式（{formula}）",
+        "a formula whose result is {v} ({formula})": "結果が {v} の数式（{formula}）",
         "a percentage ({shown}) in a cell of an indicator {what}: type the number, without %": (
             "指標 {what} のセルにパーセント（{shown}）があります: % を付けずに数値を入力してください"
         ),
@@ -727,6 +730,19 @@ for _key in (
     "history.not_ours",
     "history.invalid",
     "import.shipped",
+    # said in both languages (BilingualError): a command prints its .ja or .en, so these are here
+    # for untranslated() (tests/conftest.py checks every message a test sees)
+    "data.none_found",
+    "data.unknown_example",
+    "pins.differ",
+    "pins.package",
+    "pins.not_installed",
+    "run.not_a_folder",
+    "run.not_replaced",
+    "run.other_data",
+    "run.stale_pdf",
+    "run.empty_project",
+    *(f"run.what.{what}" for what in ("symlink", "folder", "special", "file", "below_file")),
 ):
     CATALOGUE[labels.text(_key, "en")] = labels.text(_key, "ja")
 
@@ -781,18 +797,42 @@ def _template_of(english: str) -> tuple[str, dict[str, str]] | None:
     return best
 
 
+# The workbook rows a cell's message names before its problem ("Published rate FY2016: not a
+# number …"): their Japanese in every dataset's words (none of these depends on a scheme's words).
+CELL_LABELS = {
+    labels.text(key, "en"): labels.text(key, "ja")
+    for key in ("col.actual", "new.published_rate", "new.published_grade", "series.national")
+    + tuple(f"col.{reference}" for reference in ("milestone", "expected_path"))
+}
+_CELL_LABEL = re.compile(r"(?P<label>.+) FY(?P<year>\d{4})")
+
+
+def _cell_label(head: str) -> str | None:
+    """A workbook row and year in Japanese: "Published rate FY2016" is 公表値：率 H28."""
+    m = _CELL_LABEL.fullmatch(head)
+    if m is None or m.group("label") not in CELL_LABELS:
+        return None
+    return f"{CELL_LABELS[m.group('label')]} {short_label(int(m.group('year')), 'ja')}"
+
+
 def _translate(english: str) -> str | None:
     """Japanese for an English message, None when the catalogue does not have it."""
     found = _template_of(english)
     if found is not None:
         template, parts = found
-        return CATALOGUE[template].format(**{k: _translate(v) or v for k, v in parts.items()})
-    # "LOCATION: message" (a file, a sheet!cell, an option): the location stays, the message is translated
+        return CATALOGUE[template].format(**{k: _translate(v) or _cell_label(v) or v for k, v in parts.items()})
+    # "LOCATION: message" (a file, a sheet!cell, an option, a workbook row and year): the location
+    # stays (a row and year in Japanese), the message is translated
     start = 0
     while (i := english.find(": ", start)) != -1:
         rest = _translate(english[i + 2 :])
         if rest is not None:
-            return english[: i + 2] + rest
+            head = english[:i]
+            tail = head.rsplit(": ", 1)
+            said = _cell_label(tail[-1])
+            if said is not None:
+                head = ": ".join([*tail[:-1], said])
+            return head + ": " + rest
         start = i + 2
     return None
 
@@ -832,6 +872,8 @@ def error_lines(error: KpiError, lang: str) -> list[str]:
     """What the CLI prints for an error, one line per problem of a DataError."""
     if isinstance(error, DataError):
         return [problem_text(p, lang) for p in error.problems]
+    if isinstance(error, BilingualError):
+        return [error.ja if lang == "ja" else error.en]
     return [translate(str(error), lang)]
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib.core import numbers, resources
-from kpi_lib.core.errors import DataError, InputFileError, KpiError, Problem
+from kpi_lib.core.errors import BilingualError, DataError, InputFileError, KpiError, Problem
 from kpi_lib.core.files import MAX_TABLE_BYTES, MAX_TEXT_FILE_BYTES, read_input_file
 from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
 from kpi_lib.core.labels import text
@@ -212,7 +212,7 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
     checkout = resources.CHECKOUT_DIR
     if here is not None and checkout is not None and here.is_relative_to(checkout):
         return DEFAULT_DATA_DIR
-    raise KpiError(_both("data.none_found", folder=here if here is not None else "."))
+    raise _both("data.none_found", folder=here if here is not None else ".")
 
 
 def _named_data_dir(data_dir: str | Path) -> Path:
@@ -222,14 +222,14 @@ def _named_data_dir(data_dir: str | Path) -> Path:
         name = data_dir[len(EXAMPLE_PREFIX) :]
         if name not in shipped:
             names = ", ".join(EXAMPLE_PREFIX + n for n in shipped)
-            raise KpiError(_both("data.unknown_example", name=data_dir, names=names))
+            raise _both("data.unknown_example", name=data_dir, names=names)
         return shipped[name]
     return Path(data_dir)
 
 
-def _both(key: str, **values) -> str:
-    """A message in one line, in Japanese and English (commands and the API share it)."""
-    return " / ".join(text(key, lang).format(**values) for lang in ("ja", "en"))
+def _both(key: str, **values) -> BilingualError:
+    """An error in Japanese and English: the API says both in one line, a command its language."""
+    return BilingualError(*(text(key, lang).format(**values) for lang in ("ja", "en")))
 
 
 def validate(data_dir: str | Path | None = None) -> list[Problem]:

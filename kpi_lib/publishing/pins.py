@@ -14,7 +14,7 @@ import importlib.metadata
 import re
 from pathlib import Path
 
-from kpi_lib.core.errors import KpiError
+from kpi_lib.core.errors import BilingualError
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import PACKAGE_DIR
 
@@ -83,4 +83,4 @@ def check_pins(path: Path | None) -> None:
         )
         return text("pins.differ", lang).format(file=path, folder=Path(path).parent, packages=packages)
 
-    raise KpiError(f"{message('ja')} / {message('en')}")
+    raise BilingualError(message("ja"), message("en"))

@@ -40,7 +40,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Dict, Unicode, default
 from traitlets.config import Config
 
-from kpi_lib.core.errors import KpiError, ReportError
+from kpi_lib.core.errors import BilingualError, KpiError, ReportError
 from kpi_lib.core.fiscal_year import fiscal_year_label
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import FIRST_EXAMPLE, NOTEBOOK_DIR, TEMPLATE_DIR, WORKSPACE_DIR
@@ -479,7 +479,7 @@ def run_reports(
         known = set(dataset.projects["project"].astype(int))
         empty = sorted((set(projects) & known) - set(dataset.project_indicators["project"].astype(int)))
         if empty:
-            raise KpiError(_both("run.empty_project", words=dataset.scheme, projects=", ".join(map(str, empty))))
+            raise _both("run.empty_project", words=dataset.scheme, projects=", ".join(map(str, empty)))
         target = out_dir / str(year)
         written = {lang: _page_names(projects, with_overview) for lang in langs}
         kept = survey(target, written, digest, pdf)  # before minutes of notebooks: refuse now
@@ -555,23 +555,24 @@ def _page_names(projects: list[int], with_overview: bool) -> list[str]:
     return [f"project_{p}" for p in sorted(set(projects))] + ["overview"] * with_overview
 
 
-def _both(key: str, what: str | None = None, words=None, **values) -> str:
-    """A refusal in one line, in Japanese and English (in the dataset's `words`, where it names them)."""
+def _both(key: str, what: str | None = None, words=None, **values) -> BilingualError:
+    """A refusal in Japanese and English (in the dataset's `words`, where it names them): the API
+    says both in one line, a command its messages' language."""
 
     def one(lang: str) -> str:
         extra = {"what": text(f"run.what.{what}", lang)} if what else {}
         return text(key, lang, words).format(**values, **extra)
 
-    return f"{one('ja')} / {one('en')}"
+    return BilingualError(one("ja"), one("en"))
 
 
 def _make_output_folder(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise KpiError(_both("run.not_a_folder", path=out_dir, what="file")) from None
+        raise _both("run.not_a_folder", path=out_dir, what="file") from None
     except NotADirectoryError:
-        raise KpiError(_both("run.not_a_folder", path=out_dir, what="below_file")) from None
+        raise _both("run.not_a_folder", path=out_dir, what="below_file") from None
     except OSError as e:
         raise KpiError(f"cannot write reports into {out_dir}: {e.strerror or e.__class__.__name__}") from None
 
@@ -605,7 +606,7 @@ def survey(target: Path, written: dict[str, list[str]], digest: str, pdf: bool) 
     from kpi_lib.core.labels import LANGS
 
     if (target.exists() or target.is_symlink()) and _kind(target) != "folder":
-        raise KpiError(_both("run.not_replaced", path=target, what=_kind(target)))
+        raise _both("run.not_replaced", path=target, what=_kind(target))
     kept: dict[str, list[str]] = {lang: [] for lang in LANGS}
     others, stale = [], []
     for lang in LANGS:
@@ -613,14 +614,14 @@ def survey(target: Path, written: dict[str, list[str]], digest: str, pdf: bool) 
         names = written.get(lang)
         if names is not None:
             if (folder.exists() or folder.is_symlink()) and _kind(folder) != "folder":
-                raise KpiError(_both("run.not_replaced", path=folder, what=_kind(folder)))
+                raise _both("run.not_replaced", path=folder, what=_kind(folder))
             mine = [f"{n}.{x}" for n in names for x in ("html", "ipynb")] + ["index.html"]
             if pdf:
                 mine += [f"{n}.pdf" for n in names] + [f"reports_{target.name}_{lang}.pdf"]
             for name in mine:
                 path = folder / name
                 if path.is_symlink() or ((path.exists()) and not path.is_file()):
-                    raise KpiError(_both("run.not_replaced", path=path, what=_kind(path)))
+                    raise _both("run.not_replaced", path=path, what=_kind(path))
             if not pdf:
                 stale += [
                     folder / name
@@ -642,12 +643,12 @@ def survey(target: Path, written: dict[str, list[str]], digest: str, pdf: bool) 
             if lang in written:
                 for path in (target / lang / f"{n}.pdf" for n in names if n != "index"):
                     if path.is_symlink() or (path.exists() and not path.is_file()):
-                        raise KpiError(_both("run.not_replaced", path=path, what=_kind(path)))
+                        raise _both("run.not_replaced", path=path, what=_kind(path))
     if others:
         digests = sorted({page_digest(p) or text("run.no_digest", "en") for p in others})
-        raise KpiError(_both("run.other_data", folder=target, digests=", ".join(digests), pages=_some(others, target)))
+        raise _both("run.other_data", folder=target, digests=", ".join(digests), pages=_some(others, target))
     if stale:
-        raise KpiError(_both("run.stale_pdf", pages=_some(stale, target)))
+        raise _both("run.stale_pdf", pages=_some(stale, target))
     return kept
 
 
