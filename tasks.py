@@ -136,7 +136,8 @@ def cmd_test(args: list[str]) -> int:
     # kernel, and a file's module fixtures (one JupyterLab server, one browser check of the report
     # set) are made once. The fast loop spreads single tests (--dist load).
     workers = [] if "-n" in args or any(a.startswith("-n") and a[2:].isdigit() for a in args) else ["-n", "auto"]
-    selection = [*workers, "--dist", "loadfile"]
+    # in the order of tests/conftest.py (the longest files first), not xdist's (the most tests first)
+    selection = [*workers, "--dist", "loadfile", "--no-loadscope-reorder"]
     env = dict(os.environ)
     if fast:
         # every library behaviour, with a quarter of the generated examples (the Hypothesis profile

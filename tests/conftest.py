@@ -37,6 +37,38 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: runs reports, a browser, JupyterLab or a wheel build (not in --fast)")
 
 
+# The full suite sends each file to one xdist worker (tasks.py: --dist loadfile), in this order:
+# the longest files first, so that none starts last and leaves the other core idle. The first
+# builds the shared report set (report_set) while the second, which does not need it, runs beside
+# it. Seconds measured on the 2-core development machine (2026-12-07); the rest follow by name.
+LONGEST_FILES = [
+    "test_any_dataset.py",  # 58, 39 of them the shared report set
+    "test_no_hindsight.py",  # 48
+    "test_jupyterlab.py",  # 33
+    "test_new_dataset.py",  # 31
+    "test_reports.py",  # 51
+    "test_pdf.py",  # 30
+    "test_excel_bad_input.py",  # 33
+    "test_add_indicators.py",  # 27
+    "test_runs.py",  # 23
+    "test_api.py",  # 23
+    "test_import_history.py",  # 18
+    "test_grading_invariants.py",  # 16
+    "test_data_folder.py",  # 16
+    "test_workbook_roundtrip.py",  # 16
+    "test_excel.py",  # 15
+    "test_rendering.py",  # 15
+    "test_packaging.py",  # 14
+]
+
+
+def _file_rank(item) -> tuple[int, str]:
+    name = item.path.name
+    if name in LONGEST_FILES:
+        return LONGEST_FILES.index(name), ""
+    return len(LONGEST_FILES) + (item.path.suffix == ".ipynb"), str(item.path)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
@@ -44,6 +76,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         elif item.path.suffix == ".ipynb":  # nbval's cells: they run the committed notebooks
             item.add_marker(pytest.mark.slow)
+    items.sort(key=_file_rank)  # stable: a file's tests (a notebook's cells) keep their order
 
 
 def _tree_state() -> set[str]:
