@@ -3,7 +3,7 @@
 
     python3 tasks.py report      set up .venv, then write the yearly reports (latest year) to reports/
                                  (with --pdf, also A4 PDFs: installs the pdf extra)
-    python3 tasks.py test        set up .venv and the test browser, then run every test
+    python3 tasks.py test        set up .venv and the test browser, then run every test (on every core)
     python3 tasks.py test --fast the developers' loop (on every core): every library test, no reports,
                                  browsers, JupyterLab, wheel build or nbval
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
