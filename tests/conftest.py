@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -156,6 +157,10 @@ def assert_same_lines_in_japanese(status, out, err, ja_status, ja_out, ja_err) -
             ja_prog, ja_message = ja.split(": エラー: ", 1)
             assert ja_prog == en_prog and _where(ja_message) == _where(en_message), (en, ja)
             assert " column '" not in ja_message, ja
+            # nor a workbook row or field in English ("Published rate FY2016: …", "Baseline: …")
+            assert not any(
+                re.search(rf"(^|: ){re.escape(label)}( FY\d{{4}})?: ", ja_message) for label in messages.CELL_LABELS
+            ), ja
         elif en.startswith("kpi: warning: "):
             assert ja.startswith("kpi: 警告: "), ja
         else:

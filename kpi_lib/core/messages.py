@@ -797,22 +797,50 @@ def _template_of(english: str) -> tuple[str, dict[str, str]] | None:
     return best
 
 
-# The workbook rows a cell's message names before its problem ("Published rate FY2016: not a
-# number …"): their Japanese in every dataset's words (none of these depends on a scheme's words).
+# The workbook rows and fields a cell's message names before its problem ("Published rate FY2016:
+# not a number …", "Baseline: …"): their Japanese in every dataset's words (none of these depends
+# on a scheme's words).
 CELL_LABELS = {
     labels.text(key, "en"): labels.text(key, "ja")
-    for key in ("col.actual", "new.published_rate", "new.published_grade", "series.national")
-    + tuple(f"col.{reference}" for reference in ("milestone", "expected_path"))
+    for key in (
+        "col.actual",
+        "new.published_rate",
+        "new.published_grade",
+        "series.national",
+        "col.milestone",
+        "col.expected_path",
+        "col.baseline",
+        "col.baseline_year",
+        "col.target",
+        "col.target_year",
+        "col.revised_target",
+        "new.unit",
+        "new.direction",
+        "new.target_kind",
+        "new.actual_basis",
+        "new.year_basis",
+    )
 }
+CELL_LABELS["first year of the cumulative period"] = "累計期間の最初の年度"
 _CELL_LABEL = re.compile(r"(?P<label>.+) FY(?P<year>\d{4})")
 
 
 def _cell_label(head: str) -> str | None:
-    """A workbook row and year in Japanese: "Published rate FY2016" is 公表値：率 H28."""
+    """A workbook row and year, or a field, in Japanese: "Published rate FY2016" is 公表値：率 H28."""
+    if head in CELL_LABELS:
+        return CELL_LABELS[head]
     m = _CELL_LABEL.fullmatch(head)
     if m is None or m.group("label") not in CELL_LABELS:
         return None
     return f"{CELL_LABELS[m.group('label')]} {short_label(int(m.group('year')), 'ja')}"
+
+
+def _labelled(part: str) -> str | None:
+    """A message's part that is, or starts with, a workbook row or field ("Direction: 'up'"), with
+    that label in Japanese; None for any other."""
+    head, sep, rest = part.partition(": ")
+    said = _cell_label(head)
+    return None if said is None else said + sep + rest
 
 
 def _translate(english: str) -> str | None:
@@ -820,7 +848,7 @@ def _translate(english: str) -> str | None:
     found = _template_of(english)
     if found is not None:
         template, parts = found
-        return CATALOGUE[template].format(**{k: _translate(v) or _cell_label(v) or v for k, v in parts.items()})
+        return CATALOGUE[template].format(**{k: _translate(v) or _labelled(v) or v for k, v in parts.items()})
     # "LOCATION: message" (a file, a sheet!cell, an option, a workbook row and year): the location
     # stays (a row and year in Japanese), the message is translated
     start = 0
