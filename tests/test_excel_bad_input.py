@@ -473,6 +473,12 @@ def test_a_sheet_whose_declared_size_is_wrong_is_read_in_full(kpi, tmp_path, exp
         r"プロジェクト1!Z3: 'a note'"
     )
 
+    shutil.rmtree(tmp_path / "data")  # a formula never calculated (openpyxl saves no value): not an empty cell
+    formula = edit(exported[1]["default"], tmp_path / "formula.xlsx", set_cell(COUNT, "H30", "=100+201"))
+    Run(kpi, tmp_path, exported, path=declared(formula, tmp_path / "declared3.xlsx")).refused(
+        r"プロジェクト1!\w+\d+: a formula with no computed value \(=100\+201\)"
+    )
+
 
 def test_a_file_beyond_the_size_limit_is_refused_unread(kpi, tmp_path, exported):
     path = tmp_path / "huge.xlsx"

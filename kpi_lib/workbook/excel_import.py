@@ -518,6 +518,7 @@ class _EmptyCell:
 
 def _formula_cells(sheet) -> dict[tuple[int, int], str]:
     found = {}
+    sheet.reset_dimensions()  # as for the values (_SheetCells): what the sheet holds, not what it declares
     for row in sheet.iter_rows():
         for cell in row:
             v = cell.value
@@ -559,13 +560,7 @@ def _open_workbook(path: Path) -> _Book:
     if len(content) > MAX_FILE_BYTES:
         raise _too_big(path, "the file has", len(content), MAX_FILE_BYTES, " bytes")
     _check_parts(path, content)
-    book = _Book(content, path.name)
-    for ws in book.values.worksheets:
-        if ws.max_row > MAX_ROWS:
-            raise _too_big(path, f"sheet {ws.title!r} has rows up to", ws.max_row, MAX_ROWS)
-        if ws.max_column > MAX_COLUMNS:
-            raise _too_big(path, f"sheet {ws.title!r} has columns up to", ws.max_column, MAX_COLUMNS)
-    return book
+    return _Book(content, path.name)  # each sheet within the row and column limits (_SheetCells)
 
 
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
