@@ -137,8 +137,8 @@ def cmd_test(args: list[str]) -> int:
     # set) are made once. The fast loop spreads single tests (--dist load).
     chosen = "-n" in args or any(a.startswith("-n") and a[2:].isdigit() for a in args)
     # the full suite: one worker more than cores, since its report runs, kernels and browsers wait
-    # on each other (measured, 2 cores: 3 workers 4 min 44 s, 2 workers 5 min 01 s); the fast loop
-    # only computes: one worker a core
+    # on each other (measured on 2 cores: 3 workers 4 min 44 s to 5 min 00 s, 2 workers 4 min 52 s
+    # to 5 min 10 s); the fast loop only computes: one worker a core
     workers = [] if chosen else ["-n", str((os.cpu_count() or 1) + 1)]
     # in the order of tests/conftest.py (the longest files first), not xdist's (the most tests first)
     selection = [*workers, "--dist", "loadfile", "--no-loadscope-reorder"]
