@@ -758,6 +758,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "new.actual_basis": ("実績値の種類", "Actuals are"),
     # the second row under 実績値の種類: what the year of the figures is (indicators.csv year_basis)
     "new.year_basis": ("年の基準", "Year basis"),
+    # the year under the target kind of a cumulative target (named in a cell's message)
+    "new.period_start": ("累計期間の最初の年度", "first year of the cumulative period"),
     "new.year_basis_prompt": (
         "実績値の年の基準：fiscal（年度）、calendar（暦年）。空欄は not_stated（原資料に記載なし）。"
         "原資料が示す場合だけ記入し、根拠は indicators.csv の note に記してください。",

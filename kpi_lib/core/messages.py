@@ -819,9 +819,9 @@ CELL_LABELS = {
         "new.target_kind",
         "new.actual_basis",
         "new.year_basis",
+        "new.period_start",
     )
 }
-CELL_LABELS["first year of the cumulative period"] = "累計期間の最初の年度"
 _CELL_LABEL = re.compile(r"(?P<label>.+) FY(?P<year>\d{4})")
 
 

@@ -953,7 +953,7 @@ class _TemplateReader:
             "target_kind": target_kind,
             "target": self.number_cell(ws, row, COL_TARGET, unit_ja, text("col.target", "en")),
             "target_year": target_year,
-            "period_start": self.year_cell(ws, row + 1, cols.target_kind, "first year of the cumulative period")
+            "period_start": self.year_cell(ws, row + 1, cols.target_kind, text("new.period_start", "en"))
             if cumulative
             else "",
             "period_end": target_year if cumulative else "",
