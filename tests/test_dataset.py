@@ -7,6 +7,9 @@ import tomllib
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from kpi_lib.analysis.grading import evaluate
 from kpi_lib.core.resources import DATA_DIR, SCHEME_DIR
@@ -24,6 +27,9 @@ def own_scheme_data(tmp_path):
     shutil.copy(SCHEME_DIR / f"{scheme}.toml", data / "own.toml")
     meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))
     (data / "metadata.json").write_text(json.dumps({**meta, "scheme": "own.toml"}), encoding="utf-8")
+    # bytes no other test loads: a dataset loaded before from the same bytes is not parsed again
+    with open(data / "own.toml", "a", encoding="utf-8") as f:
+        f.write(f"# {tmp_path}\n")
     return data
 
 
@@ -73,3 +79,63 @@ def test_a_scheme_given_explicitly_still_wins(dataset):
     other = load_scheme("milestone_improvement")
     assert scheme_for(dataset, other) is other
     assert scheme_for(dataset).name == dataset.scheme_name
+
+
+# --- loading the same bytes again ---------------------------------------------------------------
+# Invariant: load_dataset(folder) equals a first load of the folder's files as they are now (the
+# validated datasets it keeps are keyed by those bytes), and what one caller does to its dataset
+# changes no other's.
+
+
+def _same(a: Dataset, b: Dataset) -> None:
+    assert (a.data_dir, a.metadata, a.scheme, a.digest, a.warnings) == (
+        b.data_dir,
+        b.metadata,
+        b.scheme,
+        b.digest,
+        b.warnings,
+    )
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+def _first_load(folder) -> Dataset:
+    from kpi_lib.dataset.loading import _load  # the load itself, without the datasets kept
+
+    return _load(folder)
+
+
+@settings(max_examples=examples(20))
+@given(edits=st.lists(st.sampled_from(["75.8", "76.0", "70.5", "未"]), min_size=1, max_size=4))
+def test_every_load_is_of_the_files_as_they_are_now(tmp_path_factory, edits):
+    # project 1's できれば今と同じ市町村に住んでいたいと考える人の割合, H30 75.8 in the source
+    data = shutil.copytree(DATA_DIR, tmp_path_factory.mktemp("cache") / "data")
+    actuals = data / "actuals.csv"
+    original = actuals.read_text(encoding="utf-8")
+    assert "wish_to_stay_rate,2018,75.8" in original
+    for value in edits:
+        actuals.write_text(
+            original.replace("wish_to_stay_rate,2018,75.8", f"wish_to_stay_rate,2018,{value}"), encoding="utf-8"
+        )
+        loaded = load_dataset(data)
+        _same(loaded, _first_load(data))
+        row = loaded.actuals[(loaded.actuals["indicator"] == "wish_to_stay_rate") & (loaded.actuals["year"] == 2018)]
+        assert row["actual_state"].item() == ("not_yet" if value == "未" else "value")
+
+
+def test_a_caller_changing_its_dataset_changes_no_other_callers(tmp_path):
+    data = shutil.copytree(DATA_DIR, tmp_path / "data")
+    first = load_dataset(data)
+    first.actuals.loc[:, "actual"] = 0.0
+    first.indicators.loc[:, "name_ja"] = "changed"
+    first.metadata["title_ja"] = "changed"
+    first.metadata["period"]["first"] = 1900
+    _same(load_dataset(data), _first_load(data))
+
+
+def test_the_same_bytes_in_another_folder_are_that_folders_dataset(tmp_path):
+    a = shutil.copytree(DATA_DIR, tmp_path / "a")
+    b = shutil.copytree(DATA_DIR, tmp_path / "b")
+    assert load_dataset(a).data_dir == a
+    assert load_dataset(b).data_dir == b
+    _same(load_dataset(b), _first_load(b))

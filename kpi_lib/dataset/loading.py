@@ -7,6 +7,7 @@ Everything else that is wrong becomes a Problem naming file, line, column and wh
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import difflib
@@ -16,6 +17,7 @@ import json
 import os
 import re
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -249,7 +251,49 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         # (notebooks/workspace/), not the repository's: say where it was looked for
         where = "" if root.is_absolute() else f" (looked for in {Path.cwd()}; a shipped example is named example:NAME)"
         raise KpiError(f"data directory not found: {root}{where}")
-    return _load(root)
+    key = _content_key(root)
+    if key is None:  # a file that cannot be read: _load names it
+        return _load(root)
+    if key not in _LOADED:
+        _LOADED[key] = _load(root)  # a dataset with problems raises: only valid ones are kept
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    _LOADED.move_to_end(key)
+    return _own_copy(_LOADED[key], root)
+
+
+# Datasets already validated, by the bytes they were read from (_content_key): opening the same
+# data again (a notebook cell run twice, an import that compares with what it reads, the tests)
+# skips parsing and validation, most of a load's time. A valid dataset's tables depend on nothing
+# but those bytes; each caller gets its own copy (_own_copy). The last few only, in this process.
+_LOADED: OrderedDict[str, Dataset] = OrderedDict()
+_LOADED_MAX = 4
+
+
+def _content_key(root: Path) -> str | None:
+    """A SHA-256 over every file a load reads (data_files, and a shipped scheme named by name),
+    each as its name and its bytes; None when one cannot be read."""
+    h = hashlib.sha256()
+    try:
+        read = {name: read_data_file(path) for name, path in sorted(data_files(root).items())}
+        for name, data in read.items():
+            h.update(f"{name}\0{len(data)}\0".encode())
+            h.update(data)
+        scheme = json.loads(read[METADATA_FILE].decode("utf-8-sig")).get("scheme")
+    except (InputFileError, OSError, ValueError, KeyError, AttributeError):
+        return None
+    if isinstance(scheme, str) and not scheme.endswith(".toml"):
+        shipped = resources.SCHEME_DIR / f"{scheme}.toml"
+        if Path(scheme).name == scheme and shipped.is_file():
+            h.update(b"\0scheme\0" + shipped.read_bytes())
+    return h.hexdigest()
+
+
+def _own_copy(dataset: Dataset, root: Path) -> Dataset:
+    """The dataset as read from `root`, with tables and metadata of its own (a caller that changes
+    them changes no other caller's)."""
+    tables = {name: getattr(dataset, name).copy() for name in TABLES}
+    return replace(dataset, data_dir=root, metadata=copy.deepcopy(dataset.metadata), **tables)
 
 
 def _load(root: Path) -> Dataset:
