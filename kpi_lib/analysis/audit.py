@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from kpi_lib.analysis.grading import evaluate, progress_table
+from kpi_lib.analysis.grading import evaluate, progress_table, records_by
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import year_label
 from kpi_lib.core.formatting import format_number, rate_number
@@ -66,13 +66,14 @@ def _say(key: str, lang: str, words=None, **values) -> str:
 
 
 def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
-    graded = progress_table(dataset, scheme).set_index(["indicator", "year"])
-    names = dataset.indicators.set_index("indicator")[["name_ja", "name_en"]]
+    # plain dicts by key: looking rows up in a DataFrame one by one took most of an audit's time
+    graded = records_by(progress_table(dataset, scheme), ["indicator", "year"])
+    names = records_by(dataset.indicators[["indicator", "name_ja", "name_en"]], "indicator")
     bases = dict(zip(dataset.indicators["indicator"], dataset.indicators["year_basis"]))
     rows = []
     for p in dataset.published_rates.itertuples():
         key = (p.indicator, p.year)
-        g = graded.loc[key] if key in graded.index else None
+        g = graded.get(key)
         recomputed = None if g is None else g["progress_rate"]
         published = p.progress_rate if p.progress_rate_state == numbers.VALUE else None
         if _same(published, recomputed):
@@ -94,11 +95,11 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
             )
         )
     for year in sorted(set(dataset.published_grades["year"])):
-        ev = evaluate(dataset, year, scheme).set_index(["project", "indicator"])
+        ev = records_by(evaluate(dataset, year, scheme), ["project", "indicator"])
         for p in dataset.published_grades[dataset.published_grades["year"] == year].itertuples():
             if not isinstance(p.grade, str) or not p.grade:
                 continue  # the source gives no grade here (see the note column): nothing to compare
-            r = ev.loc[(p.project, p.indicator)]
+            r = ev[(p.project, p.indicator)]
             if r["grade"] == p.grade:
                 continue
             rows.append(
@@ -117,7 +118,7 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
 
 
 def _row(project, indicator, names, year, figure, published, recomputed, arithmetic) -> dict:
-    n = names.loc[indicator]
+    n = names[indicator]
     return {
         "project": int(project),
         "indicator": indicator,
