@@ -6,6 +6,7 @@ the cell styles, writing a value as text or number, the print set-up of a sheet,
 from __future__ import annotations
 
 import math
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# no line on any side, as a new cell has it: each side given (style None), for openpyxl spreads a
+# side that is None over a merged range too
+EDGES = ("left", "right", "top", "bottom")
+NO_BORDER = Border(left=Side(), right=Side(), top=Side(), bottom=Side(), diagonal=Side())
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # computed cells (progress rate, grade): recomputed by kpi import / kpi export, never typed in
 COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -115,7 +120,32 @@ def merge(ws, merged: bool, start_row: int, end_row: int, start_column: int, end
     compares a workbook with) leave only what a merge leaves: the top-left cell's value. Spreading
     a merged range's borders over its cells took most of a workbook's build."""
     if merged:
+        # openpyxl spreads the top-left cell's border over the range's edges (a spreadsheet draws a
+        # merged range's border from its edge cells) one cell and one side at a time, each a new
+        # Border compared with every border of the workbook: merged before that cell has its
+        # border, then given the same edges here, one Border per kind of edge, in a fraction of it
+        start = ws.cell(row=start_row, column=start_column)
+        border = copy(start.border)  # the style itself, not openpyxl's read-only view of it
+        start.border = NO_BORDER
         ws.merge_cells(start_row=start_row, end_row=end_row, start_column=start_column, end_column=end_column)
+        start.border = border
+        sides = {name: side for name in EDGES if (side := getattr(border, name)) is not None and side.style is not None}
+        if not sides:
+            return
+        edges: dict[tuple[bool, ...], Border] = {}
+        for r in range(start_row, end_row + 1):
+            for c in range(start_column, end_column + 1):
+                if (r, c) == (start_row, start_column):
+                    continue
+                on = (c == start_column, c == end_column, r == start_row, r == end_row)
+                if not any(on):
+                    continue
+                if on not in edges:
+                    edges[on] = Border(
+                        **{n: sides.get(n, Side()) if is_on else Side() for n, is_on in zip(EDGES, on)},
+                        diagonal=Side(),
+                    )
+                ws.cell(row=r, column=c).border = edges[on]
         return
     for r in range(start_row, end_row + 1):
         for c in range(start_column, end_column + 1):
