@@ -27,15 +27,26 @@ def untranslated_lines(stderr: str) -> list[str]:
     return [line for line in lines if messages.untranslated(line)]
 
 
-# The fast loop (`python3 tasks.py test --fast`, README "Tests and CI") leaves out what starts
-# report runs, browsers, JupyterLab or builds a wheel: it is `pytest -m "not slow"`. A test is slow
-# when it sits in one of these files, uses one of these fixtures, or says so (@pytest.mark.slow).
-SLOW_FILES = {"test_reports.py", "test_pdf.py", "test_jupyterlab.py", "test_packaging.py"}
-SLOW_FIXTURES = {"report_set", "chromium", "report"}
+# The fast loop (`python3 tasks.py test --fast`, README "Tests and CI") runs in its own processes
+# only: it leaves out what starts report runs, browsers, JupyterLab, a wheel build or another
+# program (a new Python process: the installed command's exit status, a fresh interpreter's
+# imports; LibreOffice, lint-imports). It is `pytest -m "not slow"`. A test is slow when it sits in
+# one of these files, uses one of these fixtures, or says so (@pytest.mark.slow).
+SLOW_FILES = {
+    "test_reports.py",
+    "test_pdf.py",
+    "test_jupyterlab.py",
+    "test_packaging.py",
+    "test_global_state.py",  # each check in a fresh interpreter
+    "test_walkthrough.py",  # docs/start.md as a user types it, command by command
+}
+SLOW_FIXTURES = {"report_set", "chromium", "report", "kpi_process"}
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: runs reports, a browser, JupyterLab or a wheel build (not in --fast)")
+    config.addinivalue_line(
+        "markers", "slow: runs reports, a browser, JupyterLab, a wheel build or another program (not in --fast)"
+    )
 
 
 # The full suite sends each file to one xdist worker (tasks.py: --dist loadfile), in this order:

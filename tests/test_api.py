@@ -77,6 +77,7 @@ def test_every_dataset_table_and_attribute_is_on_the_page(dataset):
         assert rows[name].startswith(f"`{name}.csv`"), name
 
 
+@pytest.mark.slow  # starts another program
 def test_the_first_chart_imports_neither_openpyxl_nor_scipy():
     # the first chart of a fresh kernel should not wait for them (benchmarks/first_chart.py):
     # openpyxl loads when a workbook is asked for; scipy.stats (a second) is not used at all
@@ -372,6 +373,7 @@ def test_tab_completion_offers_the_api_not_the_internal_modules():
         assert callable(getattr(kpi_lib, name))
 
 
+@pytest.mark.slow  # starts another program
 def test_importing_kpi_lib_loads_neither_the_api_nor_pandas():
     code = "import sys, kpi_lib; print(sorted(m for m in ('kpi_lib.api', 'pandas', 'altair') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,7 +1,5 @@
 """Grade transitions between two evaluation years (kpi changes), checked against the source's tables."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -79,11 +77,7 @@ def test_bad_years(dataset, years, fragment):
         grade_changes(dataset, *years)
 
 
-def kpi(*args):
-    return subprocess.run([sys.executable, "-m", "kpi_lib.cli", *args], capture_output=True, text=True)
-
-
-def test_the_command():
+def test_the_command(kpi):
     r = kpi("changes", "--from", "H29", "--to", "H30", "--lang", "en")
     assert r.returncode == 0, r.stderr
     assert "Grade FY2017" in r.stdout and "Grade FY2018" in r.stdout and r.stdout.count("improved") == 2

@@ -107,6 +107,7 @@ def test_user_errors_in_a_real_process(tmp_path, kpi_process, args, fragment, st
     assert r.returncode == status
 
 
+@pytest.mark.slow  # starts another program
 def test_version_is_written_once_and_kpi_prints_it(kpi):
     """kpi_lib/__init__.py holds the version; the build (hatchling) and so the installed metadata,
     which `kpi --version` prints, take it from there."""

@@ -3,6 +3,8 @@
 metadata.json, else inside this checkout its data/, else one line saying how to start a dataset.
 The shipped datasets are used elsewhere only when named (example:NAME)."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import kpi_lib
+from kpi_lib import cli
 from kpi_lib.core import resources
 from kpi_lib.core.errors import KpiError
 from kpi_lib.dataset.loading import resolve_data_dir
@@ -43,11 +46,13 @@ def shows_no_hokkaido(r: subprocess.CompletedProcess) -> bool:
 
 
 def city(tmp_path: Path) -> Path:
-    r = kpi("new", "city", *NEW, cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
+    """A dataset made by `kpi new` (in this process: what is under test is how it is found)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(["new", str(tmp_path / "city"), *NEW]) == 0
     return tmp_path / "city"
 
 
+@pytest.mark.slow  # starts another program
 def test_an_empty_folder_outside_the_checkout_is_one_line_in_both_languages(tmp_path):
     """One line in the messages' language (the API, which has none, says both: test below)."""
     for command in (["grades", "--year", "H30"], ["audit"], ["validate"], ["changes", "--from", "H29", "--to", "H30"]):
@@ -73,6 +78,7 @@ def test_an_empty_folder_outside_the_checkout_is_one_line_in_both_languages(tmp_
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 
+@pytest.mark.slow  # starts another program
 def test_a_folder_made_by_kpi_new_is_used_there_and_below_it(tmp_path):
     data = city(tmp_path)
     (data / "notes" / "deeper").mkdir(parents=True)
@@ -83,6 +89,7 @@ def test_a_folder_made_by_kpi_new_is_used_there_and_below_it(tmp_path):
         assert r.returncode == 1 and "no indicators yet" in r.stderr and shows_no_hokkaido(r)
 
 
+@pytest.mark.slow  # starts another program
 def test_kpi_data_names_a_folder_once_and_data_names_one_for_a_command(tmp_path):
     data = city(tmp_path)
     elsewhere = tmp_path / "elsewhere"
@@ -107,6 +114,7 @@ def test_kpi_data_names_a_folder_once_and_data_names_one_for_a_command(tmp_path)
     )
 
 
+@pytest.mark.slow  # starts another program
 def test_the_shipped_examples_work_anywhere_when_named(tmp_path):
     r = kpi("grades", "--year", "H30", "--format", "json", "--data", "example:hokkaido", cwd=tmp_path)
     rows = json.loads(r.stdout)
@@ -122,6 +130,7 @@ def test_the_shipped_examples_work_anywhere_when_named(tmp_path):
     assert "example:expected_path" in r.stdout and "example:milestone_improvement" in r.stdout
 
 
+@pytest.mark.slow  # starts another program
 def test_inside_this_checkout_the_shipped_data_is_the_default(tmp_path):
     # the README's commands and the notebooks' kernels (notebooks/workspace/) run here
     for where in (ROOT, ROOT / "notebooks" / "workspace", ROOT / "kpi_lib"):
@@ -161,6 +170,7 @@ def test_an_office_notebook_kernel_uses_its_folder(tmp_path, monkeypatch):
     assert resolve_data_dir() == data
 
 
+@pytest.mark.slow  # starts another program
 def test_refreshed_notebooks_show_the_shipped_data_whatever_kpi_data_names(tmp_path, monkeypatch):
     # kpi refresh-notebooks re-executes the committed notebooks (default parameters: data_dir None)
     # with KPI_DATA=example:hokkaido for their kernels: a developer's own KPI_DATA never gets into them

@@ -120,6 +120,7 @@ def test_a_percentage_in_another_indicator_is_refused(kpi, tmp_path, exported, k
     )
 
 
+@pytest.mark.slow  # starts another program
 def test_a_percent_cell_saved_by_libreoffice(kpi, tmp_path, exported):
     """The edited workbook round-trips through LibreOffice (its own styles, shared strings,
     number formats): the percentage, a formula LibreOffice computed, nothing else changes."""

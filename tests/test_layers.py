@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -23,6 +25,7 @@ def _lint(cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # starts another program
 def test_the_layer_contracts_hold():
     r = _lint(ROOT)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
@@ -36,6 +39,7 @@ def test_every_module_sits_in_a_layer():
     assert top == {"__init__.py", "api.py", "cli.py"} | layers
 
 
+@pytest.mark.slow  # starts another program
 def test_an_upward_import_breaks_the_contract(tmp_path):
     shutil.copytree(ROOT / "kpi_lib", tmp_path / "kpi_lib", ignore=shutil.ignore_patterns("*.ttf", "__pycache__"))
     numbers = tmp_path / "kpi_lib" / "core" / "numbers.py"
@@ -45,6 +49,7 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     assert "kpi_lib.core.numbers -> kpi_lib.analysis.grading" in r.stdout
 
 
+@pytest.mark.slow  # starts another program
 def test_a_cycle_inside_a_layer_breaks_the_contract(tmp_path):
     shutil.copytree(ROOT / "kpi_lib", tmp_path / "kpi_lib", ignore=shutil.ignore_patterns("*.ttf", "__pycache__"))
     numbers = tmp_path / "kpi_lib" / "core" / "numbers.py"  # formatting imports numbers already
