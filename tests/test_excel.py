@@ -10,6 +10,9 @@ import shutil
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from kpi_lib.cli import main
 from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
@@ -639,3 +642,62 @@ def test_the_values_an_import_compares_with_are_the_exports_values(folder, lang)
             assert list(values[ws.title].iter_rows(values_only=True)) == list(ws.iter_rows(values_only=True))
         assert not any(ws.merged_cells.ranges for ws in values.worksheets)
         assert all(ws.merged_cells.ranges for ws in merged.worksheets[:-1])  # the project sheets
+
+
+# --- merged ranges -----------------------------------------------------------------------------
+# Invariant: excel_cells.merge saves every cell of a merged range with the borders openpyxl's own
+# merge_cells gives it (a spreadsheet draws a merged range's border from its edge cells).
+
+
+def _saved_borders(path):
+    """Each cell's border as saved (read-only: openpyxl's full load spreads merged borders anew)."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+
+    def side(s):
+        return None if s is None else (s.style, None if s.color is None else s.color.rgb)
+
+    return {
+        (ws.title, c.coordinate): tuple(
+            side(getattr(c.border, n)) for n in ("left", "right", "top", "bottom", "diagonal")
+        )
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if hasattr(c, "coordinate")
+    }
+
+
+@settings(max_examples=examples(40))
+@given(
+    rows=st.integers(1, 4),
+    cols=st.integers(1, 4),
+    at=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    border=st.booleans(),
+    neighbours=st.booleans(),
+)
+def test_a_merged_range_is_saved_with_the_borders_openpyxl_gives_it(
+    tmp_path_factory, rows, cols, at, border, neighbours
+):
+    from kpi_lib.workbook.excel_cells import merge, write_cell
+
+    if rows == cols == 1:
+        return  # one cell: nothing to merge
+    folder = tmp_path_factory.mktemp("merge")
+    saved = []
+    for own in (False, True):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        r0, c0 = at
+        for r in range(r0 - 1, r0 + rows + 1):  # the range, and cells around it when `neighbours`
+            for c in range(c0 - 1, c0 + cols + 1):
+                inside = r0 <= r < r0 + rows and c0 <= c < c0 + cols
+                if r >= 1 and c >= 1 and (inside or neighbours):
+                    write_cell(ws, r, c, "x" if (r, c) == at else None, border=border or not inside)
+        if own:
+            merge(ws, True, start_row=r0, end_row=r0 + rows - 1, start_column=c0, end_column=c0 + cols - 1)
+        else:
+            ws.merge_cells(start_row=r0, end_row=r0 + rows - 1, start_column=c0, end_column=c0 + cols - 1)
+        path = folder / f"{own}.xlsx"
+        wb.save(path)
+        saved.append(_saved_borders(path))
+    assert saved[1] == saved[0]
