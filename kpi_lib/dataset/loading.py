@@ -28,6 +28,7 @@ from kpi_lib.core import numbers, resources
 from kpi_lib.core.errors import BilingualError, DataError, InputFileError, KpiError, Problem
 from kpi_lib.core.files import MAX_TABLE_BYTES, MAX_TEXT_FILE_BYTES, read_input_file
 from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import METADATA, METADATA_FILE, METADATA_KEYS, TABLES, Table
 from kpi_lib.dataset.scheme import Scheme, load_scheme
@@ -327,7 +328,9 @@ def _load(root: Path) -> Dataset:
     _apply_precision(frames)
     # a year basis the data does not state is not stated (older files leave the column out)
     frames["indicators"]["year_basis"] = frames["indicators"]["year_basis"].fillna("not_stated")
-    tables = {name: df.drop(columns=["_line"]) for name, df in frames.items()}
+    for frame in frames.values():
+        del frame["_line"]  # the frames are this load's own: no copy without it
+    tables = frames
     return Dataset(root, metadata, scheme, **tables, digest=data_digest(root), warnings=tuple(out.warnings))
 
 
@@ -812,18 +815,21 @@ def _check_references(f: dict[str, pd.DataFrame], out: _Collector) -> None:
 _FIGURES = ("baseline", "target", "revised_target")
 
 
-def _printed_decimals(f: dict[str, pd.DataFrame]) -> pd.Series:
+def _printed_decimals(f: dict[str, pd.DataFrame]) -> dict[str, int]:
     """indicator -> the most decimals its baseline, targets and actuals are written with."""
+    printed: dict[str, int] = {}
+
+    def see(indicators, present, decimals) -> None:
+        for i, here, d in zip(indicators, present, decimals):
+            if here:
+                printed[i] = max(printed.get(i, 0), int(d))
+
     ind = f["indicators"]
-    parts = [
-        ind.loc[ind[c].notna(), ["indicator", f"{c}_decimals"]].set_axis(["indicator", "d"], axis=1) for c in _FIGURES
-    ]
+    for c in _FIGURES:
+        see(ind["indicator"], ind[c].notna(), ind[f"{c}_decimals"])
     a = f["actuals"]
-    parts.append(
-        a.loc[a["actual_state"] == numbers.VALUE, ["indicator", "actual_decimals"]].set_axis(["indicator", "d"], axis=1)
-    )
-    both = pd.concat(parts, ignore_index=True)
-    return both.groupby("indicator")["d"].max().astype(int) if len(both) else pd.Series(dtype=int)
+    see(a["indicator"], a["actual_state"] == numbers.VALUE, a["actual_decimals"])
+    return printed
 
 
 def _check_precision(f: dict[str, pd.DataFrame], out: _Collector, flagged) -> None:
@@ -839,12 +845,12 @@ def _check_precision(f: dict[str, pd.DataFrame], out: _Collector, flagged) -> No
             continue
         if not 0 <= int(d) <= numbers.MAX_DECIMALS:
             out.add("indicators.csv", int(line), "decimals", f"must be 0-{numbers.MAX_DECIMALS}, not {int(d)}")
-        elif int(printed.get(i, 0)) > int(d):
+        elif printed.get(i, 0) > int(d):
             out.add(
                 "indicators.csv",
                 int(line),
                 "decimals",
-                f"{int(d)} decimals, but a figure of {i!r} is written with {int(printed[i])} "
+                f"{int(d)} decimals, but a figure of {i!r} is written with {printed[i]} "
                 "(baseline, target or actuals.csv): declare the precision the figures are measured to",
             )
 
@@ -856,9 +862,9 @@ def _apply_precision(f: dict[str, pd.DataFrame]) -> None:
     ind = f["indicators"]
     declared = ind["decimals"] if "decimals" in ind else pd.Series(None, index=ind.index, dtype=object)
     printed = _printed_decimals(f)
-    inferred = ind["indicator"].map(printed).fillna(0).astype(int)
+    inferred = [printed.get(i, 0) for i in ind["indicator"]]
     ind["decimals_declared"] = declared.notna().to_numpy(bool)
-    ind["decimals"] = [int(inferred.iloc[k]) if pd.isna(d) else int(d) for k, d in enumerate(declared)]
+    ind["decimals"] = [inferred[k] if pd.isna(d) else int(d) for k, d in enumerate(declared)]
     a = f["actuals"]
     if len(a):
         precision = a["indicator"].map(dict(zip(ind["indicator"], ind["decimals"]))).fillna(0).astype(int)
@@ -910,7 +916,7 @@ def _check_indicator_rules(
     ind = f["indicators"]
     file = "indicators.csv"
     bench_complete = not any(name == "benchmarks.csv" for name, _ in flagged)
-    for r in ind.to_dict("records"):
+    for r in records(ind):
         line, kind = int(r["_line"]), r["target_kind"]
         if (file, line) in flagged:
             continue
@@ -1131,7 +1137,7 @@ def _check_scheme_rules(
     ms = f["milestones"]
     what = "interim milestone (目安値)" if scheme.reference == "milestone" else "expected value (期待値)"
     if scheme.definition == "improvement":
-        for r in ind.to_dict("records"):
+        for r in records(ind):
             line, kind = int(r["_line"]), r["target_kind"]
             if r["indicator"] in skip:
                 continue
