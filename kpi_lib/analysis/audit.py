@@ -11,10 +11,11 @@ from fractions import Fraction
 
 import pandas as pd
 
-from kpi_lib.analysis.grading import evaluate, progress_table, records_by
+from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import year_label
 from kpi_lib.core.formatting import format_number, rate_number
+from kpi_lib.core.frames import records, records_by
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import TABLES
 from kpi_lib.dataset.scheme import Scheme, scheme_for
@@ -53,7 +54,7 @@ def data_notes(dataset) -> pd.DataFrame:
         if frame is None or frame.empty:
             continue
         for column in (c for c in table.column_names if (c == "note" or c.endswith("_note")) and c in frame):
-            for record in frame[frame[column].notna()].to_dict("records"):
+            for record in records(frame[frame[column].notna()]):
                 note = str(record[column]).strip()
                 if note:
                     key = ", ".join(f"{k}={record[k]}" for k in table.key)

@@ -14,6 +14,7 @@ from kpi_lib.analysis.grading import evaluate
 from kpi_lib.core import numbers
 from kpi_lib.core.errors import KpiError
 from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
+from kpi_lib.core.frames import records
 from kpi_lib.dataset.loading import check_year
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 
@@ -95,7 +96,7 @@ def compare_results(
         suffixes=("", "_from"),
     )
     rows = []
-    for r in merged.to_dict("records"):
+    for r in records(merged):
         change = classify_change(scheme, r["grade_from"], r["grade"])
         new_actual = not pd.isna(r["latest_year"]) and (
             pd.isna(r["latest_year_from"]) or r["latest_year"] != r["latest_year_from"]
@@ -147,7 +148,7 @@ def change_table(changes: pd.DataFrame, lang: str = "ja", words=None) -> pd.Data
     from kpi_lib.core.labels import kind_label, text
 
     rows = []
-    for r in changes.to_dict("records"):
+    for r in records(changes):
         rows.append(
             {
                 text("col.project", lang, words): r["project"],

@@ -32,6 +32,7 @@ import pandas as pd
 
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import parse_fiscal_year
+from kpi_lib.core.frames import records_by
 from kpi_lib.dataset.loading import as_known_in, check_project
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 
@@ -404,17 +405,6 @@ def grade_observations(obs: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
             )
             grade[rows] = np.asarray([*own.band_grades, ""], dtype=object)[index]
     return obs.assign(progress_rate=rate, achieved=achieved, original_achieved=original_achieved, grade=grade)
-
-
-def records_by(frame: pd.DataFrame, key: str | list[str]) -> dict:
-    """{key: {column: value}} for each row, as frame.set_index(key).to_dict("index") gives it (keys
-    of several columns as tuples, values as Python scalars), in a fraction of its time: the rows
-    an evaluation looks up one by one."""
-    keys = [key] if isinstance(key, str) else list(key)
-    columns = [c for c in frame.columns if c not in keys]
-    found = frame[key].tolist() if isinstance(key, str) else list(zip(*(frame[k].tolist() for k in keys)))
-    rows = zip(*(frame[c].tolist() for c in columns)) if columns else ((),) * len(frame)
-    return {k: dict(zip(columns, row)) for k, row in zip(found, rows)}
 
 
 def latest_up_to(graded: pd.DataFrame, year: int) -> pd.DataFrame:

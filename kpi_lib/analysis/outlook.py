@@ -67,6 +67,7 @@ from kpi_lib.analysis.grading import progress_table, reached, round_rates
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import LAST_YEAR, parse_fiscal_year
 from kpi_lib.core.formatting import plain_number, rate_number
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme, scheme_for
 
@@ -147,7 +148,7 @@ def _outlook(dataset, year: int, scheme: Scheme) -> pd.DataFrame:
     series = {i: g for i, g in upto.groupby("indicator", sort=False)}
     bench = dataset.benchmarks
     rows = []
-    for ind in dataset.indicators.to_dict("records"):
+    for ind in records(dataset.indicators):
         national = bench[(bench["indicator"] == ind["indicator"]) & (bench["year"] <= year)].sort_values("year")
         rows.append(indicator_outlook(ind, series.get(ind["indicator"]), year, scheme, national[["year", "value"]]))
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -16,6 +16,7 @@ from kpi_lib.analysis.grading import running_totals
 from kpi_lib.core import numbers
 from kpi_lib.core.fiscal_year import short_label, year_short_label
 from kpi_lib.core.formatting import english_scale, format_rate, indicator_name, name_notes, quantity, unit
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 from kpi_lib.presentation.style import SERIES_COLOURS, grade_colours, graded_order
@@ -487,9 +488,9 @@ def heatmap_frame(
     separator = text("report.projects_separator", lang)
     names = {
         r["indicator"]: f"{separator.join(map(str, projects[r['indicator']]))}. {indicator_name(r, lang)}"
-        for r in order.to_dict("records")
+        for r in records(order)
     }
-    bases = {r["indicator"]: _basis(r) for r in order.to_dict("records")}  # of each one's actuals
+    bases = {r["indicator"]: _basis(r) for r in records(order)}  # of each one's actuals
     seen: dict[str, int] = {}
     for indicator, name in names.items():  # two unnamed indicators (name lost) stay two rows
         seen[name] = seen.get(name, 0) + 1

@@ -23,6 +23,7 @@ from kpi_lib.core.formatting import (
     unit,
     visible_decimals,
 )
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.scheme import Scheme
 
@@ -411,7 +412,7 @@ def project_commentary(
     if ungraded:
         # an actual whose running total is unknown is not "without an actual": said apart
         shown = results["grade_shown"] if "grade_shown" in results else results["grade"]
-        unknown = int(sum(total_unknown(x) for x in results[shown == ""].to_dict("records")))
+        unknown = int(sum(total_unknown(x) for x in records(results[shown == ""])))
         if ungraded > unknown:
             out.append(_say("ungraded", lang, n=ungraded - unknown))
         if unknown:
@@ -422,7 +423,7 @@ def project_commentary(
         named += list(results.loc[results["grade_shown"] == worst, "name_source"])
         names = [
             _with_projects(indicator_name(r, lang), memberships[r["indicator"]], lang, scheme)
-            for r in results[results["grade_shown"] == worst].to_dict("records")
+            for r in records(results[results["grade_shown"] == worst])
         ]
         if names:
             out.append(_say("worst", lang, grade=worst, names=names_separator.join(names)))
@@ -437,7 +438,7 @@ def project_commentary(
                     old=r["grade_from"] or "—",
                     new=r["grade_to"] or "—",
                 )
-                for r in changes.drop_duplicates("indicator").to_dict("records")
+                for r in records(changes.drop_duplicates("indicator"))
             ]
             out.append(_say("changes", lang, scheme, year=py, items=names_separator.join(items)))
             named += list(changes["name_source"])

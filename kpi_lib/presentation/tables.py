@@ -20,6 +20,7 @@ from kpi_lib.core.formatting import (
     unit_once,
     year_in_brackets,
 )
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import kind_label, text
 
 
@@ -141,7 +142,7 @@ def grade_table(results: pd.DataFrame, lang: str = "ja", words=None) -> pd.DataF
     scheme: labels.text), source-style numbers. The revised target's column only where an
     indicator has one: a column of nothing says nothing."""
     rows = []
-    for r in results.to_dict("records"):
+    for r in records(results):
         rows.append(
             {
                 text("col.project", lang, words): r["project"],
@@ -323,7 +324,7 @@ def grades_records(results: pd.DataFrame, lang: str = "ja", projects: pd.DataFra
     project's names from `projects` (the dataset's projects table; None: empty)."""
     names = {} if projects is None else projects.set_index("project")[["name_ja", "name_en"]].to_dict("index")
     rows = []
-    for r in results.to_dict("records"):
+    for r in records(results):
         project = names.get(r["project"], {})
         rows.append(
             {
@@ -412,11 +413,11 @@ def yearly_table(
     shown = actuals[actuals["actual_state"] == numbers.VALUE]
     first = int(shown["year"].min()) if not shown.empty else year
     years = list(range(min(first, year), year + 1))
-    states = {(r["indicator"], int(r["year"])): r for r in actuals.to_dict("records")}
-    computed = {(r["indicator"], int(r["year"])): r["progress_rate"] for r in graded.to_dict("records")}
+    states = {(r["indicator"], int(r["year"])): r for r in records(actuals)}
+    computed = {(r["indicator"], int(r["year"])): r["progress_rate"] for r in records(graded)}
     published = {
         (int(r["project"]), r["indicator"], int(r["year"])): r["progress_rate"]
-        for r in published_rates.to_dict("records")
+        for r in records(published_rates)
         if r["progress_rate_state"] == numbers.VALUE
     }
     rate_line = text("col.progress_rate", lang, words)
@@ -424,7 +425,7 @@ def yearly_table(
     basis = common_basis(results["year_basis"]) if "year_basis" in results else "not_stated"
     column = {y: year_short_label(y, lang, basis) for y in years}
     rows = []
-    for r in results.to_dict("records"):
+    for r in records(results):
         decimals = rate_decimals(r)
         # English names a unit once, after the name (its figures bare: 2,658, not 2,658 persons in
         # every cell); Japanese writes it after every figure, as the source prints the table

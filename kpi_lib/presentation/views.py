@@ -18,6 +18,7 @@ from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.analysis.outlook import outlook, outlook_label
 from kpi_lib.core import formatting
 from kpi_lib.core.fiscal_year import fiscal_year_label, short_label
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import check_lang, text
 from kpi_lib.dataset.loading import Dataset, as_known_in, check_project, check_year, load_dataset
 from kpi_lib.dataset.scheme import Scheme, scheme_for
@@ -218,7 +219,7 @@ def show_legend(r: Report) -> None:
         )
     )
     shown = set(r.results["indicator"])
-    names = {row["indicator"]: formatting.indicator_name(row, r.lang) for row in r.results.to_dict("records")}
+    names = {row["indicator"]: formatting.indicator_name(row, r.lang) for row in records(r.results)}
     for o in r.scheme.overrides:  # indicators with bands of their own, named with the reason
         mine = [names[i] for i in o.indicators if i in shown]
         if mine:
@@ -240,7 +241,7 @@ def _grade_table(r: Report, results: pd.DataFrame) -> pd.DataFrame:
         table.insert(
             table.columns.get_loc(text("col.actual", lang, r.scheme)) + 1,
             text(f"col.{r.scheme.reference}", lang, r.scheme),
-            [tables.reference_text(row, lang) for row in results.to_dict("records")],
+            [tables.reference_text(row, lang) for row in records(results)],
         )
     if not r.has_published:  # nothing to check against: every figure is ours (the basis column says so)
         table = table.drop(columns=[text("col.check", lang, r.scheme)])
@@ -306,7 +307,7 @@ def _yearly_table(r: Report) -> str:
     numeric = columns[figure + 1 : -1]
     head = "".join(_heading_cell(c, "num" if c in numeric else "") for c in columns)
     body = []
-    for i, row in enumerate(table.to_dict("records")):
+    for i, row in enumerate(records(table)):
         cells = []
         for c in columns:
             if c in spanning and i % 2:
@@ -341,7 +342,7 @@ def show_indicators(r: Report) -> None:
     """One section per indicator: trend chart, progress-rate chart, generated commentary."""
     _display(f"<h2>{_e(text('report.indicators', r.lang, r.scheme))}</h2>")
     previous = r.previous.set_index(["project", "indicator"]) if r.previous is not None else None
-    for row in r.results.to_dict("records"):
+    for row in records(r.results):
         name = formatting.indicator_name(row, r.lang)
         kind = text(f"kind.{row['kind']}", r.lang, r.scheme)
         # the official record first: the published grade and rate where there are, ours marked as computed
@@ -463,7 +464,7 @@ def show_partnerships(r: Report) -> None:
         }
     )
     counts = r.dataset.partnership_counts
-    facts = [f"{row[f'name_{lang}']}: {texts.partnership_count(row, lang)}" for row in counts.to_dict("records")]
+    facts = [f"{row[f'name_{lang}']}: {texts.partnership_count(row, lang)}" for row in records(counts)]
     _display(
         f'<div class="kpi-partnerships"><h2>{_e(title)}</h2>'
         + _table(frame, cls="kpi-table kpi-partnership-table")

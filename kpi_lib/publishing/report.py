@@ -42,6 +42,7 @@ from traitlets.config import Config
 
 from kpi_lib.core.errors import BilingualError, KpiError, ReportError
 from kpi_lib.core.fiscal_year import fiscal_year_label
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import text
 from kpi_lib.core.resources import FIRST_EXAMPLE, NOTEBOOK_DIR, TEMPLATE_DIR, WORKSPACE_DIR
 from kpi_lib.dataset.loading import DATA_ENV, EXAMPLE_PREFIX, load_dataset
@@ -778,7 +779,7 @@ def source_front_matter(dataset, lang: str) -> str:
             for k in ("report.pillar", "report.catch", "col.project")
         )
         rows = []
-        for i, row in enumerate(structure.to_dict("records")):
+        for i, row in enumerate(records(structure)):
             # a pillar once, beside all its projects (they follow one another, as in the source's diagram)
             span = 1
             while i + span < len(structure) and structure["pillar"].iloc[i + span] == row["pillar"]:

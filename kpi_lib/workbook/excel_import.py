@@ -40,6 +40,7 @@ from kpi_lib.core import formatting, numbers, resources
 from kpi_lib.core.errors import CellError, DataError, KpiError, Problem
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.core.formatting import name_with_unit
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import check_lang, text
 from kpi_lib.dataset.history import State, current_files, write_tables
 from kpi_lib.dataset.loading import Dataset, copy_data_files, load_dataset, read_data_file, resolve_data_dir, validate
@@ -719,7 +720,7 @@ def _read_sheets(
     for name, project in expected.items():
         if name not in wb.sheetnames:
             continue
-        rows = {r["indicator"]: r for r in results[results["project"] == project].to_dict("records")}
+        rows = {r["indicator"]: r for r in records(results[results["project"] == project])}
         sheet = _Sheet(book, wb[name], project, dataset.scheme, layout)
         entries += _read_sheet(sheet, rows, lang, years, bench, problems, words, inputs)
     return entries, inputs
@@ -972,7 +973,7 @@ def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int, layout: La
     words = sheet_words(book.values.sheetnames, dataset.project_numbers, lang, dataset.scheme)
     format_id = FORMAT_ID if layout.current else OLD_FORMAT_IDS[0]
     pristine, ctx = build_workbook(dataset, year, lang, words, format_id, merged=False)
-    rows_by = {r["indicator"]: layout.rows(r) for r in ctx.results.to_dict("records")}
+    rows_by = {r["indicator"]: layout.rows(r) for r in records(ctx.results)}
     inputs = range(COL_YEAR0, COL_YEAR0 + len(ctx.years))
     found: list[Problem] = []
     wb = book.values
