@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils.exceptions import IllegalCharacterError
 
@@ -51,6 +52,12 @@ COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
 UNLOCKED = Protection(locked=False)
 
 
+class ValuesOnlyWorkbook(Workbook):
+    """A workbook built for its values alone: what an import compares a workbook with (an export
+    or a template built with `merged` False). write_cell gives its cells no style: setting styles
+    took half of such a build, and the comparison reads values only."""
+
+
 def write_cell(
     ws,
     row: int,
@@ -66,9 +73,11 @@ def write_cell(
     color: str | None = None,
     border=True,
 ):
+    c = ws.cell(row=row, column=col)
+    if isinstance(ws.parent, ValuesOnlyWorkbook):
+        return put_value(c, value)
     if align is None:
         align = "right" if isinstance(value, (int, float)) or fmt else "center"
-    c = ws.cell(row=row, column=col)
     c.style = cell_style(ws.parent, fmt, bold, italic, color, fill, align, wrap, border)
     return put_value(c, value)  # after the style, which would reset a quote prefix
 

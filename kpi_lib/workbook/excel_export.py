@@ -40,6 +40,7 @@ from kpi_lib.core.errors import DataError, KpiError, Problem
 from kpi_lib.core.files import atomic_file
 from kpi_lib.core.fiscal_year import fiscal_year_label, short_label
 from kpi_lib.core.formatting import name_with_unit
+from kpi_lib.core.frames import records
 from kpi_lib.core.labels import check_lang, kind_label, text
 from kpi_lib.dataset.loading import Dataset, check_year
 from kpi_lib.dataset.scheme import scheme_for
@@ -48,6 +49,7 @@ from kpi_lib.workbook.excel_cells import (
     COMPUTED_FILL,
     HEADER_FILL,
     UNLOCKED,
+    ValuesOnlyWorkbook,
     merge,
     print_landscape_a4,
     put_value,
@@ -161,7 +163,7 @@ def build_workbook(
     ctx.merged = merged
     ctx.words = dataset.scheme if words is None else words  # another's: as an older workbook was written
     ctx.layout = layout_of(dataset.scheme, format_id)
-    wb = Workbook()
+    wb = Workbook() if merged else ValuesOnlyWorkbook()
     wb.remove(wb.active)
     for project in dataset.project_numbers:
         _project_sheet(wb.create_sheet(sheet_name(project, lang, ctx.words)), ctx, project)
@@ -286,7 +288,7 @@ def _project_sheet(ws, ctx: _Context, project: int) -> None:
         if top == FIRST_BLOCK_ROW:
             ws.freeze_panes = ws.cell(row=row + 2, column=COL_BASE)
         row += 2
-        for r in block.to_dict("records"):
+        for r in records(block):
             derived_shown |= _indicator_rows(ws, ctx, project, r, row, widths, marks)
             row += ctx.layout.rows(r).count
         # the block's label runs down its left edge, as in the source

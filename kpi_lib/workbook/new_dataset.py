@@ -57,6 +57,7 @@ from kpi_lib.workbook.excel_cells import (
     COMPUTED_FILL,
     HEADER_FILL,
     UNLOCKED,
+    ValuesOnlyWorkbook,
     cell_text,
     merge,
     print_landscape_a4,
@@ -642,7 +643,7 @@ def _unread_template_cells(
     position), compared with the template kpi new writes: one problem per cell (one per sheet
     that is not a project sheet), at most 10 and a count."""
     n = slot_rows(scheme, published)
-    pristine = Workbook()
+    pristine = ValuesOnlyWorkbook()  # its values are compared, nothing else
     found: list[Problem] = []
     headers = {block_row(b, rows, n) + dr for b in range(len(KINDS)) for dr in (0, 1)}
     for ws in book.values.worksheets:
