@@ -5,7 +5,7 @@
                                  (with --pdf, also A4 PDFs: installs the pdf extra)
     python3 tasks.py test        set up .venv and the test browser, then run every test (on every core)
     python3 tasks.py test --fast the developers' loop (on every core): every library test, no reports,
-                                 browsers, JupyterLab, wheel build or nbval
+                                 browsers, JupyterLab, wheel build, nbval or other programs started
     python3 tasks.py notebooks   re-execute the committed notebooks (after a library change)
     python3 tasks.py lab         start JupyterLab on the analysts' workspace, on their own copy of the guide
                                  (notebooks/workspace/my_explore.ipynb, made from explore.ipynb if absent)
@@ -119,8 +119,9 @@ def cmd_report(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    # --fast: the developers' loop: every library behaviour, without report runs,
-    # browsers, JupyterLab, the wheel build or nbval (tests marked slow, see tests/conftest.py)
+    # --fast: the developers' loop: every library behaviour, in its own processes, without report
+    # runs, browsers, JupyterLab, the wheel build, nbval or other programs started (tests marked
+    # slow, see tests/conftest.py)
     fast = "--fast" in args
     args = [a for a in args if a != "--fast"]
     setup("test")
