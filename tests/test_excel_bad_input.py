@@ -285,6 +285,27 @@ def test_a_formula_without_a_computed_value_is_refused(kpi, tmp_path, exported, 
     )
 
 
+def _with_computed_value(path, formula: str, value: str):
+    """The workbook as a spreadsheet saves it after computing `formula`: its last value beside it
+    (openpyxl writes a formula without one)."""
+    out = path.with_name("computed.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and f"<f>{formula}</f>".encode() in data:
+                data = data.replace(f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+                assert f"<v>{value}</v>".encode() in data
+            dst.writestr(item, data)
+    return out
+
+
+def test_a_formula_is_read_as_the_value_it_last_computed(kpi, tmp_path, exported):
+    # pregnancy_consultations H29: 293 in the source; the formula's value 295 replaces it, as typed
+    edited = edit(exported[1]["default"], tmp_path / "edited.xlsx", set_cell(COUNT, "H29", "=290+5"))
+    run = Run(kpi, tmp_path, exported, path=_with_computed_value(edited, "290+5", "295"))
+    assert run.changed_lines() == [("pregnancy_consultations,2017,293", "pregnancy_consultations,2017,295")]
+
+
 # --- sheets and the hidden _kpi sheet ------------------------------------------------------------
 
 

@@ -414,28 +414,31 @@ def check_overwrite(path: str | Path, dataset: Dataset) -> None:
 
 
 class _Book:
-    """The workbook's values (what the cells show: a formula's last computed value) and, read only
-    when needed, its formulas (to tell a formula that was never computed from an empty cell)."""
+    """The workbook's values (what the cells show: a formula's last computed value) and its
+    formulas (to tell a formula that was never computed from an empty cell).
+
+    One streaming pass (openpyxl's read-only mode) reads every cell with its formula; only a
+    workbook holding a formula is read a second time, for the values its formulas last computed.
+    A workbook as kpi export writes it holds none: the second pass took a third of an import."""
 
     def __init__(self, content: bytes, name: str):
         self.content, self.name = content, name
-        book = _load(content, name, data_only=True, read_only=True)
+        book = _load(content, name, data_only=False, read_only=True)
         try:
-            self.values = _Cells(book, name)
+            cells = _Cells(book, name)
         finally:
             book.close()
-        self._formulas: dict[str, dict[tuple[int, int], str]] | None = None
-
-    def _formulas_of(self, ws) -> dict[tuple[int, int], str]:
-        """(row, column) -> formula of each cell of the sheet that holds one. Read once for every
-        sheet, streaming (openpyxl's read-only mode): a second full load of the workbook, with its
-        styles and merged cells, costed as much as the import's own reading."""
-        if self._formulas is None:
-            book = _load(self.content, self.name, data_only=False, read_only=True)
+        self._formulas = {ws.title: _formula_cells(ws) for ws in cells.worksheets}
+        self.values = cells
+        if any(cell.data_type == "f" for ws in cells.worksheets for cell in ws.held()):
+            book = _load(content, name, data_only=True, read_only=True)
             try:
-                self._formulas = {sheet.title: _formula_cells(sheet) for sheet in book.worksheets}
+                self.values = _Cells(book, name)
             finally:
                 book.close()
+
+    def _formulas_of(self, ws) -> dict[tuple[int, int], str]:
+        """(row, column) -> formula of each cell of the sheet that holds one."""
         return self._formulas.get(ws.title, {})
 
     def shown_rows(self, ws) -> list[tuple]:
@@ -495,6 +498,10 @@ class _SheetCells:
                     self._cells[(r, c)] = cell
         self.max_row, self.max_column = max(self.max_row, 1), max(self.max_column, 1)  # as openpyxl's
 
+    def held(self):
+        """Every cell holding a value (in the pass of formulas: a formula's text), as read."""
+        return self._cells.values()
+
     def cell(self, row: int, column: int):
         found = self._cells.get((row, column))
         return found if found is not None else _EmptyCell(row, column)
@@ -517,19 +524,17 @@ class _EmptyCell:
         return f"{get_column_letter(self.column)}{self.row}"
 
 
-def _formula_cells(sheet) -> dict[tuple[int, int], str]:
+def _formula_cells(sheet: _SheetCells) -> dict[tuple[int, int], str]:
     found = {}
-    sheet.reset_dimensions()  # as for the values (_SheetCells): what the sheet holds, not what it declares
-    for row in sheet.iter_rows():
-        for cell in row:
-            v = cell.value
-            if isinstance(v, str):
-                text = v if v.startswith("=") else None
-            else:
-                text_of = getattr(v, "text", None)  # an array formula
-                text = text_of if isinstance(text_of, str) else None
-            if text is not None:
-                found[(cell.row, cell.column)] = text
+    for cell in sheet.held():
+        v = cell.value
+        if isinstance(v, str):
+            text = v if v.startswith("=") else None
+        else:
+            text_of = getattr(v, "text", None)  # an array formula
+            text = text_of if isinstance(text_of, str) else None
+        if text is not None:
+            found[(cell.row, cell.column)] = text
     return found
 
 
