@@ -308,7 +308,7 @@ def _test_cache_dir():
 
 # Hypothesis (property-based tests, tests/test_*invariants*.py): the same examples on every run and
 # machine (derandomize), no example database written into the source tree, no per-example deadline
-# (a shared CI machine is slow at times); KPI_HYPOTHESIS_PROFILE=dev (the fast loop's, a quarter
+# (a shared CI machine is slow at times); KPI_HYPOTHESIS_PROFILE=dev (the fast loop's, a tenth
 # of the examples: tests/hypothesis_budget.py) or thorough (fifty times as many, not derandomized).
 from hypothesis import HealthCheck, settings  # noqa: E402
 
@@ -321,6 +321,6 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=25)  # the fast loop
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=10)  # the fast loop
 settings.register_profile("thorough", parent=settings.get_profile("ci"), derandomize=False, max_examples=5000)
 settings.load_profile(os.environ.get("KPI_HYPOTHESIS_PROFILE", "ci"))

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 from test_excel import actual_cell
 
 from kpi_lib.cli import main
@@ -460,10 +461,7 @@ def listed(out: str) -> set[tuple]:
 
 
 @settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    database=None,
+    max_examples=examples(15),  # each example imports, and restores, a workbook
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(edits=st.dictionaries(st.sampled_from(CELLS), VALUES, min_size=1, max_size=4), allow=st.booleans())
