@@ -145,7 +145,7 @@ def cmd_test(args: list[str]) -> int:
     selection = [*workers, "--dist", "loadfile", "--no-loadscope-reorder"]
     env = dict(os.environ)
     if fast:
-        # every library behaviour, with a quarter of the generated examples (the Hypothesis profile
+        # every library behaviour, with a tenth of the generated examples (the Hypothesis profile
         # "dev", tests/hypothesis_budget.py): the same tests
         workers = [] if chosen else ["-n", "auto"]
         selection = ["-o", "addopts=", "-m", "not slow", *workers, "--dist", "load", "tests"]
