@@ -139,3 +139,39 @@ def test_the_same_bytes_in_another_folder_are_that_folders_dataset(tmp_path):
     assert load_dataset(a).data_dir == a
     assert load_dataset(b).data_dir == b
     _same(load_dataset(b), _first_load(b))
+
+
+@pytest.mark.parametrize("named", ["own.toml", "own.toml/", "./own.toml", "absolute"])
+def test_a_scheme_file_edited_after_a_load_is_read_again_however_metadata_names_it(own_scheme_data, named):
+    path = own_scheme_data / "own.toml"
+    meta_path = own_scheme_data / "metadata.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_path.write_text(json.dumps({**meta, "scheme": str(path) if named == "absolute" else named}), encoding="utf-8")
+    assert load_dataset(own_scheme_data).scheme.bands[0].rate_below == 80
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("rate_below = 80\n", "rate_below = 99\n"), encoding="utf-8"
+    )
+    assert load_dataset(own_scheme_data).scheme.bands[0].rate_below == 99
+    _same(load_dataset(own_scheme_data), _first_load(own_scheme_data))
+
+
+def test_files_changed_while_they_are_read_are_not_kept_as_what_was_there_before(tmp_path, monkeypatch):
+    """Another process (kpi import) rewrites the data while a notebook loads it: what that load read
+    is not kept under the bytes the files held before."""
+    from kpi_lib.dataset import loading
+
+    data = shutil.copytree(DATA_DIR, tmp_path / "data")
+    actuals = data / "actuals.csv"
+    original = actuals.read_text(encoding="utf-8")
+    assert "wish_to_stay_rate,2018,75.8" in original  # H30 75.8 in the source
+    real = loading._load
+
+    def load_while_written(root):
+        actuals.write_text(original.replace("wish_to_stay_rate,2018,75.8", "wish_to_stay_rate,2018,70.5"), "utf-8")
+        return real(root)
+
+    monkeypatch.setattr(loading, "_load", load_while_written)
+    load_dataset(data)
+    monkeypatch.setattr(loading, "_load", real)
+    actuals.write_text(original, encoding="utf-8")  # the bytes the first load's key was made of
+    _same(load_dataset(data), _first_load(data))

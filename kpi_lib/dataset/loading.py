@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -31,7 +32,7 @@ from kpi_lib.core.fiscal_year import fiscal_year_label, parse_fiscal_year
 from kpi_lib.core.frames import records
 from kpi_lib.core.labels import text
 from kpi_lib.dataset.schema import METADATA, METADATA_FILE, METADATA_KEYS, TABLES, Table
-from kpi_lib.dataset.scheme import Scheme, load_scheme
+from kpi_lib.dataset.scheme import Scheme, load_scheme, scheme_path
 
 # The shipped dataset (example:hokkaido): the default only inside kpi_lib's own checkout (resolve_data_dir)
 DEFAULT_DATA_DIR = resources.DATA_DIR
@@ -252,42 +253,61 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         # (notebooks/workspace/), not the repository's: say where it was looked for
         where = "" if root.is_absolute() else f" (looked for in {Path.cwd()}; a shipped example is named example:NAME)"
         raise KpiError(f"data directory not found: {root}{where}")
-    key = _content_key(root)
-    if key is None:  # a file that cannot be read: _load names it
+    key, size = _content_key(root)
+    if key is None or size > _KEPT_MAX_BYTES:  # a file _load will name as unreadable, or too big to keep
         return _load(root)
-    if key not in _LOADED:
-        _LOADED[key] = _load(root)  # a dataset with problems raises: only valid ones are kept
-        while len(_LOADED) > _LOADED_MAX:
-            _LOADED.popitem(last=False)
-    _LOADED.move_to_end(key)
-    return _own_copy(_LOADED[key], root)
+    with _LOADED_LOCK:
+        kept = _LOADED.get(key)
+        if kept is not None:
+            _LOADED.move_to_end(key)
+    if kept is None:
+        kept = _load(root)  # a dataset with problems raises: only valid ones are kept
+        # and only when no file changed while it was read (another process writing the folder)
+        if _content_key(root)[0] == key:
+            with _LOADED_LOCK:
+                _LOADED[key] = kept
+                while len(_LOADED) > _LOADED_MAX:
+                    _LOADED.popitem(last=False)
+    return _own_copy(kept, root)
 
 
 # Datasets already validated, by the bytes they were read from (_content_key): opening the same
 # data again (a notebook cell run twice, an import that compares with what it reads, the tests)
 # skips parsing and validation, most of a load's time. A valid dataset's tables depend on nothing
-# but those bytes; each caller gets its own copy (_own_copy). The last few only, in this process.
+# but those bytes; each caller gets its own copy (_own_copy). The last few only, in this process,
+# and none read from more than _KEPT_MAX_BYTES.
 _LOADED: OrderedDict[str, Dataset] = OrderedDict()
 _LOADED_MAX = 4
+_KEPT_MAX_BYTES = 16 * 1024 * 1024
+_LOADED_LOCK = threading.Lock()
 
 
-def _content_key(root: Path) -> str | None:
-    """A SHA-256 over every file a load reads (data_files, and a shipped scheme named by name),
-    each as its name and its bytes; None when one cannot be read."""
+def _content_key(root: Path) -> tuple[str | None, int]:
+    """A SHA-256 over every file a load reads, each as its name and its bytes: metadata.json, the
+    tables present and the scheme metadata.json names, found as the loader finds it
+    (scheme.scheme_path); and their total size. (None, 0) when one cannot be read or found."""
     h = hashlib.sha256()
+    size = 0
+
+    def add(label: str, path: Path) -> bytes:
+        nonlocal size
+        data = read_data_file(path)
+        size += len(data)
+        h.update(f"{label}\0{len(data)}\0".encode())
+        h.update(data)
+        return data
+
     try:
-        read = {name: read_data_file(path) for name, path in sorted(data_files(root).items())}
-        for name, data in read.items():
-            h.update(f"{name}\0{len(data)}\0".encode())
-            h.update(data)
-        scheme = json.loads(read[METADATA_FILE].decode("utf-8-sig")).get("scheme")
-    except (InputFileError, OSError, ValueError, KeyError, AttributeError):
-        return None
-    if isinstance(scheme, str) and not scheme.endswith(".toml"):
-        shipped = resources.SCHEME_DIR / f"{scheme}.toml"
-        if Path(scheme).name == scheme and shipped.is_file():
-            h.update(b"\0scheme\0" + shipped.read_bytes())
-    return h.hexdigest()
+        meta = json.loads(add(METADATA_FILE, root / METADATA_FILE).decode("utf-8-sig"))
+        for table in TABLES.values():
+            path = root / table.file
+            if path.exists() or path.is_symlink():
+                add(table.file, path)
+        if isinstance(meta, dict) and "scheme" in meta:
+            add("\0scheme", scheme_path(str(meta["scheme"]), base=root))
+    except (InputFileError, OSError, ValueError, KpiError):
+        return None, 0
+    return h.hexdigest(), size
 
 
 def _own_copy(dataset: Dataset, root: Path) -> Dataset:
@@ -377,10 +397,10 @@ def data_files(root: Path) -> dict[str, Path]:
         scheme = json.loads(read_data_file(root / METADATA_FILE).decode("utf-8-sig")).get("scheme")
     except (InputFileError, ValueError, AttributeError):
         scheme = None
-    if isinstance(scheme, str) and scheme.endswith(".toml"):
+    if isinstance(scheme, str) and Path(scheme).suffix == ".toml":  # a file, as scheme.scheme_path reads it
         path = Path(scheme) if Path(scheme).is_absolute() else root / scheme
         inside = not Path(scheme).is_absolute() and ".." not in Path(scheme).parts
-        files[scheme if inside else path.name] = path
+        files[Path(scheme).as_posix() if inside else path.name] = path
     return files
 
 
