@@ -42,7 +42,10 @@ def records_by(frame: pd.DataFrame, key: str | list[str]) -> dict:
     columns as a tuple), the key's columns left out of the values."""
     keys = [key] if isinstance(key, str) else list(key)
     columns = [c for c in frame.columns if c not in keys]
-    # the keys as the index holds them (a missing one stays <NA>)
-    found = frame[key].tolist() if isinstance(key, str) else list(zip(*(frame[k].tolist() for k in keys)))
+    # the keys as the index holds them (a missing one stays <NA>; one column: not a tuple)
+    found = frame[keys[0]].tolist() if len(keys) == 1 else list(zip(*(frame[k].tolist() for k in keys)))
     rows = zip(*(_column(frame, c) for c in columns)) if columns else ((),) * len(frame)
-    return {k: dict(zip(columns, row)) for k, row in zip(found, rows)}
+    out = {k: dict(zip(columns, row)) for k, row in zip(found, rows)}
+    if len(out) != len(frame):  # as pandas: a row may not hide another
+        raise ValueError(f"records_by: the key {key!r} is not unique")
+    return out
