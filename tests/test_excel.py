@@ -697,18 +697,28 @@ def _saved_borders(path):
     }
 
 
-@settings(max_examples=examples(40))
+_BORDERS = {  # a cell's lines: none, all four (write_cell's), and some sides only
+    "none": None,
+    "all": "all",
+    "left and top": ("left", "top"),
+    "right and bottom": ("right", "bottom"),
+}
+
+
+@settings(max_examples=examples(60))
 @given(
     rows=st.integers(1, 4),
     cols=st.integers(1, 4),
     at=st.tuples(st.integers(1, 3), st.integers(1, 3)),
-    border=st.booleans(),
+    borders=st.lists(st.sampled_from(sorted(_BORDERS)), min_size=36, max_size=36),
     neighbours=st.booleans(),
 )
 def test_a_merged_range_is_saved_with_the_borders_openpyxl_gives_it(
-    tmp_path_factory, rows, cols, at, border, neighbours
+    tmp_path_factory, rows, cols, at, borders, neighbours
 ):
-    from kpi_lib.workbook.excel_cells import merge, write_cell
+    from openpyxl.styles import Border
+
+    from kpi_lib.workbook.excel_cells import THIN, merge, write_cell
 
     if rows == cols == 1:
         return  # one cell: nothing to merge
@@ -718,11 +728,14 @@ def test_a_merged_range_is_saved_with_the_borders_openpyxl_gives_it(
         wb = openpyxl.Workbook()
         ws = wb.active
         r0, c0 = at
-        for r in range(r0 - 1, r0 + rows + 1):  # the range, and cells around it when `neighbours`
-            for c in range(c0 - 1, c0 + cols + 1):
-                inside = r0 <= r < r0 + rows and c0 <= c < c0 + cols
-                if r >= 1 and c >= 1 and (inside or neighbours):
-                    write_cell(ws, r, c, "x" if (r, c) == at else None, border=border or not inside)
+        for k, (r, c) in enumerate((r, c) for r in range(r0 - 1, r0 + rows + 1) for c in range(c0 - 1, c0 + cols + 1)):
+            inside = r0 <= r < r0 + rows and c0 <= c < c0 + cols
+            if r < 1 or c < 1 or not (inside or neighbours):
+                continue
+            kind = _BORDERS[borders[k]]  # each cell its own, the top-left and bottom-right ones too
+            cell = write_cell(ws, r, c, "x" if (r, c) == at else None, border=kind == "all")
+            if isinstance(kind, tuple):
+                cell.border = Border(**{side: THIN for side in kind})
         if own:
             merge(ws, True, start_row=r0, end_row=r0 + rows - 1, start_column=c0, end_column=c0 + cols - 1)
         else:

@@ -134,8 +134,11 @@ def merge(ws, merged: bool, start_row: int, end_row: int, start_column: int, end
         # Border compared with every border of the workbook: merged before that cell has its
         # border, then given the same edges here, one Border per kind of edge, in a fraction of it
         start = ws.cell(row=start_row, column=start_column)
-        border = copy(start.border)  # the style itself, not openpyxl's read-only view of it
-        start.border = NO_BORDER
+        end = ws.cell(row=end_row, column=end_column)  # the merge replaces it (by a MergedCell)
+        # as openpyxl's merge has it: the bottom-right cell's right and bottom lines join the
+        # top-left cell's border (copy: the style itself, not openpyxl's read-only view of it)
+        border = copy(start.border) + Border(right=copy(end.border).right, bottom=copy(end.border).bottom)
+        start.border = end.border = NO_BORDER
         ws.merge_cells(start_row=start_row, end_row=end_row, start_column=start_column, end_column=end_column)
         start.border = border
         sides = {name: side for name in EDGES if (side := getattr(border, name)) is not None and side.style is not None}
