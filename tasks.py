@@ -148,7 +148,8 @@ def cmd_test(args: list[str]) -> int:
         # every library behaviour, with a tenth of the generated examples (the Hypothesis profile
         # "dev", tests/hypothesis_budget.py): the same tests
         workers = [] if chosen else ["-n", "auto"]
-        selection = ["-o", "addopts=", "-m", "not slow", *workers, "--dist", "load", "tests"]
+        # nbval collects no notebook here: not loaded (nbformat's imports take a second)
+        selection = ["-o", "addopts=", "-p", "no:nbval", "-m", "not slow", *workers, "--dist", "load", "tests"]
         env.setdefault("KPI_HYPOTHESIS_PROFILE", "dev")
     rc = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", *selection, *args], env=env)
     if rc == 5:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy.stats import theilslopes  # the reference: a test dependency only
 
 from kpi_lib.analysis.outlook import CONFIDENCE, outlook, theil_sen
 from kpi_lib.cli import main
@@ -275,6 +274,8 @@ _series = st.integers(4, 12).flatmap(
 def test_theil_sen_gives_scipy_theilslopes_figures(series):
     """kpi_lib's Theil–Sen (numpy, so the first chart does not import scipy.stats) is scipy's:
     the same slope and interval ends, to the last bit, on series with ties and gaps."""
+    from scipy.stats import theilslopes  # the reference (a test dependency only; a second to import)
+
     years, values = series
     ours = theil_sen(values, years, CONFIDENCE)
     fit = theilslopes(values, years, alpha=CONFIDENCE)
