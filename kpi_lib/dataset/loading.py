@@ -283,9 +283,10 @@ _LOADED_LOCK = threading.Lock()
 
 
 def _content_key(root: Path) -> tuple[str | None, int]:
-    """A SHA-256 over every file a load reads, each as its name and its bytes: metadata.json, the
-    tables present and the scheme metadata.json names, found as the loader finds it
-    (scheme.scheme_path); and their total size. (None, 0) when one cannot be read or found."""
+    """A SHA-256 over every file a load reads, each as its name and its bytes: the data files
+    (data_files) and the scheme metadata.json names, found as the loader finds it
+    (scheme.scheme_path: a shipped one too); and their total size. (None, 0) when one cannot be
+    read or found."""
     h = hashlib.sha256()
     size = 0
 
@@ -298,14 +299,11 @@ def _content_key(root: Path) -> tuple[str | None, int]:
         return data
 
     try:
-        meta = json.loads(add(METADATA_FILE, root / METADATA_FILE).decode("utf-8-sig"))
-        for table in TABLES.values():
-            path = root / table.file
-            if path.exists() or path.is_symlink():
-                add(table.file, path)
+        read = {name: add(name, path) for name, path in sorted(data_files(root).items())}
+        meta = json.loads(read[METADATA_FILE].decode("utf-8-sig"))
         if isinstance(meta, dict) and "scheme" in meta:
             add("\0scheme", scheme_path(str(meta["scheme"]), base=root))
-    except (InputFileError, OSError, ValueError, KpiError):
+    except (InputFileError, OSError, ValueError, KeyError, KpiError):
         return None, 0
     return h.hexdigest(), size
 

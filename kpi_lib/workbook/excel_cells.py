@@ -137,7 +137,8 @@ def merge(ws, merged: bool, start_row: int, end_row: int, start_column: int, end
         end = ws.cell(row=end_row, column=end_column)  # the merge replaces it (by a MergedCell)
         # as openpyxl's merge has it: the bottom-right cell's right and bottom lines join the
         # top-left cell's border (copy: the style itself, not openpyxl's read-only view of it)
-        border = copy(start.border) + Border(right=copy(end.border).right, bottom=copy(end.border).bottom)
+        end_border = copy(end.border)
+        border = copy(start.border) + Border(right=end_border.right, bottom=end_border.bottom)
         start.border = end.border = NO_BORDER
         ws.merge_cells(start_row=start_row, end_row=end_row, start_column=start_column, end_column=end_column)
         start.border = border

@@ -422,7 +422,6 @@ class _Book:
     A workbook as kpi export writes it holds none: the second pass took a third of an import."""
 
     def __init__(self, content: bytes, name: str):
-        self.content, self.name = content, name
         book = _load(content, name, data_only=False, read_only=True)
         try:
             cells = _Cells(book, name)
