@@ -6,7 +6,6 @@ the cell styles, writing a value as text or number, the print set-up of a sheet,
 from __future__ import annotations
 
 import math
-from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -136,34 +135,57 @@ def merge(ws, merged: bool, start_row: int, end_row: int, start_column: int, end
         start = ws.cell(row=start_row, column=start_column)
         end = ws.cell(row=end_row, column=end_column)  # the merge replaces it (by a MergedCell)
         # as openpyxl's merge has it: the bottom-right cell's right and bottom lines join the
-        # top-left cell's border (copy: the style itself, not openpyxl's read-only view of it)
-        end_border = copy(end.border)
-        border = copy(start.border) + Border(right=end_border.right, bottom=end_border.bottom)
+        # top-left cell's border
+        border = _same_border(start.border + Border(right=end.border.right, bottom=end.border.bottom))
         start.border = end.border = NO_BORDER
         ws.merge_cells(start_row=start_row, end_row=end_row, start_column=start_column, end_column=end_column)
         start.border = border
-        sides = {name: side for name in EDGES if (side := getattr(border, name)) is not None and side.style is not None}
-        if not sides:
-            return
-        edges: dict[tuple[bool, ...], Border] = {}
         for r in range(start_row, end_row + 1):
             for c in range(start_column, end_column + 1):
-                if (r, c) == (start_row, start_column):
-                    continue
                 on = (c == start_column, c == end_column, r == start_row, r == end_row)
-                if not any(on):
-                    continue
-                if on not in edges:
-                    edges[on] = Border(
-                        **{n: sides.get(n, Side()) if is_on else Side() for n, is_on in zip(EDGES, on)},
-                        diagonal=Side(),
-                    )
-                ws.cell(row=r, column=c).border = edges[on]
+                if (r, c) != (start_row, start_column) and any(on):
+                    edge = _edge_border(border, on)
+                    if edge is not None:
+                        ws.cell(row=r, column=c).border = edge
         return
     for r in range(start_row, end_row + 1):
         for c in range(start_column, end_column + 1):
             if (r, c) != (start_row, start_column):
                 ws.cell(row=r, column=c).value = None
+
+
+# The borders merge gives cells, one object per distinct border: openpyxl finds a cell's border
+# among the workbook's by its hash and then by equality, which for an equal but distinct object
+# compares every side and colour (most of a merge's time), for the same object is at once.
+_BORDERS: dict = {}
+_BORDERS_MAX = 256  # a few kinds in any export; bounded all the same
+
+
+def _same_border(border: Border) -> Border:
+    """The kept Border equal to `border` (`border` itself the first time)."""
+    kept = _BORDERS.get(border)
+    if kept is None:
+        if len(_BORDERS) >= _BORDERS_MAX:
+            _BORDERS.clear()
+        kept = _BORDERS.setdefault(border, border)
+    return kept
+
+
+def _edge_border(border: Border, on: tuple[bool, bool, bool, bool]) -> Border | None:
+    """The border of a merged range's cell that lies on the edges `on` (left, right, top, bottom)
+    of a range with `border`: that border's lines on those edges, none elsewhere. None when the
+    range draws no line at all (its cells keep what the merge gave them)."""
+    key = (border, on)
+    kept = _BORDERS.get(key)
+    if kept is None:
+        lines = {n: side for n in EDGES if (side := getattr(border, n)) is not None and side.style is not None}
+        if not lines:
+            return None
+        edge = Border(**{n: lines.get(n, Side()) if is_on else Side() for n, is_on in zip(EDGES, on)}, diagonal=Side())
+        if len(_BORDERS) >= _BORDERS_MAX:
+            _BORDERS.clear()
+        kept = _BORDERS.setdefault(key, _same_border(edge))
+    return kept
 
 
 def write_table_header(ws, row: int, lang: str, years, grade_col: int, merged: bool = True) -> None:
