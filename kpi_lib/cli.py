@@ -327,12 +327,19 @@ def _examples_epilog(lang: str) -> str:
     )
 
 
+@functools.cache
+def _parser(lang: str) -> argparse.ArgumentParser:
+    """build_parser, built once per language in a process: a host that runs many commands in one
+    process (the tests run about 1,500) skips the few milliseconds of each build. Parsing leaves a
+    parser as it was."""
+    return build_parser(lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     skip_iri_checker()  # the command's own process: nbformat and Altair import jsonschema
     argv = sys.argv[1:] if argv is None else list(argv)
     lang = message_lang(argv)
-    parser = build_parser(lang)
-    args = parser.parse_args(argv)
+    args = _parser(lang).parse_args(argv)
     args.message_lang = lang
     if getattr(args, "lang", "") is None and args.command != "report":  # the output's language
         args.lang = "ja"

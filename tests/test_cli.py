@@ -47,6 +47,19 @@ def test_a_later_year_of_the_period_is_graded_on_the_latest_actuals(tmp_path, mo
     assert ",2018,1.27," in row
 
 
+def test_commands_run_in_one_process_keep_none_of_each_others_options(tmp_path, monkeypatch, kpi):
+    # main() parses with one parser per language for the process (cli._parser): a repeatable
+    # option, a format or a language given to one command is not there for the next
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KPI_DATA", "example:hokkaido")
+    alone = kpi("grades", "--year", "2018", "--format", "csv").stdout
+    assert len(alone.splitlines()) == 1 + 22  # every indicator of the source's five projects
+    for _ in range(2):
+        one = kpi("grades", "--year", "2018", "--format", "csv", "--project", "1", "--project", "2", "--lang", "en")
+        assert {line.split(",")[0] for line in one.stdout.splitlines()[1:]} == {"1", "2"}
+        assert kpi("grades", "--year", "2018", "--format", "csv").stdout == alone
+
+
 def test_csv_has_the_documented_columns(tmp_path, monkeypatch, kpi):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KPI_DATA", "example:hokkaido")  # the shipped data, named once
