@@ -137,6 +137,7 @@ def merge(ws, merged: bool, start_row: int, end_row: int, start_column: int, end
         # as openpyxl's merge has it: the bottom-right cell's right and bottom lines join the
         # top-left cell's border
         border = _same_border(start.border + Border(right=end.border.right, bottom=end.border.bottom))
+        # the end cell too: openpyxl's merge would join its lines to the top-left cell's and spread them
         start.border = end.border = NO_BORDER
         ws.merge_cells(start_row=start_row, end_row=end_row, start_column=start_column, end_column=end_column)
         start.border = border
@@ -156,19 +157,27 @@ def merge(ws, merged: bool, start_row: int, end_row: int, start_column: int, end
 
 # The borders merge gives cells, one object per distinct border: openpyxl finds a cell's border
 # among the workbook's by its hash and then by equality, which for an equal but distinct object
-# compares every side and colour (most of a merge's time), for the same object is at once.
-_BORDERS: dict = {}
+# compares every side and colour (most of a merge's time), for the same object is at once. The
+# named styles' border (cell_style) and NO_BORDER are kept from the start.
+_BORDERS_KEPT_FIRST = {BORDER: BORDER, NO_BORDER: NO_BORDER}
+_BORDERS: dict = dict(_BORDERS_KEPT_FIRST)
 _BORDERS_MAX = 256  # a few kinds in any export; bounded all the same
 
 
-def _same_border(border: Border) -> Border:
-    """The kept Border equal to `border` (`border` itself the first time)."""
-    kept = _BORDERS.get(border)
+def _kept(key, value):
+    """The object kept under `key` (`value`, the first time)."""
+    kept = _BORDERS.get(key)
     if kept is None:
         if len(_BORDERS) >= _BORDERS_MAX:
             _BORDERS.clear()
-        kept = _BORDERS.setdefault(border, border)
+            _BORDERS.update(_BORDERS_KEPT_FIRST)
+        kept = _BORDERS.setdefault(key, value)
     return kept
+
+
+def _same_border(border: Border) -> Border:
+    """The kept Border equal to `border`."""
+    return _kept(border, border)
 
 
 def _edge_border(border: Border, on: tuple[bool, bool, bool, bool]) -> Border | None:
@@ -182,9 +191,7 @@ def _edge_border(border: Border, on: tuple[bool, bool, bool, bool]) -> Border | 
         if not lines:
             return None
         edge = Border(**{n: lines.get(n, Side()) if is_on else Side() for n, is_on in zip(EDGES, on)}, diagonal=Side())
-        if len(_BORDERS) >= _BORDERS_MAX:
-            _BORDERS.clear()
-        kept = _BORDERS.setdefault(key, _same_border(edge))
+        kept = _kept(key, _same_border(edge))
     return kept
 
 
