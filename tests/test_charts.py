@@ -35,9 +35,9 @@ def shown_charts(monkeypatch):
 @pytest.mark.parametrize(
     ("data_dir", "year", "lang"),
     [
+        # each year of the report set and each language (a chart's words change with the
+        # language, not its structure: one year in each)
         (None, 2017, "ja"),
-        (None, 2017, "en"),
-        (None, 2018, "ja"),
         (None, 2018, "en"),
         # other grading schemes, whose grades (A, B+, C) are not in the colour scale
         (EXAMPLES / "expected_path", 2018, "en"),
@@ -136,7 +136,8 @@ def test_every_trend_line_layer_has_points(dataset, year):
     # Vega warns "Infinite extent" (a console error in the reports) for a line over no data
     for row in evaluate(dataset, year).to_dict("records"):
         frame = charts.trend_frame(dataset, row, "en")
-        for layer in charts.trend_chart(dataset, row, "en").to_dict()["layer"]:
+        # not validated against the schema again: test_every_report_chart_validates_against_the_schema
+        for layer in charts.trend_chart(dataset, row, "en").to_dict(validate=False)["layer"]:
             for step in layer.get("transform", []):
                 if isinstance(step.get("filter"), dict) and "oneOf" in step["filter"]:
                     assert frame["series"].isin(step["filter"]["oneOf"]).any(), (row["indicator"], step)
