@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_bad_input import CASES, mutate
+from test_bad_input import CASES, location, mutate
 
 from kpi_lib import cli
 from kpi_lib.core import messages
@@ -91,7 +91,9 @@ def _where(p: Problem) -> str:
 
 @pytest.mark.parametrize("name", CASES)
 def test_the_bad_input_corpus_in_both_languages(data_copy, name, capsys, monkeypatch):
-    mutate(data_copy, name)
+    """`kpi validate` on each case of the bad-input corpus (tests/test_bad_input.py): a line per
+    problem validate() finds, where the corpus expects it, in either language, and the count."""
+    expected = mutate(data_copy, name)
     problems = validate(data_copy)
     assert problems
     missing = [p.message for p in problems if messages.untranslated(p.message)]
@@ -107,6 +109,8 @@ def test_the_bad_input_corpus_in_both_languages(data_copy, name, capsys, monkeyp
         assert ja.startswith(f"kpi: エラー: {_where(p)}: ")
         assert (f"列 '{p.column}'" in ja) == bool(p.column)
         assert ja == f"kpi: エラー: {messages.problem_text(p, 'ja')}"
+    for e in expected:
+        assert any(line.startswith(f"kpi: error: {location(e)}: ") and e.fragment in line for line in shown["en"]), e
     assert shown["ja"][-1] == f"{data_copy} に問題が {len(problems)} 件あります"
     assert shown["en"][-1] == f"{len(problems)} problem(s) in {data_copy}"
 
