@@ -143,8 +143,9 @@ def test_official_and_estimated_national_values_of_one_indicator_are_two_series(
 # --- a name taken from the analysis text is marked as such wherever a report names it -----------
 
 
-def _shown(monkeypatch, data, lang, project=None, year=2018):
-    """Each section's text (markup dropped) and the charts it shows, as a report shows them."""
+def _shown(monkeypatch, data, lang, project=None, year=2018, sections=None):
+    """Each section's text (markup dropped) and the charts it shows, as a report shows them
+    (`sections`: those only; all by default)."""
     out, charts_shown = [], []
     monkeypatch.setattr(views, "_display", out.append)
     # the specs as shown (views._show_chart does not validate them either: test_charts.py does)
@@ -158,7 +159,7 @@ def _shown(monkeypatch, data, lang, project=None, year=2018):
     )
     r = views.open_report(year, lang, data, project)
     shown = {}
-    for name in SECTIONS:
+    for name in SECTIONS if sections is None else sections:
         out.clear()
         getattr(views, name)(r)
         shown[name] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", " ".join(out)))).strip()
@@ -198,7 +199,7 @@ def test_the_name_taken_from_the_analysis_text_is_marked_in_the_report(monkeypat
     table = tables.grade_table(evaluate(load_dataset(), 2018, projects=[1]), lang)
     names = table[text("col.name", lang)].tolist()
     assert [n for n in names if n.endswith(mark)] == [name]
-    overview, charts_shown = _shown(monkeypatch, None, lang)
+    _, charts_shown = _shown(monkeypatch, None, lang, sections=["show_heatmap"])
     heatmap = next(c for c in charts_shown if c["title"]["text"] == text("chart.heatmap", lang, load_dataset().scheme))
     assert note in heatmap["title"]["subtitle"]
     assert f"1. {name}" in {row["name"] for rows in heatmap["datasets"].values() for row in rows}

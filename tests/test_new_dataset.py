@@ -4,14 +4,18 @@ A fictional city's strategy (2 projects, 5 indicators: a cumulative target, a pe
 lower-is-better one) graded with the expected_path scheme; its expected values (期待値) are typed
 on the row below each indicator's actuals."""
 
+import contextlib
 import html
+import io
 import json
 import math
 import re
+import shutil
 
 import openpyxl
 import pytest
 
+from kpi_lib import cli
 from kpi_lib.core.fiscal_year import parse_fiscal_year, short_label
 from kpi_lib.workbook.excel_layout import COL_YEAR0
 from kpi_lib.workbook.new_dataset import WORKBOOK_NAME
@@ -21,11 +25,15 @@ TITLE_EN = "Fictional City's strategy for towns, people and jobs"
 
 
 def new(kpi, path, *extra, scheme="expected_path", lang="ja"):
-    return kpi(
+    return kpi(*_new_args(path, *extra, scheme=scheme, lang=lang))
+
+
+def _new_args(path, *extra, scheme="expected_path", lang="ja"):
+    return [
         "new", path, "--scheme", scheme, "--title-ja", TITLE_JA, "--title-en", TITLE_EN,
         "--first-year", "R2", "--last-year", "2024", "--projects", "2", "--rows", "3", "--lang", lang,
         "--level-ja", "プロジェクト", "--level-en", "project", *extra,  # the city calls its levels so
-    )  # fmt: skip
+    ]  # fmt: skip
 
 
 def slot(ws, key):
@@ -131,18 +139,32 @@ def fill(path, out=None, lang="ja"):
     return out
 
 
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """Made once for the module, each test working on a copy (filled_city, city): the folder new()
+    writes, the workbook as fill() types it, and the city's dataset imported from it."""
+    base = tmp_path_factory.mktemp("made")
+    assert cli.main([str(a) for a in _new_args(base / "new")]) == 0
+    filled = fill(base / "new" / WORKBOOK_NAME, out=base / WORKBOOK_NAME)
+    imported = shutil.copytree(base / "new", base / "imported")
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        assert cli.main(["import", str(filled), "--data", str(imported), "--lang", "en"]) == 0
+    assert "2 project(s), 5 indicator(s), 11 actual(s), 11 milestone(s)" in said.getvalue()
+    return {"new": base / "new", "filled": filled, "imported": imported}
+
+
+def filled_city(made, tmp_path, name=WORKBOOK_NAME, folder="new_city"):
+    """A copy of the folder new() writes, its workbook (in the folder, or beside it as `name`)
+    filled in as fill() does: the data folder and the workbook."""
+    data = shutil.copytree(made["new"], tmp_path / folder)
+    return data, shutil.copy(made["filled"], (data if name == WORKBOOK_NAME else tmp_path) / name)
+
+
 @pytest.fixture
-def city(tmp_path, kpi):
+def city(tmp_path, made):
     """The fictional city's dataset, built through kpi new → workbook → kpi import."""
-    data = tmp_path / "city"
-    r = new(kpi, data)
-    assert r.returncode == 0, r.stderr
-    assert r.stderr == ""
-    fill(data / WORKBOOK_NAME)
-    r = kpi("import", data / WORKBOOK_NAME, "--data", data, "--lang", "en")
-    assert r.returncode == 0, r.stderr
-    assert "2 project(s), 5 indicator(s), 11 actual(s), 11 milestone(s)" in r.stdout
-    return data
+    return shutil.copytree(made["imported"], tmp_path / "city")
 
 
 def test_kpi_new_writes_an_empty_valid_dataset(tmp_path, kpi):
@@ -365,12 +387,11 @@ def test_the_city_gets_a_full_report_set_without_hokkaido_wording(city, kpi, tmp
         ("目標値", 0, 0.7, "Target (original): a percentage (70%) in a cell of an indicator measured in 万人"),
     ],
 )
-def test_a_bad_definition_cell_is_one_line_and_nothing_is_written(tmp_path, kpi, heading, offset, value, fragment):
-    data = tmp_path / "city"
-    new(kpi, data)
+def test_a_bad_definition_cell_is_one_line_and_nothing_is_written(
+    tmp_path, kpi, made, heading, offset, value, fragment
+):
+    data, book = filled_city(made, tmp_path)
     before = {p.name: p.read_bytes() for p in data.iterdir() if p.name != WORKBOOK_NAME}
-    book = data / WORKBOOK_NAME
-    fill(book)
     wb = openpyxl.load_workbook(book)
     ws = wb["プロジェクト1"]
     row = slot(ws, "p1_k01") + offset
@@ -386,10 +407,8 @@ def test_a_bad_definition_cell_is_one_line_and_nothing_is_written(tmp_path, kpi,
     assert {p.name: p.read_bytes() for p in data.iterdir() if p.name != WORKBOOK_NAME} == before
 
 
-def test_a_project_without_its_japanese_name_and_a_duplicate_id_are_named_at_their_cells(tmp_path, kpi):
-    data = tmp_path / "city"
-    new(kpi, data)
-    book = fill(data / WORKBOOK_NAME)
+def test_a_project_without_its_japanese_name_and_a_duplicate_id_are_named_at_their_cells(tmp_path, kpi, made):
+    data, book = filled_city(made, tmp_path)
     wb = openpyxl.load_workbook(book)
     ws = wb["プロジェクト2"]
     ws["D2"] = None  # the project's Japanese name (the English one is optional: tests/test_own_rules.py)
@@ -525,11 +544,9 @@ def _period_start_not_cumulative(wb):  # read only for a cumulative target: type
     ],
     ids=lambda v: v.__name__.strip("_") if callable(v) else None,
 )
-def test_a_value_the_template_import_would_not_read_is_refused_at_its_cell(tmp_path, kpi, change, fragment):
-    data = tmp_path / "city"
-    new(kpi, data)
+def test_a_value_the_template_import_would_not_read_is_refused_at_its_cell(tmp_path, kpi, made, change, fragment):
+    data, book = filled_city(made, tmp_path, name="filled.xlsx")
     before = {p.name: p.read_bytes() for p in data.iterdir()}
-    book = fill(data / WORKBOOK_NAME, out=tmp_path / "filled.xlsx")
     wb = openpyxl.load_workbook(book)
     cell = change(wb)
     wb.save(book)
@@ -541,22 +558,20 @@ def test_a_value_the_template_import_would_not_read_is_refused_at_its_cell(tmp_p
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
 
 
-def test_metadata_edited_before_the_first_import_is_fine(tmp_path, kpi):
+def test_metadata_edited_before_the_first_import_is_fine(tmp_path, kpi, made):
     """docs/input.md says to fill in metadata.json's source: the template still imports."""
-    data = tmp_path / "city"
-    new(kpi, data)
+    data, book = filled_city(made, tmp_path)
     meta = json.loads((data / "metadata.json").read_text(encoding="utf-8"))
     meta["source"] = {"title_ja": "架空市総合戦略", "publisher_ja": "架空市"}
     (data / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    r = kpi("import", fill(data / WORKBOOK_NAME), "--data", data, "--lang", "en")
+    r = kpi("import", book, "--data", data, "--lang", "en")
     assert r.returncode == 0, r.stderr
     assert "5 indicator(s)" in r.stdout
 
 
-def test_a_template_into_another_filled_dataset_says_what_to_do(tmp_path, kpi, city):
-    other = tmp_path / "other"
-    new(kpi, other)
-    r = kpi("import", fill(other / WORKBOOK_NAME), "--data", city)
+def test_a_template_into_another_filled_dataset_says_what_to_do(tmp_path, kpi, made, city):
+    _, book = filled_city(made, tmp_path, folder="other")
+    r = kpi("import", book, "--data", city)
     assert r.returncode == 1 and len(r.stderr.splitlines()) == 1
     assert "already holds 5 indicator(s)" in r.stderr and "kpi new into a new folder" in r.stderr
 
