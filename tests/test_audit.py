@@ -1,9 +1,14 @@
 import csv
 import io
 from contextlib import redirect_stdout
+from dataclasses import replace
 
 from kpi_lib.analysis.audit import audit
+from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.cli import main
+from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
+
+from synthetic import EXAMPLES
 
 
 def test_audit_lists_exactly_the_printed_figures_that_disagree(dataset):
@@ -75,3 +80,23 @@ def test_arithmetic_follows_the_schemes_rate_definition():
     # lower is better, inverse ratio: 80 ÷ 64 × 100 = 125
     lower = {**g, "direction": "lower", "progress_rate": 125.0}
     assert rate_arithmetic(lower, 2018, load_scheme("hokkaido")) == "80 ÷ 64 × 100 = 125.0000 → 125.0"
+
+
+def test_an_audit_given_what_its_caller_computed_is_the_audit_it_computes_itself():
+    # the export's and the report's audit reuse their progress table and evaluation: the same
+    # findings, on every shipped dataset and with a published grade that disagrees
+    datasets = [load_dataset(DEFAULT_DATA_DIR), *(load_dataset(p) for p in sorted(EXAMPLES.iterdir()) if p.is_dir())]
+    hokkaido = datasets[0]
+    grades = hokkaido.published_grades.copy()
+    first = grades.index[grades["grade"].astype(str).str.len() > 0][0]
+    grades.loc[first, "grade"] = "B" if grades.loc[first, "grade"] != "B" else "A①"
+    datasets.append(replace(hokkaido, published_grades=grades))
+    for ds in datasets:
+        years = sorted(set(ds.published_grades["year"]))
+        for lang in ("ja", "en"):
+            own = audit(ds, lang=lang)
+            given = audit(
+                ds, lang=lang, graded=progress_table(ds), evaluated={int(y): evaluate(ds, int(y)) for y in years}
+            )
+            assert given.equals(own)
+    assert (own["figure"] == "grade").any()  # the disagreeing grade is found either way

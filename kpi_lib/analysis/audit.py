@@ -33,11 +33,23 @@ AUDIT_COLUMNS = [
 ]
 
 
-def audit(dataset, scheme: Scheme | str | None = None, lang: str = "en") -> pd.DataFrame:
+def audit(
+    dataset,
+    scheme: Scheme | str | None = None,
+    lang: str = "en",
+    *,
+    graded: pd.DataFrame | None = None,
+    evaluated: dict[int, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """One row per published progress rate or grade that the recomputation does not reproduce;
-    the arithmetic column is in `lang`."""
+    the arithmetic column is in `lang`.
+
+    `graded` (progress_table) and `evaluated` (evaluate by year, every project) are what a caller
+    has already computed from this dataset and scheme: given, they are not computed again."""
     scheme = scheme_for(dataset, scheme)
-    return _audit(dataset, scheme, lang)
+    if graded is None:
+        graded = progress_table(dataset, scheme)
+    return _audit(dataset, scheme, lang, graded, evaluated or {})
 
 
 NOTE_COLUMNS = ["file", "key", "column", "note"]
@@ -66,9 +78,11 @@ def _say(key: str, lang: str, words=None, **values) -> str:
     return text(f"audit.{key}", lang, words).format(**values)
 
 
-def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
+def _audit(
+    dataset, scheme: Scheme, lang: str, graded: pd.DataFrame, evaluated: dict[int, pd.DataFrame]
+) -> pd.DataFrame:
     # plain dicts by key: looking rows up in a DataFrame one by one took most of an audit's time
-    graded = records_by(progress_table(dataset, scheme), ["indicator", "year"])
+    graded = records_by(graded, ["indicator", "year"])
     names = records_by(dataset.indicators[["indicator", "name_ja", "name_en"]], "indicator")
     bases = dict(zip(dataset.indicators["indicator"], dataset.indicators["year_basis"]))
     rows = []
@@ -96,7 +110,9 @@ def _audit(dataset, scheme: Scheme, lang: str) -> pd.DataFrame:
             )
         )
     for year in sorted(set(dataset.published_grades["year"])):
-        ev = records_by(evaluate(dataset, year, scheme), ["project", "indicator"])
+        ev = records_by(
+            evaluated[year] if year in evaluated else evaluate(dataset, year, scheme), ["project", "indicator"]
+        )
         for p in dataset.published_grades[dataset.published_grades["year"] == year].itertuples():
             if not isinstance(p.grade, str) or not p.grade:
                 continue  # the source gives no grade here (see the note column): nothing to compare

@@ -71,6 +71,7 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
     results = evaluate(dataset, fy, scheme, list(projects))
     previous = evaluate(dataset, fy - 1, scheme, list(projects)) if has_previous else None
     changes = compare_results(previous, results, fy - 1, fy, scheme) if has_previous else None
+    graded = progress_table(dataset, scheme)
     return Report(
         dataset,
         scheme,
@@ -80,8 +81,8 @@ def open_report(year, lang: str = "ja", data_dir=None, project=None) -> Report:
         results,
         previous,
         changes,
-        progress_table(dataset, scheme),
-        audit(dataset, scheme, lang),
+        graded,
+        audit(dataset, scheme, lang, graded=graded),
         outlook(dataset, fy, scheme).set_index("indicator"),
     )
 

@@ -210,14 +210,15 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     latest = dataset.years[-1] if dataset.years else year
     scheme = scheme_for(dataset)
     graded = progress_table(dataset, scheme)
-    findings = audit(dataset, scheme, lang)
+    results = evaluate(dataset, year, scheme)
+    findings = audit(dataset, scheme, lang, graded=graded, evaluated={year: results})
     pr = dataset.published_rates
     return _Context(
         dataset=dataset,
         lang=lang,
         year=year,
         years=list(range(first, max(year, latest) + 1)),
-        results=evaluate(dataset, year, scheme),
+        results=results,
         rates={
             (r.indicator, int(r.year)): float(r.progress_rate) for r in graded.itertuples() if pd.notna(r.progress_rate)
         },
