@@ -154,12 +154,14 @@ def build_workbook(
     words=None,
     format_id: str = FORMAT_ID,
     merged: bool = True,
+    results: pd.DataFrame | None = None,
 ) -> tuple[Workbook, _Context]:
     """The project sheets and the audit sheet as the export writes them (no meta sheet), in memory:
     the export saves them; an import compares a workbook's cells with them (one of an older
     `format_id` with the layout it was written in), and needs only their values: `merged` False
-    leaves out the merged ranges (excel_cells.merge), the same values in half the time."""
-    ctx = _context(dataset, year, lang)
+    leaves out the merged ranges (excel_cells.merge), the same values in half the time. `results`:
+    evaluate(dataset, year) where the caller has it already."""
+    ctx = _context(dataset, year, lang, results)
     ctx.merged = merged
     ctx.words = dataset.scheme if words is None else words  # another's: as an older workbook was written
     ctx.layout = layout_of(dataset.scheme, format_id)
@@ -202,7 +204,7 @@ def _control_message(value: str) -> str:
     return f"control character U+{ord(ch):04X} in {value!r}: a workbook cannot hold it (remove it)"
 
 
-def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
+def _context(dataset: Dataset, year: int | None, lang: str, results: pd.DataFrame | None = None) -> _Context:
     a = dataset.actuals
     year = dataset.latest_year if year is None else check_year(dataset, year, to_period_end=True)
     # with no actual yet (a new strategy's first year), the columns start at the period's first year
@@ -210,7 +212,8 @@ def _context(dataset: Dataset, year: int | None, lang: str) -> _Context:
     latest = dataset.years[-1] if dataset.years else year
     scheme = scheme_for(dataset)
     graded = progress_table(dataset, scheme)
-    results = evaluate(dataset, year, scheme)
+    if results is None:
+        results = evaluate(dataset, year, scheme)
     findings = audit(dataset, scheme, lang, graded=graded, evaluated={year: results})
     pr = dataset.published_rates
     return _Context(

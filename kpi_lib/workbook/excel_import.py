@@ -190,12 +190,13 @@ def _plan_actuals(book: _Book, path: Path, root: Path, dataset: Dataset) -> tupl
     lang, year, years, layout = _read_meta(book, path, dataset, problems)
     if problems:
         raise DataError(problems)
-    entries, inputs = _read_sheets(book, path, dataset, lang, year, years, problems, layout)
+    results = evaluate(dataset, year, scheme_for(dataset))  # read against, and compared with (unread_cells)
+    entries, inputs = _read_sheets(book, path, dataset, lang, year, years, problems, layout, results)
     changes = _changes(entries, dataset, lang, problems) + _input_changes(inputs, dataset, lang, problems)
     if problems:
         raise DataError(problems)
     if not changes:
-        _refuse_unread(book, dataset, lang, year, layout)
+        _refuse_unread(book, dataset, lang, year, layout, results)
         return {}, []
     order = list(dataset.indicators["indicator"])
     files: dict[str, bytes] = {}
@@ -210,7 +211,7 @@ def _plan_actuals(book: _Book, path: Path, root: Path, dataset: Dataset) -> tupl
         files[file], lines = patch_rows(original, TABLES[file.removesuffix(".csv")], values, order)
         changed_lines.update({(file, lines[_row_key(c)]): c for c in mine})
     _check_copy(root, files, changed_lines)
-    _refuse_unread(book, dataset, lang, year, layout)
+    _refuse_unread(book, dataset, lang, year, layout, results)
     return files, changes
 
 
@@ -695,9 +696,11 @@ def _read_sheets(
     years: list[int],
     problems: list[Problem],
     layout: Layout = CURRENT_LAYOUT,
+    results: pd.DataFrame | None = None,
 ) -> tuple[list, list]:
     """The 実績値 cells (ref, indicator, year, Cell) and the input rows' cells (ref, file, key,
-    value: _read_inputs) of every project sheet."""
+    value: _read_inputs) of every project sheet (`results`: evaluate(dataset, year), where the
+    caller has it)."""
     wb = book.values
     words = sheet_words(wb.sheetnames, dataset.project_numbers, lang, dataset.scheme)
     expected = {sheet_name(p, lang, words): p for p in dataset.project_numbers}
@@ -715,7 +718,8 @@ def _read_sheets(
         )
     if missing and not unknown:
         problems.append(Problem(path.name, None, None, f"sheet {', '.join(missing)} is missing (deleted?)"))
-    results = evaluate(dataset, year, scheme_for(dataset))
+    if results is None:
+        results = evaluate(dataset, year, scheme_for(dataset))
     bench = {
         (b.indicator, int(b.year)): (float(b.value), int(b.value_decimals), b.provenance)
         for b in dataset.benchmarks.itertuples()
@@ -958,8 +962,10 @@ def _read_header(ws, row: int, lang: str, exported_years: list[int], problem, wo
     return years if ok else None
 
 
-def _refuse_unread(book: _Book, dataset: Dataset, lang: str, year: int, layout: Layout = CURRENT_LAYOUT) -> None:
-    problems = unread_cells(book, dataset, lang, year, layout)
+def _refuse_unread(
+    book: _Book, dataset: Dataset, lang: str, year: int, layout: Layout = CURRENT_LAYOUT, results=None
+) -> None:
+    problems = unread_cells(book, dataset, lang, year, layout, results)
     if problems:
         raise DataError(problems)
 
@@ -967,16 +973,19 @@ def _refuse_unread(book: _Book, dataset: Dataset, lang: str, year: int, layout: 
 MAX_UNREAD_SHOWN = 10  # cells named one by one; more are counted in one line
 
 
-def unread_cells(book: _Book, dataset: Dataset, lang: str, year: int, layout: Layout = CURRENT_LAYOUT) -> list[Problem]:
+def unread_cells(
+    book: _Book, dataset: Dataset, lang: str, year: int, layout: Layout = CURRENT_LAYOUT, results=None
+) -> list[Problem]:
     """Every cell holding something that an import would not read: a value typed outside the 実績値
     cells (in a 進捗率 row, the 進捗 column, an inserted row, beside or below the tables, on a sheet
     of one's own) or text changed. The workbook is compared with what the export writes from the
     same data (which the digests guarantee): indicator rows by their key, the other rows in order
-    (empty rows inserted or deleted do not matter), so exporting again shows every value typed."""
+    (empty rows inserted or deleted do not matter), so exporting again shows every value typed.
+    `results`: evaluate(dataset, year), where the caller has it."""
     # as the export wrote it, in the words its sheets are named in (an older workbook: LEGACY_WORDS)
     words = sheet_words(book.values.sheetnames, dataset.project_numbers, lang, dataset.scheme)
     format_id = FORMAT_ID if layout.current else OLD_FORMAT_IDS[0]
-    pristine, ctx = build_workbook(dataset, year, lang, words, format_id, merged=False)
+    pristine, ctx = build_workbook(dataset, year, lang, words, format_id, merged=False, results=results)
     rows_by = {r["indicator"]: layout.rows(r) for r in records(ctx.results)}
     inputs = range(COL_YEAR0, COL_YEAR0 + len(ctx.years))
     found: list[Problem] = []
