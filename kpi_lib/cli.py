@@ -330,7 +330,7 @@ def _examples_epilog(lang: str) -> str:
 @functools.cache
 def _parser(lang: str) -> argparse.ArgumentParser:
     """build_parser, built once per language in a process: a host that runs many commands in one
-    process (the tests run about 1,500) skips the few milliseconds of each build. Parsing leaves a
+    process (the tests run hundreds) skips the few milliseconds of each build. Parsing leaves a
     parser as it was."""
     return build_parser(lang)
 

@@ -1012,8 +1012,8 @@ def test_the_real_data_is_valid():
 
 @pytest.mark.parametrize("name", CASES)
 def test_problem_is_reported_with_file_line_and_column(data_copy, name):
-    # what load_dataset raises; validate() and `kpi validate` print the same problems, one line
-    # each, in both languages: tests/test_messages.py, on every case of this corpus
+    # the problems load_dataset raises; that validate() returns them and `kpi validate` prints
+    # them, a line each and in both languages: tests/test_messages.py, on every case of this corpus
     expected = mutate(data_copy, name)
     with pytest.raises(DataError) as raised:
         load_dataset(data_copy)

@@ -163,7 +163,8 @@ def filled_city(made, tmp_path, name=WORKBOOK_NAME, folder="new_city"):
 
 @pytest.fixture
 def city(tmp_path, made):
-    """The fictional city's dataset, built through kpi new → workbook → kpi import."""
+    """The fictional city's dataset, built through kpi new → workbook → kpi import (a copy of
+    the one `made` built)."""
     return shutil.copytree(made["imported"], tmp_path / "city")
 
 
@@ -171,6 +172,7 @@ def test_kpi_new_writes_an_empty_valid_dataset(tmp_path, kpi):
     data = tmp_path / "fresh"
     r = new(kpi, data)
     assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
     assert sorted(p.name for p in data.iterdir()) == [
         "actuals.csv", "indicators.csv", "metadata.json", "milestones.csv", "project_indicators.csv",
         "projects.csv", WORKBOOK_NAME,
