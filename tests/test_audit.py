@@ -1,12 +1,13 @@
 import csv
 import io
+import shutil
 from contextlib import redirect_stdout
-from dataclasses import replace
 
 from kpi_lib.analysis.audit import audit
-from kpi_lib.analysis.grading import evaluate, progress_table
 from kpi_lib.cli import main
-from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, load_dataset
+from kpi_lib.dataset.loading import DEFAULT_DATA_DIR, as_known_in, load_dataset
+from kpi_lib.presentation import views
+from kpi_lib.workbook.excel_export import _context
 
 from synthetic import EXAMPLES
 
@@ -82,21 +83,26 @@ def test_arithmetic_follows_the_schemes_rate_definition():
     assert rate_arithmetic(lower, 2018, load_scheme("hokkaido")) == "80 ÷ 64 × 100 = 125.0000 → 125.0"
 
 
-def test_an_audit_given_what_its_caller_computed_is_the_audit_it_computes_itself():
-    # the export's and the report's audit reuse their progress table and evaluation: the same
-    # findings, on every shipped dataset and with a published grade that disagrees
-    datasets = [load_dataset(DEFAULT_DATA_DIR), *(load_dataset(p) for p in sorted(EXAMPLES.iterdir()) if p.is_dir())]
-    hokkaido = datasets[0]
-    grades = hokkaido.published_grades.copy()
-    first = grades.index[grades["grade"].astype(str).str.len() > 0][0]
-    grades.loc[first, "grade"] = "B" if grades.loc[first, "grade"] != "B" else "A①"
-    datasets.append(replace(hokkaido, published_grades=grades))
-    for ds in datasets:
-        years = sorted(set(ds.published_grades["year"]))
-        for lang in ("ja", "en"):
-            own = audit(ds, lang=lang)
-            given = audit(
-                ds, lang=lang, graded=progress_table(ds), evaluated={int(y): evaluate(ds, int(y)) for y in years}
-            )
-            assert given.equals(own)
-    assert (own["figure"] == "grade").any()  # the disagreeing grade is found either way
+def test_the_export_and_the_report_audit_as_audit_does_on_its_own(tmp_path):
+    """The export's (and the import's comparison build's) context and open_report give audit()
+    the progress table and evaluation they computed: the findings are the audit's own, for every
+    year of the data, on every shipped dataset and on Hokkaido's with two published grades that
+    disagree (A③ printed as B, B as A①)."""
+    disagreeing = shutil.copytree(DEFAULT_DATA_DIR, tmp_path / "data")
+    grades = (disagreeing / "published_grades.csv").read_text(encoding="utf-8")
+    for printed, changed in (("total_fertility_rate,2018,A③,", "total_fertility_rate,2018,B,"),
+                             ("pregnancy_consultations,2018,B,", "pregnancy_consultations,2018,A①,")):  # fmt: skip
+        assert printed in grades
+        grades = grades.replace(printed, changed)
+    (disagreeing / "published_grades.csv").write_text(grades, encoding="utf-8")
+    folders = [disagreeing, DEFAULT_DATA_DIR, *sorted(p for p in EXAMPLES.iterdir() if p.is_dir())]
+    grade_findings = 0
+    for n, folder in enumerate(folders):
+        ds = load_dataset(folder)
+        lang = ("ja", "en")[n % 2]
+        for year in ds.years:
+            assert _context(ds, year, lang).audit.equals(audit(ds, lang=lang)), (folder.name, year)
+            report = views.open_report(year, lang, folder)
+            assert report.findings.equals(audit(as_known_in(ds, year), lang=lang)), (folder.name, year)
+            grade_findings += (report.findings["figure"] == "grade").sum()
+    assert grade_findings  # the disagreeing grades are among what was compared

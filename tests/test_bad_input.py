@@ -6,9 +6,10 @@ header; None for a problem of the whole file), the column (None where no single 
 at fault) and a distinctive fragment of the message. A case lists *every* problem expected,
 so a mistake that also sets off follow-on noise fails the test.
 
-The cases are checked three ways: through `validate()` (the Problem objects), through the
-`kpi` command in-process (every case; a sample with its whole output), and through the real
-`kpi` process (two cases, for exit status and the absence of tracebacks as a user sees them).
+The cases are checked three ways: through `load_dataset` (the Problem objects it raises), through
+the `kpi` command in-process (a sample with its whole output here; every case, in both languages,
+in tests/test_messages.py), and through the real `kpi` process (two cases, for exit status and the
+absence of tracebacks as a user sees them).
 
 Harmless variants (byte-order mark, full-width digits, 1,000 separators, era-form years,
 surrounding spaces, other dashes, CRLF) are accepted: the data must load to exactly the

@@ -147,10 +147,12 @@ def made(tmp_path_factory):
     assert cli.main([str(a) for a in _new_args(base / "new")]) == 0
     filled = fill(base / "new" / WORKBOOK_NAME, out=base / WORKBOOK_NAME)
     imported = shutil.copytree(base / "new", base / "imported")
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        assert cli.main(["import", str(filled), "--data", str(imported), "--lang", "en"]) == 0
+    book = shutil.copy(filled, imported / WORKBOOK_NAME)  # filled in where kpi new wrote it
+    said, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(errors):
+        assert cli.main(["import", str(book), "--data", str(imported), "--lang", "en"]) == 0
     assert "2 project(s), 5 indicator(s), 11 actual(s), 11 milestone(s)" in said.getvalue()
+    assert errors.getvalue() == ""
     return {"new": base / "new", "filled": filled, "imported": imported}
 
 

@@ -137,7 +137,8 @@ def merge(ws, merged: bool, start_row: int, end_row: int, start_column: int, end
         # as openpyxl's merge has it: the bottom-right cell's right and bottom lines join the
         # top-left cell's border
         border = _same_border(start.border + Border(right=end.border.right, bottom=end.border.bottom))
-        # the end cell too: openpyxl's merge would join its lines to the top-left cell's and spread them
+        # the end cell too: openpyxl's merge joins its right and bottom lines to the top-left cell's
+        # (MergedCellRange), then spreads them; given here instead
         start.border = end.border = NO_BORDER
         ws.merge_cells(start_row=start_row, end_row=end_row, start_column=start_column, end_column=end_column)
         start.border = border
