@@ -20,7 +20,7 @@ from kpi_lib.core.formatting import (
     unit_once,
     year_in_brackets,
 )
-from kpi_lib.core.frames import records
+from kpi_lib.core.frames import records, records_by
 from kpi_lib.core.labels import kind_label, text
 
 
@@ -322,7 +322,7 @@ COLUMN_MEANINGS_JA: dict[str, str] = {
 def grades_records(results: pd.DataFrame, lang: str = "ja", projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """The machine-readable grade table (CSV/JSON): one row per project and indicator; the
     project's names from `projects` (the dataset's projects table; None: empty)."""
-    names = {} if projects is None else projects.set_index("project")[["name_ja", "name_en"]].to_dict("index")
+    names = {} if projects is None else records_by(projects[["project", "name_ja", "name_en"]], "project")
     rows = []
     for r in records(results):
         project = names.get(r["project"], {})
