@@ -348,8 +348,7 @@ def _load(root: Path) -> Dataset:
     frames["indicators"]["year_basis"] = frames["indicators"]["year_basis"].fillna("not_stated")
     for frame in frames.values():
         del frame["_line"]  # the frames are this load's own: no copy without it
-    tables = frames
-    return Dataset(root, metadata, scheme, **tables, digest=data_digest(root), warnings=tuple(out.warnings))
+    return Dataset(root, metadata, scheme, **frames, digest=data_digest(root), warnings=tuple(out.warnings))
 
 
 def english_missing(dataset: Dataset) -> list[str]:
